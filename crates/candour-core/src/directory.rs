@@ -1,0 +1,435 @@
+//! The key directory (DESIGN §2): who can read what, signed by the offline organisation root.
+//!
+//! # Served form (do not modify: clients verify it byte for byte)
+//! ```text
+//! {"directory": <the directory JSON, exactly as signed>,
+//!  "signatures": [{"key": "candour-root-<base64>", "signature": "<base64>"}, ...]}
+//! ```
+//! Each signature is Ed25519 by a root key over [`SIGNATURE_CONTEXT`] followed by the exact
+//! bytes of the `directory` value as they appear in the served file. Verification takes those
+//! bytes straight out of the served file (serde_json's `RawValue`) and never re-serialises, so
+//! no canonicalisation bug can make two parties disagree about what was signed.
+//!
+//! A client accepts a directory only if at least `threshold` distinct pinned roots signed it, its
+//! version is not below the newest it has seen (rollback), and today is not after `not_after`.
+//! The threshold is pinned in the client, never read from the directory.
+//!
+//! Reviewers list their encryption keys as typed entries (`{"kind": "x25519", "key": "age1..."}`).
+//! A later version can announce hybrid ML-KEM-768+X25519 keys (age's `mlkem768x25519`) as a new
+//! kind; this version ignores kinds it does not know, so that needs no format break.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use ed25519_dalek::{Signature, Signer as _, Verifier as _};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
+
+use crate::day::Day;
+use crate::envelope::{MAX_STANZAS, MIN_STANZAS};
+use crate::keys::{parse_age_recipient, PublicSigningKey, RootPublicKey, RootSecretKey};
+use crate::report::{Category, Concerning};
+
+/// The `format` value of this version's directories.
+pub const DIRECTORY_FORMAT: &str = "candour-directory/1";
+/// Domain separation for root signatures.
+pub const SIGNATURE_CONTEXT: &[u8] = b"candour-directory-signature/v1\n";
+/// The encryption key kind this version seals to.
+pub const KEY_KIND_X25519: &str = "x25519";
+
+/// The directory document: version, expiry, relay addresses, queues, reviewers and routing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Directory {
+    /// Always [`DIRECTORY_FORMAT`].
+    pub format: String,
+    /// The organisation's name, for display.
+    pub organisation: String,
+    /// Monotonic: clients refuse a version below the newest they have accepted.
+    pub version: u64,
+    /// The last day this directory is valid.
+    pub not_after: Day,
+    /// Where clients reach the relay.
+    pub relay: RelayAddresses,
+    /// The constant number of recipient stanzas in every envelope.
+    pub stanzas: usize,
+    /// The queues reports are routed to.
+    pub queues: Vec<Queue>,
+    /// The people who can read reports.
+    pub reviewers: Vec<Reviewer>,
+    /// How categories map to queues.
+    pub routing: Routing,
+}
+
+/// The relay's addresses.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelayAddresses {
+    /// The HTTP(S) base URL, e.g. `https://candour.example.police.uk`.
+    pub https: String,
+    /// The Tor onion service base URL, if there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onion: Option<String>,
+}
+
+/// A queue: a team that handles a class of reports.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Queue {
+    /// Short id, e.g. `psd`.
+    pub id: String,
+    /// Display name, e.g. "Professional Standards Department".
+    pub name: String,
+    /// Whether it sits outside PSD/ACU and chief officers (e.g. the PCC's office): the fallback
+    /// and the destination for concerns about them.
+    #[serde(default)]
+    pub independent: bool,
+}
+
+/// A reviewer's role within their queues.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Reads, triages and replies.
+    Reviewer,
+    /// Also receives overdue escalations.
+    Supervisor,
+}
+
+/// An encryption key a reviewer can be sealed to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecipientKey {
+    /// `x25519` now; later kinds (e.g. `mlkem768x25519`) are ignored by this version.
+    pub kind: String,
+    /// The age recipient text.
+    pub key: String,
+}
+
+/// A person who can read reports.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reviewer {
+    /// Stable id, e.g. `psd-1`.
+    pub id: String,
+    /// Name shown to reporters before they send, e.g. "DS Amira Khan (PSD)".
+    pub display_name: String,
+    /// Reviewer or supervisor.
+    pub role: Role,
+    /// The queues they read.
+    pub queues: Vec<String>,
+    /// Their encryption keys.
+    pub recipients: Vec<RecipientKey>,
+    /// Their Ed25519 key, for signed requests, replies and case events.
+    pub signing_key: PublicSigningKey,
+}
+
+impl Reviewer {
+    /// The reviewer's age X25519 recipient (validated when the directory was verified).
+    pub fn x25519_recipient(&self) -> Option<age::x25519::Recipient> {
+        self.recipients.iter().find(|r| r.kind == KEY_KIND_X25519).and_then(|r| parse_age_recipient(&r.key).ok())
+    }
+}
+
+/// Routing rules: the first rule that matches a report decides its queues.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Routing {
+    /// Ordered rules; the last must match everything.
+    pub rules: Vec<RoutingRule>,
+    /// The independent queue used when exclusions empty a queue.
+    pub fallback_queue: String,
+}
+
+/// One routing rule. Empty conditions match anything.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoutingRule {
+    /// Matches if the report's category is one of these (or this is empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<Category>,
+    /// Matches if the report concerns any of these (or this is empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub concerning: Vec<Concerning>,
+    /// The queues the report goes to.
+    pub queues: Vec<String>,
+}
+
+/// A root signature in the served form.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RootSignature {
+    /// The signing root's public key.
+    pub key: String,
+    /// Base64 Ed25519 signature.
+    pub signature: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Served<'a> {
+    #[serde(borrow)]
+    directory: &'a RawValue,
+    signatures: Vec<RootSignature>,
+}
+
+#[derive(Serialize)]
+struct ServedOut<'a> {
+    directory: &'a RawValue,
+    signatures: &'a [RootSignature],
+}
+
+/// What a client pins and remembers.
+#[derive(Clone, Debug)]
+pub struct TrustPolicy {
+    /// The organisation root keys the client trusts.
+    pub roots: Vec<RootPublicKey>,
+    /// How many distinct pinned roots must have signed.
+    pub threshold: usize,
+    /// The newest version this client has accepted before (0 if none).
+    pub min_version: u64,
+    /// Today, for the expiry check.
+    pub today: Day,
+}
+
+/// Why a directory was refused. Each variant is a class a test vector can name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DirectoryError {
+    /// Not the served form, or the document does not match the schema (names the field).
+    #[error("the directory is malformed: {0}")]
+    Malformed(String),
+    /// A signature from a pinned root does not verify: the document was altered.
+    #[error("a signature by pinned root {0} does not verify: the directory has been altered")]
+    BadSignature(String),
+    /// Too few distinct pinned roots signed.
+    #[error("only {valid} of the required {required} pinned root signatures are present")]
+    BelowThreshold {
+        /// Valid signatures by distinct pinned roots.
+        valid: usize,
+        /// The pinned threshold.
+        required: usize,
+    },
+    /// Older than a directory this client has already accepted.
+    #[error("directory version {version} is older than version {min_version} already seen: refusing a rollback")]
+    RolledBack {
+        /// The served version.
+        version: u64,
+        /// The newest version seen.
+        min_version: u64,
+    },
+    /// Past its `not_after` day.
+    #[error("the directory expired on {0}")]
+    Expired(Day),
+    /// Signed and current, but internally inconsistent.
+    #[error("the directory is inconsistent: {0}")]
+    Invalid(String),
+    /// The trust policy itself is unusable (no roots or a zero threshold).
+    #[error("the pinned trust policy is unusable: {0}")]
+    Policy(String),
+}
+
+impl DirectoryError {
+    /// A stable, machine-readable name for the error class.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DirectoryError::Malformed(_) => "malformed",
+            DirectoryError::BadSignature(_) => "bad-signature",
+            DirectoryError::BelowThreshold { .. } => "below-threshold",
+            DirectoryError::RolledBack { .. } => "rolled-back",
+            DirectoryError::Expired(_) => "expired",
+            DirectoryError::Invalid(_) => "invalid",
+            DirectoryError::Policy(_) => "policy",
+        }
+    }
+}
+
+/// A directory that passed verification, with the exact bytes it came from.
+#[derive(Clone, Debug)]
+pub struct VerifiedDirectory {
+    directory: Directory,
+    served_sha256: [u8; 32],
+}
+
+impl VerifiedDirectory {
+    /// The document.
+    pub fn directory(&self) -> &Directory {
+        &self.directory
+    }
+
+    /// SHA-256 of the served bytes, for display and comparison.
+    pub fn served_sha256(&self) -> [u8; 32] {
+        self.served_sha256
+    }
+
+    /// A reviewer by id.
+    pub fn reviewer(&self, id: &str) -> Option<&Reviewer> {
+        self.directory.reviewers.iter().find(|r| r.id == id)
+    }
+
+    /// A queue by id.
+    pub fn queue(&self, id: &str) -> Option<&Queue> {
+        self.directory.queues.iter().find(|q| q.id == id)
+    }
+
+    /// The reviewer whose Ed25519 key this is, if any.
+    pub fn reviewer_by_signing_key(&self, key: &PublicSigningKey) -> Option<&Reviewer> {
+        self.directory.reviewers.iter().find(|r| &r.signing_key == key)
+    }
+
+    /// The members of a queue, in directory order.
+    pub fn queue_members(&self, queue: &str) -> impl Iterator<Item = &Reviewer> {
+        let queue = queue.to_owned();
+        self.directory.reviewers.iter().filter(move |r| r.queues.contains(&queue))
+    }
+}
+
+fn signature_message(directory_bytes: &[u8]) -> Vec<u8> {
+    let mut m = Vec::with_capacity(SIGNATURE_CONTEXT.len() + directory_bytes.len());
+    m.extend_from_slice(SIGNATURE_CONTEXT);
+    m.extend_from_slice(directory_bytes);
+    m
+}
+
+/// Signs a directory. `input` is either an unsigned directory JSON document (signed exactly as
+/// given, after checking it parses and is consistent) or an already-served directory, to which
+/// this root's signature is added (for 2-of-3 signing ceremonies). Returns the served bytes.
+pub fn sign(input: &[u8], root: &RootSecretKey) -> Result<Vec<u8>, DirectoryError> {
+    let trimmed = trim_ascii(input);
+    let (raw, mut signatures): (Box<RawValue>, Vec<RootSignature>) = match serde_json::from_slice::<Served<'_>>(trimmed)
+    {
+        Ok(served) => (served.directory.to_owned(), served.signatures),
+        Err(_) => {
+            let text = std::str::from_utf8(trimmed).map_err(|e| DirectoryError::Malformed(e.to_string()))?;
+            let raw = RawValue::from_string(text.to_owned()).map_err(|e| DirectoryError::Malformed(e.to_string()))?;
+            (raw, Vec::new())
+        }
+    };
+    let directory: Directory = serde_json::from_str(raw.get()).map_err(|e| DirectoryError::Malformed(e.to_string()))?;
+    validate(&directory)?;
+    let public = root.public().to_string();
+    signatures.retain(|s| s.key != public);
+    let signature = root.signing_key().sign(&signature_message(raw.get().as_bytes()));
+    signatures.push(RootSignature { key: public, signature: B64.encode(signature.to_bytes()) });
+    let mut out = serde_json::to_vec_pretty(&ServedOut { directory: &raw, signatures: &signatures })
+        .map_err(|e| DirectoryError::Malformed(e.to_string()))?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+fn trim_ascii(b: &[u8]) -> &[u8] {
+    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    &b[start..end]
+}
+
+/// Verifies served directory bytes against a trust policy.
+pub fn verify(served: &[u8], policy: &TrustPolicy) -> Result<VerifiedDirectory, DirectoryError> {
+    if policy.roots.is_empty() || policy.threshold == 0 {
+        return Err(DirectoryError::Policy(
+            "at least one pinned root and a threshold of one or more are needed".into(),
+        ));
+    }
+    let parsed: Served<'_> = serde_json::from_slice(served).map_err(|e| DirectoryError::Malformed(e.to_string()))?;
+    let signed_bytes = parsed.directory.get().as_bytes();
+    let message = signature_message(signed_bytes);
+    let mut valid = BTreeSet::new();
+    for sig in &parsed.signatures {
+        let Ok(key) = sig.key.parse::<RootPublicKey>() else { continue };
+        if !policy.roots.contains(&key) {
+            continue; // signatures by roots we do not pin neither help nor hurt
+        }
+        let bytes = B64.decode(&sig.signature).map_err(|_| DirectoryError::BadSignature(key.to_string()))?;
+        let arr: [u8; 64] = bytes.try_into().map_err(|_| DirectoryError::BadSignature(key.to_string()))?;
+        key.0
+             .0
+            .verify(&message, &Signature::from_bytes(&arr))
+            .map_err(|_| DirectoryError::BadSignature(key.to_string()))?;
+        valid.insert(key.0.to_bytes());
+    }
+    if valid.len() < policy.threshold {
+        return Err(DirectoryError::BelowThreshold { valid: valid.len(), required: policy.threshold });
+    }
+    // Only now, with the signatures good, is the document itself worth parsing.
+    let directory: Directory =
+        serde_json::from_slice(signed_bytes).map_err(|e| DirectoryError::Malformed(e.to_string()))?;
+    if directory.version < policy.min_version {
+        return Err(DirectoryError::RolledBack { version: directory.version, min_version: policy.min_version });
+    }
+    if policy.today > directory.not_after {
+        return Err(DirectoryError::Expired(directory.not_after));
+    }
+    validate(&directory)?;
+    Ok(VerifiedDirectory { directory, served_sha256: Sha256::digest(served).into() })
+}
+
+/// Checks a directory's internal consistency.
+pub fn validate(d: &Directory) -> Result<(), DirectoryError> {
+    let invalid = |m: String| Err(DirectoryError::Invalid(m));
+    if d.format != DIRECTORY_FORMAT {
+        return invalid(format!("format is {:?}, expected {DIRECTORY_FORMAT:?}", d.format));
+    }
+    if !(MIN_STANZAS..=MAX_STANZAS).contains(&d.stanzas) {
+        return invalid(format!("stanzas must be between {MIN_STANZAS} and {MAX_STANZAS}"));
+    }
+    let mut queues = BTreeMap::new();
+    for q in &d.queues {
+        if q.id.is_empty() || queues.insert(q.id.as_str(), q).is_some() {
+            return invalid(format!("queue id {:?} is empty or repeated", q.id));
+        }
+    }
+    let mut ids = BTreeSet::new();
+    let mut members: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in &d.reviewers {
+        if r.id.is_empty() || !ids.insert(r.id.as_str()) {
+            return invalid(format!("reviewer id {:?} is empty or repeated", r.id));
+        }
+        if r.x25519_recipient().is_none() {
+            return invalid(format!("reviewer {} has no valid x25519 recipient", r.id));
+        }
+        for k in &r.recipients {
+            if k.kind == KEY_KIND_X25519 && parse_age_recipient(&k.key).is_err() {
+                return invalid(format!("reviewer {} has an x25519 key that does not parse", r.id));
+            }
+        }
+        for q in &r.queues {
+            if !queues.contains_key(q.as_str()) {
+                return invalid(format!("reviewer {} is in unknown queue {q}", r.id));
+            }
+            *members.entry(q.as_str()).or_default() += 1;
+        }
+    }
+    if d.reviewers.len() > d.stanzas {
+        return invalid(format!(
+            "{} reviewers but only {} stanzas: every route must fit the constant stanza count",
+            d.reviewers.len(),
+            d.stanzas
+        ));
+    }
+    for q in &d.queues {
+        if !members.contains_key(q.id.as_str()) {
+            return invalid(format!("queue {} has no reviewers", q.id));
+        }
+    }
+    match queues.get(d.routing.fallback_queue.as_str()) {
+        Some(q) if q.independent => {}
+        Some(_) => return invalid(format!("fallback queue {} is not marked independent", d.routing.fallback_queue)),
+        None => return invalid(format!("fallback queue {} does not exist", d.routing.fallback_queue)),
+    }
+    for (i, rule) in d.routing.rules.iter().enumerate() {
+        if rule.queues.is_empty() {
+            return invalid(format!("routing rule {} names no queue", i + 1));
+        }
+        for q in &rule.queues {
+            if !queues.contains_key(q.as_str()) {
+                return invalid(format!("routing rule {} names unknown queue {q}", i + 1));
+            }
+        }
+    }
+    match d.routing.rules.last() {
+        Some(last) if last.categories.is_empty() && last.concerning.is_empty() => {}
+        _ => return invalid("the last routing rule must match every report (no conditions)".into()),
+    }
+    Ok(())
+}

@@ -1,0 +1,360 @@
+//! Key types: the organisation root (Ed25519), reviewers (age X25519 + Ed25519), and the
+//! passphrase-protected secret key file that holds a reviewer's or the root's secrets.
+//!
+//! Secret types never derive `Clone`, `Debug` prints them redacted, and their bytes are zeroized
+//! on drop (`ed25519-dalek` and `x25519-dalek` with their `zeroize` features; our own buffers
+//! through [`zeroize::Zeroizing`]).
+
+use std::fmt;
+use std::io::{Read, Write};
+use std::str::FromStr;
+
+use age::secrecy::{ExposeSecret, SecretString};
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use rand::rngs::OsRng;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+/// The text prefix of an organisation root public key.
+pub const ROOT_PUBLIC_PREFIX: &str = "candour-root-";
+
+/// An Ed25519 public key, written as standard base64 of its 32 bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PublicSigningKey(pub VerifyingKey);
+
+impl PublicSigningKey {
+    /// The key's 32 bytes.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.0.to_bytes()
+    }
+}
+
+/// A key text that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyParseError {
+    /// Not base64 of 32 bytes, or not a valid Ed25519 point.
+    #[error("not an Ed25519 public key (base64 of 32 bytes)")]
+    Ed25519,
+    /// Not an age X25519 recipient (`age1...`).
+    #[error("not an age X25519 recipient (age1...)")]
+    AgeRecipient,
+    /// A root key must start with `candour-root-`.
+    #[error("a root public key starts with {ROOT_PUBLIC_PREFIX}")]
+    RootPrefix,
+}
+
+impl FromStr for PublicSigningKey {
+    type Err = KeyParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bytes = B64.decode(s.trim()).map_err(|_| KeyParseError::Ed25519)?;
+        let arr: [u8; 32] = bytes.try_into().map_err(|_| KeyParseError::Ed25519)?;
+        VerifyingKey::from_bytes(&arr).map(PublicSigningKey).map_err(|_| KeyParseError::Ed25519)
+    }
+}
+
+impl fmt::Display for PublicSigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&B64.encode(self.0.as_bytes()))
+    }
+}
+
+impl fmt::Debug for PublicSigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PublicSigningKey({self})")
+    }
+}
+
+impl Serialize for PublicSigningKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for PublicSigningKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// The organisation root public key that clients pin: `candour-root-<base64>`.
+///
+/// Its [`fingerprint`](RootPublicKey::fingerprint) is short enough for posters and the intranet.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RootPublicKey(pub PublicSigningKey);
+
+impl RootPublicKey {
+    /// A short, human-comparable fingerprint: the first 10 bytes of SHA-256 of the key, as five
+    /// groups of four hex digits.
+    pub fn fingerprint(&self) -> String {
+        let digest = Sha256::digest(self.0.to_bytes());
+        digest[..10].chunks(2).map(|c| format!("{:02x}{:02x}", c[0], c[1])).collect::<Vec<_>>().join("-")
+    }
+}
+
+impl FromStr for RootPublicKey {
+    type Err = KeyParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let rest = s.trim().strip_prefix(ROOT_PUBLIC_PREFIX).ok_or(KeyParseError::RootPrefix)?;
+        Ok(RootPublicKey(rest.parse()?))
+    }
+}
+
+impl fmt::Display for RootPublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{ROOT_PUBLIC_PREFIX}{}", self.0)
+    }
+}
+
+impl fmt::Debug for RootPublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RootPublicKey({self})")
+    }
+}
+
+/// The organisation root's secret signing key. Kept offline; used only to sign directories.
+pub struct RootSecretKey(SigningKey);
+
+impl RootSecretKey {
+    /// A fresh random root key.
+    pub fn generate() -> Self {
+        RootSecretKey(SigningKey::generate(&mut OsRng))
+    }
+
+    /// A root key from a 32-byte seed (for reproducible example keys and tests only).
+    pub fn from_seed(seed: &[u8; 32]) -> Self {
+        RootSecretKey(SigningKey::from_bytes(seed))
+    }
+
+    /// The public key clients pin.
+    pub fn public(&self) -> RootPublicKey {
+        RootPublicKey(PublicSigningKey(self.0.verifying_key()))
+    }
+
+    pub(crate) fn signing_key(&self) -> &SigningKey {
+        &self.0
+    }
+}
+
+impl fmt::Debug for RootSecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RootSecretKey({}, secret redacted)", self.public())
+    }
+}
+
+/// A reviewer's secrets: the age X25519 identity that opens envelopes and the Ed25519 key that
+/// signs requests, replies and case events.
+pub struct ReviewerSecret {
+    /// The reviewer id in the directory these keys belong to.
+    pub id: String,
+    identity: age::x25519::Identity,
+    signing: SigningKey,
+}
+
+impl ReviewerSecret {
+    /// Fresh random keys for reviewer `id`.
+    pub fn generate(id: &str) -> Self {
+        ReviewerSecret {
+            id: id.to_owned(),
+            identity: age::x25519::Identity::generate(),
+            signing: SigningKey::generate(&mut OsRng),
+        }
+    }
+
+    /// The age identity that opens envelopes sealed to this reviewer.
+    pub fn identity(&self) -> &age::x25519::Identity {
+        &self.identity
+    }
+
+    /// The Ed25519 key that signs this reviewer's requests, replies and case events.
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.signing
+    }
+
+    /// The age recipient (`age1...`) that the directory lists for this reviewer.
+    pub fn recipient(&self) -> age::x25519::Recipient {
+        self.identity.to_public()
+    }
+
+    /// The Ed25519 public key that the directory lists for this reviewer.
+    pub fn public_signing_key(&self) -> PublicSigningKey {
+        PublicSigningKey(self.signing.verifying_key())
+    }
+
+    /// The age identity in the text form the reference `age` CLI reads (`AGE-SECRET-KEY-1...`).
+    /// Exposed for emergency decryption with the reference tools; handle with care.
+    pub fn age_identity_text(&self) -> SecretString {
+        self.identity.to_string()
+    }
+}
+
+impl fmt::Debug for ReviewerSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ReviewerSecret({}, secrets redacted)", self.id)
+    }
+}
+
+/// The plaintext inside a secret key file. Never leaves this module unencrypted.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", deny_unknown_fields)]
+enum SecretFileContents {
+    #[serde(rename = "candour-root-secret/1")]
+    Root { signing_key: String },
+    #[serde(rename = "candour-reviewer-secret/1")]
+    Reviewer { id: String, age_identity: String, signing_key: String },
+}
+
+impl Drop for SecretFileContents {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        match self {
+            SecretFileContents::Root { signing_key } => signing_key.zeroize(),
+            SecretFileContents::Reviewer { age_identity, signing_key, .. } => {
+                age_identity.zeroize();
+                signing_key.zeroize();
+            }
+        }
+    }
+}
+
+/// A secret key file's contents once unlocked.
+#[derive(Debug)]
+pub enum SecretKeyFile {
+    /// The organisation root key.
+    Root(RootSecretKey),
+    /// A reviewer's keys.
+    Reviewer(ReviewerSecret),
+}
+
+/// Why a secret key file could not be written or unlocked.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretFileError {
+    /// Wrong passphrase, or not an age passphrase-encrypted file at all.
+    #[error("cannot unlock the key file: wrong passphrase, or not a Candour key file")]
+    CannotUnlock,
+    /// The file decrypted but its contents are not a Candour key file.
+    #[error("the key file is unlocked but its contents are not a Candour key file: {0}")]
+    Malformed(String),
+    /// Writing the encrypted file failed.
+    #[error("writing the key file failed: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The scrypt work factor (log2 N) for new key files: age's default, about a second to unlock.
+pub const DEFAULT_WORK_FACTOR: u8 = 18;
+
+impl SecretKeyFile {
+    /// Encrypts these secrets under `passphrase` as an age scrypt file (the reference `age` CLI
+    /// can decrypt it too) with scrypt work factor `log_n`.
+    pub fn write_protected<W: Write>(
+        &self,
+        passphrase: &SecretString,
+        log_n: u8,
+        out: W,
+    ) -> Result<(), SecretFileError> {
+        let contents = match self {
+            SecretKeyFile::Root(root) => SecretFileContents::Root { signing_key: B64.encode(root.0.to_bytes()) },
+            SecretKeyFile::Reviewer(r) => SecretFileContents::Reviewer {
+                id: r.id.clone(),
+                age_identity: r.identity.to_string().expose_secret().to_owned(),
+                signing_key: B64.encode(r.signing.to_bytes()),
+            },
+        };
+        let json = Zeroizing::new(
+            serde_json::to_vec_pretty(&contents).map_err(|e| SecretFileError::Malformed(e.to_string()))?,
+        );
+        let mut recipient = age::scrypt::Recipient::new(passphrase.clone());
+        recipient.set_work_factor(log_n);
+        let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as _))
+            .map_err(|e| SecretFileError::Malformed(e.to_string()))?;
+        let mut w = encryptor.wrap_output(out)?;
+        w.write_all(&json)?;
+        w.finish()?;
+        Ok(())
+    }
+
+    /// Unlocks a key file written by [`write_protected`](Self::write_protected).
+    pub fn read_protected<R: Read>(input: R, passphrase: &SecretString) -> Result<Self, SecretFileError> {
+        let decryptor = age::Decryptor::new(input).map_err(|_| SecretFileError::CannotUnlock)?;
+        let mut identity = age::scrypt::Identity::new(passphrase.clone());
+        identity.set_max_work_factor(22);
+        let reader = decryptor.decrypt(std::iter::once(&identity as _)).map_err(|_| SecretFileError::CannotUnlock)?;
+        let mut json = Zeroizing::new(Vec::new());
+        reader.take(64 * 1024).read_to_end(&mut json).map_err(|_| SecretFileError::CannotUnlock)?;
+        let contents: SecretFileContents =
+            serde_json::from_slice(&json).map_err(|e| SecretFileError::Malformed(e.to_string()))?;
+        let signing_key = |b64: &str| -> Result<SigningKey, SecretFileError> {
+            let bytes = Zeroizing::new(
+                B64.decode(b64).map_err(|_| SecretFileError::Malformed("signing key is not base64".into()))?,
+            );
+            let seed: &[u8; 32] = bytes
+                .as_slice()
+                .try_into()
+                .map_err(|_| SecretFileError::Malformed("signing key is not 32 bytes".into()))?;
+            Ok(SigningKey::from_bytes(seed))
+        };
+        match &contents {
+            SecretFileContents::Root { signing_key: sk } => Ok(SecretKeyFile::Root(RootSecretKey(signing_key(sk)?))),
+            SecretFileContents::Reviewer { id, age_identity, signing_key: sk } => {
+                let identity = age_identity
+                    .parse::<age::x25519::Identity>()
+                    .map_err(|_| SecretFileError::Malformed("age identity does not parse".into()))?;
+                Ok(SecretKeyFile::Reviewer(ReviewerSecret { id: id.clone(), identity, signing: signing_key(sk)? }))
+            }
+        }
+    }
+}
+
+/// Parses an age X25519 recipient (`age1...`).
+pub fn parse_age_recipient(s: &str) -> Result<age::x25519::Recipient, KeyParseError> {
+    s.trim().parse().map_err(|_| KeyParseError::AgeRecipient)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pass(s: &str) -> SecretString {
+        SecretString::from(s.to_owned())
+    }
+
+    #[test]
+    fn reviewer_file_round_trip_and_wrong_passphrase() {
+        let secret = ReviewerSecret::generate("psd-1");
+        let recipient = secret.recipient().to_string();
+        let verifying = secret.public_signing_key();
+        let mut file = Vec::new();
+        SecretKeyFile::Reviewer(secret).write_protected(&pass("correct horse"), 10, &mut file).expect("write");
+        match SecretKeyFile::read_protected(&file[..], &pass("correct horse")) {
+            Ok(SecretKeyFile::Reviewer(r)) => {
+                assert_eq!(r.id, "psd-1");
+                assert_eq!(r.recipient().to_string(), recipient);
+                assert_eq!(r.public_signing_key(), verifying);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(matches!(SecretKeyFile::read_protected(&file[..], &pass("wrong")), Err(SecretFileError::CannotUnlock)));
+        assert!(matches!(
+            SecretKeyFile::read_protected(&b"not a key file"[..], &pass("x")),
+            Err(SecretFileError::CannotUnlock)
+        ));
+    }
+
+    #[test]
+    fn root_key_text_round_trip_and_debug_redacts() {
+        let root = RootSecretKey::from_seed(&[7; 32]);
+        let public = root.public();
+        assert_eq!(public.to_string().parse::<RootPublicKey>(), Ok(public));
+        assert_eq!(public.fingerprint().len(), 24);
+        let debug = format!("{root:?}");
+        assert!(debug.contains("redacted"));
+        assert!(!debug.contains(&B64.encode([7u8; 32])));
+        assert_eq!("nope".parse::<RootPublicKey>(), Err(KeyParseError::RootPrefix));
+        let secret = ReviewerSecret::generate("acu-1");
+        let debug = format!("{secret:?}");
+        assert!(!debug.contains("AGE-SECRET-KEY"));
+        assert!(debug.contains("acu-1"));
+    }
+}

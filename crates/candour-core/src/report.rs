@@ -1,0 +1,403 @@
+//! The report schema, version 1, and the other documents an envelope carries.
+//!
+//! Structs here feed signatures (the envelope's author signature covers their JSON bytes): **do
+//! not modify** a field's name or meaning within schema version 1; add a new version instead.
+//! Every struct rejects unknown fields, so a typo in a `--from` file is an error, not a silently
+//! dropped allegation.
+
+use serde::{Deserialize, Serialize};
+
+use crate::day::Day;
+use crate::keys::PublicSigningKey;
+use crate::wire::{MailboxAddress, ThreadId};
+
+/// The schema version this crate writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// What a report is about: the ten Standards of Professional Behaviour (Police (Conduct)
+/// Regulations 2020, Schedule 2), a Prevent (radicalisation) concern, a compliment, or other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// Standard 1.
+    HonestyAndIntegrity,
+    /// Standard 2.
+    AuthorityRespectAndCourtesy,
+    /// Standard 3.
+    EqualityAndDiversity,
+    /// Standard 4.
+    UseOfForce,
+    /// Standard 5.
+    OrdersAndInstructions,
+    /// Standard 6.
+    DutiesAndResponsibilities,
+    /// Standard 7.
+    Confidentiality,
+    /// Standard 8.
+    FitnessForWork,
+    /// Standard 9.
+    DiscreditableConduct,
+    /// Standard 10.
+    ChallengingAndReportingImproperConduct,
+    /// A concern that someone is being drawn into terrorism: goes to Special Branch only.
+    PreventConcern,
+    /// Praise for a colleague.
+    Compliment,
+    /// Anything else.
+    Other,
+}
+
+impl Category {
+    /// Every category, in the order forms show them.
+    pub const ALL: [Category; 13] = [
+        Category::HonestyAndIntegrity,
+        Category::AuthorityRespectAndCourtesy,
+        Category::EqualityAndDiversity,
+        Category::UseOfForce,
+        Category::OrdersAndInstructions,
+        Category::DutiesAndResponsibilities,
+        Category::Confidentiality,
+        Category::FitnessForWork,
+        Category::DiscreditableConduct,
+        Category::ChallengingAndReportingImproperConduct,
+        Category::PreventConcern,
+        Category::Compliment,
+        Category::Other,
+    ];
+
+    /// The kebab-case name used in JSON and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::HonestyAndIntegrity => "honesty-and-integrity",
+            Category::AuthorityRespectAndCourtesy => "authority-respect-and-courtesy",
+            Category::EqualityAndDiversity => "equality-and-diversity",
+            Category::UseOfForce => "use-of-force",
+            Category::OrdersAndInstructions => "orders-and-instructions",
+            Category::DutiesAndResponsibilities => "duties-and-responsibilities",
+            Category::Confidentiality => "confidentiality",
+            Category::FitnessForWork => "fitness-for-work",
+            Category::DiscreditableConduct => "discreditable-conduct",
+            Category::ChallengingAndReportingImproperConduct => "challenging-and-reporting-improper-conduct",
+            Category::PreventConcern => "prevent-concern",
+            Category::Compliment => "compliment",
+            Category::Other => "other",
+        }
+    }
+
+    /// A one-line plain-English explanation for a frightened reporter choosing a category.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Category::HonestyAndIntegrity => "Lying, fiddling records or expenses, taking gifts or favours, abusing the job for personal gain.",
+            Category::AuthorityRespectAndCourtesy => "Bullying, harassment, abusing power over the public or colleagues.",
+            Category::EqualityAndDiversity => "Treating people unfairly because of race, sex, religion, disability, sexuality or other protected characteristics.",
+            Category::UseOfForce => "Force that was unnecessary, unreasonable or disproportionate.",
+            Category::OrdersAndInstructions => "Refusing or ignoring lawful orders, or giving unlawful ones.",
+            Category::DutiesAndResponsibilities => "Neglecting duties: not recording crimes, not safeguarding the vulnerable, not doing the job.",
+            Category::Confidentiality => "Misusing police systems or information: looking people up without reason, leaking to others.",
+            Category::FitnessForWork => "Being unfit for duty through drink, drugs or similar.",
+            Category::DiscreditableConduct => "Behaviour on or off duty that discredits the police, including criminal conduct.",
+            Category::ChallengingAndReportingImproperConduct => "Covering up, or failing to challenge or report, a colleague's misconduct.",
+            Category::PreventConcern => "A worry that a colleague is being drawn into terrorism or extremism (goes to Special Branch only).",
+            Category::Compliment => "Recognising a colleague's good work.",
+            Category::Other => "Something that fits none of the above.",
+        }
+    }
+
+    /// Looks up a category by its kebab-case name.
+    pub fn from_name(name: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.name() == name.trim())
+    }
+}
+
+impl std::fmt::Display for Category {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Whom a concern is about, where that changes who may read it (DESIGN §7): concerns about the
+/// people who would normally handle it must be routable outside them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Concerning {
+    /// Staff of the Professional Standards Department or Anti-Corruption Unit.
+    ProfessionalStandardsStaff,
+    /// A chief officer (ACC and above).
+    ChiefOfficer,
+}
+
+impl Concerning {
+    /// Every value.
+    pub const ALL: [Concerning; 2] = [Concerning::ProfessionalStandardsStaff, Concerning::ChiefOfficer];
+}
+
+/// A person the report is about. Every field is optional free text: reporters write what they
+/// know.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subject {
+    /// Name as the reporter knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Collar or warrant number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collar_number: Option<String>,
+    /// Rank or role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Station or team.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub station: Option<String>,
+}
+
+/// Whether the reporter stays anonymous or gives contact details in confidence.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Disclosure {
+    /// No identifying details: follow-up only through the mailbox token.
+    #[default]
+    Anonymous,
+    /// Contact details the reporter chose to give, to be kept confidential.
+    Confidential {
+        /// Name, if given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        /// How to make contact safely (phone, personal email, "ask for me at..."), if given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contact: Option<String>,
+    },
+}
+
+/// The reporter's own words: what a `--from` file or the web form holds. Field names are the
+/// schema's.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Concern {
+    /// The category; required for a new report, optional on a follow-up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<Category>,
+    /// Whether it concerns PSD/ACU staff or a chief officer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub concerning: Vec<Concerning>,
+    /// The people it is about.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subjects: Vec<Subject>,
+    /// What happened.
+    pub what: String,
+    /// When, in the reporter's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    /// Where, in the reporter's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#where: Option<String>,
+    /// Whether, and where, it has been reported elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reported_elsewhere: Option<String>,
+    /// Anonymous, or confidential with contact details.
+    #[serde(default)]
+    pub disclosure: Disclosure,
+}
+
+/// A report or follow-up as sealed: the reporter's words plus what reviewers need to answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    /// [`SCHEMA_VERSION`].
+    pub schema: u32,
+    /// The thread (derived from the mailbox token; the same for the report and its follow-ups).
+    pub thread_id: ThreadId,
+    /// The reporter's words.
+    pub concern: Concern,
+    /// The reviewer ids this envelope was sealed to, so every reader sees who else can read it.
+    pub sealed_to: Vec<String>,
+    /// The age recipient (`age1...`) replies are sealed to.
+    pub reply_recipient: String,
+    /// Where replies are filed on the relay. The hash rather than the secret mailbox id, so a
+    /// reviewer can post replies but cannot read the reporter's mailbox.
+    pub mailbox: MailboxAddress,
+    /// The reporter's token-derived signing key; the envelope's author signature must be by it.
+    pub reporter_key: PublicSigningKey,
+    /// The UTC day the reporter sent it (no time of day, by design).
+    pub day_sent: crate::day::Day,
+}
+
+/// A reviewer's reply to the reporter, sealed to the reporter's reply recipient.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reply {
+    /// [`SCHEMA_VERSION`].
+    pub schema: u32,
+    /// The thread replied to.
+    pub thread_id: ThreadId,
+    /// The reviewer id of the author (the envelope's signer must be their key).
+    pub reviewer: String,
+    /// The message to the reporter.
+    pub text: String,
+    /// The day it was written.
+    pub day_sent: Day,
+    /// The reviewer ids the reporter's follow-ups should be sealed to: the thread's current
+    /// recipients, exclusions included, vouched for by this signed reply.
+    pub thread_recipients: Vec<String>,
+}
+
+/// What an envelope's JSON document is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Document {
+    /// A new report.
+    Report(Report),
+    /// More information on an existing thread, from the reporter.
+    FollowUp(Report),
+    /// A reviewer's reply.
+    Reply(Reply),
+}
+
+/// Why a document is not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DocumentError {
+    /// Not valid JSON for the schema (the message names the field).
+    #[error("the document does not match the schema: {0}")]
+    Schema(String),
+    /// A schema version this build does not read.
+    #[error("unsupported schema version {0}")]
+    Version(u32),
+    /// A new report without a category.
+    #[error("a report needs a category")]
+    MissingCategory,
+    /// `what` is empty.
+    #[error("the report says nothing about what happened")]
+    EmptyWhat,
+    /// The envelope was signed by someone other than the reporter the document names.
+    #[error("the envelope is not signed by the key the document names")]
+    WrongSigner,
+}
+
+impl Document {
+    /// Parses and checks a document's JSON.
+    pub fn from_json(bytes: &[u8]) -> Result<Document, DocumentError> {
+        let doc: Document = serde_json::from_slice(bytes).map_err(|e| DocumentError::Schema(e.to_string()))?;
+        let schema = match &doc {
+            Document::Report(r) | Document::FollowUp(r) => r.schema,
+            Document::Reply(r) => r.schema,
+        };
+        if schema != SCHEMA_VERSION {
+            return Err(DocumentError::Version(schema));
+        }
+        if let Document::Report(r) = &doc {
+            if r.concern.category.is_none() {
+                return Err(DocumentError::MissingCategory);
+            }
+        }
+        if let Document::Report(r) | Document::FollowUp(r) = &doc {
+            if r.concern.what.trim().is_empty() {
+                return Err(DocumentError::EmptyWhat);
+            }
+        }
+        Ok(doc)
+    }
+
+    /// The document as JSON bytes.
+    pub fn to_json(&self) -> Vec<u8> {
+        // Serialising these plain structs cannot fail: no maps with non-string keys.
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    /// The thread this document belongs to.
+    pub fn thread_id(&self) -> ThreadId {
+        match self {
+            Document::Report(r) | Document::FollowUp(r) => r.thread_id,
+            Document::Reply(r) => r.thread_id,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Report {
+        Report {
+            schema: SCHEMA_VERSION,
+            thread_id: ThreadId([1; 16]),
+            concern: Concern {
+                category: Some(Category::HonestyAndIntegrity),
+                subjects: vec![Subject {
+                    name: Some("PC Example".into()),
+                    collar_number: Some("1234".into()),
+                    ..Default::default()
+                }],
+                what: "Took cash from a seized wallet".into(),
+                when: Some("last Tuesday".into()),
+                r#where: Some("custody suite".into()),
+                disclosure: Disclosure::Confidential {
+                    name: None,
+                    contact: Some("ask for me at the front desk".into()),
+                },
+                ..Default::default()
+            },
+            sealed_to: vec!["psd-1".into()],
+            reply_recipient: "age1example".into(),
+            mailbox: MailboxAddress([2; 32]),
+            reporter_key: crate::keys::RootSecretKey::from_seed(&[3; 32]).public().0,
+            day_sent: Day::from_days_since_epoch(20_000),
+        }
+    }
+
+    #[test]
+    fn documents_round_trip() {
+        for doc in [
+            Document::Report(sample()),
+            Document::FollowUp(Report {
+                concern: Concern { category: None, what: "more".into(), ..Default::default() },
+                ..sample()
+            }),
+            Document::Reply(Reply {
+                schema: 1,
+                thread_id: ThreadId([1; 16]),
+                reviewer: "psd-1".into(),
+                text: "Thank you".into(),
+                day_sent: Day::from_days_since_epoch(20_001),
+                thread_recipients: vec!["psd-1".into(), "psd-2".into()],
+            }),
+        ] {
+            assert_eq!(Document::from_json(&doc.to_json()), Ok(doc));
+        }
+    }
+
+    #[test]
+    fn concern_uses_the_documented_field_names() {
+        let json = r#"{"category": "honesty-and-integrity", "subjects": [{"name": "PC Example"}], "what": "w", "when": "t", "where": "p"}"#;
+        let c: Concern = serde_json::from_str(json).expect("parses");
+        assert_eq!(c.category, Some(Category::HonestyAndIntegrity));
+        assert_eq!(c.r#where.as_deref(), Some("p"));
+        assert_eq!(c.disclosure, Disclosure::Anonymous);
+        assert!(serde_json::from_str::<Concern>(r#"{"what": "w", "colour": "red"}"#).is_err());
+        assert!(serde_json::from_str::<Concern>(r#"{"what": "w", "category": "littering"}"#).is_err());
+    }
+
+    #[test]
+    fn rejects_bad_documents() {
+        let mut r = sample();
+        r.concern.category = None;
+        assert_eq!(Document::from_json(&Document::Report(r).to_json()), Err(DocumentError::MissingCategory));
+        let mut r = sample();
+        r.schema = 2;
+        assert_eq!(Document::from_json(&Document::Report(r).to_json()), Err(DocumentError::Version(2)));
+        let mut r = sample();
+        r.concern.what = "  ".into();
+        assert_eq!(Document::from_json(&Document::Report(r).to_json()), Err(DocumentError::EmptyWhat));
+        let mut v: serde_json::Value = serde_json::from_slice(&Document::Report(sample()).to_json()).expect("json");
+        v["extra"] = serde_json::json!(1);
+        assert!(matches!(Document::from_json(v.to_string().as_bytes()), Err(DocumentError::Schema(_))));
+        assert!(matches!(Document::from_json(b"{"), Err(DocumentError::Schema(_))));
+    }
+
+    #[test]
+    fn category_names_match_serde() {
+        for c in Category::ALL {
+            assert_eq!(serde_json::to_string(&c).ok(), Some(format!("\"{}\"", c.name())));
+            assert_eq!(Category::from_name(c.name()), Some(c));
+            assert!(!c.explanation().is_empty());
+        }
+    }
+}

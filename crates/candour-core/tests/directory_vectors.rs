@@ -1,0 +1,104 @@
+//! Directory verification against test-vector files. Each file states its expected outcome
+//! (`expect: success` or an error class) above the exact served bytes.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use candour_core::directory::{self, TrustPolicy};
+use candour_core::keys::RootSecretKey;
+use candour_core::Day;
+
+struct Vector {
+    expect: String,
+    description: String,
+    policy: TrustPolicy,
+    served: Vec<u8>,
+}
+
+fn parse(text: &[u8]) -> Vector {
+    let split = text.windows(2).position(|w| w == b"\n\n").expect("blank line after header");
+    let header = std::str::from_utf8(&text[..split]).expect("utf-8 header");
+    let (mut expect, mut description, mut roots, mut threshold, mut min_version, mut today) =
+        (String::new(), String::new(), Vec::new(), 1, 0, None);
+    for line in header.lines() {
+        let (k, v) = line.split_once(": ").expect("key: value");
+        match k {
+            "expect" => expect = v.to_owned(),
+            "description" => description = v.to_owned(),
+            "root" => roots.push(v.parse().expect("root key")),
+            "threshold" => threshold = v.parse().expect("threshold"),
+            "min_version" => min_version = v.parse().expect("min_version"),
+            "today" => today = Some(v.parse::<Day>().expect("today")),
+            other => panic!("unknown vector header {other}"),
+        }
+    }
+    Vector {
+        expect,
+        description,
+        policy: TrustPolicy { roots, threshold, min_version, today: today.expect("today") },
+        served: text[split + 2..].to_vec(),
+    }
+}
+
+#[test]
+fn vectors_have_their_stated_outcome() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/directory");
+    let mut seen = Vec::new();
+    for entry in fs::read_dir(&dir).expect("vector dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("vector") {
+            continue;
+        }
+        let v = parse(&fs::read(&path).expect("read"));
+        let got = match directory::verify(&v.served, &v.policy) {
+            Ok(_) => "success",
+            Err(e) => e.code(),
+        };
+        assert_eq!(got, v.expect, "{}: {}", path.display(), v.description);
+        seen.push(v.expect);
+    }
+    for class in ["success", "bad-signature", "below-threshold", "rolled-back", "expired", "malformed", "invalid"] {
+        assert!(seen.iter().any(|s| s == class), "no vector for {class}");
+    }
+}
+
+#[test]
+fn sign_then_verify_round_trips_and_adds_signatures() {
+    let unsigned = fs::read(common::keys_example().join("directory.unsigned.json")).expect("unsigned");
+    let (a, b) = (RootSecretKey::generate(), RootSecretKey::generate());
+    let once = directory::sign(&unsigned, &a).expect("sign");
+    let twice = directory::sign(&once, &b).expect("co-sign");
+    let again = directory::sign(&twice, &b).expect("re-sign replaces");
+    let policy = |threshold| TrustPolicy {
+        roots: vec![a.public(), b.public()],
+        threshold,
+        min_version: 0,
+        today: common::today(),
+    };
+    assert_eq!(directory::verify(&once, &policy(2)).map_err(|e| e.code()).err(), Some("below-threshold"));
+    let verified = directory::verify(&twice, &policy(2)).expect("2-of-2");
+    assert_eq!(directory::verify(&again, &policy(2)).expect("still 2").directory(), verified.directory());
+    let original: directory::Directory = serde_json::from_slice(&unsigned).expect("parses");
+    assert_eq!(verified.directory(), &original);
+    // The served document embeds the signed bytes verbatim.
+    let text = String::from_utf8(twice).expect("utf-8");
+    assert!(text.contains(String::from_utf8(unsigned).expect("utf-8").trim()));
+}
+
+#[test]
+fn the_example_directory_verifies_and_a_wrong_pin_refuses_it() {
+    let dir = common::example_directory();
+    assert_eq!(dir.directory().reviewers.len(), 6);
+    let served = fs::read(common::keys_example().join("directory.json")).expect("served");
+    let wrong = TrustPolicy {
+        roots: vec![RootSecretKey::generate().public()],
+        threshold: 1,
+        min_version: 0,
+        today: common::today(),
+    };
+    assert_eq!(directory::verify(&served, &wrong).map_err(|e| e.code()).err(), Some("below-threshold"));
+    let none = TrustPolicy { roots: vec![], ..wrong };
+    assert_eq!(directory::verify(&served, &none).map_err(|e| e.code()).err(), Some("policy"));
+}

@@ -1,0 +1,93 @@
+//! Routing against the example organisation, and who can open what it routes.
+
+mod common;
+
+use candour_core::envelope::DiscardAttachments;
+use candour_core::message::{open_document, seal_document};
+use candour_core::report::{Category, Concerning};
+use candour_core::routing::{route, Fallback, RouteError};
+use candour_core::token::MailboxToken;
+
+fn ids(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| (*s).to_owned()).collect()
+}
+
+#[test]
+fn categories_route_as_the_directory_says() {
+    let dir = common::example_directory();
+    let r = route(&dir, Category::HonestyAndIntegrity, &[], &[]).expect("routes");
+    assert_eq!(r.queues, ids(&["psd", "acu"]));
+    assert_eq!(r.reviewers, ids(&["psd-1", "psd-2", "acu-1", "acu-2"]));
+    assert_eq!(r.fallback, None);
+
+    let r = route(&dir, Category::PreventConcern, &[], &[]).expect("routes");
+    assert_eq!((r.queues, r.reviewers), (ids(&["sb-prevent"]), ids(&["sb-1"])));
+
+    // Prevent wins even when the concern is about PSD staff: it goes to Special Branch only.
+    let r = route(&dir, Category::PreventConcern, &[Concerning::ProfessionalStandardsStaff], &[]).expect("routes");
+    assert_eq!(r.reviewers, ids(&["sb-1"]));
+
+    for about in Concerning::ALL {
+        let r = route(&dir, Category::HonestyAndIntegrity, &[about], &[]).expect("routes");
+        assert_eq!((r.queues, r.reviewers), (ids(&["pcc"]), ids(&["pcc-1"])), "{about:?}");
+    }
+    let r = route(&dir, Category::Compliment, &[], &[]).expect("routes");
+    assert_eq!(r.reviewers, ids(&["psd-1", "psd-2"]));
+}
+
+#[test]
+fn exclusions_and_fallback() {
+    let dir = common::example_directory();
+    let r = route(&dir, Category::Confidentiality, &[], &ids(&["acu-2"])).expect("routes");
+    assert_eq!(r.reviewers, ids(&["psd-1", "psd-2", "acu-1"]));
+    assert_eq!(r.fallback, None);
+
+    let r = route(&dir, Category::Confidentiality, &[], &ids(&["acu-1", "acu-2"])).expect("routes");
+    assert_eq!(r.queues, ids(&["psd", "acu", "pcc"]));
+    assert_eq!(r.reviewers, ids(&["psd-1", "psd-2", "pcc-1"]));
+    assert_eq!(r.fallback, Some(Fallback { emptied: ids(&["acu"]), queue: "pcc".into() }));
+
+    assert_eq!(
+        route(&dir, Category::PreventConcern, &[], &ids(&["sb-1"])),
+        Err(RouteError::PreventQueueEmptied("sb-prevent".into()))
+    );
+    assert_eq!(
+        route(&dir, Category::HonestyAndIntegrity, &[Concerning::ChiefOfficer], &ids(&["pcc-1"])),
+        Err(RouteError::NobodyLeft("pcc".into()))
+    );
+    assert_eq!(
+        route(&dir, Category::HonestyAndIntegrity, &[], &ids(&["nobody"])),
+        Err(RouteError::UnknownReviewer("nobody".into()))
+    );
+}
+
+/// Sealing to a route: the routed reviewers open it; excluded and unrouted ones cannot.
+#[test]
+fn only_routed_reviewers_can_open() {
+    let dir = common::example_directory();
+    let stanzas = dir.directory().stanzas;
+    /// (category, excluded reviewers, who can read it, who cannot)
+    type Case<'a> = (Category, Vec<String>, &'a [&'a str], &'a [&'a str]);
+    let cases: [Case<'_>; 3] = [
+        (Category::DiscreditableConduct, vec![], &["psd-1", "acu-2"], &["sb-1", "pcc-1"]),
+        (Category::PreventConcern, vec![], &["sb-1"], &["psd-1", "psd-2", "acu-1", "acu-2", "pcc-1"]),
+        (Category::Confidentiality, ids(&["acu-1"]), &["acu-2", "psd-2"], &["acu-1", "sb-1"]),
+    ];
+    for (category, excluded, readers, outsiders) in cases {
+        let token = MailboxToken::generate();
+        let r = route(&dir, category, &[], &excluded).expect("routes");
+        let doc = common::report(&token, category, "what happened", r.reviewers.clone());
+        let sealed =
+            seal_document(&r.recipients(&dir), stanzas, &doc, vec![], &token.signing_key(), Vec::new()).expect("seals");
+        for id in readers {
+            let opened = open_document(common::reviewer(id).identity(), &sealed[..], &mut DiscardAttachments);
+            assert_eq!(opened.expect("reader opens").document, doc, "{id}");
+        }
+        for id in outsiders {
+            assert!(
+                open_document(common::reviewer(id).identity(), &sealed[..], &mut DiscardAttachments).is_err(),
+                "{id} opened a {category} report"
+            );
+        }
+    }
+}

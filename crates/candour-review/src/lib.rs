@@ -1,0 +1,2 @@
+//! The reviewer's side of Candour: fetch, decrypt, triage, reply and statistics.
+#![forbid(unsafe_code)]

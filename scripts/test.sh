@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Every test and check Candour has, on a fresh machine with only the Rust toolchain: installs
+# what the suite needs (the wasm32 target, clippy/rustfmt, the reference `age` CLI), then runs
+# formatting, lints, the wasm32 build of the protocol crate and the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
+  || rustup target add wasm32-unknown-unknown
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+if ! command -v age >/dev/null; then
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq age >/dev/null
+fi
+
+echo "== cargo fmt --check"
+cargo fmt --all --check
+echo "== cargo clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+echo "== candour-core for wasm32-unknown-unknown"
+cargo build --quiet -p candour-core --target wasm32-unknown-unknown
+echo "== cargo test"
+cargo test --workspace

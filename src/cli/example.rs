@@ -1,0 +1,98 @@
+//! The example organisation in `keys-example/`: for demos and tests only.
+
+use std::fs;
+use std::path::Path;
+use std::process::ExitCode;
+
+use age::secrecy::SecretString;
+use anyhow::Context as _;
+use candour_core::directory::{self, Directory, Queue, RelayAddresses, Routing, RoutingRule, DIRECTORY_FORMAT};
+use candour_core::keys::{ReviewerSecret, RootSecretKey, SecretKeyFile};
+use candour_core::report::{Category, Concerning};
+use candour_core::Day;
+
+use super::keys::{directory_entry, pretty};
+
+/// The published passphrase of every example key file.
+pub const EXAMPLE_PASSPHRASE: &str = "candour-example-only";
+/// A low scrypt work factor: the passphrase is public, so the example files protect nothing and
+/// tests unlock them often. Real key files use age's default (18).
+const EXAMPLE_WORK_FACTOR: u8 = 10;
+
+const REVIEWERS: [(&str, &str, &str, &str); 6] = [
+    ("psd-1", "DI Sarah Okafor (PSD)", "supervisor", "psd"),
+    ("psd-2", "DS Tom Reilly (PSD)", "reviewer", "psd"),
+    ("acu-1", "DCI Priya Nair (ACU)", "supervisor", "acu"),
+    ("acu-2", "DC Ewan Hughes (ACU)", "reviewer", "acu"),
+    ("sb-1", "DS Mark Bell (Special Branch, Prevent)", "supervisor", "sb-prevent"),
+    ("pcc-1", "Helen Marsh (Office of the PCC)", "supervisor", "pcc"),
+];
+
+pub fn generate(out: &Path) -> anyhow::Result<ExitCode> {
+    let reviewers_dir = out.join("reviewers");
+    fs::create_dir_all(&reviewers_dir).with_context(|| format!("creating {}", reviewers_dir.display()))?;
+    let pass = SecretString::from(EXAMPLE_PASSPHRASE.to_owned());
+    let write =
+        |path: &Path, bytes: &[u8]| fs::write(path, bytes).with_context(|| format!("writing {}", path.display()));
+
+    let root = RootSecretKey::generate();
+    let public = root.public();
+    let mut root_file = Vec::new();
+    let root_public = format!("{public}\n");
+    let mut entries = Vec::new();
+    for (id, name, role, queue) in REVIEWERS {
+        let secret = ReviewerSecret::generate(id);
+        entries.push(directory_entry(&secret, name, role, vec![queue.to_owned()]));
+        let mut file = Vec::new();
+        SecretKeyFile::Reviewer(secret).write_protected(&pass, EXAMPLE_WORK_FACTOR, &mut file)?;
+        write(&reviewers_dir.join(format!("{id}.key")), &file)?;
+        write(&reviewers_dir.join(format!("{id}.public.json")), &pretty(entries.last().context("entry")?)?)?;
+    }
+    let sopb_and_other: Vec<Category> =
+        Category::ALL.into_iter().filter(|c| !matches!(c, Category::PreventConcern | Category::Compliment)).collect();
+    let doc = Directory {
+        format: DIRECTORY_FORMAT.into(),
+        organisation: "Example Constabulary (EXAMPLE KEYS: NOT FOR REAL REPORTS)".into(),
+        version: 1,
+        not_after: Day::from_ymd(2030, 12, 31).context("date")?,
+        relay: RelayAddresses { https: "http://127.0.0.1:8080".into(), onion: None },
+        stanzas: 12,
+        queues: vec![
+            queue("psd", "Professional Standards Department", false),
+            queue("acu", "Anti-Corruption Unit", false),
+            queue("sb-prevent", "Special Branch (Prevent)", false),
+            queue("pcc", "Office of the Police and Crime Commissioner", true),
+        ],
+        reviewers: entries,
+        routing: Routing {
+            rules: vec![
+                rule(vec![Category::PreventConcern], vec![], &["sb-prevent"]),
+                rule(vec![], Concerning::ALL.to_vec(), &["pcc"]),
+                rule(vec![Category::Compliment], vec![], &["psd"]),
+                rule(sopb_and_other, vec![], &["psd", "acu"]),
+                rule(vec![], vec![], &["psd", "acu"]),
+            ],
+            fallback_queue: "pcc".into(),
+        },
+    };
+    let unsigned = pretty(&doc)?;
+    let served = directory::sign(&unsigned, &root)?;
+    SecretKeyFile::Root(root).write_protected(&pass, EXAMPLE_WORK_FACTOR, &mut root_file)?;
+    write(&out.join("root.key"), &root_file)?;
+    write(&out.join("root.pub"), root_public.as_bytes())?;
+    write(&out.join("passphrase.txt"), format!("{EXAMPLE_PASSPHRASE}\n").as_bytes())?;
+    write(&out.join("directory.unsigned.json"), &unsigned)?;
+    write(&out.join("directory.json"), &served)?;
+    println!("example organisation written to {}", out.display());
+    println!("root public key: {public}");
+    println!("fingerprint:     {}", public.fingerprint());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn queue(id: &str, name: &str, independent: bool) -> Queue {
+    Queue { id: id.into(), name: name.into(), independent }
+}
+
+fn rule(categories: Vec<Category>, concerning: Vec<Concerning>, queues: &[&str]) -> RoutingRule {
+    RoutingRule { categories, concerning, queues: queues.iter().map(|q| (*q).to_owned()).collect() }
+}

@@ -1,0 +1,133 @@
+//! `candour keys`: create the organisation root, reviewers, or the example organisation.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use candour_core::directory::{RecipientKey, Reviewer, Role, KEY_KIND_X25519};
+use candour_core::keys::{ReviewerSecret, RootSecretKey, SecretKeyFile, DEFAULT_WORK_FACTOR};
+use clap::Subcommand;
+
+use super::secrets::{passphrase, write_key_file};
+use super::PassphraseArgs;
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create an organisation root key (keep it offline) and print its public key and
+    /// fingerprint for clients to pin.
+    Root {
+        /// Folder to write root.key (passphrase-protected) and root.pub into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        #[command(flatten)]
+        pass: PassphraseArgs,
+    },
+    /// Create a reviewer's key pair: ID.key (passphrase-protected secret keys) and
+    /// ID.public.json (the entry to paste into the directory before it is signed).
+    Reviewer {
+        /// The reviewer's id in the directory, e.g. psd-3.
+        #[arg(long)]
+        id: String,
+        /// Folder to write the files into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Name shown to reporters before they send, e.g. "DS Amira Khan (PSD)".
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Queue the reviewer reads (repeat for several).
+        #[arg(long = "queue", value_name = "QUEUE")]
+        queues: Vec<String>,
+        /// Supervisors also receive overdue escalations.
+        #[arg(long, default_value = "reviewer", value_parser = ["reviewer", "supervisor"])]
+        role: String,
+        #[command(flatten)]
+        pass: PassphraseArgs,
+    },
+    /// Regenerate the example organisation in keys-example/ (root, six reviewers, signed
+    /// directory). For demos and tests only: its passphrase is published.
+    Example {
+        /// Folder to write into; existing example files there are replaced.
+        #[arg(long, value_name = "DIR", default_value = "keys-example")]
+        out: PathBuf,
+    },
+}
+
+pub fn run(cmd: KeysCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        KeysCommand::Root { out, pass } => {
+            fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+            let pass = passphrase(&pass, "the new root key", true)?;
+            let root = RootSecretKey::generate();
+            let public = root.public();
+            write_key_file(&out.join("root.key"), &SecretKeyFile::Root(root), &pass, DEFAULT_WORK_FACTOR)?;
+            write_new(&out.join("root.pub"), format!("{public}\n").as_bytes())?;
+            println!("root public key: {public}");
+            println!("fingerprint:     {}", public.fingerprint());
+            println!(
+                "Keep {} offline. Publish the fingerprint on posters and the intranet.",
+                out.join("root.key").display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        KeysCommand::Reviewer { id, out, display_name, queues, role, pass } => {
+            validate_id(&id)?;
+            fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+            let pass = passphrase(&pass, &format!("reviewer {id}"), true)?;
+            let secret = ReviewerSecret::generate(&id);
+            let entry = directory_entry(&secret, display_name.as_deref().unwrap_or(&id), &role, queues);
+            write_key_file(
+                &out.join(format!("{id}.key")),
+                &SecretKeyFile::Reviewer(secret),
+                &pass,
+                DEFAULT_WORK_FACTOR,
+            )?;
+            let public_path = out.join(format!("{id}.public.json"));
+            write_new(&public_path, &pretty(&entry)?)?;
+            println!("wrote {} and {}", out.join(format!("{id}.key")).display(), public_path.display());
+            println!("Add the entry in {} to the directory, then have the root sign it.", public_path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        KeysCommand::Example { out } => super::example::generate(&out),
+    }
+}
+
+/// The directory entry for a reviewer's public keys.
+pub fn directory_entry(secret: &ReviewerSecret, display_name: &str, role: &str, queues: Vec<String>) -> Reviewer {
+    Reviewer {
+        id: secret.id.clone(),
+        display_name: display_name.to_owned(),
+        role: if role == "supervisor" { Role::Supervisor } else { Role::Reviewer },
+        queues,
+        recipients: vec![RecipientKey { kind: KEY_KIND_X25519.into(), key: secret.recipient().to_string() }],
+        signing_key: secret.public_signing_key(),
+    }
+}
+
+/// Reviewer ids become file names: keep them to a safe alphabet.
+fn validate_id(id: &str) -> anyhow::Result<()> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !id.starts_with('-');
+    anyhow::ensure!(ok, "reviewer id {id:?} must be 1-64 characters of a-z, 0-9 and '-', not starting with '-'");
+    Ok(())
+}
+
+pub fn pretty<T: serde::Serialize>(value: &T) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(value)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// Writes a file that must not exist yet.
+fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("creating {} (it must not exist already)", path.display()))?;
+    f.write_all(bytes)?;
+    Ok(())
+}

@@ -1,0 +1,50 @@
+//! Argument parsing and dispatch.
+
+mod directory;
+mod example;
+mod keys;
+mod secrets;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Candour: end-to-end encrypted reporting of wrongdoing by police colleagues to Professional
+/// Standards and the Anti-Corruption Unit.
+///
+/// Reports are encrypted on the reporter's device to the reviewers who should read them; the
+/// relay stores only ciphertext. Every subcommand has its own --help.
+#[derive(Debug, Parser)]
+#[command(name = "candour", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create keys: the organisation root, a reviewer, or the whole example organisation.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
+    /// Sign and verify the key directory that tells clients who can read reports.
+    #[command(subcommand)]
+    Directory(directory::DirectoryCommand),
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Keys(cmd) => keys::run(cmd),
+        Command::Directory(cmd) => directory::run(cmd),
+    }
+}
+
+/// Where secret key files' passphrases come from: a file named by `CANDOUR_PASSPHRASE_FILE`
+/// (scripts and tests) or an interactive prompt.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PassphraseArgs {
+    /// Read the passphrase from this file (first line) instead of prompting.
+    #[arg(long, env = "CANDOUR_PASSPHRASE_FILE", value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
+}

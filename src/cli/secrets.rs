@@ -1,0 +1,58 @@
+//! Reading and writing passphrase-protected key files.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::Path;
+
+use age::secrecy::SecretString;
+use anyhow::{bail, Context as _};
+use candour_core::keys::SecretKeyFile;
+
+use super::PassphraseArgs;
+
+/// The passphrase, from the file if one is named, else prompted for (twice when `confirm`).
+pub fn passphrase(args: &PassphraseArgs, purpose: &str, confirm: bool) -> anyhow::Result<SecretString> {
+    if let Some(path) = &args.passphrase_file {
+        let text = fs::read_to_string(path).with_context(|| format!("reading passphrase file {}", path.display()))?;
+        let line = text.lines().next().unwrap_or("").to_owned();
+        if line.is_empty() {
+            bail!("passphrase file {} is empty", path.display());
+        }
+        return Ok(SecretString::from(line));
+    }
+    let first = rpassword::prompt_password(format!("Passphrase for {purpose}: ")).context("reading passphrase")?;
+    if first.is_empty() {
+        bail!("an empty passphrase is not allowed");
+    }
+    if confirm {
+        let again = rpassword::prompt_password("Same passphrase again: ").context("reading passphrase")?;
+        if again != first {
+            bail!("the passphrases differ");
+        }
+    }
+    Ok(SecretString::from(first))
+}
+
+/// Writes a secret key file readable by its owner only, refusing to overwrite.
+pub fn write_key_file(path: &Path, secret: &SecretKeyFile, pass: &SecretString, log_n: u8) -> anyhow::Result<()> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file =
+        options.open(path).with_context(|| format!("creating {} (it must not exist already)", path.display()))?;
+    secret.write_protected(pass, log_n, &mut file)?;
+    file.flush()?;
+    file.sync_all()?;
+    Ok(())
+}
+
+/// Unlocks a secret key file.
+pub fn read_key_file(path: &Path, pass: &SecretString) -> anyhow::Result<SecretKeyFile> {
+    let file = fs::File::open(path).with_context(|| format!("opening key file {}", path.display()))?;
+    SecretKeyFile::read_protected(std::io::BufReader::new(file), pass)
+        .with_context(|| format!("unlocking {}", path.display()))
+}
