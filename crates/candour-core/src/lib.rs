@@ -43,12 +43,14 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod auth;
 pub mod day;
 pub mod directory;
 pub mod envelope;
 pub mod keys;
 pub mod message;
 pub mod padding;
+pub mod pow;
 pub mod report;
 pub mod routing;
 pub mod token;

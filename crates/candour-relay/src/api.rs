@@ -1,0 +1,786 @@
+//! The HTTP API under `/v1` (see `GET /v1/openapi.json`).
+//!
+//! Handlers see no peer address (the server is built without connect info), read no
+//! user-agent or cookie, and log nothing about a request beyond the route name and, on failure,
+//! the stable error code. Spans skip every argument.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use candour_core::auth::SignedHeaders;
+use candour_core::directory::VerifiedDirectory;
+use candour_core::pow::{self, Challenge, Solution};
+use candour_core::wire::{CaseStreamId, Ciphertext, MailboxAddress};
+use candour_core::Day;
+use http_body_util::BodyExt as _;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tracing::instrument;
+
+use crate::error::ApiError;
+use crate::guards::{ChallengeBook, NonceBook};
+use crate::store::{EntryInfo, Place, Seq, SharedStore, Store, StoreError, UploadId, CHUNK_SIZE};
+use crate::Config;
+
+/// Listing page size when the client names none, and the most it may ask for.
+const DEFAULT_PAGE: usize = 100;
+const MAX_PAGE: usize = 1000;
+
+/// The limits a running relay enforces, taken from [`Config`].
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Largest upload in bytes.
+    pub max_upload_bytes: u64,
+    /// Largest JSON (or other small) body in bytes.
+    pub max_json_bytes: usize,
+    /// Days a new blob is kept.
+    pub retention_days: u32,
+    /// Proof-of-work difficulty in bits.
+    pub pow_difficulty: u8,
+    /// Allowed clock skew of signed requests, seconds.
+    pub max_clock_skew_secs: u64,
+    /// Per-request time limit.
+    pub request_timeout: Duration,
+}
+
+impl Limits {
+    /// The limits a configuration asks for.
+    pub fn from_config(config: &Config) -> Self {
+        Limits {
+            max_upload_bytes: config.max_upload_bytes,
+            max_json_bytes: config.max_json_bytes,
+            retention_days: config.retention_days,
+            pow_difficulty: config.pow_difficulty,
+            max_clock_skew_secs: config.max_clock_skew_secs,
+            request_timeout: Duration::from_secs(config.request_timeout_secs),
+        }
+    }
+}
+
+/// Everything the handlers share. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState(Arc<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    store: SharedStore,
+    directory_bytes: Bytes,
+    directory: VerifiedDirectory,
+    limits: Limits,
+    challenges: ChallengeBook,
+    nonces: NonceBook,
+    started_unix: u64,
+}
+
+/// Seconds since the Unix epoch on the relay's clock (used for signed-request freshness and
+/// today's [`Day`], never stored).
+pub fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// Today on the relay's clock.
+pub fn today() -> Day {
+    Day::from_unix_seconds(unix_now())
+}
+
+impl AppState {
+    /// Builds the state from a store, the served directory bytes and their verified form.
+    pub fn new(store: SharedStore, directory_bytes: Vec<u8>, directory: VerifiedDirectory, limits: Limits) -> Self {
+        AppState(Arc::new(Inner {
+            store,
+            directory_bytes: Bytes::from(directory_bytes),
+            directory,
+            limits,
+            challenges: ChallengeBook::default(),
+            nonces: NonceBook::default(),
+            // Signed requests timestamped before this are refused: the nonce book starts empty.
+            started_unix: unix_now().saturating_sub(1),
+        }))
+    }
+
+    /// The store.
+    pub fn store(&self) -> &SharedStore {
+        &self.0.store
+    }
+}
+
+/// The relay's routes, with JSON errors for unknown routes and methods and the request timeout.
+pub fn router(state: AppState) -> Router {
+    let timeout = state.0.limits.request_timeout;
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/v1/openapi.json", get(openapi))
+        .route("/v1/directory", get(directory))
+        .route("/v1/inbox/challenge", post(challenge))
+        .route("/v1/inbox", post(submit).get(inbox_list))
+        .route("/v1/inbox/{seq}", get(inbox_read).delete(inbox_delete))
+        .route("/v1/inbox/{seq}/expiry", put(inbox_expiry))
+        .route("/v1/cases/{stream}", post(case_append).get(case_list))
+        .route("/v1/cases/{stream}/{seq}", get(case_read).delete(case_delete))
+        .route("/v1/cases/{stream}/{seq}/expiry", put(case_expiry))
+        .route("/v1/mailboxes/{address}", post(mailbox_append))
+        .route("/v1/mailboxes/{address}/{seq}", axum::routing::delete(mailbox_delete))
+        .route("/v1/mailboxes/{address}/{seq}/expiry", put(mailbox_expiry))
+        .route("/v1/mailbox/list", post(mailbox_list))
+        .route("/v1/mailbox/read", post(mailbox_read))
+        .fallback(|| async { ApiError::NOT_FOUND })
+        .method_not_allowed_fallback(|| async { ApiError::METHOD_NOT_ALLOWED })
+        .layer(axum::middleware::from_fn(move |req: Request, next: Next| async move {
+            match tokio::time::timeout(timeout, next.run(req)).await {
+                Ok(response) => response,
+                // Dropping the handler drops its upload guard, which discards the partial upload.
+                Err(_) => ApiError::TIMEOUT.into_response(),
+            }
+        }))
+        .layer(axum::middleware::map_response(json_errors))
+        .with_state(state)
+}
+
+/// Any error response that is not already our JSON (an extractor rejection, say) becomes one,
+/// so clients always get a stable code and never a framework message.
+async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json =
+        response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    match status {
+        StatusCode::NOT_FOUND => ApiError::NOT_FOUND,
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::METHOD_NOT_ALLOWED,
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TOO_LARGE,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::WRONG_CONTENT_TYPE,
+        StatusCode::REQUEST_TIMEOUT => ApiError::TIMEOUT,
+        s if s.is_client_error() => ApiError::new(StatusCode::BAD_REQUEST, "bad-request", "the request is malformed"),
+        _ => ApiError::STORAGE,
+    }
+    .into_response()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/// Runs a store operation on a blocking thread.
+async fn blocking<T, F>(store: &SharedStore, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
+{
+    let store = Arc::clone(store);
+    tokio::task::spawn_blocking(move || f(&*store)).await.map_err(|_| ApiError::STORAGE)?.map_err(ApiError::from)
+}
+
+/// An upload in progress; dropping it without committing discards its chunks.
+///
+/// A body that fits in one chunk (a typical report) is held in memory and stored, committed
+/// and made durable in a single blocking call; larger bodies stream to the store chunk by
+/// chunk as they arrive.
+struct UploadGuard {
+    store: SharedStore,
+    id: Option<UploadId>,
+    small: Option<Vec<u8>>,
+}
+
+impl UploadGuard {
+    /// Commits durably. The guard is disarmed first: once commit starts, only commit's own
+    /// failure path may discard the chunks (an abort racing a successful commit would not).
+    async fn commit(mut self, place: Place, expires: Day) -> Result<Seq, ApiError> {
+        if let Some(bytes) = self.small.take() {
+            let blob = Ciphertext::from_sealed_bytes(bytes);
+            return blocking(&self.store, move |store| crate::store::put_blob(store, place, &blob, expires)).await;
+        }
+        let Some(id) = self.id.take() else { return Err(ApiError::STORAGE) };
+        blocking(&self.store, move |store| {
+            let result = store.commit(id, place, expires);
+            if result.is_err() {
+                let _ = store.abort(id);
+            }
+            result
+        })
+        .await
+    }
+}
+
+impl Drop for UploadGuard {
+    fn drop(&mut self) {
+        if let Some(id) = self.id.take() {
+            let store = Arc::clone(&self.store);
+            let abort = move || {
+                if let Err(e) = store.abort(id) {
+                    tracing::warn!(error = %e, "could not discard an unfinished upload; reopening the store will");
+                }
+            };
+            match tokio::runtime::Handle::try_current() {
+                Ok(handle) => drop(handle.spawn_blocking(abort)),
+                Err(_) => abort(),
+            }
+        }
+    }
+}
+
+fn content_type_is(headers: &HeaderMap, expected: &str) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case(expected))
+}
+
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok())
+}
+
+/// Streams a body into a new upload in [`CHUNK_SIZE`] chunks, hashing it on the way.
+async fn upload_body(
+    state: &AppState,
+    headers: &HeaderMap,
+    mut body: Body,
+) -> Result<(UploadGuard, [u8; 32]), ApiError> {
+    let cap = state.0.limits.max_upload_bytes;
+    if declared_length(headers).is_some_and(|n| n > cap) {
+        return Err(ApiError::TOO_LARGE);
+    }
+    let store = state.store();
+    // The upload begins only once a full chunk has arrived: small bodies never touch the
+    // store until they are complete.
+    let mut guard = UploadGuard { store: Arc::clone(store), id: None, small: None };
+    let mut hasher = Sha256::new();
+    let mut pending: Vec<u8> = Vec::with_capacity(CHUNK_SIZE);
+    let mut total: u64 = 0;
+    let mut index: u32 = 0;
+    loop {
+        let frame = match body.frame().await {
+            None => break,
+            Some(Ok(frame)) => frame,
+            Some(Err(_)) => return Err(ApiError::TRUNCATED),
+        };
+        let Ok(data) = frame.into_data() else { continue };
+        total = total.saturating_add(data.len() as u64);
+        if total > cap {
+            return Err(ApiError::TOO_LARGE);
+        }
+        hasher.update(&data);
+        let mut rest: &[u8] = &data;
+        while !rest.is_empty() {
+            // A full chunk is written only once more data follows, so a body of at most one
+            // chunk stays in memory for the single-call commit.
+            if pending.len() == CHUNK_SIZE {
+                let id = match guard.id {
+                    Some(id) => id,
+                    None => {
+                        let id = blocking(store, |s| s.begin()).await?;
+                        guard.id = Some(id);
+                        id
+                    }
+                };
+                let chunk =
+                    Ciphertext::from_sealed_bytes(std::mem::replace(&mut pending, Vec::with_capacity(CHUNK_SIZE)));
+                blocking(store, move |s| s.put_chunk(id, index, &chunk)).await?;
+                index = index.checked_add(1).ok_or(ApiError::TOO_LARGE)?;
+            }
+            let take = rest.len().min(CHUNK_SIZE - pending.len());
+            pending.extend_from_slice(&rest[..take]);
+            rest = &rest[take..];
+        }
+    }
+    if declared_length(headers).is_some_and(|n| n != total) {
+        return Err(ApiError::TRUNCATED);
+    }
+    if total == 0 {
+        return Err(ApiError::EMPTY);
+    }
+    match guard.id {
+        // Everything fits in one chunk: keep it for a single-call commit.
+        None => guard.small = Some(pending),
+        Some(id) => {
+            let chunk = Ciphertext::from_sealed_bytes(pending);
+            blocking(store, move |s| s.put_chunk(id, index, &chunk)).await?;
+        }
+    }
+    Ok((guard, hasher.finalize().into()))
+}
+
+/// Reads a small body fully, refusing more than the JSON limit.
+async fn small_body(state: &AppState, mut body: Body) -> Result<Bytes, ApiError> {
+    let cap = state.0.limits.max_json_bytes;
+    let mut out = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| ApiError::TRUNCATED)?;
+        if let Ok(data) = frame.into_data() {
+            if out.len() + data.len() > cap {
+                return Err(ApiError::TOO_LARGE);
+            }
+            out.extend_from_slice(&data);
+        }
+    }
+    Ok(Bytes::from(out))
+}
+
+fn parse_json<T: for<'de> Deserialize<'de>>(headers: &HeaderMap, body: &[u8]) -> Result<T, ApiError> {
+    if !content_type_is(headers, "application/json") {
+        return Err(ApiError::WRONG_CONTENT_TYPE);
+    }
+    serde_json::from_slice(body).map_err(|_| ApiError::MALFORMED_JSON)
+}
+
+/// A signed request whose headers passed the cheap checks; the signature is checked once the
+/// body digest is known.
+struct PendingAuth(SignedHeaders);
+
+fn pre_authenticate(state: &AppState, headers: &HeaderMap) -> Result<PendingAuth, ApiError> {
+    let signed = SignedHeaders::from_headers(|name| headers.get(name).and_then(|v| v.to_str().ok()))
+        .map_err(|e| ApiError::from_auth(&e))?;
+    let now = unix_now();
+    signed.check_fresh(now, state.0.limits.max_clock_skew_secs).map_err(|e| ApiError::from_auth(&e))?;
+    if signed.timestamp < state.0.started_unix {
+        return Err(ApiError::from_auth(&candour_core::auth::AuthError::Stale));
+    }
+    if state.0.directory.reviewer_by_signing_key(&signed.key).is_none() {
+        return Err(ApiError::UNKNOWN_KEY);
+    }
+    if state.0.nonces.is_used(&signed.nonce)? {
+        return Err(ApiError::REPLAYED);
+    }
+    Ok(PendingAuth(signed))
+}
+
+fn finish_authentication(
+    state: &AppState,
+    pending: PendingAuth,
+    method: &Method,
+    uri: &Uri,
+    digest: &[u8; 32],
+) -> Result<(), ApiError> {
+    let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+    pending.0.verify(method.as_str(), path, digest).map_err(|e| ApiError::from_auth(&e))?;
+    let now = unix_now();
+    let forget_after = pending.0.timestamp.saturating_add(state.0.limits.max_clock_skew_secs);
+    if !state.0.nonces.record(pending.0.nonce, forget_after, now)? {
+        return Err(ApiError::REPLAYED);
+    }
+    Ok(())
+}
+
+/// Authenticates a reviewer request with a small body and returns the body.
+async fn authenticate(
+    state: &AppState,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Bytes, ApiError> {
+    let pending = pre_authenticate(state, headers)?;
+    let body = small_body(state, body).await?;
+    finish_authentication(state, pending, method, uri, &candour_core::auth::body_digest(&body))?;
+    Ok(body)
+}
+
+fn parse_seq(s: &str) -> Result<Seq, ApiError> {
+    if s.is_empty() || s.len() > 20 || !s.bytes().all(|c| c.is_ascii_digit()) {
+        return Err(ApiError::BAD_ID);
+    }
+    s.parse().map(Seq).map_err(|_| ApiError::BAD_ID)
+}
+
+fn parse_case(s: &str) -> Result<Place, ApiError> {
+    s.parse::<CaseStreamId>().map(Place::Case).map_err(|_| ApiError::BAD_ID)
+}
+
+fn parse_mailbox(s: &str) -> Result<Place, ApiError> {
+    s.parse::<MailboxAddress>().map(Place::Mailbox).map_err(|_| ApiError::BAD_ID)
+}
+
+/// `after=<seq>&limit=<n>`, both optional; anything else is refused.
+fn parse_page(uri: &Uri) -> Result<(Option<Seq>, usize), ApiError> {
+    let mut after = None;
+    let mut limit = DEFAULT_PAGE;
+    for pair in uri.query().unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some(("after", v)) => after = Some(parse_seq(v).map_err(|_| ApiError::BAD_QUERY)?),
+            Some(("limit", v)) => {
+                limit = v.parse::<usize>().ok().filter(|n| (1..=MAX_PAGE).contains(n)).ok_or(ApiError::BAD_QUERY)?
+            }
+            _ => return Err(ApiError::BAD_QUERY),
+        }
+    }
+    Ok((after, limit))
+}
+
+/// A page of entries and the cursor for the next page.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct EntryPage {
+    /// The entries, in order.
+    pub entries: Vec<EntryInfo>,
+    /// Pass as `after` to continue; absent when there was nothing new.
+    pub next: Option<Seq>,
+}
+
+/// The body of a successful append.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Appended {
+    /// The new entry's number.
+    pub seq: Seq,
+}
+
+/// The body of `PUT .../expiry`.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SetExpiry {
+    /// The new expiry day.
+    pub expires: Day,
+}
+
+/// What the token holder sends to list or read their mailbox.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct MailboxRequest {
+    /// The secret mailbox id, 64 hex digits; the relay hashes it and forgets it.
+    pub mailbox_id: String,
+    /// For listing: the cursor.
+    #[serde(default)]
+    pub after: Option<Seq>,
+    /// For reading: the entry.
+    #[serde(default)]
+    pub seq: Option<Seq>,
+}
+
+async fn list_page(
+    state: &AppState,
+    place: Place,
+    after: Option<Seq>,
+    limit: usize,
+) -> Result<Json<EntryPage>, ApiError> {
+    let entries = blocking(state.store(), move |s| s.list(place, after, limit)).await?;
+    let next = entries.last().map(|e| e.seq);
+    Ok(Json(EntryPage { entries, next }))
+}
+
+async fn entry_body(state: &AppState, place: Place, seq: Seq) -> Result<Response, ApiError> {
+    let info = blocking(state.store(), move |s| s.info(place, seq)).await?.ok_or(ApiError::NOT_FOUND)?;
+    let store = Arc::clone(state.store());
+    let chunks = info.chunks;
+    let stream = futures_util::stream::unfold(0u32, move |index| {
+        let store = Arc::clone(&store);
+        async move {
+            if index >= chunks {
+                return None;
+            }
+            match blocking(&store, move |s| s.read_chunk(place, seq, index)).await {
+                Ok(Some(chunk)) => Some((Ok(Bytes::from(chunk.into_bytes())), index + 1)),
+                // Deleted while being read, or a storage failure: cut the body short.
+                Ok(None) | Err(_) => Some((Err(std::io::Error::other("entry unavailable")), chunks)),
+            }
+        }
+    });
+    let mut response = Response::new(Body::from_stream(stream));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(info.len));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+async fn append_signed(
+    state: &AppState,
+    place: Place,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<Appended>), ApiError> {
+    let pending = pre_authenticate(state, headers)?;
+    if !content_type_is(headers, "application/octet-stream") {
+        return Err(ApiError::WRONG_CONTENT_TYPE);
+    }
+    let (upload, digest) = upload_body(state, headers, body).await?;
+    finish_authentication(state, pending, method, uri, &digest)?;
+    let expires = today().plus_days(i64::from(state.0.limits.retention_days));
+    let seq = upload.commit(place, expires).await?;
+    Ok((StatusCode::CREATED, Json(Appended { seq })))
+}
+
+async fn delete_signed(
+    state: &AppState,
+    place: Place,
+    seq: Seq,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<StatusCode, ApiError> {
+    authenticate(state, method, uri, headers, body).await?;
+    if blocking(state.store(), move |s| s.delete(place, seq)).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NOT_FOUND)
+    }
+}
+
+async fn expiry_signed(
+    state: &AppState,
+    place: Place,
+    seq: Seq,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<StatusCode, ApiError> {
+    let body = authenticate(state, method, uri, headers, body).await?;
+    let SetExpiry { expires } = parse_json(headers, &body)?;
+    if expires < today() {
+        return Err(ApiError::BAD_EXPIRY);
+    }
+    if blocking(state.store(), move |s| s.set_expiry(place, seq, expires)).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NOT_FOUND)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handlers
+
+#[instrument(skip_all, fields(route = "healthz"))]
+async fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({"status": "ok"}))
+}
+
+#[instrument(skip_all, fields(route = "openapi"))]
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], crate::openapi::document()).into_response()
+}
+
+/// The signed directory, byte for byte as signed: clients verify these exact bytes.
+#[instrument(skip_all, fields(route = "directory"))]
+async fn directory(State(state): State<AppState>) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], state.0.directory_bytes.clone()).into_response()
+}
+
+#[instrument(skip_all, fields(route = "inbox.challenge"))]
+async fn challenge(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let challenge = Challenge { challenge: state.0.challenges.issue()?, difficulty: state.0.limits.pow_difficulty };
+    let mut response = Json(challenge).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// Anyone may submit, with a solved challenge. The response carries no entry number: a
+/// reporter has no use for one, and it would be one more thing to link.
+#[instrument(skip_all, fields(route = "inbox.submit"))]
+async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    if !content_type_is(&headers, "application/octet-stream") {
+        return Err(ApiError::WRONG_CONTENT_TYPE);
+    }
+    let solution: Solution = headers
+        .get(pow::HEADER)
+        .and_then(|v| v.to_str().ok())
+        .ok_or(ApiError::POW_REQUIRED)?
+        .parse()
+        .map_err(|_| ApiError::POW_REQUIRED)?;
+    pow::verify(&solution, state.0.limits.pow_difficulty).map_err(|_| ApiError::POW_INSUFFICIENT)?;
+    if !state.0.challenges.redeem(&solution.challenge)? {
+        return Err(ApiError::POW_UNKNOWN);
+    }
+    let (upload, _) = upload_body(&state, &headers, body).await?;
+    let expires = today().plus_days(i64::from(state.0.limits.retention_days));
+    upload.commit(Place::Inbox, expires).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({"status": "stored"}))))
+}
+
+#[instrument(skip_all, fields(route = "inbox.list"))]
+async fn inbox_list(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<EntryPage>, ApiError> {
+    authenticate(&state, &method, &uri, &headers, body).await?;
+    let (after, limit) = parse_page(&uri)?;
+    list_page(&state, Place::Inbox, after, limit).await
+}
+
+#[instrument(skip_all, fields(route = "inbox.read"))]
+async fn inbox_read(
+    State(state): State<AppState>,
+    Path(seq): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    authenticate(&state, &method, &uri, &headers, body).await?;
+    entry_body(&state, Place::Inbox, parse_seq(&seq)?).await
+}
+
+#[instrument(skip_all, fields(route = "inbox.delete"))]
+async fn inbox_delete(
+    State(state): State<AppState>,
+    Path(seq): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<StatusCode, ApiError> {
+    let seq = parse_seq(&seq)?;
+    delete_signed(&state, Place::Inbox, seq, &method, &uri, &headers, body).await
+}
+
+#[instrument(skip_all, fields(route = "inbox.expiry"))]
+async fn inbox_expiry(
+    State(state): State<AppState>,
+    Path(seq): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<StatusCode, ApiError> {
+    let seq = parse_seq(&seq)?;
+    expiry_signed(&state, Place::Inbox, seq, &method, &uri, &headers, body).await
+}
+
+#[instrument(skip_all, fields(route = "case.append"))]
+async fn case_append(
+    State(state): State<AppState>,
+    Path(stream): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<Appended>), ApiError> {
+    let place = parse_case(&stream)?;
+    append_signed(&state, place, &method, &uri, &headers, body).await
+}
+
+#[instrument(skip_all, fields(route = "case.list"))]
+async fn case_list(
+    State(state): State<AppState>,
+    Path(stream): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<EntryPage>, ApiError> {
+    let place = parse_case(&stream)?;
+    authenticate(&state, &method, &uri, &headers, body).await?;
+    let (after, limit) = parse_page(&uri)?;
+    list_page(&state, place, after, limit).await
+}
+
+#[instrument(skip_all, fields(route = "case.read"))]
+async fn case_read(
+    State(state): State<AppState>,
+    Path((stream, seq)): Path<(String, String)>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let (place, seq) = (parse_case(&stream)?, parse_seq(&seq)?);
+    authenticate(&state, &method, &uri, &headers, body).await?;
+    entry_body(&state, place, seq).await
+}
+
+#[instrument(skip_all, fields(route = "case.delete"))]
+async fn case_delete(
+    State(state): State<AppState>,
+    Path((stream, seq)): Path<(String, String)>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<StatusCode, ApiError> {
+    let (place, seq) = (parse_case(&stream)?, parse_seq(&seq)?);
+    delete_signed(&state, place, seq, &method, &uri, &headers, body).await
+}
+
+#[instrument(skip_all, fields(route = "case.expiry"))]
+async fn case_expiry(
+    State(state): State<AppState>,
+    Path((stream, seq)): Path<(String, String)>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<StatusCode, ApiError> {
+    let (place, seq) = (parse_case(&stream)?, parse_seq(&seq)?);
+    expiry_signed(&state, place, seq, &method, &uri, &headers, body).await
+}
+
+#[instrument(skip_all, fields(route = "mailbox.append"))]
+async fn mailbox_append(
+    State(state): State<AppState>,
+    Path(address): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<Appended>), ApiError> {
+    let place = parse_mailbox(&address)?;
+    append_signed(&state, place, &method, &uri, &headers, body).await
+}
+
+#[instrument(skip_all, fields(route = "mailbox.delete"))]
+async fn mailbox_delete(
+    State(state): State<AppState>,
+    Path((address, seq)): Path<(String, String)>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<StatusCode, ApiError> {
+    let (place, seq) = (parse_mailbox(&address)?, parse_seq(&seq)?);
+    delete_signed(&state, place, seq, &method, &uri, &headers, body).await
+}
+
+#[instrument(skip_all, fields(route = "mailbox.expiry"))]
+async fn mailbox_expiry(
+    State(state): State<AppState>,
+    Path((address, seq)): Path<(String, String)>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<StatusCode, ApiError> {
+    let (place, seq) = (parse_mailbox(&address)?, parse_seq(&seq)?);
+    expiry_signed(&state, place, seq, &method, &uri, &headers, body).await
+}
+
+/// The relay learns the mailbox id here only long enough to hash it.
+fn mailbox_place(request: &MailboxRequest) -> Result<Place, ApiError> {
+    // 64 hex digits, parsed with the same strict hex rules as every other 32-byte id.
+    let bytes: MailboxAddress = request.mailbox_id.parse().map_err(|_| ApiError::BAD_ID)?;
+    Ok(Place::Mailbox(candour_core::token::MailboxId::from_bytes(bytes.0).address()))
+}
+
+#[instrument(skip_all, fields(route = "mailbox.list"))]
+async fn mailbox_list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<EntryPage>, ApiError> {
+    let body = small_body(&state, body).await?;
+    let request: MailboxRequest = parse_json(&headers, &body)?;
+    let place = mailbox_place(&request)?;
+    list_page(&state, place, request.after, MAX_PAGE).await
+}
+
+#[instrument(skip_all, fields(route = "mailbox.read"))]
+async fn mailbox_read(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+    let body = small_body(&state, body).await?;
+    let request: MailboxRequest = parse_json(&headers, &body)?;
+    let place = mailbox_place(&request)?;
+    let seq = request.seq.ok_or(ApiError::MALFORMED_JSON)?;
+    entry_body(&state, place, seq).await
+}

@@ -1,0 +1,162 @@
+//! The relay's configuration: defaults, then a TOML file, then `CANDOUR_*` environment variables.
+//!
+//! There is deliberately no setting for an access log, a client-address header or anything else
+//! that would record who connected: unknown keys are rejected, so `access_log = true` in a file
+//! is an error rather than silently ignored.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::RelayError;
+
+/// Everything `candour serve` can be told. `Debug` is safe to print: nothing here is secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address to listen on (`CANDOUR_LISTEN`). Loopback by default: put a TLS reverse proxy or
+    /// a Tor onion service in front (see `deploy/`).
+    pub listen: SocketAddr,
+    /// The data folder (`CANDOUR_DATA`).
+    pub data: PathBuf,
+    /// The signed directory file, served byte for byte (`CANDOUR_DIRECTORY`).
+    pub directory: PathBuf,
+    /// Pinned organisation root keys (`candour-root-...`) the directory must be signed by. Empty
+    /// means "trust the signers named in the file": acceptable because the operator chose the
+    /// file, but pinning the roots here catches a swapped file at start-up.
+    pub directory_roots: Vec<String>,
+    /// How many of `directory_roots` must have signed.
+    pub directory_threshold: usize,
+    /// Proof-of-work difficulty for inbox submissions, in leading zero bits (about `2^n`
+    /// hashes; 21 is about a second in a phone browser).
+    pub pow_difficulty: u8,
+    /// Largest accepted upload in bytes (reports with attachments stream to disk in 64 KiB
+    /// chunks, so this bounds disk use per request, not memory).
+    pub max_upload_bytes: u64,
+    /// Largest accepted JSON body in bytes.
+    pub max_json_bytes: usize,
+    /// A request taking longer than this is cut off and anything it uploaded discarded.
+    pub request_timeout_secs: u64,
+    /// Days a blob is kept unless a reviewer sets another expiry.
+    pub retention_days: u32,
+    /// Seconds between purges of expired blobs (each followed by space reclamation).
+    pub purge_interval_secs: u64,
+    /// How far a signed request's timestamp may be from the relay's clock.
+    pub max_clock_skew_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data: PathBuf::from("./candour-data"),
+            directory: PathBuf::from("keys-example/directory.json"),
+            directory_roots: Vec::new(),
+            directory_threshold: 1,
+            pow_difficulty: candour_core::pow::DEFAULT_DIFFICULTY,
+            max_upload_bytes: 256 * 1024 * 1024,
+            max_json_bytes: 16 * 1024,
+            request_timeout_secs: 300,
+            retention_days: 365,
+            purge_interval_secs: 6 * 3600,
+            max_clock_skew_secs: candour_core::auth::DEFAULT_MAX_SKEW_SECONDS,
+        }
+    }
+}
+
+/// The prefix of environment overrides: `CANDOUR_LISTEN`, `CANDOUR_DATA`, and so on for every
+/// field, upper-cased. List fields take comma-separated values.
+pub const ENV_PREFIX: &str = "CANDOUR_";
+
+impl Config {
+    /// Parses a TOML document over the defaults.
+    pub fn from_toml_str(text: &str) -> Result<Config, RelayError> {
+        toml::from_str(text).map_err(|e| RelayError::Config(e.message().to_owned()))
+    }
+
+    /// Defaults, then the TOML file if given, then the process's `CANDOUR_*` variables.
+    pub fn load(file: Option<&Path>) -> Result<Config, RelayError> {
+        let base = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| RelayError::Config(format!("cannot read {}: {e}", path.display())))?;
+                Config::from_toml_str(&text)?
+            }
+            None => Config::default(),
+        };
+        // `vars()` would panic on a variable that is not UTF-8; such a variable is not ours.
+        base.with_env(std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))))
+    }
+
+    /// Applies `CANDOUR_<FIELD>` overrides from the given variables; others are ignored (the
+    /// binary has variables of its own).
+    pub fn with_env(self, vars: impl IntoIterator<Item = (String, String)>) -> Result<Config, RelayError> {
+        let mut table = toml::Table::try_from(&self).map_err(|e| RelayError::Config(e.to_string()))?;
+        for (name, value) in vars {
+            let Some(field) = name.strip_prefix(ENV_PREFIX) else { continue };
+            let field = field.to_ascii_lowercase();
+            let Some(current) = table.get(&field) else { continue };
+            let bad = |what: &str| RelayError::Config(format!("{name} must be {what}"));
+            let new = match current {
+                toml::Value::Integer(_) => {
+                    toml::Value::Integer(value.trim().parse().map_err(|_| bad("a whole number"))?)
+                }
+                toml::Value::Array(_) => toml::Value::Array(
+                    value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(|s| toml::Value::String(s.to_owned()))
+                        .collect(),
+                ),
+                _ => toml::Value::String(value),
+            };
+            table.insert(field, new);
+        }
+        table.try_into().map_err(|e: toml::de::Error| RelayError::Config(e.message().to_owned()))
+    }
+
+    /// The configuration as a commented TOML file, for `candour serve --print-config`.
+    pub fn to_toml(&self) -> String {
+        let body = toml::to_string_pretty(self).unwrap_or_default();
+        format!(
+            "# Candour relay configuration. Every key can be overridden by CANDOUR_<KEY> in the\n\
+             # environment (e.g. CANDOUR_LISTEN, CANDOUR_DATA). There is no access log setting:\n\
+             # the relay cannot record who connects.\n{body}"
+        )
+    }
+}
+
+/// What `candour serve --print-config` prints: the effective configuration as TOML.
+pub fn print_config(config: &Config) -> String {
+    config.to_toml()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_file_env_layering_and_unknown_keys() {
+        let c = Config::default();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(Config::from_toml_str(&c.to_toml()).ok(), Some(c.clone()));
+        let file = Config::from_toml_str("data = \"/var/lib/candour\"\npow_difficulty = 18\n").expect("parses");
+        assert_eq!(file.data, PathBuf::from("/var/lib/candour"));
+        let env = file
+            .with_env([
+                ("CANDOUR_LISTEN".to_owned(), "0.0.0.0:9000".to_owned()),
+                ("CANDOUR_POW_DIFFICULTY".to_owned(), "12".to_owned()),
+                ("CANDOUR_DIRECTORY_ROOTS".to_owned(), "a, b".to_owned()),
+                ("CANDOUR_PASSPHRASE".to_owned(), "not ours".to_owned()),
+            ])
+            .expect("env applies");
+        assert_eq!(env.listen.to_string(), "0.0.0.0:9000");
+        assert_eq!(env.pow_difficulty, 12);
+        assert_eq!(env.directory_roots, vec!["a".to_owned(), "b".to_owned()]);
+        assert_eq!(env.data, PathBuf::from("/var/lib/candour"));
+        assert!(Config::from_toml_str("access_log = true").is_err());
+        assert!(Config::default().with_env([("CANDOUR_POW_DIFFICULTY".into(), "lots".into())]).is_err());
+    }
+}

@@ -1,0 +1,98 @@
+//! `GET /v1/openapi.json`: the API described for client authors and auditors.
+
+use serde_json::{json, Value};
+
+fn error_response(description: &str) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+}
+
+fn signed(op: Value) -> Value {
+    let mut op = op;
+    if let Some(map) = op.as_object_mut() {
+        map.insert("security".into(), json!([{"CandourSignature": []}]));
+        let responses = map.entry("responses").or_insert_with(|| json!({}));
+        if let Some(r) = responses.as_object_mut() {
+            r.insert("401".into(), error_response("unsigned-request, malformed-signature-header, stale-request, bad-signature, unknown-key or replayed-request"));
+        }
+    }
+    op
+}
+
+fn binary(description: &str) -> Value {
+    json!({"description": description, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}})
+}
+
+/// The OpenAPI 3.1 document, as JSON text.
+pub fn document() -> String {
+    let seq = json!({"name": "seq", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0}});
+    let stream = json!({"name": "stream", "in": "path", "required": true, "description": "case stream id: 64 hex digits, SHA-256 of a context and the thread id", "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}});
+    let address = json!({"name": "address", "in": "path", "required": true, "description": "mailbox address: 64 hex digits, SHA-256 of the secret mailbox id", "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}});
+    let page = json!([
+        {"name": "after", "in": "query", "schema": {"type": "integer"}, "description": "cursor: entries numbered above this"},
+        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}
+    ]);
+    let listed = json!({"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EntryPage"}}}}});
+    let appended = json!({"201": {"description": "durably stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Appended"}}}},
+        "413": error_response("too-large"), "415": error_response("unsupported-media-type"), "400": error_response("truncated-upload, empty-body, bad-id"), "507": error_response("disk-full")});
+    let expiry_body = json!({"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SetExpiry"}}}});
+    let deleted = json!({"204": {"description": "done"}, "404": error_response("not-found")});
+    let doc = json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Candour relay",
+            "version": "1",
+            "description": "An append-only store of opaque ciphertext. Every error is {\"code\", \"message\"} with a stable code. The relay records no IP address, user agent, cookie or time of day."
+        },
+        "paths": {
+            "/healthz": {"get": {"summary": "liveness", "responses": {"200": {"description": "ok"}}}},
+            "/v1/openapi.json": {"get": {"summary": "this document", "responses": {"200": {"description": "OpenAPI JSON"}}}},
+            "/v1/directory": {"get": {"summary": "the signed key directory, byte for byte as signed by the organisation root", "responses": {"200": {"description": "served directory JSON"}}}},
+            "/v1/inbox/challenge": {"post": {"summary": "a fresh single-use proof-of-work challenge (valid 10 minutes)",
+                "responses": {"200": {"description": "challenge", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Challenge"}}}}, "503": error_response("busy")}}},
+            "/v1/inbox": {
+                "post": {"summary": "submit a report or follow-up envelope (anyone, with proof of work)",
+                    "parameters": [{"name": "candour-pow", "in": "header", "required": true, "description": "<challenge hex>:<counter, 16 hex digits>; SHA-256(\"candour/v1/pow\\n\" || challenge || counter LE) has `difficulty` leading zero bits", "schema": {"type": "string"}}],
+                    "requestBody": binary("an age v1 envelope"),
+                    "responses": {"201": {"description": "durably stored; no entry number is returned"}, "401": error_response("pow-required, pow-unknown-challenge, pow-insufficient"),
+                        "413": error_response("too-large"), "415": error_response("unsupported-media-type"), "400": error_response("truncated-upload, empty-body"), "507": error_response("disk-full")}},
+                "get": signed(json!({"summary": "list inbox entries by cursor (reviewers)", "parameters": page, "responses": listed}))
+            },
+            "/v1/inbox/{seq}": {
+                "get": signed(json!({"summary": "read an inbox entry", "parameters": [seq], "responses": {"200": binary("the envelope"), "404": error_response("not-found")}})),
+                "delete": signed(json!({"summary": "delete an inbox entry", "parameters": [seq], "responses": deleted}))
+            },
+            "/v1/inbox/{seq}/expiry": {"put": signed(json!({"summary": "set an inbox entry's expiry day", "parameters": [seq], "requestBody": expiry_body, "responses": deleted}))},
+            "/v1/cases/{stream}": {
+                "post": signed(json!({"summary": "append an encrypted, signed case event", "parameters": [stream], "requestBody": binary("case event ciphertext"), "responses": appended})),
+                "get": signed(json!({"summary": "list a case stream by cursor", "parameters": [stream, page[0], page[1]], "responses": listed}))
+            },
+            "/v1/cases/{stream}/{seq}": {
+                "get": signed(json!({"summary": "read a case event", "parameters": [stream, seq], "responses": {"200": binary("the ciphertext"), "404": error_response("not-found")}})),
+                "delete": signed(json!({"summary": "delete a case event", "parameters": [stream, seq], "responses": deleted}))
+            },
+            "/v1/cases/{stream}/{seq}/expiry": {"put": signed(json!({"summary": "set a case event's expiry day", "parameters": [stream, seq], "requestBody": expiry_body, "responses": deleted}))},
+            "/v1/mailboxes/{address}": {"post": signed(json!({"summary": "append a reply encrypted to the reporter", "parameters": [address], "requestBody": binary("reply envelope"), "responses": appended}))},
+            "/v1/mailboxes/{address}/{seq}": {"delete": signed(json!({"summary": "delete a reply", "parameters": [address, seq], "responses": deleted}))},
+            "/v1/mailboxes/{address}/{seq}/expiry": {"put": signed(json!({"summary": "set a reply's expiry day", "parameters": [address, seq], "requestBody": expiry_body, "responses": deleted}))},
+            "/v1/mailbox/list": {"post": {"summary": "list replies (the token holder presents the secret mailbox id; the relay hashes it)",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MailboxRequest"}}}}, "responses": listed}},
+            "/v1/mailbox/read": {"post": {"summary": "read one reply (mailbox_id and seq)",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MailboxRequest"}}}},
+                "responses": {"200": binary("reply envelope"), "404": error_response("not-found")}}}
+        },
+        "components": {
+            "securitySchemes": {"CandourSignature": {"type": "apiKey", "in": "header", "name": "candour-signature",
+                "description": "Ed25519 by a reviewer key from the directory over \"candour-request/v1\\n<METHOD>\\n<path?query>\\n<sha256(body) hex>\\n<unix seconds>\\n<nonce hex>\\n\"; headers candour-key, candour-timestamp, candour-nonce, candour-signature. Timestamps outside the skew window and reused nonces are refused."}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}},
+                "Challenge": {"type": "object", "properties": {"challenge": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "difficulty": {"type": "integer"}}},
+                "Entry": {"type": "object", "properties": {"seq": {"type": "integer"}, "len": {"type": "integer"}, "chunks": {"type": "integer"}, "expires": {"type": "string", "format": "date"}}},
+                "EntryPage": {"type": "object", "properties": {"entries": {"type": "array", "items": {"$ref": "#/components/schemas/Entry"}}, "next": {"type": ["integer", "null"]}}},
+                "Appended": {"type": "object", "properties": {"seq": {"type": "integer"}}},
+                "SetExpiry": {"type": "object", "required": ["expires"], "properties": {"expires": {"type": "string", "format": "date"}}},
+                "MailboxRequest": {"type": "object", "required": ["mailbox_id"], "properties": {"mailbox_id": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "after": {"type": "integer"}, "seq": {"type": "integer"}}}
+            }
+        }
+    });
+    doc.to_string()
+}

@@ -1,0 +1,657 @@
+//! Handler tests without a socket: `router(state).oneshot(request)`.
+
+mod common;
+
+use axum::body::{to_bytes, Body};
+use axum::http::{Method, Request, StatusCode};
+use axum::Router;
+use candour_core::pow;
+use candour_core::token::MailboxToken;
+use candour_core::wire::{CaseStreamId, Ciphertext, ThreadId};
+use candour_relay::api::EntryPage;
+use candour_relay::router;
+use candour_relay::store::{read_blob, Place, Seq, SharedStore};
+use common::*;
+use tower::ServiceExt as _;
+
+async fn call(app: &Router, request: Request<Body>) -> (StatusCode, Vec<u8>) {
+    let response = app.clone().oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let body = to_bytes(response.into_body(), usize::MAX).await.map(|b| b.to_vec()).unwrap_or_default();
+    (status, body)
+}
+
+fn code(body: &[u8]) -> String {
+    let v: serde_json::Value = serde_json::from_slice(body).expect("a JSON error body");
+    assert!(v["message"].is_string(), "every error has a message");
+    v["code"].as_str().expect("a code").to_owned()
+}
+
+async fn solved(app: &Router) -> String {
+    let (status, body) = call(app, Request::post("/v1/inbox/challenge").body(Body::empty()).expect("request")).await;
+    assert_eq!(status, StatusCode::OK);
+    solve(&body)
+}
+
+fn submission(solution: &str, body: Vec<u8>) -> Request<Body> {
+    Request::post("/v1/inbox")
+        .header(pow::HEADER, solution)
+        .header("content-type", "application/octet-stream")
+        .body(Body::from(body))
+        .expect("request")
+}
+
+#[tokio::test]
+async fn health_directory_and_openapi() {
+    let f = fixture();
+    let (state, _) = memory_state(&f);
+    let app = router(state);
+    let (status, body) = call(&app, Request::get("/healthz").body(Body::empty()).expect("request")).await;
+    assert_eq!((status, body), (StatusCode::OK, br#"{"status":"ok"}"#.to_vec()));
+    let (status, body) = call(&app, Request::get("/v1/directory").body(Body::empty()).expect("request")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, f.served, "the directory is served byte for byte");
+    let (status, body) = call(&app, Request::get("/v1/openapi.json").body(Body::empty()).expect("request")).await;
+    assert_eq!(status, StatusCode::OK);
+    let doc: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    for path in
+        ["/v1/directory", "/v1/inbox", "/v1/inbox/challenge", "/v1/cases/{stream}", "/v1/mailbox/read", "/healthz"]
+    {
+        assert!(doc["paths"][path].is_object(), "{path} documented");
+    }
+}
+
+#[tokio::test]
+async fn submit_with_proof_of_work_then_a_reviewer_lists_and_reads() {
+    let f = fixture();
+    let (state, store) = memory_state(&f);
+    let app = router(state);
+    let key = f.reviewer.signing_key();
+
+    let solution = solved(&app).await;
+    let (status, _) = call(&app, submission(&solution, b"envelope one".to_vec())).await;
+    assert_eq!(status, StatusCode::CREATED);
+    // The same challenge cannot be used twice.
+    let (status, body) = call(&app, submission(&solution, b"envelope two".to_vec())).await;
+    assert_eq!((status, code(&body).as_str()), (StatusCode::UNAUTHORIZED, "pow-unknown-challenge"));
+
+    let (status, body) = call(&app, signed(key, Method::GET, "/v1/inbox", vec![], None)).await;
+    assert_eq!(status, StatusCode::OK);
+    let page: EntryPage = serde_json::from_slice(&body).expect("page");
+    assert_eq!(page.entries.len(), 1);
+    let seq = page.entries[0].seq;
+    let (status, body) = call(&app, signed(key, Method::GET, &format!("/v1/inbox/{}", seq.0), vec![], None)).await;
+    assert_eq!((status, body), (StatusCode::OK, b"envelope one".to_vec()));
+    // Nothing new after the cursor.
+    let (_, body) = call(&app, signed(key, Method::GET, &format!("/v1/inbox?after={}", seq.0), vec![], None)).await;
+    assert!(serde_json::from_slice::<EntryPage>(&body).expect("page").entries.is_empty());
+
+    // Expiry and deletion.
+    let path = format!("/v1/inbox/{}/expiry", seq.0);
+    let (status, _) =
+        call(&app, signed(key, Method::PUT, &path, br#"{"expires":"2099-01-01"}"#.to_vec(), Some("application/json")))
+            .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(store.info(Place::Inbox, seq).expect("info").map(|i| i.expires.to_string()), Some("2099-01-01".into()));
+    let (status, _) = call(&app, signed(key, Method::DELETE, &format!("/v1/inbox/{}", seq.0), vec![], None)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(store.list(Place::Inbox, None, 10).expect("list").is_empty());
+}
+
+#[tokio::test]
+async fn signed_requests_refuse_replay_staleness_unknown_keys_and_tampering() {
+    let f = fixture();
+    let (state, _) = memory_state(&f);
+    let app = router(state);
+    let key = f.reviewer.signing_key();
+
+    let request = signed(key, Method::GET, "/v1/inbox", vec![], None);
+    let (parts, body) = request.into_parts();
+    let replay = Request::from_parts(parts.clone(), Body::empty());
+    let (status, _) = call(&app, Request::from_parts(parts, body)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = call(&app, replay).await;
+    assert_eq!((status, code(&body).as_str()), (StatusCode::UNAUTHORIZED, "replayed-request"));
+
+    let stale = signed_at(key, Method::GET, "/v1/inbox", vec![], None, now() - 3600);
+    let (status, body) = call(&app, stale).await;
+    assert_eq!((status, code(&body).as_str()), (StatusCode::UNAUTHORIZED, "stale-request"));
+
+    let stranger = ed25519_dalek::SigningKey::from_bytes(&[3; 32]);
+    let (status, body) = call(&app, signed(&stranger, Method::GET, "/v1/inbox", vec![], None)).await;
+    assert_eq!((status, code(&body).as_str()), (StatusCode::UNAUTHORIZED, "unknown-key"));
+
+    // Signed for one path, sent to another.
+    let (mut parts, body) = signed(key, Method::GET, "/v1/inbox", vec![], None).into_parts();
+    parts.uri = "/v1/inbox?after=0".parse().expect("uri");
+    let (status, body) = call(&app, Request::from_parts(parts, body)).await;
+    assert_eq!((status, code(&body).as_str()), (StatusCode::UNAUTHORIZED, "bad-signature"));
+}
+
+#[tokio::test]
+async fn case_streams_and_mailboxes() {
+    let f = fixture();
+    let (state, store) = memory_state(&f);
+    let app = router(state);
+    let key = f.reviewer.signing_key();
+    let stream = CaseStreamId::for_thread(&ThreadId([5; 16]));
+
+    let path = format!("/v1/cases/{stream}");
+    for event in [b"event 1".to_vec(), b"event 2".to_vec()] {
+        let (status, _) = call(&app, signed(key, Method::POST, &path, event, Some("application/octet-stream"))).await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let (_, body) = call(&app, signed(key, Method::GET, &path, vec![], None)).await;
+    let page: EntryPage = serde_json::from_slice(&body).expect("page");
+    assert_eq!(page.entries.len(), 2);
+    let (_, body) =
+        call(&app, signed(key, Method::GET, &format!("{path}/{}", page.entries[1].seq.0), vec![], None)).await;
+    assert_eq!(body, b"event 2");
+
+    // A reviewer replies into a mailbox; only the token holder's id opens it.
+    let token = MailboxToken::generate();
+    let address = token.mailbox_id().address();
+    let (status, body) = call(
+        &app,
+        signed(
+            key,
+            Method::POST,
+            &format!("/v1/mailboxes/{address}"),
+            b"reply".to_vec(),
+            Some("application/octet-stream"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let seq: Seq =
+        serde_json::from_slice::<serde_json::Value>(&body).expect("json")["seq"].as_u64().map(Seq).expect("seq");
+    let id_hex: String = token.mailbox_id().expose_secret().iter().map(|b| format!("{b:02x}")).collect();
+    let list = Request::post("/v1/mailbox/list")
+        .header("content-type", "application/json")
+        .body(Body::from(serde_json::json!({"mailbox_id": id_hex}).to_string()))
+        .expect("request");
+    let (status, body) = call(&app, list).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(serde_json::from_slice::<EntryPage>(&body).expect("page").entries.len(), 1);
+    let read = Request::post("/v1/mailbox/read")
+        .header("content-type", "application/json")
+        .body(Body::from(serde_json::json!({"mailbox_id": id_hex, "seq": seq.0}).to_string()))
+        .expect("request");
+    assert_eq!(call(&app, read).await, (StatusCode::OK, b"reply".to_vec()));
+    // The address itself is not the key to the mailbox.
+    let wrong = Request::post("/v1/mailbox/list")
+        .header("content-type", "application/json")
+        .body(Body::from(serde_json::json!({"mailbox_id": address.to_string()}).to_string()))
+        .expect("request");
+    let (_, body) = call(&app, wrong).await;
+    assert!(serde_json::from_slice::<EntryPage>(&body).expect("page").entries.is_empty());
+    assert_eq!(
+        read_blob(&*store, Place::Mailbox(address), seq).expect("read"),
+        Some(Ciphertext::from_sealed_bytes(b"reply".to_vec()))
+    );
+}
+
+/// Everything in the store, listed and read back, for before/after comparison.
+fn snapshot(store: &SharedStore, places: &[Place]) -> Vec<(Place, Seq, String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for place in places {
+        for info in store.list(*place, None, 10_000).expect("list") {
+            let bytes = read_blob(&**store, *place, info.seq).expect("read").expect("present").into_bytes();
+            out.push((*place, info.seq, info.expires.to_string(), bytes));
+        }
+    }
+    out
+}
+
+/// A body that delivers some bytes and then fails, as hyper's body does when a client
+/// disconnects mid-upload.
+fn truncated_body() -> Body {
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        vec![Ok(vec![1u8; 70_000]), Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "client went away"))];
+    Body::from_stream(futures_util::stream::iter(chunks))
+}
+
+#[tokio::test]
+async fn bad_input_table() {
+    let f = fixture();
+    let (state, store) = memory_state(&f);
+    let app = router(state);
+    let key = f.reviewer.signing_key();
+    let stream = CaseStreamId([4; 32]);
+    let places = [Place::Inbox, Place::Case(stream)];
+
+    // Some content to protect.
+    let solution = solved(&app).await;
+    assert_eq!(call(&app, submission(&solution, vec![7; 100_000])).await.0, StatusCode::CREATED);
+    let case_path = format!("/v1/cases/{stream}");
+    assert_eq!(
+        call(&app, signed(key, Method::POST, &case_path, vec![8; 10], Some("application/octet-stream"))).await.0,
+        StatusCode::CREATED
+    );
+    let before = snapshot(&store, &places);
+    assert_eq!(before.len(), 2);
+    let seq = before[0].1 .0;
+
+    let octet = Some("application/octet-stream");
+    let json = Some("application/json");
+    let stranger = ed25519_dalek::SigningKey::from_bytes(&[3; 32]);
+    let big = vec![0u8; 1024 * 1024 + 1];
+
+    let mut cases: Vec<(&str, Request<Body>, StatusCode, &str)> = vec![
+        (
+            "unknown route",
+            Request::get("/v2/anything").body(Body::empty()).expect("r"),
+            StatusCode::NOT_FOUND,
+            "not-found",
+        ),
+        ("root", Request::get("/").body(Body::empty()).expect("r"), StatusCode::NOT_FOUND, "not-found"),
+        (
+            "wrong method",
+            Request::delete("/v1/directory").body(Body::empty()).expect("r"),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+        ),
+        (
+            "submit without pow",
+            Request::post("/v1/inbox")
+                .header("content-type", "application/octet-stream")
+                .body(Body::from("x"))
+                .expect("r"),
+            StatusCode::UNAUTHORIZED,
+            "pow-required",
+        ),
+        (
+            "submit with garbage pow",
+            Request::post("/v1/inbox")
+                .header(pow::HEADER, "zz:00")
+                .header("content-type", "application/octet-stream")
+                .body(Body::from("x"))
+                .expect("r"),
+            StatusCode::UNAUTHORIZED,
+            "pow-required",
+        ),
+        (
+            "submit with an unissued challenge",
+            submission(
+                &pow::solve(&pow::Challenge { challenge: pow::ChallengeBytes([1; 32]), difficulty: 4 })
+                    .expect("solve")
+                    .to_string(),
+                b"x".to_vec(),
+            ),
+            StatusCode::UNAUTHORIZED,
+            "pow-unknown-challenge",
+        ),
+        (
+            "submit with insufficient work",
+            submission(
+                &format!(
+                    "{}:{:016x}",
+                    pow::ChallengeBytes([2; 32]),
+                    insufficient_counter(&pow::ChallengeBytes([2; 32]))
+                ),
+                b"x".to_vec(),
+            ),
+            StatusCode::UNAUTHORIZED,
+            "pow-insufficient",
+        ),
+        (
+            "submit as JSON",
+            Request::post("/v1/inbox")
+                .header(pow::HEADER, solved(&app).await)
+                .header("content-type", "application/json")
+                .body(Body::from("{}"))
+                .expect("r"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+        ),
+        (
+            "submit without content type",
+            Request::post("/v1/inbox").header(pow::HEADER, solved(&app).await).body(Body::from("x")).expect("r"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+        ),
+        ("submit too large", submission(&solved(&app).await, big.clone()), StatusCode::PAYLOAD_TOO_LARGE, "too-large"),
+        (
+            "submit declaring too large",
+            Request::post("/v1/inbox")
+                .header(pow::HEADER, solved(&app).await)
+                .header("content-type", "application/octet-stream")
+                .header("content-length", "99999999")
+                .body(Body::from("x"))
+                .expect("r"),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+        ),
+        ("submit empty", submission(&solved(&app).await, vec![]), StatusCode::BAD_REQUEST, "empty-body"),
+        (
+            "submit truncated",
+            Request::post("/v1/inbox")
+                .header(pow::HEADER, solved(&app).await)
+                .header("content-type", "application/octet-stream")
+                .body(truncated_body())
+                .expect("r"),
+            StatusCode::BAD_REQUEST,
+            "truncated-upload",
+        ),
+        (
+            "unsigned list",
+            Request::get("/v1/inbox").body(Body::empty()).expect("r"),
+            StatusCode::UNAUTHORIZED,
+            "unsigned-request",
+        ),
+        (
+            "stale list",
+            signed_at(key, Method::GET, "/v1/inbox", vec![], None, now() + 3600),
+            StatusCode::UNAUTHORIZED,
+            "stale-request",
+        ),
+        (
+            "stranger's list",
+            signed(&stranger, Method::GET, "/v1/inbox", vec![], None),
+            StatusCode::UNAUTHORIZED,
+            "unknown-key",
+        ),
+        (
+            "malformed signature header",
+            malformed_signature(key),
+            StatusCode::UNAUTHORIZED,
+            "malformed-signature-header",
+        ),
+        (
+            "bad cursor",
+            signed(key, Method::GET, "/v1/inbox?after=-1", vec![], None),
+            StatusCode::BAD_REQUEST,
+            "bad-query",
+        ),
+        (
+            "unknown query key",
+            signed(key, Method::GET, "/v1/inbox?from=1", vec![], None),
+            StatusCode::BAD_REQUEST,
+            "bad-query",
+        ),
+        (
+            "limit zero",
+            signed(key, Method::GET, "/v1/inbox?limit=0", vec![], None),
+            StatusCode::BAD_REQUEST,
+            "bad-query",
+        ),
+        (
+            "non-numeric entry",
+            signed(key, Method::GET, "/v1/inbox/abc", vec![], None),
+            StatusCode::BAD_REQUEST,
+            "bad-id",
+        ),
+        (
+            "missing entry",
+            signed(key, Method::GET, "/v1/inbox/999999", vec![], None),
+            StatusCode::NOT_FOUND,
+            "not-found",
+        ),
+        ("short case id", signed(key, Method::GET, "/v1/cases/abcd", vec![], None), StatusCode::BAD_REQUEST, "bad-id"),
+        (
+            "upper-case case id",
+            signed(key, Method::GET, &format!("/v1/cases/{}", "AB".repeat(32)), vec![], None),
+            StatusCode::BAD_REQUEST,
+            "bad-id",
+        ),
+        (
+            "case append as text",
+            signed(key, Method::POST, &case_path, b"x".to_vec(), Some("text/plain")),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+        ),
+        (
+            "case append too large",
+            signed(key, Method::POST, &case_path, big, octet),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+        ),
+        ("case append, body swapped", swapped_body(key, &case_path), StatusCode::UNAUTHORIZED, "bad-signature"),
+        (
+            "expiry malformed JSON",
+            signed(key, Method::PUT, &format!("/v1/inbox/{seq}/expiry"), b"{\"expires\":".to_vec(), json),
+            StatusCode::BAD_REQUEST,
+            "malformed-json",
+        ),
+        (
+            "expiry unknown field",
+            signed(
+                key,
+                Method::PUT,
+                &format!("/v1/inbox/{seq}/expiry"),
+                br#"{"expires":"2099-01-01","x":1}"#.to_vec(),
+                json,
+            ),
+            StatusCode::BAD_REQUEST,
+            "malformed-json",
+        ),
+        (
+            "expiry impossible date",
+            signed(key, Method::PUT, &format!("/v1/inbox/{seq}/expiry"), br#"{"expires":"2099-02-30"}"#.to_vec(), json),
+            StatusCode::BAD_REQUEST,
+            "malformed-json",
+        ),
+        (
+            "expiry in the past",
+            signed(key, Method::PUT, &format!("/v1/inbox/{seq}/expiry"), br#"{"expires":"2001-01-01"}"#.to_vec(), json),
+            StatusCode::BAD_REQUEST,
+            "bad-expiry",
+        ),
+        (
+            "expiry as text",
+            signed(
+                key,
+                Method::PUT,
+                &format!("/v1/inbox/{seq}/expiry"),
+                br#"{"expires":"2099-01-01"}"#.to_vec(),
+                Some("text/plain"),
+            ),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+        ),
+        (
+            "expiry body too large",
+            signed(key, Method::PUT, &format!("/v1/inbox/{seq}/expiry"), vec![b' '; 5000], json),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+        ),
+        (
+            "delete missing",
+            signed(key, Method::DELETE, "/v1/inbox/424242", vec![], None),
+            StatusCode::NOT_FOUND,
+            "not-found",
+        ),
+        (
+            "mailbox list without JSON type",
+            Request::post("/v1/mailbox/list").body(Body::from("{}")).expect("r"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+        ),
+        (
+            "mailbox list malformed",
+            Request::post("/v1/mailbox/list")
+                .header("content-type", "application/json")
+                .body(Body::from("["))
+                .expect("r"),
+            StatusCode::BAD_REQUEST,
+            "malformed-json",
+        ),
+        (
+            "mailbox list short id",
+            Request::post("/v1/mailbox/list")
+                .header("content-type", "application/json")
+                .body(Body::from(r#"{"mailbox_id":"ab"}"#))
+                .expect("r"),
+            StatusCode::BAD_REQUEST,
+            "bad-id",
+        ),
+        (
+            "mailbox read without seq",
+            Request::post("/v1/mailbox/read")
+                .header("content-type", "application/json")
+                .body(Body::from(format!(r#"{{"mailbox_id":"{}"}}"#, "ab".repeat(32))))
+                .expect("r"),
+            StatusCode::BAD_REQUEST,
+            "malformed-json",
+        ),
+        (
+            "mailbox read missing",
+            Request::post("/v1/mailbox/read")
+                .header("content-type", "application/json")
+                .body(Body::from(format!(r#"{{"mailbox_id":"{}","seq":1}}"#, "ab".repeat(32))))
+                .expect("r"),
+            StatusCode::NOT_FOUND,
+            "not-found",
+        ),
+        (
+            "mailbox append unsigned",
+            Request::post(format!("/v1/mailboxes/{}", "ab".repeat(32)))
+                .header("content-type", "application/octet-stream")
+                .body(Body::from("x"))
+                .expect("r"),
+            StatusCode::UNAUTHORIZED,
+            "unsigned-request",
+        ),
+    ];
+    // A replay of a request that is refused is still refused (the nonce of a refused request
+    // is not burnt, but its replay is refused for the same reason).
+    cases.push((
+        "signed delete of a bad id",
+        signed(key, Method::DELETE, "/v1/inbox/1x", vec![], None),
+        StatusCode::BAD_REQUEST,
+        "bad-id",
+    ));
+    assert!(cases.len() >= 25);
+
+    for (name, request, status, expected) in cases {
+        let (got, body) = call(&app, request).await;
+        assert_eq!(got, status, "{name}: status (body {})", String::from_utf8_lossy(&body));
+        assert_eq!(code(&body), expected, "{name}: code");
+        assert_eq!(snapshot(&store, &places), before, "{name}: the store changed");
+    }
+    // Let aborted uploads' clean-up tasks finish, then check again that nothing was left.
+    tokio::task::yield_now().await;
+    assert_eq!(snapshot(&store, &places), before);
+}
+
+fn insufficient_counter(challenge: &pow::ChallengeBytes) -> u64 {
+    (0u64..).find(|&n| pow::work(challenge, n) < 4).expect("some counter fails")
+}
+
+fn malformed_signature(key: &ed25519_dalek::SigningKey) -> Request<Body> {
+    let (mut parts, body) = signed(key, Method::GET, "/v1/inbox", vec![], None).into_parts();
+    parts.headers.insert(candour_core::auth::HEADER_SIGNATURE, "not base64!".parse().expect("header"));
+    Request::from_parts(parts, body)
+}
+
+fn swapped_body(key: &ed25519_dalek::SigningKey, path: &str) -> Request<Body> {
+    let (parts, _) =
+        signed(key, Method::POST, path, b"signed body".to_vec(), Some("application/octet-stream")).into_parts();
+    Request::from_parts(parts, Body::from("other body"))
+}
+
+#[tokio::test]
+async fn uploads_across_chunk_boundaries_read_back_exactly() {
+    let f = fixture();
+    let (state, _) = memory_state(&f);
+    let app = router(state);
+    let key = f.reviewer.signing_key();
+    let chunk = candour_relay::store::CHUNK_SIZE;
+    let sizes = [1, chunk - 1, chunk, chunk + 1, 3 * chunk + 5];
+    for (i, &len) in sizes.iter().enumerate() {
+        let body: Vec<u8> = (0..len).map(|n| (n % 253) as u8 ^ i as u8).collect();
+        // Delivered in odd-sized pieces, as a network would.
+        let pieces: Vec<Result<Vec<u8>, std::io::Error>> = body.chunks(7_777).map(|c| Ok(c.to_vec())).collect();
+        let request = Request::post("/v1/inbox")
+            .header(pow::HEADER, solved(&app).await)
+            .header("content-type", "application/octet-stream")
+            .body(Body::from_stream(futures_util::stream::iter(pieces)))
+            .expect("request");
+        assert_eq!(call(&app, request).await.0, StatusCode::CREATED);
+        let (_, page) = call(&app, signed(key, Method::GET, "/v1/inbox", vec![], None)).await;
+        let page: EntryPage = serde_json::from_slice(&page).expect("page");
+        let seq = page.entries.last().expect("entry").seq;
+        let (status, read) = call(&app, signed(key, Method::GET, &format!("/v1/inbox/{}", seq.0), vec![], None)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(read == body, "size {len} reads back exactly");
+    }
+}
+
+/// A store whose disk is full: every write fails with `DiskFull`.
+#[derive(Debug)]
+struct FullDisk(candour_relay::store::MemoryStore);
+
+impl candour_relay::store::Store for FullDisk {
+    fn begin(&self) -> Result<candour_relay::store::UploadId, candour_relay::store::StoreError> {
+        Err(candour_relay::store::StoreError::DiskFull)
+    }
+    fn put_chunk(
+        &self,
+        _: candour_relay::store::UploadId,
+        _: u32,
+        _: &Ciphertext,
+    ) -> Result<(), candour_relay::store::StoreError> {
+        Err(candour_relay::store::StoreError::DiskFull)
+    }
+    fn commit(
+        &self,
+        _: candour_relay::store::UploadId,
+        _: Place,
+        _: candour_core::Day,
+    ) -> Result<Seq, candour_relay::store::StoreError> {
+        Err(candour_relay::store::StoreError::DiskFull)
+    }
+    fn abort(&self, upload: candour_relay::store::UploadId) -> Result<(), candour_relay::store::StoreError> {
+        self.0.abort(upload)
+    }
+    fn list(
+        &self,
+        place: Place,
+        after: Option<Seq>,
+        limit: usize,
+    ) -> Result<Vec<candour_relay::store::EntryInfo>, candour_relay::store::StoreError> {
+        self.0.list(place, after, limit)
+    }
+    fn info(
+        &self,
+        place: Place,
+        seq: Seq,
+    ) -> Result<Option<candour_relay::store::EntryInfo>, candour_relay::store::StoreError> {
+        self.0.info(place, seq)
+    }
+    fn read_chunk(
+        &self,
+        place: Place,
+        seq: Seq,
+        index: u32,
+    ) -> Result<Option<Ciphertext>, candour_relay::store::StoreError> {
+        self.0.read_chunk(place, seq, index)
+    }
+    fn set_expiry(&self, _: Place, _: Seq, _: candour_core::Day) -> Result<bool, candour_relay::store::StoreError> {
+        Err(candour_relay::store::StoreError::DiskFull)
+    }
+    fn delete(&self, _: Place, _: Seq) -> Result<bool, candour_relay::store::StoreError> {
+        Err(candour_relay::store::StoreError::DiskFull)
+    }
+    fn purge_expired(
+        &self,
+        today: candour_core::Day,
+    ) -> Result<candour_relay::store::PurgeReport, candour_relay::store::StoreError> {
+        self.0.purge_expired(today)
+    }
+    fn reclaim(&self) -> Result<(), candour_relay::store::StoreError> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_full_disk_is_a_clear_error_and_stores_nothing() {
+    let f = fixture();
+    let store: SharedStore = std::sync::Arc::new(FullDisk(candour_relay::store::MemoryStore::new()));
+    let app = router(candour_relay::AppState::new(store.clone(), f.served.clone(), f.verified.clone(), test_limits()));
+    for len in [10, 200_000] {
+        let (status, body) = call(&app, submission(&solved(&app).await, vec![1; len])).await;
+        assert_eq!((status, code(&body).as_str()), (StatusCode::INSUFFICIENT_STORAGE, "disk-full"));
+    }
+    assert!(store.list(Place::Inbox, None, 10).expect("list").is_empty());
+}

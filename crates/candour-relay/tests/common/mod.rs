@@ -1,0 +1,220 @@
+//! Shared test fixtures: a freshly signed directory, signed reviewer requests, proof of work,
+//! and a loopback server whose guard shuts it down on drop.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Method, Request};
+use candour_core::auth;
+use candour_core::directory::{self, TrustPolicy, VerifiedDirectory};
+use candour_core::keys::{ReviewerSecret, RootSecretKey};
+use candour_core::pow::{self, Challenge};
+use candour_core::Day;
+use candour_relay::store::{MemoryStore, SharedStore};
+use candour_relay::{AppState, Limits};
+
+/// A directory signed by a fresh root, with one reviewer whose secrets the test holds.
+pub struct Fixture {
+    pub root: RootSecretKey,
+    pub reviewer: ReviewerSecret,
+    pub served: Vec<u8>,
+    pub verified: VerifiedDirectory,
+}
+
+pub fn fixture() -> Fixture {
+    let root = RootSecretKey::generate();
+    let reviewer = ReviewerSecret::generate("psd-1");
+    let document = serde_json::json!({
+        "format": directory::DIRECTORY_FORMAT,
+        "organisation": "Test Constabulary",
+        "version": 1,
+        "not_after": "2099-12-31",
+        "relay": {"https": "https://relay.invalid"},
+        "stanzas": 4,
+        "queues": [{"id": "psd", "name": "Professional Standards", "independent": true}],
+        "reviewers": [{
+            "id": "psd-1",
+            "display_name": "DS Test (PSD)",
+            "role": "reviewer",
+            "queues": ["psd"],
+            "recipients": [{"kind": "x25519", "key": reviewer.recipient().to_string()}],
+            "signing_key": reviewer.public_signing_key().to_string(),
+        }],
+        "routing": {"rules": [{"queues": ["psd"]}], "fallback_queue": "psd"},
+    });
+    let served = directory::sign(document.to_string().as_bytes(), &root).expect("directory signs");
+    let policy = TrustPolicy {
+        roots: vec![root.public()],
+        threshold: 1,
+        min_version: 0,
+        today: Day::from_ymd(2026, 11, 27).expect("a day"),
+    };
+    let verified = directory::verify(&served, &policy).expect("directory verifies");
+    Fixture { root, reviewer, served, verified }
+}
+
+pub fn test_limits() -> Limits {
+    Limits {
+        max_upload_bytes: 1024 * 1024,
+        max_json_bytes: 4096,
+        retention_days: 30,
+        pow_difficulty: 4,
+        max_clock_skew_secs: 300,
+        request_timeout: std::time::Duration::from_secs(10),
+    }
+}
+
+pub fn memory_state(f: &Fixture) -> (AppState, SharedStore) {
+    let store: SharedStore = Arc::new(MemoryStore::new());
+    (AppState::new(store.clone(), f.served.clone(), f.verified.clone(), test_limits()), store)
+}
+
+pub fn now() -> u64 {
+    candour_relay::api::unix_now()
+}
+
+/// A request signed by `key` at `timestamp`.
+pub fn signed_at(
+    key: &ed25519_dalek::SigningKey,
+    method: Method,
+    path: &str,
+    body: Vec<u8>,
+    content_type: Option<&str>,
+    timestamp: u64,
+) -> Request<Body> {
+    let headers = auth::sign_request(key, method.as_str(), path, &body, timestamp);
+    let mut builder = Request::builder().method(method).uri(path);
+    for (name, value) in headers.to_header_values() {
+        builder = builder.header(name, value);
+    }
+    if let Some(ct) = content_type {
+        builder = builder.header("content-type", ct);
+    }
+    builder.body(Body::from(body)).expect("request builds")
+}
+
+pub fn signed(
+    key: &ed25519_dalek::SigningKey,
+    method: Method,
+    path: &str,
+    body: Vec<u8>,
+    content_type: Option<&str>,
+) -> Request<Body> {
+    signed_at(key, method, path, body, content_type, now())
+}
+
+pub fn solve(challenge_json: &[u8]) -> String {
+    let challenge: Challenge = serde_json::from_slice(challenge_json).expect("a challenge");
+    pow::solve(&challenge).expect("solvable").to_string()
+}
+
+/// reqwest headers for a signed request.
+pub fn signed_headers(
+    key: &ed25519_dalek::SigningKey,
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> reqwest::header::HeaderMap {
+    let signed = auth::sign_request(key, method, path, body, now());
+    let mut map = reqwest::header::HeaderMap::new();
+    for (name, value) in signed.to_header_values() {
+        map.insert(name, value.parse().expect("header value"));
+    }
+    map
+}
+
+/// A relay on 127.0.0.1:0 in this process; dropping the guard shuts it down.
+pub struct Server {
+    pub addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    handle: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Server {
+    pub async fn start(state: AppState) -> Server {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let handle = tokio::spawn(async move {
+            candour_relay::serve(listener, candour_relay::router(state), async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("serves");
+        });
+        Server { addr, shutdown: Some(tx), handle: Some(handle) }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Shuts down and waits for in-flight requests to finish.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.await;
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Submits one envelope over HTTP the way a reporter's client does: challenge, solve, post.
+pub async fn submit(client: &reqwest::Client, server: &str, envelope: Vec<u8>) -> reqwest::Result<reqwest::Response> {
+    let challenge = client.post(format!("{server}/v1/inbox/challenge")).send().await?.bytes().await?;
+    let solution = solve(&challenge);
+    client
+        .post(format!("{server}/v1/inbox"))
+        .header(pow::HEADER, solution)
+        .header("content-type", "application/octet-stream")
+        .body(envelope)
+        .send()
+        .await
+}
+
+/// Every file under `dir`, recursively.
+pub fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+/// Where in `haystacks` (name, bytes) any needle occurs.
+pub fn find_needles(haystacks: &[(String, Vec<u8>)], needles: &[&[u8]]) -> Vec<String> {
+    let mut hits = Vec::new();
+    for (name, bytes) in haystacks {
+        for needle in needles {
+            if bytes.windows(needle.len()).any(|w| w == *needle) {
+                hits.push(format!("{} in {name}", String::from_utf8_lossy(needle)));
+            }
+        }
+    }
+    hits
+}
+
+/// The contents of every file under `dir`, named by path.
+pub fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    files_under(dir).into_iter().map(|p| (p.display().to_string(), std::fs::read(&p).unwrap_or_default())).collect()
+}
