@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context as _};
 use candour_core::directory::{self, TrustPolicy};
-use candour_core::keys::{RootPublicKey, SecretKeyFile};
+use candour_core::keys::SecretKeyFile;
 use candour_core::Day;
 use clap::Subcommand;
 
@@ -68,7 +68,7 @@ pub fn run(cmd: DirectoryCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         DirectoryCommand::Verify { roots, threshold, min_version, today, file } => {
-            let roots = roots.iter().map(|r| parse_root(r)).collect::<anyhow::Result<Vec<_>>>()?;
+            let roots = roots.iter().map(|r| super::net::parse_root(r)).collect::<anyhow::Result<Vec<_>>>()?;
             let bytes = fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let today = today.unwrap_or_else(today_utc);
             let policy = TrustPolicy { roots, threshold, min_version, today };
@@ -92,16 +92,6 @@ pub fn run(cmd: DirectoryCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-/// A root key given inline or as a file holding it.
-fn parse_root(arg: &str) -> anyhow::Result<RootPublicKey> {
-    if let Ok(key) = arg.parse() {
-        return Ok(key);
-    }
-    let text =
-        fs::read_to_string(arg).with_context(|| format!("{arg} is neither a root public key nor a readable file"))?;
-    text.parse().with_context(|| format!("{arg} does not hold a root public key"))
 }
 
 /// Today's UTC day from the system clock.

@@ -1,9 +1,14 @@
 //! Argument parsing and dispatch.
 
+mod attach;
 mod directory;
 mod example;
 mod keys;
+mod mailbox;
+mod net;
+mod report;
 mod secrets;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,6 +35,13 @@ enum Command {
     /// Sign and verify the key directory that tells clients who can read reports.
     #[command(subcommand)]
     Directory(directory::DirectoryCommand),
+    /// Report wrongdoing: encrypted on this device so only the chosen reviewers can read it.
+    #[command(after_help = report::categories_after_help())]
+    Report(report::ReportArgs),
+    /// Read replies and send more information, with your 12-word token alone.
+    Mailbox(mailbox::MailboxArgs),
+    /// Run the relay (ciphertext only; no IP addresses, user agents or times of day).
+    Serve(serve::ServeArgs),
 }
 
 /// Runs a parsed command line.
@@ -37,6 +49,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Keys(cmd) => keys::run(cmd),
         Command::Directory(cmd) => directory::run(cmd),
+        Command::Report(args) => report::run(args),
+        Command::Mailbox(args) => mailbox::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 

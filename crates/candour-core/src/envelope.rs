@@ -339,7 +339,7 @@ pub fn seal<W: Write>(
         w.write_all(&(meta.len() as u16).to_be_bytes())?;
         w.write_all(meta)?;
         w.write_all(&len.to_be_bytes())?;
-        let copied = io::copy(&mut a.reader.take(*len), &mut w)?;
+        let copied = copy_in_pieces(&mut a.reader.take(*len), &mut w, &mut piece)?;
         let mut probe = [0u8; 1];
         if copied != *len || a.reader.read(&mut probe)? != 0 {
             return Err(SealError::AttachmentLength { index, name: a.meta.name.clone(), declared: *len });
@@ -363,6 +363,22 @@ pub fn seal<W: Write>(
         remaining -= n as u64;
     }
     Ok(w.inner.finish()?)
+}
+
+/// `io::copy` with a 64 KiB buffer: one age chunk per call, so hashing and encryption work on
+/// large pieces (`io::copy` uses 8 KiB).
+fn copy_in_pieces(from: &mut dyn Read, to: &mut dyn Write, piece: &mut [u8]) -> io::Result<u64> {
+    let mut total = 0u64;
+    loop {
+        let n = match from.read(piece) {
+            Ok(0) => return Ok(total),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        to.write_all(&piece[..n])?;
+        total += n as u64;
+    }
 }
 
 /// Reads from the decrypted stream, hashing the signed part and remembering whether the
@@ -448,6 +464,7 @@ pub fn open<R: Read>(
     r.exact(&mut document)?;
 
     let mut attachments = Vec::new();
+    let mut piece = vec![0u8; PIECE];
     loop {
         match r.u8()? {
             TAG_END => break,
@@ -473,7 +490,7 @@ pub fn open<R: Read>(
                 let mut data = (&mut r).take(len);
                 let sunk = sink.attachment(index, &meta, len, &mut data);
                 // Whatever the sink left unread still has to be authenticated and hashed.
-                let drained = io::copy(&mut data, &mut io::sink());
+                let drained = copy_in_pieces(&mut data, &mut io::sink(), &mut piece);
                 if r.stream_failed {
                     return Err(OpenError::CannotOpen);
                 }
@@ -501,7 +518,6 @@ pub fn open<R: Read>(
 
     // The rest must be zeros, exactly up to the Padmé length.
     let total = framed_before_signer + SIGNER_LEN;
-    let mut piece = vec![0u8; PIECE];
     let mut padding = 0u64;
     loop {
         let n = match r.read(&mut piece) {

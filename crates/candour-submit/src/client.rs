@@ -1,0 +1,268 @@
+//! Talking to the relay: the directory, proof of work, submission, and the mailbox.
+//!
+//! Every request goes through one `reqwest` client: HTTPS via rustls, or all of it through a
+//! SOCKS5 proxy (`socks5h://`, so even DNS goes through Tor). The client sends no cookies and a
+//! fixed, generic user agent, and it writes nothing to disk.
+
+use std::time::Duration;
+
+use candour_core::auth;
+use candour_core::directory::{self, TrustPolicy, VerifiedDirectory};
+use candour_core::pow::{self, Challenge, Solution};
+use candour_core::token::MailboxId;
+use candour_core::wire::MailboxAddress;
+use ed25519_dalek::SigningKey;
+use serde::{Deserialize, Serialize};
+
+/// Why talking to the relay failed. Each variant says what a reporter can do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The relay address is not a usable URL, or the proxy setting is wrong.
+    #[error("bad relay or proxy address: {0}")]
+    Address(String),
+    /// The relay could not be reached (network down, wrong address, Tor not running).
+    #[error("cannot reach the relay at {url}: {reason}. Check the address and your connection (and that Tor is running if you use --proxy)")]
+    Unreachable {
+        /// The URL tried.
+        url: String,
+        /// What failed.
+        reason: String,
+    },
+    /// The relay answered with an error.
+    #[error("the relay refused the request ({status} {code}): {message}")]
+    Relay {
+        /// HTTP status.
+        status: u16,
+        /// The relay's stable error code.
+        code: String,
+        /// The relay's message.
+        message: String,
+    },
+    /// The directory failed verification: nothing is sent.
+    #[error("the relay's key directory failed verification, so nothing was sent: {0}")]
+    Directory(#[from] directory::DirectoryError),
+    /// The relay asked for unreasonable proof of work.
+    #[error("the relay asked for proof of work of difficulty {0}, more than this client will do")]
+    Pow(u8),
+    /// The relay's answer was not what the protocol says.
+    #[error("the relay's answer was malformed: {0}")]
+    Protocol(String),
+}
+
+/// The relay's error body.
+#[derive(Deserialize)]
+struct ErrorBody {
+    code: String,
+    message: String,
+}
+
+/// One entry of a listing.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub struct Entry {
+    /// The entry's number.
+    pub seq: u64,
+    /// Its length in bytes.
+    pub len: u64,
+}
+
+#[derive(Deserialize)]
+struct Page {
+    entries: Vec<Entry>,
+    next: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct MailboxRequest {
+    mailbox_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    after: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seq: Option<u64>,
+}
+
+/// A connection to one relay.
+#[derive(Clone, Debug)]
+pub struct RelayClient {
+    http: reqwest::Client,
+    base: String,
+}
+
+/// A generic user agent: the relay ignores it, but a network observer should not learn the
+/// client's version.
+const USER_AGENT: &str = "candour";
+
+impl RelayClient {
+    /// A client for the relay at `base` (e.g. `https://candour.example.police.uk`), optionally
+    /// through a proxy such as `socks5h://127.0.0.1:9050`.
+    pub fn new(base: &str, proxy: Option<&str>) -> Result<Self, ClientError> {
+        let base = base.trim_end_matches('/').to_owned();
+        let parsed = reqwest::Url::parse(&base).map_err(|e| ClientError::Address(format!("{base}: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(ClientError::Address(format!("{base}: only http and https relays")));
+        }
+        let mut builder = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(Duration::from_secs(60))
+            .timeout(Duration::from_secs(3600));
+        if let Some(proxy) = proxy {
+            let p = reqwest::Proxy::all(proxy).map_err(|e| ClientError::Address(format!("proxy {proxy}: {e}")))?;
+            builder = builder.proxy(p);
+        } else {
+            // Never pick up a proxy from the environment silently: the reporter chooses.
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|e| ClientError::Address(e.to_string()))?;
+        Ok(RelayClient { http, base })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder, url: &str) -> Result<reqwest::Response, ClientError> {
+        let response = request
+            .send()
+            .await
+            .map_err(|e| ClientError::Unreachable { url: url.to_owned(), reason: error_chain(&e) })?;
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        let status = response.status().as_u16();
+        match response.json::<ErrorBody>().await {
+            Ok(body) => Err(ClientError::Relay { status, code: body.code, message: body.message }),
+            Err(_) => Err(ClientError::Relay { status, code: "unknown".into(), message: "no error details".into() }),
+        }
+    }
+
+    async fn bytes(&self, request: reqwest::RequestBuilder, url: &str) -> Result<Vec<u8>, ClientError> {
+        let response = self.send(request, url).await?;
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| ClientError::Unreachable { url: url.into(), reason: error_chain(&e) })?;
+        Ok(bytes.to_vec())
+    }
+
+    /// Fetches the directory and verifies it against the pinned policy; refuses if it fails.
+    pub async fn directory(&self, policy: &TrustPolicy) -> Result<VerifiedDirectory, ClientError> {
+        let url = self.url("/v1/directory");
+        let served = self.bytes(self.http.get(&url), &url).await?;
+        Ok(directory::verify(&served, policy)?)
+    }
+
+    /// Asks for a proof-of-work challenge and solves it (on a blocking thread: it takes about a
+    /// second).
+    pub async fn solve_challenge(&self) -> Result<Solution, ClientError> {
+        let url = self.url("/v1/inbox/challenge");
+        let body = self.bytes(self.http.post(&url), &url).await?;
+        let challenge: Challenge = serde_json::from_slice(&body).map_err(|e| ClientError::Protocol(e.to_string()))?;
+        if challenge.difficulty > pow::MAX_DIFFICULTY {
+            return Err(ClientError::Pow(challenge.difficulty));
+        }
+        tokio::task::spawn_blocking(move || pow::solve(&challenge))
+            .await
+            .map_err(|e| ClientError::Protocol(e.to_string()))?
+            .map_err(|e| ClientError::Protocol(e.to_string()))
+    }
+
+    /// Submits an envelope to the inbox with a solved challenge. Returns once the relay has
+    /// stored it durably.
+    pub async fn submit(&self, solution: &Solution, body: reqwest::Body) -> Result<(), ClientError> {
+        let url = self.url("/v1/inbox");
+        self.send(
+            self.http
+                .post(&url)
+                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                .header(pow::HEADER, solution.to_string())
+                .body(body),
+            &url,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Lists the mailbox's entries after `after`, presenting the secret mailbox id.
+    pub async fn mailbox_list(
+        &self,
+        id: &MailboxId,
+        after: Option<u64>,
+    ) -> Result<(Vec<Entry>, Option<u64>), ClientError> {
+        let url = self.url("/v1/mailbox/list");
+        let request = MailboxRequest { mailbox_id: MailboxAddress(*id.expose_secret()).to_string(), after, seq: None };
+        let body = self.bytes(self.http.post(&url).json(&request), &url).await?;
+        let page: Page = serde_json::from_slice(&body).map_err(|e| ClientError::Protocol(e.to_string()))?;
+        Ok((page.entries, page.next))
+    }
+
+    /// Every entry in the mailbox, following the cursor.
+    pub async fn mailbox_all(&self, id: &MailboxId) -> Result<Vec<Entry>, ClientError> {
+        let mut all = Vec::new();
+        let mut after = None;
+        loop {
+            let (entries, next) = self.mailbox_list(id, after).await?;
+            if entries.is_empty() {
+                return Ok(all);
+            }
+            all.extend(entries);
+            match next {
+                Some(n) if Some(n) != after => after = Some(n),
+                _ => return Ok(all),
+            }
+        }
+    }
+
+    /// Reads one mailbox entry.
+    pub async fn mailbox_read(&self, id: &MailboxId, seq: u64) -> Result<Vec<u8>, ClientError> {
+        let url = self.url("/v1/mailbox/read");
+        let request =
+            MailboxRequest { mailbox_id: MailboxAddress(*id.expose_secret()).to_string(), after: None, seq: Some(seq) };
+        self.bytes(self.http.post(&url).json(&request), &url).await
+    }
+
+    /// A signed `GET` as a reviewer (inbox and case-stream listings and reads).
+    pub async fn reviewer_get(
+        &self,
+        key: &SigningKey,
+        path_and_query: &str,
+        unix_now: u64,
+    ) -> Result<Vec<u8>, ClientError> {
+        let url = self.url(path_and_query);
+        let signed = auth::sign_request(key, "GET", path_and_query, b"", unix_now);
+        let mut request = self.http.get(&url);
+        for (name, value) in signed.to_header_values() {
+            request = request.header(name, value);
+        }
+        self.bytes(request, &url).await
+    }
+
+    /// Appends a sealed reply to a mailbox, as a reviewer (signed request).
+    pub async fn reviewer_mailbox_append(
+        &self,
+        key: &SigningKey,
+        mailbox: &MailboxAddress,
+        envelope: Vec<u8>,
+        unix_now: u64,
+    ) -> Result<(), ClientError> {
+        let path = format!("/v1/mailboxes/{mailbox}");
+        let url = self.url(&path);
+        let signed = auth::sign_request(key, "POST", &path, &envelope, unix_now);
+        let mut request = self.http.post(&url).header(reqwest::header::CONTENT_TYPE, "application/octet-stream");
+        for (name, value) in signed.to_header_values() {
+            request = request.header(name, value);
+        }
+        self.send(request.body(envelope), &url).await?;
+        Ok(())
+    }
+}
+
+/// The error and its causes, for a message a person can act on.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.dedup();
+    parts.join(": ")
+}

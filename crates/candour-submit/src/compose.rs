@@ -1,0 +1,234 @@
+//! Composing a report or follow-up: routing, the preview of who can read it, and the sealed
+//! envelope. No network here: [`crate::client`] sends what this builds.
+
+use std::fmt;
+use std::io::Write;
+
+use candour_core::directory::{Role, VerifiedDirectory};
+use candour_core::envelope::{AttachmentSource, SealError};
+use candour_core::message::seal_document;
+use candour_core::report::{Category, Concern, Document, Report, SCHEMA_VERSION};
+use candour_core::routing::{route, Route, RouteError};
+use candour_core::token::MailboxToken;
+use candour_core::Day;
+use ed25519_dalek::SigningKey;
+
+/// Why a report cannot be composed.
+#[derive(Debug, thiserror::Error)]
+pub enum ComposeError {
+    /// A new report needs a category.
+    #[error("choose a category for the report")]
+    MissingCategory,
+    /// Nothing was said about what happened.
+    #[error("say what happened (the `what` field is empty)")]
+    EmptyWhat,
+    /// Routing failed (unknown excluded reviewer, everyone excluded...).
+    #[error(transparent)]
+    Route(#[from] RouteError),
+    /// A follow-up names reviewers the directory does not list.
+    #[error("the thread's recipient {0} is not in the current directory")]
+    UnknownRecipient(String),
+    /// Sealing failed.
+    #[error(transparent)]
+    Seal(#[from] SealError),
+}
+
+/// A report or follow-up ready to seal: the document and who will read it.
+#[derive(Debug)]
+pub struct Composed {
+    /// The document to seal.
+    pub document: Document,
+    /// The reviewers it is sealed to (and, for a new report, the route that chose them).
+    pub readers: Readers,
+}
+
+/// Who will be able to read an envelope.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Readers {
+    /// A new report, routed by category and exclusions.
+    Routed(Route),
+    /// A follow-up, sealed to the thread's recipients.
+    Thread(Vec<String>),
+}
+
+impl Readers {
+    /// The reviewer ids.
+    pub fn reviewer_ids(&self) -> &[String] {
+        match self {
+            Readers::Routed(r) => &r.reviewers,
+            Readers::Thread(ids) => ids,
+        }
+    }
+}
+
+/// Composes a new report for the holder of `token`.
+pub fn compose_report(
+    dir: &VerifiedDirectory,
+    token: &MailboxToken,
+    concern: Concern,
+    excluded: &[String],
+    today: Day,
+) -> Result<Composed, ComposeError> {
+    let category = concern.category.ok_or(ComposeError::MissingCategory)?;
+    if concern.what.trim().is_empty() {
+        return Err(ComposeError::EmptyWhat);
+    }
+    let route = route(dir, category, &concern.concerning, excluded)?;
+    let report = report(token, concern, route.reviewers.clone(), today);
+    Ok(Composed { document: Document::Report(report), readers: Readers::Routed(route) })
+}
+
+/// Composes a follow-up to the thread of `token`, sealed to `recipients` (the thread's current
+/// recipients from the newest reviewer reply, or a fresh route when there is no reply yet).
+pub fn compose_follow_up(
+    dir: &VerifiedDirectory,
+    token: &MailboxToken,
+    concern: Concern,
+    recipients: Vec<String>,
+    today: Day,
+) -> Result<Composed, ComposeError> {
+    if concern.what.trim().is_empty() {
+        return Err(ComposeError::EmptyWhat);
+    }
+    for id in &recipients {
+        if dir.reviewer(id).is_none() {
+            return Err(ComposeError::UnknownRecipient(id.clone()));
+        }
+    }
+    let report = report(token, concern, recipients.clone(), today);
+    Ok(Composed { document: Document::FollowUp(report), readers: Readers::Thread(recipients) })
+}
+
+fn report(token: &MailboxToken, concern: Concern, sealed_to: Vec<String>, today: Day) -> Report {
+    Report {
+        schema: SCHEMA_VERSION,
+        thread_id: token.thread_id(),
+        concern,
+        sealed_to,
+        reply_recipient: token.reply_identity().to_public().to_string(),
+        mailbox: token.mailbox_id().address(),
+        reporter_key: token.public_signing_key(),
+        day_sent: today,
+    }
+}
+
+/// Everything needed to seal, owned, so sealing can run on another thread while the envelope
+/// streams to the relay.
+pub struct SealPlan {
+    recipients: Vec<age::x25519::Recipient>,
+    stanzas: usize,
+    document: Document,
+    signer: SigningKey,
+}
+
+impl std::fmt::Debug for SealPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SealPlan({} recipients, {} stanzas)", self.recipients.len(), self.stanzas)
+    }
+}
+
+impl SealPlan {
+    /// Seals the document and attachments into `output`.
+    pub fn seal<W: Write>(&self, attachments: Vec<AttachmentSource<'_>>, output: W) -> Result<W, ComposeError> {
+        Ok(seal_document(&self.recipients, self.stanzas, &self.document, attachments, &self.signer, output)?)
+    }
+}
+
+impl Composed {
+    /// The sealing plan: the readers' keys, the stanza count and the token's signing key.
+    pub fn plan(&self, dir: &VerifiedDirectory, token: &MailboxToken) -> SealPlan {
+        let recipients = self
+            .readers
+            .reviewer_ids()
+            .iter()
+            .filter_map(|id| dir.reviewer(id))
+            .filter_map(|r| r.x25519_recipient())
+            .collect();
+        SealPlan {
+            recipients,
+            stanzas: dir.directory().stanzas,
+            document: self.document.clone(),
+            signer: token.signing_key(),
+        }
+    }
+
+    /// What to show the reporter before sending.
+    pub fn preview(&self, dir: &VerifiedDirectory) -> Preview {
+        let readers = self
+            .readers
+            .reviewer_ids()
+            .iter()
+            .filter_map(|id| dir.reviewer(id))
+            .map(|r| PreviewReader {
+                id: r.id.clone(),
+                display_name: r.display_name.clone(),
+                queues: r.queues.clone(),
+                supervisor: r.role == Role::Supervisor,
+            })
+            .collect();
+        let (queues, fallback) = match &self.readers {
+            Readers::Routed(route) => (
+                route
+                    .queues
+                    .iter()
+                    .map(|q| (q.clone(), dir.queue(q).map(|q| q.name.clone()).unwrap_or_default()))
+                    .collect(),
+                route.fallback.as_ref().map(|f| {
+                    let name = dir.queue(&f.queue).map(|q| q.name.clone()).unwrap_or_else(|| f.queue.clone());
+                    format!(
+                        "Because you excluded everyone in {}, this report will also go to {name}, which is independent of PSD and the ACU.",
+                        f.emptied.join(", ")
+                    )
+                }),
+            ),
+            Readers::Thread(_) => (Vec::new(), None),
+        };
+        Preview { queues, readers, fallback }
+    }
+}
+
+/// Who will be able to read a report, for the reporter to confirm.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Preview {
+    /// (queue id, queue name).
+    pub queues: Vec<(String, String)>,
+    /// Each reader.
+    pub readers: Vec<PreviewReader>,
+    /// The fallback warning, if exclusions emptied a queue.
+    pub fallback: Option<String>,
+}
+
+/// One person who will be able to read the report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreviewReader {
+    /// Reviewer id.
+    pub id: String,
+    /// Name as the directory gives it.
+    pub display_name: String,
+    /// Their queues.
+    pub queues: Vec<String>,
+    /// Whether they supervise.
+    pub supervisor: bool,
+}
+
+impl fmt::Display for Preview {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.queues.is_empty() {
+            let names: Vec<String> = self.queues.iter().map(|(id, name)| format!("{name} ({id})")).collect();
+            writeln!(f, "Goes to: {}", names.join(", "))?;
+        }
+        writeln!(f, "Only these people will be able to read it:")?;
+        for r in &self.readers {
+            writeln!(f, "  - {} [{}]", r.display_name, r.id)?;
+        }
+        if let Some(warning) = &self.fallback {
+            writeln!(f, "Note: {warning}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The categories with their plain-English explanations, for prompts and help.
+pub fn category_help() -> String {
+    Category::ALL.iter().map(|c| format!("  {}\n      {}\n", c.name(), c.explanation())).collect()
+}

@@ -1,0 +1,62 @@
+//! Options every reporter command shares: where the relay is, how to reach it, what to trust.
+
+use anyhow::Context as _;
+use candour_core::directory::{TrustPolicy, VerifiedDirectory};
+use candour_core::keys::RootPublicKey;
+use candour_submit::client::RelayClient;
+
+use super::directory::today_utc;
+
+/// Relay, transport and trust options.
+#[derive(Debug, Clone, clap::Args)]
+pub struct NetArgs {
+    /// The relay's address, as your force publishes it (an https:// or .onion address). The
+    /// default is the example relay on this machine.
+    #[arg(long, env = "CANDOUR_RELAY", value_name = "URL", default_value = "http://127.0.0.1:8080")]
+    pub relay: String,
+    /// Send everything through this proxy, e.g. Tor at socks5h://127.0.0.1:9050 (the `h` makes
+    /// DNS go through Tor too).
+    #[arg(long, env = "CANDOUR_PROXY", value_name = "URL")]
+    pub proxy: Option<String>,
+    /// The organisation's root public key (candour-root-...), or a file holding it, as
+    /// published on posters and the intranet. For the example organisation:
+    /// keys-example/root.pub. Repeat for several roots.
+    #[arg(long = "root", env = "CANDOUR_ROOT", value_name = "PUB", required = true, value_delimiter = ',')]
+    pub roots: Vec<String>,
+    /// How many distinct pinned roots must have signed the directory.
+    #[arg(long, default_value_t = 1)]
+    pub threshold: usize,
+    /// Refuse directory versions below this one.
+    #[arg(long, default_value_t = 0)]
+    pub min_version: u64,
+}
+
+impl NetArgs {
+    /// A client for the relay.
+    pub fn client(&self) -> anyhow::Result<RelayClient> {
+        Ok(RelayClient::new(&self.relay, self.proxy.as_deref())?)
+    }
+
+    /// Fetches and verifies the directory; refuses to go on if it fails.
+    pub async fn directory(&self, client: &RelayClient) -> anyhow::Result<VerifiedDirectory> {
+        let roots = self.roots.iter().map(|r| parse_root(r)).collect::<anyhow::Result<Vec<_>>>()?;
+        let policy =
+            TrustPolicy { roots, threshold: self.threshold, min_version: self.min_version, today: today_utc() };
+        Ok(client.directory(&policy).await?)
+    }
+}
+
+/// A root key given inline or as a file holding it.
+pub fn parse_root(arg: &str) -> anyhow::Result<RootPublicKey> {
+    if let Ok(key) = arg.parse() {
+        return Ok(key);
+    }
+    let text = std::fs::read_to_string(arg)
+        .with_context(|| format!("{arg} is neither a root public key nor a readable file"))?;
+    text.parse().with_context(|| format!("{arg} does not hold a root public key"))
+}
+
+/// A runtime for the network commands.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?)
+}

@@ -1,0 +1,107 @@
+//! End-to-end support: a real relay on 127.0.0.1:0 and the example organisation.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use age::secrecy::SecretString;
+use candour_core::directory::{self, TrustPolicy, VerifiedDirectory};
+use candour_core::keys::{ReviewerSecret, SecretKeyFile};
+use candour_core::Day;
+use tokio::sync::oneshot;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn keys_example() -> PathBuf {
+    repo().join("keys-example")
+}
+
+pub fn today() -> Day {
+    Day::from_unix_seconds(unix_now())
+}
+
+pub fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+pub fn root_pub() -> String {
+    std::fs::read_to_string(keys_example().join("root.pub")).expect("root.pub").trim().to_owned()
+}
+
+pub fn policy() -> TrustPolicy {
+    TrustPolicy { roots: vec![root_pub().parse().expect("root")], threshold: 1, min_version: 0, today: today() }
+}
+
+pub fn example_directory() -> VerifiedDirectory {
+    directory::verify(&std::fs::read(keys_example().join("directory.json")).expect("dir"), &policy()).expect("verifies")
+}
+
+pub fn reviewer(id: &str) -> ReviewerSecret {
+    let pass = SecretString::from("candour-example-only".to_owned());
+    let file = std::fs::read(keys_example().join(format!("reviewers/{id}.key"))).expect("key file");
+    match SecretKeyFile::read_protected(&file[..], &pass).expect("unlocks") {
+        SecretKeyFile::Reviewer(r) => r,
+        SecretKeyFile::Root(_) => panic!("{id} is a root key"),
+    }
+}
+
+/// A relay serving the example directory from a temporary data folder; shut down on drop.
+pub struct Relay {
+    pub addr: SocketAddr,
+    pub data: tempfile::TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Relay {
+    /// Binds first, then serves: no sleeping until it is "up".
+    pub async fn start() -> Relay {
+        Relay::start_with(&keys_example().join("directory.json")).await
+    }
+
+    pub async fn start_with(directory: &Path) -> Relay {
+        let data = tempfile::tempdir().expect("tmp");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let config = candour_relay::Config {
+            listen: addr,
+            data: data.path().join("relay"),
+            directory: directory.to_owned(),
+            pow_difficulty: 8,
+            ..candour_relay::Config::default()
+        };
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            candour_relay::run_on(listener, config, async move {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("relay runs");
+        });
+        Relay { addr, data, stop: Some(stop), task: Some(task) }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

@@ -1,0 +1,447 @@
+//! The reporter's side end to end: the submit library and the `candour` CLI against a real
+//! relay on loopback, with reviewers played by the example keys through candour-core.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::process::Command;
+
+use candour_core::envelope::{AttachmentMeta, CollectAttachments, DiscardAttachments};
+use candour_core::message::{open_document, seal_document};
+use candour_core::report::{Category, Concern, Document, Reply, SCHEMA_VERSION};
+use candour_core::token::MailboxToken;
+use candour_submit::client::RelayClient;
+use candour_submit::compose::{compose_follow_up, compose_report, Readers};
+use candour_submit::mailbox::open_reply;
+use candour_submit::send::{send, Attachment, AttachmentData};
+use common::{reviewer, unix_now, Relay};
+
+const ALL: [&str; 6] = ["psd-1", "psd-2", "acu-1", "acu-2", "sb-1", "pcc-1"];
+
+/// Everything in the inbox after entry `after`, read as reviewer `as_id` (any reviewer may
+/// fetch ciphertext; only the addressed ones can open it).
+async fn inbox_after(client: &RelayClient, after: Option<u64>) -> Vec<(u64, Vec<u8>)> {
+    let key = reviewer("psd-1");
+    let path = match after {
+        Some(a) => format!("/v1/inbox?after={a}"),
+        None => "/v1/inbox".to_owned(),
+    };
+    let page: serde_json::Value =
+        serde_json::from_slice(&client.reviewer_get(key.signing_key(), &path, unix_now()).await.expect("list"))
+            .expect("json");
+    let mut out = Vec::new();
+    for e in page["entries"].as_array().expect("entries") {
+        let seq = e["seq"].as_u64().expect("seq");
+        let bytes =
+            client.reviewer_get(key.signing_key(), &format!("/v1/inbox/{seq}"), unix_now()).await.expect("read");
+        out.push((seq, bytes));
+    }
+    out
+}
+
+/// Who among the example reviewers can open this envelope.
+fn openers(envelope: &[u8]) -> Vec<&'static str> {
+    ALL.into_iter()
+        .filter(|id| open_document(reviewer(id).identity(), envelope, &mut DiscardAttachments).is_ok())
+        .collect()
+}
+
+async fn submit(
+    client: &RelayClient,
+    category: Category,
+    excluded: &[&str],
+    attachments: Vec<Attachment>,
+) -> (MailboxToken, Readers) {
+    let dir = client.directory(&common::policy()).await.expect("directory");
+    let token = MailboxToken::generate();
+    let concern = Concern { category: Some(category), what: format!("e2e {category}"), ..Default::default() };
+    let excluded: Vec<String> = excluded.iter().map(|s| (*s).to_owned()).collect();
+    let composed = compose_report(&dir, &token, concern, &excluded, common::today()).expect("compose");
+    send(client, composed.plan(&dir, &token), attachments, None).await.expect("send");
+    (token, composed.readers)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_route_and_only_their_readers_open_them() {
+    let relay = Relay::start().await;
+    let client = RelayClient::new(&relay.url(), None).expect("client");
+
+    // A misconduct report with two attachments.
+    let photo: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 256) as u8).collect();
+    let note = b"notes from the night".to_vec();
+    let attachments = vec![
+        Attachment {
+            meta: AttachmentMeta { name: "photo.bin".into(), media_type: "application/octet-stream".into() },
+            data: AttachmentData::Bytes(photo.clone()),
+        },
+        Attachment {
+            meta: AttachmentMeta { name: "notes.txt".into(), media_type: "text/plain".into() },
+            data: AttachmentData::Bytes(note.clone()),
+        },
+    ];
+    let (_, readers) = submit(&client, Category::DiscreditableConduct, &[], attachments).await;
+    assert_eq!(readers.reviewer_ids(), ["psd-1", "psd-2", "acu-1", "acu-2"]);
+    let inbox = inbox_after(&client, None).await;
+    assert_eq!(inbox.len(), 1);
+    let mut sink = CollectAttachments::new(1 << 20);
+    let opened = open_document(reviewer("psd-2").identity(), &inbox[0].1[..], &mut sink).expect("PSD opens");
+    assert!(matches!(opened.document, Document::Report(_)));
+    assert_eq!(sink.collected.len(), 2);
+    assert_eq!(sink.collected[0].1, photo);
+    assert_eq!(sink.collected[1].1, note);
+    assert_eq!(openers(&inbox[0].1), ["psd-1", "psd-2", "acu-1", "acu-2"], "SB and PCC must not open it");
+
+    // A Prevent concern: Special Branch only.
+    let last = inbox[0].0;
+    submit(&client, Category::PreventConcern, &[], vec![]).await;
+    let inbox = inbox_after(&client, Some(last)).await;
+    assert_eq!(openers(&inbox[0].1), ["sb-1"]);
+
+    // Excluding one ACU reviewer leaves them unable to open it.
+    let last = inbox[0].0;
+    let (_, readers) = submit(&client, Category::HonestyAndIntegrity, &["acu-1"], vec![]).await;
+    assert!(matches!(&readers, Readers::Routed(r) if r.fallback.is_none()));
+    let inbox = inbox_after(&client, Some(last)).await;
+    assert_eq!(openers(&inbox[0].1), ["psd-1", "psd-2", "acu-2"]);
+
+    // Excluding every ACU reviewer falls back to the PCC, and says so before sending.
+    let last = inbox[0].0;
+    let dir = client.directory(&common::policy()).await.expect("dir");
+    let token = MailboxToken::generate();
+    let concern = Concern { category: Some(Category::HonestyAndIntegrity), what: "x".into(), ..Default::default() };
+    let composed =
+        compose_report(&dir, &token, concern, &["acu-1".into(), "acu-2".into()], common::today()).expect("compose");
+    let preview = composed.preview(&dir).to_string();
+    assert!(preview.contains("Office of the Police and Crime Commissioner"), "{preview}");
+    assert!(preview.contains("Because you excluded everyone in acu"), "{preview}");
+    send(&client, composed.plan(&dir, &token), vec![], None).await.expect("send");
+    let inbox = inbox_after(&client, Some(last)).await;
+    assert_eq!(openers(&inbox[0].1), ["psd-1", "psd-2", "pcc-1"]);
+    relay.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reply_is_read_with_the_token_and_follow_up_reaches_the_same_readers() {
+    let relay = Relay::start().await;
+    let client = RelayClient::new(&relay.url(), None).expect("client");
+    let (token, _) = submit(&client, Category::Confidentiality, &["acu-2"], vec![]).await;
+    let inbox = inbox_after(&client, None).await;
+    let psd1 = reviewer("psd-1");
+    let opened = open_document(psd1.identity(), &inbox[0].1[..], &mut DiscardAttachments).expect("opens");
+    let Document::Report(report) = opened.document else { panic!("not a report") };
+    assert_eq!(report.sealed_to, ["psd-1", "psd-2", "acu-1"]);
+
+    // Before any reply, the mailbox is empty and says nothing about whether the token is real.
+    assert!(client.mailbox_all(&token.mailbox_id()).await.expect("list").is_empty());
+    let stranger = MailboxToken::generate();
+    assert!(client.mailbox_all(&stranger.mailbox_id()).await.expect("list").is_empty());
+
+    // The reviewer replies (through the core directly, as the reviewer tool will).
+    let reply = Document::Reply(Reply {
+        schema: SCHEMA_VERSION,
+        thread_id: report.thread_id,
+        reviewer: "psd-1".into(),
+        text: "Thank you. We have opened an assessment.".into(),
+        day_sent: common::today(),
+        thread_recipients: report.sealed_to.clone(),
+    });
+    let reply_to: age::x25519::Recipient = report.reply_recipient.parse().expect("recipient");
+    let dir = common::example_directory();
+    let sealed = seal_document(&[reply_to], dir.directory().stanzas, &reply, vec![], psd1.signing_key(), Vec::new())
+        .expect("seal reply");
+    client.reviewer_mailbox_append(psd1.signing_key(), &report.mailbox, sealed, unix_now()).await.expect("append");
+
+    // A forged reply (signed by a key that is not psd-1's) is refused by the reporter.
+    let forged_key = ed25519_dalek::SigningKey::from_bytes(&[5; 32]);
+    let forged = seal_document(
+        &[report.reply_recipient.parse().expect("r")],
+        dir.directory().stanzas,
+        &reply,
+        vec![],
+        &forged_key,
+        Vec::new(),
+    )
+    .expect("seal");
+    client.reviewer_mailbox_append(psd1.signing_key(), &report.mailbox, forged, unix_now()).await.expect("append");
+
+    // The reporter, with the token alone.
+    let same_token: MailboxToken = token.to_words().parse().expect("words");
+    let entries = client.mailbox_all(&same_token.mailbox_id()).await.expect("list");
+    assert_eq!(entries.len(), 2);
+    let mut views = Vec::new();
+    let mut refused = 0;
+    for e in entries {
+        match open_reply(&dir, &same_token, &client.mailbox_read(&same_token.mailbox_id(), e.seq).await.expect("read"))
+        {
+            Ok(v) => views.push(v),
+            Err(candour_submit::mailbox::ReplyError::ForgedSigner(_)) => refused += 1,
+            Err(e) => panic!("unexpected {e}"),
+        }
+    }
+    assert_eq!((views.len(), refused), (1, 1));
+    assert_eq!(views[0].text, "Thank you. We have opened an assessment.");
+    assert_eq!(views[0].queues, ["psd"]);
+
+    // A follow-up with the token alone goes to the thread's recipients, exclusions included.
+    let concern = Concern { what: "He did it again on Friday.".into(), ..Default::default() };
+    let follow = compose_follow_up(&dir, &same_token, concern, views[0].thread_recipients.clone(), common::today())
+        .expect("compose");
+    send(&client, follow.plan(&dir, &same_token), vec![], None).await.expect("send");
+    let inbox = inbox_after(&client, Some(inbox[0].0)).await;
+    assert_eq!(openers(&inbox[0].1), ["psd-1", "psd-2", "acu-1"], "acu-2 was excluded and stays excluded");
+    let opened = open_document(psd1.identity(), &inbox[0].1[..], &mut DiscardAttachments).expect("opens");
+    let Document::FollowUp(f) = opened.document else { panic!("not a follow-up") };
+    assert_eq!(f.thread_id, report.thread_id, "the follow-up joins the same thread");
+    assert_eq!(f.reporter_key, report.reporter_key, "and is signed by the same reporter key");
+    relay.shutdown().await;
+}
+
+fn candour(args: &[&str]) -> std::process::Output {
+    candour_in(args, &std::env::temp_dir())
+}
+
+/// Runs `candour` with `home` as its working folder, HOME and XDG folders, so a test can check
+/// it wrote nothing there.
+fn candour_in(args: &[&str], home: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_candour"))
+        .args(args)
+        .current_dir(home)
+        .env("HOME", home)
+        .env("XDG_CACHE_HOME", home)
+        .env("XDG_CONFIG_HOME", home)
+        .env("XDG_DATA_HOME", home)
+        .env_remove("CANDOUR_RELAY")
+        .env_remove("CANDOUR_ROOT")
+        .env_remove("CANDOUR_PROXY")
+        .output()
+        .expect("runs")
+}
+
+/// Serves one canned `/v1/directory` response per connection, as a hostile relay would.
+fn fake_relay(body: Vec<u8>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(4) {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn report_refuses_a_tampered_directory_or_a_wrong_pin() {
+    let served = std::fs::read(common::keys_example().join("directory.json")).expect("dir");
+    let tampered = String::from_utf8(served.clone()).expect("utf-8").replacen("DS Tom Reilly", "DS Tom Reiliy", 1);
+    let url = fake_relay(tampered.into_bytes());
+    let root = common::root_pub();
+    let args = |url: &str, root: &str| -> Vec<String> {
+        ["report", "--relay", url, "--root", root, "--category", "other", "--what", "test", "--yes"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect()
+    };
+    let a = args(&url, &root);
+    let out = candour(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("failed verification") && err.contains("altered"), "{err}");
+
+    let url = fake_relay(served);
+    let wrong_root = candour_core::keys::RootSecretKey::generate().public().to_string();
+    let a = args(&url, &wrong_root);
+    let out = candour(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("refusing to send") && err.contains("pinned root"), "{err}");
+
+    let out = candour(&[
+        "report",
+        "--relay",
+        "http://127.0.0.1:9",
+        "--root",
+        &root,
+        "--category",
+        "other",
+        "--what",
+        "x",
+        "--yes",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("cannot reach the relay"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_report_then_mailbox_with_token_file() {
+    let relay = Relay::start().await;
+    let url = relay.url();
+    let root = common::root_pub();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let from = tmp.path().join("report.json");
+    std::fs::write(
+        &from,
+        r#"{"category": "use-of-force", "subjects": [{"name": "PC Example"}], "what": "CLI canary text", "when": "Friday", "where": "Cells"}"#,
+    )
+    .expect("write");
+    let out = tokio::task::spawn_blocking({
+        let (url, root, from) = (url.clone(), root.clone(), from.clone());
+        move || {
+            candour(&[
+                "report",
+                "--relay",
+                &url,
+                "--root",
+                &root,
+                "--from",
+                from.to_str().expect("utf-8"),
+                "--yes",
+                "--json",
+            ])
+        }
+    })
+    .await
+    .expect("join");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json output");
+    assert_eq!(json["queues"], serde_json::json!(["psd", "acu"]));
+    assert_eq!(json["fallback"], serde_json::json!(false));
+    let words = json["token"].as_str().expect("token").to_owned();
+    assert_eq!(words.split(' ').count(), 12);
+
+    // An unknown field is an error that lists the valid ones.
+    std::fs::write(&from, r#"{"category": "use-of-force", "what": "x", "colour": "red"}"#).expect("write");
+    let out = tokio::task::spawn_blocking({
+        let (url, root, from) = (url.clone(), root.clone(), from.clone());
+        move || candour(&["report", "--relay", &url, "--root", &root, "--from", from.to_str().expect("utf-8"), "--yes"])
+    })
+    .await
+    .expect("join");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("colour") && err.contains("honesty-and-integrity"), "{err}");
+
+    let token_file = tmp.path().join("token.txt");
+    std::fs::write(&token_file, &words).expect("write");
+    let out = tokio::task::spawn_blocking({
+        let (url, root, token_file) = (url.clone(), root.clone(), token_file.clone());
+        move || {
+            candour(&["mailbox", "--relay", &url, "--root", &root, "--token-file", token_file.to_str().expect("utf-8")])
+        }
+    })
+    .await
+    .expect("join");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No replies for this token yet (or the token is mistyped)"));
+
+    // A mistyped token is caught by the checksum and said so. (The checksum is 4 bits, so pick
+    // a swap of two words that it catches.)
+    let list: Vec<&str> = words.split(' ').collect();
+    let swapped = (1..12)
+        .map(|j| {
+            let mut l = list.clone();
+            l.swap(0, j);
+            l.join(" ")
+        })
+        .find(|w| matches!(w.parse::<MailboxToken>(), Err(candour_core::token::TokenParseError::Checksum)))
+        .expect("some swap breaks the checksum");
+    std::fs::write(&token_file, swapped).expect("write");
+    let out =
+        candour(&["mailbox", "--relay", &url, "--root", &root, "--token-file", token_file.to_str().expect("utf-8")]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("checksum"), "{err}");
+    relay.shutdown().await;
+}
+
+/// A minimal SOCKS5 proxy (no authentication, CONNECT only) that records each target it was
+/// asked for and relays the bytes, standing in for Tor.
+fn socks5_proxy() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::net::TcpStream;
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().take(32) {
+            let Ok(mut client) = client else { continue };
+            let record = record.clone();
+            std::thread::spawn(move || -> std::io::Result<()> {
+                let mut greeting = [0u8; 2];
+                client.read_exact(&mut greeting)?;
+                let mut methods = vec![0u8; usize::from(greeting[1])];
+                client.read_exact(&mut methods)?;
+                client.write_all(&[5, 0])?;
+                let mut head = [0u8; 4];
+                client.read_exact(&mut head)?;
+                let host = match head[3] {
+                    3 => {
+                        let mut len = [0u8; 1];
+                        client.read_exact(&mut len)?;
+                        let mut name = vec![0u8; usize::from(len[0])];
+                        client.read_exact(&mut name)?;
+                        format!("domain:{}", String::from_utf8_lossy(&name))
+                    }
+                    1 => {
+                        let mut ip = [0u8; 4];
+                        client.read_exact(&mut ip)?;
+                        format!("ip:{}", std::net::Ipv4Addr::from(ip))
+                    }
+                    _ => return Ok(()),
+                };
+                let mut port = [0u8; 2];
+                client.read_exact(&mut port)?;
+                let port = u16::from_be_bytes(port);
+                record.lock().expect("lock").push(format!("{host}:{port}"));
+                let upstream = TcpStream::connect(("127.0.0.1", port))?;
+                client.write_all(&[5, 0, 0, 1, 127, 0, 0, 1, 0, 0])?;
+                let (mut c2, mut u2) = (client.try_clone()?, upstream.try_clone()?);
+                let (mut c1, mut u1) = (client, upstream);
+                let t = std::thread::spawn(move || std::io::copy(&mut c2, &mut u2));
+                let _ = std::io::copy(&mut u1, &mut c1);
+                let _ = c1.shutdown(std::net::Shutdown::Both);
+                let _ = t.join();
+                Ok(())
+            });
+        }
+    });
+    (format!("socks5h://{addr}"), seen)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxy_carries_everything_including_name_resolution() {
+    let relay = Relay::start().await;
+    let (proxy, seen) = socks5_proxy();
+    let url = format!("http://localhost:{}", relay.addr.port());
+    let root = common::root_pub();
+    let out = tokio::task::spawn_blocking(move || {
+        candour(&[
+            "report",
+            "--relay",
+            &url,
+            "--proxy",
+            &proxy,
+            "--root",
+            &root,
+            "--category",
+            "other",
+            "--what",
+            "via tor",
+            "--yes",
+            "--json",
+        ])
+    })
+    .await
+    .expect("join");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let seen = seen.lock().expect("lock").clone();
+    // Directory, challenge and submission all went through the proxy, which was handed the
+    // name, not an address: DNS did not leak around it.
+    assert!(!seen.is_empty());
+    assert!(seen.iter().all(|t| t == &format!("domain:localhost:{}", relay.addr.port())), "{seen:?}");
+    relay.shutdown().await;
+}

@@ -1,0 +1,63 @@
+//! `candour serve` as the README runs it: the example defaults, from the repository's root.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+/// Kills the relay when the test ends, however it ends.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn serve_runs_on_the_example_defaults_and_print_config_shows_them() {
+    let out = Command::new(env!("CARGO_BIN_EXE_candour"))
+        .args(["serve", "--print-config"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("CANDOUR_LISTEN")
+        .env_remove("CANDOUR_DATA")
+        .env_remove("CANDOUR_CONFIG")
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    for expected in
+        ["listen = \"127.0.0.1:8080\"", "data = \"./candour-data\"", "directory = \"keys-example/directory.json\""]
+    {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+
+    let data = tempfile::tempdir().expect("tmp");
+    let mut child = Child(
+        Command::new(env!("CARGO_BIN_EXE_candour"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(data.path().join("d"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env_remove("CANDOUR_CONFIG")
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starts"),
+    );
+    let stderr = child.0.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let addr = loop {
+        let line = lines.next().expect("relay printed its address before exiting").expect("line");
+        if let Some(rest) = line.strip_prefix("candour relay listening on ") {
+            break rest.split(' ').next().expect("addr").to_owned();
+        }
+    };
+    // A plain HTTP/1.1 request over a socket: no client library between the test and the relay.
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(&addr).expect("connect");
+    s.write_all(b"GET /v1/directory HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").expect("write");
+    let mut response = Vec::new();
+    s.read_to_end(&mut response).expect("read");
+    let served = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("keys-example/directory.json"))
+        .expect("directory");
+    assert!(response.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&response));
+    assert!(response.ends_with(&served), "the directory is served byte for byte");
+}
