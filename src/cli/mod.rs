@@ -7,6 +7,7 @@ mod keys;
 mod mailbox;
 mod net;
 mod report;
+mod review;
 mod secrets;
 mod serve;
 
@@ -42,6 +43,10 @@ enum Command {
     Mailbox(mailbox::MailboxArgs),
     /// Run the relay (ciphertext only; no IP addresses, user agents or times of day).
     Serve(serve::ServeArgs),
+    /// Reviewers: sync, triage, reply, clocks, statistics (keys and plaintext stay on this
+    /// machine).
+    #[command(subcommand)]
+    Review(review::ReviewCommand),
 }
 
 /// Runs a parsed command line.
@@ -52,6 +57,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(args),
         Command::Mailbox(args) => mailbox::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Review(cmd) => review::run(cmd),
     }
 }
 

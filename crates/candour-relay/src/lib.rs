@@ -151,6 +151,9 @@ pub async fn serve(
                         continue;
                     }
                 };
+                // Responses are streamed in pieces; without TCP_NODELAY, Nagle's algorithm and
+                // the client's delayed ACK stall each small read by about 40 ms.
+                let _ = stream.set_nodelay(true);
                 let service = hyper_util::service::TowerToHyperService::new(router.clone());
                 let connection = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
                 let connection = graceful.watch(connection);

@@ -1,2 +1,28 @@
-//! The reviewer's side of Candour: fetch, decrypt, triage, reply and statistics.
+//! The reviewer's side of Candour: fetch, decrypt, triage, reply and statistics (DESIGN §5-6).
+//!
+//! - [`session::ReviewSession`] is a reviewer at work: `sync` pulls inbox blobs and case events
+//!   from the relay, trial-decrypts, verifies every signature and hash link, and keeps an
+//!   encrypted local [`cache`]; `triage`, `record` and `reply` append signed case events.
+//! - [`event`] defines case events (signed, hash-chained, sealed to the case's reviewers) and
+//!   names tampering; [`state`] folds them into a case's state with a documented merge rule.
+//! - [`triage`] holds the DESIGN §6 fields; [`clocks`] the 7-day and 3-month duties and
+//!   escalation; [`link`] subject linking; [`stats`] published figures with small-number
+//!   suppression and the sanitised export; [`views`] what `inbox` and `show` display.
+//!
+//! Nothing decrypted is written to disk in the clear, except attachments a reviewer
+//! explicitly saves to a folder of their choice.
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod cache;
+pub mod client;
+pub mod clocks;
+pub mod event;
+pub mod link;
+pub mod session;
+pub mod state;
+pub mod stats;
+pub mod triage;
+pub mod views;
+
+pub use session::{ReviewError, ReviewSession, SyncReport};

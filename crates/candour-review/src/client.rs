@@ -1,0 +1,186 @@
+//! The reviewer's relay access: signed reads of the inbox and case streams, signed appends to
+//! case streams and mailboxes.
+//!
+//! Signed `GET`s and mailbox appends go through the reporter crate's [`RelayClient`]; case
+//! appends and deletes are signed here the same way (`candour_core::auth`). Requests carry the
+//! reviewer's real clock (the relay refuses stale signatures); the triage clocks are separate
+//! and injected.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use candour_core::auth;
+use candour_core::directory::{TrustPolicy, VerifiedDirectory};
+use candour_core::wire::{CaseStreamId, MailboxAddress};
+use candour_submit::client::{ClientError, RelayClient};
+use ed25519_dalek::SigningKey;
+use serde::Deserialize;
+
+/// One relay listing entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub struct ListedEntry {
+    /// The entry number.
+    pub seq: u64,
+    /// Its length in bytes.
+    pub len: u64,
+}
+
+#[derive(Deserialize)]
+struct Page {
+    entries: Vec<ListedEntry>,
+    next: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct Appended {
+    seq: u64,
+}
+
+/// The most entries the relay returns per listing page.
+const PAGE: usize = 1000;
+
+/// Unix seconds now, for request signatures.
+pub fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// A reviewer's connection to one relay.
+#[derive(Clone, Debug)]
+pub struct ReviewClient {
+    relay: RelayClient,
+    http: reqwest::Client,
+    base: String,
+}
+
+impl ReviewClient {
+    /// A client for the relay at `base`, optionally through a proxy (e.g. Tor).
+    pub fn new(base: &str, proxy: Option<&str>) -> Result<ReviewClient, ClientError> {
+        let relay = RelayClient::new(base, proxy)?;
+        // The same transport settings as the reporter's client: generic user agent, bounded
+        // waits, and a proxy only when asked for.
+        let mut builder = reqwest::Client::builder()
+            .user_agent("candour")
+            .connect_timeout(std::time::Duration::from_secs(60))
+            .timeout(std::time::Duration::from_secs(600));
+        builder = match proxy {
+            Some(p) => {
+                builder.proxy(reqwest::Proxy::all(p).map_err(|e| ClientError::Address(format!("proxy {p}: {e}")))?)
+            }
+            None => builder.no_proxy(),
+        };
+        let http = builder.build().map_err(|e| ClientError::Address(e.to_string()))?;
+        Ok(ReviewClient { relay, http, base: base.trim_end_matches('/').to_owned() })
+    }
+
+    /// The reporter-side client (directory, mailbox).
+    pub fn relay(&self) -> &RelayClient {
+        &self.relay
+    }
+
+    /// Fetches and verifies the directory against the pinned policy.
+    pub async fn directory(&self, policy: &TrustPolicy) -> Result<VerifiedDirectory, ClientError> {
+        self.relay.directory(policy).await
+    }
+
+    async fn list(&self, key: &SigningKey, path: &str, after: Option<u64>) -> Result<Vec<ListedEntry>, ClientError> {
+        let mut all = Vec::new();
+        let mut after = after;
+        loop {
+            let query = match after {
+                Some(a) => format!("{path}?after={a}&limit={PAGE}"),
+                None => format!("{path}?limit={PAGE}"),
+            };
+            let body = self.relay.reviewer_get(key, &query, unix_now()).await?;
+            let page: Page = serde_json::from_slice(&body).map_err(|e| ClientError::Protocol(e.to_string()))?;
+            let full = page.entries.len() == PAGE;
+            all.extend(page.entries);
+            match page.next {
+                Some(n) if full && Some(n) != after => after = Some(n),
+                _ => return Ok(all),
+            }
+        }
+    }
+
+    /// Inbox entries after `after`.
+    pub async fn inbox_list(&self, key: &SigningKey, after: Option<u64>) -> Result<Vec<ListedEntry>, ClientError> {
+        self.list(key, "/v1/inbox", after).await
+    }
+
+    /// One inbox entry's bytes.
+    pub async fn inbox_read(&self, key: &SigningKey, seq: u64) -> Result<Vec<u8>, ClientError> {
+        self.relay.reviewer_get(key, &format!("/v1/inbox/{seq}"), unix_now()).await
+    }
+
+    /// Every entry of a case stream.
+    pub async fn case_list(&self, key: &SigningKey, stream: &CaseStreamId) -> Result<Vec<ListedEntry>, ClientError> {
+        self.list(key, &format!("/v1/cases/{stream}"), None).await
+    }
+
+    /// One case-stream entry's bytes.
+    pub async fn case_read(&self, key: &SigningKey, stream: &CaseStreamId, seq: u64) -> Result<Vec<u8>, ClientError> {
+        self.relay.reviewer_get(key, &format!("/v1/cases/{stream}/{seq}"), unix_now()).await
+    }
+
+    async fn signed(
+        &self,
+        key: &SigningKey,
+        method: reqwest::Method,
+        path: &str,
+        body: Vec<u8>,
+    ) -> Result<Vec<u8>, ClientError> {
+        let url = format!("{}{path}", self.base);
+        let signed = auth::sign_request(key, method.as_str(), path, &body, unix_now());
+        let mut request = self.http.request(method, &url);
+        if !body.is_empty() {
+            request = request.header(reqwest::header::CONTENT_TYPE, "application/octet-stream");
+        }
+        for (name, value) in signed.to_header_values() {
+            request = request.header(name, value);
+        }
+        let response = request
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| ClientError::Unreachable { url: url.clone(), reason: e.to_string() })?;
+        let status = response.status();
+        let bytes =
+            response.bytes().await.map_err(|e| ClientError::Unreachable { url: url.clone(), reason: e.to_string() })?;
+        if !status.is_success() {
+            let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+            return Err(ClientError::Relay {
+                status: status.as_u16(),
+                code: body["code"].as_str().unwrap_or("unknown").to_owned(),
+                message: body["message"].as_str().unwrap_or("no error details").to_owned(),
+            });
+        }
+        Ok(bytes.to_vec())
+    }
+
+    /// Appends a sealed case event; returns its entry number once the relay has stored it.
+    pub async fn case_append(
+        &self,
+        key: &SigningKey,
+        stream: &CaseStreamId,
+        envelope: Vec<u8>,
+    ) -> Result<u64, ClientError> {
+        let body = self.signed(key, reqwest::Method::POST, &format!("/v1/cases/{stream}"), envelope).await?;
+        let appended: Appended = serde_json::from_slice(&body).map_err(|e| ClientError::Protocol(e.to_string()))?;
+        Ok(appended.seq)
+    }
+
+    /// Deletes a case-stream entry (an administrative action; the next sync of every reviewer
+    /// reports the gap, by design).
+    pub async fn case_delete(&self, key: &SigningKey, stream: &CaseStreamId, seq: u64) -> Result<(), ClientError> {
+        self.signed(key, reqwest::Method::DELETE, &format!("/v1/cases/{stream}/{seq}"), Vec::new()).await?;
+        Ok(())
+    }
+
+    /// Appends a sealed reply to the reporter's mailbox (the relay opens it on first append).
+    pub async fn mailbox_append(
+        &self,
+        key: &SigningKey,
+        mailbox: &MailboxAddress,
+        envelope: Vec<u8>,
+    ) -> Result<(), ClientError> {
+        self.relay.reviewer_mailbox_append(key, mailbox, envelope, unix_now()).await
+    }
+}

@@ -1,0 +1,412 @@
+//! Case events: signed, hash-chained, sealed to the case's reviewers (DESIGN §5 "case streams").
+//!
+//! # Construction
+//! - An event is a JSON document ([`CaseEvent`]) sealed with the core envelope
+//!   ([`candour_core::envelope::seal`]) to every reviewer the report was sealed to, with the
+//!   directory's constant stanza count. The envelope's author signature (Ed25519 over SHA-256 of
+//!   the framed plaintext) is the event's signature: it must verify and be by the directory key
+//!   of the reviewer the event names as `author`.
+//! - The event's hash is SHA-256 of [`EVENT_HASH_CONTEXT`] and the document's exact JSON bytes
+//!   (never re-serialised). Each event names in `parents` the hashes of every head of the case
+//!   its author had seen, so the case history is a hash-linked DAG: two reviewers who act at
+//!   once both point at the same parent, and whoever acts next names both heads, merging them.
+//! - The relay appends in order, so every parent must be served *before* its child. That gives
+//!   the named tamper classes: a parent that never appears was **dropped**, one that appears
+//!   later was **reordered**, an entry that does not open or whose signature fails was
+//!   **altered**, and one signed by a key that is not the named author's was **foreign-signed**.
+//!   Dropping the newest event (which nothing references yet) is caught against the encrypted
+//!   local cache, which remembers every event it has verified.
+//!
+//! # Event document, format 1 (do not modify: it feeds signatures and hashes)
+//! See [`CaseEvent`]: `format`, `thread_id`, `author`, `day`, `parents`, `action`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use candour_core::directory::VerifiedDirectory;
+use candour_core::envelope::{self, DiscardAttachments, OpenError};
+use candour_core::wire::ThreadId;
+use candour_core::Day;
+use ed25519_dalek::SigningKey;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::triage::{Outcome, TriageChange};
+
+/// The `format` field of every case event this version writes and reads.
+pub const EVENT_FORMAT: &str = "candour-case-event/1";
+/// Domain separation for event hashes.
+pub const EVENT_HASH_CONTEXT: &[u8] = b"candour-case-event-hash/v1\n";
+
+/// SHA-256 of an event's context and exact JSON bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventHash(pub [u8; 32]);
+
+impl EventHash {
+    /// Hashes an event document's exact bytes.
+    pub fn of(document: &[u8]) -> Self {
+        let mut h = Sha256::new();
+        h.update(EVENT_HASH_CONTEXT);
+        h.update(document);
+        EventHash(h.finalize().into())
+    }
+
+    /// The first 12 hex digits, for messages.
+    pub fn short(&self) -> String {
+        self.to_string()[..12].to_owned()
+    }
+}
+
+impl fmt::Display for EventHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+impl fmt::Debug for EventHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "EventHash({})", self.short())
+    }
+}
+
+impl Serialize for EventHash {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for EventHash {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let b = s.as_bytes();
+        if b.len() != 64 {
+            return Err(serde::de::Error::custom("an event hash is 64 hex digits"));
+        }
+        let mut out = [0u8; 32];
+        for (o, pair) in out.iter_mut().zip(b.chunks(2)) {
+            let text = std::str::from_utf8(pair).map_err(serde::de::Error::custom)?;
+            *o = u8::from_str_radix(text, 16).map_err(serde::de::Error::custom)?;
+        }
+        Ok(EventHash(out))
+    }
+}
+
+/// What a reply to the reporter was for, so the clocks know which duty it discharged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReplyKind {
+    /// Acknowledges receipt (stops the 7-day clock).
+    Acknowledgement,
+    /// Tells the reporter what is being done (stops the 3-month clock).
+    Feedback,
+    /// Anything else (a question, a request for more detail).
+    Message,
+}
+
+impl ReplyKind {
+    /// The stable name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReplyKind::Acknowledgement => "acknowledgement",
+            ReplyKind::Feedback => "feedback",
+            ReplyKind::Message => "message",
+        }
+    }
+}
+
+/// What a case event does.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", deny_unknown_fields)]
+pub enum Action {
+    /// Triage changes.
+    Triage {
+        /// The changes.
+        change: TriageChange,
+    },
+    /// A note for the case file.
+    Note {
+        /// The note.
+        text: String,
+    },
+    /// A reply was sealed to the reporter and filed in their mailbox.
+    Reply {
+        /// Its purpose.
+        reply_kind: ReplyKind,
+        /// The text sent.
+        text: String,
+    },
+    /// The case was escalated to a supervisor (e.g. overdue).
+    Escalation {
+        /// The supervisors told.
+        to: Vec<String>,
+        /// Why.
+        reason: String,
+    },
+    /// The case was closed.
+    Close {
+        /// The outcome.
+        outcome: Outcome,
+    },
+}
+
+/// One case event: the JSON sealed in an envelope. **Do not modify** within format 1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseEvent {
+    /// [`EVENT_FORMAT`].
+    pub format: String,
+    /// The case's thread; an event replayed into another case stream is refused.
+    pub thread_id: ThreadId,
+    /// The reviewer id of the author; the envelope must be signed by their directory key.
+    pub author: String,
+    /// The day the author acted (their injected clock).
+    pub day: Day,
+    /// The hashes of the case heads the author had seen; empty only for a first event.
+    pub parents: Vec<EventHash>,
+    /// What it does.
+    pub action: Action,
+}
+
+/// An event that opened and verified, with where it came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifiedEvent {
+    /// The relay's entry number in the case stream.
+    pub seq: u64,
+    /// The event's hash.
+    pub hash: EventHash,
+    /// The exact JSON document, kept so the hash can always be recomputed.
+    pub document: String,
+    /// The parsed event.
+    pub event: CaseEvent,
+}
+
+impl VerifiedEvent {
+    fn label(&self) -> EventLabel {
+        EventLabel { seq: self.seq, hash: self.hash.short(), author: self.event.author.clone(), day: self.event.day }
+    }
+}
+
+/// Names one event in an error: relay entry, author, day and hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventLabel {
+    /// The relay's entry number.
+    pub seq: u64,
+    /// The first hex digits of its hash.
+    pub hash: String,
+    /// Its author.
+    pub author: String,
+    /// Its day.
+    pub day: Day,
+}
+
+impl fmt::Display for EventLabel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "relay entry {} (by {} on {}, hash {})", self.seq, self.author, self.day, self.hash)
+    }
+}
+
+/// A case stream that fails verification. Every variant names the event at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainError {
+    /// An entry does not decrypt, or its signature or framing fails: altered or corrupted.
+    #[error("case event at relay entry {seq} has been altered: {reason}")]
+    Altered {
+        /// The relay's entry number.
+        seq: u64,
+        /// What failed.
+        reason: String,
+    },
+    /// Signed by a key that is not the directory key of the reviewer it names.
+    #[error("case event at relay entry {seq} claims to be by {claimed} but is signed by a foreign key: forged")]
+    ForeignSigner {
+        /// The relay's entry number.
+        seq: u64,
+        /// The author it claims.
+        claimed: String,
+    },
+    /// An event of another case replayed into this stream.
+    #[error("case event {event} belongs to another case: replayed from elsewhere")]
+    WrongCase {
+        /// The event.
+        event: EventLabel,
+    },
+    /// A parent an event names never appears in the stream.
+    #[error("case event {parent} is missing: it was dropped from the stream (named as a parent by {event})")]
+    Dropped {
+        /// The event naming it.
+        event: EventLabel,
+        /// The missing hash (short).
+        parent: String,
+    },
+    /// An event seen in an earlier sync is no longer served.
+    #[error("case event {event} verified in an earlier sync is no longer in the stream: it was dropped")]
+    DroppedKnown {
+        /// The event the cache remembers.
+        event: EventLabel,
+    },
+    /// A parent is served after its child, or entries are out of relay order.
+    #[error("case event {event} is served before {parent}, which it follows: the stream was reordered")]
+    Reordered {
+        /// The event served too early.
+        event: EventLabel,
+        /// The parent served later (described).
+        parent: String,
+    },
+    /// The same event served twice.
+    #[error("case event {event} is served twice: replayed")]
+    Duplicate {
+        /// The repeated event.
+        event: EventLabel,
+    },
+}
+
+impl ChainError {
+    /// A stable, machine-readable name for the tamper class.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ChainError::Altered { .. } => "altered",
+            ChainError::ForeignSigner { .. } => "foreign-signed",
+            ChainError::WrongCase { .. } => "wrong-case",
+            ChainError::Dropped { .. } | ChainError::DroppedKnown { .. } => "dropped",
+            ChainError::Reordered { .. } => "reordered",
+            ChainError::Duplicate { .. } => "duplicate",
+        }
+    }
+}
+
+/// Why an event could not be sealed.
+#[derive(Debug, thiserror::Error)]
+pub enum SealEventError {
+    /// None of the case's reviewers has a usable key in the directory.
+    #[error("none of the case's reviewers has an encryption key in the directory")]
+    NoReaders,
+    /// The envelope could not be built.
+    #[error(transparent)]
+    Seal(#[from] envelope::SealError),
+    /// The event could not be encoded.
+    #[error("encoding the case event failed: {0}")]
+    Encode(String),
+}
+
+/// Seals `event` to the reviewers `readers` (ids from the directory), signed by `signer`.
+/// Returns the envelope and the event's hash.
+pub fn seal_event(
+    dir: &VerifiedDirectory,
+    readers: &[String],
+    event: &CaseEvent,
+    signer: &SigningKey,
+) -> Result<(Vec<u8>, EventHash), SealEventError> {
+    let recipients: Vec<age::x25519::Recipient> =
+        readers.iter().filter_map(|id| dir.reviewer(id)).filter_map(|r| r.x25519_recipient()).collect();
+    if recipients.is_empty() {
+        return Err(SealEventError::NoReaders);
+    }
+    let document = serde_json::to_vec(event).map_err(|e| SealEventError::Encode(e.to_string()))?;
+    let hash = EventHash::of(&document);
+    let sealed = envelope::seal(&recipients, dir.directory().stanzas, &document, vec![], signer, Vec::new())?;
+    Ok((sealed, hash))
+}
+
+/// Opens one case-stream entry and checks its author against the directory and its thread.
+pub fn open_event(
+    dir: &VerifiedDirectory,
+    identity: &age::x25519::Identity,
+    thread: &ThreadId,
+    seq: u64,
+    bytes: &[u8],
+) -> Result<VerifiedEvent, ChainError> {
+    let altered = |reason: String| ChainError::Altered { seq, reason };
+    let opened = envelope::open(identity, bytes, &mut DiscardAttachments).map_err(|e| match e {
+        OpenError::CannotOpen => altered("it does not decrypt with this reviewer's key".into()),
+        other => altered(other.to_string()),
+    })?;
+    let document = String::from_utf8(opened.document).map_err(|_| altered("the event is not UTF-8".into()))?;
+    let event: CaseEvent =
+        serde_json::from_str(&document).map_err(|e| altered(format!("the event does not parse: {e}")))?;
+    if event.format != EVENT_FORMAT {
+        return Err(altered(format!("unknown event format {:?}", event.format)));
+    }
+    match dir.reviewer(&event.author) {
+        Some(r) if r.signing_key == opened.signer => {}
+        _ => return Err(ChainError::ForeignSigner { seq, claimed: event.author.clone() }),
+    }
+    let verified = VerifiedEvent { seq, hash: EventHash::of(document.as_bytes()), document, event };
+    if verified.event.thread_id != *thread {
+        return Err(ChainError::WrongCase { event: verified.label() });
+    }
+    Ok(verified)
+}
+
+/// Checks the hash links of a case stream as served (in relay order), given the hashes an
+/// earlier sync verified (`known`). Returns the events unchanged if the stream is intact.
+pub fn verify_chain(events: Vec<VerifiedEvent>, known: &[VerifiedEvent]) -> Result<Vec<VerifiedEvent>, ChainError> {
+    let mut position: BTreeMap<EventHash, usize> = BTreeMap::new();
+    for (i, e) in events.iter().enumerate() {
+        if position.insert(e.hash, i).is_some() {
+            return Err(ChainError::Duplicate { event: e.label() });
+        }
+    }
+    for (i, e) in events.iter().enumerate() {
+        for p in &e.event.parents {
+            match position.get(p) {
+                None => return Err(ChainError::Dropped { event: e.label(), parent: p.short() }),
+                Some(&j) if j >= i => {
+                    return Err(ChainError::Reordered { event: e.label(), parent: events[j].label().to_string() })
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    // The relay numbers entries in append order; a stream served out of that order was
+    // reordered even where no parent link shows it (two concurrent events).
+    if let Some(w) = events.windows(2).find(|w| w[0].seq >= w[1].seq) {
+        return Err(ChainError::Reordered { event: w[0].label(), parent: w[1].label().to_string() });
+    }
+    if let Some(missing) = known.iter().find(|k| !position.contains_key(&k.hash)) {
+        return Err(ChainError::DroppedKnown { event: missing.label() });
+    }
+    Ok(events)
+}
+
+/// The current heads of a verified DAG: events no other event names as a parent.
+pub fn heads(events: &[VerifiedEvent]) -> Vec<EventHash> {
+    let named: BTreeSet<EventHash> = events.iter().flat_map(|e| e.event.parents.iter().copied()).collect();
+    let mut heads: Vec<EventHash> = events.iter().map(|e| e.hash).filter(|h| !named.contains(h)).collect();
+    heads.sort();
+    heads
+}
+
+/// The deterministic fold order: a topological order of the DAG in which, among events whose
+/// parents have all been applied, the one with the smallest `(day, author, hash)` comes first.
+/// Causal order is always respected; only concurrent events are ordered by that key.
+pub fn fold_order(events: &[VerifiedEvent]) -> Vec<&VerifiedEvent> {
+    let index: BTreeMap<EventHash, &VerifiedEvent> = events.iter().map(|e| (e.hash, e)).collect();
+    let mut waiting: BTreeMap<EventHash, usize> = BTreeMap::new();
+    let mut children: BTreeMap<EventHash, Vec<EventHash>> = BTreeMap::new();
+    for e in events {
+        let parents: BTreeSet<&EventHash> = e.event.parents.iter().filter(|p| index.contains_key(*p)).collect();
+        waiting.insert(e.hash, parents.len());
+        for p in parents {
+            children.entry(*p).or_default().push(e.hash);
+        }
+    }
+    let key = |e: &VerifiedEvent| (e.event.day, e.event.author.clone(), e.hash);
+    let mut ready: BTreeSet<(Day, String, EventHash)> =
+        events.iter().filter(|e| waiting.get(&e.hash) == Some(&0)).map(key).collect();
+    let mut order = Vec::with_capacity(events.len());
+    while let Some(next) = ready.pop_first() {
+        let Some(&event) = index.get(&next.2) else { continue };
+        order.push(event);
+        for child in children.get(&next.2).map(Vec::as_slice).unwrap_or_default() {
+            if let Some(n) = waiting.get_mut(child) {
+                *n -= 1;
+                if *n == 0 {
+                    if let Some(c) = index.get(child) {
+                        ready.insert(key(c));
+                    }
+                }
+            }
+        }
+    }
+    order
+}

@@ -1,0 +1,149 @@
+//! Linking reports about the same person (DESIGN §6): subjects are compared by a normalised
+//! name or collar number, so "PC John SMITH" and "john smith" match, as do "PC 01234" and
+//! "1234". Reordered names ("Smith, John") are deliberately not guessed at: a false link would
+//! put one officer's allegations in another's file, so reviewers add an alias as a subject.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use candour_core::report::Subject;
+use serde::{Deserialize, Serialize};
+
+/// Ranks and titles dropped from the front of a name before comparing.
+const TITLES: &[&str] = &[
+    "pc",
+    "psc",
+    "ps",
+    "sgt",
+    "sergeant",
+    "constable",
+    "insp",
+    "inspector",
+    "ci",
+    "chief",
+    "supt",
+    "superintendent",
+    "ch",
+    "det",
+    "detective",
+    "dc",
+    "ds",
+    "di",
+    "dci",
+    "dsu",
+    "acc",
+    "dcc",
+    "cc",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+];
+
+/// A normalised subject: what linking compares.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "value")]
+pub enum SubjectKey {
+    /// Lower-case letters and single spaces, ranks and titles removed.
+    Name(String),
+    /// Upper-case letters and digits, rank prefix and leading zeros removed.
+    Collar(String),
+}
+
+impl SubjectKey {
+    /// A name, normalised.
+    pub fn name(text: &str) -> SubjectKey {
+        let cleaned: String =
+            text.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { ' ' }).collect();
+        let words: Vec<&str> = cleaned.split_whitespace().collect();
+        let start = words.iter().position(|w| !TITLES.contains(w)).unwrap_or(words.len());
+        SubjectKey::Name(words[start..].join(" "))
+    }
+
+    /// A collar or warrant number, normalised.
+    pub fn collar(text: &str) -> SubjectKey {
+        let compact: String = text.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_uppercase();
+        let digits_at = compact.find(|c: char| c.is_ascii_digit()).unwrap_or(compact.len());
+        // A rank prefix such as "PC" in "PC 01234" is not part of the number.
+        let (prefix, number) = compact.split_at(digits_at);
+        let number = number.trim_start_matches('0');
+        let prefix = if TITLES.contains(&prefix.to_ascii_lowercase().as_str()) { "" } else { prefix };
+        SubjectKey::Collar(format!("{prefix}{number}"))
+    }
+
+    /// Free text a reviewer typed: a collar number if it is one word holding a digit, else a
+    /// name.
+    pub fn of_text(text: &str) -> SubjectKey {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let last = words.last().copied().unwrap_or("");
+        let title_then_number = words.len() == 2 && TITLES.contains(&words[0].to_ascii_lowercase().as_str());
+        if last.chars().any(|c| c.is_ascii_digit()) && (words.len() == 1 || title_then_number) {
+            SubjectKey::collar(text)
+        } else {
+            SubjectKey::name(text)
+        }
+    }
+
+    /// The keys (with display labels) of a subject the reporter described.
+    pub fn of_subject(s: &Subject) -> Vec<(SubjectKey, String)> {
+        let mut out = Vec::new();
+        if let Some(n) = s.name.as_deref().filter(|n| !n.trim().is_empty()) {
+            out.push((SubjectKey::name(n), n.trim().to_owned()));
+        }
+        if let Some(c) = s.collar_number.as_deref().filter(|c| !c.trim().is_empty()) {
+            out.push((SubjectKey::collar(c), c.trim().to_owned()));
+        }
+        out
+    }
+
+    /// Whether the key is empty (nothing to link on).
+    pub fn is_empty(&self) -> bool {
+        match self {
+            SubjectKey::Name(s) | SubjectKey::Collar(s) => s.is_empty(),
+        }
+    }
+}
+
+/// Groups cases that share a subject key. Input: each case's reference and its subjects (as
+/// written); output: for every case with links, the other cases it shares a subject with.
+pub fn links<'a>(cases: impl IntoIterator<Item = (&'a str, &'a [String])>) -> BTreeMap<String, BTreeSet<String>> {
+    let mut by_key: BTreeMap<SubjectKey, BTreeSet<String>> = BTreeMap::new();
+    for (case, subjects) in cases {
+        for s in subjects {
+            let key = SubjectKey::of_text(s);
+            if !key.is_empty() {
+                by_key.entry(key).or_default().insert(case.to_owned());
+            }
+        }
+    }
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for group in by_key.values().filter(|g| g.len() > 1) {
+        for case in group {
+            out.entry(case.clone()).or_default().extend(group.iter().filter(|c| *c != case).cloned());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_collars_normalise() {
+        assert_eq!(SubjectKey::name("PC John  SMITH"), SubjectKey::name("john smith"));
+        assert_eq!(SubjectKey::name("DS O'Neil"), SubjectKey::Name("o neil".into()));
+        assert_eq!(SubjectKey::collar("PC 01234"), SubjectKey::collar("1234"));
+        assert_eq!(SubjectKey::collar("ab 12"), SubjectKey::Collar("AB12".into()));
+        assert_eq!(SubjectKey::of_text("PC 1234"), SubjectKey::Collar("1234".into()));
+        assert_eq!(SubjectKey::of_text("Sgt Jane Doe"), SubjectKey::Name("jane doe".into()));
+        let a = vec!["PC John Smith".to_owned()];
+        let b = vec!["john smith".to_owned(), "4321".to_owned()];
+        let c = vec!["PC 04321".to_owned()];
+        let d = vec!["Someone Else".to_owned()];
+        let l = links([("a", a.as_slice()), ("b", b.as_slice()), ("c", c.as_slice()), ("d", d.as_slice())]);
+        assert_eq!(l["b"], BTreeSet::from(["a".to_owned(), "c".to_owned()]));
+        assert!(!l.contains_key("d"));
+    }
+}

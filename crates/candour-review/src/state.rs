@@ -1,0 +1,322 @@
+//! Case state: the deterministic fold of a case's events, and the case file the cache keeps.
+//!
+//! # The merge rule
+//! Events are applied in [`fold_order`]: a topological order of the hash-linked DAG, so an
+//! event is always applied after everything its author had seen; events that are concurrent
+//! (neither saw the other) are applied in ascending `(day, reviewer id, event hash)`.
+//! Each triage field is last-writer-wins in that order, *per field*: two reviewers who change
+//! different fields at once both keep their change; if they change the same field, the event
+//! later in the order wins, and the history shows both. IOPC criteria are separate fields, one
+//! per criterion. Subjects are a set: additions and removals apply in the same order. Notes,
+//! replies and escalations only append to the history. The result depends only on the set of
+//! events, never on the order the relay served them or on who folds them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use candour_core::directory::{Role, VerifiedDirectory};
+use candour_core::envelope::AttachmentMeta;
+use candour_core::report::Report;
+use candour_core::wire::{CaseStreamId, ThreadId};
+use candour_core::Day;
+use serde::{Deserialize, Serialize};
+
+use crate::event::{fold_order, Action, ReplyKind, VerifiedEvent};
+use crate::link::SubjectKey;
+use crate::triage::{
+    Assignment, Category, CorruptionCategory, DetrimentRisk, Grading, IopcCriterion, Priority, Status,
+};
+
+/// Days allowed to acknowledge a report.
+pub const ACKNOWLEDGE_WITHIN_DAYS: i64 = 7;
+/// Calendar months allowed to give the reporter feedback.
+pub const FEEDBACK_WITHIN_MONTHS: u32 = 3;
+
+/// A report or follow-up as received from the inbox.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Received {
+    /// The relay's inbox entry number (to fetch attachments again on request).
+    pub seq: u64,
+    /// The document.
+    pub report: Report,
+    /// Attachment names, media types and lengths (the bytes stay on the relay, encrypted).
+    pub attachments: Vec<(AttachmentMeta, u64)>,
+}
+
+/// Everything the cache keeps about one case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFile {
+    /// The thread.
+    pub thread_id: ThreadId,
+    /// The report that opened it (absent if a follow-up arrived first).
+    pub report: Option<Received>,
+    /// Follow-ups from the same reporter key, in inbox order.
+    pub follow_ups: Vec<Received>,
+    /// Verified case events, in relay order.
+    pub events: Vec<VerifiedEvent>,
+}
+
+impl CaseFile {
+    /// The case's short reference: the first 10 hex digits of its relay stream id (a one-way
+    /// function of the thread, so the reference reveals nothing the relay does not see).
+    pub fn case_ref(&self) -> String {
+        case_ref(&self.thread_id)
+    }
+
+    /// The reviewers the report (or its latest follow-up) was sealed to: the case's readers.
+    pub fn readers(&self) -> Vec<String> {
+        self.report.as_ref().or(self.follow_ups.last()).map(|r| r.report.sealed_to.clone()).unwrap_or_default()
+    }
+
+    /// The day the reporter sent the report; clocks run from it.
+    pub fn day_sent(&self) -> Option<Day> {
+        self.report.as_ref().or(self.follow_ups.first()).map(|r| r.report.day_sent)
+    }
+
+    /// The queues the case is in: the directory queues of its readers, in directory order.
+    pub fn queues(&self, dir: &VerifiedDirectory) -> Vec<String> {
+        let readers = self.readers();
+        dir.directory()
+            .queues
+            .iter()
+            .filter(|q| dir.queue_members(&q.id).any(|r| readers.contains(&r.id)))
+            .map(|q| q.id.clone())
+            .collect()
+    }
+
+    /// Supervisors who can read this case, in its queues: whom overdue cases escalate to. A
+    /// supervisor the reporter excluded cannot read the case and is never named.
+    pub fn supervisors(&self, dir: &VerifiedDirectory) -> Vec<String> {
+        let readers = self.readers();
+        let queues = self.queues(dir);
+        dir.directory()
+            .reviewers
+            .iter()
+            .filter(|r| r.role == Role::Supervisor && readers.contains(&r.id))
+            .filter(|r| r.queues.iter().any(|q| queues.contains(q)))
+            .map(|r| r.id.clone())
+            .collect()
+    }
+
+    /// The folded state.
+    pub fn state(&self) -> CaseState {
+        CaseState::fold(self.report.as_ref().map(|r| &r.report), &self.events)
+    }
+}
+
+/// The short reference of a thread's case.
+pub fn case_ref(thread: &ThreadId) -> String {
+    CaseStreamId::for_thread(thread).to_string()[..10].to_owned()
+}
+
+/// One line of a case's history: who did what, when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HistoryEntry {
+    /// The day.
+    pub day: Day,
+    /// The reviewer.
+    pub author: String,
+    /// The event hash (short).
+    pub hash: String,
+    /// What happened, in words.
+    pub what: String,
+}
+
+/// A case's state: the fold of its events over the report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CaseState {
+    /// The SOPB category (the reviewer's, else the reporter's).
+    pub category: Option<Category>,
+    /// The national corruption category.
+    pub corruption: Option<CorruptionCategory>,
+    /// The 3x5x2 grading.
+    pub grading: Option<Grading>,
+    /// The status.
+    pub status: Status,
+    /// The priority.
+    pub priority: Priority,
+    /// The assignee.
+    pub assignee: Option<String>,
+    /// The subjects (as written), from the report and triage.
+    pub subjects: Vec<String>,
+    /// IOPC referral criteria that are ticked.
+    pub iopc: Vec<IopcCriterion>,
+    /// The detriment-risk assessment.
+    pub detriment_risk: Option<DetrimentRisk>,
+    /// The sanitised intelligence summary.
+    pub summary: Option<String>,
+    /// The first day receipt was acknowledged (a status past "received", or any reply).
+    pub acknowledged_on: Option<Day>,
+    /// The first day feedback was given.
+    pub feedback_on: Option<Day>,
+    /// The event history in fold order.
+    pub history: Vec<HistoryEntry>,
+}
+
+impl CaseState {
+    /// Folds `events` over `report` (see the module docs for the merge rule).
+    pub fn fold(report: Option<&Report>, events: &[VerifiedEvent]) -> CaseState {
+        let mut subjects: BTreeMap<SubjectKey, String> = BTreeMap::new();
+        if let Some(r) = report {
+            for s in &r.concern.subjects {
+                for (key, label) in SubjectKey::of_subject(s) {
+                    subjects.entry(key).or_insert(label);
+                }
+            }
+        }
+        let mut state = CaseState {
+            category: report.and_then(|r| r.concern.category),
+            corruption: None,
+            grading: None,
+            status: Status::Received,
+            priority: Priority::Normal,
+            assignee: None,
+            subjects: Vec::new(),
+            iopc: Vec::new(),
+            detriment_risk: None,
+            summary: None,
+            acknowledged_on: None,
+            feedback_on: None,
+            history: Vec::new(),
+        };
+        let mut iopc: BTreeMap<IopcCriterion, bool> = BTreeMap::new();
+        for e in fold_order(events) {
+            let day = e.event.day;
+            let what = match &e.event.action {
+                Action::Triage { change } => {
+                    let mut parts = Vec::new();
+                    if let Some(c) = change.category {
+                        state.category = Some(c);
+                        parts.push(format!("category {c}"));
+                    }
+                    if let Some(c) = change.corruption {
+                        state.corruption = Some(c);
+                        parts.push(format!("corruption category {c}"));
+                    }
+                    if let Some(g) = change.grading {
+                        state.grading = Some(g);
+                        parts.push(format!("grading {g}"));
+                    }
+                    if let Some(s) = change.status {
+                        state.status = s;
+                        if s != Status::Received && state.acknowledged_on.is_none() {
+                            state.acknowledged_on = Some(day);
+                        }
+                        parts.push(format!("status {s}"));
+                    }
+                    if let Some(p) = change.priority {
+                        state.priority = p;
+                        parts.push(format!("priority {p}"));
+                    }
+                    if let Some(a) = &change.assignee {
+                        state.assignee = match a {
+                            Assignment::Reviewer(id) => Some(id.clone()),
+                            Assignment::Unassigned => None,
+                        };
+                        parts.push(format!("assignee {}", state.assignee.as_deref().unwrap_or("nobody")));
+                    }
+                    for s in &change.add_subjects {
+                        subjects.insert(SubjectKey::of_text(s), s.clone());
+                        parts.push(format!("subject + {s}"));
+                    }
+                    for s in &change.remove_subjects {
+                        subjects.remove(&SubjectKey::of_text(s));
+                        parts.push(format!("subject - {s}"));
+                    }
+                    for (criterion, ticked) in &change.iopc {
+                        iopc.insert(*criterion, *ticked);
+                        parts.push(format!("IOPC {criterion} {}", if *ticked { "yes" } else { "no" }));
+                    }
+                    if let Some(r) = &change.detriment_risk {
+                        state.detriment_risk = Some(r.clone());
+                        parts.push(format!("detriment risk {}", r.level));
+                    }
+                    if let Some(s) = &change.summary {
+                        state.summary = Some(s.clone());
+                        parts.push("sanitised summary updated".into());
+                    }
+                    format!("triage: {}", parts.join("; "))
+                }
+                Action::Note { text } => format!("note: {text}"),
+                Action::Reply { reply_kind, text } => {
+                    state.acknowledged_on.get_or_insert(day);
+                    if *reply_kind == ReplyKind::Feedback {
+                        state.feedback_on.get_or_insert(day);
+                    }
+                    format!("reply to reporter ({}): {text}", reply_kind.name())
+                }
+                Action::Escalation { to, reason } => format!("escalated to {}: {reason}", to.join(", ")),
+                Action::Close { outcome } => {
+                    state.status = Status::Closed(*outcome);
+                    state.acknowledged_on.get_or_insert(day);
+                    format!("closed: {outcome}")
+                }
+            };
+            state.history.push(HistoryEntry { day, author: e.event.author.clone(), hash: e.hash.short(), what });
+        }
+        state.subjects = subjects.into_values().collect::<BTreeSet<_>>().into_iter().collect();
+        state.iopc = iopc.into_iter().filter(|(_, t)| *t).map(|(c, _)| c).collect();
+        state
+    }
+}
+
+/// The day `months` calendar months after `day`, clamped to the month's last day.
+pub fn add_months(day: Day, months: u32) -> Day {
+    let (y, m, d) = day.ymd();
+    let total = (m - 1) + months;
+    let (year, month) = (y + i64::from(total / 12), total % 12 + 1);
+    (0..4).find_map(|back| Day::from_ymd(year, month, d.saturating_sub(back))).unwrap_or(day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{CaseEvent, EventHash, EVENT_FORMAT};
+    use crate::triage::TriageChange;
+
+    fn event(author: &str, day: i64, parents: Vec<EventHash>, change: TriageChange, seq: u64) -> VerifiedEvent {
+        let event = CaseEvent {
+            format: EVENT_FORMAT.into(),
+            thread_id: ThreadId([1; 16]),
+            author: author.into(),
+            day: Day::from_days_since_epoch(day),
+            parents,
+            action: Action::Triage { change },
+        };
+        let document = serde_json::to_string(&event).expect("json");
+        VerifiedEvent { seq, hash: EventHash::of(document.as_bytes()), document, event }
+    }
+
+    #[test]
+    fn fold_is_per_field_and_independent_of_serving_order() {
+        let root = event("psd-1", 10, vec![], TriageChange { priority: Some(Priority::Low), ..Default::default() }, 1);
+        // Concurrent: psd-2 on day 12 and psd-1 on day 11 both change the priority, and each
+        // changes one other field.
+        let a = event(
+            "psd-2",
+            12,
+            vec![root.hash],
+            TriageChange { priority: Some(Priority::High), status: Some(Status::Assessed), ..Default::default() },
+            2,
+        );
+        let b = event(
+            "psd-1",
+            11,
+            vec![root.hash],
+            TriageChange { priority: Some(Priority::Urgent), summary: Some("s".into()), ..Default::default() },
+            3,
+        );
+        // A later event that saw both wins over both, whatever its day.
+        let c = event("acu-1", 5, vec![a.hash, b.hash], TriageChange::default(), 4);
+        let forward = CaseState::fold(None, &[root.clone(), a.clone(), b.clone()]);
+        let backward = CaseState::fold(None, &[b.clone(), a.clone(), root.clone()]);
+        assert_eq!(forward, backward);
+        assert_eq!(forward.priority, Priority::High, "(day 12, psd-2) is after (day 11, psd-1)");
+        assert_eq!(forward.status, Status::Assessed);
+        assert_eq!(forward.summary.as_deref(), Some("s"));
+        let d =
+            event("acu-1", 5, vec![c.hash], TriageChange { priority: Some(Priority::Low), ..Default::default() }, 5);
+        let merged = CaseState::fold(None, &[root, a, b, c, d]);
+        assert_eq!(merged.priority, Priority::Low, "causal order beats the day");
+        assert_eq!(merged.history.len(), 5);
+    }
+}

@@ -1,0 +1,249 @@
+//! Published statistics with small-number suppression, and the sanitised export.
+//!
+//! # Suppression rule
+//! The table is allegations received in a year by SOPB category (rows) and outcome (columns),
+//! with row totals, column totals and a grand total. Counts from 1 to `threshold - 1` are
+//! suppressed (primary suppression); that includes totals, since a small total singles people
+//! out just as well. Then, because every row and column is a sum ("cells + ... = total"), a line
+//! with exactly one hidden value would give it away by subtraction; so while any row or column
+//! (totals included) has exactly one suppressed entry, the smallest other entry of that line is
+//! suppressed too (secondary suppression), preferring inner cells to the total. A suppressed
+//! zero looks like a suppressed small count, so a zero may serve as a complement, but never one
+//! in a row or column whose total is 0: everyone can see such a zero is a zero. (A line with
+//! one hidden entry always has an eligible complement: its own total, or, if the total is the
+//! hidden one, a non-zero cell.) The loop ends because each step hides one more of finitely
+//! many entries.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::state::CaseFile;
+use crate::triage::{Category, Status};
+
+/// The default threshold: counts below it are suppressed.
+pub const DEFAULT_THRESHOLD: u64 = 5;
+
+/// One published cell: a number, or `null` in JSON when suppressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Cell {
+    /// The count, or `None` when suppressed.
+    pub count: Option<u64>,
+}
+
+impl Cell {
+    fn text(self) -> String {
+        self.count.map_or_else(|| "*".to_owned(), |c| c.to_string())
+    }
+}
+
+/// One row: a category, its cells in column order, and its total.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Row {
+    /// The SOPB category name.
+    pub category: String,
+    /// Cells in column order.
+    pub cells: Vec<Cell>,
+    /// The row total.
+    pub total: Cell,
+}
+
+/// The published table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StatsTable {
+    /// The calendar year.
+    pub year: i64,
+    /// Counts below this are suppressed.
+    pub threshold: u64,
+    /// Column names (outcomes).
+    pub columns: Vec<String>,
+    /// Rows (categories).
+    pub rows: Vec<Row>,
+    /// Column totals.
+    pub column_totals: Vec<Cell>,
+    /// The grand total.
+    pub total: Cell,
+    /// What "*" means, for whoever reads the file.
+    pub note: String,
+}
+
+/// The outcome column a case falls in: its outcome when closed, else where it stands.
+fn column_of(status: Status) -> String {
+    match status {
+        Status::Closed(outcome) => outcome.name().to_owned(),
+        other => other.name(),
+    }
+}
+
+/// The column order: every open status, then every outcome.
+fn all_columns() -> Vec<String> {
+    Status::OPEN
+        .iter()
+        .map(|s| s.name())
+        .chain(crate::triage::Outcome::ALL.iter().map(|o| o.name().to_owned()))
+        .collect()
+}
+
+/// Counts of reports received in `year` (by the day sent) per (category, outcome column).
+pub fn count<'a>(cases: impl IntoIterator<Item = &'a CaseFile>, year: i64) -> BTreeMap<(Category, String), u64> {
+    let mut counts = BTreeMap::new();
+    for case in cases {
+        if case.day_sent().map(|d| d.ymd().0) != Some(year) {
+            continue;
+        }
+        let state = case.state();
+        let category = state.category.unwrap_or(Category::Other);
+        *counts.entry((category, column_of(state.status))).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// Builds the suppressed table from raw counts.
+pub fn table(counts: &BTreeMap<(Category, String), u64>, year: i64, threshold: u64) -> StatsTable {
+    let columns = all_columns();
+    let categories = Category::ALL;
+    let (r, c) = (categories.len(), columns.len());
+    // The full grid with margins: row r is the column totals, column c the row totals.
+    let mut grid = vec![vec![0u64; c + 1]; r + 1];
+    for (i, cat) in categories.iter().enumerate() {
+        for (j, col) in columns.iter().enumerate() {
+            let n = counts.get(&(*cat, col.clone())).copied().unwrap_or(0);
+            grid[i][j] = n;
+            grid[i][c] += n;
+            grid[r][j] += n;
+            grid[r][c] += n;
+        }
+    }
+    let hidden = suppress(&grid, threshold);
+    let cell = |i: usize, j: usize| Cell { count: (!hidden[i][j]).then_some(grid[i][j]) };
+    StatsTable {
+        year,
+        threshold,
+        columns,
+        rows: categories
+            .iter()
+            .enumerate()
+            .map(|(i, cat)| Row {
+                category: cat.name().to_owned(),
+                cells: (0..c).map(|j| cell(i, j)).collect(),
+                total: cell(i, c),
+            })
+            .collect(),
+        column_totals: (0..c).map(|j| cell(r, j)).collect(),
+        total: cell(r, c),
+        note: format!(
+            "* = suppressed: a count below {threshold}, or a value hidden so that it cannot be worked out from the totals"
+        ),
+    }
+}
+
+/// The suppression pattern for a grid whose last row and column are totals (see the module
+/// docs). `true` means hidden.
+pub fn suppress(grid: &[Vec<u64>], threshold: u64) -> Vec<Vec<bool>> {
+    let rows = grid.len();
+    let cols = grid.first().map_or(0, Vec::len);
+    let mut hidden: Vec<Vec<bool>> =
+        grid.iter().map(|row| row.iter().map(|&n| n > 0 && n < threshold).collect()).collect();
+    // Each line is a list of (row, column) positions; the total is last.
+    let mut lines: Vec<Vec<(usize, usize)>> = (0..rows).map(|i| (0..cols).map(|j| (i, j)).collect()).collect();
+    lines.extend((0..cols).map(|j| (0..rows).map(|i| (i, j)).collect()));
+    loop {
+        let mut changed = false;
+        for line in &lines {
+            if line.iter().filter(|&&(i, j)| hidden[i][j]).count() != 1 {
+                continue;
+            }
+            let total = line.len() - 1;
+            // The smallest visible entry, inner cells before the total, then by position.
+            let complement = line
+                .iter()
+                .enumerate()
+                .filter(|(_, &(i, j))| !hidden[i][j] && grid[i][cols - 1] > 0 && grid[rows - 1][j] > 0)
+                .min_by_key(|(k, &(i, j))| (*k == total, grid[i][j], *k))
+                .map(|(_, &pos)| pos);
+            if let Some((i, j)) = complement {
+                hidden[i][j] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return hidden;
+        }
+    }
+}
+
+impl StatsTable {
+    /// CSV: a header, one line per category, then the totals line; suppressed values as `*`.
+    pub fn to_csv(&self) -> String {
+        let mut out = format!("category,{},total\n", self.columns.join(","));
+        for row in &self.rows {
+            let cells: Vec<String> = row.cells.iter().map(|c| c.text()).collect();
+            out.push_str(&format!("{},{},{}\n", row.category, cells.join(","), row.total.text()));
+        }
+        let totals: Vec<String> = self.column_totals.iter().map(|c| c.text()).collect();
+        out.push_str(&format!("total,{},{}\n", totals.join(","), self.total.text()));
+        out
+    }
+}
+
+/// One case as it may leave the case file: no reporter words, no subjects, no reviewer notes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SanitisedSummary {
+    /// The case reference.
+    pub case: String,
+    /// The month the report was sent (`YYYY-MM`): a day would narrow down who sent it.
+    pub month: String,
+    /// The SOPB category.
+    pub category: Option<String>,
+    /// The corruption category.
+    pub corruption: Option<String>,
+    /// The 3x5x2 grading.
+    pub grading: Option<String>,
+    /// Where it stands.
+    pub status: String,
+    /// The reviewer-written sanitised intelligence summary.
+    pub summary: String,
+}
+
+/// The sanitised summaries of every case that has one; cases without a summary are left out
+/// (there is nothing sanitised to export for them).
+pub fn export<'a>(cases: impl IntoIterator<Item = &'a CaseFile>) -> Vec<SanitisedSummary> {
+    cases
+        .into_iter()
+        .filter_map(|case| {
+            let state = case.state();
+            let summary = state.summary.clone()?;
+            let (y, m, _) = case.day_sent()?.ymd();
+            Some(SanitisedSummary {
+                case: case.case_ref(),
+                month: format!("{y:04}-{m:02}"),
+                category: state.category.map(|c| c.name().to_owned()),
+                corruption: state.corruption.map(|c| c.name().to_owned()),
+                grading: state.grading.map(|g| g.to_string()),
+                status: state.status.name(),
+                summary,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hidden_per_line(h: &[Vec<bool>]) -> Vec<usize> {
+        let mut counts: Vec<usize> = h.iter().map(|row| row.iter().filter(|&&x| x).count()).collect();
+        counts.extend((0..h[0].len()).map(|j| h.iter().filter(|row| row[j]).count()));
+        counts
+    }
+
+    #[test]
+    fn a_lone_small_cell_gets_a_complement_in_its_row_and_column() {
+        // 2x2 inner cells plus totals.
+        let grid = vec![vec![3, 10, 13], vec![7, 20, 27], vec![10, 30, 40]];
+        let h = suppress(&grid, 5);
+        assert!(h[0][0]);
+        assert!(hidden_per_line(&h).iter().all(|&n| n != 1), "{h:?}");
+    }
+}

@@ -1,0 +1,128 @@
+//! What the `inbox` and `show` commands display, as plain data (the CLI renders tables or
+//! JSON from these).
+
+use candour_core::directory::VerifiedDirectory;
+use candour_core::Day;
+use serde::Serialize;
+
+use crate::clocks::{next_due, Duty};
+use crate::link::links;
+use crate::state::{CaseFile, CaseState, HistoryEntry};
+
+/// One inbox line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InboxRow {
+    /// The case reference.
+    pub case: String,
+    /// The case's queues.
+    pub queues: Vec<String>,
+    /// The category.
+    pub category: Option<String>,
+    /// The status.
+    pub status: String,
+    /// The priority.
+    pub priority: String,
+    /// The assignee.
+    pub assignee: Option<String>,
+    /// Days since the report was sent.
+    pub days_open: Option<i64>,
+    /// The next duty and its deadline.
+    pub due: Option<(Duty, Day)>,
+    /// Whether that deadline has passed.
+    pub overdue: bool,
+    /// Other cases naming the same subject.
+    pub linked: Vec<String>,
+}
+
+/// The inbox: every case, most urgent deadline first.
+pub fn inbox<'a>(dir: &VerifiedDirectory, cases: impl IntoIterator<Item = &'a CaseFile>, today: Day) -> Vec<InboxRow> {
+    let cases: Vec<(&CaseFile, CaseState)> = cases.into_iter().map(|c| (c, c.state())).collect();
+    let refs: Vec<String> = cases.iter().map(|(c, _)| c.case_ref()).collect();
+    let linked = links(refs.iter().map(String::as_str).zip(cases.iter().map(|(_, s)| s.subjects.as_slice())));
+    let mut rows: Vec<InboxRow> = cases
+        .iter()
+        .zip(&refs)
+        .map(|((case, state), case_ref)| {
+            let due = next_due(case, state);
+            InboxRow {
+                case: case_ref.clone(),
+                queues: case.queues(dir),
+                category: state.category.map(|c| c.name().to_owned()),
+                status: state.status.name(),
+                priority: state.priority.name().to_owned(),
+                assignee: state.assignee.clone(),
+                days_open: case.day_sent().map(|d| today.days_since(d)),
+                due,
+                overdue: due.is_some_and(|(_, d)| today > d),
+                linked: linked.get(case_ref).map(|s| s.iter().cloned().collect()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| (a.due.map(|d| d.1), &a.case).cmp(&(b.due.map(|d| d.1), &b.case)));
+    // Cases with no open duty go last rather than first.
+    rows.sort_by_key(|r| r.due.is_none());
+    rows
+}
+
+/// One message in the thread: the report or a follow-up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ThreadMessage {
+    /// "report" or "follow-up".
+    pub kind: &'static str,
+    /// The relay inbox entry.
+    pub inbox_entry: u64,
+    /// The day sent.
+    pub day_sent: Day,
+    /// The reporter's words, as JSON (the schema's `Concern`).
+    pub concern: candour_core::report::Concern,
+    /// Attachment names and sizes.
+    pub attachments: Vec<(String, u64)>,
+}
+
+/// Everything `show` displays about a case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CaseView {
+    /// The case reference.
+    pub case: String,
+    /// The reviewers who can read it.
+    pub readers: Vec<String>,
+    /// Its queues.
+    pub queues: Vec<String>,
+    /// The report and follow-ups, oldest first.
+    pub thread: Vec<ThreadMessage>,
+    /// The folded triage state.
+    pub state: CaseState,
+    /// The event history (who, when, what).
+    pub history: Vec<HistoryEntry>,
+    /// Other cases naming the same subject.
+    pub linked: Vec<String>,
+}
+
+/// The view of one case among `all` (for links).
+pub fn show<'a>(dir: &VerifiedDirectory, case: &CaseFile, all: impl IntoIterator<Item = &'a CaseFile>) -> CaseView {
+    let state = case.state();
+    let all: Vec<(String, Vec<String>)> = all.into_iter().map(|c| (c.case_ref(), c.state().subjects)).collect();
+    let linked = links(all.iter().map(|(r, s)| (r.as_str(), s.as_slice())));
+    let thread = case
+        .report
+        .iter()
+        .map(|r| ("report", r))
+        .chain(case.follow_ups.iter().map(|r| ("follow-up", r)))
+        .map(|(kind, r)| ThreadMessage {
+            kind,
+            inbox_entry: r.seq,
+            day_sent: r.report.day_sent,
+            concern: r.report.concern.clone(),
+            attachments: r.attachments.iter().map(|(m, len)| (m.name.clone(), *len)).collect(),
+        })
+        .collect();
+    CaseView {
+        case: case.case_ref(),
+        readers: case.readers(),
+        queues: case.queues(dir),
+        thread,
+        history: state.history.clone(),
+        linked: linked.get(&case.case_ref()).map(|s| s.iter().cloned().collect()).unwrap_or_default(),
+        state,
+    }
+}

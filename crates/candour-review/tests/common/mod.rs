@@ -1,0 +1,120 @@
+//! Support for the reviewer's end-to-end tests: a real relay on 127.0.0.1:0, the example
+//! organisation's keys, and a reporter. (Adapted from the workspace's tests/common/mod.rs.)
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use age::secrecy::SecretString;
+use candour_core::directory::{TrustPolicy, VerifiedDirectory};
+use candour_core::keys::{ReviewerSecret, SecretKeyFile};
+use candour_core::report::{Category, Concern};
+use candour_core::token::MailboxToken;
+use candour_core::Day;
+use candour_review::client::ReviewClient;
+use candour_review::ReviewSession;
+use candour_submit::client::RelayClient;
+use candour_submit::compose::{compose_follow_up, compose_report};
+use candour_submit::send::send;
+use tokio::sync::oneshot;
+
+pub fn keys_example() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../keys-example")
+}
+
+pub fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+pub fn today() -> Day {
+    Day::from_unix_seconds(unix_now())
+}
+
+pub fn policy() -> TrustPolicy {
+    let root = std::fs::read_to_string(keys_example().join("root.pub")).expect("root.pub");
+    TrustPolicy { roots: vec![root.trim().parse().expect("root")], threshold: 1, min_version: 0, today: today() }
+}
+
+pub fn reviewer(id: &str) -> ReviewerSecret {
+    let pass = SecretString::from("candour-example-only".to_owned());
+    let file = std::fs::read(keys_example().join(format!("reviewers/{id}.key"))).expect("key file");
+    match SecretKeyFile::read_protected(&file[..], &pass).expect("unlocks") {
+        SecretKeyFile::Reviewer(r) => r,
+        SecretKeyFile::Root(_) => panic!("{id} is a root key"),
+    }
+}
+
+/// A relay serving the example directory from a temporary folder; shut down on drop.
+pub struct Relay {
+    pub url: String,
+    _data: tempfile::TempDir,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Relay {
+    /// Binds first, then serves: no sleeping until it is "up".
+    pub async fn start() -> Relay {
+        let data = tempfile::tempdir().expect("tmp");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let config = candour_relay::Config {
+            listen: addr,
+            data: data.path().join("relay"),
+            directory: keys_example().join("directory.json"),
+            pow_difficulty: 8,
+            ..candour_relay::Config::default()
+        };
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            candour_relay::run_on(listener, config, async move {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("relay runs");
+        });
+        Relay { url: format!("http://{addr}"), _data: data, stop: Some(stop) }
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+pub async fn directory(url: &str) -> VerifiedDirectory {
+    RelayClient::new(url, None).expect("client").directory(&policy()).await.expect("directory")
+}
+
+/// A reviewer's session with a cache in `cache_dir`.
+pub async fn session(url: &str, id: &str, cache_dir: &Path) -> ReviewSession {
+    let client = ReviewClient::new(url, None).expect("client");
+    let dir = directory(url).await;
+    ReviewSession::open(reviewer(id), dir, client, &cache_dir.join(format!("{id}.cache"))).expect("session")
+}
+
+/// A reporter sends a report; returns their token.
+pub async fn report(url: &str, concern: Concern) -> MailboxToken {
+    let client = RelayClient::new(url, None).expect("client");
+    let dir = client.directory(&policy()).await.expect("directory");
+    let token = MailboxToken::generate();
+    let composed = compose_report(&dir, &token, concern, &[], today()).expect("compose");
+    send(&client, composed.plan(&dir, &token), vec![], None).await.expect("send");
+    token
+}
+
+/// A simple concern of a category.
+pub fn concern(category: Category, what: &str) -> Concern {
+    Concern { category: Some(category), what: what.to_owned(), ..Default::default() }
+}
+
+/// The reporter sends a follow-up to `recipients` with the token alone.
+pub async fn follow_up(url: &str, token: &MailboxToken, what: &str, recipients: Vec<String>) {
+    let client = RelayClient::new(url, None).expect("client");
+    let dir = client.directory(&policy()).await.expect("directory");
+    let concern = Concern { what: what.to_owned(), ..Default::default() };
+    let composed = compose_follow_up(&dir, token, concern, recipients, today()).expect("compose");
+    send(&client, composed.plan(&dir, token), vec![], None).await.expect("send");
+}

@@ -1,0 +1,597 @@
+//! `candour review`: the reviewer's commands (sync, inbox, show, triage, reply, overdue, stats,
+//! export). Thin: parses arguments, unlocks the key file, and calls candour-review.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context as _};
+use candour_core::keys::{ReviewerSecret, SecretKeyFile};
+use candour_core::report::{Category, Disclosure};
+use candour_core::Day;
+use candour_review::client::ReviewClient;
+use candour_review::clocks::overdue;
+use candour_review::event::{Action, ReplyKind};
+use candour_review::stats::{count, export, table, DEFAULT_THRESHOLD};
+use candour_review::triage::{
+    Assignment, CorruptionCategory, DetrimentRisk, Grading, IopcCriterion, Priority, RiskLevel, Status, TriageChange,
+};
+use candour_review::views::{inbox, show};
+use candour_review::{ReviewSession, SyncReport};
+
+use super::directory::today_utc;
+use super::net::{runtime, NetArgs};
+use super::secrets::{passphrase, read_key_file};
+use super::PassphraseArgs;
+
+/// Exit status when a case stream failed verification (tampering named on stderr).
+const EXIT_TAMPERED: u8 = 3;
+
+/// Review reports: sync, triage, reply, deadlines and statistics. Every command needs the
+/// reviewer's key file (--identity or CANDOUR_IDENTITY) and its passphrase (asked for, or read
+/// from CANDOUR_PASSPHRASE_FILE). Decrypted material is kept only in an encrypted cache.
+#[derive(Debug, clap::Subcommand)]
+pub enum ReviewCommand {
+    /// Pull new reports, follow-ups and case events; verify every signature and hash link.
+    Sync(SyncArgs),
+    /// The caseload: case, queue, category, status, priority, days open, next deadline.
+    Inbox(ViewArgs),
+    /// One case: the report, follow-ups, triage state, links and event history.
+    Show(ShowArgs),
+    /// Record triage decisions on a case (each option is one field; give any number).
+    Triage(Box<TriageArgs>),
+    /// Reply to the reporter (sealed to them, filed in their mailbox, recorded on the case).
+    Reply(ReplyArgs),
+    /// Cases past the 7-day acknowledgement or 3-month feedback deadline, per assignee, with the
+    /// supervisors they escalate to.
+    Overdue(OverdueArgs),
+    /// Yearly figures by category and outcome, with small numbers suppressed (CSV, or --json).
+    Stats(StatsArgs),
+    /// Write the sanitised summaries (never the reporter's words) as JSON.
+    Export(ExportArgs),
+}
+
+/// What every review command takes.
+#[derive(Debug, clap::Args)]
+pub struct Common {
+    #[command(flatten)]
+    net: NetArgs,
+    /// The reviewer's secret key file (from `candour keys reviewer`).
+    #[arg(long, env = "CANDOUR_IDENTITY", value_name = "FILE")]
+    identity: PathBuf,
+    #[command(flatten)]
+    pass: PassphraseArgs,
+    /// The encrypted cache file (default: $XDG_DATA_HOME/candour/review/<id>.cache, or
+    /// ~/.local/share/...).
+    #[arg(long, env = "CANDOUR_REVIEW_CACHE", value_name = "FILE")]
+    cache: Option<PathBuf>,
+    /// Print machine-readable JSON.
+    #[arg(long)]
+    json: bool,
+    /// The day to act as (YYYY-MM-DD) instead of today: for deadlines, and for scripts.
+    #[arg(long, value_name = "DAY")]
+    today: Option<Day>,
+}
+
+/// `sync`.
+#[derive(Debug, clap::Args)]
+pub struct SyncArgs {
+    #[command(flatten)]
+    common: Common,
+}
+
+/// `inbox`.
+#[derive(Debug, clap::Args)]
+pub struct ViewArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Use the cache as it is, without syncing first.
+    #[arg(long)]
+    no_sync: bool,
+}
+
+/// `show`.
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The case reference (at least 4 leading hex digits).
+    case: String,
+    /// Save the attachments, decrypted, into this folder.
+    #[arg(long, value_name = "DIR")]
+    save_attachments: Option<PathBuf>,
+    /// Use the cache as it is, without syncing first.
+    #[arg(long)]
+    no_sync: bool,
+}
+
+/// `triage`.
+#[derive(Debug, clap::Args)]
+pub struct TriageArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The case reference.
+    case: String,
+    /// Standards of Professional Behaviour category (or prevent-concern, compliment, other).
+    #[arg(long, value_parser = |s: &str| Category::from_name(s).ok_or_else(|| format!("unknown category {s:?}")))]
+    category: Option<Category>,
+    /// National corruption category, e.g. misuse-of-force-systems.
+    #[arg(long)]
+    corruption: Option<CorruptionCategory>,
+    /// 3x5x2 grading: source 1-3, information A-E, handling P or C, e.g. 2BP.
+    #[arg(long)]
+    grading: Option<Grading>,
+    /// received, acknowledged, assessed, referred-to-iopc, under-investigation,
+    /// reflective-practice, no-further-action, or closed:<outcome>.
+    #[arg(long)]
+    status: Option<Status>,
+    /// low, normal, high or urgent.
+    #[arg(long)]
+    priority: Option<Priority>,
+    /// Assign to a reviewer id.
+    #[arg(long, value_name = "REVIEWER", conflicts_with = "unassign")]
+    assign: Option<String>,
+    /// Remove the assignee.
+    #[arg(long)]
+    unassign: bool,
+    /// Add a subject (a name or a collar number). Repeat for more.
+    #[arg(long = "subject", value_name = "NAME|COLLAR")]
+    subjects: Vec<String>,
+    /// Remove a subject. Repeat for more.
+    #[arg(long = "remove-subject", value_name = "NAME|COLLAR")]
+    remove_subjects: Vec<String>,
+    /// Tick an IOPC mandatory-referral criterion, e.g. serious-corruption. Repeat for more.
+    #[arg(long = "iopc", value_name = "CRITERION")]
+    iopc: Vec<IopcCriterion>,
+    /// Untick an IOPC criterion.
+    #[arg(long = "no-iopc", value_name = "CRITERION")]
+    no_iopc: Vec<IopcCriterion>,
+    /// Reporter detriment risk: low, medium or high.
+    #[arg(long)]
+    risk: Option<RiskLevel>,
+    /// Measures taken or planned against detriment (with --risk).
+    #[arg(long, requires = "risk")]
+    risk_measures: Option<String>,
+    /// The sanitised intelligence summary, in your words (the only text exported).
+    #[arg(long)]
+    summary: Option<String>,
+    /// A note for the case file (recorded as its own event).
+    #[arg(long)]
+    note: Option<String>,
+}
+
+/// `reply`.
+#[derive(Debug, clap::Args)]
+pub struct ReplyArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The case reference.
+    case: String,
+    /// The message.
+    #[arg(long, conflicts_with = "text_file")]
+    text: Option<String>,
+    /// Read the message from this file.
+    #[arg(long, value_name = "FILE")]
+    text_file: Option<PathBuf>,
+    /// acknowledgement (stops the 7-day clock), feedback (stops the 3-month clock) or message.
+    #[arg(long, default_value = "message", value_parser = parse_reply_kind)]
+    kind: ReplyKind,
+}
+
+/// `overdue`.
+#[derive(Debug, clap::Args)]
+pub struct OverdueArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Also record an escalation event on each overdue case, naming the supervisors.
+    #[arg(long)]
+    record: bool,
+}
+
+/// `stats`.
+#[derive(Debug, clap::Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The calendar year (by the day reports were sent).
+    #[arg(long)]
+    year: i64,
+    /// Counts below this are suppressed (with complements so totals cannot reveal them).
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_parser = clap::value_parser!(u64).range(2..))]
+    suppress_below: u64,
+}
+
+/// `export`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+fn parse_reply_kind(s: &str) -> Result<ReplyKind, String> {
+    match s {
+        "acknowledgement" => Ok(ReplyKind::Acknowledgement),
+        "feedback" => Ok(ReplyKind::Feedback),
+        "message" => Ok(ReplyKind::Message),
+        _ => Err(format!("{s:?}: expected acknowledgement, feedback or message")),
+    }
+}
+
+/// Runs a review command.
+pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
+    runtime()?.block_on(async move {
+        match cmd {
+            ReviewCommand::Sync(a) => {
+                let mut s = open(&a.common).await?;
+                let report = s.sync().await?;
+                print_sync(&report, a.common.json)
+            }
+            ReviewCommand::Inbox(a) => {
+                let mut s = open(&a.common).await?;
+                let tampered = maybe_sync(&mut s, a.no_sync).await?;
+                let rows = inbox(s.directory(), s.cases(), day(&a.common));
+                if a.common.json {
+                    println!("{}", serde_json::to_string_pretty(&rows)?);
+                } else {
+                    print!("{}", inbox_table(&rows));
+                }
+                Ok(tampered)
+            }
+            ReviewCommand::Show(a) => {
+                let mut s = open(&a.common).await?;
+                let tampered = maybe_sync(&mut s, a.no_sync).await?;
+                let view = show(s.directory(), s.case(&a.case)?, s.cases());
+                let saved = match &a.save_attachments {
+                    Some(dir) => s.save_attachments(&a.case, dir).await?,
+                    None => Vec::new(),
+                };
+                if a.common.json {
+                    let mut value = serde_json::to_value(&view)?;
+                    value["saved_attachments"] = serde_json::json!(saved);
+                    println!("{}", serde_json::to_string_pretty(&value)?);
+                } else {
+                    print!("{}", case_text(&view));
+                    for p in saved {
+                        println!("saved {}", p.display());
+                    }
+                }
+                Ok(tampered)
+            }
+            ReviewCommand::Triage(a) => triage(*a).await,
+            ReviewCommand::Reply(a) => {
+                let text = match (&a.text, &a.text_file) {
+                    (Some(t), _) => t.clone(),
+                    (None, Some(f)) => {
+                        std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?
+                    }
+                    (None, None) => bail!("give the message with --text or --text-file"),
+                };
+                if text.trim().is_empty() {
+                    bail!("the reply is empty");
+                }
+                let mut s = open(&a.common).await?;
+                require_clean(&s.sync().await?)?;
+                let hash = s.reply(&a.case, &text, a.kind, day(&a.common)).await?;
+                if a.common.json {
+                    println!("{}", serde_json::json!({"status": "sent", "case": a.case, "event": hash.to_string()}));
+                } else {
+                    println!(
+                        "Reply sealed to the reporter, filed in their mailbox and recorded (event {}).",
+                        hash.short()
+                    );
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            ReviewCommand::Overdue(a) => {
+                let mut s = open(&a.common).await?;
+                let report = s.sync().await?;
+                let today = day(&a.common);
+                let late = overdue(s.directory(), s.cases(), today);
+                if a.record {
+                    require_clean(&report)?;
+                    for o in &late {
+                        let reason = format!("{} due {} is {} days overdue", o.duty.name(), o.due, o.days_overdue);
+                        s.record(&o.case, Action::Escalation { to: o.escalate_to.clone(), reason }, today).await?;
+                    }
+                }
+                if a.common.json {
+                    println!("{}", serde_json::to_string_pretty(&late)?);
+                } else if late.is_empty() {
+                    println!("Nothing overdue on {today}.");
+                } else {
+                    let mut current: Option<Option<String>> = None;
+                    for o in &late {
+                        if current.as_ref() != Some(&o.assignee) {
+                            println!("{}:", o.assignee.as_deref().unwrap_or("unassigned"));
+                            current = Some(o.assignee.clone());
+                        }
+                        println!(
+                            "  {}  {} due {} ({} days overdue)  queues {}  escalate to {}",
+                            o.case,
+                            o.duty.name(),
+                            o.due,
+                            o.days_overdue,
+                            o.queues.join(","),
+                            if o.escalate_to.is_empty() {
+                                "no supervisor can read it".into()
+                            } else {
+                                o.escalate_to.join(", ")
+                            }
+                        );
+                    }
+                }
+                finish(&report)
+            }
+            ReviewCommand::Stats(a) => {
+                let mut s = open(&a.common).await?;
+                let report = s.sync().await?;
+                let t = table(&count(s.cases(), a.year), a.year, a.suppress_below);
+                if a.common.json {
+                    println!("{}", serde_json::to_string_pretty(&t)?);
+                } else {
+                    print!("{}", t.to_csv());
+                }
+                finish(&report)
+            }
+            ReviewCommand::Export(a) => {
+                let mut s = open(&a.common).await?;
+                let report = s.sync().await?;
+                let summaries = export(s.cases());
+                let text = serde_json::to_string_pretty(&summaries)?;
+                match &a.out {
+                    Some(path) => {
+                        std::fs::write(path, format!("{text}\n"))
+                            .with_context(|| format!("writing {}", path.display()))?;
+                        eprintln!("{} sanitised summaries written to {}", summaries.len(), path.display());
+                    }
+                    None => println!("{text}"),
+                }
+                finish(&report)
+            }
+        }
+    })
+}
+
+async fn triage(a: TriageArgs) -> anyhow::Result<ExitCode> {
+    let mut iopc: Vec<(IopcCriterion, bool)> = a.iopc.iter().map(|c| (*c, true)).collect();
+    iopc.extend(a.no_iopc.iter().map(|c| (*c, false)));
+    let change = TriageChange {
+        category: a.category,
+        corruption: a.corruption,
+        grading: a.grading,
+        status: a.status,
+        priority: a.priority,
+        assignee: match (&a.assign, a.unassign) {
+            (Some(id), _) => Some(Assignment::Reviewer(id.clone())),
+            (None, true) => Some(Assignment::Unassigned),
+            (None, false) => None,
+        },
+        add_subjects: a.subjects.clone(),
+        remove_subjects: a.remove_subjects.clone(),
+        iopc,
+        detriment_risk: a.risk.map(|level| DetrimentRisk { level, measures: a.risk_measures.clone() }),
+        summary: a.summary.clone(),
+    };
+    if change.is_empty() && a.note.is_none() {
+        bail!("nothing to record: give at least one triage option or --note (see --help)");
+    }
+    let mut s = open(&a.common).await?;
+    if let Some(id) = &a.assign {
+        if s.directory().reviewer(id).is_none() {
+            bail!("{id} is not a reviewer in the directory");
+        }
+    }
+    require_clean(&s.sync().await?)?;
+    let today = day(&a.common);
+    let mut events = Vec::new();
+    if !change.is_empty() {
+        events.push(s.triage(&a.case, change, today).await?);
+    }
+    if let Some(note) = &a.note {
+        events.push(s.record(&a.case, Action::Note { text: note.clone() }, today).await?);
+    }
+    let state = s.case(&a.case)?.state();
+    if a.common.json {
+        let events: Vec<String> = events.iter().map(|h| h.to_string()).collect();
+        println!("{}", serde_json::json!({"case": a.case, "events": events, "state": state}));
+    } else {
+        println!(
+            "Recorded {} event(s) on case {}; status {}, priority {}.",
+            events.len(),
+            a.case,
+            state.status,
+            state.priority
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn day(c: &Common) -> Day {
+    c.today.unwrap_or_else(today_utc)
+}
+
+fn default_cache(id: &str) -> anyhow::Result<PathBuf> {
+    let base = match (std::env::var_os("XDG_DATA_HOME"), std::env::var_os("HOME")) {
+        (Some(x), _) if !x.is_empty() => PathBuf::from(x),
+        (_, Some(h)) if !h.is_empty() => Path::new(&h).join(".local/share"),
+        _ => bail!("no XDG_DATA_HOME or HOME: give the cache file with --cache"),
+    };
+    Ok(base.join("candour/review").join(format!("{id}.cache")))
+}
+
+async fn open(c: &Common) -> anyhow::Result<ReviewSession> {
+    let pass = passphrase(&c.pass, &format!("the key file {}", c.identity.display()), false)?;
+    let secret: ReviewerSecret = match read_key_file(&c.identity, &pass)? {
+        SecretKeyFile::Reviewer(r) => r,
+        SecretKeyFile::Root(_) => bail!("{} is the organisation root key, not a reviewer's", c.identity.display()),
+    };
+    let client = ReviewClient::new(&c.net.relay, c.net.proxy.as_deref())?;
+    let dir = c.net.directory(client.relay()).await?;
+    let cache = match &c.cache {
+        Some(p) => p.clone(),
+        None => default_cache(&secret.id)?,
+    };
+    Ok(ReviewSession::open(secret, dir, client, &cache)?)
+}
+
+/// Syncs unless told not to; returns the exit status the command should end with.
+async fn maybe_sync(s: &mut ReviewSession, no_sync: bool) -> anyhow::Result<ExitCode> {
+    if no_sync {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let report = s.sync().await?;
+    finish(&report)
+}
+
+/// Names any tampering on stderr; the exit status says whether there was any.
+fn finish(report: &SyncReport) -> anyhow::Result<ExitCode> {
+    for (case, problem) in &report.tampered {
+        eprintln!("candour: TAMPERING: case {case}: {problem}");
+    }
+    for r in &report.rejected {
+        eprintln!("candour: refused: {r}");
+    }
+    Ok(if report.tampered.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_TAMPERED) })
+}
+
+/// Refuses to write to the relay while any case stream fails verification.
+fn require_clean(report: &SyncReport) -> anyhow::Result<()> {
+    finish(report)?;
+    if !report.tampered.is_empty() {
+        bail!(
+            "not recorded: {} case stream(s) failed verification (see above); report this to your supervisor",
+            report.tampered.len()
+        );
+    }
+    Ok(())
+}
+
+fn print_sync(report: &SyncReport, json: bool) -> anyhow::Result<ExitCode> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(report)?);
+    } else {
+        println!(
+            "{} inbox entries: {} new reports, {} follow-ups, {} for other queues; {} new case events.",
+            report.inbox_entries, report.reports, report.follow_ups, report.skipped, report.new_events
+        );
+    }
+    finish(report)
+}
+
+fn inbox_table(rows: &[candour_review::views::InboxRow]) -> String {
+    let mut out = format!(
+        "{:<10}  {:<12}  {:<28}  {:<20}  {:<8}  {:>4}  {}\n",
+        "CASE", "QUEUE", "CATEGORY", "STATUS", "PRIORITY", "DAYS", "DUE"
+    );
+    for r in rows {
+        let due = match r.due {
+            Some((duty, d)) => format!("{} {d}{}", duty.name(), if r.overdue { " OVERDUE" } else { "" }),
+            None => "-".into(),
+        };
+        let linked = if r.linked.is_empty() { String::new() } else { format!("  linked: {}", r.linked.join(",")) };
+        let _ = writeln!(
+            out,
+            "{:<10}  {:<12}  {:<28}  {:<20}  {:<8}  {:>4}  {due}{linked}",
+            r.case,
+            r.queues.join(","),
+            r.category.as_deref().unwrap_or("-"),
+            r.status,
+            r.priority,
+            r.days_open.map_or_else(|| "-".into(), |d| d.to_string()),
+        );
+    }
+    if rows.is_empty() {
+        out.push_str("(no cases)\n");
+    }
+    out
+}
+
+fn case_text(v: &candour_review::views::CaseView) -> String {
+    let mut out = String::new();
+    let s = &v.state;
+    let _ = writeln!(out, "Case {}  (queues {}; readable by {})", v.case, v.queues.join(","), v.readers.join(", "));
+    let _ = writeln!(
+        out,
+        "Status {}  priority {}  assignee {}",
+        s.status,
+        s.priority,
+        s.assignee.as_deref().unwrap_or("nobody")
+    );
+    let opt = |o: Option<String>| o.unwrap_or_else(|| "-".into());
+    let _ = writeln!(
+        out,
+        "Category {}  corruption {}  grading {}",
+        opt(s.category.map(|c| c.to_string())),
+        opt(s.corruption.map(|c| c.to_string())),
+        opt(s.grading.map(|g| g.to_string()))
+    );
+    let _ = writeln!(out, "Subjects: {}", if s.subjects.is_empty() { "-".into() } else { s.subjects.join("; ") });
+    let iopc: Vec<String> = s.iopc.iter().map(|c| c.to_string()).collect();
+    let _ =
+        writeln!(out, "IOPC referral criteria met: {}", if iopc.is_empty() { "none".into() } else { iopc.join(", ") });
+    if let Some(r) = &s.detriment_risk {
+        let _ = writeln!(
+            out,
+            "Detriment risk: {}{}",
+            r.level,
+            r.measures.as_deref().map(|m| format!(" ({m})")).unwrap_or_default()
+        );
+    }
+    let _ = writeln!(out, "Sanitised summary: {}", s.summary.as_deref().unwrap_or("(none yet)"));
+    if !v.linked.is_empty() {
+        let _ = writeln!(out, "Linked cases (same subject): {}", v.linked.join(", "));
+    }
+    for m in &v.thread {
+        let c = &m.concern;
+        let _ = writeln!(out, "\n--- {} sent {} (inbox entry {}) ---", m.kind, m.day_sent, m.inbox_entry);
+        if let Some(cat) = c.category {
+            let _ = writeln!(out, "Category: {cat}");
+        }
+        for subject in &c.subjects {
+            let _ = writeln!(out, "About: {}", serde_json::to_string(subject).unwrap_or_default());
+        }
+        let _ = writeln!(out, "What: {}", c.what);
+        if let Disclosure::Confidential { name, contact } = &c.disclosure {
+            let _ = writeln!(
+                out,
+                "CONFIDENTIAL CONTACT (protect): name {}, contact {}",
+                name.as_deref().unwrap_or("-"),
+                contact.as_deref().unwrap_or("-")
+            );
+        }
+        for (label, value) in [("When", &c.when), ("Where", &c.r#where), ("Reported elsewhere", &c.reported_elsewhere)]
+        {
+            if let Some(v) = value {
+                let _ = writeln!(out, "{label}: {v}");
+            }
+        }
+        for (name, len) in &m.attachments {
+            let _ = writeln!(out, "Attachment: {name} ({len} bytes; --save-attachments DIR to save)");
+        }
+    }
+    let _ = writeln!(out, "\n--- history ---");
+    for h in &v.history {
+        let _ = writeln!(out, "{}  {:<8}  {}  {}", h.day, h.author, h.hash, h.what);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    /// The review commands wrapped as the binary wraps them, for clap's consistency checks.
+    #[derive(Debug, clap::Parser)]
+    struct Wrapper {
+        #[command(subcommand)]
+        review: super::ReviewCommand,
+    }
+
+    #[test]
+    fn arguments_are_consistent() {
+        Wrapper::command().debug_assert();
+    }
+}

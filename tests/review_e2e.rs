@@ -1,0 +1,144 @@
+//! `candour review` end to end: the CLI against a real relay on loopback, with the example
+//! keys (psd-1) and a reporter played through candour-submit. The protocol-level acceptance
+//! tests (routing, concurrent triage, tampering, clocks, statistics, cache canary) live in
+//! crates/candour-review/tests/review_e2e.rs; this one checks the command line around them.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use candour_core::report::{Category, Concern, Subject};
+use candour_core::token::MailboxToken;
+use candour_submit::client::RelayClient;
+use candour_submit::compose::compose_report;
+use candour_submit::mailbox::open_reply;
+use candour_submit::send::send;
+use common::Relay;
+
+/// Runs `candour review ARGS` as psd-1, with the passphrase from the example file.
+fn review(relay: &str, cache: &Path, args: &[&str]) -> Output {
+    let keys = common::keys_example();
+    Command::new(env!("CARGO_BIN_EXE_candour"))
+        .arg("review")
+        .args(args)
+        .args(["--relay", relay, "--cache"])
+        .arg(cache)
+        .arg("--root")
+        .arg(keys.join("root.pub"))
+        .env("CANDOUR_IDENTITY", keys.join("reviewers/psd-1.key"))
+        .env("CANDOUR_PASSPHRASE_FILE", keys.join("passphrase.txt"))
+        .env_remove("CANDOUR_RELAY")
+        .env_remove("CANDOUR_ROOT")
+        .env_remove("CANDOUR_PROXY")
+        .env_remove("CANDOUR_REVIEW_CACHE")
+        .output()
+        .expect("runs")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("json output")
+}
+
+async fn submit(client: &RelayClient, concern: Concern) -> MailboxToken {
+    let dir = client.directory(&common::policy()).await.expect("directory");
+    let token = MailboxToken::generate();
+    let composed = compose_report(&dir, &token, concern, &[], common::today()).expect("compose");
+    send(client, composed.plan(&dir, &token), vec![], None).await.expect("send");
+    token
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn review_cli_sync_triage_reply_overdue_stats_export() {
+    let relay = Relay::start().await;
+    let url = relay.url();
+    let client = RelayClient::new(&url, None).expect("client");
+    let canary = "CLI-CANARY took cash from a seized wallet";
+    let token = submit(
+        &client,
+        Concern {
+            category: Some(Category::HonestyAndIntegrity),
+            subjects: vec![Subject { name: Some("PC Example".into()), ..Default::default() }],
+            what: canary.into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    submit(&client, Concern { category: Some(Category::PreventConcern), what: "x".into(), ..Default::default() }).await;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let cache = tmp.path().join("psd-1.cache");
+    let (u, c) = (url.clone(), cache.clone());
+    let run = move |args: Vec<String>| {
+        let (u, c) = (u.clone(), c.clone());
+        tokio::task::spawn_blocking(move || review(&u, &c, &args.iter().map(String::as_str).collect::<Vec<_>>()))
+    };
+    let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+
+    let sync = json(&run(args(&["sync", "--json"])).await.expect("join"));
+    assert_eq!((sync["reports"].as_u64(), sync["skipped"].as_u64()), (Some(1), Some(1)), "{sync}");
+    let inbox = json(&run(args(&["inbox", "--json", "--no-sync"])).await.expect("join"));
+    let case = inbox[0]["case"].as_str().expect("case").to_owned();
+    assert_eq!(inbox[0]["status"], "received");
+
+    let out = run(args(&[
+        "triage",
+        &case,
+        "--status",
+        "assessed",
+        "--grading",
+        "2BP",
+        "--priority",
+        "high",
+        "--assign",
+        "psd-2",
+        "--iopc",
+        "serious-corruption",
+        "--risk",
+        "medium",
+        "--summary",
+        "Alleged theft of seized cash by an officer",
+        "--note",
+        "CCTV requested",
+        "--json",
+    ]))
+    .await
+    .expect("join");
+    let triaged = json(&out);
+    assert_eq!(triaged["state"]["status"], "assessed", "{triaged}");
+    let out = run(args(&["reply", &case, "--text", "Thank you, we have this.", "--kind", "acknowledgement"]))
+        .await
+        .expect("join");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // The reporter reads it with the token.
+    let dir = client.directory(&common::policy()).await.expect("directory");
+    let entries = client.mailbox_all(&token.mailbox_id()).await.expect("mailbox");
+    let bytes = client.mailbox_read(&token.mailbox_id(), entries[0].seq).await.expect("read");
+    assert_eq!(open_reply(&dir, &token, &bytes).expect("reply").text, "Thank you, we have this.");
+
+    let shown = json(&run(args(&["show", &case, "--json"])).await.expect("join"));
+    assert_eq!(shown["history"].as_array().map(Vec::len), Some(3), "{shown}");
+    assert_eq!(shown["thread"][0]["concern"]["what"], canary);
+
+    let day8 = common::today().plus_days(8).to_string();
+    let late = json(&run(args(&["overdue", "--today", &day8, "--json"])).await.expect("join"));
+    assert_eq!(late.as_array().map(Vec::len), Some(0), "acknowledged: {late}");
+
+    let year = common::today().ymd().0.to_string();
+    let out = run(args(&["stats", "--year", &year])).await.expect("join");
+    let csv = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(csv.contains("honesty-and-integrity,0,0,*,"), "{csv}");
+
+    let exported = json(&run(args(&["export"])).await.expect("join"));
+    assert_eq!(exported[0]["summary"], "Alleged theft of seized cash by an officer");
+    let text = exported.to_string();
+    assert!(!text.contains("CLI-CANARY") && !text.contains("PC Example"), "{text}");
+
+    // Nothing decrypted on disk.
+    for entry in std::fs::read_dir(tmp.path()).expect("dir") {
+        let bytes = std::fs::read(entry.expect("entry").path()).expect("read");
+        assert!(!bytes.windows(10).any(|w| w == b"CLI-CANARY"));
+    }
+    relay.shutdown().await;
+}
