@@ -11,6 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use candour_core::auth;
 use candour_core::directory::{TrustPolicy, VerifiedDirectory};
 use candour_core::wire::{CaseStreamId, MailboxAddress};
+use candour_core::Day;
 use candour_submit::client::{ClientError, RelayClient};
 use ed25519_dalek::SigningKey;
 use serde::Deserialize;
@@ -127,11 +128,22 @@ impl ReviewClient {
         path: &str,
         body: Vec<u8>,
     ) -> Result<Vec<u8>, ClientError> {
+        self.signed_as(key, method, path, body, "application/octet-stream").await
+    }
+
+    async fn signed_as(
+        &self,
+        key: &SigningKey,
+        method: reqwest::Method,
+        path: &str,
+        body: Vec<u8>,
+        content_type: &str,
+    ) -> Result<Vec<u8>, ClientError> {
         let url = format!("{}{path}", self.base);
         let signed = auth::sign_request(key, method.as_str(), path, &body, unix_now());
         let mut request = self.http.request(method, &url);
         if !body.is_empty() {
-            request = request.header(reqwest::header::CONTENT_TYPE, "application/octet-stream");
+            request = request.header(reqwest::header::CONTENT_TYPE, content_type);
         }
         for (name, value) in signed.to_header_values() {
             request = request.header(name, value);
@@ -153,6 +165,24 @@ impl ReviewClient {
             });
         }
         Ok(bytes.to_vec())
+    }
+
+    /// Sets the expiry day of an inbox entry (`stream` `None`) or a case-stream entry.
+    pub async fn set_expiry(
+        &self,
+        key: &SigningKey,
+        stream: Option<&CaseStreamId>,
+        seq: u64,
+        expires: Day,
+    ) -> Result<(), ClientError> {
+        let path = match stream {
+            Some(stream) => format!("/v1/cases/{stream}/{seq}/expiry"),
+            None => format!("/v1/inbox/{seq}/expiry"),
+        };
+        let body = serde_json::to_vec(&serde_json::json!({ "expires": expires }))
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
+        self.signed_as(key, reqwest::Method::PUT, &path, body, "application/json").await?;
+        Ok(())
     }
 
     /// Appends a sealed case event; returns its entry number once the relay has stored it.

@@ -35,6 +35,10 @@ const INBOX_BATCH: usize = 512;
 const FETCH_CONCURRENCY: usize = 64;
 /// Concurrent case-stream listings and reads during sync.
 const CONCURRENT_REQUESTS: usize = 32;
+/// How long every entry of a case stays on the relay after the last action on it (days):
+/// longer than the relay's default retention (365), so an open case worked at least every
+/// three months never loses its report or history to a purge.
+pub const KEEP_LIVE_CASE_DAYS: i64 = 400;
 
 /// A trial-decryption result for one inbox entry.
 type Opened = (u64, Result<OpenedDocument, OpenDocumentError>);
@@ -64,6 +68,14 @@ pub enum ReviewError {
         case: String,
         /// The tampering found.
         source: ChainError,
+    },
+    /// The action was recorded, but the relay refused to extend the case's retention.
+    #[error("case {case}: the action was recorded, but extending the case's retention on the relay failed: {source}")]
+    Retention {
+        /// The case.
+        case: String,
+        /// The relay's error.
+        source: ClientError,
     },
     /// The case has no report from which to reply (only case events).
     #[error("case {0} has no report or follow-up to take the reporter's mailbox from")]
@@ -425,12 +437,40 @@ impl ReviewSession {
         let stream = CaseStreamId::for_thread(&thread);
         let seq = self.client.case_append(self.secret.signing_key(), &stream, sealed).await?;
         let document = serde_json::to_string(&event).map_err(|e| ReviewError::Internal(e.to_string()))?;
+        let closing = matches!(event.action, Action::Close { .. });
         if let Some(case) = self.contents.cases.get_mut(&thread) {
             case.events.push(VerifiedEvent { seq, hash, document, event });
             case.events.sort_by_key(|e| e.seq);
         }
         self.cache.save(&self.contents)?;
+        if !closing {
+            self.keep_case(&thread).await?;
+        }
         Ok(hash)
+    }
+
+    /// Extends the relay expiry of every entry of a live case (report, follow-ups, events) to
+    /// [`KEEP_LIVE_CASE_DAYS`] from today, so retention never purges a case still being worked.
+    ///
+    /// Called on every action but closure: open cases are acted on at least every three months
+    /// (the feedback duty, and overdue escalations are events too), so they stay; a closed
+    /// case ages out on the relay's normal schedule from its last action.
+    pub async fn keep_case(&self, thread: &ThreadId) -> Result<usize, ReviewError> {
+        let Some(case) = self.contents.cases.get(thread) else { return Ok(0) };
+        // The relay's own clock decides what "past" means, so use the real day, not the
+        // injected one that drives the duty clocks.
+        let until = Day::from_unix_seconds(crate::client::unix_now()).plus_days(KEEP_LIVE_CASE_DAYS);
+        let key = self.secret.signing_key();
+        let stream = CaseStreamId::for_thread(thread);
+        let inbox: Vec<u64> = case.report.iter().chain(case.follow_ups.iter()).map(|r| r.seq).collect();
+        let retain = |e: ClientError| ReviewError::Retention { case: case.case_ref(), source: e };
+        for seq in &inbox {
+            self.client.set_expiry(key, None, *seq, until).await.map_err(retain)?;
+        }
+        for e in &case.events {
+            self.client.set_expiry(key, Some(&stream), e.seq, until).await.map_err(retain)?;
+        }
+        Ok(inbox.len() + case.events.len())
     }
 
     /// Records triage changes as one signed case event.
