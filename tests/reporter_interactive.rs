@@ -1,0 +1,66 @@
+//! The guided `candour report` on a real terminal: `script` (util-linux, in every Debian
+//! install) gives the command a pseudo-terminal, and the answers are typed into it.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use candour_core::envelope::DiscardAttachments;
+use candour_core::message::open_document;
+use candour_core::report::{Category, Document};
+use candour_submit::client::RelayClient;
+use common::{reviewer, unix_now, Relay};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guided_questions_on_a_terminal_send_what_was_answered() {
+    let relay = Relay::start().await;
+    let command = format!(
+        "{} report --relay {} --root {}",
+        env!("CARGO_BIN_EXE_candour"),
+        relay.url(),
+        common::keys_example().join("root.pub").display()
+    );
+    // Category 1, not about PSD/ACU staff, not a chief officer; one subject; what (ended by a
+    // full stop); when; where; not reported elsewhere; anonymous; no attachment; exclude acu-2;
+    // confirm.
+    let answers = "1\nn\nn\nPC Example\n4021\nResponse\nCentral\n\n\nHe took cash from a seized wallet.\n.\n\
+                   Tuesday night\nCustody suite\n\n\n\nacu-2\ny\n";
+    let output = tokio::task::spawn_blocking(move || {
+        let mut child = Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .env_remove("CANDOUR_ROOT")
+            .env_remove("CANDOUR_RELAY")
+            .spawn()
+            .expect("`script` from util-linux runs");
+        child.stdin.take().expect("stdin").write_all(answers.as_bytes()).expect("type answers");
+        child.wait_with_output().expect("finishes")
+    })
+    .await
+    .expect("join");
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{screen}");
+    assert!(screen.contains("Which category fits best?"), "{screen}");
+    assert!(screen.contains("DI Sarah Okafor (PSD) [psd-1]") && !screen.contains("[acu-2]"), "{screen}");
+    assert!(screen.contains("Your mailbox token (shown once, never again)"), "{screen}");
+
+    let client = RelayClient::new(&relay.url(), None).expect("client");
+    let key = reviewer("psd-1");
+    let page: serde_json::Value =
+        serde_json::from_slice(&client.reviewer_get(key.signing_key(), "/v1/inbox", unix_now()).await.expect("list"))
+            .expect("json");
+    let seq = page["entries"][0]["seq"].as_u64().expect("one entry");
+    let sealed = client.reviewer_get(key.signing_key(), &format!("/v1/inbox/{seq}"), unix_now()).await.expect("read");
+    let opened = open_document(key.identity(), &sealed[..], &mut DiscardAttachments).expect("psd-1 opens");
+    let Document::Report(report) = opened.document else { panic!("not a report") };
+    assert_eq!(report.concern.category, Some(Category::HonestyAndIntegrity));
+    assert_eq!(report.concern.what, "He took cash from a seized wallet.");
+    assert_eq!(report.concern.r#where.as_deref(), Some("Custody suite"));
+    assert_eq!(report.concern.subjects[0].collar_number.as_deref(), Some("4021"));
+    assert_eq!(report.sealed_to, ["psd-1", "psd-2", "acu-1"]);
+    assert!(open_document(reviewer("acu-2").identity(), &sealed[..], &mut DiscardAttachments).is_err());
+    relay.shutdown().await;
+}
