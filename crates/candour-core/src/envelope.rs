@@ -43,8 +43,8 @@ use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier as _, Verifying
 use rand::rngs::OsRng;
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
+use crate::digest::StreamDigest;
 use crate::keys::PublicSigningKey;
 use crate::padding::padded_len;
 
@@ -253,7 +253,7 @@ impl AttachmentSink for CollectAttachments {
 /// Writes into an inner writer while hashing what passes through.
 struct HashingWriter<W> {
     inner: W,
-    hash: Sha256,
+    hash: StreamDigest,
     written: u64,
 }
 
@@ -327,7 +327,7 @@ pub fn seal<W: Write>(
     let encryptor = age::Encryptor::with_recipients(all.into_iter().map(|r| r as &dyn age::Recipient))
         .map_err(|e| SealError::Age(e.to_string()))?;
     let stream = encryptor.wrap_output(output)?;
-    let mut w = HashingWriter { inner: stream, hash: Sha256::new(), written: 0 };
+    let mut w = HashingWriter { inner: stream, hash: StreamDigest::new(), written: 0 };
 
     w.write_all(MAGIC)?;
     w.write_all(&FRAME_VERSION.to_be_bytes())?;
@@ -346,7 +346,7 @@ pub fn seal<W: Write>(
         }
     }
     w.write_all(&[TAG_END])?;
-    let digest = w.hash.clone().finalize();
+    let digest = std::mem::replace(&mut w.hash, StreamDigest::new()).finalize();
     let mut message = Vec::with_capacity(SIGNATURE_CONTEXT.len() + 32);
     message.extend_from_slice(SIGNATURE_CONTEXT);
     message.extend_from_slice(&digest);
@@ -385,7 +385,7 @@ fn copy_in_pieces(from: &mut dyn Read, to: &mut dyn Write, piece: &mut [u8]) -> 
 /// underlying (authenticated) stream failed, so a sink's own error is not mistaken for tampering.
 struct FrameReader<R> {
     inner: R,
-    hash: Sha256,
+    hash: StreamDigest,
     hashing: bool,
     read: u64,
     stream_failed: bool,
@@ -441,7 +441,7 @@ pub fn open<R: Read>(
         return Err(OpenError::CannotOpen);
     }
     let stream = decryptor.decrypt(std::iter::once(identity)).map_err(|_| OpenError::CannotOpen)?;
-    let mut r = FrameReader { inner: stream, hash: Sha256::new(), hashing: true, read: 0, stream_failed: false };
+    let mut r = FrameReader { inner: stream, hash: StreamDigest::new(), hashing: true, read: 0, stream_failed: false };
 
     let mut magic = [0u8; 8];
     r.exact(&mut magic)?;
@@ -513,7 +513,7 @@ pub fn open<R: Read>(
     let signer = VerifyingKey::from_bytes(&key).map_err(|_| OpenError::Malformed(FrameError::SignerKey))?;
     let mut message = Vec::with_capacity(SIGNATURE_CONTEXT.len() + 32);
     message.extend_from_slice(SIGNATURE_CONTEXT);
-    message.extend_from_slice(&r.hash.clone().finalize());
+    message.extend_from_slice(&std::mem::replace(&mut r.hash, StreamDigest::new()).finalize());
     signer.verify(&message, &Signature::from_bytes(&sig)).map_err(|_| OpenError::BadSignature)?;
 
     // The rest must be zeros, exactly up to the Padmé length.

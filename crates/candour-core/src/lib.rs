@@ -45,6 +45,7 @@
 
 pub mod auth;
 pub mod day;
+mod digest;
 pub mod directory;
 pub mod envelope;
 pub mod keys;
