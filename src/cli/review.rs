@@ -551,7 +551,7 @@ fn case_text(v: &candour_review::views::CaseView) -> String {
             let _ = writeln!(out, "Category: {cat}");
         }
         for subject in &c.subjects {
-            let _ = writeln!(out, "About: {}", serde_json::to_string(subject).unwrap_or_default());
+            let _ = writeln!(out, "About: {subject}");
         }
         let _ = writeln!(out, "What: {}", c.what);
         if let Disclosure::Confidential { name, contact } = &c.disclosure {

@@ -150,6 +150,27 @@ pub struct Subject {
     pub station: Option<String>,
 }
 
+impl std::fmt::Display for Subject {
+    /// The fields the reporter gave, e.g. `PC Example, collar 4021, Response, Central`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = [
+            self.name.clone(),
+            self.collar_number.as_ref().map(|c| format!("collar {c}")),
+            self.role.clone(),
+            self.station.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+        if parts.is_empty() {
+            f.write_str("(no details given)")
+        } else {
+            f.write_str(&parts.join(", "))
+        }
+    }
+}
+
 /// Whether the reporter stays anonymous or gives contact details in confidence.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -390,6 +411,13 @@ mod tests {
         v["extra"] = serde_json::json!(1);
         assert!(matches!(Document::from_json(v.to_string().as_bytes()), Err(DocumentError::Schema(_))));
         assert!(matches!(Document::from_json(b"{"), Err(DocumentError::Schema(_))));
+    }
+
+    #[test]
+    fn subjects_display_what_was_given() {
+        let s = Subject { name: Some("PC Example".into()), collar_number: Some("4021".into()), ..Default::default() };
+        assert_eq!(s.to_string(), "PC Example, collar 4021");
+        assert_eq!(Subject::default().to_string(), "(no details given)");
     }
 
     #[test]
