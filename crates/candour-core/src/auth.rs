@@ -26,6 +26,7 @@ use ed25519_dalek::{Signature, Signer as _, SigningKey};
 use sha2::{Digest, Sha256};
 
 use crate::keys::PublicSigningKey;
+use crate::wire::{parse_hex, to_hex as hex};
 
 /// Domain separation: the first line of every canonical request.
 pub const CONTEXT: &str = "candour-request/v1";
@@ -80,27 +81,6 @@ pub struct SignedHeaders {
     pub nonce: [u8; 16],
     /// Ed25519 over the canonical request.
     pub signature: [u8; 64],
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
-    let b = s.as_bytes();
-    if b.len() != 2 * N {
-        return None;
-    }
-    let nibble = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
-    };
-    let mut out = [0u8; N];
-    for (o, pair) in out.iter_mut().zip(b.chunks(2)) {
-        *o = nibble(pair[0])? << 4 | nibble(pair[1])?;
-    }
-    Some(out)
 }
 
 /// SHA-256 of a body, as the canonical request names it.
@@ -176,7 +156,7 @@ impl SignedHeaders {
             return Err(AuthError::Malformed(HEADER_TIMESTAMP));
         }
         let timestamp = ts.parse().map_err(|_| AuthError::Malformed(HEADER_TIMESTAMP))?;
-        let nonce = unhex::<16>(get(HEADER_NONCE)?).ok_or(AuthError::Malformed(HEADER_NONCE))?;
+        let nonce = parse_hex::<16>(get(HEADER_NONCE)?).map_err(|_| AuthError::Malformed(HEADER_NONCE))?;
         let signature = B64
             .decode(get(HEADER_SIGNATURE)?)
             .ok()

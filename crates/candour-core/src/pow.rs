@@ -57,9 +57,7 @@ impl fmt::Debug for ChallengeBytes {
 impl FromStr for ChallengeBytes {
     type Err = PowError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let mut out = [0u8; 32];
-        decode_hex(s, &mut out)?;
-        Ok(ChallengeBytes(out))
+        crate::wire::parse_hex::<32>(s).map(ChallengeBytes).map_err(|_| PowError::Malformed)
     }
 }
 
@@ -98,22 +96,6 @@ pub enum PowError {
     TooHard(u8),
 }
 
-fn decode_hex(s: &str, out: &mut [u8]) -> Result<(), PowError> {
-    let b = s.as_bytes();
-    if b.len() != out.len() * 2 {
-        return Err(PowError::Malformed);
-    }
-    let nibble = |c: u8| match c {
-        b'0'..=b'9' => Ok(c - b'0'),
-        b'a'..=b'f' => Ok(c - b'a' + 10),
-        _ => Err(PowError::Malformed),
-    };
-    for (o, pair) in out.iter_mut().zip(b.chunks(2)) {
-        *o = nibble(pair[0])? << 4 | nibble(pair[1])?;
-    }
-    Ok(())
-}
-
 impl fmt::Display for Solution {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{:016x}", self.challenge, self.counter)
@@ -124,8 +106,7 @@ impl FromStr for Solution {
     type Err = PowError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (c, n) = s.split_once(':').ok_or(PowError::Malformed)?;
-        let mut counter = [0u8; 8];
-        decode_hex(n, &mut counter)?;
+        let counter = crate::wire::parse_hex::<8>(n).map_err(|_| PowError::Malformed)?;
         Ok(Solution { challenge: c.parse()?, counter: u64::from_be_bytes(counter) })
     }
 }

@@ -53,7 +53,8 @@ pub struct HexError {
     expected: usize,
 }
 
-fn parse_hex<const N: usize>(s: &str) -> Result<[u8; N], HexError> {
+/// Parses exactly `N` bytes of lowercase hex: the one hex reader of every wire form.
+pub(crate) fn parse_hex<const N: usize>(s: &str) -> Result<[u8; N], HexError> {
     let err = HexError { expected: N };
     let b = s.as_bytes();
     if b.len() != 2 * N {
@@ -76,6 +77,11 @@ fn parse_hex<const N: usize>(s: &str) -> Result<[u8; N], HexError> {
 
 fn write_hex(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
     bytes.iter().try_for_each(|b| write!(f, "{b:02x}"))
+}
+
+/// Lowercase hex of `bytes`, as [`parse_hex`] reads it.
+pub(crate) fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 macro_rules! hex_id {
