@@ -1,14 +1,13 @@
 //! The reviewer's relay access: signed reads of the inbox and case streams, signed appends to
 //! case streams and mailboxes.
 //!
-//! Signed `GET`s and mailbox appends go through the reporter crate's [`RelayClient`]; case
-//! appends and deletes are signed here the same way (`candour_core::auth`). Requests carry the
+//! Every signed request goes through [`RelayClient::reviewer_request`] (one transport and one
+//! handling of the relay's errors for both roles). Requests carry the
 //! reviewer's real clock (the relay refuses stale signatures); the triage clocks are separate
 //! and injected.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use candour_core::auth;
 use candour_core::directory::{TrustPolicy, VerifiedDirectory};
 use candour_core::wire::{CaseStreamId, MailboxAddress};
 use candour_core::Day;
@@ -48,28 +47,14 @@ pub fn unix_now() -> u64 {
 #[derive(Clone, Debug)]
 pub struct ReviewClient {
     relay: RelayClient,
-    http: reqwest::Client,
-    base: String,
 }
 
 impl ReviewClient {
     /// A client for the relay at `base`, optionally through a proxy (e.g. Tor).
     pub fn new(base: &str, proxy: Option<&str>) -> Result<ReviewClient, ClientError> {
-        let relay = RelayClient::new(base, proxy)?;
-        // The same transport settings as the reporter's client: generic user agent, bounded
-        // waits, and a proxy only when asked for.
-        let mut builder = reqwest::Client::builder()
-            .user_agent("candour")
-            .connect_timeout(std::time::Duration::from_secs(60))
-            .timeout(std::time::Duration::from_secs(600));
-        builder = match proxy {
-            Some(p) => {
-                builder.proxy(reqwest::Proxy::all(p).map_err(|e| ClientError::Address(format!("proxy {p}: {e}")))?)
-            }
-            None => builder.no_proxy(),
-        };
-        let http = builder.build().map_err(|e| ClientError::Address(e.to_string()))?;
-        Ok(ReviewClient { relay, http, base: base.trim_end_matches('/').to_owned() })
+        // One transport for both roles: generic user agent, bounded waits, a proxy only when
+        // asked for, and one handling of the relay's error bodies.
+        Ok(ReviewClient { relay: RelayClient::new(base, proxy)? })
     }
 
     /// The reporter-side client (directory, mailbox).
@@ -128,43 +113,7 @@ impl ReviewClient {
         path: &str,
         body: Vec<u8>,
     ) -> Result<Vec<u8>, ClientError> {
-        self.signed_as(key, method, path, body, "application/octet-stream").await
-    }
-
-    async fn signed_as(
-        &self,
-        key: &SigningKey,
-        method: reqwest::Method,
-        path: &str,
-        body: Vec<u8>,
-        content_type: &str,
-    ) -> Result<Vec<u8>, ClientError> {
-        let url = format!("{}{path}", self.base);
-        let signed = auth::sign_request(key, method.as_str(), path, &body, unix_now());
-        let mut request = self.http.request(method, &url);
-        if !body.is_empty() {
-            request = request.header(reqwest::header::CONTENT_TYPE, content_type);
-        }
-        for (name, value) in signed.to_header_values() {
-            request = request.header(name, value);
-        }
-        let response = request
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| ClientError::Unreachable { url: url.clone(), reason: e.to_string() })?;
-        let status = response.status();
-        let bytes =
-            response.bytes().await.map_err(|e| ClientError::Unreachable { url: url.clone(), reason: e.to_string() })?;
-        if !status.is_success() {
-            let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
-            return Err(ClientError::Relay {
-                status: status.as_u16(),
-                code: body["code"].as_str().unwrap_or("unknown").to_owned(),
-                message: body["message"].as_str().unwrap_or("no error details").to_owned(),
-            });
-        }
-        Ok(bytes.to_vec())
+        self.relay.reviewer_request(key, method, path, body, "application/octet-stream", unix_now()).await
     }
 
     /// Sets the expiry day of an inbox entry (`stream` `None`) or a case-stream entry.
@@ -181,7 +130,7 @@ impl ReviewClient {
         };
         let body = serde_json::to_vec(&serde_json::json!({ "expires": expires }))
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
-        self.signed_as(key, reqwest::Method::PUT, &path, body, "application/json").await?;
+        self.relay.reviewer_request(key, reqwest::Method::PUT, &path, body, "application/json", unix_now()).await?;
         Ok(())
     }
 

@@ -219,6 +219,30 @@ impl RelayClient {
         self.bytes(self.http.post(&url).json(&request), &url).await
     }
 
+    /// A request signed by a reviewer's key (`candour_core::auth`): every reviewer call of
+    /// the relay goes through here, with one error handling. `content_type` is sent only with
+    /// a body. Returns the response body.
+    pub async fn reviewer_request(
+        &self,
+        key: &SigningKey,
+        method: reqwest::Method,
+        path_and_query: &str,
+        body: Vec<u8>,
+        content_type: &str,
+        unix_now: u64,
+    ) -> Result<Vec<u8>, ClientError> {
+        let url = self.url(path_and_query);
+        let signed = auth::sign_request(key, method.as_str(), path_and_query, &body, unix_now);
+        let mut request = self.http.request(method, &url);
+        if !body.is_empty() {
+            request = request.header(reqwest::header::CONTENT_TYPE, content_type).body(body);
+        }
+        for (name, value) in signed.to_header_values() {
+            request = request.header(name, value);
+        }
+        self.bytes(request, &url).await
+    }
+
     /// A signed `GET` as a reviewer (inbox and case-stream listings and reads).
     pub async fn reviewer_get(
         &self,
@@ -226,13 +250,7 @@ impl RelayClient {
         path_and_query: &str,
         unix_now: u64,
     ) -> Result<Vec<u8>, ClientError> {
-        let url = self.url(path_and_query);
-        let signed = auth::sign_request(key, "GET", path_and_query, b"", unix_now);
-        let mut request = self.http.get(&url);
-        for (name, value) in signed.to_header_values() {
-            request = request.header(name, value);
-        }
-        self.bytes(request, &url).await
+        self.reviewer_request(key, reqwest::Method::GET, path_and_query, Vec::new(), "", unix_now).await
     }
 
     /// Appends a sealed reply to a mailbox, as a reviewer (signed request).
@@ -244,13 +262,8 @@ impl RelayClient {
         unix_now: u64,
     ) -> Result<(), ClientError> {
         let path = format!("/v1/mailboxes/{mailbox}");
-        let url = self.url(&path);
-        let signed = auth::sign_request(key, "POST", &path, &envelope, unix_now);
-        let mut request = self.http.post(&url).header(reqwest::header::CONTENT_TYPE, "application/octet-stream");
-        for (name, value) in signed.to_header_values() {
-            request = request.header(name, value);
-        }
-        self.send(request.body(envelope), &url).await?;
+        self.reviewer_request(key, reqwest::Method::POST, &path, envelope, "application/octet-stream", unix_now)
+            .await?;
         Ok(())
     }
 }
