@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Every test and check Candour has, on a fresh machine with only the Rust toolchain: installs
-# what the suite needs (the wasm32 target, clippy/rustfmt, the reference `age` CLI), then runs
-# formatting, lints, the wasm32 build of the protocol crate and the whole test suite.
+# what the suite needs (the wasm32 target, clippy/rustfmt, the reference `age` CLI, Chromium and
+# chromedriver), then runs formatting, lints, the wasm32 build of the protocol crate and the
+# whole test suite, which includes the browser tests and the rebuild of the page's module.
+# Browser screenshots are written to target/screenshots/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,9 +13,14 @@ rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
-if ! command -v age >/dev/null; then
+# The reference age CLI (interop tests) and headless Chromium with its WebDriver (browser tests).
+missing=()
+command -v age >/dev/null || missing+=(age)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq age >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 echo "== cargo fmt --check"

@@ -15,37 +15,7 @@ use candour_submit::client::RelayClient;
 use candour_submit::compose::{compose_follow_up, compose_report, Readers};
 use candour_submit::mailbox::open_reply;
 use candour_submit::send::{send, Attachment, AttachmentData};
-use common::{reviewer, unix_now, Relay};
-
-const ALL: [&str; 6] = ["psd-1", "psd-2", "acu-1", "acu-2", "sb-1", "pcc-1"];
-
-/// Everything in the inbox after entry `after`, read as reviewer `as_id` (any reviewer may
-/// fetch ciphertext; only the addressed ones can open it).
-async fn inbox_after(client: &RelayClient, after: Option<u64>) -> Vec<(u64, Vec<u8>)> {
-    let key = reviewer("psd-1");
-    let path = match after {
-        Some(a) => format!("/v1/inbox?after={a}"),
-        None => "/v1/inbox".to_owned(),
-    };
-    let page: serde_json::Value =
-        serde_json::from_slice(&client.reviewer_get(key.signing_key(), &path, unix_now()).await.expect("list"))
-            .expect("json");
-    let mut out = Vec::new();
-    for e in page["entries"].as_array().expect("entries") {
-        let seq = e["seq"].as_u64().expect("seq");
-        let bytes =
-            client.reviewer_get(key.signing_key(), &format!("/v1/inbox/{seq}"), unix_now()).await.expect("read");
-        out.push((seq, bytes));
-    }
-    out
-}
-
-/// Who among the example reviewers can open this envelope.
-fn openers(envelope: &[u8]) -> Vec<&'static str> {
-    ALL.into_iter()
-        .filter(|id| open_document(reviewer(id).identity(), envelope, &mut DiscardAttachments).is_ok())
-        .collect()
-}
+use common::{inbox_after, openers, reviewer, unix_now, Relay};
 
 async fn submit(
     client: &RelayClient,

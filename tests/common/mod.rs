@@ -7,9 +7,14 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use age::secrecy::SecretString;
 use candour_core::directory::{self, TrustPolicy, VerifiedDirectory};
+use candour_core::envelope::DiscardAttachments;
 use candour_core::keys::{ReviewerSecret, SecretKeyFile};
+use candour_core::message::open_document;
 use candour_core::Day;
+use candour_submit::client::RelayClient;
 use tokio::sync::oneshot;
+
+pub mod browser;
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -104,4 +109,36 @@ impl Drop for Relay {
             let _ = stop.send(());
         }
     }
+}
+
+/// Every example reviewer.
+pub const ALL_REVIEWERS: [&str; 6] = ["psd-1", "psd-2", "acu-1", "acu-2", "sb-1", "pcc-1"];
+
+/// Everything in the inbox after entry `after`, fetched as psd-1 (any reviewer may
+/// fetch ciphertext; only the addressed ones can open it).
+pub async fn inbox_after(client: &RelayClient, after: Option<u64>) -> Vec<(u64, Vec<u8>)> {
+    let key = reviewer("psd-1");
+    let path = match after {
+        Some(a) => format!("/v1/inbox?after={a}"),
+        None => "/v1/inbox".to_owned(),
+    };
+    let page: serde_json::Value =
+        serde_json::from_slice(&client.reviewer_get(key.signing_key(), &path, unix_now()).await.expect("list"))
+            .expect("json");
+    let mut out = Vec::new();
+    for e in page["entries"].as_array().expect("entries") {
+        let seq = e["seq"].as_u64().expect("seq");
+        let bytes =
+            client.reviewer_get(key.signing_key(), &format!("/v1/inbox/{seq}"), unix_now()).await.expect("read");
+        out.push((seq, bytes));
+    }
+    out
+}
+
+/// Who among the example reviewers can open this envelope.
+pub fn openers(envelope: &[u8]) -> Vec<&'static str> {
+    ALL_REVIEWERS
+        .into_iter()
+        .filter(|id| open_document(reviewer(id).identity(), envelope, &mut DiscardAttachments).is_ok())
+        .collect()
 }

@@ -130,6 +130,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/mailboxes/{address}/{seq}/expiry", put(mailbox_expiry))
         .route("/v1/mailbox/list", post(mailbox_list))
         .route("/v1/mailbox/read", post(mailbox_read))
+        .merge(crate::web::routes())
         .fallback(|| async { ApiError::NOT_FOUND })
         .method_not_allowed_fallback(|| async { ApiError::METHOD_NOT_ALLOWED })
         .layer(axum::middleware::from_fn(move |req: Request, next: Next| async move {

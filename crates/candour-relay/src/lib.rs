@@ -47,6 +47,7 @@ mod guards;
 mod openapi;
 pub mod retention;
 pub mod store;
+pub mod web;
 
 pub use api::{router, AppState, Limits};
 pub use config::{print_config, Config};

@@ -244,7 +244,13 @@ async fn bad_input_table() {
             StatusCode::NOT_FOUND,
             "not-found",
         ),
-        ("root", Request::get("/").body(Body::empty()).expect("r"), StatusCode::NOT_FOUND, "not-found"),
+        ("no such page", Request::get("/admin").body(Body::empty()).expect("r"), StatusCode::NOT_FOUND, "not-found"),
+        (
+            "post to the page",
+            Request::post("/").body(Body::from("x")).expect("r"),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+        ),
         (
             "wrong method",
             Request::delete("/v1/directory").body(Body::empty()).expect("r"),

@@ -1,0 +1,500 @@
+// The reporter pages' script: the form, the relay's HTTP API, and the glue to the sealing module
+// (candour-web, built from the same Rust as the CLI). Every secret operation (directory check,
+// routing, metadata stripping, sealing, proof of work, opening replies) runs in the module; this
+// script moves bytes and renders. It stores nothing: no cookies, no localStorage, no IndexedDB.
+
+const OP = { directory: 1, preview: 2, inspect: 3, seal: 4, pow: 5, mailbox: 6, openReplies: 7, followUp: 8, sha256: 9 };
+const $ = (id) => document.getElementById(id);
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+class CandourError extends Error {
+  constructor(code, message) { super(message); this.code = code; }
+}
+
+// ---- the module ---------------------------------------------------------------------------
+let wasmBytes = null;
+let exports = null;
+
+async function loadModule() {
+  const response = await fetch("/static/candour.wasm", { cache: "no-store" });
+  if (!response.ok) throw new CandourError("module-missing", "The sealing module could not be loaded.");
+  wasmBytes = new Uint8Array(await response.arrayBuffer());
+  await instantiate();
+}
+
+async function instantiate() {
+  const { instance } = await WebAssembly.instantiate(wasmBytes, {});
+  exports = instance.exports;
+}
+
+// One call: 32 bytes of the browser's CSPRNG, then the frame (parts, their lengths, the count).
+function call(op, request, blobs = []) {
+  const parts = [enc.encode(JSON.stringify(request)), ...blobs];
+  const total = 32 + parts.reduce((n, p) => n + p.length, 0) + 4 * parts.length + 4;
+  let status;
+  try {
+    const ptr = exports.candour_input(total);
+    const memory = new Uint8Array(exports.memory.buffer);
+    crypto.getRandomValues(memory.subarray(ptr, ptr + 32));
+    let at = ptr + 32;
+    for (const p of parts) { memory.set(p, at); at += p.length; }
+    const view = new DataView(exports.memory.buffer);
+    for (const p of parts) { view.setUint32(at, p.length, true); at += 4; }
+    view.setUint32(at, parts.length, true);
+    status = exports.candour_call(op);
+  } catch (e) {
+    // A trap leaves the instance unusable: start a fresh one for the next call.
+    instantiate();
+    throw new CandourError("internal", "Something went wrong inside the sealing module; nothing was sent. (" + e.message + ")");
+  }
+  const out = new Uint8Array(exports.memory.buffer, exports.candour_output_ptr(), exports.candour_output_len()).slice();
+  exports.candour_release();
+  const answer = unframe(out);
+  if (status !== 0) throw new CandourError(answer.json.error.code, answer.json.error.message);
+  return answer;
+}
+
+function unframe(bytes) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = view.getUint32(bytes.length - 4, true);
+  const table = bytes.length - 4 - 4 * count;
+  const parts = [];
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const len = view.getUint32(table + 4 * i, true);
+    parts.push(bytes.subarray(at, at + len));
+    at += len;
+  }
+  return { json: JSON.parse(dec.decode(parts[0])), parts };
+}
+
+const nowUnix = () => Math.floor(Date.now() / 1000);
+
+// ---- the relay ----------------------------------------------------------------------------
+async function relay(path, options = {}) {
+  let response;
+  try {
+    response = await fetch(path, { cache: "no-store", credentials: "omit", referrerPolicy: "no-referrer", ...options });
+  } catch (e) {
+    throw new CandourError("unreachable", "The relay could not be reached. Check your connection and try again.");
+  }
+  if (!response.ok) {
+    let detail = "";
+    try { const body = await response.json(); detail = body.error ? `${body.error.message} (${body.error.code})` : ""; } catch (_) { /* not JSON */ }
+    throw new CandourError("relay-" + response.status, `The relay refused the request: ${detail || response.status}`);
+  }
+  return response;
+}
+
+let directoryBytes = null;
+let directory = null;
+
+async function loadDirectory() {
+  const response = await relay("/v1/directory");
+  directoryBytes = new Uint8Array(await response.arrayBuffer());
+  // Verified against the root compiled into the module; on failure nothing can be sent.
+  directory = call(OP.directory, { now_unix: nowUnix() }, [directoryBytes]).json;
+  $("directory-info").textContent = `${directory.organisation}, version ${directory.version}, SHA-256 ${directory.sha256}`;
+}
+
+async function submitEnvelope(envelope) {
+  const challenge = await (await relay("/v1/inbox/challenge", { method: "POST" })).json();
+  const pow = call(OP.pow, challenge).json;
+  await relay("/v1/inbox", {
+    method: "POST",
+    headers: { "content-type": "application/octet-stream", [pow.header]: pow.value },
+    body: envelope,
+  });
+}
+
+// ---- shared rendering ---------------------------------------------------------------------
+function show(id, message) {
+  const el = $(id);
+  el.textContent = message;
+  el.hidden = !message;
+}
+
+function fillCategories(select) {
+  for (const c of directory.categories) {
+    const option = document.createElement("option");
+    option.value = c.id;
+    option.textContent = c.name;
+    select.append(option);
+  }
+}
+
+function fillExclusions(container, onChange) {
+  for (const r of directory.reviewers) {
+    const label = document.createElement("label");
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.value = r.id;
+    box.name = "excluded";
+    box.addEventListener("change", onChange);
+    const queues = r.queues.map((q) => directory.queues.find((x) => x.id === q)?.name || q).join(", ");
+    label.append(box, `${r.display_name} (${queues})`);
+    container.append(label);
+  }
+}
+
+const checked = (container) => [...container.querySelectorAll("input[type=checkbox]:checked")].map((b) => b.value);
+
+function renderReaders(container, sealedTo) {
+  container.replaceChildren();
+  if (sealedTo.queues.length) {
+    const p = document.createElement("p");
+    p.textContent = "Goes to: " + sealedTo.queues.map((q) => q.name).join(", ");
+    container.append(p);
+  }
+  const intro = document.createElement("p");
+  intro.textContent = "Only these people will be able to read it:";
+  const list = document.createElement("ul");
+  list.className = "readers";
+  for (const r of sealedTo.readers) {
+    const li = document.createElement("li");
+    li.textContent = `${r.display_name}${r.supervisor ? " (supervisor)" : ""}`;
+    li.dataset.reviewer = r.id;
+    list.append(li);
+  }
+  container.append(intro, list);
+  if (sealedTo.fallback) {
+    const note = document.createElement("p");
+    note.className = "warning";
+    note.textContent = sealedTo.fallback;
+    container.append(note);
+  }
+}
+
+// Attachments are read into memory and inspected by the module as soon as they are chosen, so
+// the reporter sees what will be removed, or that a file cannot be cleaned, before sending.
+async function readAttachments(input, list) {
+  const chosen = [];
+  list.replaceChildren();
+  for (const file of input.files) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const li = document.createElement("li");
+    const entry = { name: file.name, bytes, allow_unstripped: false };
+    try {
+      const answer = call(OP.inspect, { name: file.name }, [bytes]).json;
+      if (answer.warning) {
+        const warn = document.createElement("span");
+        warn.className = "warning";
+        warn.textContent = `${file.name}: ${answer.warning} `;
+        const label = document.createElement("label");
+        const box = document.createElement("input");
+        box.type = "checkbox";
+        box.addEventListener("change", () => { entry.allow_unstripped = box.checked; });
+        label.append(box, `Send ${file.name} as it is`);
+        li.append(warn, label);
+      } else {
+        li.textContent = `${file.name}: ${answer.attachment.removed}`;
+      }
+      chosen.push(entry);
+    } catch (e) {
+      li.className = "error";
+      li.textContent = `${file.name} cannot be attached: ${e.message}`;
+    }
+    list.append(li);
+  }
+  return chosen;
+}
+
+const describe = (attachments) => attachments.map((a) => ({ name: a.name, allow_unstripped: a.allow_unstripped }));
+
+function busy(button, on) {
+  button.disabled = on;
+  button.setAttribute("aria-busy", on ? "true" : "false");
+}
+
+// Lets the status text paint before a long call blocks the page.
+const paint = () => new Promise((resolve) => setTimeout(resolve, 30));
+
+// ---- the report page ----------------------------------------------------------------------
+function concern() {
+  const subjects = [...document.querySelectorAll("#subjects .subject")]
+    .map((div) => {
+      const s = {};
+      for (const input of div.querySelectorAll("input")) {
+        if (input.value.trim()) s[input.dataset.field] = input.value.trim();
+      }
+      return s;
+    })
+    .filter((s) => Object.keys(s).length);
+  const optional = (id) => $(id).value.trim() || undefined;
+  const c = {
+    category: $("category").value || undefined,
+    concerning: [...document.querySelectorAll("input[name=concerning]:checked")].map((b) => b.value),
+    subjects,
+    what: $("what").value,
+    when: optional("when"),
+    where: optional("where"),
+    reported_elsewhere: optional("elsewhere"),
+    disclosure: "anonymous",
+  };
+  if (document.querySelector("input[name=disclosure]:checked").value === "confidential") {
+    c.disclosure = { confidential: { name: optional("contact-name"), contact: optional("contact-how") } };
+  }
+  return c;
+}
+
+function reportPage() {
+  let attachments = [];
+  fillCategories($("category"));
+  fillExclusions($("exclusions"), updatePreview);
+  $("report").hidden = false;
+
+  function updatePreview() {
+    const help = directory.categories.find((c) => c.id === $("category").value);
+    $("category-help").textContent = help ? help.explanation : "Choose the one that fits best. Reviewers can change it.";
+    if (!$("category").value) return;
+    try {
+      const request = { now_unix: nowUnix(), concern: { ...concern(), what: "preview" }, excluded: checked($("exclusions")) };
+      renderReaders($("preview"), call(OP.preview, request, [directoryBytes]).json);
+    } catch (e) {
+      const p = document.createElement("p");
+      p.className = "error";
+      p.textContent = e.message;
+      $("preview").replaceChildren(p);
+    }
+  }
+
+  $("category").addEventListener("change", updatePreview);
+  // An error stays only until the reporter changes something.
+  for (const kind of ["input", "change"]) {
+    $("report").addEventListener(kind, (event) => {
+      event.target.removeAttribute?.("aria-invalid");
+      show("form-error", "");
+    });
+  }
+  for (const box of document.querySelectorAll("input[name=concerning]")) box.addEventListener("change", updatePreview);
+  for (const radio of document.querySelectorAll("input[name=disclosure]")) {
+    radio.addEventListener("change", () => { $("contact").hidden = radio.value !== "confidential" || !radio.checked; });
+  }
+  $("add-subject").addEventListener("click", () => {
+    const all = document.querySelectorAll("#subjects .subject");
+    const copy = all[0].cloneNode(true);
+    const n = all.length;
+    for (const el of copy.querySelectorAll("input")) { el.value = ""; el.id = el.id.replace(/subject-\d+/, `subject-${n}`); }
+    for (const el of copy.querySelectorAll("label")) el.htmlFor = el.htmlFor.replace(/subject-\d+/, `subject-${n}`);
+    all[all.length - 1].after(copy);
+    copy.querySelector("input").focus();
+  });
+  $("attachments").addEventListener("change", async () => { attachments = await readAttachments($("attachments"), $("attachment-list")); });
+
+  $("report").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    show("form-error", "");
+    const c = concern();
+    const missing = !c.category ? ["category", "Choose a category."] : !c.what.trim() ? ["what", "Say what happened."] : null;
+    for (const id of ["category", "what"]) $(id).removeAttribute("aria-invalid");
+    if (missing) {
+      $(missing[0]).setAttribute("aria-invalid", "true");
+      show("form-error", missing[1]);
+      $(missing[0]).focus();
+      return;
+    }
+    busy($("send"), true);
+    try {
+      show("send-status", "Locking your report on this device…");
+      await paint();
+      const started = performance.now();
+      const request = { now_unix: nowUnix(), concern: c, excluded: checked($("exclusions")), attachments: describe(attachments) };
+      const sealed = call(OP.seal, request, [directoryBytes, ...attachments.map((a) => a.bytes)]);
+      const sealMs = performance.now() - started;
+      show("send-status", "Sending the locked report…");
+      await paint();
+      await submitEnvelope(sealed.parts[1]);
+      showToken(sealed.json, sealMs);
+    } catch (e) {
+      show("form-error", `Not sent: ${e.message}`);
+      show("send-status", "");
+      $("form-error").focus?.();
+    } finally {
+      busy($("send"), false);
+    }
+  });
+}
+
+function showToken(answer, sealMs) {
+  $("report").hidden = true;
+  const words = answer.token.split(" ");
+  $("token").replaceChildren(...words.map((w) => { const li = document.createElement("li"); li.textContent = w; return li; }));
+  $("token").dataset.sealMs = String(Math.round(sealMs));
+  $("copy-token").addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(words.join(" "));
+      $("copy-status").textContent = "Copied. Paste it somewhere safe, then clear your clipboard.";
+    } catch (_) {
+      $("copy-status").textContent = "Copying is not allowed here: write the words down instead.";
+    }
+  });
+  const summary = document.createElement("div");
+  renderReaders(summary, answer.sealed_to);
+  const files = answer.attachments.map((a) => {
+    const li = document.createElement("li");
+    li.textContent = a.sent_as_is ? `${a.name}: sent as it is` : `${a.name}: ${a.removed}`;
+    return li;
+  });
+  if (files.length) {
+    const ul = document.createElement("ul");
+    ul.append(...files);
+    summary.append(ul);
+  }
+  $("sent-summary").replaceChildren(summary);
+  $("sent").hidden = false;
+  $("sent").focus();
+  show("page-status", "Report sent.");
+}
+
+// ---- the mailbox page ---------------------------------------------------------------------
+function mailboxPage() {
+  let token = null;
+  let latest = null;
+  let attachments = [];
+  $("open-mailbox").hidden = false;
+  fillCategories($("fu-category"));
+  fillExclusions($("fu-exclusions"), updateFollowUpPreview);
+  $("fu-category").addEventListener("change", updateFollowUpPreview);
+  $("fu-attachments").addEventListener("change", async () => { attachments = await readAttachments($("fu-attachments"), $("fu-attachment-list")); });
+
+  function followUpRequest(extra) {
+    const request = { now_unix: nowUnix(), token, text: $("fu-text").value, attachments: describe(attachments), ...extra };
+    if (latest) request.recipients = latest.thread_recipients;
+    else { request.category = $("fu-category").value || undefined; request.excluded = checked($("fu-exclusions")); }
+    return request;
+  }
+
+  function updateFollowUpPreview() {
+    if (!token || (!latest && !$("fu-category").value)) { $("fu-preview").replaceChildren(); return; }
+    try {
+      const answer = call(OP.followUp, followUpRequest({ dry_run: true, text: "preview" }), [directoryBytes]).json;
+      renderReaders($("fu-preview"), answer.sealed_to);
+    } catch (e) {
+      $("fu-preview").textContent = e.message;
+    }
+  }
+
+  async function openMailbox() {
+    const { mailbox_id } = call(OP.mailbox, { token }).json;
+    const envelopes = [];
+    let after;
+    for (;;) {
+      const page = await (await relay("/v1/mailbox/list", post({ mailbox_id, after }))).json();
+      for (const entry of page.entries) {
+        const bytes = await (await relay("/v1/mailbox/read", post({ mailbox_id, seq: entry.seq }))).arrayBuffer();
+        envelopes.push(new Uint8Array(bytes));
+      }
+      if (!page.entries.length || page.next == null || page.next === after) break;
+      after = page.next;
+    }
+    const opened = call(OP.openReplies, { now_unix: nowUnix(), token }, [directoryBytes, ...envelopes]);
+    renderReplies(opened);
+  }
+
+  function renderReplies(opened) {
+    const { replies, warnings } = opened.json;
+    latest = replies.length ? replies[replies.length - 1] : null;
+    const items = replies.map((r) => {
+      const div = document.createElement("article");
+      div.className = "reply";
+      const from = document.createElement("p");
+      from.className = "from";
+      const queues = r.queues.map((q) => directory.queues.find((x) => x.id === q)?.name || q).join(", ");
+      from.textContent = `${r.day} · from ${r.supervisor ? "a supervisor" : "a reviewer"} in ${queues}`;
+      const text = document.createElement("p");
+      text.textContent = r.text;
+      div.append(from, text);
+      for (const a of r.attachments) {
+        const link = document.createElement("a");
+        // Saved, never shown inline: a reply's attachment is data, not a page.
+        link.href = URL.createObjectURL(new Blob([opened.parts[a.part]], { type: "application/octet-stream" }));
+        link.download = a.name;
+        link.textContent = `Save ${a.name} (${a.bytes} bytes)`;
+        div.append(link);
+      }
+      return div;
+    });
+    if (!items.length) {
+      const p = document.createElement("p");
+      p.textContent = "No replies yet. Check again in a few days.";
+      items.push(p);
+    }
+    for (const w of warnings) {
+      const p = document.createElement("p");
+      p.className = "warning";
+      p.textContent = w;
+      items.push(p);
+    }
+    $("replies").replaceChildren(...items);
+    $("reroute").hidden = !!latest;
+    $("thread").hidden = false;
+    updateFollowUpPreview();
+  }
+
+  $("open-mailbox").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    show("token-error", "");
+    busy($("open"), true);
+    try {
+      token = $("token-input").value.trim().toLowerCase().split(/\s+/).join(" ");
+      show("open-status", "Opening your mailbox…");
+      await paint();
+      await openMailbox();
+      // Out of sight once used: the page keeps it only in memory, for follow-ups.
+      $("token-input").value = "";
+      show("open-status", "Mailbox opened.");
+      $("token-input").removeAttribute("aria-invalid");
+    } catch (e) {
+      token = null;
+      $("token-input").setAttribute("aria-invalid", "true");
+      show("token-error", e.message);
+      show("open-status", "");
+    } finally {
+      busy($("open"), false);
+    }
+  });
+
+  $("follow-up").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    show("fu-error", "");
+    if (!$("fu-text").value.trim()) { show("fu-error", "Write a message first."); $("fu-text").focus(); return; }
+    busy($("fu-send"), true);
+    try {
+      show("fu-status", "Locking your message on this device…");
+      await paint();
+      const sealed = call(OP.followUp, followUpRequest({}), [directoryBytes, ...attachments.map((a) => a.bytes)]);
+      show("fu-status", "Sending…");
+      await submitEnvelope(sealed.parts[1]);
+      $("fu-text").value = "";
+      $("fu-attachments").value = "";
+      $("fu-attachment-list").replaceChildren();
+      attachments = [];
+      show("fu-status", "Sent. It joins your report's case.");
+    } catch (e) {
+      show("fu-error", `Not sent: ${e.message}`);
+      show("fu-status", "");
+    } finally {
+      busy($("fu-send"), false);
+    }
+  });
+}
+
+const post = (body) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+// ---- start --------------------------------------------------------------------------------
+async function start() {
+  try {
+    await loadModule();
+    $("wasm-sha").textContent = call(OP.sha256, {}, [wasmBytes]).json.sha256;
+    await loadDirectory();
+    show("page-status", "");
+    if ($("report")) reportPage();
+    else mailboxPage();
+  } catch (e) {
+    show("page-status", "");
+    show("page-error", `This page cannot be used safely, so nothing can be sent: ${e.message}` + (e.code ? ` (${e.code})` : ""));
+  }
+}
+
+start();

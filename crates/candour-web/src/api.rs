@@ -1,0 +1,485 @@
+//! The calls the page makes, each a [`frame`](crate::frame) in and a frame out.
+//!
+//! Every call is the same code the CLI runs: `directory::verify` against the roots pinned here,
+//! `compose_report`/`compose_follow_up` for routing and the preview, `strip` for attachments,
+//! `seal_document` for the envelope, `pow::solve` for the relay's challenge and `open_reply` for
+//! the mailbox. The page never sees a key; it sees the token, which it must show once.
+
+use candour_core::directory::{self, Role, TrustPolicy, VerifiedDirectory};
+use candour_core::envelope::{AttachmentMeta, AttachmentSource};
+use candour_core::keys::RootPublicKey;
+use candour_core::pow::{self, Challenge};
+use candour_core::report::{Category, Concern};
+use candour_core::token::{MailboxToken, TokenParseError};
+use candour_core::wire::{to_hex, MailboxAddress};
+use candour_core::Day;
+use candour_submit::compose::{compose_follow_up, compose_report, ComposeError, Composed, Readers};
+use candour_submit::mailbox::{open_reply, ReplyError};
+use candour_submit::strip::{self, Kind, StripError};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::frame::{self, FrameError, FrameWriter};
+
+/// The organisation roots the page trusts, compiled in. A force builds the page with its own
+/// root: `CANDOUR_PINNED_ROOT=candour-root-... scripts/build-web.sh` (several separated by
+/// commas). The default is the example organisation's root, for demos and tests only.
+pub const PINNED_ROOTS: &str = match option_env!("CANDOUR_PINNED_ROOT") {
+    Some(roots) => roots,
+    None => include_str!("../../../keys-example/root.pub"),
+};
+
+/// The warning for a file whose metadata cannot be removed.
+const UNSTRIPPED: &str = "metadata cannot be removed from this type of file, and it may reveal who made it \
+                          (author, device, location, dates). Convert it to PDF, JPEG or PNG, or tick \
+                          \"send it as it is\".";
+
+/// The call numbers the page uses (`candour.js` has the same table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Op {
+    /// Verify the served directory; list categories, queues and reviewers for the form.
+    Directory = 1,
+    /// Who would read a report with this form and these exclusions.
+    Preview = 2,
+    /// Strip what can be stripped from one attachment and say what was removed.
+    Inspect = 3,
+    /// Compose, strip, seal: the envelope and the new token.
+    Seal = 4,
+    /// Solve the relay's proof-of-work challenge.
+    Pow = 5,
+    /// The secret mailbox id for a token, to list and read the mailbox.
+    Mailbox = 6,
+    /// Open mailbox envelopes as replies to this token.
+    OpenReplies = 7,
+    /// Compose and seal a follow-up (or, with `dry_run`, only say who would read it).
+    FollowUp = 8,
+    /// SHA-256 of the bytes given (the page shows the hash of the module it runs).
+    Sha256 = 9,
+}
+
+impl Op {
+    fn from_u32(n: u32) -> Option<Op> {
+        Some(match n {
+            1 => Op::Directory,
+            2 => Op::Preview,
+            3 => Op::Inspect,
+            4 => Op::Seal,
+            5 => Op::Pow,
+            6 => Op::Mailbox,
+            7 => Op::OpenReplies,
+            8 => Op::FollowUp,
+            9 => Op::Sha256,
+            _ => return None,
+        })
+    }
+}
+
+/// Why a call failed. Each has a stable code the page shows and tests match.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// No such call.
+    #[error("unknown call {0}")]
+    UnknownOp(u32),
+    /// The frame could not be read.
+    #[error(transparent)]
+    Frame(#[from] FrameError),
+    /// The JSON part is not what the call takes.
+    #[error("the request is malformed: {0}")]
+    Request(String),
+    /// The directory failed verification against the pinned roots.
+    #[error("the reviewer directory cannot be trusted, so nothing will be sent: {0}")]
+    Directory(#[from] directory::DirectoryError),
+    /// The compiled-in root is unusable (a build error, not the reporter's).
+    #[error("this page was built with an unusable pinned root: {0}")]
+    PinnedRoot(String),
+    /// The form cannot be composed into a report (missing category, routing...).
+    #[error(transparent)]
+    Compose(#[from] ComposeError),
+    /// An attachment could not be stripped.
+    #[error("{name}: {error}")]
+    Strip {
+        /// The attachment's name.
+        name: String,
+        /// What went wrong.
+        error: StripError,
+    },
+    /// An attachment of a type whose metadata cannot be removed, without the reporter's consent.
+    #[error("{0}: {UNSTRIPPED}")]
+    Unstripped(String),
+    /// The mailbox token is mistyped.
+    #[error(transparent)]
+    Token(#[from] TokenParseError),
+    /// The relay's challenge is unusable.
+    #[error("the relay's proof-of-work challenge is unusable: {0}")]
+    Pow(String),
+    /// Randomness was not available (the page did not seed this call).
+    #[error("no secure randomness is available in this browser")]
+    NoRandomness,
+}
+
+impl WebError {
+    /// The stable code.
+    pub fn code(&self) -> String {
+        match self {
+            WebError::UnknownOp(_) => "unknown-call".into(),
+            WebError::Frame(_) => "malformed-frame".into(),
+            WebError::Request(_) => "malformed-request".into(),
+            WebError::Directory(e) => format!("directory-{}", e.code()),
+            WebError::PinnedRoot(_) => "pinned-root".into(),
+            WebError::Compose(ComposeError::MissingCategory) => "missing-category".into(),
+            WebError::Compose(ComposeError::EmptyWhat) => "empty-what".into(),
+            WebError::Compose(ComposeError::Route(_)) => "routing".into(),
+            WebError::Compose(ComposeError::UnknownRecipient(_)) => "unknown-recipient".into(),
+            WebError::Compose(ComposeError::Seal(_)) => "seal".into(),
+            WebError::Strip { .. } => "attachment-malformed".into(),
+            WebError::Unstripped(_) => "attachment-unstripped".into(),
+            WebError::Token(TokenParseError::WordCount(_)) => "token-word-count".into(),
+            WebError::Token(TokenParseError::UnknownWord(_)) => "token-unknown-word".into(),
+            WebError::Token(TokenParseError::Checksum) => "token-checksum".into(),
+            WebError::Pow(_) => "pow".into(),
+            WebError::NoRandomness => "no-randomness".into(),
+        }
+    }
+
+    /// The answer's JSON for this error.
+    pub fn to_json(&self) -> Vec<u8> {
+        json!({"error": {"code": self.code(), "message": self.to_string()}}).to_string().into_bytes()
+    }
+}
+
+/// Runs call `op` on the request `frame`, writing the answer frame into `out` (reused to avoid a
+/// copy). The caller has seeded [`crate::rng`] for the calls that need randomness.
+pub fn call(op: u32, request: &[u8], out: Vec<u8>) -> Result<Vec<u8>, WebError> {
+    let op = Op::from_u32(op).ok_or(WebError::UnknownOp(op))?;
+    let parts = frame::parts(request)?;
+    let (json, blobs) = parts.split_first().ok_or(FrameError("no JSON part"))?;
+    let mut writer = FrameWriter::new(out);
+    let answer = match op {
+        Op::Directory => directory_info(&verified(json, blobs)?),
+        Op::Preview => preview(json, blobs)?,
+        Op::Inspect => inspect(json, blobs)?,
+        Op::Seal => seal(json, blobs, &mut writer)?,
+        Op::Pow => solve(json)?,
+        Op::Mailbox => {
+            let req: TokenRequest = parse(json)?;
+            let token = token(&req.token)?;
+            json!({"mailbox_id": MailboxAddress(*token.mailbox_id().expose_secret()).to_string()})
+        }
+        Op::OpenReplies => open_replies(json, blobs, &mut writer)?,
+        Op::FollowUp => follow_up(json, blobs, &mut writer)?,
+        Op::Sha256 => {
+            let bytes = blobs.first().ok_or_else(|| WebError::Request("nothing to hash".into()))?;
+            json!({"sha256": to_hex(&Sha256::digest(bytes))})
+        }
+    };
+    Ok(writer.finish(answer.to_string().as_bytes()))
+}
+
+fn parse<'a, T: Deserialize<'a>>(json: &'a [u8]) -> Result<T, WebError> {
+    serde_json::from_slice(json).map_err(|e| WebError::Request(e.to_string()))
+}
+
+/// What every call that needs the directory sends: the time, from the device's clock.
+#[derive(Deserialize)]
+struct Now {
+    now_unix: u64,
+}
+
+fn pinned_policy(today: Day) -> Result<TrustPolicy, WebError> {
+    let roots = PINNED_ROOTS
+        .split(',')
+        .map(|r| r.trim().parse::<RootPublicKey>().map_err(|e| WebError::PinnedRoot(e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    // A page keeps no state between visits (nothing is stored in the browser), so it cannot
+    // remember the newest version seen: rollback is bounded by the directory's expiry.
+    Ok(TrustPolicy { roots, threshold: 1, min_version: 0, today })
+}
+
+/// Verifies blob 0, the directory exactly as the relay served it.
+fn verified(json: &[u8], blobs: &[&[u8]]) -> Result<VerifiedDirectory, WebError> {
+    let now: Now = parse(json)?;
+    let served = blobs.first().ok_or_else(|| WebError::Request("no directory given".into()))?;
+    Ok(directory::verify(served, &pinned_policy(Day::from_unix_seconds(now.now_unix))?)?)
+}
+
+fn directory_info(dir: &VerifiedDirectory) -> Value {
+    let d = dir.directory();
+    json!({
+        "organisation": d.organisation,
+        "version": d.version,
+        "not_after": d.not_after.to_string(),
+        "sha256": to_hex(&dir.served_sha256()),
+        "pinned_roots": PINNED_ROOTS.split(',').map(str::trim).collect::<Vec<_>>(),
+        "categories": Category::ALL.iter().map(|c| json!({
+            "id": c, "name": c.name(), "explanation": c.explanation(),
+        })).collect::<Vec<_>>(),
+        "queues": d.queues.iter().map(|q| json!({"id": q.id, "name": q.name, "independent": q.independent})).collect::<Vec<_>>(),
+        "reviewers": d.reviewers.iter().map(|r| json!({
+            "id": r.id, "display_name": r.display_name, "queues": r.queues,
+            "supervisor": r.role == Role::Supervisor,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The form as the page sends it: the report schema's own fields, plus exclusions.
+#[derive(Deserialize)]
+struct ReportForm {
+    now_unix: u64,
+    concern: Concern,
+    #[serde(default)]
+    excluded: Vec<String>,
+}
+
+fn readers_json(composed: &Composed, dir: &VerifiedDirectory) -> Value {
+    let p = composed.preview(dir);
+    json!({
+        "queues": p.queues.iter().map(|(id, name)| json!({"id": id, "name": name})).collect::<Vec<_>>(),
+        "readers": p.readers.iter().map(|r| json!({
+            "id": r.id, "display_name": r.display_name, "queues": r.queues, "supervisor": r.supervisor,
+        })).collect::<Vec<_>>(),
+        "fallback": p.fallback,
+    })
+}
+
+fn preview(json: &[u8], blobs: &[&[u8]]) -> Result<Value, WebError> {
+    let dir = verified(json, blobs)?;
+    let form: ReportForm = parse(json)?;
+    // The preview's token is thrown away: routing does not depend on it.
+    let token = MailboxToken::from_bytes([0; 16]);
+    let composed = compose_report(&dir, &token, form.concern, &form.excluded, Day::from_unix_seconds(form.now_unix))?;
+    Ok(readers_json(&composed, &dir))
+}
+
+/// An attachment as the page describes it; its bytes are the matching blob.
+#[derive(Deserialize)]
+struct AttachmentForm {
+    name: String,
+    /// Send a file whose metadata cannot be removed, as it is (the reporter ticked the box).
+    #[serde(default)]
+    allow_unstripped: bool,
+}
+
+/// What stripping did to one attachment, for the page to show.
+#[derive(Serialize)]
+struct Stripped {
+    name: String,
+    kind: &'static str,
+    removed: String,
+    sent_as_is: bool,
+}
+
+/// Strips one attachment into memory: its sealing metadata, bytes and what was removed.
+fn strip_one(form: &AttachmentForm, bytes: &[u8]) -> Result<(AttachmentMeta, Zeroizing<Vec<u8>>, Stripped), WebError> {
+    // Only the file's own name: a browser gives no folder, but a pasted path could.
+    let name = form.name.rsplit(['/', '\\']).next().unwrap_or("attachment").to_owned();
+    let kind = strip::detect(bytes);
+    let media_type = match kind {
+        Kind::Jpeg => "image/jpeg",
+        Kind::Png => "image/png",
+        Kind::Pdf => "application/pdf",
+        Kind::Other => "application/octet-stream",
+    };
+    let meta = AttachmentMeta { name: name.clone(), media_type: media_type.into() };
+    if kind == Kind::Other {
+        if !form.allow_unstripped {
+            return Err(WebError::Unstripped(name));
+        }
+        let note = Stripped { name, kind: "other", removed: String::new(), sent_as_is: true };
+        return Ok((meta, Zeroizing::new(bytes.to_vec()), note));
+    }
+    let mut out = Zeroizing::new(Vec::with_capacity(bytes.len()));
+    let report = strip::strip(kind, bytes, &mut *out).map_err(|error| WebError::Strip { name: name.clone(), error })?;
+    let kind = match kind {
+        Kind::Jpeg => "jpeg",
+        Kind::Png => "png",
+        _ => "pdf",
+    };
+    Ok((meta, out, Stripped { name, kind, removed: report.to_string(), sent_as_is: false }))
+}
+
+fn inspect(json: &[u8], blobs: &[&[u8]]) -> Result<Value, WebError> {
+    let form: AttachmentForm = parse(json)?;
+    let bytes = blobs.first().ok_or_else(|| WebError::Request("no attachment given".into()))?;
+    match strip_one(&form, bytes) {
+        Ok((_, _, note)) => Ok(json!({ "attachment": note })),
+        // Not an error for inspection: the page warns and offers to send it as it is.
+        Err(WebError::Unstripped(name)) => Ok(json!({
+            "attachment": {"name": name, "kind": "other", "removed": "", "sent_as_is": true},
+            "warning": UNSTRIPPED,
+        })),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct SealForm {
+    #[serde(flatten)]
+    report: ReportForm,
+    #[serde(default)]
+    attachments: Vec<AttachmentForm>,
+}
+
+/// Blob 0 is the directory, blobs 1.. the attachments in the order of `attachments`.
+fn seal(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Result<Value, WebError> {
+    let dir = verified(json, blobs)?;
+    let form: SealForm = parse(json)?;
+    let files = &blobs[1..];
+    if files.len() != form.attachments.len() {
+        return Err(WebError::Request(format!(
+            "{} attachments described, {} given",
+            form.attachments.len(),
+            files.len()
+        )));
+    }
+    let mut prepared = Vec::with_capacity(files.len());
+    for (a, bytes) in form.attachments.iter().zip(files) {
+        prepared.push(strip_one(a, bytes)?);
+    }
+    let mut probe = [0u8; 1];
+    if !crate::rng::fill(&mut probe) {
+        return Err(WebError::NoRandomness);
+    }
+    let token = MailboxToken::generate();
+    let today = Day::from_unix_seconds(form.report.now_unix);
+    let composed = compose_report(&dir, &token, form.report.concern, &form.report.excluded, today)?;
+    seal_composed(&composed, &dir, &token, &prepared, writer)?;
+    Ok(json!({
+        "token": *token.to_words(),
+        "sealed_to": readers_json(&composed, &dir),
+        "attachments": prepared.iter().map(|(_, _, note)| note).collect::<Vec<_>>(),
+    }))
+}
+
+/// Seals straight into the answer's first bytes part.
+fn seal_composed(
+    composed: &Composed,
+    dir: &VerifiedDirectory,
+    token: &MailboxToken,
+    prepared: &[(AttachmentMeta, Zeroizing<Vec<u8>>, Stripped)],
+    writer: &mut FrameWriter,
+) -> Result<(), WebError> {
+    let plan = composed.plan(dir, token);
+    let mut readers: Vec<&[u8]> = prepared.iter().map(|(_, bytes, _)| &bytes[..]).collect();
+    let sources = prepared
+        .iter()
+        .zip(readers.iter_mut())
+        .map(|((meta, bytes, _), reader)| AttachmentSource {
+            meta: meta.clone(),
+            len: bytes.len() as u64,
+            reader: reader as &mut dyn std::io::Read,
+        })
+        .collect();
+    writer.part_with(|buffer| plan.seal(sources, buffer).map(|_| ()))?;
+    Ok(())
+}
+
+fn solve(json: &[u8]) -> Result<Value, WebError> {
+    let challenge: Challenge = parse(json)?;
+    if challenge.difficulty > pow::MAX_DIFFICULTY {
+        return Err(WebError::Pow(format!("difficulty {} is above the limit", challenge.difficulty)));
+    }
+    let solution = pow::solve(&challenge).map_err(|e| WebError::Pow(e.to_string()))?;
+    Ok(json!({ "header": pow::HEADER, "value": solution.to_string() }))
+}
+
+#[derive(Deserialize)]
+struct TokenRequest {
+    token: String,
+}
+
+fn token(words: &str) -> Result<MailboxToken, WebError> {
+    Ok(words.parse::<MailboxToken>()?)
+}
+
+/// Blob 0 is the directory, blobs 1.. the mailbox's envelopes in mailbox order.
+fn open_replies(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Result<Value, WebError> {
+    let dir = verified(json, blobs)?;
+    let req: TokenRequest = parse(json)?;
+    let token = token(&req.token)?;
+    let mut replies = Vec::new();
+    let mut warnings = Vec::new();
+    for envelope in &blobs[1..] {
+        match open_reply(&dir, &token, envelope) {
+            Ok(reply) => {
+                let attachments: Vec<Value> = reply
+                    .attachments
+                    .iter()
+                    .map(|(name, bytes)| json!({"name": name, "bytes": bytes.len(), "part": writer.part(bytes) + 1}))
+                    .collect();
+                replies.push(json!({
+                    "reviewer": reply.reviewer,
+                    "display_name": dir.reviewer(&reply.reviewer).map(|r| r.display_name.clone()),
+                    "supervisor": reply.role == Role::Supervisor,
+                    "queues": reply.queues,
+                    "day": reply.day_sent.to_string(),
+                    "text": reply.text,
+                    "thread_recipients": reply.thread_recipients,
+                    "attachments": attachments,
+                }));
+            }
+            // The mailbox can hold envelopes this token cannot open only if the relay misfiled
+            // them; they are not the reporter's concern.
+            Err(ReplyError::CannotOpen) => {}
+            Err(e) => warnings.push(e.to_string()),
+        }
+    }
+    Ok(json!({ "replies": replies, "warnings": warnings }))
+}
+
+#[derive(Deserialize)]
+struct FollowUpForm {
+    now_unix: u64,
+    token: String,
+    text: String,
+    /// The thread's recipients from the newest reply; absent before any reply, when the
+    /// follow-up is routed again by `category` and `excluded`, as the report was.
+    #[serde(default)]
+    recipients: Option<Vec<String>>,
+    #[serde(default)]
+    category: Option<Category>,
+    #[serde(default)]
+    excluded: Vec<String>,
+    #[serde(default)]
+    attachments: Vec<AttachmentForm>,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+fn follow_up(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Result<Value, WebError> {
+    let dir = verified(json, blobs)?;
+    let form: FollowUpForm = parse(json)?;
+    let token = token(&form.token)?;
+    let today = Day::from_unix_seconds(form.now_unix);
+    let concern = Concern { category: form.category, what: form.text, ..Default::default() };
+    let recipients = match form.recipients {
+        Some(r) => r,
+        None => {
+            let routed = compose_report(&dir, &token, concern.clone(), &form.excluded, today)?;
+            match routed.readers {
+                Readers::Routed(route) => route.reviewers,
+                Readers::Thread(ids) => ids,
+            }
+        }
+    };
+    let composed = compose_follow_up(&dir, &token, concern, recipients, today)?;
+    let readers = readers_json(&composed, &dir);
+    if form.dry_run {
+        return Ok(json!({ "sealed_to": readers }));
+    }
+    let files = &blobs[1..];
+    if files.len() != form.attachments.len() {
+        return Err(WebError::Request("attachments described and given differ".into()));
+    }
+    let mut prepared = Vec::with_capacity(files.len());
+    for (a, bytes) in form.attachments.iter().zip(files) {
+        prepared.push(strip_one(a, bytes)?);
+    }
+    seal_composed(&composed, &dir, &token, &prepared, writer)?;
+    Ok(json!({
+        "sealed_to": readers,
+        "attachments": prepared.iter().map(|(_, _, note)| note).collect::<Vec<_>>(),
+    }))
+}

@@ -1,0 +1,189 @@
+//! The page's calls, natively: the same frames the page sends, checked against the CLI's format
+//! (the example reviewers open what the page seals) and against every kind of bad input.
+
+use std::path::PathBuf;
+
+use candour_core::envelope::CollectAttachments;
+use candour_core::keys::{ReviewerSecret, RootSecretKey, SecretKeyFile};
+use candour_core::message::open_document;
+use candour_core::report::Document;
+use candour_web::frame;
+use serde_json::{json, Value};
+
+fn keys_example() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../keys-example")
+}
+
+fn served_directory() -> Vec<u8> {
+    std::fs::read(keys_example().join("directory.json")).expect("directory")
+}
+
+fn reviewer(id: &str) -> ReviewerSecret {
+    let pass = age::secrecy::SecretString::from("candour-example-only".to_owned());
+    let file = std::fs::read(keys_example().join(format!("reviewers/{id}.key"))).expect("key");
+    match SecretKeyFile::read_protected(&file[..], &pass).expect("unlocks") {
+        SecretKeyFile::Reviewer(r) => r,
+        SecretKeyFile::Root(_) => panic!("root"),
+    }
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// An answer's JSON and bytes parts, or an error's code and message.
+type Answer = Result<(Value, Vec<Vec<u8>>), (String, String)>;
+
+/// One call as the page makes it.
+fn call(op: u32, request: Value, blobs: &[&[u8]]) -> Answer {
+    candour_web::rng::seed(rand::random());
+    let framed = frame::build(request.to_string().as_bytes(), blobs);
+    let result = candour_web::call(op, &framed, Vec::new());
+    candour_web::rng::forget();
+    match result {
+        Ok(answer) => {
+            let parts = frame::parts(&answer).expect("answer frame");
+            let json = serde_json::from_slice(parts[0]).expect("answer JSON");
+            Ok((json, parts[1..].iter().map(|p| p.to_vec()).collect()))
+        }
+        Err(e) => {
+            let v: Value = serde_json::from_slice(&e.to_json()).expect("error JSON");
+            Err((v["error"]["code"].as_str().unwrap_or("").to_owned(), v["error"]["message"].to_string()))
+        }
+    }
+}
+
+fn concern(category: &str, what: &str) -> Value {
+    json!({"category": category, "what": what, "subjects": [{"name": "PC Example", "collar_number": "4471"}]})
+}
+
+#[test]
+fn the_directory_call_verifies_against_the_pinned_root() {
+    let (info, _) = call(1, json!({"now_unix": now()}), &[&served_directory()]).expect("verifies");
+    assert_eq!(info["reviewers"].as_array().map(Vec::len), Some(6));
+    assert!(info["categories"].as_array().is_some_and(|c| c.iter().any(|c| c["id"] == "prevent-concern")));
+
+    // Signed by another root: refused, with the directory error's code.
+    let other = RootSecretKey::generate();
+    let unsigned = std::fs::read(keys_example().join("directory.unsigned.json")).expect("unsigned");
+    let foreign = candour_core::directory::sign(&unsigned, &other).expect("sign");
+    let (code, message) = call(1, json!({"now_unix": now()}), &[&foreign]).expect_err("refused");
+    assert_eq!(code, "directory-below-threshold", "{message}");
+
+    // Altered after signing.
+    let mut tampered = served_directory();
+    let at = tampered.windows(5).position(|w| w == b"psd-1").expect("psd-1 in directory");
+    tampered[at + 4] = b'9';
+    let (code, _) = call(1, json!({"now_unix": now()}), &[&tampered]).expect_err("refused");
+    assert!(code.starts_with("directory-"), "{code}");
+}
+
+#[test]
+fn a_sealed_report_opens_for_its_readers_only_with_its_attachment() {
+    let request = json!({
+        "now_unix": now(),
+        "concern": concern("honesty-and-integrity", "WEB-CANARY what happened"),
+        "excluded": ["acu-2"],
+        "attachments": [{"name": "C:\\Users\\me\\notes.bin", "allow_unstripped": true}],
+    });
+    let (answer, parts) = call(4, request, &[&served_directory(), b"attachment bytes"]).expect("seals");
+    let words: Vec<&str> = answer["token"].as_str().expect("token").split(' ').collect();
+    assert_eq!(words.len(), 12);
+    let envelope = &parts[0];
+    assert!(!envelope.windows(11).any(|w| w == b"WEB-CANARY "), "plaintext in the envelope");
+
+    let mut sink = CollectAttachments::new(1 << 20);
+    let opened = open_document(reviewer("psd-1").identity(), &envelope[..], &mut sink).expect("psd-1 opens");
+    let Document::Report(report) = opened.document else { panic!("not a report") };
+    assert_eq!(report.concern.what, "WEB-CANARY what happened");
+    assert_eq!(report.sealed_to, ["psd-1", "psd-2", "acu-1"]);
+    assert_eq!(sink.collected.len(), 1);
+    assert_eq!(sink.collected[0].0.name, "notes.bin", "only the file's own name is kept");
+    assert_eq!(sink.collected[0].1, b"attachment bytes");
+    let token: candour_core::token::MailboxToken = words.join(" ").parse().expect("token parses");
+    assert_eq!(report.thread_id, token.thread_id());
+
+    for id in ["acu-2", "sb-1", "pcc-1"] {
+        assert!(open_document(reviewer(id).identity(), &envelope[..], &mut sink).is_err(), "{id} opened it");
+    }
+}
+
+#[test]
+fn bad_input_gets_a_stable_code() {
+    let dir = served_directory();
+    let seal = |c: Value, attachments: Value, blobs: &[&[u8]]| {
+        let mut all: Vec<&[u8]> = vec![&dir];
+        all.extend_from_slice(blobs);
+        call(4, json!({"now_unix": now(), "concern": c, "attachments": attachments}), &all).map(|_| ())
+    };
+    let code = |r: Result<(), (String, String)>| r.expect_err("refused").0;
+    assert_eq!(code(seal(json!({"what": "x"}), json!([]), &[])), "missing-category");
+    assert_eq!(code(seal(concern("use-of-force", "  "), json!([]), &[])), "empty-what");
+    assert_eq!(code(seal(json!({"category": "nonsense", "what": "x"}), json!([]), &[])), "malformed-request");
+    // A file of a type that cannot be cleaned needs the reporter's consent.
+    assert_eq!(
+        code(seal(concern("use-of-force", "x"), json!([{"name": "a.docx"}]), &[b"PK\x03\x04"])),
+        "attachment-unstripped"
+    );
+    // A truncated JPEG is refused rather than sent half-cleaned.
+    assert_eq!(
+        code(seal(concern("use-of-force", "x"), json!([{"name": "a.jpg"}]), &[b"\xFF\xD8\xFF\xE1\x00\x10Exif"])),
+        "attachment-malformed"
+    );
+    // Attachments described and given must match.
+    assert_eq!(
+        code(seal(concern("use-of-force", "x"), json!([{"name": "a"}, {"name": "b"}]), &[b"1"])),
+        "malformed-request"
+    );
+    // Excluding an unknown reviewer.
+    let r =
+        call(2, json!({"now_unix": now(), "concern": concern("use-of-force", "x"), "excluded": ["nobody"]}), &[&dir]);
+    assert_eq!(r.expect_err("refused").0, "routing");
+    // Tokens.
+    assert_eq!(call(6, json!({"token": "abandon abandon"}), &[]).expect_err("refused").0, "token-word-count");
+    let bad_word = ["abandon"; 11].join(" ") + " zzzz";
+    assert_eq!(call(6, json!({ "token": bad_word }), &[]).expect_err("refused").0, "token-unknown-word");
+    let checksum = ["abandon"; 12].join(" ");
+    assert_eq!(call(6, json!({ "token": checksum }), &[]).expect_err("refused").0, "token-checksum");
+    // Frames and calls.
+    assert_eq!(call(99, json!({}), &[]).expect_err("refused").0, "unknown-call");
+    let garbage = candour_web::call(4, b"\x01\x02", Vec::new()).expect_err("refused");
+    assert_eq!(garbage.code(), "malformed-frame");
+    // No randomness, no envelope.
+    candour_web::rng::forget();
+    let framed = frame::build(
+        json!({"now_unix": now(), "concern": concern("use-of-force", "x")}).to_string().as_bytes(),
+        &[&dir],
+    );
+    assert_eq!(candour_web::call(4, &framed, Vec::new()).expect_err("refused").code(), "no-randomness");
+}
+
+#[test]
+fn preview_names_the_fallback_and_inspect_warns_about_uncleanable_files() {
+    let dir = served_directory();
+    let (preview, _) = call(
+        2,
+        json!({"now_unix": now(), "concern": concern("honesty-and-integrity", "x"), "excluded": ["acu-1", "acu-2"]}),
+        &[&dir],
+    )
+    .expect("preview");
+    let readers: Vec<&str> =
+        preview["readers"].as_array().expect("readers").iter().filter_map(|r| r["id"].as_str()).collect();
+    assert_eq!(readers, ["psd-1", "psd-2", "pcc-1"]);
+    assert!(preview["fallback"].as_str().is_some_and(|f| f.contains("excluded everyone in acu")));
+
+    let (inspected, _) = call(3, json!({"name": "minutes.docx"}), &[b"PK\x03\x04rest"]).expect("inspects");
+    assert_eq!(inspected["attachment"]["sent_as_is"], true);
+    assert!(inspected["warning"].as_str().is_some_and(|w| w.contains("may reveal who made it")));
+}
+
+#[test]
+fn pow_and_hash_calls_match_the_core() {
+    let challenge = json!({"challenge": "00".repeat(32), "difficulty": 8});
+    let (answer, _) = call(5, challenge, &[]).expect("solves");
+    let solution: candour_core::pow::Solution = answer["value"].as_str().expect("value").parse().expect("parses");
+    assert!(candour_core::pow::verify(&solution, 8).is_ok());
+    assert_eq!(call(5, json!({"challenge": "00".repeat(32), "difficulty": 40}), &[]).expect_err("refused").0, "pow");
+    let (hash, _) = call(9, json!({}), &[b"abc"]).expect("hashes");
+    assert_eq!(hash["sha256"], "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}

@@ -1,0 +1,383 @@
+//! The reporter pages in a real browser: headless Chromium, driven through chromedriver, against
+//! a relay on loopback serving the embedded pages and WebAssembly module. The reviewers are the
+//! example keys, opening what the browser sealed with candour-core, as the reviewer tool does.
+
+mod common;
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use candour_core::envelope::CollectAttachments;
+use candour_core::message::{open_document, seal_document};
+use candour_core::report::{Document, Reply, SCHEMA_VERSION};
+use candour_submit::client::RelayClient;
+use common::browser::Browser;
+use common::{inbox_after, openers, reviewer, unix_now, Relay};
+use serde_json::{json, Value};
+
+const WHAT: &str = "WEB-CANARY-WHAT: the custody sergeant deleted the footage on night shift.";
+const SUBJECT: &str = "SUBJECT-CANARY Sgt Example";
+const EXIF_CANARY: &[u8] = b"EXIF-CANARY-Camera-Serial-0042";
+const REPLY: &str = "Thank you. Can you tell us which night?";
+const FOLLOW_UP: &str = "FOLLOWUP-CANARY: it was the 14th, around 3am.";
+const SCREEN_WIDTHS: [(&str, u32); 2] = [("desktop", 1280), ("phone", 360)];
+
+/// A small JPEG with an EXIF block naming the camera: the canary the page must strip.
+fn jpeg_with_exif() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 4) as u8, (y * 5) as u8, 128]));
+    let mut clean = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut clean, 90).encode_image(&img).expect("encode JPEG");
+    assert_eq!(&clean[..4], &[0xFF, 0xD8, 0xFF, 0xE0], "JFIF first");
+    let app0_end = 4 + usize::from(u16::from_be_bytes([clean[4], clean[5]]));
+    // TIFF, big-endian, one IFD entry: Make (0x010F), ASCII, pointing past the IFD.
+    let mut tiff = b"MM\x00\x2A\x00\x00\x00\x08\x00\x01\x01\x0F\x00\x02".to_vec();
+    tiff.extend_from_slice(&(EXIF_CANARY.len() as u32 + 1).to_be_bytes());
+    tiff.extend_from_slice(&26u32.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0, 0, 0]);
+    tiff.extend_from_slice(EXIF_CANARY);
+    tiff.push(0);
+    let mut exif = b"Exif\0\0".to_vec();
+    exif.extend_from_slice(&tiff);
+    let mut out = clean[..app0_end].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&(exif.len() as u16 + 2).to_be_bytes());
+    out.extend_from_slice(&exif);
+    out.extend_from_slice(&clean[app0_end..]);
+    out
+}
+
+/// A PNG of noise, about 10 MiB (noise does not compress): the size the timing goal names.
+fn ten_mib_png() -> Vec<u8> {
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let side = 1870;
+    let img = image::RgbImage::from_fn(side, side, |_, _| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        image::Rgb([state as u8, (state >> 8) as u8, (state >> 16) as u8])
+    });
+    let mut out = Vec::new();
+    let encoder = image::codecs::png::PngEncoder::new_with_quality(
+        &mut out,
+        image::codecs::png::CompressionType::Fast,
+        image::codecs::png::FilterType::NoFilter,
+    );
+    img.write_with_encoder(encoder).expect("encode PNG");
+    out
+}
+
+fn pixels(bytes: &[u8]) -> Vec<u8> {
+    image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .expect("format")
+        .decode()
+        .expect("decodes")
+        .into_rgb8()
+        .into_raw()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Every file under `dir`, read whole.
+fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push((path.clone(), std::fs::read(&path).unwrap_or_default()));
+            }
+        }
+    }
+    out
+}
+
+/// Checks the page at several widths (360 px phone, 640 px = 1280 px at 200 % zoom, desktop):
+/// nothing wider than the screen. Screenshots at phone and desktop widths.
+fn check_layout(b: &Browser, name: &str) {
+    for width in [360, 640, 1280] {
+        b.set_viewport(width, 900);
+        let overflow = b.script(
+            "return [...document.querySelectorAll('body *')].filter(e => e.offsetParent !== null && \
+             e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map(e => e.id || e.tagName)",
+            vec![],
+        );
+        assert_eq!(overflow, json!([]), "{name}: wider than a {width} px screen");
+    }
+    for (label, width) in SCREEN_WIDTHS {
+        b.set_viewport(width, 900);
+        b.screenshot(&format!("web-{name}-{label}"));
+    }
+    b.set_viewport(1280, 900);
+}
+
+/// Every visible control has a label and is reachable by keyboard (no negative tabindex).
+fn check_controls_are_labelled(b: &Browser) {
+    let unlabelled = b.script(
+        "return [...document.querySelectorAll('input, select, textarea, button')]
+           .filter(e => e.offsetParent !== null)
+           .filter(e => e.tabIndex < 0 || (e.tagName !== 'BUTTON' && e.labels.length === 0 && !e.getAttribute('aria-label')))
+           .map(e => e.id || e.name || e.outerHTML)",
+        vec![],
+    );
+    assert_eq!(unlabelled, json!([]), "controls without a label or keyboard access");
+}
+
+fn list_text(b: &Browser, css: &str) -> Value {
+    b.script(
+        &format!("return [...document.querySelectorAll('{css}')].map(e => e.dataset.reviewer || e.textContent)"),
+        vec![],
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() {
+    let relay = Relay::start().await;
+    let client = RelayClient::new(&relay.url(), None).expect("client");
+    let fixtures = tempfile::tempdir().expect("tmp");
+    let jpeg = jpeg_with_exif();
+    assert!(contains(&jpeg, EXIF_CANARY));
+    let jpeg_path = fixtures.path().join("IMG_0042.jpg");
+    std::fs::write(&jpeg_path, &jpeg).expect("write");
+    let png = ten_mib_png();
+    let png_path = fixtures.path().join("scan.png");
+    std::fs::write(&png_path, &png).expect("write");
+
+    let b = Browser::start();
+    b.goto(&relay.url());
+    b.find("#report:not([hidden])");
+    let module_sha = b.find("#wasm-sha").text();
+    assert_eq!(module_sha.len(), 64, "the page shows the module's SHA-256, got {module_sha:?}");
+    let served = client.directory(&common::policy()).await.expect("directory");
+    assert!(b.find("#directory-info").text().contains(&candour_core::wire::to_hex(&served.served_sha256())));
+
+    // Sending an empty form is refused, and the error is announced (role=alert) and focused.
+    b.find("#send").click();
+    assert!(b.wait_for_text("#form-error", "Choose a category").len() > 10);
+    assert_eq!(b.find("#category").attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(b.find("#form-error").attribute("role").as_deref(), Some("alert"));
+
+    // The form.
+    b.find("#category").select("honesty-and-integrity");
+    b.wait_for_text("#preview", "Only these people");
+    assert_eq!(list_text(&b, "#preview li"), json!(["psd-1", "psd-2", "acu-1", "acu-2"]));
+    assert!(b.find("#category-help").text().contains("fiddling records"), "plain-English help follows the category");
+    b.find("#exclusions input[value='acu-2']").click();
+    b.wait_for_text("#preview", "Only these people");
+    assert_eq!(list_text(&b, "#preview li"), json!(["psd-1", "psd-2", "acu-1"]));
+    b.find("#subject-0-name").type_text(SUBJECT);
+    b.find("#subject-0-collar").type_text("4471");
+    b.find("#what").type_text(WHAT);
+    b.find("#when").type_text("last month, nights");
+    b.find("#where").type_text("Central custody suite");
+    b.find("#attachments").type_text(&format!("{}\n{}", jpeg_path.display(), png_path.display()));
+    let listed = b.wait_for_text("#attachment-list", "scan.png");
+    assert!(listed.contains("IMG_0042.jpg: removed EXIF"), "the page says what it removes: {listed}");
+    check_controls_are_labelled(&b);
+    check_layout(&b, "form");
+
+    // Send; the token is shown once.
+    b.find("#send").click();
+    b.wait_for_text_within("#sent", "has been received", std::time::Duration::from_secs(120));
+    let words =
+        b.script("return [...document.querySelectorAll('#token li')].map(li => li.textContent).join(' ')", vec![]);
+    let words = words.as_str().expect("words").to_owned();
+    let token: candour_core::token::MailboxToken = words.parse().expect("the page shows a valid 12-word token");
+    let seal_ms: f64 =
+        b.script("return Number(document.getElementById('token').dataset.sealMs)", vec![]).as_f64().expect("ms");
+    assert!(b.exists("#copy-token"));
+    check_layout(&b, "token");
+
+    // The seal time against the same call natively in this run (a ratio, not an assertion).
+    let dir_bytes = std::fs::read(common::keys_example().join("directory.json")).expect("dir");
+    let request = json!({"now_unix": unix_now(), "concern": {"category": "honesty-and-integrity", "what": WHAT},
+                         "attachments": [{"name": "IMG_0042.jpg"}, {"name": "scan.png"}]});
+    let framed = candour_web::frame::build(request.to_string().as_bytes(), &[&dir_bytes, &jpeg, &png]);
+    candour_web::rng::seed(rand::random());
+    let started = Instant::now();
+    candour_web::call(4, &framed, Vec::new()).expect("native seal");
+    let native_ms = started.elapsed().as_secs_f64() * 1000.0;
+    candour_web::rng::forget();
+    println!(
+        "seal of a {:.1} MiB attachment (+ JPEG): Chromium {seal_ms:.0} ms, native {native_ms:.0} ms, ratio {:.2}",
+        png.len() as f64 / (1 << 20) as f64,
+        seal_ms / native_ms
+    );
+
+    // A reviewer opens what the browser sealed: the report, the stripped image, the PNG.
+    let inbox = inbox_after(&client, None).await;
+    assert_eq!(inbox.len(), 1, "acknowledged means stored: exactly one envelope");
+    assert_eq!(openers(&inbox[0].1), ["psd-1", "psd-2", "acu-1"], "acu-2 was excluded");
+    let psd1 = reviewer("psd-1");
+    let mut sink = CollectAttachments::new(64 << 20);
+    let opened = open_document(psd1.identity(), &inbox[0].1[..], &mut sink).expect("opens");
+    let Document::Report(report) = opened.document else { panic!("not a report") };
+    assert_eq!(report.concern.what, WHAT);
+    assert_eq!(report.concern.subjects[0].name.as_deref(), Some(SUBJECT));
+    assert_eq!(report.concern.r#where.as_deref(), Some("Central custody suite"));
+    assert_eq!(report.thread_id, token.thread_id(), "the token shown is the report's");
+    let (meta, image) = &sink.collected[0];
+    assert_eq!((meta.name.as_str(), meta.media_type.as_str()), ("IMG_0042.jpg", "image/jpeg"));
+    assert!(!contains(image, EXIF_CANARY), "EXIF survived");
+    assert_eq!(pixels(image), pixels(&jpeg), "stripping changed the picture");
+    assert_eq!(sink.collected[1].0.name, "scan.png");
+    assert_eq!(pixels(&sink.collected[1].1), pixels(&png));
+
+    // The reviewer replies; the mailbox page reads it with the token alone.
+    let reply = Document::Reply(Reply {
+        schema: SCHEMA_VERSION,
+        thread_id: report.thread_id,
+        reviewer: "psd-1".into(),
+        text: REPLY.into(),
+        day_sent: common::today(),
+        thread_recipients: report.sealed_to.clone(),
+    });
+    let stanzas = served.directory().stanzas;
+    let sealed = seal_document(
+        &[report.reply_recipient.parse().expect("recipient")],
+        stanzas,
+        &reply,
+        vec![],
+        psd1.signing_key(),
+        Vec::new(),
+    )
+    .expect("seal reply");
+    client.reviewer_mailbox_append(psd1.signing_key(), &report.mailbox, sealed, unix_now()).await.expect("append");
+
+    b.goto(&format!("{}/mailbox", relay.url()));
+    b.find("#open-mailbox:not([hidden])");
+    // A mistyped token is refused with the reason, announced.
+    let mistyped = format!("zzzz {}", words.split_once(' ').expect("12 words").1);
+    b.find("#token-input").type_text(&mistyped);
+    b.find("#open").click();
+    b.wait_for_text("#token-error", "word");
+    b.find("#token-input").clear();
+    b.find("#token-input").type_text(&words.to_uppercase());
+    b.find("#open").click();
+    b.wait_for_text("#replies", REPLY);
+    assert!(b.find("#replies").text().contains("from a supervisor in Professional Standards Department"));
+    b.find("#fu-text").type_text(FOLLOW_UP);
+    b.wait_for_text("#fu-preview", "Only these people");
+    assert_eq!(list_text(&b, "#fu-preview li"), json!(["psd-1", "psd-2", "acu-1"]));
+    check_controls_are_labelled(&b);
+    check_layout(&b, "mailbox");
+    b.find("#fu-send").click();
+    b.wait_for_text_within("#fu-status", "Sent", std::time::Duration::from_secs(60));
+
+    // The follow-up joins the thread, for the same readers.
+    let inbox = inbox_after(&client, Some(inbox[0].0)).await;
+    assert_eq!(inbox.len(), 1);
+    assert_eq!(openers(&inbox[0].1), ["psd-1", "psd-2", "acu-1"]);
+    let opened = open_document(psd1.identity(), &inbox[0].1[..], &mut CollectAttachments::new(1 << 20)).expect("opens");
+    let Document::FollowUp(follow_up) = opened.document else { panic!("not a follow-up") };
+    assert_eq!((follow_up.concern.what.as_str(), follow_up.thread_id), (FOLLOW_UP, token.thread_id()));
+    assert_eq!(follow_up.reporter_key, report.reporter_key, "same reporter key as the report");
+
+    // Nothing readable reached the relay's files (stored durably before each acknowledgement).
+    drop(b);
+    let files = files_under(relay.data.path());
+    assert!(!files.is_empty());
+    for (path, bytes) in files {
+        for canary in [WHAT.as_bytes(), SUBJECT.as_bytes(), EXIF_CANARY, FOLLOW_UP.as_bytes(), words.as_bytes()] {
+            assert!(!contains(&bytes, &canary[..16]), "{} holds plaintext", path.display());
+        }
+    }
+    relay.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_directory_signed_by_another_root_makes_the_page_refuse() {
+    let other_root = candour_core::keys::RootSecretKey::generate();
+    let unsigned = std::fs::read(common::keys_example().join("directory.unsigned.json")).expect("unsigned");
+    let foreign = candour_core::directory::sign(&unsigned, &other_root).expect("sign");
+    let folder = tempfile::tempdir().expect("tmp");
+    let path = folder.path().join("directory.json");
+    std::fs::write(&path, foreign).expect("write");
+    let relay = Relay::start_with(&path).await;
+
+    let b = Browser::start();
+    for page in ["/", "/mailbox"] {
+        b.goto(&format!("{}{page}", relay.url()));
+        let error = b.wait_for_text("#page-error", "cannot be used safely");
+        assert!(error.contains("directory-below-threshold"), "{error}");
+        let visible_forms = b.script("return [...document.forms].filter(f => f.offsetParent !== null).length", vec![]);
+        assert_eq!(visible_forms, json!(0), "a form is offered although the directory is not trusted");
+    }
+    b.goto(&relay.url());
+    b.wait_for_text("#page-error", "cannot be used safely");
+    b.screenshot("web-refused-directory");
+    let client = RelayClient::new(&relay.url(), None).expect("client");
+    assert!(inbox_after(&client, None).await.is_empty(), "nothing was sent");
+    drop(b);
+    relay.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_carry_a_strict_policy_and_no_third_party_resource() {
+    let relay = Relay::start().await;
+    let base = relay.url();
+    let http = blocking_get(&base);
+    for path in ["/", "/mailbox"] {
+        let (headers, body) = http(path);
+        let csp = headers.get("content-security-policy").expect("CSP");
+        assert!(csp.contains("default-src 'none'") && csp.contains("script-src 'self' 'wasm-unsafe-eval'"), "{csp}");
+        assert!(!csp.contains("unsafe-inline"));
+        assert!(!headers.contains_key("set-cookie"));
+        assert_eq!(headers.get("cache-control").map(String::as_str), Some("no-store"));
+        // No inline script or style, and nothing fetched from anywhere else.
+        assert!(
+            !body.contains("<script>") && !body.contains("style=") && !has_event_handler(&body),
+            "inline code in {path}"
+        );
+        for attr in ["src=\"", "href=\""] {
+            for (i, _) in body.match_indices(attr) {
+                let value = &body[i + attr.len()..];
+                assert!(
+                    value.starts_with('/') || value.starts_with('#'),
+                    "{path} loads {}",
+                    &value[..value.len().min(40)]
+                );
+            }
+        }
+    }
+    let (headers, _) = http("/static/candour.wasm");
+    assert_eq!(headers.get("content-type").map(String::as_str), Some("application/wasm"));
+    assert_eq!(headers.get("content-length"), Some(&candour_relay::web::WASM.len().to_string()));
+    relay.shutdown().await;
+}
+
+/// Whether the HTML has an inline event handler attribute (` onclick=` and the like).
+fn has_event_handler(html: &str) -> bool {
+    html.match_indices(" on").any(|(i, _)| {
+        let rest = &html[i + 3..];
+        let name_len = rest.bytes().take_while(u8::is_ascii_lowercase).count();
+        name_len > 0 && rest[name_len..].starts_with('=')
+    })
+}
+
+/// A tiny blocking GET over std (the relay runs on the runtime's other threads).
+fn blocking_get(base: &str) -> impl Fn(&str) -> (std::collections::HashMap<String, String>, String) + '_ {
+    move |path| {
+        use std::io::{Read, Write};
+        let addr = base.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("write");
+        let mut bytes = Vec::new();
+        stream.read_to_end(&mut bytes).expect("read");
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").expect("head");
+        let headers = head
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+            .collect();
+        (headers, body.to_owned())
+    }
+}
