@@ -1,9 +1,12 @@
 //! `candour review`: the reviewer's commands (sync, inbox, show, triage, reply, overdue, stats,
-//! export). Thin: parses arguments, unlocks the key file, and calls candour-review.
+//! export, desk). Thin: parses arguments, unlocks the key file, and calls candour-review.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{bail, Context as _};
 use candour_core::keys::{ReviewerSecret, SecretKeyFile};
@@ -11,6 +14,7 @@ use candour_core::report::{Category, Disclosure};
 use candour_core::Day;
 use candour_review::client::ReviewClient;
 use candour_review::clocks::overdue;
+use candour_review::desk::{check_loopback, Desk, DeskOptions, Stopped};
 use candour_review::event::{Action, ReplyKind};
 use candour_review::stats::{count, export, table, DEFAULT_THRESHOLD};
 use candour_review::triage::{
@@ -49,6 +53,11 @@ pub enum ReviewCommand {
     Stats(StatsArgs),
     /// Write the sanitised summaries (never the reporter's words) as JSON.
     Export(ExportArgs),
+    /// Open the reviewer desk: inbox, cases, triage, replies, overdue board, subject links and
+    /// charts in your browser, served by this machine on 127.0.0.1 only. Syncs first; prints a
+    /// one-time login link on standard output (it works once, so printing it is safe) and opens
+    /// it unless --no-browser. Stops on "Close desk", Ctrl-C, or after --idle-minutes.
+    Desk(DeskArgs),
 }
 
 /// What every review command takes.
@@ -211,6 +220,26 @@ pub struct ExportArgs {
     out: Option<PathBuf>,
 }
 
+/// `desk`.
+#[derive(Debug, clap::Args)]
+pub struct DeskArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Where to listen: a loopback address only (127.0.0.1 or [::1]); port 0 picks a free port.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    /// Close the desk after this many minutes without a request.
+    #[arg(long, value_name = "MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=1440))]
+    idle_minutes: u64,
+    /// Where "Save attachments" writes decrypted files, a fresh folder per save (default:
+    /// $XDG_DATA_HOME/candour/review/<id>-attachments, or ~/.local/share/...).
+    #[arg(long, value_name = "DIR")]
+    save_dir: Option<PathBuf>,
+    /// Do not open a browser: only print the login link.
+    #[arg(long)]
+    no_browser: bool,
+}
+
 fn parse_reply_kind(s: &str) -> Result<ReplyKind, String> {
     match s {
         "acknowledgement" => Ok(ReplyKind::Acknowledgement),
@@ -261,6 +290,7 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                 Ok(tampered)
             }
             ReviewCommand::Triage(a) => triage(*a).await,
+            ReviewCommand::Desk(a) => desk(a).await,
             ReviewCommand::Reply(a) => {
                 let text = match (&a.text, &a.text_file) {
                     (Some(t), _) => t.clone(),
@@ -409,17 +439,89 @@ async fn triage(a: TriageArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+async fn desk(a: DeskArgs) -> anyhow::Result<ExitCode> {
+    // Refused before the passphrase is asked for.
+    check_loopback(a.listen)?;
+    let mut s = open(&a.common).await?;
+    let report = s.sync().await?;
+    finish(&report)?;
+    let save_dir = match &a.save_dir {
+        Some(d) => d.clone(),
+        None => data_dir()?.join(format!("{}-attachments", s.reviewer_id())),
+    };
+    let options = DeskOptions {
+        idle_timeout: Duration::from_secs(a.idle_minutes * 60),
+        save_dir,
+        today: a.common.today,
+        initial_sync: Some(report),
+    };
+    let desk = Desk::bind(a.listen, s, options).await?;
+    let url = desk.login_url().to_owned();
+    if a.common.json {
+        println!("{}", serde_json::json!({"login_url": url, "listen": desk.local_addr().to_string()}));
+    } else {
+        println!("{url}");
+    }
+    std::io::stdout().flush()?;
+    eprintln!(
+        "candour: the desk is open at http://{}/ for the browser that opens the link above (once). Close it with \
+         its \"Close desk\" button or Ctrl-C; it closes itself after {} idle minutes.",
+        desk.local_addr(),
+        a.idle_minutes
+    );
+    if !a.no_browser {
+        open_browser(&url);
+    }
+    let stopped = desk.serve(candour_relay::shutdown_signal()).await?;
+    let why = match stopped {
+        Stopped::Closed => "closed from the browser",
+        Stopped::Idle => "idle timeout",
+        Stopped::Shutdown => "interrupted",
+    };
+    eprintln!("candour: desk closed ({why}).");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Starts the system's browser on `url` without waiting for it.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let spawned = std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    match spawned {
+        // Reaped on a thread so the desk never waits on the browser.
+        Ok(mut child) => {
+            std::thread::spawn(move || child.wait());
+        }
+        Err(e) => eprintln!("candour: could not start {opener} ({e}): open the link above in your browser."),
+    }
+}
+
 fn day(c: &Common) -> Day {
     c.today.unwrap_or_else(today_utc)
 }
 
-fn default_cache(id: &str) -> anyhow::Result<PathBuf> {
+/// The reviewer's data folder: $XDG_DATA_HOME/candour/review, or ~/.local/share/...
+fn data_dir() -> anyhow::Result<PathBuf> {
     let base = match (std::env::var_os("XDG_DATA_HOME"), std::env::var_os("HOME")) {
         (Some(x), _) if !x.is_empty() => PathBuf::from(x),
         (_, Some(h)) if !h.is_empty() => Path::new(&h).join(".local/share"),
-        _ => bail!("no XDG_DATA_HOME or HOME: give the cache file with --cache"),
+        _ => bail!("no XDG_DATA_HOME or HOME: give the cache file with --cache (and, for the desk, --save-dir)"),
     };
-    Ok(base.join("candour/review").join(format!("{id}.cache")))
+    Ok(base.join("candour/review"))
+}
+
+fn default_cache(id: &str) -> anyhow::Result<PathBuf> {
+    Ok(data_dir()?.join(format!("{id}.cache")))
 }
 
 async fn open(c: &Common) -> anyhow::Result<ReviewSession> {

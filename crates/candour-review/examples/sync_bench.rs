@@ -1,4 +1,4 @@
-//! Benchmark (issue 5): sync and open 10,000 small envelopes from a loopback relay.
+//! Benchmark: sync and open 10,000 small envelopes from a loopback relay.
 //!
 //! Fills a fresh relay with 10,000 small misconduct reports (each sealed with the directory's
 //! 12 stanzas and padded to the 16 KiB floor), then times psd-1's first `sync` from an empty

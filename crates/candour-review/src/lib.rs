@@ -8,6 +8,7 @@
 //! - [`triage`] holds the DESIGN §6 fields; [`clocks`] the 7-day and 3-month duties and
 //!   escalation; [`link`] subject linking; [`stats`] published figures with small-number
 //!   suppression and the sanitised export; [`views`] what `inbox` and `show` display.
+//! - [`desk`] serves all of this as a web UI on loopback, to the reviewer's own browser.
 //!
 //! Nothing decrypted is written to disk in the clear, except attachments a reviewer
 //! explicitly saves to a folder of their choice.
@@ -17,6 +18,7 @@
 pub mod cache;
 pub mod client;
 pub mod clocks;
+pub mod desk;
 pub mod event;
 pub mod link;
 pub mod session;

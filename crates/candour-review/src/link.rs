@@ -105,22 +105,46 @@ impl SubjectKey {
     }
 }
 
-/// Groups cases that share a subject key. Input: each case's reference and its subjects (as
-/// written); output: for every case with links, the other cases it shares a subject with.
-pub fn links<'a>(cases: impl IntoIterator<Item = (&'a str, &'a [String])>) -> BTreeMap<String, BTreeSet<String>> {
-    let mut by_key: BTreeMap<SubjectKey, BTreeSet<String>> = BTreeMap::new();
+/// One subject named by more than one case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SubjectGroup {
+    /// The normalised subject.
+    pub key: SubjectKey,
+    /// How the cases wrote it.
+    pub labels: BTreeSet<String>,
+    /// The cases naming it (two or more).
+    pub cases: BTreeSet<String>,
+}
+
+/// The subjects that link cases. Input: each case's reference and its subjects (as written);
+/// output: every subject key named by two or more cases, with the cases and how they wrote it.
+pub fn groups<'a>(cases: impl IntoIterator<Item = (&'a str, &'a [String])>) -> Vec<SubjectGroup> {
+    let mut by_key: BTreeMap<SubjectKey, SubjectGroup> = BTreeMap::new();
     for (case, subjects) in cases {
         for s in subjects {
             let key = SubjectKey::of_text(s);
-            if !key.is_empty() {
-                by_key.entry(key).or_default().insert(case.to_owned());
+            if key.is_empty() {
+                continue;
             }
+            let group = by_key.entry(key.clone()).or_insert_with(|| SubjectGroup {
+                key,
+                labels: BTreeSet::new(),
+                cases: BTreeSet::new(),
+            });
+            group.labels.insert(s.clone());
+            group.cases.insert(case.to_owned());
         }
     }
+    by_key.into_values().filter(|g| g.cases.len() > 1).collect()
+}
+
+/// Groups cases that share a subject key. Input: each case's reference and its subjects (as
+/// written); output: for every case with links, the other cases it shares a subject with.
+pub fn links<'a>(cases: impl IntoIterator<Item = (&'a str, &'a [String])>) -> BTreeMap<String, BTreeSet<String>> {
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for group in by_key.values().filter(|g| g.len() > 1) {
-        for case in group {
-            out.entry(case.clone()).or_default().extend(group.iter().filter(|c| *c != case).cloned());
+    for group in groups(cases) {
+        for case in &group.cases {
+            out.entry(case.clone()).or_default().extend(group.cases.iter().filter(|c| *c != case).cloned());
         }
     }
     out
@@ -145,5 +169,11 @@ mod tests {
         let l = links([("a", a.as_slice()), ("b", b.as_slice()), ("c", c.as_slice()), ("d", d.as_slice())]);
         assert_eq!(l["b"], BTreeSet::from(["a".to_owned(), "c".to_owned()]));
         assert!(!l.contains_key("d"));
+        let g = groups([("a", a.as_slice()), ("b", b.as_slice()), ("c", c.as_slice()), ("d", d.as_slice())]);
+        assert_eq!(g.len(), 2, "{g:?}");
+        assert_eq!(g[0].key, SubjectKey::Name("john smith".into()));
+        assert_eq!(g[0].cases, BTreeSet::from(["a".to_owned(), "b".to_owned()]));
+        assert_eq!(g[1].key, SubjectKey::Collar("4321".into()));
+        assert_eq!(g[1].labels, BTreeSet::from(["4321".to_owned(), "PC 04321".to_owned()]));
     }
 }

@@ -109,6 +109,24 @@ pub enum ReviewError {
         /// What failed.
         reason: String,
     },
+    /// The case has no such attachment.
+    #[error("case {case} has no attachment {index} in inbox entry {entry}")]
+    NoAttachment {
+        /// The case reference.
+        case: String,
+        /// The inbox entry asked for.
+        entry: u64,
+        /// The attachment's index in that entry.
+        index: usize,
+    },
+    /// An inbox entry fetched again (for its attachments) did not open or verify.
+    #[error("inbox entry {entry} did not verify when fetched again: {reason}")]
+    Refetched {
+        /// The inbox entry.
+        entry: u64,
+        /// What failed.
+        reason: String,
+    },
     /// A background task failed.
     #[error("internal error: {0}")]
     Internal(String),
@@ -548,6 +566,45 @@ impl ReviewSession {
             written.extend(sink.written);
         }
         Ok(written)
+    }
+
+    /// Fetches one attachment of a case's report or follow-up again and returns its name,
+    /// media type and bytes. The bytes are returned only once the whole envelope has verified
+    /// (a tampered envelope is only detected at its end), and are never written to disk here.
+    pub async fn attachment(
+        &self,
+        reference: &str,
+        entry: u64,
+        index: usize,
+    ) -> Result<(AttachmentMeta, Vec<u8>), ReviewError> {
+        let case = self.case(reference)?;
+        let missing = || ReviewError::NoAttachment { case: case.case_ref(), entry, index };
+        let received = case.report.iter().chain(case.follow_ups.iter()).find(|r| r.seq == entry).ok_or_else(missing)?;
+        if index >= received.attachments.len() {
+            return Err(missing());
+        }
+        let bytes = self.client.inbox_read(self.secret.signing_key(), entry).await?;
+        let mut sink = OneAttachment { index, found: None };
+        open_document(self.identity.as_ref(), &bytes[..], &mut sink)
+            .map_err(|e| ReviewError::Refetched { entry, reason: e.to_string() })?;
+        sink.found.ok_or_else(missing)
+    }
+}
+
+/// Keeps one attachment's bytes in memory.
+struct OneAttachment {
+    index: usize,
+    found: Option<(AttachmentMeta, Vec<u8>)>,
+}
+
+impl AttachmentSink for OneAttachment {
+    fn attachment(&mut self, index: usize, meta: &AttachmentMeta, len: u64, data: &mut dyn Read) -> io::Result<()> {
+        if index == self.index {
+            let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).min(1 << 24));
+            data.read_to_end(&mut bytes)?;
+            self.found = Some((meta.clone(), bytes));
+        }
+        Ok(())
     }
 }
 

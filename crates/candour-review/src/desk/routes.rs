@@ -1,0 +1,505 @@
+//! The desk's routes. Pages read the session; actions verify the case's stream again, record
+//! through the session's own methods, and redirect back (303) with a message.
+
+use std::path::{Path as FsPath, PathBuf};
+use std::sync::Arc;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{middleware, Extension, Router};
+use maud::Markup;
+
+use super::forms::{self, Drafts, FormError, FormFields, InboxQuery};
+use super::pages::{self, BoardColumn, CasePage, Context, InboxPage, LinkRow, SentReply, StatsPage, ThreadItem};
+use super::{auth, figures, DeskState, Flash, Stopped};
+use crate::clocks::{next_due, overdue as overdue_cases};
+use crate::event::{fold_order, Action};
+use crate::link::groups;
+use crate::session::{sanitise_file_name, ReviewError, ReviewSession};
+use crate::stats::{count, table, DEFAULT_THRESHOLD};
+use crate::views::{inbox as inbox_rows, show};
+
+const CSS: &str = include_str!("desk.css");
+
+/// The desk's router: every route behind the guard, every response with the security headers.
+pub(crate) fn router(state: Arc<DeskState>) -> Router {
+    Router::new()
+        .route("/", get(inbox))
+        .route("/case/{reference}", get(case))
+        .route("/case/{reference}/attachment/{entry}/{index}", get(attachment))
+        .route("/case/{reference}/triage", post(triage))
+        .route("/case/{reference}/iopc", post(iopc))
+        .route("/case/{reference}/summary", post(summary))
+        .route("/case/{reference}/note", post(note))
+        .route("/case/{reference}/reply", post(reply))
+        .route("/case/{reference}/save", post(save))
+        .route("/case/{reference}/escalate", post(escalate))
+        .route("/overdue", get(overdue))
+        .route("/links", get(links))
+        .route("/stats", get(stats))
+        .route("/stats.csv", get(stats_csv))
+        .route("/sync", post(sync))
+        .route("/close", post(close))
+        .route("/desk.css", get(css))
+        .route("/login/{code}", get(auth::login))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(Arc::clone(&state), auth::guard))
+        .layer(middleware::map_response(auth::security_headers))
+        .with_state(state)
+}
+
+fn html(status: StatusCode, markup: Markup) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], markup.into_string()).into_response()
+}
+
+fn see_other(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(value) => (StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response(),
+        Err(_) => (StatusCode::SEE_OTHER, [(header::LOCATION, HeaderValue::from_static("/"))]).into_response(),
+    }
+}
+
+fn context(state: &DeskState, session: &ReviewSession) -> Context {
+    let reviewer = session.reviewer_id().to_owned();
+    Context {
+        reviewer_name: session.directory().reviewer(&reviewer).map(|r| r.display_name.clone()),
+        reviewer,
+        csrf: state.gate.csrf().to_owned(),
+        today: state.today(),
+        flash: state.take_flash(),
+        tampered: state.tampered(),
+    }
+}
+
+fn error_page(state: &DeskState, session: &ReviewSession, e: &ReviewError) -> Response {
+    let (status, title) = match e {
+        ReviewError::UnknownCase(_) | ReviewError::AmbiguousCase(..) | ReviewError::NoAttachment { .. } => {
+            (StatusCode::NOT_FOUND, "Not found")
+        }
+        ReviewError::Chain { .. } => (StatusCode::CONFLICT, "Tampering found"),
+        ReviewError::Client(_) | ReviewError::Retention { .. } => (StatusCode::BAD_GATEWAY, "The relay failed"),
+        _ => (StatusCode::INTERNAL_SERVER_ERROR, "Something failed"),
+    };
+    html(status, pages::error(&context(state, session), title, &e.to_string()))
+}
+
+async fn not_found() -> Response {
+    auth::plain(StatusCode::NOT_FOUND, "Not found", "There is no such page on the desk.")
+}
+
+async fn css() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
+}
+
+async fn inbox(State(state): State<Arc<DeskState>>, RawQuery(query): RawQuery) -> Response {
+    let session = state.session.lock().await;
+    let today = state.today();
+    let query = InboxQuery::parse(query.as_deref().unwrap_or_default());
+    let all = inbox_rows(session.directory(), session.cases(), today);
+    let total = all.len();
+    let queues = session
+        .directory()
+        .directory()
+        .queues
+        .iter()
+        .filter(|q| all.iter().any(|r| r.queues.contains(&q.id)))
+        .map(|q| (q.id.clone(), q.name.clone()))
+        .collect();
+    let rows = query.apply(all, today);
+    let page = InboxPage { rows: &rows, total, query: &query, queues };
+    html(StatusCode::OK, pages::inbox(&context(&state, &session), &page))
+}
+
+async fn case(State(state): State<Arc<DeskState>>, Path(reference): Path<String>) -> Response {
+    let session = state.session.lock().await;
+    let file = match session.case(&reference) {
+        Ok(c) => c,
+        Err(e) => return error_page(&state, &session, &e),
+    };
+    let ctx = context(&state, &session);
+    let view = show(session.directory(), file, session.cases());
+    let mut thread: Vec<(candour_core::Day, ThreadItem<'_>)> =
+        view.thread.iter().map(|m| (m.day_sent, ThreadItem::Reporter(m))).collect();
+    for e in fold_order(&file.events) {
+        if let Action::Reply { reply_kind, text } = &e.event.action {
+            let reply =
+                SentReply { day: e.event.day, author: e.event.author.clone(), kind: *reply_kind, text: text.clone() };
+            thread.push((e.event.day, ThreadItem::Reply(reply)));
+        }
+    }
+    // Stable: on the same day the reporter's message comes before the replies to it.
+    thread.sort_by_key(|(day, _)| *day);
+    let dir = session.directory();
+    let readers = file
+        .readers()
+        .into_iter()
+        .map(|id| {
+            let name = dir.reviewer(&id).map_or_else(|| id.clone(), |r| r.display_name.clone());
+            (id, name)
+        })
+        .collect();
+    let drafts = ctx.flash.as_ref().and_then(|f| f.drafts.for_case(&view.case));
+    let page = CasePage {
+        view: &view,
+        readers,
+        seen: forms::seen_value(file),
+        thread: thread.into_iter().map(|(_, item)| item).collect(),
+        sent: file.day_sent(),
+        next_due: next_due(file, &view.state),
+        drafts,
+        reply_kind: forms::suggested_reply_kind(&view.state),
+        tampered: state.tampered().into_iter().find(|(c, _)| *c == view.case).map(|(_, what)| what),
+    };
+    html(StatusCode::OK, pages::case(&ctx, &page))
+}
+
+async fn attachment(
+    State(state): State<Arc<DeskState>>,
+    Path((reference, entry, index)): Path<(String, u64, usize)>,
+) -> Response {
+    let session = state.session.lock().await;
+    match session.attachment(&reference, entry, index).await {
+        Ok((meta, bytes)) => {
+            // ASCII only: every browser reads it the same way, and no quote can close the value.
+            let name: String =
+                sanitise_file_name(&meta.name).chars().map(|c| if c.is_ascii() { c } else { '_' }).collect();
+            let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+                .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+            (
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream")),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(e) => error_page(&state, &session, &e),
+    }
+}
+
+/// Why an action was not recorded.
+#[derive(Debug, thiserror::Error)]
+enum ActionError {
+    #[error(transparent)]
+    Form(#[from] FormError),
+    #[error(transparent)]
+    Review(#[from] ReviewError),
+    #[error("{0}")]
+    Io(String),
+}
+
+/// What an action did, for the message on the next page.
+struct Done {
+    text: String,
+    details: Vec<String>,
+}
+
+impl Done {
+    fn said(text: impl Into<String>) -> Done {
+        Done { text: text.into(), details: Vec::new() }
+    }
+}
+
+/// The canonical reference of a case, after reading its stream again: a write must name the
+/// latest heads as parents, and must not go to a stream that fails verification.
+async fn refresh(session: &mut ReviewSession, reference: &str) -> Result<String, ReviewError> {
+    let case_ref = session.case(reference)?.case_ref();
+    session.verify_case(&case_ref).await?;
+    Ok(case_ref)
+}
+
+/// Where to go back to: the case page when the reference is a case reference.
+fn case_page(reference: &str) -> String {
+    if !reference.is_empty() && reference.bytes().all(|b| b.is_ascii_hexdigit()) {
+        format!("/case/{reference}")
+    } else {
+        "/".to_owned()
+    }
+}
+
+/// Sets the message (keeping what was typed when it failed) and redirects to `back`.
+fn finish(state: &DeskState, case: &str, form: &FormFields, result: Result<Done, ActionError>, back: &str) -> Response {
+    let flash = match result {
+        Ok(done) => Flash { error: false, text: done.text, details: done.details, drafts: Drafts::default() },
+        Err(e) => {
+            Flash { error: true, text: format!("Not recorded: {e}"), details: vec![], drafts: Drafts::of(case, form) }
+        }
+    };
+    state.set_flash(flash);
+    see_other(back)
+}
+
+/// The case's canonical reference if it exists, else the reference as given.
+fn canonical(session: &ReviewSession, reference: &str) -> String {
+    session.case(reference).map_or_else(|_| reference.to_owned(), |c| c.case_ref())
+}
+
+async fn triage(
+    State(state): State<Arc<DeskState>>,
+    Path(reference): Path<String>,
+    Extension(form): Extension<FormFields>,
+) -> Response {
+    let mut session = state.session.lock().await;
+    let today = state.today();
+    let result = async {
+        let case_ref = refresh(&mut session, &reference).await?;
+        let file = session.case(&case_ref)?;
+        let seen = forms::seen_state(file, form.get("seen").unwrap_or_default())?;
+        let change = forms::triage_change(&form, &seen, &file.readers())?;
+        if change.is_empty() {
+            return Ok(Done::said("Nothing changed, so nothing was recorded."));
+        }
+        let hash = session.triage(&case_ref, change, today).await?;
+        Ok(Done::said(format!("Triage recorded (event {}).", hash.short())))
+    }
+    .await;
+    let case = canonical(&session, &reference);
+    finish(&state, &case, &form, result, &case_page(&case))
+}
+
+async fn iopc(
+    State(state): State<Arc<DeskState>>,
+    Path(reference): Path<String>,
+    Extension(form): Extension<FormFields>,
+) -> Response {
+    let mut session = state.session.lock().await;
+    let today = state.today();
+    let result = async {
+        let case_ref = refresh(&mut session, &reference).await?;
+        let seen = forms::seen_state(session.case(&case_ref)?, form.get("seen").unwrap_or_default())?;
+        let change = forms::iopc_change(&form, &seen)?;
+        if change.is_empty() {
+            return Ok(Done::said("The checklist is unchanged, so nothing was recorded."));
+        }
+        let hash = session.triage(&case_ref, change, today).await?;
+        Ok(Done::said(format!("IOPC checklist recorded (event {}).", hash.short())))
+    }
+    .await;
+    let case = canonical(&session, &reference);
+    finish(&state, &case, &form, result, &case_page(&case))
+}
+
+async fn summary(
+    State(state): State<Arc<DeskState>>,
+    Path(reference): Path<String>,
+    Extension(form): Extension<FormFields>,
+) -> Response {
+    let mut session = state.session.lock().await;
+    let today = state.today();
+    let result = async {
+        let case_ref = refresh(&mut session, &reference).await?;
+        let seen = forms::seen_state(session.case(&case_ref)?, form.get("seen").unwrap_or_default())?;
+        let change = forms::summary_change(&form, &seen)?;
+        if change.is_empty() {
+            return Ok(Done::said("The summary is unchanged, so nothing was recorded."));
+        }
+        let hash = session.triage(&case_ref, change, today).await?;
+        Ok(Done::said(format!("Sanitised summary recorded (event {}).", hash.short())))
+    }
+    .await;
+    let case = canonical(&session, &reference);
+    finish(&state, &case, &form, result, &case_page(&case))
+}
+
+async fn note(
+    State(state): State<Arc<DeskState>>,
+    Path(reference): Path<String>,
+    Extension(form): Extension<FormFields>,
+) -> Response {
+    let mut session = state.session.lock().await;
+    let today = state.today();
+    let result = async {
+        let text = form.text("note").ok_or_else(|| FormError("Write the note first.".into()))?.to_owned();
+        let case_ref = refresh(&mut session, &reference).await?;
+        let hash = session.record(&case_ref, Action::Note { text }, today).await?;
+        Ok(Done::said(format!("Note added (event {}).", hash.short())))
+    }
+    .await;
+    let case = canonical(&session, &reference);
+    finish(&state, &case, &form, result, &case_page(&case))
+}
+
+async fn reply(
+    State(state): State<Arc<DeskState>>,
+    Path(reference): Path<String>,
+    Extension(form): Extension<FormFields>,
+) -> Response {
+    let mut session = state.session.lock().await;
+    let today = state.today();
+    let result = async {
+        let (text, kind) = forms::reply(&form)?;
+        let case_ref = refresh(&mut session, &reference).await?;
+        let hash = session.reply(&case_ref, &text, kind, today).await?;
+        Ok(Done::said(format!(
+            "Reply sealed to the reporter, filed in their mailbox and recorded (event {}).",
+            hash.short()
+        )))
+    }
+    .await;
+    let case = canonical(&session, &reference);
+    finish(&state, &case, &form, result, &case_page(&case))
+}
+
+/// A folder under `base` that did not exist before: one per save, so saving twice never
+/// overwrites or mixes files.
+fn fresh_folder(base: &FsPath, case: &str) -> Result<PathBuf, ActionError> {
+    let io = |e: std::io::Error| ActionError::Io(format!("cannot create a folder under {}: {e}", base.display()));
+    std::fs::create_dir_all(base).map_err(io)?;
+    for n in 1..10_000 {
+        let folder = base.join(format!("{case}-{n}"));
+        match std::fs::create_dir(&folder) {
+            Ok(()) => return Ok(folder),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(io(e)),
+        }
+    }
+    Err(ActionError::Io(format!("too many saved folders for case {case} under {}", base.display())))
+}
+
+async fn save(
+    State(state): State<Arc<DeskState>>,
+    Path(reference): Path<String>,
+    Extension(form): Extension<FormFields>,
+) -> Response {
+    let session = state.session.lock().await;
+    let result = async {
+        let case_ref = session.case(&reference)?.case_ref();
+        let folder = fresh_folder(&state.save_dir, &case_ref)?;
+        let files = session.save_attachments(&case_ref, &folder).await?;
+        Ok(Done {
+            text: format!(
+                "{} attachment(s) saved, decrypted, in {}. Nothing was opened; open them with care.",
+                files.len(),
+                folder.display()
+            ),
+            details: files.iter().map(|f| f.display().to_string()).collect(),
+        })
+    }
+    .await;
+    let case = canonical(&session, &reference);
+    finish(&state, &case, &form, result, &case_page(&case))
+}
+
+async fn escalate(
+    State(state): State<Arc<DeskState>>,
+    Path(reference): Path<String>,
+    Extension(form): Extension<FormFields>,
+) -> Response {
+    let mut session = state.session.lock().await;
+    let today = state.today();
+    let result = async {
+        let case_ref = refresh(&mut session, &reference).await?;
+        let file = session.case(&case_ref)?;
+        let Some(late) = overdue_cases(session.directory(), [file], today).into_iter().next() else {
+            return Ok(Done::said(format!("Case {case_ref} is not overdue: nothing to escalate.")));
+        };
+        let reason = format!("{} due {} is {} days overdue", late.duty.name(), late.due, late.days_overdue);
+        let to = late.escalate_to.clone();
+        let hash = session.record(&case_ref, Action::Escalation { to: to.clone(), reason }, today).await?;
+        Ok(Done::said(format!("Escalation of {case_ref} to {} recorded (event {}).", to.join(", "), hash.short())))
+    }
+    .await;
+    let case = canonical(&session, &reference);
+    finish(&state, &case, &form, result, "/overdue")
+}
+
+async fn overdue(State(state): State<Arc<DeskState>>) -> Response {
+    let session = state.session.lock().await;
+    let dir = session.directory();
+    let mut columns: Vec<BoardColumn> = Vec::new();
+    for o in overdue_cases(dir, session.cases(), state.today()) {
+        match columns.last_mut() {
+            Some(col) if col.assignee == o.assignee => col.cases.push(o),
+            _ => columns.push(BoardColumn {
+                name: o.assignee.as_deref().and_then(|id| dir.reviewer(id)).map(|r| r.display_name.clone()),
+                assignee: o.assignee.clone(),
+                cases: vec![o],
+            }),
+        }
+    }
+    html(StatusCode::OK, pages::overdue(&context(&state, &session), &columns))
+}
+
+async fn links(State(state): State<Arc<DeskState>>) -> Response {
+    let session = state.session.lock().await;
+    let folded: Vec<(String, crate::state::CaseState)> = session.cases().map(|c| (c.case_ref(), c.state())).collect();
+    let rows = groups(folded.iter().map(|(r, s)| (r.as_str(), s.subjects.as_slice())))
+        .into_iter()
+        .map(|group| {
+            let cases = group
+                .cases
+                .iter()
+                .filter_map(|case| folded.iter().find(|(r, _)| r == case))
+                .map(|(r, s)| (r.clone(), s.status.name(), s.category.map(|c| c.name().to_owned())))
+                .collect();
+            LinkRow { group, cases }
+        })
+        .collect::<Vec<_>>();
+    html(StatusCode::OK, pages::links(&context(&state, &session), &rows))
+}
+
+fn year_of(query: Option<&str>, state: &DeskState) -> i64 {
+    let q = FormFields::parse(query.unwrap_or_default().as_bytes());
+    q.text("year").and_then(|y| y.parse().ok()).filter(|y| (1970..=9999).contains(y)).unwrap_or(state.today().ymd().0)
+}
+
+async fn stats(State(state): State<Arc<DeskState>>, RawQuery(query): RawQuery) -> Response {
+    let session = state.session.lock().await;
+    let today = state.today();
+    let year = year_of(query.as_deref(), &state);
+    let folded: Vec<figures::Folded<'_>> = session.cases().map(|c| (c, c.state())).collect();
+    let first = folded.iter().filter_map(|(c, _)| c.day_sent()).map(|d| d.ymd().0).min().unwrap_or(today.ymd().0);
+    let last = today.ymd().0.max(year);
+    let page = StatsPage {
+        year,
+        years: (first.min(year)..=last).rev().collect(),
+        charts: vec![
+            figures::received_per_month(&folded, year),
+            figures::time_to_acknowledge(&folded, year, today),
+            figures::time_to_feedback(&folded, year, today),
+            figures::open_by_age(&folded, today),
+        ],
+        table: table(&count(session.cases(), year), year, DEFAULT_THRESHOLD),
+    };
+    html(StatusCode::OK, pages::stats(&context(&state, &session), &page))
+}
+
+async fn stats_csv(State(state): State<Arc<DeskState>>, RawQuery(query): RawQuery) -> Response {
+    let session = state.session.lock().await;
+    let year = year_of(query.as_deref(), &state);
+    let csv = table(&count(session.cases(), year), year, DEFAULT_THRESHOLD).to_csv();
+    let disposition = format!("attachment; filename=\"candour-stats-{year}.csv\"");
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)], csv)
+        .into_response()
+}
+
+async fn sync(State(state): State<Arc<DeskState>>, Extension(form): Extension<FormFields>) -> Response {
+    let mut session = state.session.lock().await;
+    let result = match session.sync().await {
+        Ok(report) => {
+            state.set_tampered(report.tampered.clone());
+            let text = format!(
+                "Synced: {} new reports, {} follow-ups, {} new case events.",
+                report.reports, report.follow_ups, report.new_events
+            );
+            let mut details: Vec<String> = report.rejected.iter().map(|r| format!("refused: {r}")).collect();
+            details.extend(report.tampered.iter().map(|(case, what)| format!("TAMPERING: case {case}: {what}")));
+            if report.tampered.is_empty() {
+                Ok(Done { text, details })
+            } else {
+                state.set_flash(Flash { error: true, text, details, drafts: Drafts::default() });
+                return see_other("/");
+            }
+        }
+        Err(e) => Err(ActionError::Review(e)),
+    };
+    finish(&state, "", &form, result, "/")
+}
+
+async fn close(State(state): State<Arc<DeskState>>) -> Response {
+    state.request_stop(Stopped::Closed);
+    html(StatusCode::OK, pages::closed())
+}

@@ -1,0 +1,261 @@
+//! The desk's gate, driven through the router without a socket (and, for binding and the idle
+//! timeout, on a real loopback socket). The session is psd-1's from the example organisation,
+//! with an empty cache and a relay that is never contacted.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use age::secrecy::SecretString;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::response::Response;
+use axum::Router;
+use candour_core::directory::TrustPolicy;
+use candour_core::keys::SecretKeyFile;
+use candour_core::Day;
+use http_body_util::BodyExt as _;
+use tower::ServiceExt as _;
+
+use super::auth::CSP;
+use super::{check_loopback, routes, Desk, DeskError, DeskOptions, DeskState, Stopped};
+use crate::client::{unix_now, ReviewClient};
+use crate::ReviewSession;
+
+const HOST: &str = "127.0.0.1:4000";
+
+fn keys() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../keys-example")
+}
+
+fn session(cache_dir: &Path) -> ReviewSession {
+    let root = std::fs::read_to_string(keys().join("root.pub")).expect("root.pub");
+    let policy = TrustPolicy {
+        roots: vec![root.trim().parse().expect("root")],
+        threshold: 1,
+        min_version: 0,
+        today: Day::from_unix_seconds(unix_now()),
+    };
+    let served = std::fs::read(keys().join("directory.json")).expect("directory");
+    let dir = candour_core::directory::verify(&served, &policy).expect("verifies");
+    let file = std::fs::read(keys().join("reviewers/psd-1.key")).expect("key file");
+    let pass = SecretString::from("candour-example-only".to_owned());
+    let SecretKeyFile::Reviewer(secret) = SecretKeyFile::read_protected(&file[..], &pass).expect("unlocks") else {
+        panic!("psd-1.key is not a reviewer key");
+    };
+    // Port 9 (discard) on loopback: nothing these tests do reaches the relay.
+    let client = ReviewClient::new("http://127.0.0.1:9", None).expect("client");
+    ReviewSession::open(secret, dir, client, &cache_dir.join("psd-1.cache")).expect("session")
+}
+
+struct TestDesk {
+    router: Router,
+    state: Arc<DeskState>,
+    code: String,
+    _tmp: tempfile::TempDir,
+}
+
+fn desk() -> TestDesk {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let options = DeskOptions::new(tmp.path().join("saved"));
+    let (state, code) = DeskState::new(session(tmp.path()), options, HOST.to_owned());
+    TestDesk { router: routes::router(Arc::clone(&state)), state, code, _tmp: tmp }
+}
+
+impl TestDesk {
+    async fn send(&self, request: Request<Body>) -> Response {
+        self.router.clone().oneshot(request).await.expect("the router never fails")
+    }
+
+    /// Signs in with the login code; returns the `Cookie` header value.
+    async fn login(&self) -> String {
+        let response = self.send(get(&format!("/login/{}", self.code), None)).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let set = response.headers().get(header::SET_COOKIE).expect("cookie set").to_str().expect("ascii");
+        set.split(';').next().expect("name=value").to_owned()
+    }
+}
+
+fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut r = Request::get(path).header(header::HOST, HOST);
+    if let Some(c) = cookie {
+        r = r.header(header::COOKIE, c);
+    }
+    r.body(Body::empty()).expect("request")
+}
+
+fn post(path: &str, cookie: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_owned()))
+        .expect("request")
+}
+
+async fn text(response: Response) -> String {
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn assert_hardened(response: &Response) {
+    let h = response.headers();
+    assert_eq!(h.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()), Some(CSP));
+    assert_eq!(h.get(header::X_CONTENT_TYPE_OPTIONS).and_then(|v| v.to_str().ok()), Some("nosniff"));
+    assert_eq!(h.get(header::REFERRER_POLICY).and_then(|v| v.to_str().ok()), Some("no-referrer"));
+    assert_eq!(h.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("no-store"));
+}
+
+#[test]
+fn only_loopback_addresses_are_accepted() {
+    for refused in
+        ["0.0.0.0:0", "192.168.1.10:8080", "10.0.0.1:0", "[::]:0", "[2001:db8::1]:80", "[::ffff:127.0.0.1]:0"]
+    {
+        let addr: SocketAddr = refused.parse().expect("address");
+        let err = check_loopback(addr).expect_err(refused);
+        assert_eq!(err.code(), "not-loopback", "{refused}");
+    }
+    for accepted in ["127.0.0.1:0", "127.0.0.1:8443", "127.1.2.3:0", "[::1]:0"] {
+        check_loopback(accepted.parse().expect("address")).expect(accepted);
+    }
+}
+
+#[tokio::test]
+async fn bind_refuses_the_network_and_serves_loopback_until_idle() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let options = DeskOptions { idle_timeout: Duration::from_millis(300), ..DeskOptions::new(tmp.path().join("s")) };
+    let wildcard: SocketAddr = "0.0.0.0:0".parse().expect("address");
+    match Desk::bind(wildcard, session(tmp.path()), options.clone()).await {
+        Err(e @ DeskError::NotLoopback(_)) => assert_eq!(e.code(), "not-loopback"),
+        other => panic!("0.0.0.0 must be refused, got {other:?}"),
+    }
+    let desk = Desk::bind("127.0.0.1:0".parse().expect("address"), session(tmp.path()), options).await.expect("binds");
+    let addr = desk.local_addr();
+    assert!(addr.ip().is_loopback() && addr.port() != 0);
+    let url = desk.login_url().to_owned();
+    let code = url.strip_prefix(&format!("http://{addr}/login/")).expect("login URL on the bound address");
+    assert_eq!(code.len(), 64, "256 bits in hex");
+    assert!(!format!("{desk:?}").contains(code), "Debug must not show the login code");
+    let stopped = tokio::time::timeout(Duration::from_secs(10), desk.serve(std::future::pending()))
+        .await
+        .expect("stops when idle");
+    assert_eq!(stopped.expect("serves"), Stopped::Idle);
+}
+
+#[tokio::test]
+async fn nothing_is_served_without_the_session_cookie() {
+    let d = desk();
+    for path in ["/", "/desk.css", "/stats", "/overdue", "/case/abcd", "/no-such-page", "/login/"] {
+        let response = d.send(get(path, None)).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
+        assert_hardened(&response);
+        let body = text(response).await;
+        assert!(!body.contains(d.state.gate.csrf()), "a refusal must not show the CSRF token");
+    }
+    let forged = "candour_desk=0000000000000000000000000000000000000000000000000000000000000000";
+    assert_eq!(d.send(get("/", Some(forged))).await.status(), StatusCode::UNAUTHORIZED);
+    let post = d.send(post("/close", forged, &format!("csrf={}", d.state.gate.csrf()))).await;
+    assert_eq!(post.status(), StatusCode::UNAUTHORIZED, "the CSRF token alone is not a session");
+}
+
+#[tokio::test]
+async fn the_login_link_works_once() {
+    let d = desk();
+    let wrong = d.send(get(&format!("/login/{}", "0".repeat(64)), None)).await;
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+    assert!(wrong.headers().get(header::SET_COOKIE).is_none());
+    // A wrong code does not burn the right one.
+    let response = d.send(get(&format!("/login/{}", d.code), None)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()), Some("/"));
+    let set = response.headers().get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).expect("cookie").to_owned();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(set.split("; ").any(|a| a == attribute), "{attribute} missing from {set}");
+    }
+    let cookie = set.split(';').next().expect("pair").to_owned();
+    assert_eq!(cookie.len(), "candour_desk=".len() + 64);
+    let again = d.send(get(&format!("/login/{}", d.code), None)).await;
+    assert_eq!(again.status(), StatusCode::FORBIDDEN, "the code is spent");
+    assert!(again.headers().get(header::SET_COOKIE).is_none());
+
+    let inbox = d.send(get("/", Some(&cookie))).await;
+    assert_eq!(inbox.status(), StatusCode::OK);
+    assert_hardened(&inbox);
+    let body = text(inbox).await;
+    assert!(body.contains("<h1>Inbox</h1>") && body.contains("0 of 0 cases"), "{body}");
+    assert!(!body.contains("<script"), "the desk runs no script");
+    let css = d.send(get("/desk.css", Some(&cookie))).await;
+    assert_eq!(css.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()), Some("text/css; charset=utf-8"));
+}
+
+#[tokio::test]
+async fn only_the_bound_host_is_answered() {
+    let d = desk();
+    let cookie = d.login().await;
+    for host in ["evil.example:4000", "localhost:4000", "127.0.0.1:4001", "127.0.0.1"] {
+        let request = Request::get("/")
+            .header(header::HOST, host)
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .expect("r");
+        let response = d.send(request).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{host}");
+        assert_hardened(&response);
+    }
+    let no_host = Request::get("/").header(header::COOKIE, &cookie).body(Body::empty()).expect("request");
+    assert_eq!(d.send(no_host).await.status(), StatusCode::FORBIDDEN);
+    // A login link replayed through a rebinding name is refused before the code is looked at.
+    let rebound = Request::get(format!("/login/{}", d.code))
+        .header(header::HOST, "evil.example:4000")
+        .body(Body::empty())
+        .expect("request");
+    assert_eq!(d.send(rebound).await.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn every_post_needs_the_csrf_token_and_the_same_origin() {
+    let d = desk();
+    let cookie = d.login().await;
+    let csrf = d.state.gate.csrf().to_owned();
+    for body in ["".to_owned(), "csrf=".to_owned(), format!("csrf={}", "f".repeat(64)), format!("x=1&csrf={csrf}x")] {
+        let response = d.send(post("/close", &cookie, &body)).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{body}");
+    }
+    let mut cross = post("/close", &cookie, &format!("csrf={csrf}"));
+    cross.headers_mut().insert(header::ORIGIN, "http://evil.example".parse().expect("origin"));
+    assert_eq!(d.send(cross).await.status(), StatusCode::FORBIDDEN);
+    let mut cross = post("/close", &cookie, &format!("csrf={csrf}"));
+    cross.headers_mut().insert("sec-fetch-site", "cross-site".parse().expect("value"));
+    assert_eq!(d.send(cross).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(*d.state.stop.borrow(), None, "no refused form may act");
+
+    let put = Request::put("/close").header(header::HOST, HOST).header(header::COOKIE, &cookie).body(Body::empty());
+    assert_eq!(d.send(put.expect("request")).await.status(), StatusCode::METHOD_NOT_ALLOWED);
+
+    let mut same = post("/close", &cookie, &format!("csrf={csrf}"));
+    same.headers_mut().insert(header::ORIGIN, format!("http://{HOST}").parse().expect("origin"));
+    same.headers_mut().insert("sec-fetch-site", "same-origin".parse().expect("value"));
+    let response = d.send(same).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(text(response).await.contains("Desk closed"));
+    assert_eq!(*d.state.stop.borrow(), Some(Stopped::Closed));
+}
+
+#[tokio::test]
+async fn a_form_for_an_unknown_case_says_so_on_the_next_page() {
+    let d = desk();
+    let cookie = d.login().await;
+    let csrf = d.state.gate.csrf().to_owned();
+    let response = d.send(post("/case/abcdef0123/note", &cookie, &format!("csrf={csrf}&note=hello"))).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let back = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).expect("location").to_owned();
+    assert_eq!(back, "/case/abcdef0123");
+    let page = d.send(get(&back, Some(&cookie))).await;
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    let body = text(page).await;
+    assert!(body.contains("Not recorded: no case abcdef0123"), "{body}");
+    assert!(body.contains("role=\"alert\""));
+    let inbox = text(d.send(get("/", Some(&cookie))).await).await;
+    assert!(!inbox.contains("Not recorded"), "a message is shown once");
+}

@@ -1,0 +1,388 @@
+//! The reviewer desk in headless Chromium, against a real relay on loopback with the example
+//! organisation: psd-1 signs in with the one-time link, triages an overdue case, replies, sees
+//! it leave the overdue board, and reads the charts. Screenshots of the inbox, a case, the
+//! overdue board and the statistics go to `target/screenshots/desk-*.png`.
+//!
+//! The reports are back-dated by the reporter (the day sent is inside the sealed report), so
+//! the desk runs on the real clock.
+
+mod common;
+
+use std::io::{Read as _, Write as _};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use candour_core::envelope::AttachmentMeta;
+use candour_core::report::{Category, Concern, Subject};
+use candour_core::token::MailboxToken;
+use candour_core::Day;
+use candour_review::client::ReviewClient;
+use candour_review::desk::{Desk, DeskOptions, Stopped};
+use candour_review::event::ReplyKind;
+use candour_review::triage::{IopcCriterion, Priority, Status};
+use candour_review::ReviewSession;
+use candour_submit::client::RelayClient;
+use candour_submit::compose::compose_report;
+use candour_submit::mailbox::open_reply;
+use candour_submit::send::{send, Attachment, AttachmentData};
+use common::browser::Browser;
+use common::Relay;
+use serde_json::json;
+
+const CANARY: &str = "DESK-CANARY took cash from a seized wallet";
+const REPLY: &str = "Thank you. We have your report and are looking into it; we will write again.";
+const SUMMARY: &str = "Alleged theft of seized cash by an officer";
+
+/// A reporter sends `concern` as if on day `sent`, with optional attachments.
+async fn submit(client: &RelayClient, concern: Concern, sent: Day, attachments: Vec<Attachment>) -> MailboxToken {
+    let dir = client.directory(&common::policy()).await.expect("directory");
+    let token = MailboxToken::generate();
+    let composed = compose_report(&dir, &token, concern, &[], sent).expect("compose");
+    send(client, composed.plan(&dir, &token), attachments, None).await.expect("send");
+    token
+}
+
+async fn session(relay: &str, id: &str, cache_dir: &Path) -> ReviewSession {
+    let dir = RelayClient::new(relay, None).expect("client").directory(&common::policy()).await.expect("directory");
+    let client = ReviewClient::new(relay, None).expect("client");
+    ReviewSession::open(common::reviewer(id), dir, client, &cache_dir.join(format!("{id}.cache"))).expect("session")
+}
+
+/// A bare HTTP/1.1 GET, as any other local program could send: no cookie.
+fn raw_get(addr: SocketAddr, path: &str) -> String {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    response
+}
+
+/// Names of the form controls on the page that no `<label>` names.
+fn unlabelled(b: &Browser) -> serde_json::Value {
+    b.script(
+        "return [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]\
+         .filter(e => !(e.labels && e.labels.length)).map(e => e.name || e.id);",
+        vec![],
+    )
+}
+
+/// Whether the page is wider than the window (something overflows sideways).
+fn overflows(b: &Browser) -> bool {
+    b.script("return document.documentElement.scrollWidth > window.innerWidth;", vec![]) == json!(true)
+}
+
+fn check_page(b: &Browser, page: &str) {
+    assert_eq!(unlabelled(b), json!([]), "{page}: every control has a label");
+    assert!(!overflows(b), "{page}: nothing overflows at 1280 px");
+    assert!(!b.page_source().contains("<script"), "{page}: no script");
+}
+
+/// The rows of a table as text, one string per row.
+fn rows(b: &Browser, css: &str) -> Vec<String> {
+    b.find_all(css).iter().map(|r| r.text()).collect()
+}
+
+/// Clicks what `css` matches and waits for the next page to load, so that no later lookup
+/// can land on the page being left.
+fn click_to_next_page(b: &Browser, css: &str) {
+    let element = b.find(css);
+    b.script("window.deskPageLeft = true;", vec![]);
+    element.click();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let leaving = "return window.deskPageLeft === true || document.readyState !== 'complete';";
+    while b.script(leaving, vec![]) == json!(true) {
+        assert!(Instant::now() < deadline, "clicking {css} led nowhere");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn submit_form(b: &Browser, action_suffix: &str) {
+    click_to_next_page(b, &format!("form[action$='{action_suffix}'] button[type=submit]"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn desk_triage_reply_overdue_board_and_charts_in_chromium() {
+    let started = Instant::now();
+    let relay = Relay::start().await;
+    let url = relay.url();
+    let client = RelayClient::new(&url, None).expect("client");
+    let today = common::today();
+    let photo: Vec<u8> = (0..5_000u32).map(|i| (i % 251) as u8).collect();
+    // Ten days old and unacknowledged: overdue. Its attachment's name tries to be markup.
+    let token = submit(
+        &client,
+        Concern {
+            category: Some(Category::HonestyAndIntegrity),
+            subjects: vec![Subject {
+                name: Some("PC Dale Example".into()),
+                collar_number: Some("4021".into()),
+                ..Default::default()
+            }],
+            what: CANARY.into(),
+            when: Some("Night shift, last week".into()),
+            ..Default::default()
+        },
+        today.plus_days(-10),
+        vec![Attachment {
+            meta: AttachmentMeta { name: "<script>evil.html".into(), media_type: "text/html".into() },
+            data: AttachmentData::Bytes(photo.clone()),
+        }],
+    )
+    .await;
+    // Forty days old, also unacknowledged, naming the same officer by collar number: it stays
+    // on the board and links to the first.
+    let older = submit(
+        &client,
+        Concern {
+            category: Some(Category::UseOfForce),
+            subjects: vec![Subject { collar_number: Some("PC 04021".into()), ..Default::default() }],
+            what: "Unnecessary force in custody".into(),
+            ..Default::default()
+        },
+        today.plus_days(-40),
+        vec![],
+    )
+    .await;
+    // Sent today: nothing due yet.
+    submit(
+        &client,
+        Concern {
+            category: Some(Category::Confidentiality),
+            what: "Looked up a neighbour on the PNC".into(),
+            ..Default::default()
+        },
+        today,
+        vec![],
+    )
+    .await;
+
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut psd1 = session(&url, "psd-1", tmp.path()).await;
+    let synced = psd1.sync().await.expect("sync");
+    assert_eq!(synced.reports, 3, "{synced:?}");
+    let case = candour_review::state::case_ref(&token.thread_id());
+    let older_case = candour_review::state::case_ref(&older.thread_id());
+    let saved = tmp.path().join("saved");
+    let options = DeskOptions { initial_sync: Some(synced), ..DeskOptions::new(saved.clone()) };
+    let desk = Desk::bind("127.0.0.1:0".parse().expect("address"), psd1, options).await.expect("binds");
+    let (addr, login) = (desk.local_addr(), desk.login_url().to_owned());
+    let serving = tokio::spawn(desk.serve(std::future::pending()));
+
+    // Another local program, without the session cookie, is refused.
+    assert!(raw_get(addr, "/").starts_with("HTTP/1.1 401"), "no cookie, no desk");
+    assert!(raw_get(addr, &format!("/case/{case}")).starts_with("HTTP/1.1 401"));
+
+    let b = Browser::start();
+    b.set_viewport(1280, 900);
+    let downloads = tempfile::tempdir().expect("downloads");
+    b.cdp("Browser.setDownloadBehavior", json!({"behavior": "allow", "downloadPath": downloads.path()}));
+
+    // Sign in: the link leads to the inbox.
+    b.goto(&login);
+    b.wait_for_text("h1", "Inbox");
+    assert_eq!(b.current_url(), format!("http://{addr}/"));
+    let inbox = b.find("table.inbox").text();
+    assert!(inbox.contains(&case) && inbox.contains(&older_case) && inbox.contains("3 of 3 cases"), "{inbox}");
+    assert_eq!(b.find_all("tr.is-overdue").len(), 2, "two cases are past the 7-day duty");
+    check_page(&b, "inbox");
+    b.screenshot("desk-inbox");
+    // The link is spent, in the browser and for anyone else.
+    assert!(raw_get(addr, &login.replace(&format!("http://{addr}"), "")).starts_with("HTTP/1.1 403"));
+
+    // Filter to overdue cases, oldest first, through the form and a sortable header.
+    b.find("#f-overdue").click();
+    submit_form(&b, "/");
+    b.wait_for_text("table.inbox caption", "2 of 3 cases");
+    click_to_next_page(&b, "th a[href*='sort=received']");
+    b.wait_for_text("th[aria-sort=ascending]", "Received");
+    let order = rows(&b, "table.inbox tbody tr");
+    assert!(order[0].starts_with(&older_case) && order[1].starts_with(&case), "{order:?}");
+
+    // The case: report, attachment, clocks.
+    click_to_next_page(&b, &format!("a[href='/case/{case}']"));
+    b.wait_for_text("h1", &case);
+    let report = b.find("article.message.reporter").text();
+    assert!(report.contains(CANARY) && report.contains("PC Dale Example"), "{report}");
+    assert!(report.contains("<script>evil.html"), "the attachment's name is shown as text: {report}");
+    assert!(b.find("#clocks-h + dl").text().contains("overdue"));
+    assert!(b.find("#summary-now-h + dl").text().contains(&older_case), "linked through collar 4021");
+    check_page(&b, "case");
+
+    // Download: the browser saves the bytes, it does not render them.
+    b.find(&format!("a[href^='/case/{case}/attachment/']")).click();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let downloaded = loop {
+        let done = std::fs::read_dir(downloads.path())
+            .expect("downloads")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.extension().is_some_and(|e| e == "html"));
+        match done {
+            Some(p) => break p,
+            None if Instant::now() > deadline => panic!("the attachment was not downloaded"),
+            None => std::thread::sleep(Duration::from_millis(100)),
+        }
+    };
+    assert_eq!(std::fs::read(&downloaded).expect("read"), photo);
+    assert!(b.current_url().ends_with(&format!("/case/{case}")), "still on the case page");
+    // Save: decrypted into a fresh folder under --save-dir.
+    submit_form(&b, "/save");
+    b.wait_for_text(".flash.ok", "1 attachment(s) saved");
+    let folder = saved.join(format!("{case}-1"));
+    let files: Vec<_> = std::fs::read_dir(&folder).expect("saved folder").filter_map(Result::ok).collect();
+    assert_eq!(files.len(), 1);
+    assert_eq!(std::fs::read(files[0].path()).expect("read"), photo);
+
+    // Triage: every kind of field at once.
+    b.find("#f-status").select("assessed");
+    b.find("#f-priority").select("high");
+    b.find("#f-assignee").select("psd-2");
+    b.find("#f-corruption").select("theft-and-fraud");
+    b.find("#f-grading-source").select("2");
+    b.find("#f-grading-information").select("b");
+    b.find("#f-grading-handling").select("p");
+    b.find("#f-risk").select("medium");
+    b.find("#f-risk-measures").type_text("Shift pattern kept as it was");
+    b.find("#f-add-subjects").type_text("DS Other Officer");
+    submit_form(&b, "/triage");
+    b.wait_for_text(".flash.ok", "Triage recorded");
+    let history = b.find("table.history").text();
+    for needle in ["status assessed", "priority high", "assignee psd-2", "grading 2BP", "subject + DS Other Officer"] {
+        assert!(history.contains(needle), "{needle} missing from {history}");
+    }
+    // The IOPC checklist and the sanitised summary.
+    b.find("#f-iopc-serious-corruption").click();
+    submit_form(&b, "/iopc");
+    b.wait_for_text(".flash.ok", "IOPC checklist recorded");
+    assert!(b.find("form[action$='/iopc'] .warning").text().contains("must be referred"));
+    b.find("#f-summary").type_text(SUMMARY);
+    submit_form(&b, "/summary");
+    b.wait_for_text(".flash.ok", "Sanitised summary recorded");
+
+    // Reply: acknowledged by the triage already, so the desk offers feedback.
+    assert_eq!(b.find("#f-kind-feedback").attr("checked").as_deref(), Some("true"));
+    b.find("#f-reply").type_text(REPLY);
+    submit_form(&b, "/reply");
+    b.wait_for_text(".flash.ok", "Reply sealed to the reporter");
+    assert!(b.find("article.message.reply").text().contains(REPLY));
+    assert!(b.find("#clocks-h + dl").text().contains(&format!("done {today}")));
+    assert_eq!(b.find("#clocks-h + dl dd:last-child").text(), "none", "both duties discharged");
+    check_page(&b, "case after triage");
+    b.screenshot("desk-case");
+
+    // The overdue board: the case has left it; the older one is still there, unassigned.
+    click_to_next_page(&b, "nav a[href='/overdue']");
+    b.wait_for_text("h1", "Overdue");
+    let board = b.find(".board").text();
+    assert!(board.contains(&older_case) && !board.contains(&case), "{board}");
+    assert!(board.contains("Unassigned") && board.contains("escalation to psd-1"), "{board}");
+    check_page(&b, "overdue");
+    b.screenshot("desk-overdue");
+    // Escalating records an event naming the supervisors; the duty is still owed.
+    submit_form(&b, &format!("/case/{older_case}/escalate"));
+    b.wait_for_text(".flash.ok", &format!("Escalation of {older_case} to psd-1, acu-1 recorded"));
+    assert!(b.find(".board").text().contains(&older_case));
+
+    // Subject links: both cases name collar 4021.
+    click_to_next_page(&b, "nav a[href='/links']");
+    b.wait_for_text("h1", "Subject links");
+    let links = b.find("table.links").text();
+    assert!(links.contains(&case) && links.contains(&older_case), "{links}");
+    check_page(&b, "links");
+
+    // Statistics: four SVG charts and the published table.
+    click_to_next_page(&b, "nav a[href='/stats']");
+    b.wait_for_text("h1", "Statistics");
+    assert_eq!(b.find_all("svg.chart").len(), 4);
+    let year = today.ymd().0;
+    let this_year = [-10, -40, 0].iter().filter(|d| today.plus_days(**d).ymd().0 == year).count();
+    let received = b.find("#received-desc").attr("textContent").unwrap_or_default();
+    let cases_word = if this_year == 1 { "case" } else { "cases" };
+    assert!(received.starts_with(&format!("{this_year} {cases_word} received in {year}")), "{received}");
+    assert!(b.find_all("svg.chart rect.bar").len() >= 4, "bars are drawn");
+    assert!(b.find("table.stats caption").text().contains(&year.to_string()));
+    check_page(&b, "stats");
+    b.screenshot("desk-stats");
+
+    // A smaller laptop screen: the pages reflow rather than scroll sideways.
+    b.set_viewport(1024, 768);
+    for page in ["/".to_owned(), format!("/case/{case}"), "/overdue".to_owned(), "/stats".to_owned()] {
+        b.goto(&format!("http://{addr}{page}"));
+        b.find("main h1");
+        assert!(!overflows(&b), "{page} overflows at 1024 px");
+    }
+    b.set_viewport(1280, 900);
+
+    // The spent link, in the browser too.
+    b.goto(&login);
+    b.wait_for_text("h1", "Login link not valid");
+
+    // Close the desk from the browser.
+    b.goto(&format!("http://{addr}/"));
+    click_to_next_page(&b, "header form[action='/close'] button");
+    b.wait_for_text("h1", "Desk closed");
+    let stopped = tokio::time::timeout(Duration::from_secs(15), serving).await.expect("stops").expect("joins");
+    assert_eq!(stopped.expect("serves"), Stopped::Closed);
+    assert!(TcpStream::connect(addr).is_err(), "nothing listens after closing");
+    drop(b);
+
+    // What the desk did landed on the relay exactly as the command line would have put it.
+    let dir = client.directory(&common::policy()).await.expect("directory");
+    let entries = client.mailbox_all(&token.mailbox_id()).await.expect("mailbox");
+    assert_eq!(entries.len(), 1);
+    let bytes = client.mailbox_read(&token.mailbox_id(), entries[0].seq).await.expect("read");
+    let reply = open_reply(&dir, &token, &bytes).expect("the reporter opens the reply");
+    assert_eq!((reply.text.as_str(), reply.reviewer.as_str()), (REPLY, "psd-1"));
+    let mut psd2 = session(&url, "psd-2", tmp.path()).await;
+    let r = psd2.sync().await.expect("sync");
+    assert!(r.tampered.is_empty() && r.rejected.is_empty(), "{r:?}");
+    let state = psd2.case(&case).expect("case").state();
+    assert_eq!((state.status, state.priority), (Status::Assessed, Priority::High));
+    assert_eq!(state.assignee.as_deref(), Some("psd-2"));
+    assert_eq!(state.grading.map(|g| g.to_string()).as_deref(), Some("2BP"));
+    assert_eq!(state.iopc, [IopcCriterion::SeriousCorruption]);
+    assert_eq!(state.summary.as_deref(), Some(SUMMARY));
+    assert!(state.subjects.iter().any(|s| s == "DS Other Officer"));
+    assert_eq!(state.feedback_on, Some(today), "the reply was recorded as feedback");
+    let replies = psd2
+        .case(&case)
+        .expect("case")
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(&e.event.action,
+        candour_review::event::Action::Reply { reply_kind: ReplyKind::Feedback, text } if text == REPLY)
+        })
+        .count();
+    assert_eq!(replies, 1);
+
+    // Nothing decrypted was left in the cache folder but the saved attachment.
+    for entry in std::fs::read_dir(tmp.path()).expect("dir").filter_map(Result::ok) {
+        if entry.path().is_file() {
+            let bytes = std::fs::read(entry.path()).expect("read");
+            assert!(!bytes.windows(11).any(|w| w == b"DESK-CANARY"), "{}", entry.path().display());
+        }
+    }
+    relay.shutdown().await;
+    println!("desk browser test: {:.1} s", started.elapsed().as_secs_f64());
+}
+
+#[test]
+fn the_command_refuses_a_non_loopback_address_before_asking_for_anything() {
+    let keys = common::keys_example();
+    for listen in ["0.0.0.0:0", "[::]:0", "192.0.2.1:8080"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_candour"))
+            .args(["review", "desk", "--no-browser", "--listen", listen, "--root"])
+            .arg(keys.join("root.pub"))
+            .arg("--identity")
+            .arg(keys.join("reviewers/psd-1.key"))
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("candour runs");
+        assert!(!out.status.success(), "{listen} was accepted");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("loopback"), "{listen}: {stderr}");
+        assert!(out.stdout.is_empty(), "{listen}: a login link was printed");
+    }
+}
