@@ -21,10 +21,20 @@ const WAIT: Duration = Duration::from_secs(15);
 
 /// A headless Chromium session; the browser and driver stop on drop.
 pub struct Browser {
-    driver: Child,
+    driver: Driver,
     addr: SocketAddr,
     session: String,
     _profile: tempfile::TempDir,
+}
+
+/// The chromedriver process, stopped on drop even if the session never started.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// An element found on the page.
@@ -114,6 +124,7 @@ impl Browser {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
+            .map(Driver)
             .expect("chromedriver runs (Debian package chromium-driver; ./scripts/test.sh installs it)");
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let deadline = Instant::now() + WAIT;
@@ -164,7 +175,8 @@ impl Browser {
 
     fn try_call(&self, method: &str, path: &str, body: Value) -> Option<Value> {
         let path = format!("/session/{}{path}", self.session);
-        match http(self.addr, method, &path, Some(&body)) {
+        let body = if method == "GET" { None } else { Some(&body) };
+        match http(self.addr, method, &path, body) {
             Ok((200, v)) => Some(v["value"].clone()),
             _ => None,
         }
@@ -258,11 +270,16 @@ impl Browser {
         let deadline = Instant::now() + wait;
         let mut last = String::new();
         loop {
-            if let Some(id) = self.find_now(css) {
-                last = Element { browser: self, id }.text();
-                if last.contains(needle) {
-                    return last;
+            // The page may replace the element between finding and reading it (a navigation, a
+            // re-render): then look again rather than fail.
+            let text = self.find_now(css).and_then(|id| {
+                self.try_call("GET", &format!("/element/{id}/text"), Value::Null)?.as_str().map(str::to_owned)
+            });
+            if let Some(text) = text {
+                if text.contains(needle) {
+                    return text;
                 }
+                last = text;
             }
             if Instant::now() > deadline {
                 panic!("{css} never said {needle:?}; it says {last:?}");
@@ -312,8 +329,6 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let path = format!("/session/{}", self.session);
         let _ = http(self.addr, "DELETE", &path, None);
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
     }
 }
 
