@@ -485,6 +485,9 @@ const post = (body) => ({ method: "POST", headers: { "content-type": "applicatio
 // ---- start --------------------------------------------------------------------------------
 async function start() {
   try {
+    if (typeof WebAssembly !== "object") {
+      throw new CandourError("no-webassembly", "This browser has WebAssembly turned off (Tor Browser does this at its higher security levels), so your report cannot be locked on this device. Use the Standard level for this page, or the candour command-line tool.");
+    }
     await loadModule();
     $("wasm-sha").textContent = call(OP.sha256, {}, [wasmBytes]).json.sha256;
     await loadDirectory();
