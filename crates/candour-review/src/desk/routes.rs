@@ -18,7 +18,9 @@ use crate::clocks::{next_due, overdue as overdue_cases};
 use crate::event::{fold_order, Action};
 use crate::link::groups;
 use crate::session::{sanitise_file_name, ReviewError, ReviewSession};
+use crate::state::CaseState;
 use crate::stats::{count, table, DEFAULT_THRESHOLD};
+use crate::triage::TriageChange;
 use crate::views::{inbox as inbox_rows, show};
 
 const CSS: &str = include_str!("desk.css");
@@ -237,27 +239,46 @@ fn canonical(session: &ReviewSession, reference: &str) -> String {
     session.case(reference).map_or_else(|_| reference.to_owned(), |c| c.case_ref())
 }
 
+/// What one triage-shaped form records: the change it makes against the state the page was
+/// drawn from, and what to say when nothing changed or the event was recorded.
+struct TriageForm {
+    change: fn(&FormFields, &CaseState, &[String]) -> Result<TriageChange, FormError>,
+    unchanged: &'static str,
+    recorded: &'static str,
+}
+
+/// Records a triage-shaped form: re-verifies the case, computes only what changed since the page
+/// was drawn (a colleague's concurrent change is never written back), records it as one event.
+async fn record_triage(state: &DeskState, reference: &str, form: &FormFields, kind: TriageForm) -> Response {
+    let mut session = state.session.lock().await;
+    let today = state.today();
+    let result = async {
+        let case_ref = refresh(&mut session, reference).await?;
+        let file = session.case(&case_ref)?;
+        let seen = forms::seen_state(file, form.get("seen").unwrap_or_default())?;
+        let change = (kind.change)(form, &seen, &file.readers())?;
+        if change.is_empty() {
+            return Ok(Done::said(kind.unchanged));
+        }
+        let hash = session.triage(&case_ref, change, today).await?;
+        Ok(Done::said(format!("{} (event {}).", kind.recorded, hash.short())))
+    }
+    .await;
+    let case = canonical(&session, reference);
+    finish(state, &case, form, result, &case_page(&case))
+}
+
 async fn triage(
     State(state): State<Arc<DeskState>>,
     Path(reference): Path<String>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
-    let mut session = state.session.lock().await;
-    let today = state.today();
-    let result = async {
-        let case_ref = refresh(&mut session, &reference).await?;
-        let file = session.case(&case_ref)?;
-        let seen = forms::seen_state(file, form.get("seen").unwrap_or_default())?;
-        let change = forms::triage_change(&form, &seen, &file.readers())?;
-        if change.is_empty() {
-            return Ok(Done::said("Nothing changed, so nothing was recorded."));
-        }
-        let hash = session.triage(&case_ref, change, today).await?;
-        Ok(Done::said(format!("Triage recorded (event {}).", hash.short())))
-    }
-    .await;
-    let case = canonical(&session, &reference);
-    finish(&state, &case, &form, result, &case_page(&case))
+    let kind = TriageForm {
+        change: forms::triage_change,
+        unchanged: "Nothing changed, so nothing was recorded.",
+        recorded: "Triage recorded",
+    };
+    record_triage(&state, &reference, &form, kind).await
 }
 
 async fn iopc(
@@ -265,21 +286,12 @@ async fn iopc(
     Path(reference): Path<String>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
-    let mut session = state.session.lock().await;
-    let today = state.today();
-    let result = async {
-        let case_ref = refresh(&mut session, &reference).await?;
-        let seen = forms::seen_state(session.case(&case_ref)?, form.get("seen").unwrap_or_default())?;
-        let change = forms::iopc_change(&form, &seen)?;
-        if change.is_empty() {
-            return Ok(Done::said("The checklist is unchanged, so nothing was recorded."));
-        }
-        let hash = session.triage(&case_ref, change, today).await?;
-        Ok(Done::said(format!("IOPC checklist recorded (event {}).", hash.short())))
-    }
-    .await;
-    let case = canonical(&session, &reference);
-    finish(&state, &case, &form, result, &case_page(&case))
+    let kind = TriageForm {
+        change: |form, seen, _| forms::iopc_change(form, seen),
+        unchanged: "The checklist is unchanged, so nothing was recorded.",
+        recorded: "IOPC checklist recorded",
+    };
+    record_triage(&state, &reference, &form, kind).await
 }
 
 async fn summary(
@@ -287,21 +299,12 @@ async fn summary(
     Path(reference): Path<String>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
-    let mut session = state.session.lock().await;
-    let today = state.today();
-    let result = async {
-        let case_ref = refresh(&mut session, &reference).await?;
-        let seen = forms::seen_state(session.case(&case_ref)?, form.get("seen").unwrap_or_default())?;
-        let change = forms::summary_change(&form, &seen)?;
-        if change.is_empty() {
-            return Ok(Done::said("The summary is unchanged, so nothing was recorded."));
-        }
-        let hash = session.triage(&case_ref, change, today).await?;
-        Ok(Done::said(format!("Sanitised summary recorded (event {}).", hash.short())))
-    }
-    .await;
-    let case = canonical(&session, &reference);
-    finish(&state, &case, &form, result, &case_page(&case))
+    let kind = TriageForm {
+        change: |form, seen, _| forms::summary_change(form, seen),
+        unchanged: "The summary is unchanged, so nothing was recorded.",
+        recorded: "Sanitised summary recorded",
+    };
+    record_triage(&state, &reference, &form, kind).await
 }
 
 async fn note(
