@@ -191,6 +191,7 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
     let token: candour_core::token::MailboxToken = words.parse().expect("the page shows a valid 12-word token");
     let seal_ms: f64 =
         b.script("return Number(document.getElementById('token').dataset.sealMs)", vec![]).as_f64().expect("ms");
+    let pow_ms = b.script("return Number(document.getElementById('token').dataset.powMs)", vec![]);
     assert!(b.exists("#copy-token"));
     check_layout(&b, "token");
 
@@ -209,6 +210,7 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
         png.len() as f64 / (1 << 20) as f64,
         seal_ms / native_ms
     );
+    println!("proof of work at the test relay's difficulty (8): {pow_ms} ms");
 
     // A reviewer opens what the browser sealed: the report, the stripped image, the PNG.
     let inbox = inbox_after(&client, None).await;

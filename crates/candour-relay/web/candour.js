@@ -98,14 +98,18 @@ async function loadDirectory() {
   $("directory-info").textContent = `${directory.organisation}, version ${directory.version}, SHA-256 ${directory.sha256}`;
 }
 
+// Returns how long the proof of work took, in milliseconds.
 async function submitEnvelope(envelope) {
   const challenge = await (await relay("/v1/inbox/challenge", { method: "POST" })).json();
+  const started = performance.now();
   const pow = call(OP.pow, challenge).json;
+  const powMs = performance.now() - started;
   await relay("/v1/inbox", {
     method: "POST",
     headers: { "content-type": "application/octet-stream", [pow.header]: pow.value },
     body: envelope,
   });
+  return powMs;
 }
 
 // ---- shared rendering ---------------------------------------------------------------------
@@ -304,8 +308,8 @@ function reportPage() {
       const sealMs = performance.now() - started;
       show("send-status", "Sending the locked report…");
       await paint();
-      await submitEnvelope(sealed.parts[1]);
-      showToken(sealed.json, sealMs);
+      const powMs = await submitEnvelope(sealed.parts[1]);
+      showToken(sealed.json, sealMs, powMs);
     } catch (e) {
       show("form-error", `Not sent: ${e.message}`);
       show("send-status", "");
@@ -316,11 +320,13 @@ function reportPage() {
   });
 }
 
-function showToken(answer, sealMs) {
+function showToken(answer, sealMs, powMs) {
   $("report").hidden = true;
   const words = answer.token.split(" ");
   $("token").replaceChildren(...words.map((w) => { const li = document.createElement("li"); li.textContent = w; return li; }));
+  // For measurements: how long locking and the relay's proof of work took on this device.
   $("token").dataset.sealMs = String(Math.round(sealMs));
+  $("token").dataset.powMs = String(Math.round(powMs));
   $("copy-token").addEventListener("click", async () => {
     try {
       await navigator.clipboard.writeText(words.join(" "));
