@@ -117,6 +117,41 @@ fn check_layout(b: &Browser, name: &str) {
     b.set_viewport(1280, 900);
 }
 
+/// Tabbing from the top of the page reaches every visible control, in order.
+fn check_keyboard_reaches_every_control(b: &Browser) {
+    let controls = b.script(
+        "return [...document.querySelectorAll('input, select, textarea, button, a[href]')] \
+           .filter(e => e.offsetParent !== null).map(e => e.id || e.name || e.textContent.trim())",
+        vec![],
+    );
+    let controls: Vec<String> = serde_json::from_value(controls).expect("names");
+    // Where the first Tab on a fresh page lands: the first focusable element.
+    b.script("document.querySelector('a[href], input, select, textarea, button').focus()", vec![]);
+    let mut reached = vec![controls[0].clone()];
+    for _ in 0..controls.len() * 2 + 10 {
+        b.press_tab();
+        let focused = b.script(
+            "const e = document.activeElement; return e === document.body ? null : (e.id || e.name || e.textContent.trim())",
+            vec![],
+        );
+        match focused.as_str() {
+            Some(name) if !reached.iter().any(|r| r == name) => reached.push(name.to_owned()),
+            Some(_) => {}
+            None if !reached.is_empty() => break,
+            None => {}
+        }
+    }
+    let missed: Vec<&String> = controls.iter().filter(|c| !reached.contains(c)).collect();
+    assert!(missed.is_empty(), "not reachable with Tab: {missed:?} (reached {reached:?})");
+}
+
+/// The browser reported no Content-Security-Policy violation and no script error.
+fn check_console_is_clean(b: &Browser) {
+    let problems: Vec<String> =
+        b.console().into_iter().filter(|m| m.starts_with("SEVERE") || m.contains("Content Security Policy")).collect();
+    assert!(problems.is_empty(), "browser console: {problems:?}");
+}
+
 /// Every visible control has a label and is reachable by keyboard (no negative tabindex).
 fn check_controls_are_labelled(b: &Browser) {
     let unlabelled = b.script(
@@ -180,7 +215,9 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
     let listed = b.wait_for_text("#attachment-list", "scan.png");
     assert!(listed.contains("IMG_0042.jpg: removed EXIF"), "the page says what it removes: {listed}");
     check_controls_are_labelled(&b);
+    check_keyboard_reaches_every_control(&b);
     check_layout(&b, "form");
+    check_console_is_clean(&b);
 
     // Send; the token is shown once.
     b.find("#send").click();
@@ -268,7 +305,9 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
     b.wait_for_text("#fu-preview", "Only these people");
     assert_eq!(list_text(&b, "#fu-preview li"), json!(["psd-1", "psd-2", "acu-1"]));
     check_controls_are_labelled(&b);
+    check_keyboard_reaches_every_control(&b);
     check_layout(&b, "mailbox");
+    check_console_is_clean(&b);
     b.find("#fu-send").click();
     b.wait_for_text_within("#fu-status", "Sent", std::time::Duration::from_secs(60));
 

@@ -288,6 +288,17 @@ impl Browser {
         }
     }
 
+    /// Presses Tab, as a keyboard user moving to the next control.
+    pub fn press_tab(&self) {
+        let tab = "\u{E004}";
+        self.call(
+            "POST",
+            "/actions",
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+                {"type": "keyDown", "value": tab}, {"type": "keyUp", "value": tab}]}]}),
+        );
+    }
+
     /// The browser console's messages so far.
     pub fn console(&self) -> Vec<String> {
         let path = format!("/session/{}/se/log", self.session);

@@ -36,6 +36,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/static/candour.css", get(|| async { page("text/css; charset=utf-8", CSS.as_bytes()) }))
         .route("/static/candour.js", get(|| async { page("text/javascript; charset=utf-8", SCRIPT.as_bytes()) }))
         .route("/static/candour.wasm", get(|| async { page("application/wasm", WASM) }))
+        // Browsers ask for an icon on every visit; an empty answer rather than an error.
+        .route("/favicon.ico", get(|| async { axum::http::StatusCode::NO_CONTENT }))
 }
 
 fn page(content_type: &'static str, body: &'static [u8]) -> Response {
