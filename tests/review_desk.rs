@@ -77,6 +77,7 @@ fn check_page(b: &Browser, page: &str) {
     assert_eq!(unlabelled(b), json!([]), "{page}: every control has a label");
     assert!(!overflows(b), "{page}: nothing overflows at 1280 px");
     assert!(!b.page_source().contains("<script"), "{page}: no script");
+    assert_eq!(b.console_problems(), Vec::<String>::new(), "{page}: no CSP violation or load error");
 }
 
 /// The rows of a table as text, one string per row.

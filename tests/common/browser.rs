@@ -313,6 +313,15 @@ impl Browser {
         }
     }
 
+    /// Console messages that mean something is wrong: errors (a failed load, a script error)
+    /// and Content-Security-Policy violations.
+    pub fn console_problems(&self) -> Vec<String> {
+        self.console()
+            .into_iter()
+            .filter(|m| m.starts_with("SEVERE") || m.contains("Content Security Policy"))
+            .collect()
+    }
+
     /// Saves a PNG of the whole page (not just the viewport) under `target/screenshots/`,
     /// prints its path and returns it.
     pub fn screenshot(&self, name: &str) -> PathBuf {

@@ -45,6 +45,8 @@ pub(crate) fn router(state: Arc<DeskState>) -> Router {
         .route("/sync", post(sync))
         .route("/close", post(close))
         .route("/desk.css", get(css))
+        // Browsers ask for an icon on every page; an empty answer rather than an error.
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/login/{code}", get(auth::login))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(Arc::clone(&state), auth::guard))
