@@ -204,6 +204,11 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
     b.find("#what").type_text(WHAT);
     b.find("#when").type_text("last month, nights");
     b.find("#where").type_text("Central custody suite");
+    // Too much for a browser to seal is refused on choosing, before the file is read.
+    let huge = fixtures.path().join("video.mp4");
+    std::fs::File::create(&huge).and_then(|f| f.set_len(101 << 20)).expect("sparse file");
+    b.find("#attachments").type_text(&huge.display().to_string());
+    b.wait_for_text("#attachment-list", "at most 100 MiB");
     b.find("#attachments").type_text(&format!("{}\n{}", jpeg_path.display(), png_path.display()));
     let listed = b.wait_for_text("#attachment-list", "scan.png");
     assert!(listed.contains("IMG_0042.jpg: removed EXIF"), "the page says what it removes: {listed}");
@@ -312,6 +317,19 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
     let Document::FollowUp(follow_up) = opened.document else { panic!("not a follow-up") };
     assert_eq!((follow_up.concern.what.as_str(), follow_up.thread_id), (FOLLOW_UP, token.thread_id()));
     assert_eq!(follow_up.reporter_key, report.reporter_key, "same reporter key as the report");
+
+    // The reviewer tool files both envelopes as one case, exactly as for the CLI's reports.
+    let cache = tempfile::tempdir().expect("tmp");
+    let review_client = candour_review::client::ReviewClient::new(&relay.url(), None).expect("client");
+    let mut session =
+        candour_review::ReviewSession::open(reviewer("psd-1"), served.clone(), review_client, &cache.path().join("c"))
+            .expect("session");
+    let synced = session.sync().await.expect("sync");
+    assert_eq!((synced.reports, synced.follow_ups, synced.rejected.len()), (1, 1, 0));
+    let case = session.cases().next().expect("one case");
+    assert_eq!(case.thread_id, token.thread_id());
+    assert_eq!(case.report.as_ref().map(|r| r.report.concern.what.as_str()), Some(WHAT));
+    assert_eq!(case.follow_ups.len(), 1);
 
     // Nothing readable reached the relay's files (stored durably before each acknowledgement).
     drop(b);

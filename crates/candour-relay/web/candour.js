@@ -175,6 +175,17 @@ function renderReaders(container, sealedTo) {
 async function readAttachments(input, list) {
   const chosen = [];
   list.replaceChildren();
+  // Checked before reading: a file too large for the module should not fill the tab's memory.
+  const total = [...input.files].reduce((n, f) => n + f.size, 0);
+  if (total > directory.max_attachment_bytes) {
+    const li = document.createElement("li");
+    li.className = "error";
+    li.setAttribute("role", "alert");
+    li.textContent = `These files add up to ${Math.ceil(total / 1048576)} MiB; this page can send at most ${directory.max_attachment_bytes / 1048576} MiB at once. Choose fewer or smaller files, or use the candour command-line tool.`;
+    list.append(li);
+    input.value = "";
+    return chosen;
+  }
   for (const file of input.files) {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const li = document.createElement("li");

@@ -31,6 +31,11 @@ pub const PINNED_ROOTS: &str = match option_env!("CANDOUR_PINNED_ROOT") {
     None => include_str!("../../../keys-example/root.pub"),
 };
 
+/// The most a page will seal in one envelope's attachments. The module holds the files, their
+/// stripped copies and the envelope in memory at once, which a phone's browser may not survive
+/// for much more; the CLI streams from disk and takes up to the relay's limit.
+pub const MAX_ATTACHMENT_BYTES: usize = 100 * 1024 * 1024;
+
 /// The warning for a file whose metadata cannot be removed.
 const UNSTRIPPED: &str = "metadata cannot be removed from this type of file, and it may reveal who made it \
                           (author, device, location, dates). Convert it to PDF, JPEG or PNG, or tick \
@@ -109,6 +114,12 @@ pub enum WebError {
     /// An attachment of a type whose metadata cannot be removed, without the reporter's consent.
     #[error("{0}: {UNSTRIPPED}")]
     Unstripped(String),
+    /// More attachment bytes than a browser can safely seal.
+    #[error(
+        "the attachments add up to {0} MiB; a browser can seal at most 100 MiB at once. Send fewer or smaller \
+         files, or use the candour command-line tool, which has no such limit"
+    )]
+    TooLarge(usize),
     /// The mailbox token is mistyped.
     #[error(transparent)]
     Token(#[from] TokenParseError),
@@ -136,6 +147,7 @@ impl WebError {
             WebError::Compose(ComposeError::Seal(_)) => "seal".into(),
             WebError::Strip { .. } => "attachment-malformed".into(),
             WebError::Unstripped(_) => "attachment-unstripped".into(),
+            WebError::TooLarge(_) => "attachments-too-large".into(),
             WebError::Token(TokenParseError::WordCount(_)) => "token-word-count".into(),
             WebError::Token(TokenParseError::UnknownWord(_)) => "token-unknown-word".into(),
             WebError::Token(TokenParseError::Checksum) => "token-checksum".into(),
@@ -213,6 +225,7 @@ fn directory_info(dir: &VerifiedDirectory) -> Value {
         "not_after": d.not_after.to_string(),
         "sha256": to_hex(&dir.served_sha256()),
         "pinned_roots": PINNED_ROOTS.split(',').map(str::trim).collect::<Vec<_>>(),
+        "max_attachment_bytes": MAX_ATTACHMENT_BYTES,
         "categories": Category::ALL.iter().map(|c| json!({
             "id": c, "name": c.name(), "explanation": c.explanation(),
         })).collect::<Vec<_>>(),
@@ -272,7 +285,7 @@ struct Stripped {
 }
 
 /// Strips one attachment into memory: its sealing metadata, bytes and what was removed.
-fn strip_one(form: &AttachmentForm, bytes: &[u8]) -> Result<(AttachmentMeta, Zeroizing<Vec<u8>>, Stripped), WebError> {
+fn strip_one(form: &AttachmentForm, bytes: &[u8]) -> Result<Prepared, WebError> {
     // Only the file's own name: a browser gives no folder, but a pasted path could.
     let name = form.name.rsplit(['/', '\\']).next().unwrap_or("attachment").to_owned();
     let kind = strip::detect(bytes);
@@ -298,6 +311,21 @@ fn strip_one(form: &AttachmentForm, bytes: &[u8]) -> Result<(AttachmentMeta, Zer
         _ => "pdf",
     };
     Ok((meta, out, Stripped { name, kind, removed: report.to_string(), sent_as_is: false }))
+}
+
+/// An attachment stripped and ready to seal, with what stripping did.
+type Prepared = (AttachmentMeta, Zeroizing<Vec<u8>>, Stripped);
+
+/// Checks the attachments described against those given and their total size, then strips each.
+fn prepare(described: &[AttachmentForm], files: &[&[u8]]) -> Result<Vec<Prepared>, WebError> {
+    if files.len() != described.len() {
+        return Err(WebError::Request(format!("{} attachments described, {} given", described.len(), files.len())));
+    }
+    let total: usize = files.iter().map(|f| f.len()).sum();
+    if total > MAX_ATTACHMENT_BYTES {
+        return Err(WebError::TooLarge(total.div_ceil(1024 * 1024)));
+    }
+    described.iter().zip(files).map(|(a, bytes)| strip_one(a, bytes)).collect()
 }
 
 fn inspect(json: &[u8], blobs: &[&[u8]]) -> Result<Value, WebError> {
@@ -326,18 +354,7 @@ struct SealForm {
 fn seal(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Result<Value, WebError> {
     let dir = verified(json, blobs)?;
     let form: SealForm = parse(json)?;
-    let files = &blobs[1..];
-    if files.len() != form.attachments.len() {
-        return Err(WebError::Request(format!(
-            "{} attachments described, {} given",
-            form.attachments.len(),
-            files.len()
-        )));
-    }
-    let mut prepared = Vec::with_capacity(files.len());
-    for (a, bytes) in form.attachments.iter().zip(files) {
-        prepared.push(strip_one(a, bytes)?);
-    }
+    let prepared = prepare(&form.attachments, &blobs[1..])?;
     let mut probe = [0u8; 1];
     if !crate::rng::fill(&mut probe) {
         return Err(WebError::NoRandomness);
@@ -358,7 +375,7 @@ fn seal_composed(
     composed: &Composed,
     dir: &VerifiedDirectory,
     token: &MailboxToken,
-    prepared: &[(AttachmentMeta, Zeroizing<Vec<u8>>, Stripped)],
+    prepared: &[Prepared],
     writer: &mut FrameWriter,
 ) -> Result<(), WebError> {
     let plan = composed.plan(dir, token);
@@ -469,14 +486,7 @@ fn follow_up(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Result<V
     if form.dry_run {
         return Ok(json!({ "sealed_to": readers }));
     }
-    let files = &blobs[1..];
-    if files.len() != form.attachments.len() {
-        return Err(WebError::Request("attachments described and given differ".into()));
-    }
-    let mut prepared = Vec::with_capacity(files.len());
-    for (a, bytes) in form.attachments.iter().zip(files) {
-        prepared.push(strip_one(a, bytes)?);
-    }
+    let prepared = prepare(&form.attachments, &blobs[1..])?;
     seal_composed(&composed, &dir, &token, &prepared, writer)?;
     Ok(json!({
         "sealed_to": readers,

@@ -135,6 +135,10 @@ fn bad_input_gets_a_stable_code() {
         code(seal(concern("use-of-force", "x"), json!([{"name": "a"}, {"name": "b"}]), &[b"1"])),
         "malformed-request"
     );
+    // More than a browser can hold is refused before any work.
+    let big = vec![0u8; candour_web::api::MAX_ATTACHMENT_BYTES / 2 + 1];
+    let two = json!([{"name": "a", "allow_unstripped": true}, {"name": "b", "allow_unstripped": true}]);
+    assert_eq!(code(seal(concern("use-of-force", "x"), two, &[&big, &big])), "attachments-too-large");
     // Excluding an unknown reviewer.
     let r =
         call(2, json!({"now_unix": now(), "concern": concern("use-of-force", "x"), "excluded": ["nobody"]}), &[&dir]);
