@@ -180,6 +180,8 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
     let b = Browser::start();
     b.goto(&relay.url());
     b.find("#report:not([hidden])");
+    let worker = b.script("return document.documentElement.dataset.worker", vec![]);
+    assert_eq!(worker, json!("ready"), "sealing and the proof of work run in the worker");
     let module_sha = b.find("#wasm-sha").text();
     assert_eq!(module_sha.len(), 64, "the page shows the module's SHA-256, got {module_sha:?}");
     let served = client.directory(&common::policy()).await.expect("directory");

@@ -1,7 +1,7 @@
 //! The reporter's pages: `/` to report, `/mailbox` to read replies and follow up.
 //!
-//! Everything is embedded in the binary: two HTML pages, one stylesheet, one script and the
-//! WebAssembly module built from `candour-web` (`scripts/build-web.sh`; a test rebuilds it and
+//! Everything is embedded in the binary: two HTML pages, one stylesheet, three scripts (the
+//! page, the module's glue and a worker) and the WebAssembly module built from `candour-web` (`scripts/build-web.sh`; a test rebuilds it and
 //! compares bytes). The relay serves them and nothing else of the page's: no third-party
 //! resource, no cookie, no inline script, and a Content-Security-Policy that says so. Sealing
 //! happens in the module, in the browser; the page sends the relay only ciphertext.
@@ -17,16 +17,23 @@ pub const INDEX_HTML: &str = include_str!("../web/index.html");
 pub const MAILBOX_HTML: &str = include_str!("../web/mailbox.html");
 /// The stylesheet both pages share.
 pub const CSS: &str = include_str!("../web/candour.css");
-/// The page script: the form, the HTTP calls and the module's glue.
+/// The page script: the form and the HTTP calls.
 pub const SCRIPT: &str = include_str!("../web/candour.js");
+/// The glue to the WebAssembly module, shared by the page and its worker.
+pub const MODULE_GLUE: &str = include_str!("../web/candour-module.js");
+/// The worker that runs sealing and the proof of work off the page's thread.
+pub const WORKER: &str = include_str!("../web/candour-worker.js");
 /// The sealing module, `candour-web` built for wasm32-unknown-unknown.
 pub const WASM: &[u8] = include_bytes!("../web/candour.wasm");
 
 /// Same-origin only; the module may be compiled (`wasm-unsafe-eval` allows WebAssembly, not
 /// `eval`); no inline script or style; no framing; forms cannot post anywhere.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; \
      style-src 'self'; img-src 'self' blob:; connect-src 'self'; form-action 'none'; \
      frame-ancestors 'none'; base-uri 'none'";
+
+const JS: &str = "text/javascript; charset=utf-8";
 
 /// The page routes, merged into the relay's router.
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
@@ -34,7 +41,9 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/", get(|| async { page("text/html; charset=utf-8", INDEX_HTML.as_bytes()) }))
         .route("/mailbox", get(|| async { page("text/html; charset=utf-8", MAILBOX_HTML.as_bytes()) }))
         .route("/static/candour.css", get(|| async { page("text/css; charset=utf-8", CSS.as_bytes()) }))
-        .route("/static/candour.js", get(|| async { page("text/javascript; charset=utf-8", SCRIPT.as_bytes()) }))
+        .route("/static/candour.js", get(|| async { page(JS, SCRIPT.as_bytes()) }))
+        .route("/static/candour-module.js", get(|| async { page(JS, MODULE_GLUE.as_bytes()) }))
+        .route("/static/candour-worker.js", get(|| async { page(JS, WORKER.as_bytes()) }))
         .route("/static/candour.wasm", get(|| async { page("application/wasm", WASM) }))
         // Browsers ask for an icon on every visit; an empty answer rather than an error.
         .route("/favicon.ico", get(|| async { axum::http::StatusCode::NO_CONTENT }))

@@ -1,72 +1,63 @@
-// The reporter pages' script: the form, the relay's HTTP API, and the glue to the sealing module
-// (candour-web, built from the same Rust as the CLI). Every secret operation (directory check,
+// The reporter pages' script: the form and the relay's HTTP API; the sealing module
+// (candour-web, built from the same Rust as the CLI) is reached through candour-module.js. Every secret operation (directory check,
 // routing, metadata stripping, sealing, proof of work, opening replies) runs in the module; this
 // script moves bytes and renders. It stores nothing: no cookies, no localStorage, no IndexedDB.
 
-const OP = { directory: 1, preview: 2, inspect: 3, seal: 4, pow: 5, mailbox: 6, openReplies: 7, followUp: 8, sha256: 9 };
-const $ = (id) => document.getElementById(id);
-const enc = new TextEncoder();
-const dec = new TextDecoder();
+import { CandourError, OP, SealingModule } from "/static/candour-module.js";
 
-class CandourError extends Error {
-  constructor(code, message) { super(message); this.code = code; }
-}
+const $ = (id) => document.getElementById(id);
 
 // ---- the module ---------------------------------------------------------------------------
+// One instance on the page for quick calls (directory, preview, inspect), and one in a worker
+// for the long ones, so the page never freezes while sealing or solving the proof of work.
 let wasmBytes = null;
-let exports = null;
+let module = null;
+let worker = null;
+const pending = new Map();
+let nextId = 1;
 
 async function loadModule() {
   const response = await fetch("/static/candour.wasm", { cache: "no-store" });
   if (!response.ok) throw new CandourError("module-missing", "The sealing module could not be loaded.");
   wasmBytes = new Uint8Array(await response.arrayBuffer());
-  await instantiate();
-}
-
-async function instantiate() {
-  const { instance } = await WebAssembly.instantiate(wasmBytes, {});
-  exports = instance.exports;
-}
-
-// One call: 32 bytes of the browser's CSPRNG, then the frame (parts, their lengths, the count).
-function call(op, request, blobs = []) {
-  const parts = [enc.encode(JSON.stringify(request)), ...blobs];
-  const total = 32 + parts.reduce((n, p) => n + p.length, 0) + 4 * parts.length + 4;
-  let status;
+  module = await SealingModule.create(wasmBytes);
   try {
-    const ptr = exports.candour_input(total);
-    const memory = new Uint8Array(exports.memory.buffer);
-    crypto.getRandomValues(memory.subarray(ptr, ptr + 32));
-    let at = ptr + 32;
-    for (const p of parts) { memory.set(p, at); at += p.length; }
-    const view = new DataView(exports.memory.buffer);
-    for (const p of parts) { view.setUint32(at, p.length, true); at += 4; }
-    view.setUint32(at, parts.length, true);
-    status = exports.candour_call(op);
-  } catch (e) {
-    // A trap leaves the instance unusable: start a fresh one for the next call.
-    instantiate();
-    throw new CandourError("internal", "Something went wrong inside the sealing module; nothing was sent. (" + e.message + ")");
+    worker = new Worker("/static/candour-worker.js", { type: "module" });
+    worker.onmessage = (event) => {
+      const { id, error, json, parts } = event.data;
+      const waiting = pending.get(id);
+      pending.delete(id);
+      if (!waiting) return;
+      if (error) waiting.reject(new CandourError(error.code, error.message));
+      else waiting.resolve({ json, parts });
+    };
+    worker.onerror = () => {
+      for (const waiting of pending.values()) waiting.reject(new CandourError("worker", "The page's worker stopped."));
+      pending.clear();
+    };
+    await post({ wasm: wasmBytes });
+    // For the browser test, which checks that the long calls really run off the page.
+    document.documentElement.dataset.worker = "ready";
+  } catch (_) {
+    // No module workers here: the long calls run on the page instead (it pauses meanwhile).
+    worker = null;
   }
-  const out = new Uint8Array(exports.memory.buffer, exports.candour_output_ptr(), exports.candour_output_len()).slice();
-  exports.candour_release();
-  const answer = unframe(out);
-  if (status !== 0) throw new CandourError(answer.json.error.code, answer.json.error.message);
-  return answer;
 }
 
-function unframe(bytes) {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const count = view.getUint32(bytes.length - 4, true);
-  const table = bytes.length - 4 - 4 * count;
-  const parts = [];
-  let at = 0;
-  for (let i = 0; i < count; i++) {
-    const len = view.getUint32(table + 4 * i, true);
-    parts.push(bytes.subarray(at, at + len));
-    at += len;
-  }
-  return { json: JSON.parse(dec.decode(parts[0])), parts };
+function post(message) {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ id, ...message });
+  });
+}
+
+const call = (op, request, blobs = []) => module.call(op, request, blobs);
+
+// The long calls: in the worker when there is one.
+async function callLong(op, request, blobs = []) {
+  if (!worker) return call(op, request, blobs);
+  return post({ op, request, blobs });
 }
 
 const nowUnix = () => Math.floor(Date.now() / 1000);
@@ -102,7 +93,7 @@ async function loadDirectory() {
 async function submitEnvelope(envelope) {
   const challenge = await (await relay("/v1/inbox/challenge", { method: "POST" })).json();
   const started = performance.now();
-  const pow = call(OP.pow, challenge).json;
+  const pow = (await callLong(OP.pow, challenge)).json;
   const powMs = performance.now() - started;
   await relay("/v1/inbox", {
     method: "POST",
@@ -315,7 +306,7 @@ function reportPage() {
       await paint();
       const started = performance.now();
       const request = { now_unix: nowUnix(), concern: c, excluded: checked($("exclusions")), attachments: describe(attachments) };
-      const sealed = call(OP.seal, request, [directoryBytes, ...attachments.map((a) => a.bytes)]);
+      const sealed = await callLong(OP.seal, request, [directoryBytes, ...attachments.map((a) => a.bytes)]);
       const sealMs = performance.now() - started;
       show("send-status", "Sending the locked report…");
       await paint();
@@ -397,15 +388,15 @@ function mailboxPage() {
     const envelopes = [];
     let after;
     for (;;) {
-      const page = await (await relay("/v1/mailbox/list", post({ mailbox_id, after }))).json();
+      const page = await (await relay("/v1/mailbox/list", postJson({ mailbox_id, after }))).json();
       for (const entry of page.entries) {
-        const bytes = await (await relay("/v1/mailbox/read", post({ mailbox_id, seq: entry.seq }))).arrayBuffer();
+        const bytes = await (await relay("/v1/mailbox/read", postJson({ mailbox_id, seq: entry.seq }))).arrayBuffer();
         envelopes.push(new Uint8Array(bytes));
       }
       if (!page.entries.length || page.next == null || page.next === after) break;
       after = page.next;
     }
-    const opened = call(OP.openReplies, { now_unix: nowUnix(), token }, [directoryBytes, ...envelopes]);
+    const opened = await callLong(OP.openReplies, { now_unix: nowUnix(), token }, [directoryBytes, ...envelopes]);
     renderReplies(opened);
   }
 
@@ -480,7 +471,7 @@ function mailboxPage() {
     try {
       show("fu-status", "Locking your message on this device…");
       await paint();
-      const sealed = call(OP.followUp, followUpRequest({}), [directoryBytes, ...attachments.map((a) => a.bytes)]);
+      const sealed = await callLong(OP.followUp, followUpRequest({}), [directoryBytes, ...attachments.map((a) => a.bytes)]);
       show("fu-status", "Sending…");
       await submitEnvelope(sealed.parts[1]);
       $("fu-text").value = "";
@@ -497,7 +488,7 @@ function mailboxPage() {
   });
 }
 
-const post = (body) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const postJson = (body) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 // ---- start --------------------------------------------------------------------------------
 async function start() {
