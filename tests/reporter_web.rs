@@ -195,6 +195,9 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
 
     // The form.
     b.find("#category").select("honesty-and-integrity");
+    let shown =
+        b.script("const s = document.getElementById('category'); return s.options[s.selectedIndex].text", vec![]);
+    assert_eq!(shown, json!("Honesty and integrity"), "the form shows the Standard's name in words");
     b.wait_for_text("#preview", "Only these people");
     assert_eq!(list_text(&b, "#preview li"), json!(["psd-1", "psd-2", "acu-1", "acu-2"]));
     assert!(b.find("#category-help").text().contains("fiddling records"), "plain-English help follows the category");

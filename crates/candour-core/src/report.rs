@@ -84,6 +84,25 @@ impl Category {
         }
     }
 
+    /// The title a form shows: the Standard's own name, in words.
+    pub fn title(self) -> &'static str {
+        match self {
+            Category::HonestyAndIntegrity => "Honesty and integrity",
+            Category::AuthorityRespectAndCourtesy => "Authority, respect and courtesy",
+            Category::EqualityAndDiversity => "Equality and diversity",
+            Category::UseOfForce => "Use of force",
+            Category::OrdersAndInstructions => "Orders and instructions",
+            Category::DutiesAndResponsibilities => "Duties and responsibilities",
+            Category::Confidentiality => "Confidentiality",
+            Category::FitnessForWork => "Fitness for work",
+            Category::DiscreditableConduct => "Discreditable conduct",
+            Category::ChallengingAndReportingImproperConduct => "Challenging and reporting improper conduct",
+            Category::PreventConcern => "Prevent concern (radicalisation)",
+            Category::Compliment => "Compliment",
+            Category::Other => "Something else",
+        }
+    }
+
     /// A one-line plain-English explanation for a frightened reporter choosing a category.
     pub fn explanation(self) -> &'static str {
         match self {

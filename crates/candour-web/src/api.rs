@@ -227,7 +227,7 @@ fn directory_info(dir: &VerifiedDirectory) -> Value {
         "pinned_roots": PINNED_ROOTS.split(',').map(str::trim).collect::<Vec<_>>(),
         "max_attachment_bytes": MAX_ATTACHMENT_BYTES,
         "categories": Category::ALL.iter().map(|c| json!({
-            "id": c, "name": c.name(), "explanation": c.explanation(),
+            "id": c, "name": c.title(), "explanation": c.explanation(),
         })).collect::<Vec<_>>(),
         "queues": d.queues.iter().map(|q| json!({"id": q.id, "name": q.name, "independent": q.independent})).collect::<Vec<_>>(),
         "reviewers": d.reviewers.iter().map(|r| json!({
