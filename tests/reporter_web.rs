@@ -378,8 +378,10 @@ async fn a_directory_signed_by_another_root_makes_the_page_refuse() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_carry_a_strict_policy_and_no_third_party_resource() {
     let relay = Relay::start().await;
-    let base = relay.url();
-    let http = blocking_get(&base);
+    let http = |path: &str| {
+        let (_, headers, body) = common::plain_get(relay.addr, path);
+        (headers, body)
+    };
     for path in ["/", "/mailbox"] {
         let (headers, body) = http(path);
         let csp = headers.get("content-security-policy").expect("CSP");
@@ -416,25 +418,4 @@ fn has_event_handler(html: &str) -> bool {
         let name_len = rest.bytes().take_while(u8::is_ascii_lowercase).count();
         name_len > 0 && rest[name_len..].starts_with('=')
     })
-}
-
-/// A tiny blocking GET over std (the relay runs on the runtime's other threads).
-fn blocking_get(base: &str) -> impl Fn(&str) -> (std::collections::HashMap<String, String>, String) + '_ {
-    move |path| {
-        use std::io::{Read, Write};
-        let addr = base.trim_start_matches("http://");
-        let mut stream = std::net::TcpStream::connect(addr).expect("connect");
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("write");
-        let mut bytes = Vec::new();
-        stream.read_to_end(&mut bytes).expect("read");
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").expect("head");
-        let headers = head
-            .lines()
-            .skip(1)
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-            .collect();
-        (headers, body.to_owned())
-    }
 }

@@ -8,8 +8,7 @@
 
 mod common;
 
-use std::io::{Read as _, Write as _};
-use std::net::{SocketAddr, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -47,16 +46,6 @@ async fn session(relay: &str, id: &str, cache_dir: &Path) -> ReviewSession {
     let dir = RelayClient::new(relay, None).expect("client").directory(&common::policy()).await.expect("directory");
     let client = ReviewClient::new(relay, None).expect("client");
     ReviewSession::open(common::reviewer(id), dir, client, &cache_dir.join(format!("{id}.cache"))).expect("session")
-}
-
-/// A bare HTTP/1.1 GET, as any other local program could send: no cookie.
-fn raw_get(addr: SocketAddr, path: &str) -> String {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("write");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    response
 }
 
 /// Names of the form controls on the page that no `<label>` names.
@@ -172,8 +161,8 @@ async fn desk_triage_reply_overdue_board_and_charts_in_chromium() {
     let serving = tokio::spawn(desk.serve(std::future::pending()));
 
     // Another local program, without the session cookie, is refused.
-    assert!(raw_get(addr, "/").starts_with("HTTP/1.1 401"), "no cookie, no desk");
-    assert!(raw_get(addr, &format!("/case/{case}")).starts_with("HTTP/1.1 401"));
+    assert_eq!(common::plain_get(addr, "/").0, 401, "no cookie, no desk");
+    assert_eq!(common::plain_get(addr, &format!("/case/{case}")).0, 401);
 
     let b = Browser::start();
     b.set_viewport(1280, 900);
@@ -190,7 +179,7 @@ async fn desk_triage_reply_overdue_board_and_charts_in_chromium() {
     check_page(&b, "inbox");
     b.screenshot("desk-inbox");
     // The link is spent, in the browser and for anyone else.
-    assert!(raw_get(addr, &login.replace(&format!("http://{addr}"), "")).starts_with("HTTP/1.1 403"));
+    assert_eq!(common::plain_get(addr, &login.replace(&format!("http://{addr}"), "")).0, 403);
 
     // Filter to overdue cases, oldest first, through the form and a sortable header.
     b.find("#f-overdue").click();

@@ -31,7 +31,7 @@ pub fn prepare(paths: &[PathBuf], allow_unstripped: bool, quiet: bool) -> anyhow
                     eprintln!("Warning: {name} is sent as it is; its metadata could not be removed.");
                 }
                 out.push(Attachment {
-                    meta: AttachmentMeta { name, media_type: "application/octet-stream".into() },
+                    meta: AttachmentMeta { name, media_type: Kind::Other.media_type().into() },
                     data: AttachmentData::File(path.clone()),
                 });
             }
@@ -42,13 +42,8 @@ pub fn prepare(paths: &[PathBuf], allow_unstripped: bool, quiet: bool) -> anyhow
                 if !quiet {
                     eprintln!("{name}: {report}");
                 }
-                let media_type = match kind {
-                    Kind::Jpeg => "image/jpeg",
-                    Kind::Png => "image/png",
-                    _ => "application/pdf",
-                };
                 out.push(Attachment {
-                    meta: AttachmentMeta { name, media_type: media_type.into() },
+                    meta: AttachmentMeta { name, media_type: kind.media_type().into() },
                     data: AttachmentData::Bytes(stripped),
                 });
             }

@@ -142,3 +142,25 @@ pub fn openers(envelope: &[u8]) -> Vec<&'static str> {
         .filter(|id| open_document(reviewer(id).identity(), envelope, &mut DiscardAttachments).is_ok())
         .collect()
 }
+
+/// A plain HTTP/1.1 GET over std, with no cookie or browser headers, as any local program could
+/// send (it blocks: the relay or desk runs on the runtime's other threads). Returns the status,
+/// the headers (names in lower case) and the body as text.
+pub fn plain_get(addr: SocketAddr, path: &str) -> (u16, std::collections::HashMap<String, String>, String) {
+    use std::io::{Read as _, Write as _};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).expect("timeout");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("write");
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).expect("read");
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").expect("response head");
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("status");
+    let headers = head
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    (status, headers, body.to_owned())
+}

@@ -93,6 +93,19 @@ impl fmt::Display for Kind {
     }
 }
 
+impl Kind {
+    /// The media type sealed with an attachment of this kind (`application/octet-stream` for
+    /// anything not recognised).
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Kind::Jpeg => "image/jpeg",
+            Kind::Png => "image/png",
+            Kind::Pdf => "application/pdf",
+            Kind::Other => "application/octet-stream",
+        }
+    }
+}
+
 const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1A, b'\n'];
 
 /// Tells the kind of a file from its first bytes (give at least [`DETECT_LEN`] when the file

@@ -289,13 +289,7 @@ fn strip_one(form: &AttachmentForm, bytes: &[u8]) -> Result<Prepared, WebError> 
     // Only the file's own name: a browser gives no folder, but a pasted path could.
     let name = form.name.rsplit(['/', '\\']).next().unwrap_or("attachment").to_owned();
     let kind = strip::detect(bytes);
-    let media_type = match kind {
-        Kind::Jpeg => "image/jpeg",
-        Kind::Png => "image/png",
-        Kind::Pdf => "application/pdf",
-        Kind::Other => "application/octet-stream",
-    };
-    let meta = AttachmentMeta { name: name.clone(), media_type: media_type.into() };
+    let meta = AttachmentMeta { name: name.clone(), media_type: kind.media_type().into() };
     if kind == Kind::Other {
         if !form.allow_unstripped {
             return Err(WebError::Unstripped(name));
