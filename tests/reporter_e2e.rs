@@ -307,7 +307,8 @@ async fn cli_report_then_mailbox_with_token_file() {
     .await
     .expect("join");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("No replies for this token yet (or the token is mistyped)"));
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("Nothing in your mailbox yet: no reviewer has received your report (or the token is mistyped)"));
 
     // A mistyped token is caught by the checksum and said so. (The checksum is 4 bits, so pick
     // a swap of two words that it catches.)

@@ -114,11 +114,13 @@ async fn review_cli_sync_triage_reply_overdue_stats_export() {
     // The reporter reads it with the token.
     let dir = client.directory(&common::policy()).await.expect("directory");
     let entries = client.mailbox_all(&token.mailbox_id()).await.expect("mailbox");
-    let bytes = client.mailbox_read(&token.mailbox_id(), entries[0].seq).await.expect("read");
+    assert_eq!(entries.len(), 2, "the automatic receipt, then the reply");
+    let bytes = client.mailbox_read(&token.mailbox_id(), entries[1].seq).await.expect("read");
     assert_eq!(open_reply(&dir, &token, &bytes).expect("reply").text, "Thank you, we have this.");
 
     let shown = json(&run(args(&["show", &case, "--json"])).await.expect("join"));
-    assert_eq!(shown["history"].as_array().map(Vec::len), Some(3), "{shown}");
+    // The automatic receipt, the triage, the note and the reply.
+    assert_eq!(shown["history"].as_array().map(Vec::len), Some(4), "{shown}");
     assert_eq!(shown["thread"][0]["concern"]["what"], canary);
 
     let day8 = common::today().plus_days(8).to_string();

@@ -19,13 +19,16 @@ pub const EXAMPLE_PASSPHRASE: &str = "candour-example-only";
 /// tests unlock them often. Real key files use age's default (18).
 const EXAMPLE_WORK_FACTOR: u8 = 10;
 
-const REVIEWERS: [(&str, &str, &str, &str); 6] = [
-    ("psd-1", "DI Sarah Okafor (PSD)", "supervisor", "psd"),
-    ("psd-2", "DS Tom Reilly (PSD)", "reviewer", "psd"),
-    ("acu-1", "DCI Priya Nair (ACU)", "supervisor", "acu"),
-    ("acu-2", "DC Ewan Hughes (ACU)", "reviewer", "acu"),
-    ("sb-1", "DS Mark Bell (Special Branch, Prevent)", "supervisor", "sb-prevent"),
-    ("pcc-1", "Helen Marsh (Office of the PCC)", "supervisor", "pcc"),
+/// One example reviewer: id, display name, role, queue, collar number, other names.
+type ExampleReviewer = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static [&'static str]);
+
+const REVIEWERS: [ExampleReviewer; 6] = [
+    ("psd-1", "DI Sarah Okafor (PSD)", "supervisor", "psd", "1187", &["Sally Okafor"]),
+    ("psd-2", "DS Tom Reilly (PSD)", "reviewer", "psd", "2716", &["Tommy Reilly"]),
+    ("acu-1", "DCI Priya Nair (ACU)", "supervisor", "acu", "2290", &[]),
+    ("acu-2", "DC Ewan Hughes (ACU)", "reviewer", "acu", "5512", &["Ewan Pugh"]),
+    ("sb-1", "DS Mark Bell (Special Branch, Prevent)", "supervisor", "sb-prevent", "3076", &[]),
+    ("pcc-1", "Helen Marsh (Office of the PCC)", "supervisor", "pcc", "", &[]),
 ];
 
 pub fn generate(out: &Path) -> anyhow::Result<ExitCode> {
@@ -40,9 +43,12 @@ pub fn generate(out: &Path) -> anyhow::Result<ExitCode> {
     let mut root_file = Vec::new();
     let root_public = format!("{public}\n");
     let mut entries = Vec::new();
-    for (id, name, role, queue) in REVIEWERS {
+    for (id, name, role, queue, collar, aliases) in REVIEWERS {
         let secret = ReviewerSecret::generate(id);
-        entries.push(directory_entry(&secret, name, role, vec![queue.to_owned()]));
+        let mut entry = directory_entry(&secret, name, role, vec![queue.to_owned()]);
+        entry.collar = (!collar.is_empty()).then(|| collar.to_owned());
+        entry.aliases = aliases.iter().map(|a| (*a).to_owned()).collect();
+        entries.push(entry);
         let mut file = Vec::new();
         SecretKeyFile::Reviewer(secret).write_protected(&pass, EXAMPLE_WORK_FACTOR, &mut file)?;
         write(&reviewers_dir.join(format!("{id}.key")), &file)?;

@@ -35,6 +35,13 @@ pub enum KeysCommand {
         /// Name shown to reporters before they send, e.g. "DS Amira Khan (PSD)".
         #[arg(long)]
         display_name: Option<String>,
+        /// Another name the reviewer is known by (repeat for several): a report naming them is
+        /// noticed on the reporter's device.
+        #[arg(long = "alias", value_name = "NAME")]
+        aliases: Vec<String>,
+        /// The reviewer's collar or warrant number, for the same check.
+        #[arg(long)]
+        collar: Option<String>,
         /// Queue the reviewer reads (repeat for several).
         #[arg(long = "queue", value_name = "QUEUE")]
         queues: Vec<String>,
@@ -70,12 +77,14 @@ pub fn run(cmd: KeysCommand) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        KeysCommand::Reviewer { id, out, display_name, queues, role, pass } => {
+        KeysCommand::Reviewer { id, out, display_name, aliases, collar, queues, role, pass } => {
             validate_id(&id)?;
             fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
             let pass = passphrase(&pass, &format!("reviewer {id}"), true)?;
             let secret = ReviewerSecret::generate(&id);
-            let entry = directory_entry(&secret, display_name.as_deref().unwrap_or(&id), &role, queues);
+            let mut entry = directory_entry(&secret, display_name.as_deref().unwrap_or(&id), &role, queues);
+            entry.aliases = aliases;
+            entry.collar = collar;
             write_key_file(
                 &out.join(format!("{id}.key")),
                 &SecretKeyFile::Reviewer(secret),
@@ -97,6 +106,8 @@ pub fn directory_entry(secret: &ReviewerSecret, display_name: &str, role: &str, 
     Reviewer {
         id: secret.id.clone(),
         display_name: display_name.to_owned(),
+        aliases: Vec::new(),
+        collar: None,
         role: if role == "supervisor" { Role::Supervisor } else { Role::Reviewer },
         queues,
         recipients: vec![RecipientKey { kind: KEY_KIND_X25519.into(), key: secret.recipient().to_string() }],

@@ -5,15 +5,22 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context as _};
-use candour_core::report::{Category, Concern};
+use candour_core::conflicts::text_conflicts;
+use candour_core::report::Concern;
 use candour_core::token::MailboxToken;
-use candour_submit::compose::{compose_follow_up, compose_report, Readers};
-use candour_submit::mailbox::{open_reply, ReplyError, ReplyView};
+use candour_submit::compose::compose_follow_up;
+use candour_submit::mailbox::{
+    follow_up_readers, open_reply, FollowUpReaders, MessageKind, ReplyError, ReplyView, NOT_YET_RECEIVED,
+};
 use candour_submit::send::send;
 
 use super::directory::today_utc;
 use super::net::{runtime, NetArgs};
 use super::report::{confirm, progress_printer};
+
+/// The exit status when a follow-up cannot be sent yet because no reviewer has received the
+/// report (try again later).
+const EXIT_NOT_YET_RECEIVED: u8 = 4;
 
 /// Read replies to your report and send more information, with your 12-word token alone, from
 /// any device. The token is asked for without echo, or read from --token-file; never give it as
@@ -25,10 +32,11 @@ pub struct MailboxArgs {
     /// Read the 12 words from this file instead of asking.
     #[arg(long, value_name = "FILE")]
     token_file: Option<PathBuf>,
-    /// Send more information: this text.
+    /// Send more information: this text. Prefer --send-file: shell history and other users (ps)
+    /// can see arguments.
     #[arg(long, value_name = "TEXT", conflicts_with = "send_file")]
     send: Option<String>,
-    /// Send more information: the text in this file.
+    /// Send more information: the text in this file (`-` for standard input).
     #[arg(long, value_name = "FILE")]
     send_file: Option<PathBuf>,
     /// Attach a file to the follow-up (metadata removed from JPEG, PNG and PDF first).
@@ -37,12 +45,13 @@ pub struct MailboxArgs {
     /// Send attachments whose metadata cannot be removed as they are.
     #[arg(long)]
     allow_unstripped: bool,
-    /// Before any reply has arrived, follow-ups are routed afresh: the category to route by.
-    #[arg(long, value_parser = |s: &str| Category::from_name(s).ok_or_else(|| format!("unknown category {s:?}")))]
-    category: Option<Category>,
-    /// Before any reply has arrived: a reviewer who must not read the follow-up (repeat).
+    /// Leave this reader out of this follow-up (repeat for several). Follow-ups go to exactly
+    /// your report's readers; this can only leave some out, never add anyone.
     #[arg(long = "exclude", value_name = "REVIEWER")]
     excluded: Vec<String>,
+    /// Send even though your message seems to name one of its readers.
+    #[arg(long)]
+    keep_readers: bool,
     /// Do not ask for confirmation before sending.
     #[arg(long)]
     yes: bool,
@@ -67,9 +76,25 @@ fn read_token(args: &MailboxArgs) -> anyhow::Result<MailboxToken> {
 }
 
 pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
+    if args.send.is_some() {
+        eprintln!(
+            "Warning: --send was given on the command line, where your shell's history and other users of this \
+             computer (ps) can see it. Next time use --send-file (\"-\" reads from the keyboard or a pipe), and \
+             clear this command from your shell's history."
+        );
+    }
+    let client = args.net.client()?;
+    if args.token_file.is_none() && args.send_file.as_deref().is_some_and(|p| p.as_os_str() == "-") {
+        bail!("--send-file - reads standard input, so the token must come from --token-file");
+    }
     let token = read_token(&args)?;
     let text = match (&args.send, &args.send_file) {
         (Some(t), _) => Some(t.clone()),
+        (None, Some(path)) if path.as_os_str() == "-" => {
+            let mut text = String::new();
+            io::Read::read_to_string(&mut io::stdin(), &mut text).context("reading standard input")?;
+            Some(text)
+        }
         (None, Some(path)) => {
             Some(std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?)
         }
@@ -81,7 +106,6 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
     }
     let rt = runtime()?;
     rt.block_on(async {
-        let client = args.net.client()?;
         let dir = args.net.directory(&client).await.context("refusing to go on")?;
         let id = token.mailbox_id();
         let mut replies: Vec<ReplyView> = Vec::new();
@@ -99,6 +123,7 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
                 .iter()
                 .map(|r| {
                     serde_json::json!({
+                        "kind": match r.kind { MessageKind::Reply => "reply", MessageKind::Receipt => "receipt" },
                         "reviewer": r.reviewer, "role": r.role, "queues": r.queues,
                         "day": r.day_sent.to_string(), "text": r.text,
                         "attachments": r.attachments.iter().map(|(n, b)| serde_json::json!({"name": n, "bytes": b.len()})).collect::<Vec<_>>(),
@@ -109,14 +134,23 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
                 println!("{}", serde_json::json!({"replies": list, "warnings": problems}));
             }
         } else if replies.is_empty() {
-            println!("No replies for this token yet (or the token is mistyped).");
+            println!("Nothing in your mailbox yet: no reviewer has received your report (or the token is mistyped).");
         } else {
             for r in &replies {
                 let role = match r.role {
                     candour_core::directory::Role::Supervisor => "supervisor",
                     candour_core::directory::Role::Reviewer => "reviewer",
                 };
-                println!("--- {} from a {role} in {} ---\n{}\n", r.day_sent, r.queues.join(", "), r.text);
+                match r.kind {
+                    MessageKind::Receipt => println!(
+                        "--- {}: your report was received (automatic receipt, by a {role} in {}) ---\n",
+                        r.day_sent,
+                        r.queues.join(", ")
+                    ),
+                    MessageKind::Reply => {
+                        println!("--- {} from a {role} in {} ---\n{}\n", r.day_sent, r.queues.join(", "), r.text)
+                    }
+                }
                 for (name, bytes) in &r.attachments {
                     println!("    (attachment {name}, {} bytes)", bytes.len());
                 }
@@ -127,25 +161,48 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
         }
         let Some(text) = text else { return Ok(ExitCode::SUCCESS) };
 
-        let concern = Concern { category: args.category, what: text, ..Default::default() };
-        let composed = match replies.last() {
-            Some(latest) => compose_follow_up(&dir, &token, concern, latest.thread_recipients.clone(), today_utc())?,
-            None => {
-                let Some(_) = args.category else {
-                    bail!(
-                        "no reply has arrived yet, so the follow-up must be routed again: give --category \
-                         (and --exclude for anyone who must not read it, as in your report)"
-                    );
-                };
-                let routed = compose_report(&dir, &token, concern, &args.excluded, today_utc())?;
-                let Readers::Routed(route) = &routed.readers else { bail!("routing failed") };
-                let concern = match routed.document {
-                    candour_core::report::Document::Report(r) => r.concern,
-                    _ => bail!("routing failed"),
-                };
-                compose_follow_up(&dir, &token, concern, route.reviewers.clone(), today_utc())?
+        // Exactly the report's readers, from the newest receipt or reply; never a fresh route.
+        let FollowUpReaders::Known(mut readers) = follow_up_readers(&replies) else {
+            eprintln!("Not sent: {NOT_YET_RECEIVED}");
+            if args.send_file.is_some() {
+                eprintln!("Your message is still in the file you gave.");
             }
+            return Ok(ExitCode::from(EXIT_NOT_YET_RECEIVED));
         };
+        for id in &args.excluded {
+            if !readers.contains(id) {
+                bail!("{id} is not among your report's readers ({}): nothing to leave out", readers.join(", "));
+            }
+        }
+        readers.retain(|r| !args.excluded.contains(r));
+        if readers.is_empty() {
+            bail!("not sent: that leaves nobody to read it");
+        }
+        // Does the message name one of its readers?
+        let conflicts = text_conflicts(&dir, &text, &readers);
+        if !conflicts.is_empty() {
+            eprintln!("\nBefore sending, look at this:");
+            for c in &conflicts {
+                eprintln!("  - {c}");
+            }
+            if !args.keep_readers {
+                let named: Vec<String> = conflicts.iter().filter_map(|c| c.reviewer().map(str::to_owned)).collect();
+                if !io::stdin().is_terminal() || args.send_file.as_deref().is_some_and(|p| p.as_os_str() == "-") {
+                    bail!(
+                        "not sent: leave them out with {}, or pass --keep-readers to send it to every reader",
+                        named.iter().map(|id| format!("--exclude {id}")).collect::<Vec<_>>().join(" ")
+                    );
+                }
+                if confirm(&format!("Leave out {}?", named.join(", ")))? {
+                    readers.retain(|r| !named.contains(r));
+                    if readers.is_empty() {
+                        bail!("not sent: that leaves nobody to read it");
+                    }
+                }
+            }
+        }
+        let concern = Concern { what: text, ..Default::default() };
+        let composed = compose_follow_up(&dir, &token, concern, readers, today_utc())?;
         if !args.json || !args.yes {
             eprint!("\n{}", composed.preview(&dir));
         }

@@ -34,7 +34,12 @@ pub struct NetArgs {
 impl NetArgs {
     /// A client for the relay.
     pub fn client(&self) -> anyhow::Result<RelayClient> {
-        Ok(RelayClient::new(&self.relay, self.proxy.as_deref())?)
+        RelayClient::new(&self.relay, self.proxy.as_deref()).map_err(|e| match e {
+            candour_submit::client::ClientError::OnionWithoutTor(_) => {
+                anyhow::anyhow!("{e}. Start Tor and give --proxy socks5h://127.0.0.1:9050")
+            }
+            other => other.into(),
+        })
     }
 
     /// Fetches and verifies the directory; refuses to go on if it fails.

@@ -1,10 +1,11 @@
 //! `candour report`: compose, confirm, seal and send a report, then show the token once.
 
 use std::io::{self, BufRead, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context as _};
+use candour_core::conflicts::{report_conflicts, Conflict};
 use candour_core::report::{Category, Concern, Concerning, Disclosure, Subject};
 use candour_core::token::MailboxToken;
 use candour_submit::compose::{category_help, compose_report, Readers};
@@ -20,17 +21,22 @@ use super::net::{runtime, NetArgs};
 pub struct ReportArgs {
     #[command(flatten)]
     net: NetArgs,
-    /// Read the report from a JSON file using the schema's field names, e.g.
-    /// {"category": "honesty-and-integrity", "subjects": [{"name": "PC Example"}], "what": "...",
-    /// "when": "...", "where": "..."}.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["category", "what"])]
+    /// Read the report from a JSON file (`-` for standard input) using the schema's field names,
+    /// e.g. {"category": "honesty-and-integrity", "subjects": [{"name": "PC Example"}], "what":
+    /// "...", "when": "...", "where": "..."}. Options given as well are merged in, and the
+    /// preview says which replaced what the file says.
+    #[arg(long, value_name = "FILE")]
     from: Option<PathBuf>,
     /// The category (see --help for the list), e.g. honesty-and-integrity.
     #[arg(long, value_parser = parse_category)]
     category: Option<Category>,
-    /// What happened.
-    #[arg(long)]
+    /// What happened. Prefer --what-file: shell history and other users (ps) can see
+    /// arguments.
+    #[arg(long, conflicts_with = "what_file")]
     what: Option<String>,
+    /// What happened, from this file (`-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    what_file: Option<PathBuf>,
     /// When it happened, in your words.
     #[arg(long)]
     when: Option<String>,
@@ -48,10 +54,11 @@ pub struct ReportArgs {
     /// Whether, and where, you have reported this elsewhere.
     #[arg(long)]
     reported_elsewhere: Option<String>,
-    /// Give your name in confidence (otherwise you stay anonymous).
+    /// Give your name in confidence (otherwise you stay anonymous). Prefer a --from file:
+    /// shell history and other users (ps) can see arguments.
     #[arg(long)]
     confidential_name: Option<String>,
-    /// A safe way to contact you, in confidence.
+    /// A safe way to contact you, in confidence (the same caution as --confidential-name).
     #[arg(long)]
     contact: Option<String>,
     /// A reviewer id who must NOT be able to read the report. Repeat for several.
@@ -64,6 +71,11 @@ pub struct ReportArgs {
     /// Send attachments whose metadata cannot be removed (other file types) as they are.
     #[arg(long)]
     allow_unstripped: bool,
+    /// Send even though a person the report is about seems to be among its readers or to work in
+    /// PSD or the ACU (otherwise such a report stops before sending and says how to route it
+    /// elsewhere).
+    #[arg(long)]
+    keep_route: bool,
     /// Do not ask for confirmation before sending.
     #[arg(long)]
     yes: bool,
@@ -105,30 +117,28 @@ pub fn categories_after_help() -> String {
 }
 
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
-    let interactive = io::stdin().is_terminal() && args.from.is_none() && args.what.is_none();
-    let mut concern = match &args.from {
-        Some(path) => read_concern(path)?,
-        None if interactive => ask_concern()?,
-        None => Concern {
-            category: args.category,
-            concerning: args.concerning.clone(),
-            subjects: args.subjects.clone(),
-            what: args.what.clone().unwrap_or_default(),
-            when: args.when.clone(),
-            r#where: args.where_.clone(),
-            reported_elsewhere: args.reported_elsewhere.clone(),
-            disclosure: Disclosure::Anonymous,
-        },
-    };
-    if args.confidential_name.is_some() || args.contact.is_some() {
-        concern.disclosure =
-            Disclosure::Confidential { name: args.confidential_name.clone(), contact: args.contact.clone() };
+    warn_about_arguments(&args);
+    if args.from.as_deref().is_some_and(|p| p.as_os_str() == "-")
+        && args.what_file.as_deref().is_some_and(|p| p.as_os_str() == "-")
+    {
+        bail!("--from - and --what-file - cannot both read standard input");
     }
+    // A .onion relay without Tor is refused before anything else, so no name ever reaches the
+    // system's resolver.
+    let client = args.net.client()?;
+    let interactive =
+        io::stdin().is_terminal() && args.from.is_none() && args.what.is_none() && args.what_file.is_none();
+    let mut notes = Vec::new();
+    let mut concern = match &args.from {
+        Some(path) => merge_flags(read_concern(path)?, &args, &mut notes)?,
+        None if interactive => ask_concern()?,
+        None => merge_flags(Concern::default(), &args, &mut Vec::new())?,
+    };
     if concern.category.is_none() {
         bail!("a report needs a category (--category); valid categories:\n{}", category_help());
     }
     if concern.what.trim().is_empty() {
-        bail!("say what happened (--what, or \"what\" in the --from file)");
+        bail!("say what happened (--what-file, or \"what\" in the --from file)");
     }
     let mut attachment_paths = args.attachments.clone();
     if interactive {
@@ -144,7 +154,6 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
 
     let rt = runtime()?;
     rt.block_on(async {
-        let client = args.net.client()?;
         let dir = args.net.directory(&client).await.context("refusing to send")?;
         let mut excluded = args.excluded.clone();
         if interactive {
@@ -156,9 +165,51 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             excluded.extend(answer.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned));
         }
         let token = MailboxToken::generate();
-        let composed = compose_report(&dir, &token, concern, &excluded, today_utc())?;
+        let mut composed = compose_report(&dir, &token, concern.clone(), &excluded, today_utc())?;
+        // Does it reach the person it is about? Checked here, on this device, before anything
+        // is sealed; nothing about it is sent.
+        loop {
+            let conflicts = report_conflicts(&dir, &concern, composed.readers.reviewer_ids());
+            if conflicts.is_empty() {
+                break;
+            }
+            eprintln!("\nBefore sending, look at this:");
+            for c in &conflicts {
+                eprintln!("  - {c}");
+            }
+            if args.keep_route {
+                eprintln!("Sending as routed, as --keep-route asks.");
+                break;
+            }
+            if !io::stdin().is_terminal() {
+                bail!("not sent: {}", conflict_advice(&conflicts));
+            }
+            match resolve_conflicts(&conflicts)? {
+                Resolution::Stop => {
+                    eprintln!("Not sent. Nothing was written to disk.");
+                    return Ok(ExitCode::from(2));
+                }
+                Resolution::SendAsItIs => break,
+                Resolution::Change { concerning, exclude } => {
+                    for c in concerning {
+                        if !concern.concerning.contains(&c) {
+                            concern.concerning.push(c);
+                        }
+                    }
+                    for id in exclude {
+                        if !excluded.contains(&id) {
+                            excluded.push(id);
+                        }
+                    }
+                    composed = compose_report(&dir, &token, concern.clone(), &excluded, today_utc())?;
+                }
+            }
+        }
         let preview = composed.preview(&dir);
         if !args.json || !args.yes {
+            for note in &notes {
+                eprintln!("Note: {note}");
+            }
             eprint!("\n{preview}");
         }
         if !args.yes && !confirm("Send the report to these people?")? {
@@ -183,6 +234,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
                 "queues": queues,
                 "reviewers": composed.readers.reviewer_ids(),
                 "fallback": fallback,
+                "notes": notes,
             });
             println!("{out}");
         } else {
@@ -199,8 +251,148 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn read_concern(path: &PathBuf) -> anyhow::Result<Concern> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+/// Says, once, which secrets were given as arguments, where shell history and `ps` keep them.
+fn warn_about_arguments(args: &ReportArgs) {
+    let exposed: Vec<&str> = [
+        (args.what.is_some(), "--what"),
+        (args.confidential_name.is_some(), "--confidential-name"),
+        (args.contact.is_some(), "--contact"),
+    ]
+    .into_iter()
+    .filter_map(|(given, flag)| given.then_some(flag))
+    .collect();
+    if !exposed.is_empty() {
+        eprintln!(
+            "Warning: {} given on the command line, where your shell's history and other users of this computer \
+             (ps) can see it. Next time use --what-file or --from (\"-\" reads from the keyboard or a pipe), and \
+             clear this command from your shell's history.",
+            exposed.join(", ")
+        );
+    }
+}
+
+/// Merges the command line's fields into a concern from a file (or into an empty one): a flag
+/// replaces a single field and is noted if the file said something else; subjects and
+/// `concerning` are added to. Nothing given is ever dropped.
+fn merge_flags(mut concern: Concern, args: &ReportArgs, notes: &mut Vec<String>) -> anyhow::Result<Concern> {
+    fn replace<T: PartialEq + Clone>(field: &mut Option<T>, flag: &Option<T>, name: &str, notes: &mut Vec<String>) {
+        if let Some(value) = flag {
+            if field.as_ref().is_some_and(|old| old != value) {
+                notes.push(format!("{name} from the command line replaces the file's"));
+            }
+            *field = Some(value.clone());
+        }
+    }
+    replace(&mut concern.category, &args.category, "--category", notes);
+    replace(&mut concern.when, &args.when, "--when", notes);
+    replace(&mut concern.r#where, &args.where_, "--where", notes);
+    replace(&mut concern.reported_elsewhere, &args.reported_elsewhere, "--reported-elsewhere", notes);
+    let what = match (&args.what, &args.what_file) {
+        (Some(text), _) => Some(text.clone()),
+        (None, Some(path)) => Some(read_text(path).with_context(|| format!("reading {}", path.display()))?),
+        (None, None) => None,
+    };
+    if let Some(what) = what {
+        if !concern.what.trim().is_empty() && concern.what != what {
+            notes.push("what happened, from the command line, replaces the file's".into());
+        }
+        concern.what = what;
+    }
+    for c in &args.concerning {
+        if !concern.concerning.contains(c) {
+            concern.concerning.push(*c);
+            if args.from.is_some() {
+                notes.push(format!("--concerning {} is added to the file's", concerning_name(*c)));
+            }
+        }
+    }
+    if !args.subjects.is_empty() && args.from.is_some() && !concern.subjects.is_empty() {
+        notes.push(format!("{} person(s) from --subject are added to the file's", args.subjects.len()));
+    }
+    concern.subjects.extend(args.subjects.iter().cloned());
+    if args.confidential_name.is_some() || args.contact.is_some() {
+        if concern.disclosure != Disclosure::Anonymous {
+            notes.push("--confidential-name/--contact replace the file's contact details".into());
+        }
+        concern.disclosure =
+            Disclosure::Confidential { name: args.confidential_name.clone(), contact: args.contact.clone() };
+    }
+    Ok(concern)
+}
+
+fn concerning_name(c: Concerning) -> &'static str {
+    match c {
+        Concerning::ProfessionalStandardsStaff => "professional-standards-staff",
+        Concerning::ChiefOfficer => "chief-officer",
+    }
+}
+
+/// What a non-interactive reporter can do about conflicts, in words and flags.
+fn conflict_advice(conflicts: &[Conflict]) -> String {
+    let mut ways = Vec::new();
+    for c in conflicts {
+        if let Some(concerning) = c.concerning() {
+            ways.push(format!("--concerning {}", concerning_name(concerning)));
+        }
+        if let Some(id) = c.reviewer() {
+            ways.push(format!("--exclude {id}"));
+        }
+    }
+    ways.sort();
+    ways.dedup();
+    format!(
+        "the report may reach the person it is about (see above). Send it to the independent office or leave them \
+         out with {}, or pass --keep-route to send it as routed",
+        ways.join(" and/or ")
+    )
+}
+
+enum Resolution {
+    Stop,
+    SendAsItIs,
+    Change { concerning: Vec<Concerning>, exclude: Vec<String> },
+}
+
+/// Asks what to do about conflicts, on the terminal.
+fn resolve_conflicts(conflicts: &[Conflict]) -> anyhow::Result<Resolution> {
+    let concerning: Vec<Concerning> = conflicts.iter().filter_map(Conflict::concerning).collect();
+    let mut exclude: Vec<String> = conflicts.iter().filter_map(|c| c.reviewer().map(str::to_owned)).collect();
+    exclude.dedup();
+    eprintln!("What would you like to do?");
+    eprintln!("  1. Send it to the independent office (outside PSD and the ACU) instead");
+    if !exclude.is_empty() {
+        eprintln!("  2. Leave out {}", exclude.join(", "));
+        eprintln!("  3. Both");
+    }
+    eprintln!("  4. Send it as it is: I am sure");
+    eprintln!("  5. Stop: send nothing");
+    loop {
+        let independent =
+            if concerning.is_empty() { vec![Concerning::ProfessionalStandardsStaff] } else { concerning.clone() };
+        match ask("Your choice (1-5): ")?.as_str() {
+            "1" => return Ok(Resolution::Change { concerning: independent, exclude: vec![] }),
+            "2" if !exclude.is_empty() => return Ok(Resolution::Change { concerning: vec![], exclude }),
+            "3" if !exclude.is_empty() => return Ok(Resolution::Change { concerning: independent, exclude }),
+            "4" => return Ok(Resolution::SendAsItIs),
+            "5" | "" => return Ok(Resolution::Stop),
+            _ => eprintln!("Please type a number from the list."),
+        }
+    }
+}
+
+/// A file's text, or standard input's for `-`.
+fn read_text(path: &Path) -> io::Result<String> {
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        io::Read::read_to_string(&mut io::stdin(), &mut text)?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(path)
+    }
+}
+
+fn read_concern(path: &Path) -> anyhow::Result<Concern> {
+    let bytes = read_text(path).with_context(|| format!("reading {}", path.display()))?.into_bytes();
     serde_json::from_slice(&bytes).map_err(|e| {
         anyhow::anyhow!(
             "{} is not a valid report: {e}\nFields: category, concerning, subjects (name, collar_number, role, station), \

@@ -28,7 +28,8 @@ use super::net::{runtime, NetArgs};
 use super::secrets::{passphrase, read_key_file};
 use super::PassphraseArgs;
 
-/// Exit status when a case stream failed verification (tampering named on stderr).
+/// Exit status when anything failed verification (a case stream, an inbox entry refused or not
+/// an envelope at all) or vanished before its expiry day: named on stderr.
 const EXIT_TAMPERED: u8 = 3;
 
 /// Review reports: sync, triage, reply, deadlines and statistics. Every command needs the
@@ -548,15 +549,29 @@ async fn maybe_sync(s: &mut ReviewSession, no_sync: bool) -> anyhow::Result<Exit
     finish(&report)
 }
 
-/// Names any tampering on stderr; the exit status says whether there was any.
+/// Names on stderr everything that failed verification or vanished; the exit status says
+/// whether there was any.
 fn finish(report: &SyncReport) -> anyhow::Result<ExitCode> {
     for (case, problem) in &report.tampered {
         eprintln!("candour: TAMPERING: case {case}: {problem}");
     }
+    for v in &report.vanished {
+        eprintln!("candour: GONE BEFORE ITS TIME: {v}");
+    }
     for r in &report.rejected {
         eprintln!("candour: refused: {r}");
     }
-    Ok(if report.tampered.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_TAMPERED) })
+    for m in &report.malformed {
+        eprintln!("candour: not an envelope Candour writes: {m}");
+    }
+    for (case, note) in &report.incomplete {
+        eprintln!("candour: case {case}: {note}");
+    }
+    let clean = report.tampered.is_empty()
+        && report.vanished.is_empty()
+        && report.rejected.is_empty()
+        && report.malformed.is_empty();
+    Ok(if clean { ExitCode::SUCCESS } else { ExitCode::from(EXIT_TAMPERED) })
 }
 
 /// Refuses to write to the relay while any case stream fails verification.
@@ -576,8 +591,15 @@ fn print_sync(report: &SyncReport, json: bool) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(report)?);
     } else {
         println!(
-            "{} inbox entries: {} new reports, {} follow-ups, {} for other queues; {} new case events.",
-            report.inbox_entries, report.reports, report.follow_ups, report.skipped, report.new_events
+            "{} inbox entries: {} new reports, {} follow-ups, {} for other queues, {} malformed; {} new case \
+             events; {} receipts filed.",
+            report.inbox_entries,
+            report.reports,
+            report.follow_ups,
+            report.skipped,
+            report.malformed.len(),
+            report.new_events,
+            report.receipts
         );
     }
     finish(report)

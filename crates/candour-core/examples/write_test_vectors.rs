@@ -38,6 +38,8 @@ fn reviewer_entry(id: &str, queue: &str) -> Reviewer {
     Reviewer {
         id: id.into(),
         display_name: format!("Reviewer {id}"),
+        aliases: vec![],
+        collar: None,
         role: Role::Reviewer,
         queues: vec![queue.into()],
         recipients: vec![RecipientKey { kind: "x25519".into(), key: s.recipient().to_string() }],

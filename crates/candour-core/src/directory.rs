@@ -116,6 +116,14 @@ pub struct Reviewer {
     pub id: String,
     /// Name shown to reporters before they send, e.g. "DS Amira Khan (PSD)".
     pub display_name: String,
+    /// Other names the reviewer is known by (a maiden name, a nickname, "Mo" for "Mohammed"),
+    /// so a report about them is noticed on the reporter's device
+    /// ([`crate::conflicts`]). Never sent anywhere.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Their collar or warrant number, for the same check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collar: Option<String>,
     /// Reviewer or supervisor.
     pub role: Role,
     /// The queues they read.

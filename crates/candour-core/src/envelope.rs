@@ -278,6 +278,17 @@ fn framed_len(doc_len: usize, metas: &[(Vec<u8>, u64)]) -> u64 {
     total.saturating_add(1 + SIGNER_LEN)
 }
 
+/// The most bytes an envelope sealing `document` and attachments with these metadata and
+/// lengths can take, with `stanzas` stanzas: the exact payload plus the longest header age can
+/// write (its grease stanza varies). A client declares it before sealing (the relay's proof of
+/// work is priced by it), while the envelope is still to be streamed.
+pub fn sealed_len_bound(document_len: usize, attachments: &[(AttachmentMeta, u64)], stanzas: usize) -> u64 {
+    let metas: Vec<(Vec<u8>, u64)> =
+        attachments.iter().map(|(m, len)| (serde_json::to_vec(m).unwrap_or_default(), *len)).collect();
+    let padded = padded_len(framed_len(document_len, &metas));
+    crate::shape::max_header_len(stanzas).saturating_add(crate::shape::payload_len(padded))
+}
+
 /// Seals `document` and `attachments`, signed by `signer`, to `recipients`, as one age v1 file
 /// with exactly `stanzas` X25519 stanzas, written to `output`. Returns `output` when done.
 ///

@@ -44,6 +44,7 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod conflicts;
 pub mod day;
 mod digest;
 pub mod directory;
@@ -54,6 +55,7 @@ pub mod padding;
 pub mod pow;
 pub mod report;
 pub mod routing;
+pub mod shape;
 pub mod token;
 pub mod wire;
 

@@ -280,6 +280,27 @@ pub struct Reply {
     pub thread_recipients: Vec<String>,
 }
 
+/// The automatic acknowledgement of receipt that the first reviewer tool to open a report files
+/// in the reporter's mailbox (ISO 37002's acknowledgement of receipt; the 7-day human
+/// acknowledgement is a [`Reply`]). It carries the thread's recipient list, so the reporter's
+/// very first follow-up reaches exactly the report's readers without asking them again, and
+/// reviewer tools file it again before the last one would expire on the relay.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Receipt {
+    /// [`SCHEMA_VERSION`].
+    pub schema: u32,
+    /// The thread received.
+    pub thread_id: ThreadId,
+    /// The reviewer whose tool filed it (the envelope's signer must be their key).
+    pub reviewer: String,
+    /// The day it was filed.
+    pub day_sent: Day,
+    /// The reviewer ids the reporter's follow-ups should be sealed to: the report's own
+    /// `sealed_to`, vouched for by this signed receipt.
+    pub thread_recipients: Vec<String>,
+}
+
 /// What an envelope's JSON document is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
@@ -290,6 +311,8 @@ pub enum Document {
     FollowUp(Report),
     /// A reviewer's reply.
     Reply(Reply),
+    /// A reviewer tool's automatic receipt.
+    Receipt(Receipt),
 }
 
 /// Why a document is not acceptable.
@@ -319,6 +342,7 @@ impl Document {
         let schema = match &doc {
             Document::Report(r) | Document::FollowUp(r) => r.schema,
             Document::Reply(r) => r.schema,
+            Document::Receipt(r) => r.schema,
         };
         if schema != SCHEMA_VERSION {
             return Err(DocumentError::Version(schema));
@@ -347,6 +371,7 @@ impl Document {
         match self {
             Document::Report(r) | Document::FollowUp(r) => r.thread_id,
             Document::Reply(r) => r.thread_id,
+            Document::Receipt(r) => r.thread_id,
         }
     }
 }
@@ -396,6 +421,13 @@ mod tests {
                 thread_id: ThreadId([1; 16]),
                 reviewer: "psd-1".into(),
                 text: "Thank you".into(),
+                day_sent: Day::from_days_since_epoch(20_001),
+                thread_recipients: vec!["psd-1".into(), "psd-2".into()],
+            }),
+            Document::Receipt(Receipt {
+                schema: 1,
+                thread_id: ThreadId([1; 16]),
+                reviewer: "psd-2".into(),
                 day_sent: Day::from_days_since_epoch(20_001),
                 thread_recipients: vec!["psd-1".into(), "psd-2".into()],
             }),

@@ -304,3 +304,68 @@ fn decoy_stanzas_are_fresh_each_time() {
     assert_eq!(la.len(), 12);
     assert!(la.iter().all(|l| !lb.contains(l)), "a stanza repeated across envelopes");
 }
+
+#[test]
+fn every_envelope_has_the_shape_the_relay_admits_and_fits_its_bound() {
+    use candour_core::shape::{self, ShapeError};
+    let reviewer = ReviewerSecret::generate("psd-1");
+    let signer = SigningKey::generate(&mut OsRng);
+    // Document and attachment sizes around the padding floor and the 64 KiB chunk boundary, so
+    // padded plaintexts of one, several, and an exact multiple of chunks all occur.
+    for (doc_len, attachment_len) in [
+        (10, 0),
+        (16_000, 0),
+        (16_384, 0),
+        (20_000, 0),
+        (1_000, 65_000),
+        (1_000, 131_000),
+        (500, 128_500),
+        (500, 300_000),
+    ] {
+        let doc = vec![b'x'; doc_len];
+        let data = vec![7u8; attachment_len];
+        let attachments: Vec<(AttachmentMeta, u64)> = if attachment_len > 0 {
+            vec![(meta("a.bin", "application/octet-stream"), attachment_len as u64)]
+        } else {
+            vec![]
+        };
+        let bound = envelope::sealed_len_bound(doc.len(), &attachments, 12);
+        for _ in 0..4 {
+            let mut reader = &data[..];
+            let sources = match attachments.first() {
+                Some((m, len)) => vec![AttachmentSource { meta: m.clone(), len: *len, reader: &mut reader }],
+                None => vec![],
+            };
+            let sealed =
+                envelope::seal(&[reviewer.recipient()], 12, &doc, sources, &signer, Vec::new()).expect("seals");
+            let header = shape::check(&sealed, 12).unwrap_or_else(|e| panic!("{doc_len}+{attachment_len}: {e}"));
+            assert_eq!(header.x25519, 12);
+            if (doc_len, attachment_len) == (500, 128_500) {
+                assert_eq!(sealed.len() - header.len, 16 + 131_072 + 2 * 16, "two full chunks, no empty third");
+            }
+            assert!(header.len as u64 <= shape::max_header_len(12));
+            assert!(sealed.len() as u64 <= bound, "{} > bound {bound}", sealed.len());
+            assert!(bound - sealed.len() as u64 <= shape::MAX_GREASE_STANZA_LEN as u64, "the bound is tight");
+            assert_eq!(shape::check(&sealed, 11), Err(ShapeError::StanzaCount { found: 12, expected: 11 }));
+            let mut longer = sealed.clone();
+            longer.push(0);
+            assert_eq!(shape::check(&longer, 12), Err(ShapeError::PayloadLength));
+        }
+    }
+    // What Candour never writes: random bytes, plaintext, an age file with the wrong number of
+    // recipients (which would show the route) or with a passphrase stanza.
+    assert!(matches!(shape::check(&[0x42; 20_000], 12), Err(ShapeError::NotAge(_))));
+    assert!(matches!(shape::check(b"{\"what\": \"plain words\"}", 12), Err(ShapeError::NotAge(_))));
+    let two = envelope::seal(&[reviewer.recipient()], 2, b"doc", vec![], &signer, Vec::new()).expect("seals");
+    assert_eq!(shape::check(&two, 12), Err(ShapeError::StanzaCount { found: 2, expected: 12 }));
+    let mut plain_age = Vec::new();
+    {
+        use std::io::Write as _;
+        let e = age::Encryptor::with_recipients(std::iter::once(&reviewer.recipient() as &dyn age::Recipient))
+            .expect("encryptor");
+        let mut w = e.wrap_output(&mut plain_age).expect("wrap");
+        w.write_all(b"short").expect("write");
+        w.finish().expect("finish");
+    }
+    assert_eq!(shape::check(&plain_age, 1), Err(ShapeError::PayloadLength), "unpadded payload");
+}

@@ -49,9 +49,25 @@ fn arg(n: usize, default: u64) -> u64 {
     std::env::args().nth(n).and_then(|a| a.parse().ok()).unwrap_or(default)
 }
 
-fn directory() -> (Vec<u8>, directory::VerifiedDirectory) {
+/// A real envelope of about `size` bytes for the bench's directory (the relay stores only
+/// envelopes of its shape); the raw loop writes as many bytes.
+fn envelope(reviewer: &ReviewerSecret, size: usize) -> Vec<u8> {
+    let attachment = vec![7u8; size.saturating_sub(1024)];
+    let mut reader = &attachment[..];
+    let sources = vec![candour_core::envelope::AttachmentSource {
+        meta: candour_core::envelope::AttachmentMeta {
+            name: "a".into(),
+            media_type: "application/octet-stream".into(),
+        },
+        len: attachment.len() as u64,
+        reader: &mut reader,
+    }];
+    let signer = ed25519_dalek::SigningKey::from_bytes(&rand::random());
+    candour_core::envelope::seal(&[reviewer.recipient()], 4, b"{}", sources, &signer, Vec::new()).expect("seals")
+}
+
+fn directory(reviewer: &ReviewerSecret) -> (Vec<u8>, directory::VerifiedDirectory) {
     let root = RootSecretKey::generate();
-    let reviewer = ReviewerSecret::generate("psd-1");
     let doc = serde_json::json!({
         "format": directory::DIRECTORY_FORMAT, "organisation": "Bench", "version": 1, "not_after": "2099-12-31",
         "relay": {"https": "https://relay.invalid"}, "stanzas": 4,
@@ -75,13 +91,15 @@ async fn relay_run(dir: &std::path::Path, seconds: u64, clients: u64, size: usiz
     } else {
         Arc::new(SledStore::open(dir).expect("open store"))
     };
-    let (served, verified) = directory();
+    let reviewer = ReviewerSecret::generate("psd-1");
+    let (served, verified) = directory(&reviewer);
+    let envelope = Arc::new(envelope(&reviewer, size));
     let limits = Limits {
         max_upload_bytes: 1 << 20,
         max_json_bytes: 4096,
-        retention_days: 30,
         // Difficulty zero: this measures the relay, not the client's hashing.
         pow_difficulty: 0,
+        pow_bytes_per_unit: 1 << 20,
         max_clock_skew_secs: 300,
         request_timeout: Duration::from_secs(60),
     };
@@ -97,11 +115,12 @@ async fn relay_run(dir: &std::path::Path, seconds: u64, clients: u64, size: usiz
     let mut tasks = Vec::new();
     for _ in 0..clients {
         let stop = Arc::clone(&stop);
+        let envelope = Arc::clone(&envelope);
         tasks.push(tokio::spawn(async move {
             // A minimal keep-alive HTTP/1.1 client: on a 2-core machine the clients share the
             // CPU with the relay, and a full client library would mostly measure itself.
             let mut conn = Conn::connect(addr).await;
-            let body: Vec<u8> = (0..size).map(|_| rand::random::<u8>()).collect();
+            let body = envelope;
             let mut latencies = Vec::new();
             while !stop.load(Ordering::Relaxed) {
                 let begun = Instant::now();
@@ -251,12 +270,14 @@ async fn main() {
     let clients = arg(2, 64);
     let size = arg(3, 16 * 1024) as usize;
     let rounds = arg(4, 2);
+    // The relay stores only envelopes of its shape, padded: the raw loop writes as many bytes.
+    let stored = envelope(&ReviewerSecret::generate("psd-1"), size).len();
     let base =
         std::env::var_os("CANDOUR_BENCH_DIR").map_or_else(|| "target/ingest-bench".into(), std::path::PathBuf::from);
     let _ = std::fs::remove_dir_all(&base);
     std::fs::create_dir_all(&base).expect("bench dir");
     println!(
-        "durable ingest of {size}-byte envelopes, {clients} concurrent clients, {rounds} alternating rounds of {seconds} s each, in {}",
+        "durable ingest of {stored}-byte envelopes, {clients} concurrent clients, {rounds} alternating rounds of {seconds} s each, in {}",
         base.display()
     );
     // Alternate the two so that other load on the machine hits both alike.
@@ -266,7 +287,7 @@ async fn main() {
         relay.print(&format!("round {round} relay"));
         relays.push(relay);
         let raw_dir = base.join(format!("raw-{round}"));
-        let raw = tokio::task::spawn_blocking(move || raw_run(&raw_dir, seconds, clients, size)).await.expect("raw");
+        let raw = tokio::task::spawn_blocking(move || raw_run(&raw_dir, seconds, clients, stored)).await.expect("raw");
         raw.print(&format!("round {round} raw sled"));
         raws.push(raw);
     }

@@ -12,11 +12,12 @@ use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use candour_core::auth::SignedHeaders;
 use candour_core::directory::VerifiedDirectory;
-use candour_core::pow::{self, Challenge, Solution};
+use candour_core::pow::{self, Challenge, ChallengeRequest, Solution};
+use candour_core::shape::{self, Header};
 use candour_core::wire::{CaseStreamId, Ciphertext, MailboxAddress};
 use candour_core::Day;
 use http_body_util::BodyExt as _;
@@ -25,7 +26,7 @@ use sha2::{Digest, Sha256};
 use tracing::instrument;
 
 use crate::error::ApiError;
-use crate::guards::{ChallengeBook, NonceBook};
+use crate::guards::{ChallengeIssuer, NonceBook, Refusal};
 use crate::store::{EntryInfo, Place, Seq, SharedStore, Store, StoreError, UploadId, CHUNK_SIZE};
 use crate::Config;
 
@@ -40,10 +41,10 @@ pub struct Limits {
     pub max_upload_bytes: u64,
     /// Largest JSON (or other small) body in bytes.
     pub max_json_bytes: usize,
-    /// Days a new blob is kept.
-    pub retention_days: u32,
-    /// Proof-of-work difficulty in bits.
+    /// Proof-of-work difficulty in bits for the first unit of size.
     pub pow_difficulty: u8,
+    /// Bytes one unit of proof of work buys.
+    pub pow_bytes_per_unit: u64,
     /// Allowed clock skew of signed requests, seconds.
     pub max_clock_skew_secs: u64,
     /// Per-request time limit.
@@ -56,8 +57,8 @@ impl Limits {
         Limits {
             max_upload_bytes: config.max_upload_bytes,
             max_json_bytes: config.max_json_bytes,
-            retention_days: config.retention_days,
             pow_difficulty: config.pow_difficulty,
+            pow_bytes_per_unit: config.pow_bytes_per_unit,
             max_clock_skew_secs: config.max_clock_skew_secs,
             request_timeout: Duration::from_secs(config.request_timeout_secs),
         }
@@ -74,7 +75,7 @@ struct Inner {
     directory_bytes: Bytes,
     directory: VerifiedDirectory,
     limits: Limits,
-    challenges: ChallengeBook,
+    challenges: ChallengeIssuer,
     nonces: NonceBook,
     started_unix: u64,
 }
@@ -98,7 +99,7 @@ impl AppState {
             directory_bytes: Bytes::from(directory_bytes),
             directory,
             limits,
-            challenges: ChallengeBook::default(),
+            challenges: ChallengeIssuer::default(),
             nonces: NonceBook::default(),
             // Signed requests timestamped before this are refused: the nonce book starts empty.
             started_unix: unix_now().saturating_sub(1),
@@ -118,16 +119,13 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/v1/openapi.json", get(openapi))
         .route("/v1/directory", get(directory))
+        .route("/v1/policy", get(policy))
         .route("/v1/inbox/challenge", post(challenge))
         .route("/v1/inbox", post(submit).get(inbox_list))
-        .route("/v1/inbox/{seq}", get(inbox_read).delete(inbox_delete))
-        .route("/v1/inbox/{seq}/expiry", put(inbox_expiry))
+        .route("/v1/inbox/{seq}", get(inbox_read))
         .route("/v1/cases/{stream}", post(case_append).get(case_list))
-        .route("/v1/cases/{stream}/{seq}", get(case_read).delete(case_delete))
-        .route("/v1/cases/{stream}/{seq}/expiry", put(case_expiry))
+        .route("/v1/cases/{stream}/{seq}", get(case_read))
         .route("/v1/mailboxes/{address}", post(mailbox_append))
-        .route("/v1/mailboxes/{address}/{seq}", axum::routing::delete(mailbox_delete))
-        .route("/v1/mailboxes/{address}/{seq}/expiry", put(mailbox_expiry))
         .route("/v1/mailbox/list", post(mailbox_list))
         .route("/v1/mailbox/read", post(mailbox_read))
         .merge(crate::web::routes())
@@ -185,6 +183,7 @@ where
 /// chunk as they arrive.
 struct UploadGuard {
     store: SharedStore,
+    today: Day,
     id: Option<UploadId>,
     small: Option<Vec<u8>>,
 }
@@ -192,14 +191,15 @@ struct UploadGuard {
 impl UploadGuard {
     /// Commits durably. The guard is disarmed first: once commit starts, only commit's own
     /// failure path may discard the chunks (an abort racing a successful commit would not).
-    async fn commit(mut self, place: Place, expires: Day) -> Result<Seq, ApiError> {
+    async fn commit(mut self, place: Place) -> Result<EntryInfo, ApiError> {
         if let Some(bytes) = self.small.take() {
             let blob = Ciphertext::from_sealed_bytes(bytes);
-            return blocking(&self.store, move |store| crate::store::put_blob(store, place, &blob, expires)).await;
+            let today = self.today;
+            return blocking(&self.store, move |store| crate::store::put_blob(store, place, &blob, today)).await;
         }
         let Some(id) = self.id.take() else { return Err(ApiError::STORAGE) };
         blocking(&self.store, move |store| {
-            let result = store.commit(id, place, expires);
+            let result = store.commit(id, place);
             if result.is_err() {
                 let _ = store.abort(id);
             }
@@ -238,22 +238,35 @@ fn declared_length(headers: &HeaderMap) -> Option<u64> {
     headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok())
 }
 
-/// Streams a body into a new upload in [`CHUNK_SIZE`] chunks, hashing it on the way.
+/// Refuses a body that is not an envelope Candour writes: logged by code only.
+fn invalid_envelope(e: &shape::ShapeError) -> ApiError {
+    tracing::info!(reason = e.code(), "refused an upload that is not a well-formed envelope");
+    ApiError::INVALID_ENVELOPE
+}
+
+/// Streams a body into a new upload in [`CHUNK_SIZE`] chunks, hashing it on the way, and
+/// refusing it unless it has the shape of an envelope ([`candour_core::shape`]): the header is
+/// checked before the first chunk is stored, the length at the end (or at once, if declared).
+/// At most `cap` bytes are read.
 async fn upload_body(
     state: &AppState,
     headers: &HeaderMap,
     mut body: Body,
+    cap: u64,
+    too_large: ApiError,
 ) -> Result<(UploadGuard, [u8; 32]), ApiError> {
-    let cap = state.0.limits.max_upload_bytes;
-    if declared_length(headers).is_some_and(|n| n > cap) {
-        return Err(ApiError::TOO_LARGE);
+    let declared = declared_length(headers);
+    if declared.is_some_and(|n| n > cap) {
+        return Err(too_large);
     }
+    let stanzas = state.0.directory.directory().stanzas;
     let store = state.store();
     // The upload begins only once a full chunk has arrived: small bodies never touch the
     // store until they are complete.
-    let mut guard = UploadGuard { store: Arc::clone(store), id: None, small: None };
+    let mut guard = UploadGuard { store: Arc::clone(store), today: today(), id: None, small: None };
     let mut hasher = Sha256::new();
     let mut pending: Vec<u8> = Vec::with_capacity(CHUNK_SIZE);
+    let mut header: Option<Header> = None;
     let mut total: u64 = 0;
     let mut index: u32 = 0;
     loop {
@@ -265,7 +278,7 @@ async fn upload_body(
         let Ok(data) = frame.into_data() else { continue };
         total = total.saturating_add(data.len() as u64);
         if total > cap {
-            return Err(ApiError::TOO_LARGE);
+            return Err(too_large);
         }
         hasher.update(&data);
         let mut rest: &[u8] = &data;
@@ -273,10 +286,19 @@ async fn upload_body(
             // A full chunk is written only once more data follows, so a body of at most one
             // chunk stays in memory for the single-call commit.
             if pending.len() == CHUNK_SIZE {
+                if header.is_none() {
+                    // The header fits in the first chunk by far; nothing is stored before it is
+                    // judged.
+                    header = shape::check_prefix(&pending, stanzas, declared).map_err(|e| invalid_envelope(&e))?;
+                    if header.is_none() {
+                        return Err(invalid_envelope(&shape::ShapeError::NotAge("the header is incomplete")));
+                    }
+                }
                 let id = match guard.id {
                     Some(id) => id,
                     None => {
-                        let id = blocking(store, |s| s.begin()).await?;
+                        let day = guard.today;
+                        let id = blocking(store, move |s| s.begin(day)).await?;
                         guard.id = Some(id);
                         id
                     }
@@ -291,12 +313,19 @@ async fn upload_body(
             rest = &rest[take..];
         }
     }
-    if declared_length(headers).is_some_and(|n| n != total) {
+    if declared.is_some_and(|n| n != total) {
         return Err(ApiError::TRUNCATED);
     }
     if total == 0 {
         return Err(ApiError::EMPTY);
     }
+    let header = match header {
+        Some(h) => h,
+        None => shape::check_prefix(&pending, stanzas, None)
+            .map_err(|e| invalid_envelope(&e))?
+            .ok_or_else(|| invalid_envelope(&shape::ShapeError::NotAge("the header is incomplete")))?,
+    };
+    shape::check_total_len(&header, total).map_err(|e| invalid_envelope(&e))?;
     match guard.id {
         // Everything fits in one chunk: keep it for a single-call commit.
         None => guard.small = Some(pending),
@@ -426,16 +455,29 @@ pub struct EntryPage {
 /// The body of a successful append.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Appended {
-    /// The new entry's number.
+    /// The new entry's number in its place.
     pub seq: Seq,
+    /// The day the relay will remove it (its epoch's expiry, the same for everything that
+    /// arrived in that epoch).
+    pub expires: Day,
 }
 
-/// The body of `PUT .../expiry`.
+/// The relay's public policy (`GET /v1/policy`): what every client may rely on.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct SetExpiry {
-    /// The new expiry day.
-    pub expires: Day,
+pub struct Policy {
+    /// Days every entry is kept after the end of its arrival epoch.
+    pub retention_days: u32,
+    /// Days per retention epoch.
+    pub retention_epoch_days: u32,
+    /// The constant stanza count every envelope must have (the directory's).
+    pub stanzas: usize,
+    /// The largest upload accepted.
+    pub max_upload_bytes: u64,
+    /// Proof-of-work difficulty for the first unit of size.
+    pub pow_difficulty: u8,
+    /// Bytes one unit of proof of work buys; each doubling of size adds a bit.
+    pub pow_bytes_per_unit: u64,
 }
 
 /// What the token holder sends to list or read their mailbox.
@@ -500,49 +542,11 @@ async fn append_signed(
     if !content_type_is(headers, "application/octet-stream") {
         return Err(ApiError::WRONG_CONTENT_TYPE);
     }
-    let (upload, digest) = upload_body(state, headers, body).await?;
+    let cap = state.0.limits.max_upload_bytes;
+    let (upload, digest) = upload_body(state, headers, body, cap, ApiError::TOO_LARGE).await?;
     finish_authentication(state, pending, method, uri, &digest)?;
-    let expires = today().plus_days(i64::from(state.0.limits.retention_days));
-    let seq = upload.commit(place, expires).await?;
-    Ok((StatusCode::CREATED, Json(Appended { seq })))
-}
-
-async fn delete_signed(
-    state: &AppState,
-    place: Place,
-    seq: Seq,
-    method: &Method,
-    uri: &Uri,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<StatusCode, ApiError> {
-    authenticate(state, method, uri, headers, body).await?;
-    if blocking(state.store(), move |s| s.delete(place, seq)).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::NOT_FOUND)
-    }
-}
-
-async fn expiry_signed(
-    state: &AppState,
-    place: Place,
-    seq: Seq,
-    method: &Method,
-    uri: &Uri,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<StatusCode, ApiError> {
-    let body = authenticate(state, method, uri, headers, body).await?;
-    let SetExpiry { expires } = parse_json(headers, &body)?;
-    if expires < today() {
-        return Err(ApiError::BAD_EXPIRY);
-    }
-    if blocking(state.store(), move |s| s.set_expiry(place, seq, expires)).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::NOT_FOUND)
-    }
+    let info = upload.commit(place).await?;
+    Ok((StatusCode::CREATED, Json(Appended { seq: info.seq, expires: info.expires })))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -564,16 +568,50 @@ async fn directory(State(state): State<AppState>) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], state.0.directory_bytes.clone()).into_response()
 }
 
+/// The public policy: retention, the envelope shape and the price of proof of work.
+#[instrument(skip_all, fields(route = "policy"))]
+async fn policy(State(state): State<AppState>) -> Json<Policy> {
+    let limits = &state.0.limits;
+    let retention = state.store().retention();
+    Json(Policy {
+        retention_days: retention.days,
+        retention_epoch_days: retention.epoch_days,
+        stanzas: state.0.directory.directory().stanzas,
+        max_upload_bytes: limits.max_upload_bytes,
+        pow_difficulty: limits.pow_difficulty,
+        pow_bytes_per_unit: limits.pow_bytes_per_unit,
+    })
+}
+
+/// A challenge for an envelope of at most `max_bytes` (one unit if the body is empty). Stateless:
+/// nothing is stored (see `guards`).
 #[instrument(skip_all, fields(route = "inbox.challenge"))]
-async fn challenge(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let challenge = Challenge { challenge: state.0.challenges.issue()?, difficulty: state.0.limits.pow_difficulty };
-    let mut response = Json(challenge).into_response();
+async fn challenge(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+    let limits = &state.0.limits;
+    let body = small_body(&state, body).await?;
+    let max_bytes = if body.is_empty() {
+        limits.pow_bytes_per_unit.min(limits.max_upload_bytes)
+    } else {
+        let request: ChallengeRequest = parse_json(&headers, &body)?;
+        request.max_bytes
+    };
+    if max_bytes > limits.max_upload_bytes {
+        return Err(ApiError::TOO_LARGE);
+    }
+    let difficulty =
+        pow::difficulty_for(limits.pow_difficulty, limits.pow_bytes_per_unit, max_bytes).ok_or(ApiError::TOO_LARGE)?;
+    let token = state.0.challenges.issue(max_bytes, difficulty, unix_now());
+    let mut response = Json(Challenge::for_token(token)).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
 
 /// Anyone may submit, with a solved challenge. The response carries no entry number: a
 /// reporter has no use for one, and it would be one more thing to link.
+///
+/// Order matters: the token's MAC and age, then the work, are checked from the headers alone;
+/// only a valid solution is remembered as used; the body is read only after that, never beyond
+/// the token's size bound, and stored only if it has an envelope's shape.
 #[instrument(skip_all, fields(route = "inbox.submit"))]
 async fn submit(
     State(state): State<AppState>,
@@ -589,13 +627,16 @@ async fn submit(
         .ok_or(ApiError::POW_REQUIRED)?
         .parse()
         .map_err(|_| ApiError::POW_REQUIRED)?;
-    pow::verify(&solution, state.0.limits.pow_difficulty).map_err(|_| ApiError::POW_INSUFFICIENT)?;
-    if !state.0.challenges.redeem(&solution.challenge)? {
+    let now = unix_now();
+    let token = solution.challenge;
+    state.0.challenges.check(&token, now).map_err(|_| ApiError::POW_UNKNOWN)?;
+    pow::verify(&solution).map_err(|_| ApiError::POW_INSUFFICIENT)?;
+    if let Err(Refusal::Used | Refusal::Unknown | Refusal::Expired) = state.0.challenges.redeem(&token, now)? {
         return Err(ApiError::POW_UNKNOWN);
     }
-    let (upload, _) = upload_body(&state, &headers, body).await?;
-    let expires = today().plus_days(i64::from(state.0.limits.retention_days));
-    upload.commit(Place::Inbox, expires).await?;
+    let cap = token.max_bytes().min(state.0.limits.max_upload_bytes);
+    let (upload, _) = upload_body(&state, &headers, body, cap, ApiError::BEYOND_CHALLENGE).await?;
+    upload.commit(Place::Inbox).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({"status": "stored"}))))
 }
 
@@ -623,32 +664,6 @@ async fn inbox_read(
 ) -> Result<Response, ApiError> {
     authenticate(&state, &method, &uri, &headers, body).await?;
     entry_body(&state, Place::Inbox, parse_seq(&seq)?).await
-}
-
-#[instrument(skip_all, fields(route = "inbox.delete"))]
-async fn inbox_delete(
-    State(state): State<AppState>,
-    Path(seq): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<StatusCode, ApiError> {
-    let seq = parse_seq(&seq)?;
-    delete_signed(&state, Place::Inbox, seq, &method, &uri, &headers, body).await
-}
-
-#[instrument(skip_all, fields(route = "inbox.expiry"))]
-async fn inbox_expiry(
-    State(state): State<AppState>,
-    Path(seq): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<StatusCode, ApiError> {
-    let seq = parse_seq(&seq)?;
-    expiry_signed(&state, Place::Inbox, seq, &method, &uri, &headers, body).await
 }
 
 #[instrument(skip_all, fields(route = "case.append"))]
@@ -693,32 +708,6 @@ async fn case_read(
     entry_body(&state, place, seq).await
 }
 
-#[instrument(skip_all, fields(route = "case.delete"))]
-async fn case_delete(
-    State(state): State<AppState>,
-    Path((stream, seq)): Path<(String, String)>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<StatusCode, ApiError> {
-    let (place, seq) = (parse_case(&stream)?, parse_seq(&seq)?);
-    delete_signed(&state, place, seq, &method, &uri, &headers, body).await
-}
-
-#[instrument(skip_all, fields(route = "case.expiry"))]
-async fn case_expiry(
-    State(state): State<AppState>,
-    Path((stream, seq)): Path<(String, String)>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<StatusCode, ApiError> {
-    let (place, seq) = (parse_case(&stream)?, parse_seq(&seq)?);
-    expiry_signed(&state, place, seq, &method, &uri, &headers, body).await
-}
-
 #[instrument(skip_all, fields(route = "mailbox.append"))]
 async fn mailbox_append(
     State(state): State<AppState>,
@@ -730,32 +719,6 @@ async fn mailbox_append(
 ) -> Result<(StatusCode, Json<Appended>), ApiError> {
     let place = parse_mailbox(&address)?;
     append_signed(&state, place, &method, &uri, &headers, body).await
-}
-
-#[instrument(skip_all, fields(route = "mailbox.delete"))]
-async fn mailbox_delete(
-    State(state): State<AppState>,
-    Path((address, seq)): Path<(String, String)>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<StatusCode, ApiError> {
-    let (place, seq) = (parse_mailbox(&address)?, parse_seq(&seq)?);
-    delete_signed(&state, place, seq, &method, &uri, &headers, body).await
-}
-
-#[instrument(skip_all, fields(route = "mailbox.expiry"))]
-async fn mailbox_expiry(
-    State(state): State<AppState>,
-    Path((address, seq)): Path<(String, String)>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<StatusCode, ApiError> {
-    let (place, seq) = (parse_mailbox(&address)?, parse_seq(&seq)?);
-    expiry_signed(&state, place, seq, &method, &uri, &headers, body).await
 }
 
 /// The relay learns the mailbox id here only long enough to hash it.

@@ -28,9 +28,12 @@ pub struct Config {
     pub directory_roots: Vec<String>,
     /// How many of `directory_roots` must have signed.
     pub directory_threshold: usize,
-    /// Proof-of-work difficulty for inbox submissions, in leading zero bits (about `2^n`
-    /// hashes; 21 is about a second in a phone browser).
+    /// Proof-of-work difficulty for an inbox submission of up to `pow_bytes_per_unit` bytes, in
+    /// leading zero bits (about `2^n` hashes; 21 is about a second in a phone browser). Each
+    /// doubling of the declared size adds one bit.
     pub pow_difficulty: u8,
+    /// Bytes of upload one unit of proof of work buys.
+    pub pow_bytes_per_unit: u64,
     /// Largest accepted upload in bytes (reports with attachments stream to disk in 64 KiB
     /// chunks, so this bounds disk use per request, not memory).
     pub max_upload_bytes: u64,
@@ -38,9 +41,13 @@ pub struct Config {
     pub max_json_bytes: usize,
     /// A request taking longer than this is cut off and anything it uploaded discarded.
     pub request_timeout_secs: u64,
-    /// Days a blob is kept unless a reviewer sets another expiry.
+    /// Days every entry is kept after the end of the retention epoch it arrived in. The same
+    /// for every entry: no client can lengthen or shorten it.
     pub retention_days: u32,
-    /// Seconds between purges of expired blobs (each followed by space reclamation).
+    /// Days per retention epoch: entries arriving within one share an expiry day (and a
+    /// database, dropped whole when it expires), so an expiry day tells only the epoch.
+    pub retention_epoch_days: u32,
+    /// Seconds between purges of expired epochs.
     pub purge_interval_secs: u64,
     /// How far a signed request's timestamp may be from the relay's clock.
     pub max_clock_skew_secs: u64,
@@ -55,10 +62,12 @@ impl Default for Config {
             directory_roots: Vec::new(),
             directory_threshold: 1,
             pow_difficulty: candour_core::pow::DEFAULT_DIFFICULTY,
+            pow_bytes_per_unit: candour_core::pow::DEFAULT_BYTES_PER_UNIT,
             max_upload_bytes: 256 * 1024 * 1024,
             max_json_bytes: 16 * 1024,
             request_timeout_secs: 300,
-            retention_days: 365,
+            retention_days: crate::store::Retention::DEFAULT.days,
+            retention_epoch_days: crate::store::Retention::DEFAULT.epoch_days,
             purge_interval_secs: 6 * 3600,
             max_clock_skew_secs: candour_core::auth::DEFAULT_MAX_SKEW_SECONDS,
         }
@@ -115,6 +124,11 @@ impl Config {
             table.insert(field, new);
         }
         table.try_into().map_err(|e: toml::de::Error| RelayError::Config(e.message().to_owned()))
+    }
+
+    /// The retention policy this configuration asks for.
+    pub fn retention(&self) -> crate::store::Retention {
+        crate::store::Retention { days: self.retention_days, epoch_days: self.retention_epoch_days.max(1) }
     }
 
     /// The configuration as a commented TOML file, for `candour serve --print-config`.

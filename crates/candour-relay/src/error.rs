@@ -114,9 +114,20 @@ impl ApiError {
     /// 401 for a reused nonce.
     pub const REPLAYED: ApiError =
         ApiError::new(StatusCode::UNAUTHORIZED, "replayed-request", "this signed request was already used");
-    /// 400 for a request the relay cannot use (e.g. a past expiry day).
-    pub const BAD_EXPIRY: ApiError =
-        ApiError::new(StatusCode::BAD_REQUEST, "bad-expiry", "the expiry day must not be in the past");
+    /// 400 for an upload that is not an envelope Candour writes: not age, another number of
+    /// stanzas than the directory's, or a length that is not a padded plaintext's. Nothing
+    /// was stored.
+    pub const INVALID_ENVELOPE: ApiError = ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid-envelope",
+        "the upload is not an envelope of this relay's shape (age v1, the directory's stanza count, a padded length); nothing was stored",
+    );
+    /// 413 for a submission longer than its proof of work admits.
+    pub const BEYOND_CHALLENGE: ApiError = ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "beyond-challenge",
+        "the upload is longer than its proof of work admits; ask for a challenge for its size; nothing was stored",
+    );
 
     /// The 401 for a signed-request failure from `candour_core::auth`.
     pub fn from_auth(e: &candour_core::auth::AuthError) -> Self {

@@ -1,53 +1,125 @@
-//! In-memory single-use books: issued proof-of-work challenges and seen request nonces.
+//! Single-use guards that cost the relay no unbounded state: stateless proof-of-work challenges
+//! and the replay window of signed requests.
 //!
-//! Both live only in memory and only as long as they are useful (a challenge's lifetime, a
-//! nonce's replay window); neither is ever written to storage or logs. A restart forgets them,
-//! which is safe: outstanding challenges become unknown (the client asks again) and old signed
-//! requests stay refused by their timestamps once the skew window has passed; so that a request
-//! signed before a restart cannot be replayed after it, the relay refuses signed requests
-//! timestamped before it started.
+//! # Challenges (DESIGN §1.7)
+//! A challenge is a [`ChallengeToken`] whose last 16 bytes are an HMAC-SHA256 (truncated) by a
+//! key drawn at start-up and held only in memory, over the token's version, random bytes, size
+//! bound, difficulty and issue time. Issuing one stores nothing, so however many a client asks
+//! for, the relay's memory does not grow and no other reporter is turned away. On submission
+//! the relay checks the MAC (in constant time), the age of the token and the work, and only
+//! then remembers the token's random bytes as redeemed, until the token would have expired
+//! anyway. Every remembered token cost its sender a solved puzzle of at least the base
+//! difficulty, so the work bounds that memory; a hard cap answers `busy` beyond it. A restart
+//! draws a new key: outstanding tokens stop working and clients ask again, which they do
+//! anyway after any refusal.
+//!
+//! Truncating the HMAC to 128 bits is safe here: forging a token means finding a MAC for chosen
+//! contents without the key, and each guess costs an HTTP request.
+//!
+//! # Nonces
+//! Nonces of signed requests are remembered in memory for as long as their timestamps are
+//! fresh; a restart forgets them, so the relay refuses signed requests timestamped before it
+//! started (see `api::pre_authenticate`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
-use candour_core::pow::ChallengeBytes;
+use candour_core::pow::{ChallengeToken, MAC_LEN};
+use hmac::{Hmac, Mac as _};
+use sha2::Sha256;
+use zeroize::Zeroizing;
 
 use crate::error::ApiError;
 
-/// How long an issued challenge stays valid.
-pub const CHALLENGE_TTL: Duration = Duration::from_secs(600);
-/// At most this many challenges are outstanding; beyond it the relay answers `busy`.
-pub const MAX_OUTSTANDING_CHALLENGES: usize = 100_000;
+/// How long an issued challenge stays valid, seconds.
+pub const CHALLENGE_TTL_SECS: u64 = 600;
+/// At most this many redeemed challenges are remembered; beyond it submissions answer `busy`
+/// (each one cost a solved puzzle: at the default difficulty, about 10^6 of them is a
+/// hundred thousand core-seconds of work within ten minutes).
+pub const MAX_REDEEMED_CHALLENGES: usize = 1_000_000;
 /// At most this many nonces are remembered; beyond it signed requests answer `busy`.
 pub const MAX_REMEMBERED_NONCES: usize = 1_000_000;
+/// Domain separation for the challenge MAC.
+const MAC_CONTEXT: &[u8] = b"candour/v2/pow-challenge-mac\n";
 
-/// Challenges issued and not yet used.
-#[derive(Debug, Default)]
-pub struct ChallengeBook {
-    issued: Mutex<HashMap<[u8; 32], Instant>>,
+/// Issues and redeems stateless challenges.
+pub struct ChallengeIssuer {
+    key: Zeroizing<[u8; 32]>,
+    redeemed: Mutex<HashMap<[u8; 16], u64>>,
 }
 
-impl ChallengeBook {
-    /// Issues a fresh random challenge.
-    pub fn issue(&self) -> Result<ChallengeBytes, ApiError> {
-        let mut issued = self.issued.lock().map_err(|_| ApiError::STORAGE)?;
-        let now = Instant::now();
-        if issued.len() >= MAX_OUTSTANDING_CHALLENGES {
-            issued.retain(|_, at| now.duration_since(*at) < CHALLENGE_TTL);
-            if issued.len() >= MAX_OUTSTANDING_CHALLENGES {
+impl std::fmt::Debug for ChallengeIssuer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChallengeIssuer(key redacted)")
+    }
+}
+
+impl Default for ChallengeIssuer {
+    fn default() -> Self {
+        ChallengeIssuer { key: Zeroizing::new(rand::random()), redeemed: Mutex::new(HashMap::new()) }
+    }
+}
+
+/// Why a challenge token was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not issued by this relay (since its last start), or altered.
+    Unknown,
+    /// Older than [`CHALLENGE_TTL_SECS`], or from the future.
+    Expired,
+    /// Already used.
+    Used,
+}
+
+impl ChallengeIssuer {
+    fn mac(&self, signed_part: &[u8]) -> Hmac<Sha256> {
+        // HMAC takes keys of any length; 32 bytes cannot fail.
+        let mut mac = <Hmac<Sha256>>::new_from_slice(&self.key[..]).unwrap_or_else(|_| unreachable!());
+        mac.update(MAC_CONTEXT);
+        mac.update(signed_part);
+        mac
+    }
+
+    /// A fresh token for an envelope of at most `max_bytes`, at `difficulty`, issued `now`.
+    /// Nothing is stored.
+    pub fn issue(&self, max_bytes: u64, difficulty: u8, now: u64) -> ChallengeToken {
+        let unsigned = ChallengeToken::new(rand::random(), max_bytes, difficulty, now, [0; MAC_LEN]);
+        let tag = self.mac(unsigned.signed_part()).finalize().into_bytes();
+        let mut mac = [0u8; MAC_LEN];
+        mac.copy_from_slice(&tag[..MAC_LEN]);
+        ChallengeToken::new(unsigned.random(), max_bytes, difficulty, now, mac)
+    }
+
+    /// Whether this relay issued the token, unaltered, and it is still fresh (without using it).
+    pub fn check(&self, token: &ChallengeToken, now: u64) -> Result<(), Refusal> {
+        self.mac(token.signed_part()).verify_truncated_left(token.mac()).map_err(|_| Refusal::Unknown)?;
+        let issued = token.issued_unix();
+        if issued > now.saturating_add(1) || now > issued.saturating_add(CHALLENGE_TTL_SECS) {
+            return Err(Refusal::Expired);
+        }
+        Ok(())
+    }
+
+    /// Uses a token up, after [`ChallengeIssuer::check`] and the work were verified.
+    pub fn redeem(&self, token: &ChallengeToken, now: u64) -> Result<Result<(), Refusal>, ApiError> {
+        let mut redeemed = self.redeemed.lock().map_err(|_| ApiError::STORAGE)?;
+        if redeemed.len() >= MAX_REDEEMED_CHALLENGES {
+            redeemed.retain(|_, until| *until >= now);
+            if redeemed.len() >= MAX_REDEEMED_CHALLENGES {
                 return Err(ApiError::BUSY);
             }
         }
-        let bytes: [u8; 32] = rand::random();
-        issued.insert(bytes, now);
-        Ok(ChallengeBytes(bytes))
+        let until = token.issued_unix().saturating_add(CHALLENGE_TTL_SECS);
+        Ok(match redeemed.insert(token.random(), until) {
+            None => Ok(()),
+            Some(_) => Err(Refusal::Used),
+        })
     }
 
-    /// Uses up a challenge: true if it was issued, unexpired and unused.
-    pub fn redeem(&self, challenge: &ChallengeBytes) -> Result<bool, ApiError> {
-        let mut issued = self.issued.lock().map_err(|_| ApiError::STORAGE)?;
-        Ok(issued.remove(&challenge.0).is_some_and(|at| at.elapsed() < CHALLENGE_TTL))
+    /// How many redeemed tokens are remembered (for tests of the bound).
+    #[cfg(test)]
+    pub fn remembered(&self) -> usize {
+        self.redeemed.lock().map_or(0, |r| r.len())
     }
 }
 
@@ -82,13 +154,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn challenges_are_single_use_and_must_be_issued() {
-        let book = ChallengeBook::default();
-        let issued = book.issue().expect("issue");
-        assert_ne!(book.issue().expect("issue"), issued, "fresh randomness each time");
-        assert_eq!(book.redeem(&issued), Ok(true));
-        assert_eq!(book.redeem(&issued), Ok(false), "a challenge works once");
-        assert_eq!(book.redeem(&ChallengeBytes([0; 32])), Ok(false), "only issued challenges work");
+    fn challenges_are_checked_by_mac_age_and_use() {
+        let issuer = ChallengeIssuer::default();
+        let now = 1_800_000_000;
+        let token = issuer.issue(1 << 20, 21, now);
+        assert_eq!((token.max_bytes(), token.difficulty(), token.issued_unix()), (1 << 20, 21, now));
+        assert_eq!(issuer.check(&token, now + 5), Ok(()));
+        assert_ne!(issuer.issue(1 << 20, 21, now), token, "fresh randomness each time");
+        assert_eq!(issuer.remembered(), 0, "issuing stores nothing");
+        // Any change to what the MAC covers, or another relay's token, is unknown.
+        for field in [1usize, 20, 25, 30] {
+            let mut altered = token.0;
+            altered[field] ^= 1;
+            assert_eq!(issuer.check(&ChallengeToken(altered), now), Err(Refusal::Unknown), "byte {field}");
+        }
+        assert_eq!(ChallengeIssuer::default().check(&token, now), Err(Refusal::Unknown));
+        assert_eq!(issuer.check(&token, now + CHALLENGE_TTL_SECS + 1), Err(Refusal::Expired));
+        assert_eq!(issuer.check(&token, now - 5), Err(Refusal::Expired), "issued in the future");
+        assert_eq!(issuer.redeem(&token, now), Ok(Ok(())));
+        assert_eq!(issuer.redeem(&token, now), Ok(Err(Refusal::Used)), "a token works once");
+        assert_eq!(issuer.remembered(), 1);
     }
 
     #[test]

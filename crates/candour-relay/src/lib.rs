@@ -190,8 +190,9 @@ pub async fn run_on(
 ) -> Result<(), RelayError> {
     let (bytes, verified) = load_directory(&config.directory, &config.directory_roots, config.directory_threshold)?;
     let data = config.data.clone();
+    let retention = config.retention();
     let store: store::SharedStore = Arc::new(
-        tokio::task::spawn_blocking(move || store::SledStore::open(data))
+        tokio::task::spawn_blocking(move || store::SledStore::open_with(data, retention))
             .await
             .map_err(|_| RelayError::Config("the store opener panicked".into()))??,
     );

@@ -33,47 +33,41 @@ pub fn document() -> String {
     ]);
     let listed = json!({"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EntryPage"}}}}});
     let appended = json!({"201": {"description": "durably stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Appended"}}}},
-        "413": error_response("too-large"), "415": error_response("unsupported-media-type"), "400": error_response("truncated-upload, empty-body, bad-id"), "507": error_response("disk-full")});
-    let expiry_body = json!({"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SetExpiry"}}}});
-    let deleted = json!({"204": {"description": "done"}, "404": error_response("not-found")});
+        "413": error_response("too-large"), "415": error_response("unsupported-media-type"), "400": error_response("truncated-upload, empty-body, bad-id, invalid-envelope"), "507": error_response("disk-full")});
     let doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Candour relay",
             "version": "1",
-            "description": "An append-only store of opaque ciphertext. Every error is {\"code\", \"message\"} with a stable code. The relay records no IP address, user agent, cookie or time of day."
+            "description": "An append-only store of opaque ciphertext. Every error is {\"code\", \"message\"} with a stable code. The relay records no IP address, user agent, cookie or time of day. No client can delete an entry or change its expiry: every entry is removed by the uniform retention policy (GET /v1/policy). Each place (the inbox, each case stream, each mailbox) numbers its entries on its own. Uploads must be age v1 envelopes with the directory's stanza count and a padded length (invalid-envelope otherwise)."
         },
         "paths": {
             "/healthz": {"get": {"summary": "liveness", "responses": {"200": {"description": "ok"}}}},
             "/v1/openapi.json": {"get": {"summary": "this document", "responses": {"200": {"description": "OpenAPI JSON"}}}},
             "/v1/directory": {"get": {"summary": "the signed key directory, byte for byte as signed by the organisation root", "responses": {"200": {"description": "served directory JSON"}}}},
-            "/v1/inbox/challenge": {"post": {"summary": "a fresh single-use proof-of-work challenge (valid 10 minutes)",
-                "responses": {"200": {"description": "challenge", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Challenge"}}}}, "503": error_response("busy")}}},
+            "/v1/policy": {"get": {"summary": "retention, envelope shape and proof-of-work pricing", "responses": {"200": {"description": "policy", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Policy"}}}}}}},
+            "/v1/inbox/challenge": {"post": {"summary": "a stateless single-use proof-of-work challenge for an envelope of at most max_bytes (valid 10 minutes); the difficulty grows by one bit per doubling of size beyond pow_bytes_per_unit",
+                "requestBody": {"required": false, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ChallengeRequest"}}}},
+                "responses": {"200": {"description": "challenge", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Challenge"}}}}, "413": error_response("too-large"), "400": error_response("malformed-json"), "415": error_response("unsupported-media-type")}}},
             "/v1/inbox": {
                 "post": {"summary": "submit a report or follow-up envelope (anyone, with proof of work)",
-                    "parameters": [{"name": "candour-pow", "in": "header", "required": true, "description": "<challenge hex>:<counter, 16 hex digits>; SHA-256(\"candour/v1/pow\\n\" || challenge || counter LE) has `difficulty` leading zero bits", "schema": {"type": "string"}}],
-                    "requestBody": binary("an age v1 envelope"),
-                    "responses": {"201": {"description": "durably stored; no entry number is returned"}, "401": error_response("pow-required, pow-unknown-challenge, pow-insufficient"),
-                        "413": error_response("too-large"), "415": error_response("unsupported-media-type"), "400": error_response("truncated-upload, empty-body"), "507": error_response("disk-full")}},
+                    "parameters": [{"name": "candour-pow", "in": "header", "required": true, "description": "<challenge token hex>:<counter, 16 hex digits>; SHA-256(\"candour/v2/pow\\n\" || token || counter LE) has the token's difficulty in leading zero bits", "schema": {"type": "string"}}],
+                    "requestBody": binary("an age v1 envelope, at most the challenge's max_bytes"),
+                    "responses": {"201": {"description": "durably stored; no entry number is returned"}, "401": error_response("pow-required, pow-unknown-challenge, pow-insufficient"), "503": error_response("busy"),
+                        "413": error_response("too-large, beyond-challenge"), "415": error_response("unsupported-media-type"), "400": error_response("truncated-upload, empty-body, invalid-envelope"), "507": error_response("disk-full")}},
                 "get": signed(json!({"summary": "list inbox entries by cursor (reviewers)", "parameters": page, "responses": listed}))
             },
             "/v1/inbox/{seq}": {
-                "get": signed(json!({"summary": "read an inbox entry", "parameters": [seq], "responses": {"200": binary("the envelope"), "404": error_response("not-found")}})),
-                "delete": signed(json!({"summary": "delete an inbox entry", "parameters": [seq], "responses": deleted}))
+                "get": signed(json!({"summary": "read an inbox entry", "parameters": [seq], "responses": {"200": binary("the envelope"), "404": error_response("not-found")}}))
             },
-            "/v1/inbox/{seq}/expiry": {"put": signed(json!({"summary": "set an inbox entry's expiry day", "parameters": [seq], "requestBody": expiry_body, "responses": deleted}))},
             "/v1/cases/{stream}": {
                 "post": signed(json!({"summary": "append an encrypted, signed case event", "parameters": [stream], "requestBody": binary("case event ciphertext"), "responses": appended})),
                 "get": signed(json!({"summary": "list a case stream by cursor", "parameters": [stream, page[0], page[1]], "responses": listed}))
             },
             "/v1/cases/{stream}/{seq}": {
-                "get": signed(json!({"summary": "read a case event", "parameters": [stream, seq], "responses": {"200": binary("the ciphertext"), "404": error_response("not-found")}})),
-                "delete": signed(json!({"summary": "delete a case event", "parameters": [stream, seq], "responses": deleted}))
+                "get": signed(json!({"summary": "read a case event", "parameters": [stream, seq], "responses": {"200": binary("the ciphertext"), "404": error_response("not-found")}}))
             },
-            "/v1/cases/{stream}/{seq}/expiry": {"put": signed(json!({"summary": "set a case event's expiry day", "parameters": [stream, seq], "requestBody": expiry_body, "responses": deleted}))},
-            "/v1/mailboxes/{address}": {"post": signed(json!({"summary": "append a reply encrypted to the reporter", "parameters": [address], "requestBody": binary("reply envelope"), "responses": appended}))},
-            "/v1/mailboxes/{address}/{seq}": {"delete": signed(json!({"summary": "delete a reply", "parameters": [address, seq], "responses": deleted}))},
-            "/v1/mailboxes/{address}/{seq}/expiry": {"put": signed(json!({"summary": "set a reply's expiry day", "parameters": [address, seq], "requestBody": expiry_body, "responses": deleted}))},
+            "/v1/mailboxes/{address}": {"post": signed(json!({"summary": "append a reply or receipt encrypted to the reporter", "parameters": [address], "requestBody": binary("reply envelope"), "responses": appended}))},
             "/v1/mailbox/list": {"post": {"summary": "list replies (the token holder presents the secret mailbox id; the relay hashes it)",
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MailboxRequest"}}}}, "responses": listed}},
             "/v1/mailbox/read": {"post": {"summary": "read one reply (mailbox_id and seq)",
@@ -85,11 +79,12 @@ pub fn document() -> String {
                 "description": "Ed25519 by a reviewer key from the directory over \"candour-request/v1\\n<METHOD>\\n<path?query>\\n<sha256(body) hex>\\n<unix seconds>\\n<nonce hex>\\n\"; headers candour-key, candour-timestamp, candour-nonce, candour-signature. Timestamps outside the skew window and reused nonces are refused."}},
             "schemas": {
                 "Error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}},
-                "Challenge": {"type": "object", "properties": {"challenge": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "difficulty": {"type": "integer"}}},
+                "ChallengeRequest": {"type": "object", "required": ["max_bytes"], "properties": {"max_bytes": {"type": "integer", "minimum": 0}}},
+                "Challenge": {"type": "object", "required": ["challenge", "difficulty", "max_bytes"], "properties": {"challenge": {"type": "string", "pattern": "^02[0-9a-f]{98}$", "description": "version 2, random (16 bytes), max_bytes (u64 BE), difficulty (1), issue time (u64 BE), MAC (16)"}, "difficulty": {"type": "integer"}, "max_bytes": {"type": "integer"}}},
+                "Policy": {"type": "object", "properties": {"retention_days": {"type": "integer"}, "retention_epoch_days": {"type": "integer"}, "stanzas": {"type": "integer"}, "max_upload_bytes": {"type": "integer"}, "pow_difficulty": {"type": "integer"}, "pow_bytes_per_unit": {"type": "integer"}}},
                 "Entry": {"type": "object", "properties": {"seq": {"type": "integer"}, "len": {"type": "integer"}, "chunks": {"type": "integer"}, "expires": {"type": "string", "format": "date"}}},
                 "EntryPage": {"type": "object", "properties": {"entries": {"type": "array", "items": {"$ref": "#/components/schemas/Entry"}}, "next": {"type": ["integer", "null"]}}},
-                "Appended": {"type": "object", "properties": {"seq": {"type": "integer"}}},
-                "SetExpiry": {"type": "object", "required": ["expires"], "properties": {"expires": {"type": "string", "format": "date"}}},
+                "Appended": {"type": "object", "properties": {"seq": {"type": "integer"}, "expires": {"type": "string", "format": "date"}}},
                 "MailboxRequest": {"type": "object", "required": ["mailbox_id"], "properties": {"mailbox_id": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "after": {"type": "integer"}, "seq": {"type": "integer"}}}
             }
         }

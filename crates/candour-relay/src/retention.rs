@@ -1,31 +1,30 @@
-//! Retention: a background task that purges expired blobs and then reclaims their space.
+//! Retention: a background task that removes expired epochs (see [`crate::store`]).
+//!
+//! Removing an epoch drops its whole database folder; nothing is rewritten and nothing waits
+//! for it, so reads and writes carry on throughout.
 
 use std::time::Duration;
 
 use candour_core::Day;
 
-use crate::store::{SharedStore, StoreError};
+use crate::store::{PurgeReport, SharedStore, StoreError};
 
-/// Purges everything expired on or before `today`, then reclaims space so purged and deleted
-/// bytes are gone from disk (a store skips the rewrite when nothing was deleted). Returns how
-/// many entries were purged.
-pub fn purge_and_reclaim(store: &SharedStore, today: Day) -> Result<u64, StoreError> {
-    let report = store.purge_expired(today)?;
-    store.reclaim()?;
-    Ok(report.entries)
+/// Removes everything expired on or before `today`.
+pub fn purge(store: &SharedStore, today: Day) -> Result<PurgeReport, StoreError> {
+    store.purge_expired(today)
 }
 
-/// Runs [`purge_and_reclaim`] every `interval` until the task is dropped. Failures are logged
-/// (without content) and retried at the next interval.
+/// Runs [`purge`] every `interval` until the task is dropped. Failures are logged (without
+/// content) and retried at the next interval.
 pub async fn run(store: SharedStore, interval: Duration) {
     let mut ticker = tokio::time::interval(interval);
     loop {
         ticker.tick().await;
         let store = store.clone();
-        let result = tokio::task::spawn_blocking(move || purge_and_reclaim(&store, crate::api::today())).await;
+        let result = tokio::task::spawn_blocking(move || purge(&store, crate::api::today())).await;
         match result {
-            Ok(Ok(n)) => tracing::info!(purged = n, "retention pass"),
-            Ok(Err(e)) => tracing::error!(error = %e, "retention pass failed"),
+            Ok(Ok(report)) => tracing::info!(entries = report.entries, epochs = report.epochs, "retention pass"),
+            Ok(Err(e)) => tracing::error!(error = e.code(), "retention pass failed"),
             Err(_) => tracing::error!("retention pass panicked"),
         }
     }

@@ -27,6 +27,14 @@ fn code(body: &[u8]) -> String {
     v["code"].as_str().expect("a code").to_owned()
 }
 
+/// A solution to a challenge for an envelope of at most `max_bytes`.
+async fn solved_for(app: &Router, max_bytes: u64) -> String {
+    let (status, body) = call(app, challenge_request(max_bytes)).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    solve(&body)
+}
+
+/// A solution to a challenge for one unit of size (an empty challenge request).
 async fn solved(app: &Router) -> String {
     let (status, body) = call(app, Request::post("/v1/inbox/challenge").body(Body::empty()).expect("request")).await;
     assert_eq!(status, StatusCode::OK);
@@ -54,11 +62,21 @@ async fn health_directory_and_openapi() {
     let (status, body) = call(&app, Request::get("/v1/openapi.json").body(Body::empty()).expect("request")).await;
     assert_eq!(status, StatusCode::OK);
     let doc: serde_json::Value = serde_json::from_slice(&body).expect("json");
-    for path in
-        ["/v1/directory", "/v1/inbox", "/v1/inbox/challenge", "/v1/cases/{stream}", "/v1/mailbox/read", "/healthz"]
-    {
+    for path in [
+        "/v1/directory",
+        "/v1/policy",
+        "/v1/inbox",
+        "/v1/inbox/challenge",
+        "/v1/cases/{stream}",
+        "/v1/mailbox/read",
+        "/healthz",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
+    let (status, body) = call(&app, Request::get("/v1/policy").body(Body::empty()).expect("request")).await;
+    assert_eq!(status, StatusCode::OK);
+    let policy: candour_relay::api::Policy = serde_json::from_slice(&body).expect("policy");
+    assert_eq!((policy.stanzas, policy.retention_days, policy.retention_epoch_days), (STANZAS, 365, 28));
 }
 
 #[tokio::test]
@@ -68,11 +86,12 @@ async fn submit_with_proof_of_work_then_a_reviewer_lists_and_reads() {
     let app = router(state);
     let key = f.reviewer.signing_key();
 
+    let one = envelope(&f);
     let solution = solved(&app).await;
-    let (status, _) = call(&app, submission(&solution, b"envelope one".to_vec())).await;
+    let (status, _) = call(&app, submission(&solution, one.clone())).await;
     assert_eq!(status, StatusCode::CREATED);
     // The same challenge cannot be used twice.
-    let (status, body) = call(&app, submission(&solution, b"envelope two".to_vec())).await;
+    let (status, body) = call(&app, submission(&solution, envelope(&f))).await;
     assert_eq!((status, code(&body).as_str()), (StatusCode::UNAUTHORIZED, "pow-unknown-challenge"));
 
     let (status, body) = call(&app, signed(key, Method::GET, "/v1/inbox", vec![], None)).await;
@@ -81,21 +100,34 @@ async fn submit_with_proof_of_work_then_a_reviewer_lists_and_reads() {
     assert_eq!(page.entries.len(), 1);
     let seq = page.entries[0].seq;
     let (status, body) = call(&app, signed(key, Method::GET, &format!("/v1/inbox/{}", seq.0), vec![], None)).await;
-    assert_eq!((status, body), (StatusCode::OK, b"envelope one".to_vec()));
+    assert_eq!((status, body), (StatusCode::OK, one.clone()));
     // Nothing new after the cursor.
     let (_, body) = call(&app, signed(key, Method::GET, &format!("/v1/inbox?after={}", seq.0), vec![], None)).await;
     assert!(serde_json::from_slice::<EntryPage>(&body).expect("page").entries.is_empty());
 
-    // Expiry and deletion.
-    let path = format!("/v1/inbox/{}/expiry", seq.0);
-    let (status, _) =
-        call(&app, signed(key, Method::PUT, &path, br#"{"expires":"2099-01-01"}"#.to_vec(), Some("application/json")))
-            .await;
-    assert_eq!(status, StatusCode::NO_CONTENT);
-    assert_eq!(store.info(Place::Inbox, seq).expect("info").map(|i| i.expires.to_string()), Some("2099-01-01".into()));
-    let (status, _) = call(&app, signed(key, Method::DELETE, &format!("/v1/inbox/{}", seq.0), vec![], None)).await;
-    assert_eq!(status, StatusCode::NO_CONTENT);
-    assert!(store.list(Place::Inbox, None, 10).expect("list").is_empty());
+    // No reviewer, however well signed, can remove an entry or change its life: there is no
+    // such request any more, and the entry, its bytes and its expiry day are untouched.
+    let expires = store.info(Place::Inbox, seq).expect("info").expect("present").expires;
+    let attempts = [
+        signed(key, Method::DELETE, &format!("/v1/inbox/{}", seq.0), vec![], None),
+        signed(
+            key,
+            Method::PUT,
+            &format!("/v1/inbox/{}/expiry", seq.0),
+            br#"{"expires":"2026-12-01"}"#.to_vec(),
+            Some("application/json"),
+        ),
+    ];
+    for attempt in attempts {
+        let (status, body) = call(&app, attempt).await;
+        assert!(
+            [StatusCode::METHOD_NOT_ALLOWED, StatusCode::NOT_FOUND].contains(&status),
+            "{status}: {}",
+            String::from_utf8_lossy(&body)
+        );
+    }
+    assert_eq!(store.info(Place::Inbox, seq).expect("info").map(|i| i.expires), Some(expires));
+    assert_eq!(read_blob(&*store, Place::Inbox, seq).expect("read").map(Ciphertext::into_bytes), Some(one));
 }
 
 #[tokio::test]
@@ -136,35 +168,46 @@ async fn case_streams_and_mailboxes() {
     let key = f.reviewer.signing_key();
     let stream = CaseStreamId::for_thread(&ThreadId([5; 16]));
 
+    // A report first, as in life: its number must not be related to the case's or mailbox's.
+    let (status, _) = call(&app, submission(&solved(&app).await, envelope(&f))).await;
+    assert_eq!(status, StatusCode::CREATED);
+
     let path = format!("/v1/cases/{stream}");
-    for event in [b"event 1".to_vec(), b"event 2".to_vec()] {
-        let (status, _) = call(&app, signed(key, Method::POST, &path, event, Some("application/octet-stream"))).await;
+    let events = [envelope_with(&f, 10, 1), envelope_with(&f, 20, 2)];
+    let mut numbers = Vec::new();
+    for event in &events {
+        let (status, body) =
+            call(&app, signed(key, Method::POST, &path, event.clone(), Some("application/octet-stream"))).await;
         assert_eq!(status, StatusCode::CREATED);
+        let appended: candour_relay::api::Appended = serde_json::from_slice(&body).expect("appended");
+        numbers.push(appended.seq.0);
     }
     let (_, body) = call(&app, signed(key, Method::GET, &path, vec![], None)).await;
     let page: EntryPage = serde_json::from_slice(&body).expect("page");
     assert_eq!(page.entries.len(), 2);
     let (_, body) =
         call(&app, signed(key, Method::GET, &format!("{path}/{}", page.entries[1].seq.0), vec![], None)).await;
-    assert_eq!(body, b"event 2");
+    assert_eq!(body, events[1]);
 
     // A reviewer replies into a mailbox; only the token holder's id opens it.
     let token = MailboxToken::generate();
     let address = token.mailbox_id().address();
+    let reply = envelope_with(&f, 30, 3);
     let (status, body) = call(
         &app,
-        signed(
-            key,
-            Method::POST,
-            &format!("/v1/mailboxes/{address}"),
-            b"reply".to_vec(),
-            Some("application/octet-stream"),
-        ),
+        signed(key, Method::POST, &format!("/v1/mailboxes/{address}"), reply.clone(), Some("application/octet-stream")),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
-    let seq: Seq =
-        serde_json::from_slice::<serde_json::Value>(&body).expect("json")["seq"].as_u64().map(Seq).expect("seq");
+    let appended: candour_relay::api::Appended = serde_json::from_slice(&body).expect("appended");
+    let seq = appended.seq;
+    // Each place counts on its own: the report is the inbox's 1, the events the stream's 1 and
+    // 2, the reply the mailbox's 1. One shared counter would have given 1, 2, 3, 4 and linked
+    // them in a seized copy.
+    assert_eq!(store.list(Place::Inbox, None, 10).expect("list")[0].seq, Seq(1));
+    assert_eq!(numbers, [1, 2]);
+    assert_eq!(seq, Seq(1));
+    assert_eq!(appended.expires, store.info(Place::Mailbox(address), seq).expect("info").expect("present").expires);
     let id_hex: String = token.mailbox_id().expose_secret().iter().map(|b| format!("{b:02x}")).collect();
     let list = Request::post("/v1/mailbox/list")
         .header("content-type", "application/json")
@@ -177,7 +220,7 @@ async fn case_streams_and_mailboxes() {
         .header("content-type", "application/json")
         .body(Body::from(serde_json::json!({"mailbox_id": id_hex, "seq": seq.0}).to_string()))
         .expect("request");
-    assert_eq!(call(&app, read).await, (StatusCode::OK, b"reply".to_vec()));
+    assert_eq!(call(&app, read).await, (StatusCode::OK, reply.clone()));
     // The address itself is not the key to the mailbox.
     let wrong = Request::post("/v1/mailbox/list")
         .header("content-type", "application/json")
@@ -187,7 +230,7 @@ async fn case_streams_and_mailboxes() {
     assert!(serde_json::from_slice::<EntryPage>(&body).expect("page").entries.is_empty());
     assert_eq!(
         read_blob(&*store, Place::Mailbox(address), seq).expect("read"),
-        Some(Ciphertext::from_sealed_bytes(b"reply".to_vec()))
+        Some(Ciphertext::from_sealed_bytes(reply))
     );
 }
 
@@ -205,9 +248,10 @@ fn snapshot(store: &SharedStore, places: &[Place]) -> Vec<(Place, Seq, String, V
 
 /// A body that delivers some bytes and then fails, as hyper's body does when a client
 /// disconnects mid-upload.
-fn truncated_body() -> Body {
+fn truncated_body(f: &Fixture) -> Body {
+    let start = envelope_with(f, 100_000, 1)[..70_000].to_vec();
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
-        vec![Ok(vec![1u8; 70_000]), Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "client went away"))];
+        vec![Ok(start), Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "client went away"))];
     Body::from_stream(futures_util::stream::iter(chunks))
 }
 
@@ -221,16 +265,33 @@ async fn bad_input_table() {
     let places = [Place::Inbox, Place::Case(stream)];
 
     // Some content to protect.
-    let solution = solved(&app).await;
-    assert_eq!(call(&app, submission(&solution, vec![7; 100_000])).await.0, StatusCode::CREATED);
+    let large = envelope_with(&f, 100_000, 7);
+    assert_eq!(call(&app, submission(&solved_for(&app, large.len() as u64).await, large)).await.0, StatusCode::CREATED);
     let case_path = format!("/v1/cases/{stream}");
     assert_eq!(
-        call(&app, signed(key, Method::POST, &case_path, vec![8; 10], Some("application/octet-stream"))).await.0,
+        call(&app, signed(key, Method::POST, &case_path, envelope(&f), Some("application/octet-stream"))).await.0,
         StatusCode::CREATED
     );
     let before = snapshot(&store, &places);
     assert_eq!(before.len(), 2);
     let seq = before[0].1 .0;
+    let good = envelope(&f);
+    // Not envelopes of this relay's shape.
+    let random: Vec<u8> = (0..20_000).map(|_| rand::random::<u8>()).collect();
+    let plaintext = br#"{"what": "the sergeant took the cash"}"#.to_vec();
+    let two_stanzas = {
+        let signer = ed25519_dalek::SigningKey::from_bytes(&[5; 32]);
+        candour_core::envelope::seal(&[f.reviewer.recipient()], 2, b"{}", vec![], &signer, Vec::new()).expect("seals")
+    };
+    let mut longer = good.clone();
+    longer.extend_from_slice(&[0; 16]);
+    let mut shorter = good.clone();
+    shorter.truncate(good.len() - 1);
+    // A token the relay never issued (its MAC is wrong), with the work done.
+    let forged = {
+        let token = pow::ChallengeToken::new([1; 16], 1 << 20, 4, now(), [0; pow::MAC_LEN]);
+        pow::solve(&pow::Challenge::for_token(token)).expect("solve").to_string()
+    };
 
     let octet = Some("application/octet-stream");
     let json = Some("application/json");
@@ -278,27 +339,72 @@ async fn bad_input_table() {
         ),
         (
             "submit with an unissued challenge",
-            submission(
-                &pow::solve(&pow::Challenge { challenge: pow::ChallengeBytes([1; 32]), difficulty: 4 })
-                    .expect("solve")
-                    .to_string(),
-                b"x".to_vec(),
-            ),
+            submission(&forged, good.clone()),
             StatusCode::UNAUTHORIZED,
             "pow-unknown-challenge",
         ),
         (
             "submit with insufficient work",
-            submission(
-                &format!(
-                    "{}:{:016x}",
-                    pow::ChallengeBytes([2; 32]),
-                    insufficient_counter(&pow::ChallengeBytes([2; 32]))
-                ),
-                b"x".to_vec(),
-            ),
+            submission(&insufficient(&app).await, good.clone()),
             StatusCode::UNAUTHORIZED,
             "pow-insufficient",
+        ),
+        (
+            "submit random bytes",
+            submission(&solved(&app).await, random.clone()),
+            StatusCode::BAD_REQUEST,
+            "invalid-envelope",
+        ),
+        (
+            "submit a plaintext body",
+            submission(&solved(&app).await, plaintext),
+            StatusCode::BAD_REQUEST,
+            "invalid-envelope",
+        ),
+        (
+            "submit an age file with 2 stanzas, not the directory's 4",
+            submission(&solved(&app).await, two_stanzas.clone()),
+            StatusCode::BAD_REQUEST,
+            "invalid-envelope",
+        ),
+        (
+            "submit an envelope with bytes added",
+            submission(&solved(&app).await, longer.clone()),
+            StatusCode::BAD_REQUEST,
+            "invalid-envelope",
+        ),
+        (
+            "submit an envelope one byte short",
+            submission(&solved(&app).await, shorter),
+            StatusCode::BAD_REQUEST,
+            "invalid-envelope",
+        ),
+        (
+            "submit beyond the challenge's size",
+            submission(&solved_for(&app, 1000).await, good.clone()),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "beyond-challenge",
+        ),
+        (
+            "challenge beyond the upload limit",
+            challenge_request(1024 * 1024 + 1),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+        ),
+        (
+            "challenge request malformed",
+            Request::post("/v1/inbox/challenge")
+                .header("content-type", "application/json")
+                .body(Body::from(r#"{"max_bytes":"lots"}"#))
+                .expect("r"),
+            StatusCode::BAD_REQUEST,
+            "malformed-json",
+        ),
+        (
+            "challenge request as text",
+            Request::post("/v1/inbox/challenge").header("content-type", "text/plain").body(Body::from("1")).expect("r"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
         ),
         (
             "submit as JSON",
@@ -316,7 +422,12 @@ async fn bad_input_table() {
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported-media-type",
         ),
-        ("submit too large", submission(&solved(&app).await, big.clone()), StatusCode::PAYLOAD_TOO_LARGE, "too-large"),
+        (
+            "submit too large",
+            submission(&solved_for(&app, 1024 * 1024).await, big.clone()),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "beyond-challenge",
+        ),
         (
             "submit declaring too large",
             Request::post("/v1/inbox")
@@ -326,15 +437,15 @@ async fn bad_input_table() {
                 .body(Body::from("x"))
                 .expect("r"),
             StatusCode::PAYLOAD_TOO_LARGE,
-            "too-large",
+            "beyond-challenge",
         ),
         ("submit empty", submission(&solved(&app).await, vec![]), StatusCode::BAD_REQUEST, "empty-body"),
         (
             "submit truncated",
             Request::post("/v1/inbox")
-                .header(pow::HEADER, solved(&app).await)
+                .header(pow::HEADER, solved_for(&app, 200_000).await)
                 .header("content-type", "application/octet-stream")
-                .body(truncated_body())
+                .body(truncated_body(&f))
                 .expect("r"),
             StatusCode::BAD_REQUEST,
             "truncated-upload",
@@ -401,6 +512,18 @@ async fn bad_input_table() {
             "bad-id",
         ),
         (
+            "case append of random bytes",
+            signed(key, Method::POST, &case_path, random.clone(), octet),
+            StatusCode::BAD_REQUEST,
+            "invalid-envelope",
+        ),
+        (
+            "case append with 2 stanzas",
+            signed(key, Method::POST, &case_path, two_stanzas.clone(), octet),
+            StatusCode::BAD_REQUEST,
+            "invalid-envelope",
+        ),
+        (
             "case append as text",
             signed(key, Method::POST, &case_path, b"x".to_vec(), Some("text/plain")),
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -412,58 +535,22 @@ async fn bad_input_table() {
             StatusCode::PAYLOAD_TOO_LARGE,
             "too-large",
         ),
-        ("case append, body swapped", swapped_body(key, &case_path), StatusCode::UNAUTHORIZED, "bad-signature"),
+        ("case append, body swapped", swapped_body(&f, &case_path), StatusCode::UNAUTHORIZED, "bad-signature"),
         (
-            "expiry malformed JSON",
-            signed(key, Method::PUT, &format!("/v1/inbox/{seq}/expiry"), b"{\"expires\":".to_vec(), json),
-            StatusCode::BAD_REQUEST,
-            "malformed-json",
+            "delete an entry",
+            signed(key, Method::DELETE, &format!("/v1/inbox/{seq}"), vec![], None),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
         ),
         (
-            "expiry unknown field",
-            signed(
-                key,
-                Method::PUT,
-                &format!("/v1/inbox/{seq}/expiry"),
-                br#"{"expires":"2099-01-01","x":1}"#.to_vec(),
-                json,
-            ),
-            StatusCode::BAD_REQUEST,
-            "malformed-json",
+            "delete a case event",
+            signed(key, Method::DELETE, &format!("{case_path}/1"), vec![], None),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
         ),
         (
-            "expiry impossible date",
-            signed(key, Method::PUT, &format!("/v1/inbox/{seq}/expiry"), br#"{"expires":"2099-02-30"}"#.to_vec(), json),
-            StatusCode::BAD_REQUEST,
-            "malformed-json",
-        ),
-        (
-            "expiry in the past",
-            signed(key, Method::PUT, &format!("/v1/inbox/{seq}/expiry"), br#"{"expires":"2001-01-01"}"#.to_vec(), json),
-            StatusCode::BAD_REQUEST,
-            "bad-expiry",
-        ),
-        (
-            "expiry as text",
-            signed(
-                key,
-                Method::PUT,
-                &format!("/v1/inbox/{seq}/expiry"),
-                br#"{"expires":"2099-01-01"}"#.to_vec(),
-                Some("text/plain"),
-            ),
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported-media-type",
-        ),
-        (
-            "expiry body too large",
-            signed(key, Method::PUT, &format!("/v1/inbox/{seq}/expiry"), vec![b' '; 5000], json),
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too-large",
-        ),
-        (
-            "delete missing",
-            signed(key, Method::DELETE, "/v1/inbox/424242", vec![], None),
+            "shorten an entry's life",
+            signed(key, Method::PUT, &format!("/v1/inbox/{seq}/expiry"), br#"{"expires":"2026-12-01"}"#.to_vec(), json),
             StatusCode::NOT_FOUND,
             "not-found",
         ),
@@ -522,12 +609,12 @@ async fn bad_input_table() {
     // A replay of a request that is refused is still refused (the nonce of a refused request
     // is not burnt, but its replay is refused for the same reason).
     cases.push((
-        "signed delete of a bad id",
-        signed(key, Method::DELETE, "/v1/inbox/1x", vec![], None),
+        "signed read of a bad id",
+        signed(key, Method::GET, "/v1/inbox/1x", vec![], None),
         StatusCode::BAD_REQUEST,
         "bad-id",
     ));
-    assert!(cases.len() >= 25);
+    assert!(cases.len() >= 45);
 
     for (name, request, status, expected) in cases {
         let (got, body) = call(&app, request).await;
@@ -540,8 +627,12 @@ async fn bad_input_table() {
     assert_eq!(snapshot(&store, &places), before);
 }
 
-fn insufficient_counter(challenge: &pow::ChallengeBytes) -> u64 {
-    (0u64..).find(|&n| pow::work(challenge, n) < 4).expect("some counter fails")
+/// A solution header for a real challenge whose counter does not meet the difficulty.
+async fn insufficient(app: &Router) -> String {
+    let (_, body) = call(app, Request::post("/v1/inbox/challenge").body(Body::empty()).expect("request")).await;
+    let challenge: pow::Challenge = serde_json::from_slice(&body).expect("challenge");
+    let counter = (0u64..).find(|&n| pow::work(&challenge.challenge, n) < 4).expect("some counter fails");
+    format!("{}:{counter:016x}", challenge.challenge)
 }
 
 fn malformed_signature(key: &ed25519_dalek::SigningKey) -> Request<Body> {
@@ -550,10 +641,11 @@ fn malformed_signature(key: &ed25519_dalek::SigningKey) -> Request<Body> {
     Request::from_parts(parts, body)
 }
 
-fn swapped_body(key: &ed25519_dalek::SigningKey, path: &str) -> Request<Body> {
+fn swapped_body(f: &Fixture, path: &str) -> Request<Body> {
     let (parts, _) =
-        signed(key, Method::POST, path, b"signed body".to_vec(), Some("application/octet-stream")).into_parts();
-    Request::from_parts(parts, Body::from("other body"))
+        signed(f.reviewer.signing_key(), Method::POST, path, envelope(f), Some("application/octet-stream"))
+            .into_parts();
+    Request::from_parts(parts, Body::from(envelope(f)))
 }
 
 #[tokio::test]
@@ -562,14 +654,14 @@ async fn uploads_across_chunk_boundaries_read_back_exactly() {
     let (state, _) = memory_state(&f);
     let app = router(state);
     let key = f.reviewer.signing_key();
-    let chunk = candour_relay::store::CHUNK_SIZE;
-    let sizes = [1, chunk - 1, chunk, chunk + 1, 3 * chunk + 5];
-    for (i, &len) in sizes.iter().enumerate() {
-        let body: Vec<u8> = (0..len).map(|n| (n % 253) as u8 ^ i as u8).collect();
+    // Envelopes of one padded chunk, just under and over the relay's 64 KiB storage chunk, and
+    // of several.
+    for (i, attachment) in [0, 40_000, 64_000, 66_000, 200_000].into_iter().enumerate() {
+        let body = envelope_with(&f, attachment, i as u8);
         // Delivered in odd-sized pieces, as a network would.
         let pieces: Vec<Result<Vec<u8>, std::io::Error>> = body.chunks(7_777).map(|c| Ok(c.to_vec())).collect();
         let request = Request::post("/v1/inbox")
-            .header(pow::HEADER, solved(&app).await)
+            .header(pow::HEADER, solved_for(&app, body.len() as u64).await)
             .header("content-type", "application/octet-stream")
             .body(Body::from_stream(futures_util::stream::iter(pieces)))
             .expect("request");
@@ -579,8 +671,29 @@ async fn uploads_across_chunk_boundaries_read_back_exactly() {
         let seq = page.entries.last().expect("entry").seq;
         let (status, read) = call(&app, signed(key, Method::GET, &format!("/v1/inbox/{}", seq.0), vec![], None)).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(read == body, "size {len} reads back exactly");
+        assert!(read == body, "an envelope of {} bytes reads back exactly", body.len());
     }
+}
+
+#[tokio::test]
+async fn the_work_grows_with_the_size_asked_for() {
+    let f = fixture();
+    let (state, store) = memory_state(&f);
+    let app = router(state);
+    let difficulty = |body: Vec<u8>| serde_json::from_slice::<pow::Challenge>(&body).expect("challenge").difficulty;
+    let unit = test_limits().pow_bytes_per_unit;
+    let (_, small) = call(&app, challenge_request(unit)).await;
+    let (_, double) = call(&app, challenge_request(unit + 1)).await;
+    let (_, large) = call(&app, challenge_request(16 * unit)).await;
+    assert_eq!((difficulty(small), difficulty(double), difficulty(large)), (4, 5, 8));
+    // One cheap solve does not buy a large upload: a body beyond the token's bound is refused
+    // while it streams, and nothing is kept.
+    let big = envelope_with(&f, 200_000, 9);
+    let (status, body) = call(&app, submission(&solved_for(&app, unit).await, big.clone())).await;
+    assert_eq!((status, code(&body).as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "beyond-challenge"));
+    assert!(store.list(Place::Inbox, None, 10).expect("list").is_empty());
+    let (status, _) = call(&app, submission(&solved_for(&app, big.len() as u64).await, big)).await;
+    assert_eq!(status, StatusCode::CREATED);
 }
 
 /// A store whose disk is full: every write fails with `DiskFull`.
@@ -588,7 +701,10 @@ async fn uploads_across_chunk_boundaries_read_back_exactly() {
 struct FullDisk(candour_relay::store::MemoryStore);
 
 impl candour_relay::store::Store for FullDisk {
-    fn begin(&self) -> Result<candour_relay::store::UploadId, candour_relay::store::StoreError> {
+    fn retention(&self) -> candour_relay::store::Retention {
+        self.0.retention()
+    }
+    fn begin(&self, _: candour_core::Day) -> Result<candour_relay::store::UploadId, candour_relay::store::StoreError> {
         Err(candour_relay::store::StoreError::DiskFull)
     }
     fn put_chunk(
@@ -603,8 +719,7 @@ impl candour_relay::store::Store for FullDisk {
         &self,
         _: candour_relay::store::UploadId,
         _: Place,
-        _: candour_core::Day,
-    ) -> Result<Seq, candour_relay::store::StoreError> {
+    ) -> Result<candour_relay::store::EntryInfo, candour_relay::store::StoreError> {
         Err(candour_relay::store::StoreError::DiskFull)
     }
     fn abort(&self, upload: candour_relay::store::UploadId) -> Result<(), candour_relay::store::StoreError> {
@@ -633,20 +748,14 @@ impl candour_relay::store::Store for FullDisk {
     ) -> Result<Option<Ciphertext>, candour_relay::store::StoreError> {
         self.0.read_chunk(place, seq, index)
     }
-    fn set_expiry(&self, _: Place, _: Seq, _: candour_core::Day) -> Result<bool, candour_relay::store::StoreError> {
-        Err(candour_relay::store::StoreError::DiskFull)
-    }
-    fn delete(&self, _: Place, _: Seq) -> Result<bool, candour_relay::store::StoreError> {
-        Err(candour_relay::store::StoreError::DiskFull)
-    }
     fn purge_expired(
         &self,
         today: candour_core::Day,
     ) -> Result<candour_relay::store::PurgeReport, candour_relay::store::StoreError> {
         self.0.purge_expired(today)
     }
-    fn reclaim(&self) -> Result<(), candour_relay::store::StoreError> {
-        Ok(())
+    fn check_writable(&self) -> Result<(), candour_relay::store::StoreError> {
+        Err(candour_relay::store::StoreError::DiskFull)
     }
 }
 
@@ -655,8 +764,9 @@ async fn a_full_disk_is_a_clear_error_and_stores_nothing() {
     let f = fixture();
     let store: SharedStore = std::sync::Arc::new(FullDisk(candour_relay::store::MemoryStore::new()));
     let app = router(candour_relay::AppState::new(store.clone(), f.served.clone(), f.verified.clone(), test_limits()));
-    for len in [10, 200_000] {
-        let (status, body) = call(&app, submission(&solved(&app).await, vec![1; len])).await;
+    for attachment in [0, 200_000] {
+        let body = envelope_with(&f, attachment, 1);
+        let (status, body) = call(&app, submission(&solved_for(&app, body.len() as u64).await, body)).await;
         assert_eq!((status, code(&body).as_str()), (StatusCode::INSUFFICIENT_STORAGE, "disk-full"));
     }
     assert!(store.list(Place::Inbox, None, 10).expect("list").is_empty());

@@ -7,65 +7,62 @@ use std::time::Duration;
 
 use candour_core::wire::Ciphertext;
 use candour_core::Day;
-use candour_relay::retention::purge_and_reclaim;
+use candour_relay::retention::purge;
 use candour_relay::store::{put_blob, read_blob, Place, SharedStore, SledStore, Store};
 use candour_relay::AppState;
 use common::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[tokio::test]
-async fn reclamation_removes_purged_bytes_from_the_data_folder() {
+async fn retention_removes_expired_epochs_from_the_data_folder() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let store: SharedStore = Arc::new(SledStore::open(tmp.path()).expect("open"));
+    let retention = store.retention();
     let canary = format!("PURGED-CANARY-{:032x}", rand::random::<u128>());
     let keeper = format!("KEPT-{:032x}", rand::random::<u128>());
     let today = Day::from_ymd(2026, 11, 27).expect("day");
+    // An entry that arrived long enough ago that its epoch has expired, and one from today.
+    let long_ago = today.plus_days(-i64::from(retention.days + 2 * retention.epoch_days));
     let mut expiring = vec![0u8; 200_000];
     expiring[150_000..150_000 + canary.len()].copy_from_slice(canary.as_bytes());
-    let purged =
-        put_blob(&*store, Place::Inbox, &Ciphertext::from_sealed_bytes(expiring), today.plus_days(-1)).expect("put");
-    let kept = put_blob(
-        &*store,
-        Place::Inbox,
-        &Ciphertext::from_sealed_bytes(keeper.clone().into_bytes()),
-        today.plus_days(30),
-    )
-    .expect("put");
-    let deleted = format!("DELETED-CANARY-{:032x}", rand::random::<u128>());
-    let gone = put_blob(
-        &*store,
-        Place::Inbox,
-        &Ciphertext::from_sealed_bytes(deleted.clone().into_bytes()),
-        today.plus_days(30),
-    )
-    .expect("put");
-    assert!(store.delete(Place::Inbox, gone).expect("delete"));
+    let purged = put_blob(&*store, Place::Inbox, &Ciphertext::from_sealed_bytes(expiring), long_ago).expect("put");
+    assert!(purged.expires <= today, "its epoch has expired");
+    let kept = put_blob(&*store, Place::Inbox, &Ciphertext::from_sealed_bytes(keeper.clone().into_bytes()), today)
+        .expect("put");
+    assert!(kept.expires > today.plus_days(i64::from(retention.days)), "kept at least the retention period");
+    assert!(kept.seq > purged.seq, "the inbox counts on across epochs");
 
-    // Before: the purged and deleted bytes are on disk, so the scan below can find them.
-    let needles: [&[u8]; 2] = [canary.as_bytes(), deleted.as_bytes()];
-    assert_eq!(find_needles(&read_tree(tmp.path()), &needles).len(), 2, "the check can fail");
+    // Before: the expired bytes are on disk, so the scan below can find them.
+    let needles: [&[u8]; 1] = [canary.as_bytes()];
+    assert_eq!(find_needles(&read_tree(tmp.path()), &needles).len(), 1, "the check can fail");
 
-    let n = tokio::task::spawn_blocking({
+    let report = tokio::task::spawn_blocking({
         let store = store.clone();
-        move || purge_and_reclaim(&store, today)
+        move || purge(&store, today)
     })
     .await
     .expect("join")
     .expect("purge");
-    assert_eq!(n, 1);
+    assert_eq!((report.entries, report.epochs), (1, 1));
     let hits = find_needles(&read_tree(tmp.path()), &needles);
     assert!(hits.is_empty(), "purged bytes still on disk: {hits:?}");
-    assert_eq!(read_blob(&*store, Place::Inbox, purged).expect("read"), None);
+    assert_eq!(read_blob(&*store, Place::Inbox, purged.seq).expect("read"), None);
     assert_eq!(
-        read_blob(&*store, Place::Inbox, kept).expect("read").map(|c| c.into_bytes()),
+        read_blob(&*store, Place::Inbox, kept.seq).expect("read").map(|c| c.into_bytes()),
         Some(keeper.clone().into_bytes())
     );
     assert_eq!(find_needles(&read_tree(tmp.path()), &[keeper.as_bytes()]).len(), 1, "live data survives");
 
-    // And it all survives a reopen of the rewritten store.
+    // And it all survives a reopen; the inbox's numbers never go back, even once every entry of
+    // an epoch is gone.
     drop(store);
     let store = SledStore::open(tmp.path()).expect("reopen");
-    assert_eq!(read_blob(&store, Place::Inbox, kept).expect("read").map(|c| c.into_bytes()), Some(keeper.into_bytes()));
+    assert_eq!(
+        read_blob(&store, Place::Inbox, kept.seq).expect("read").map(|c| c.into_bytes()),
+        Some(keeper.into_bytes())
+    );
+    let next = put_blob(&store, Place::Inbox, &Ciphertext::from_sealed_bytes(vec![1; 10]), today).expect("put");
+    assert!(next.seq > kept.seq);
 }
 
 async fn raw_exchange(addr: std::net::SocketAddr, request: &[u8], close_write: bool) -> String {
@@ -79,9 +76,14 @@ async fn raw_exchange(addr: std::net::SocketAddr, request: &[u8], close_write: b
     String::from_utf8_lossy(&out).into_owned()
 }
 
-async fn challenge_solution(addr: std::net::SocketAddr) -> String {
+async fn challenge_solution(addr: std::net::SocketAddr, max_bytes: usize) -> String {
     let client = reqwest::Client::new();
-    let challenge = client.post(format!("http://{addr}/v1/inbox/challenge")).send().await.expect("challenge");
+    let challenge = client
+        .post(format!("http://{addr}/v1/inbox/challenge"))
+        .json(&serde_json::json!({ "max_bytes": max_bytes }))
+        .send()
+        .await
+        .expect("challenge");
     solve(&challenge.bytes().await.expect("body"))
 }
 
@@ -94,24 +96,28 @@ async fn truncated_and_slow_uploads_keep_nothing() {
     limits.request_timeout = Duration::from_secs(1);
     let server = Server::start(AppState::new(store.clone(), f.served.clone(), f.verified.clone(), limits)).await;
 
-    // Truncated: the client promises 200 000 bytes, sends 100 000 and closes its side.
-    let solution = challenge_solution(server.addr).await;
+    // Truncated: the client promises a whole envelope, sends the first 100 000 bytes of it and
+    // closes its side.
+    let whole = envelope_with(&f, 200_000, 7);
+    let solution = challenge_solution(server.addr, whole.len()).await;
     let mut request = format!(
-        "POST /v1/inbox HTTP/1.1\r\nhost: relay\r\ncandour-pow: {solution}\r\ncontent-type: application/octet-stream\r\ncontent-length: 200000\r\n\r\n"
+        "POST /v1/inbox HTTP/1.1\r\nhost: relay\r\ncandour-pow: {solution}\r\ncontent-type: application/octet-stream\r\ncontent-length: {}\r\n\r\n",
+        whole.len()
     )
     .into_bytes();
-    request.extend(vec![b'x'; 100_000]);
+    request.extend(&whole[..100_000]);
     let response = raw_exchange(server.addr, &request, true).await;
     assert!(response.starts_with("HTTP/1.1 400"), "{response}");
     assert!(response.contains("\"truncated-upload\""), "{response}");
 
     // Slow: the client sends part of the body and then nothing; the request times out.
-    let solution = challenge_solution(server.addr).await;
+    let solution = challenge_solution(server.addr, whole.len()).await;
     let mut request = format!(
-        "POST /v1/inbox HTTP/1.1\r\nhost: relay\r\ncandour-pow: {solution}\r\ncontent-type: application/octet-stream\r\ncontent-length: 200000\r\n\r\n"
+        "POST /v1/inbox HTTP/1.1\r\nhost: relay\r\ncandour-pow: {solution}\r\ncontent-type: application/octet-stream\r\ncontent-length: {}\r\n\r\n",
+        whole.len()
     )
     .into_bytes();
-    request.extend(vec![b'y'; 70_000]);
+    request.extend(&whole[..70_000]);
     let response = raw_exchange(server.addr, &request, false).await;
     assert!(response.starts_with("HTTP/1.1 408"), "{response}");
     assert!(response.contains("\"timeout\""), "{response}");

@@ -2,10 +2,14 @@
 
 use candour_core::wire::{CaseStreamId, Ciphertext, MailboxAddress};
 use candour_core::Day;
-use candour_relay::store::{put_blob, read_blob, MemoryStore, Place, Seq, SledStore, Store, StoreError, CHUNK_SIZE};
+use candour_relay::store::{
+    put_blob, read_blob, MemoryStore, Place, Retention, Seq, SledStore, Store, StoreError, CHUNK_SIZE,
+};
 
+/// Day 0 of the story, the first day of an epoch on the default grid.
 fn day(n: i64) -> Day {
-    Day::from_days_since_epoch(20_000 + n)
+    let start = Retention::DEFAULT.epoch_start(Day::from_days_since_epoch(20_000));
+    start.plus_days(n)
 }
 
 fn blob(tag: u8, len: usize) -> Ciphertext {
@@ -14,6 +18,8 @@ fn blob(tag: u8, len: usize) -> Ciphertext {
 
 /// The story every store must tell the same way.
 fn story(store: &dyn Store) {
+    let retention = store.retention();
+    let epoch = i64::from(retention.epoch_days);
     let case = Place::Case(CaseStreamId([7; 32]));
     let mailbox = Place::Mailbox(MailboxAddress([9; 32]));
 
@@ -25,12 +31,13 @@ fn story(store: &dyn Store) {
     let mut seqs = Vec::new();
     for (i, &len) in sizes.iter().enumerate() {
         let b = blob(i as u8, len);
-        let seq = put_blob(store, Place::Inbox, &b, day(10)).expect("put");
-        assert_eq!(read_blob(store, Place::Inbox, seq).expect("read"), Some(b));
-        seqs.push(seq);
+        let info = put_blob(store, Place::Inbox, &b, day(0)).expect("put");
+        assert_eq!(read_blob(store, Place::Inbox, info.seq).expect("read"), Some(b));
+        assert_eq!((info.len, info.chunks as usize), (len as u64, len.div_ceil(CHUNK_SIZE)));
+        seqs.push(info.seq);
     }
-    // Numbers grow in commit order; listing pages by cursor.
-    assert!(seqs.windows(2).all(|w| w[0] < w[1]));
+    // The inbox counts 1, 2, 3, ... in commit order; listing pages by cursor.
+    assert_eq!(seqs, (1..=sizes.len() as u64).map(Seq).collect::<Vec<_>>());
     let page = store.list(Place::Inbox, None, 2).expect("list");
     assert_eq!(page.iter().map(|e| e.seq).collect::<Vec<_>>(), seqs[..2]);
     let rest = store.list(Place::Inbox, Some(page[1].seq), 100).expect("list");
@@ -38,16 +45,24 @@ fn story(store: &dyn Store) {
     assert_eq!(rest[2].len, (3 * CHUNK_SIZE + 17) as u64);
     assert_eq!(rest[2].chunks, 4);
 
-    // Places are separate.
-    let c = put_blob(store, case, &blob(40, 10), day(10)).expect("case");
-    let m = put_blob(store, mailbox, &blob(41, 10), day(3)).expect("mailbox");
-    assert_eq!(store.list(case, None, 10).expect("list").len(), 1);
-    assert_eq!(read_blob(store, Place::Inbox, c).expect("read"), None);
-    assert_eq!(read_blob(store, mailbox, m).expect("read"), Some(blob(41, 10)));
-    assert_eq!(store.info(Place::Case(CaseStreamId([8; 32])), c).expect("info"), None);
+    // Every entry of an epoch shares one expiry day: the end of the epoch plus the retention.
+    let first_expiry = day(epoch - 1).plus_days(1 + i64::from(retention.days));
+    assert!(store.list(Place::Inbox, None, 100).expect("list").iter().all(|e| e.expires == first_expiry));
+    let later_same_epoch = put_blob(store, Place::Inbox, &blob(9, 5), day(epoch - 1)).expect("put");
+    assert_eq!(later_same_epoch.expires, first_expiry, "the arrival day within the epoch does not show");
+
+    // Places are separate, and each counts on its own from 1: no number relates two places.
+    let c1 = put_blob(store, case, &blob(40, 10), day(1)).expect("case");
+    let m1 = put_blob(store, mailbox, &blob(41, 10), day(1)).expect("mailbox");
+    let c2 = put_blob(store, case, &blob(42, 10), day(2)).expect("case");
+    assert_eq!((c1.seq, c2.seq, m1.seq), (Seq(1), Seq(2), Seq(1)));
+    assert_eq!(store.list(case, None, 10).expect("list").len(), 2);
+    assert_eq!(read_blob(store, mailbox, m1.seq).expect("read"), Some(blob(41, 10)));
+    assert_eq!(read_blob(store, case, m1.seq).expect("read"), Some(blob(40, 10)), "same number, other place");
+    assert_eq!(store.info(Place::Case(CaseStreamId([8; 32])), c1.seq).expect("info"), None);
 
     // An aborted or uncommitted upload is never visible.
-    let upload = store.begin().expect("begin");
+    let upload = store.begin(day(2)).expect("begin");
     store.put_chunk(upload, 0, &blob(50, 100)).expect("chunk");
     assert!(matches!(store.put_chunk(upload, 5, &blob(50, 1)), Err(StoreError::BadChunk(_))));
     assert!(matches!(
@@ -55,29 +70,35 @@ fn story(store: &dyn Store) {
         Err(StoreError::BadChunk(_))
     ));
     store.abort(upload).expect("abort");
-    assert!(matches!(store.commit(upload, Place::Inbox, day(1)), Err(StoreError::UnknownUpload)));
-    assert_eq!(store.list(Place::Inbox, None, 100).expect("list").len(), sizes.len());
+    assert!(matches!(store.commit(upload, Place::Inbox), Err(StoreError::UnknownUpload)));
+    assert_eq!(store.list(Place::Inbox, None, 100).expect("list").len(), sizes.len() + 1);
 
-    // Expiry and deletion.
-    assert!(store.set_expiry(Place::Inbox, seqs[0], day(1)).expect("expiry"));
-    assert!(!store.set_expiry(Place::Inbox, Seq(u64::MAX), day(1)).expect("expiry"));
-    assert_eq!(store.info(Place::Inbox, seqs[0]).expect("info").map(|i| i.expires), Some(day(1)));
-    assert!(store.delete(Place::Inbox, seqs[1]).expect("delete"));
-    assert!(!store.delete(Place::Inbox, seqs[1]).expect("delete again"));
-    assert_eq!(store.read_chunk(Place::Inbox, seqs[1], 0).expect("read"), None);
+    // The next epoch: a case stream continues its numbers across epochs, and its entries list in
+    // order across them.
+    let c3 = put_blob(store, case, &blob(43, 10), day(epoch)).expect("case");
+    assert_eq!(c3.seq, Seq(3));
+    assert!(c3.expires > first_expiry);
+    assert_eq!(store.list(case, None, 10).expect("list").iter().map(|e| e.seq.0).collect::<Vec<_>>(), [1, 2, 3]);
+    let newer_inbox = put_blob(store, Place::Inbox, &blob(44, 10), day(epoch)).expect("put");
 
-    // Purge removes exactly what expired on or before today; reclaim keeps the rest readable.
-    let purged = store.purge_expired(day(3)).expect("purge");
-    assert_eq!(purged.entries, 2, "the inbox entry set to day 1 and the mailbox entry of day 3");
-    store.reclaim().expect("reclaim");
-    assert_eq!(read_blob(store, Place::Inbox, seqs[0]).expect("read"), None);
-    assert_eq!(read_blob(store, mailbox, m).expect("read"), None);
-    for (i, seq) in seqs.iter().enumerate().skip(2) {
-        assert_eq!(read_blob(store, Place::Inbox, *seq).expect("read"), Some(blob(i as u8, sizes[i])));
+    // Purge removes exactly the epochs expired on or before today, whole.
+    assert_eq!(store.purge_expired(first_expiry.plus_days(-1)).expect("purge").entries, 0, "not a day early");
+    let purged = store.purge_expired(first_expiry).expect("purge");
+    assert_eq!((purged.entries, purged.epochs), (sizes.len() as u64 + 4, 1));
+    for seq in &seqs {
+        assert_eq!(read_blob(store, Place::Inbox, *seq).expect("read"), None);
     }
-    // Numbers keep growing after a reclaim.
-    let after = put_blob(store, Place::Inbox, &blob(60, 5), day(10)).expect("put");
-    assert!(after > m);
+    assert_eq!(read_blob(store, mailbox, m1.seq).expect("read"), None);
+    assert_eq!(read_blob(store, case, c3.seq).expect("read"), Some(blob(43, 10)));
+    assert_eq!(read_blob(store, Place::Inbox, newer_inbox.seq).expect("read"), Some(blob(44, 10)));
+    assert_eq!(store.list(case, None, 10).expect("list").len(), 1);
+
+    // The inbox never reuses a number, even for entries that are gone; a case stream continues
+    // from its newest live entry.
+    let after = put_blob(store, Place::Inbox, &blob(60, 5), day(epoch + 1)).expect("put");
+    assert_eq!(after.seq, Seq(newer_inbox.seq.0 + 1));
+    assert_eq!(put_blob(store, case, &blob(61, 5), day(epoch + 1)).expect("put").seq, Seq(4));
+    store.check_writable().expect("writable");
 }
 
 #[test]
@@ -92,59 +113,93 @@ fn sled_store_tells_the_story() {
 }
 
 #[test]
-fn sled_store_keeps_committed_and_drops_uncommitted_across_reopen() {
+fn stores_with_another_retention_tell_the_story() {
+    let short = Retention { days: 30, epoch_days: 7 };
+    story(&MemoryStore::with_retention(short));
     let dir = tempfile::tempdir().expect("tempdir");
-    let (kept, last) = {
-        let store = SledStore::open(dir.path()).expect("open");
-        let kept = put_blob(&store, Place::Inbox, &blob(1, 2 * CHUNK_SIZE), day(5)).expect("put");
-        let upload = store.begin().expect("begin");
-        store.put_chunk(upload, 0, &blob(2, 1000)).expect("chunk");
-        // The process "dies" here with the upload open.
-        (kept, kept)
-    };
-    let store = SledStore::open(dir.path()).expect("reopen");
-    assert_eq!(read_blob(&store, Place::Inbox, kept).expect("read"), Some(blob(1, 2 * CHUNK_SIZE)));
-    assert_eq!(store.list(Place::Inbox, None, 10).expect("list").len(), 1);
-    let next = put_blob(&store, Place::Inbox, &blob(3, 10), day(5)).expect("put");
-    assert!(next > last, "numbers are never reused after a restart");
+    story(&SledStore::open_with(dir.path(), short).expect("open"));
 }
 
 #[test]
-fn sled_store_remembers_owed_reclaims_across_restarts() {
+fn sled_store_keeps_committed_and_drops_uncommitted_across_reopen() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let canary = format!("OWED-{:032x}", rand::random::<u128>());
-    {
+    let kept = {
         let store = SledStore::open(dir.path()).expect("open");
-        let seq = put_blob(&store, Place::Inbox, &Ciphertext::from_sealed_bytes(canary.clone().into_bytes()), day(5))
-            .expect("put");
-        assert!(store.delete(Place::Inbox, seq).expect("delete"));
-        // The process stops before the retention task reclaims.
-    }
-    let store = SledStore::open(dir.path()).expect("reopen");
-    let holds = |path: &std::path::PathBuf| {
-        std::fs::read(path).expect("read").windows(canary.len()).any(|w| w == canary.as_bytes())
+        let kept = put_blob(&store, Place::Inbox, &blob(1, 2 * CHUNK_SIZE), day(5)).expect("put");
+        let upload = store.begin(day(5)).expect("begin");
+        store.put_chunk(upload, 0, &blob(2, 1000)).expect("chunk");
+        // The process "dies" here with the upload open.
+        kept
     };
-    assert!(files(dir.path()).iter().any(holds), "before the reclaim the deleted bytes are on disk");
-    store.reclaim().expect("reclaim");
-    for path in files(dir.path()) {
-        let bytes = std::fs::read(&path).expect("read");
-        assert!(
-            !bytes.windows(canary.len()).any(|w| w == canary.as_bytes()),
-            "{} still holds deleted bytes",
-            path.display()
-        );
-    }
+    let store = SledStore::open(dir.path()).expect("reopen");
+    assert_eq!(read_blob(&store, Place::Inbox, kept.seq).expect("read"), Some(blob(1, 2 * CHUNK_SIZE)));
+    assert_eq!(store.list(Place::Inbox, None, 10).expect("list").len(), 1);
+    let next = put_blob(&store, Place::Inbox, &blob(3, 10), day(5)).expect("put");
+    assert!(next.seq > kept.seq, "numbers are never reused after a restart");
 }
 
-fn files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(files(&path));
-        } else {
-            out.push(path);
-        }
+/// A data folder written by the earlier single-database layout (one `sled-0` with a counter for
+/// every place and an expiry day per entry) opens with every live entry readable under its
+/// number, and nothing of the old layout left.
+#[test]
+fn a_data_folder_of_the_earlier_layout_is_converted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let today = Day::from_unix_seconds(candour_relay::api::unix_now());
+    let case = Place::Case(CaseStreamId([7; 32]));
+    {
+        let old = sled::Config::new()
+            .path(dir.path().join("sled-0"))
+            .segment_size(8 * 1024 * 1024)
+            // No background flusher, so dropping the database lets go of its lock at once.
+            .flush_every_ms(None)
+            .open()
+            .expect("old database");
+        let entries = old.open_tree("entry_meta").expect("tree");
+        let chunks = old.open_tree("chunk_bytes").expect("tree");
+        let counter = old.open_tree("counter_high").expect("tree");
+        let put = |place: Place, seq: u64, upload: u64, data: &[u8], expires: Day| {
+            let (tag, owner) = match place {
+                Place::Inbox => (0u8, [0u8; 32]),
+                Place::Case(id) => (1, id.0),
+                Place::Mailbox(a) => (2, a.0),
+            };
+            let mut key = vec![tag];
+            key.extend_from_slice(&owner);
+            key.extend_from_slice(&seq.to_be_bytes());
+            let mut meta = upload.to_be_bytes().to_vec();
+            meta.extend_from_slice(&(data.len() as u64).to_be_bytes());
+            meta.extend_from_slice(&1u32.to_be_bytes());
+            meta.extend_from_slice(&expires.days_since_epoch().to_be_bytes());
+            entries.insert(key, meta).expect("insert");
+            let mut ck = upload.to_be_bytes().to_vec();
+            ck.extend_from_slice(&0u32.to_be_bytes());
+            chunks.insert(ck, data).expect("insert");
+        };
+        put(Place::Inbox, 1, 11, b"report", today.plus_days(300));
+        put(case, 2, 12, b"event", today.plus_days(400));
+        put(Place::Inbox, 3, 13, b"expired", today.plus_days(-1));
+        put(Place::Inbox, 4, 14, b"follow-up", today.plus_days(30));
+        counter.insert(b"seq", &4096u64.to_be_bytes()).expect("insert");
+        old.flush().expect("flush");
+        std::fs::write(dir.path().join("CURRENT"), "sled-0\n").expect("current");
     }
-    out
+    let store = SledStore::open(dir.path()).expect("converts");
+    let read = |place: Place, seq: u64| read_blob(&store, place, Seq(seq)).expect("read").map(Ciphertext::into_bytes);
+    assert_eq!(read(Place::Inbox, 1), Some(b"report".to_vec()));
+    assert_eq!(read(case, 2), Some(b"event".to_vec()));
+    assert_eq!(read(Place::Inbox, 3), None, "already expired: not carried over");
+    assert_eq!(read(Place::Inbox, 4), Some(b"follow-up".to_vec()));
+    let listed = store.list(Place::Inbox, None, 10).expect("list");
+    assert_eq!(listed.iter().map(|e| e.seq.0).collect::<Vec<_>>(), [1, 4], "in number order across epochs");
+    let event = store.info(case, Seq(2)).expect("info").expect("present");
+    assert!(event.expires >= today.plus_days(400), "never shorter than the life it had");
+    assert!(event.expires < today.plus_days(400 + i64::from(store.retention().epoch_days)));
+    assert!(put_blob(&store, Place::Inbox, &blob(1, 5), today).expect("put").seq.0 > 4096);
+    assert_eq!(put_blob(&store, case, &blob(1, 5), today).expect("put").seq, Seq(3));
+    drop(store);
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!left.iter().any(|n| n == "CURRENT" || n.starts_with("sled-")), "{left:?}");
 }

@@ -71,9 +71,12 @@ async function relay(path, options = {}) {
     throw new CandourError("unreachable", "The relay could not be reached. Check your connection and try again.");
   }
   if (!response.ok) {
-    let detail = "";
-    try { const body = await response.json(); detail = body.error ? `${body.error.message} (${body.error.code})` : ""; } catch (_) { /* not JSON */ }
-    throw new CandourError("relay-" + response.status, `The relay refused the request: ${detail || response.status}`);
+    // The relay's refusals are {code, message}; its message is written for people.
+    let body = null;
+    try { body = await response.json(); } catch (_) { /* not JSON */ }
+    const code = body && typeof body.code === "string" ? body.code : "relay-" + response.status;
+    const message = body && typeof body.message === "string" ? body.message : `status ${response.status}`;
+    throw new CandourError(code, `The relay refused it: ${message} (${code}).`);
   }
   return response;
 }
@@ -91,7 +94,8 @@ async function loadDirectory() {
 
 // Returns how long the proof of work took, in milliseconds.
 async function submitEnvelope(envelope) {
-  const challenge = await (await relay("/v1/inbox/challenge", { method: "POST" })).json();
+  // The relay prices its proof of work by the envelope's size.
+  const challenge = await (await relay("/v1/inbox/challenge", postJson({ max_bytes: envelope.length }))).json();
   const started = performance.now();
   const pow = (await callLong(OP.pow, challenge)).json;
   const powMs = performance.now() - started;
@@ -159,6 +163,43 @@ function renderReaders(container, sealedTo) {
     note.textContent = sealedTo.fallback;
     container.append(note);
   }
+}
+
+// What the module noticed: the report (or follow-up) may reach the person it is about. Each
+// conflict comes with the ways out: the independent office, or leaving a reader out.
+function renderConflicts(section, list, actions, conflicts, handlers) {
+  list.replaceChildren(...conflicts.map((c) => { const li = document.createElement("li"); li.textContent = c.message; return li; }));
+  actions.replaceChildren();
+  const seen = new Set();
+  for (const c of conflicts) {
+    const key = c.reviewer ? "r:" + c.reviewer : c.concerning ? "c:" + c.concerning : null;
+    if (!key || seen.has(key)) continue;
+    seen.add(key);
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary";
+    if (c.reviewer) {
+      const name = directory.reviewers.find((r) => r.id === c.reviewer)?.display_name || c.reviewer;
+      button.textContent = `Leave out ${name}`;
+      button.dataset.exclude = c.reviewer;
+      button.addEventListener("click", () => handlers.exclude(c.reviewer));
+    } else {
+      button.textContent = "Send it to the independent office instead";
+      button.dataset.concerning = c.concerning;
+      button.addEventListener("click", () => handlers.concerning(c.concerning));
+    }
+    actions.append(button);
+  }
+  if (handlers.concerning && conflicts.some((c) => c.reviewer) && !seen.has("c:professional-standards-staff")) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary";
+    button.textContent = "Send it to the independent office instead";
+    button.dataset.concerning = "professional-standards-staff";
+    button.addEventListener("click", () => handlers.concerning("professional-standards-staff"));
+    actions.append(button);
+  }
+  section.hidden = conflicts.length === 0;
 }
 
 // Attachments are read into memory and inspected by the module as soon as they are chosen, so
@@ -250,13 +291,32 @@ function reportPage() {
   fillExclusions($("exclusions"), updatePreview);
   $("report").hidden = false;
 
+  let conflicts = [];
+  const handlers = {
+    exclude: (id) => {
+      const box = $("exclusions").querySelector(`input[value="${CSS.escape(id)}"]`);
+      if (box) box.checked = true;
+      updatePreview();
+    },
+    concerning: (value) => {
+      const box = document.querySelector(`input[name=concerning][value="${CSS.escape(value)}"]`);
+      if (box) box.checked = true;
+      updatePreview();
+    },
+  };
+
   function updatePreview() {
     const help = directory.categories.find((c) => c.id === $("category").value);
     $("category-help").textContent = help ? help.explanation : "Choose the one that fits best. Reviewers can change it.";
     if (!$("category").value) return;
     try {
-      const request = { now_unix: nowUnix(), concern: { ...concern(), what: "preview" }, excluded: checked($("exclusions")) };
-      renderReaders($("preview"), call(OP.preview, request, [directoryBytes]).json);
+      // The whole form, so the module can notice whether it names one of its readers.
+      const c = concern();
+      const request = { now_unix: nowUnix(), concern: { ...c, what: c.what.trim() ? c.what : "preview" }, excluded: checked($("exclusions")) };
+      const answer = call(OP.preview, request, [directoryBytes]).json;
+      renderReaders($("preview"), answer);
+      conflicts = answer.conflicts || [];
+      renderConflicts($("conflicts"), $("conflict-list"), $("conflict-actions"), conflicts, handlers);
     } catch (e) {
       const p = document.createElement("p");
       p.className = "error";
@@ -266,6 +326,10 @@ function reportPage() {
   }
 
   $("category").addEventListener("change", updatePreview);
+  // Names, roles, stations and the text are checked as they are typed.
+  $("report").addEventListener("input", (event) => {
+    if (event.target.closest("#subjects") || ["what", "when", "where"].includes(event.target.id)) updatePreview();
+  });
   // An error stays only until the reporter changes something.
   for (const kind of ["input", "change"]) {
     $("report").addEventListener(kind, (event) => {
@@ -300,12 +364,19 @@ function reportPage() {
       $(missing[0]).focus();
       return;
     }
+    updatePreview();
+    if (conflicts.length && !$("keep-route").checked) {
+      show("form-error", "Not sent yet: this report may reach the person it is about. Choose what to do in the warning above.");
+      $("conflicts").scrollIntoView?.();
+      $("conflict-actions").querySelector("button")?.focus();
+      return;
+    }
     busy($("send"), true);
     try {
       show("send-status", "Locking your report on this device…");
       await paint();
       const started = performance.now();
-      const request = { now_unix: nowUnix(), concern: c, excluded: checked($("exclusions")), attachments: describe(attachments) };
+      const request = { now_unix: nowUnix(), concern: c, excluded: checked($("exclusions")), keep_route: $("keep-route").checked, attachments: describe(attachments) };
       const sealed = await callLong(OP.seal, request, [directoryBytes, ...attachments.map((a) => a.bytes)]);
       const sealMs = performance.now() - started;
       show("send-status", "Sending the locked report…");
@@ -360,24 +431,30 @@ function mailboxPage() {
   let token = null;
   let latest = null;
   let attachments = [];
+  let conflicts = [];
+  const exclude = new Set();
   $("open-mailbox").hidden = false;
-  fillCategories($("fu-category"));
-  fillExclusions($("fu-exclusions"), updateFollowUpPreview);
-  $("fu-category").addEventListener("change", updateFollowUpPreview);
   $("fu-attachments").addEventListener("change", async () => { attachments = await readAttachments($("fu-attachments"), $("fu-attachment-list")); });
+  $("fu-text").addEventListener("input", () => updateFollowUpPreview());
 
+  // Exactly the report's readers, from the newest receipt or reply: never routed afresh.
   function followUpRequest(extra) {
-    const request = { now_unix: nowUnix(), token, text: $("fu-text").value, attachments: describe(attachments), ...extra };
+    const request = { now_unix: nowUnix(), token, text: $("fu-text").value, attachments: describe(attachments),
+      exclude: [...exclude], keep_readers: $("fu-keep-readers").checked, ...extra };
     if (latest) request.recipients = latest.thread_recipients;
-    else { request.category = $("fu-category").value || undefined; request.excluded = checked($("fu-exclusions")); }
     return request;
   }
 
+  const handlers = { exclude: (id) => { exclude.add(id); updateFollowUpPreview(); } };
+
   function updateFollowUpPreview() {
-    if (!token || (!latest && !$("fu-category").value)) { $("fu-preview").replaceChildren(); return; }
+    if (!token || !latest) { $("fu-preview").replaceChildren(); return; }
     try {
-      const answer = call(OP.followUp, followUpRequest({ dry_run: true, text: "preview" }), [directoryBytes]).json;
+      const text = $("fu-text").value.trim() ? $("fu-text").value : "preview";
+      const answer = call(OP.followUp, followUpRequest({ dry_run: true, text }), [directoryBytes]).json;
       renderReaders($("fu-preview"), answer.sealed_to);
+      conflicts = answer.conflicts || [];
+      renderConflicts($("fu-conflicts"), $("fu-conflict-list"), $("fu-conflict-actions"), conflicts, handlers);
     } catch (e) {
       $("fu-preview").textContent = e.message;
     }
@@ -406,12 +483,18 @@ function mailboxPage() {
     const items = replies.map((r) => {
       const div = document.createElement("article");
       div.className = "reply";
+      div.dataset.kind = r.kind;
       const from = document.createElement("p");
       from.className = "from";
       const queues = r.queues.map((q) => directory.queues.find((x) => x.id === q)?.name || q).join(", ");
-      from.textContent = `${r.day} · from ${r.supervisor ? "a supervisor" : "a reviewer"} in ${queues}`;
       const text = document.createElement("p");
-      text.textContent = r.text;
+      if (r.kind === "receipt") {
+        from.textContent = `${r.day} · automatic receipt from ${queues}`;
+        text.textContent = "Your report was received. A person will acknowledge it within 7 days.";
+      } else {
+        from.textContent = `${r.day} · from ${r.supervisor ? "a supervisor" : "a reviewer"} in ${queues}`;
+        text.textContent = r.text;
+      }
       div.append(from, text);
       for (const a of r.attachments) {
         const link = document.createElement("a");
@@ -425,7 +508,7 @@ function mailboxPage() {
     });
     if (!items.length) {
       const p = document.createElement("p");
-      p.textContent = "No replies yet. Check again in a few days.";
+      p.textContent = "Nothing yet: no reviewer has received your report. Check again later.";
       items.push(p);
     }
     for (const w of warnings) {
@@ -435,7 +518,9 @@ function mailboxPage() {
       items.push(p);
     }
     $("replies").replaceChildren(...items);
-    $("reroute").hidden = !!latest;
+    // Before any receipt, nothing can be sent: the page will not guess who may read it.
+    $("not-received").hidden = !!latest;
+    $("fu-send").disabled = !latest;
     $("thread").hidden = false;
     updateFollowUpPreview();
   }
@@ -467,6 +552,13 @@ function mailboxPage() {
     event.preventDefault();
     show("fu-error", "");
     if (!$("fu-text").value.trim()) { show("fu-error", "Write a message first."); $("fu-text").focus(); return; }
+    if (!latest) { show("fu-error", "Not sent: no reviewer has received your report yet. Your message stays here; check again later."); return; }
+    updateFollowUpPreview();
+    if (conflicts.length && !$("fu-keep-readers").checked) {
+      show("fu-error", "Not sent yet: your message names one of its readers. Choose what to do in the warning above.");
+      $("fu-conflict-actions").querySelector("button")?.focus();
+      return;
+    }
     busy($("fu-send"), true);
     try {
       show("fu-status", "Locking your message on this device…");
@@ -478,6 +570,9 @@ function mailboxPage() {
       $("fu-attachments").value = "";
       $("fu-attachment-list").replaceChildren();
       attachments = [];
+      exclude.clear();
+      $("fu-keep-readers").checked = false;
+      updateFollowUpPreview();
       show("fu-status", "Sent. It joins your report's case.");
     } catch (e) {
       show("fu-error", `Not sent: ${e.message}`);

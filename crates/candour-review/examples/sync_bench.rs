@@ -85,7 +85,7 @@ async fn main() -> Fallible<()> {
         let (client, chunk) = (reporter.clone(), chunk.to_vec());
         uploads.spawn(async move {
             for envelope in chunk {
-                let solution = client.solve_challenge().await?;
+                let solution = client.solve_challenge(envelope.len() as u64).await?;
                 client.submit(&solution, reqwest::Body::from(envelope)).await?;
             }
             Ok::<(), candour_submit::client::ClientError>(())

@@ -22,6 +22,18 @@ pub struct ListedEntry {
     pub seq: u64,
     /// Its length in bytes.
     pub len: u64,
+    /// The day the relay will remove it.
+    #[serde(default)]
+    pub expires: Option<Day>,
+}
+
+/// The relay's public policy (`GET /v1/policy`), as far as a reviewer's tool needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub struct RelayPolicy {
+    /// Days every entry is kept after the end of its arrival epoch.
+    pub retention_days: u32,
+    /// Days per retention epoch.
+    pub retention_epoch_days: u32,
 }
 
 #[derive(Deserialize)]
@@ -33,6 +45,8 @@ struct Page {
 #[derive(Deserialize)]
 struct Appended {
     seq: u64,
+    #[serde(default)]
+    expires: Option<Day>,
 }
 
 /// The most entries the relay returns per listing page.
@@ -116,41 +130,23 @@ impl ReviewClient {
         self.relay.reviewer_request(key, method, path, body, "application/octet-stream", unix_now()).await
     }
 
-    /// Sets the expiry day of an inbox entry (`stream` `None`) or a case-stream entry.
-    pub async fn set_expiry(
-        &self,
-        key: &SigningKey,
-        stream: Option<&CaseStreamId>,
-        seq: u64,
-        expires: Day,
-    ) -> Result<(), ClientError> {
-        let path = match stream {
-            Some(stream) => format!("/v1/cases/{stream}/{seq}/expiry"),
-            None => format!("/v1/inbox/{seq}/expiry"),
-        };
-        let body = serde_json::to_vec(&serde_json::json!({ "expires": expires }))
-            .map_err(|e| ClientError::Protocol(e.to_string()))?;
-        self.relay.reviewer_request(key, reqwest::Method::PUT, &path, body, "application/json", unix_now()).await?;
-        Ok(())
+    /// The relay's retention policy.
+    pub async fn policy(&self) -> Result<RelayPolicy, ClientError> {
+        let body = self.relay.get_json("/v1/policy").await?;
+        serde_json::from_slice(&body).map_err(|e| ClientError::Protocol(e.to_string()))
     }
 
-    /// Appends a sealed case event; returns its entry number once the relay has stored it.
+    /// Appends a sealed case event; returns its entry number and the day the relay will remove
+    /// it, once the relay has stored it.
     pub async fn case_append(
         &self,
         key: &SigningKey,
         stream: &CaseStreamId,
         envelope: Vec<u8>,
-    ) -> Result<u64, ClientError> {
+    ) -> Result<(u64, Option<Day>), ClientError> {
         let body = self.signed(key, reqwest::Method::POST, &format!("/v1/cases/{stream}"), envelope).await?;
         let appended: Appended = serde_json::from_slice(&body).map_err(|e| ClientError::Protocol(e.to_string()))?;
-        Ok(appended.seq)
-    }
-
-    /// Deletes a case-stream entry (an administrative action; the next sync of every reviewer
-    /// reports the gap, by design).
-    pub async fn case_delete(&self, key: &SigningKey, stream: &CaseStreamId, seq: u64) -> Result<(), ClientError> {
-        self.signed(key, reqwest::Method::DELETE, &format!("/v1/cases/{stream}/{seq}"), Vec::new()).await?;
-        Ok(())
+        Ok((appended.seq, appended.expires))
     }
 
     /// Appends a sealed reply to the reporter's mailbox (the relay opens it on first append).

@@ -147,6 +147,15 @@ pub enum Action {
         /// The outcome.
         outcome: Outcome,
     },
+    /// A reviewer's tool filed the automatic receipt (a
+    /// [`Receipt`](candour_core::report::Receipt)) in the reporter's mailbox: when a report
+    /// first arrived, or again before the previous one would leave the relay, so the reporter's
+    /// follow-ups always find the thread's readers. It stops no clock: only a person's
+    /// acknowledgement does.
+    Receipt {
+        /// The readers named in it.
+        recipients: Vec<String>,
+    },
 }
 
 /// One case event: the JSON sealed in an envelope. **Do not modify** within format 1.
@@ -172,6 +181,11 @@ pub struct CaseEvent {
 pub struct VerifiedEvent {
     /// The relay's entry number in the case stream.
     pub seq: u64,
+    /// The day the relay said it would remove the entry (absent in caches written before
+    /// the relay's uniform retention). After it, the event is kept here but no longer expected
+    /// on the relay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Day>,
     /// The event's hash.
     pub hash: EventHash,
     /// The exact JSON document, kept so the hash can always be recomputed.
@@ -330,25 +344,78 @@ pub fn open_event(
         Some(r) if r.signing_key == opened.signer => {}
         _ => return Err(ChainError::ForeignSigner { seq, claimed: event.author.clone() }),
     }
-    let verified = VerifiedEvent { seq, hash: EventHash::of(document.as_bytes()), document, event };
+    let verified = VerifiedEvent { seq, expires: None, hash: EventHash::of(document.as_bytes()), document, event };
     if verified.event.thread_id != *thread {
         return Err(ChainError::WrongCase { event: verified.label() });
     }
     Ok(verified)
 }
 
-/// Checks the hash links of a case stream as served (in relay order), given the hashes an
-/// earlier sync verified (`known`). Returns the events unchanged if the stream is intact.
-pub fn verify_chain(events: Vec<VerifiedEvent>, known: &[VerifiedEvent]) -> Result<Vec<VerifiedEvent>, ChainError> {
+/// What retention may have removed from a case stream, for [`verify_chain`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retained {
+    /// Today on the reviewer's real clock.
+    pub today: Day,
+    /// Whether the case began long enough ago (more than the relay's retention period) that
+    /// its earliest events may have expired from the relay: only then may an event name a
+    /// parent this reviewer never saw.
+    pub old_enough: bool,
+}
+
+impl Retained {
+    /// Whether a known event may be gone from the relay by retention, not by anyone's hand.
+    fn expired(&self, event: &VerifiedEvent) -> bool {
+        match event.expires {
+            Some(day) => day <= self.today,
+            None => self.old_enough,
+        }
+    }
+}
+
+/// A case stream that verified: every event, and what retention has taken from the relay.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedChain {
+    /// The events known here that retention removed from the relay (kept: they are the case's
+    /// history), then the events the relay serves, in relay order.
+    pub events: Vec<VerifiedEvent>,
+    /// Parents named by served events that this reviewer never saw and that the relay no longer
+    /// serves: in a case older than the retention period, expired or removed, which cannot
+    /// be told apart. The case is usable, but its history here is incomplete.
+    pub missing_history: Vec<String>,
+}
+
+/// Checks the hash links of a case stream as served (in relay order), given the events an
+/// earlier sync verified (`known`) and what retention may have removed (`retained`).
+///
+/// An event of the cache that the relay no longer serves must have reached its expiry day; a
+/// parent never seen here may be missing only in a case old enough for retention to have taken
+/// it. Anything else missing was dropped by someone.
+pub fn verify_chain(
+    events: Vec<VerifiedEvent>,
+    known: &[VerifiedEvent],
+    retained: Retained,
+) -> Result<VerifiedChain, ChainError> {
     let mut position: BTreeMap<EventHash, usize> = BTreeMap::new();
     for (i, e) in events.iter().enumerate() {
         if position.insert(e.hash, i).is_some() {
             return Err(ChainError::Duplicate { event: e.label() });
         }
     }
+    let gone: Vec<&VerifiedEvent> = known.iter().filter(|k| !position.contains_key(&k.hash)).collect();
+    if let Some(missing) = gone.iter().find(|k| !retained.expired(k)) {
+        return Err(ChainError::DroppedKnown { event: missing.label() });
+    }
+    let expired: BTreeSet<EventHash> = gone.iter().map(|k| k.hash).collect();
+    let mut missing_history = Vec::new();
     for (i, e) in events.iter().enumerate() {
         for p in &e.event.parents {
             match position.get(p) {
+                None if expired.contains(p) => {}
+                None if retained.old_enough => {
+                    if !missing_history.contains(&p.short()) {
+                        missing_history.push(p.short());
+                    }
+                }
                 None => return Err(ChainError::Dropped { event: e.label(), parent: p.short() }),
                 Some(&j) if j >= i => {
                     return Err(ChainError::Reordered { event: e.label(), parent: events[j].label().to_string() })
@@ -362,10 +429,9 @@ pub fn verify_chain(events: Vec<VerifiedEvent>, known: &[VerifiedEvent]) -> Resu
     if let Some(w) = events.windows(2).find(|w| w[0].seq >= w[1].seq) {
         return Err(ChainError::Reordered { event: w[0].label(), parent: w[1].label().to_string() });
     }
-    if let Some(missing) = known.iter().find(|k| !position.contains_key(&k.hash)) {
-        return Err(ChainError::DroppedKnown { event: missing.label() });
-    }
-    Ok(events)
+    let mut all: Vec<VerifiedEvent> = gone.into_iter().cloned().collect();
+    all.extend(events);
+    Ok(VerifiedChain { events: all, missing_history })
 }
 
 /// The current heads of a verified DAG: events no other event names as a parent.

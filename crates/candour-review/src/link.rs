@@ -8,38 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use candour_core::report::Subject;
 use serde::{Deserialize, Serialize};
 
-/// Ranks and titles dropped from the front of a name before comparing.
-const TITLES: &[&str] = &[
-    "pc",
-    "psc",
-    "ps",
-    "sgt",
-    "sergeant",
-    "constable",
-    "insp",
-    "inspector",
-    "ci",
-    "chief",
-    "supt",
-    "superintendent",
-    "ch",
-    "det",
-    "detective",
-    "dc",
-    "ds",
-    "di",
-    "dci",
-    "dsu",
-    "acc",
-    "dcc",
-    "cc",
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "dr",
-];
+// Ranks and titles dropped from the front of a name before comparing: the same list the
+// reporter's device uses to notice a report about a reviewer.
+use candour_core::conflicts::TITLES;
 
 /// A normalised subject: what linking compares.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -61,15 +32,9 @@ impl SubjectKey {
         SubjectKey::Name(words[start..].join(" "))
     }
 
-    /// A collar or warrant number, normalised.
+    /// A collar or warrant number, normalised ([`candour_core::conflicts::collar_key`]).
     pub fn collar(text: &str) -> SubjectKey {
-        let compact: String = text.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_uppercase();
-        let digits_at = compact.find(|c: char| c.is_ascii_digit()).unwrap_or(compact.len());
-        // A rank prefix such as "PC" in "PC 01234" is not part of the number.
-        let (prefix, number) = compact.split_at(digits_at);
-        let number = number.trim_start_matches('0');
-        let prefix = if TITLES.contains(&prefix.to_ascii_lowercase().as_str()) { "" } else { prefix };
-        SubjectKey::Collar(format!("{prefix}{number}"))
+        SubjectKey::Collar(candour_core::conflicts::collar_key(text))
     }
 
     /// Free text a reviewer typed: a collar number if it is one word holding a digit, else a

@@ -1,7 +1,7 @@
 //! A reviewer's working session: their keys, the verified directory, the relay and the
 //! encrypted cache. Sync, triage, notes, replies and attachments go through here.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,7 +10,7 @@ use candour_core::directory::VerifiedDirectory;
 use candour_core::envelope::{AttachmentMeta, AttachmentSink, DiscardAttachments, OpenError};
 use candour_core::keys::{parse_age_recipient, ReviewerSecret};
 use candour_core::message::{open_document, seal_document, OpenDocumentError, OpenedDocument};
-use candour_core::report::{Document, Reply, SCHEMA_VERSION};
+use candour_core::report::{Document, Receipt, Reply, SCHEMA_VERSION};
 use candour_core::wire::{CaseStreamId, ThreadId};
 use candour_core::Day;
 use candour_submit::client::ClientError;
@@ -19,10 +19,10 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::cache::{Cache, CacheContents, CacheError};
-use crate::client::{ListedEntry, ReviewClient};
+use crate::client::{ListedEntry, RelayPolicy, ReviewClient};
 use crate::event::{
-    heads, open_event, seal_event, verify_chain, Action, CaseEvent, ChainError, EventHash, ReplyKind, SealEventError,
-    VerifiedEvent, EVENT_FORMAT,
+    heads, open_event, seal_event, verify_chain, Action, CaseEvent, ChainError, EventHash, ReplyKind, Retained,
+    SealEventError, VerifiedChain, VerifiedEvent, EVENT_FORMAT,
 };
 use crate::state::{case_ref, CaseFile, Received};
 use crate::triage::{Assignment, TriageChange};
@@ -35,10 +35,10 @@ const INBOX_BATCH: usize = 512;
 const FETCH_CONCURRENCY: usize = 64;
 /// Concurrent case-stream listings and reads during sync.
 const CONCURRENT_REQUESTS: usize = 32;
-/// How long every entry of a case stays on the relay after the last action on it (days):
-/// longer than the relay's default retention (365), so an open case worked at least every
-/// three months never loses its report or history to a purge.
-pub const KEEP_LIVE_CASE_DAYS: i64 = 400;
+/// A receipt is filed again this many days before the newest message in the reporter's
+/// mailbox would leave the relay, so the thread's recipient list is always there for the
+/// reporter's next follow-up (a reviewer's tool must sync at least once in that window).
+pub const RENEW_RECEIPT_DAYS_BEFORE: i64 = 30;
 
 /// A trial-decryption result for one inbox entry.
 type Opened = (u64, Result<OpenedDocument, OpenDocumentError>);
@@ -68,14 +68,6 @@ pub enum ReviewError {
         case: String,
         /// The tampering found.
         source: ChainError,
-    },
-    /// The action was recorded, but the relay refused to extend the case's retention.
-    #[error("case {case}: the action was recorded, but extending the case's retention on the relay failed: {source}")]
-    Retention {
-        /// The case.
-        case: String,
-        /// The relay's error.
-        source: ClientError,
     },
     /// The case has no report from which to reply (only case events).
     #[error("case {0} has no report or follow-up to take the reporter's mailbox from")]
@@ -143,8 +135,19 @@ pub struct SyncReport {
     pub follow_ups: usize,
     /// Inbox entries this reviewer cannot open (other queues, or excluded): skipped silently.
     pub skipped: usize,
+    /// Inbox entries that are not envelopes of the relay's shape at all (not age, another
+    /// stanza count, a length no padded plaintext has): never written by Candour.
+    pub malformed: Vec<String>,
     /// Entries addressed to this reviewer that were refused, with the reason.
     pub rejected: Vec<String>,
+    /// Inbox entries of cases here that the relay no longer serves before their expiry day:
+    /// removed by someone with access to the relay.
+    pub vanished: Vec<String>,
+    /// Automatic receipts filed in reporters' mailboxes (new reports, and renewals).
+    pub receipts: usize,
+    /// Cases whose history on the relay is incomplete (older than the retention period, with
+    /// events this reviewer never saw gone): usable, but said.
+    pub incomplete: Vec<(String, String)>,
     /// New case events verified.
     pub new_events: usize,
     /// Cases whose stream failed verification, with the tampering named. Their last verified
@@ -235,10 +238,17 @@ impl ReviewSession {
         }
     }
 
-    /// Pulls new inbox entries and case events, verifies them, and saves the cache.
+    /// Pulls new inbox entries and case events, verifies them, files the automatic receipts
+    /// that are due, and saves the cache.
+    ///
+    /// Fails loudly, in the report, about anything missing before its time: a known inbox
+    /// entry or case event the relay no longer serves while its expiry day has not come is
+    /// `vanished` or tampering (nobody may delete an entry; only retention removes them).
     pub async fn sync(&mut self) -> Result<SyncReport, ReviewError> {
         let mut report = SyncReport::default();
-        self.sync_inbox(&mut report).await?;
+        let today = Day::from_unix_seconds(crate::client::unix_now());
+        let policy = self.client.policy().await?;
+        self.sync_inbox(&mut report, today).await?;
         let threads: Vec<ThreadId> = self.contents.cases.keys().copied().collect();
         for chunk in threads.chunks(CONCURRENT_REQUESTS) {
             let mut tasks = JoinSet::new();
@@ -246,20 +256,31 @@ impl ReviewSession {
                 let Some(case) = self.contents.cases.get(thread) else { continue };
                 let (client, dir, identity) = (self.client.clone(), Arc::clone(&self.dir), Arc::clone(&self.identity));
                 let key = self.secret.signing_key().clone();
+                let retained = Retained { today, old_enough: old_enough(case, &policy, today) };
                 let (thread, known) = (*thread, case.events.clone());
                 tasks.spawn(async move {
-                    let fetched = fetch_case(&client, &dir, &identity, &key, &thread, &known).await;
+                    let fetched = fetch_case(&client, &dir, &identity, &key, &thread, &known, retained).await;
                     (thread, known.len(), fetched)
                 });
             }
             while let Some(joined) = tasks.join_next().await {
                 let (thread, before, fetched) = joined.map_err(|e| ReviewError::Internal(e.to_string()))?;
                 match fetched {
-                    Ok(events) => {
-                        report.new_events += events.len().saturating_sub(before);
+                    Ok(chain) => {
+                        report.new_events += chain.events.len().saturating_sub(before);
                         self.tampered.remove(&thread);
+                        if !chain.missing_history.is_empty() {
+                            report.incomplete.push((
+                                case_ref(&thread),
+                                format!(
+                                    "{} earlier event(s) are no longer on the relay (expired, or removed: Candour \
+                                     cannot tell which); a colleague whose cache holds them has the whole history",
+                                    chain.missing_history.len()
+                                ),
+                            ));
+                        }
                         if let Some(case) = self.contents.cases.get_mut(&thread) {
-                            case.events = events;
+                            case.events = chain.events;
                         }
                     }
                     Err(FetchError::Chain(e)) => {
@@ -270,14 +291,36 @@ impl ReviewSession {
                 }
             }
         }
+        self.file_due_receipts(&mut report, &policy, today).await?;
         self.cache.save(&self.contents)?;
         Ok(report)
     }
 
-    async fn sync_inbox(&mut self, report: &mut SyncReport) -> Result<(), ReviewError> {
+    async fn sync_inbox(&mut self, report: &mut SyncReport, today: Day) -> Result<(), ReviewError> {
         let key = self.secret.signing_key().clone();
-        let entries = self.client.inbox_list(&key, self.contents.inbox_after).await?;
+        // The whole listing, not only what is new: it is how an entry removed before its time
+        // is noticed. Listings carry numbers and sizes, never contents.
+        let listed = self.client.inbox_list(&key, None).await?;
+        let present: BTreeMap<u64, ListedEntry> = listed.iter().map(|e| (e.seq, *e)).collect();
+        for case in self.contents.cases.values() {
+            for r in case.report.iter().chain(case.follow_ups.iter()) {
+                let expected = r.expires.is_none_or(|d| d > today);
+                let same = present.get(&r.seq).is_some_and(|e| r.expires.is_none() || e.expires == r.expires);
+                if expected && !same {
+                    report.vanished.push(format!(
+                        "inbox entry {} of case {} is no longer on the relay{}: it was removed by someone with \
+                         access to the relay; the case is kept here",
+                        r.seq,
+                        case.case_ref(),
+                        r.expires.map(|d| format!(", though it was to be kept until {d}")).unwrap_or_default()
+                    ));
+                }
+            }
+        }
+        let after = self.contents.inbox_after.unwrap_or(0);
+        let entries: Vec<ListedEntry> = listed.into_iter().filter(|e| e.seq > after).collect();
         report.inbox_entries = entries.len();
+        let stanzas = self.dir.directory().stanzas;
         let fetches = Arc::new(Semaphore::new(FETCH_CONCURRENCY));
         let mut batches = entries.chunks(INBOX_BATCH);
         let mut pending = batches.next().map(|b| self.fetch_inbox(b, &key, &fetches));
@@ -285,16 +328,25 @@ impl ReviewSession {
             let mut blobs: Vec<(u64, Vec<u8>)> = Vec::with_capacity(INBOX_BATCH);
             while let Some(joined) = fetching.join_next().await {
                 let (seq, bytes) = joined.map_err(|e| ReviewError::Internal(e.to_string()))?;
-                blobs.push((seq, bytes?));
+                let bytes = bytes?;
+                // Not an envelope of the relay's shape: never written by Candour. Said apart
+                // from "for someone else", and never trial-decrypted.
+                match candour_core::shape::check(&bytes, stanzas) {
+                    Ok(_) => blobs.push((seq, bytes)),
+                    Err(e) => report.malformed.push(format!("inbox entry {seq}: {e}")),
+                }
             }
             // The next batch downloads while this one is decrypted.
             pending = batches.next().map(|b| self.fetch_inbox(b, &key, &fetches));
             let mut opened = self.open_inbox(blobs).await?;
             opened.sort_by_key(|(seq, _)| *seq);
             for (seq, result) in opened {
-                self.file_inbox_entry(seq, result, report);
-                self.contents.inbox_after = Some(seq);
+                let expires = entries.iter().find(|e| e.seq == seq).and_then(|e| e.expires);
+                self.file_inbox_entry(seq, expires, result, report);
             }
+        }
+        if let Some(last) = entries.last() {
+            self.contents.inbox_after = Some(last.seq);
         }
         Ok(())
     }
@@ -344,6 +396,7 @@ impl ReviewSession {
     fn file_inbox_entry(
         &mut self,
         seq: u64,
+        expires: Option<Day>,
         result: Result<OpenedDocument, OpenDocumentError>,
         report: &mut SyncReport,
     ) {
@@ -362,7 +415,7 @@ impl ReviewSession {
         match opened.document {
             Document::Report(r) => {
                 let thread = r.thread_id;
-                let received = Received { seq, report: r, attachments };
+                let received = Received { seq, expires, report: r, attachments };
                 match self.contents.cases.get_mut(&thread) {
                     // A follow-up came first: the report must be from the same token holder.
                     Some(case)
@@ -404,10 +457,12 @@ impl ReviewSession {
                     ));
                     return;
                 }
-                case.follow_ups.push(Received { seq, report: f, attachments });
+                case.follow_ups.push(Received { seq, expires, report: f, attachments });
                 report.follow_ups += 1;
             }
-            Document::Reply(_) => report.rejected.push(format!("inbox entry {seq}: a reply in the inbox: ignored")),
+            Document::Reply(_) | Document::Receipt(_) => {
+                report.rejected.push(format!("inbox entry {seq}: a reviewer's message in the inbox: ignored"))
+            }
         }
     }
 
@@ -415,10 +470,14 @@ impl ReviewSession {
     pub async fn verify_case(&mut self, reference: &str) -> Result<usize, ReviewError> {
         let case = self.case(reference)?;
         let (thread, known, case_ref) = (case.thread_id, case.events.clone(), case.case_ref());
+        let policy = self.client.policy().await?;
+        let today = Day::from_unix_seconds(crate::client::unix_now());
+        let retained = Retained { today, old_enough: old_enough(case, &policy, today) };
         let events =
-            fetch_case(&self.client, &self.dir, &self.identity, self.secret.signing_key(), &thread, &known).await;
+            fetch_case(&self.client, &self.dir, &self.identity, self.secret.signing_key(), &thread, &known, retained)
+                .await;
         let events = match events {
-            Ok(e) => e,
+            Ok(chain) => chain.events,
             Err(FetchError::Chain(source)) => {
                 self.tampered.insert(thread, source.clone());
                 return Err(ReviewError::Chain { case: case_ref, source });
@@ -453,42 +512,15 @@ impl ReviewSession {
         };
         let (sealed, hash) = seal_event(&self.dir, &case.readers(), &event, self.secret.signing_key())?;
         let stream = CaseStreamId::for_thread(&thread);
-        let seq = self.client.case_append(self.secret.signing_key(), &stream, sealed).await?;
+        let (seq, expires) = self.client.case_append(self.secret.signing_key(), &stream, sealed).await?;
         let document = serde_json::to_string(&event).map_err(|e| ReviewError::Internal(e.to_string()))?;
-        let closing = matches!(event.action, Action::Close { .. });
         if let Some(case) = self.contents.cases.get_mut(&thread) {
-            case.events.push(VerifiedEvent { seq, hash, document, event });
-            case.events.sort_by_key(|e| e.seq);
+            // The newest entry of the stream: appended last, never sorted by number (numbers
+            // start again in a stream whose every entry has expired).
+            case.events.push(VerifiedEvent { seq, expires, hash, document, event });
         }
         self.cache.save(&self.contents)?;
-        if !closing {
-            self.keep_case(&thread).await?;
-        }
         Ok(hash)
-    }
-
-    /// Extends the relay expiry of every entry of a live case (report, follow-ups, events) to
-    /// [`KEEP_LIVE_CASE_DAYS`] from today, so retention never purges a case still being worked.
-    ///
-    /// Called on every action but closure: open cases are acted on at least every three months
-    /// (the feedback duty, and overdue escalations are events too), so they stay; a closed
-    /// case ages out on the relay's normal schedule from its last action.
-    pub async fn keep_case(&self, thread: &ThreadId) -> Result<usize, ReviewError> {
-        let Some(case) = self.contents.cases.get(thread) else { return Ok(0) };
-        // The relay's own clock decides what "past" means, so use the real day, not the
-        // injected one that drives the duty clocks.
-        let until = Day::from_unix_seconds(crate::client::unix_now()).plus_days(KEEP_LIVE_CASE_DAYS);
-        let key = self.secret.signing_key();
-        let stream = CaseStreamId::for_thread(thread);
-        let inbox: Vec<u64> = case.report.iter().chain(case.follow_ups.iter()).map(|r| r.seq).collect();
-        let retain = |e: ClientError| ReviewError::Retention { case: case.case_ref(), source: e };
-        for seq in &inbox {
-            self.client.set_expiry(key, None, *seq, until).await.map_err(retain)?;
-        }
-        for e in &case.events {
-            self.client.set_expiry(key, Some(&stream), e.seq, until).await.map_err(retain)?;
-        }
-        Ok(inbox.len() + case.events.len())
     }
 
     /// Records triage changes as one signed case event.
@@ -519,11 +551,6 @@ impl ReviewSession {
         today: Day,
     ) -> Result<EventHash, ReviewError> {
         let case = self.case(reference)?;
-        let case_ref = case.case_ref();
-        // Follow-ups carry the same reply key and mailbox (both derive from the token).
-        let from = case.report.as_ref().or(case.follow_ups.last()).ok_or(ReviewError::NoReport(case_ref.clone()))?;
-        let recipient =
-            parse_age_recipient(&from.report.reply_recipient).map_err(|_| ReviewError::BadReplyRecipient(case_ref))?;
         let reply = Document::Reply(Reply {
             schema: SCHEMA_VERSION,
             thread_id: case.thread_id,
@@ -532,17 +559,66 @@ impl ReviewSession {
             day_sent: today,
             thread_recipients: case.readers(),
         });
+        self.file_in_mailbox(reference, &reply).await?;
+        self.record(reference, Action::Reply { reply_kind: kind, text: text.to_owned() }, today).await
+    }
+
+    /// Seals a document to the reporter of a case and files it in their mailbox.
+    async fn file_in_mailbox(&self, reference: &str, document: &Document) -> Result<(), ReviewError> {
+        let case = self.case(reference)?;
+        let case_ref = case.case_ref();
+        // Follow-ups carry the same reply key and mailbox (both derive from the token).
+        let from = case.report.as_ref().or(case.follow_ups.last()).ok_or(ReviewError::NoReport(case_ref.clone()))?;
+        let recipient =
+            parse_age_recipient(&from.report.reply_recipient).map_err(|_| ReviewError::BadReplyRecipient(case_ref))?;
         let mailbox = from.report.mailbox;
         let sealed = seal_document(
             &[recipient],
             self.dir.directory().stanzas,
-            &reply,
+            document,
             vec![],
             self.secret.signing_key(),
             vec![],
         )?;
         self.client.mailbox_append(self.secret.signing_key(), &mailbox, sealed).await?;
-        self.record(reference, Action::Reply { reply_kind: kind, text: text.to_owned() }, today).await
+        Ok(())
+    }
+
+    /// Files the automatic receipt of every case that needs one: a report no receipt or reply
+    /// has been sent for yet, or whose newest message to the reporter would leave the relay
+    /// within [`RENEW_RECEIPT_DAYS_BEFORE`] days. Cases whose stream fails verification are
+    /// left alone. The receipt names the case's readers, so the reporter's follow-ups reach
+    /// exactly them; recording it as an event tells colleagues' tools not to file another.
+    async fn file_due_receipts(
+        &mut self,
+        report: &mut SyncReport,
+        policy: &RelayPolicy,
+        today: Day,
+    ) -> Result<(), ReviewError> {
+        let due: Vec<String> = self
+            .contents
+            .cases
+            .values()
+            .filter(|c| !self.tampered.contains_key(&c.thread_id))
+            .filter(|c| c.report.is_some() || !c.follow_ups.is_empty())
+            .filter(|c| receipt_due(c, policy, today))
+            .map(CaseFile::case_ref)
+            .collect();
+        for reference in due {
+            let case = self.case(&reference)?;
+            let receipt = Document::Receipt(Receipt {
+                schema: SCHEMA_VERSION,
+                thread_id: case.thread_id,
+                reviewer: self.secret.id.clone(),
+                day_sent: today,
+                thread_recipients: case.readers(),
+            });
+            let recipients = case.readers();
+            self.file_in_mailbox(&reference, &receipt).await?;
+            self.record(&reference, Action::Receipt { recipients }, today).await?;
+            report.receipts += 1;
+        }
+        Ok(())
     }
 
     /// Fetches a case's report (and follow-ups) again and writes their attachments into
@@ -621,22 +697,55 @@ async fn fetch_case(
     key: &ed25519_dalek::SigningKey,
     thread: &ThreadId,
     known: &[VerifiedEvent],
-) -> Result<Vec<VerifiedEvent>, FetchError> {
+    retained: Retained,
+) -> Result<VerifiedChain, FetchError> {
     let stream = CaseStreamId::for_thread(thread);
     let listed = client.case_list(key, &stream).await.map_err(FetchError::Client)?;
-    let known_seqs: BTreeSet<u64> = known.iter().map(|e| e.seq).collect();
     let mut events = Vec::with_capacity(listed.len());
     for entry in listed {
-        if known_seqs.contains(&entry.seq) {
-            if let Some(k) = known.iter().find(|k| k.seq == entry.seq) {
-                events.push(k.clone());
-            }
+        // The same entry as one verified before: same number and, where known, the same expiry
+        // day (numbers start again in a stream whose every entry has expired, never within one
+        // epoch).
+        let same = known.iter().find(|k| k.seq == entry.seq && (k.expires.is_none() || k.expires == entry.expires));
+        if let Some(k) = same {
+            let mut k = k.clone();
+            k.expires = entry.expires.or(k.expires);
+            events.push(k);
             continue;
         }
         let bytes = client.case_read(key, &stream, entry.seq).await.map_err(FetchError::Client)?;
-        events.push(open_event(dir, identity, thread, entry.seq, &bytes).map_err(FetchError::Chain)?);
+        let mut event = open_event(dir, identity, thread, entry.seq, &bytes).map_err(FetchError::Chain)?;
+        event.expires = entry.expires;
+        events.push(event);
     }
-    verify_chain(events, known).map_err(FetchError::Chain)
+    verify_chain(events, known, retained).map_err(FetchError::Chain)
+}
+
+/// Whether a case began more than the relay's retention period ago, so that its earliest
+/// events may have expired from the relay.
+fn old_enough(case: &CaseFile, policy: &RelayPolicy, today: Day) -> bool {
+    let started = case
+        .report
+        .iter()
+        .chain(case.follow_ups.iter())
+        .map(|r| r.report.day_sent)
+        .chain(case.events.iter().map(|e| e.event.day))
+        .min();
+    started.is_none_or(|d| d.plus_days(i64::from(policy.retention_days)) <= today)
+}
+
+/// Whether a case's reporter needs a receipt now (see [`ReviewSession::sync`]).
+fn receipt_due(case: &CaseFile, policy: &RelayPolicy, today: Day) -> bool {
+    let newest = case
+        .events
+        .iter()
+        .filter(|e| matches!(e.event.action, Action::Receipt { .. } | Action::Reply { .. }))
+        .map(|e| e.event.day)
+        .max();
+    match newest {
+        None => true,
+        Some(day) => day.plus_days(i64::from(policy.retention_days) - RENEW_RECEIPT_DAYS_BEFORE) <= today,
+    }
 }
 
 /// Verifies a case stream given as raw relay entries `(seq, envelope)` in served order: opens
@@ -647,12 +756,13 @@ pub fn verify_stream(
     thread: &ThreadId,
     entries: &[(u64, Vec<u8>)],
     known: &[VerifiedEvent],
-) -> Result<Vec<VerifiedEvent>, ChainError> {
+    retained: Retained,
+) -> Result<VerifiedChain, ChainError> {
     let events = entries
         .iter()
         .map(|(seq, bytes)| open_event(dir, identity, thread, *seq, bytes))
         .collect::<Result<Vec<_>, _>>()?;
-    verify_chain(events, known)
+    verify_chain(events, known, retained)
 }
 
 /// Writes attachments into a folder as `<inbox entry>-<index>-<sanitised name>`.

@@ -36,6 +36,10 @@ pub const FEEDBACK_WITHIN_MONTHS: u32 = 3;
 pub struct Received {
     /// The relay's inbox entry number (to fetch attachments again on request).
     pub seq: u64,
+    /// The day the relay said it would remove the entry (absent in caches written before the
+    /// relay's uniform retention). Until then, a sync that does not find it says so loudly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Day>,
     /// The document.
     pub report: Report,
     /// Attachment names, media types and lengths (the bytes stay on the relay, encrypted).
@@ -250,6 +254,9 @@ impl CaseState {
                     state.acknowledged_on.get_or_insert(day);
                     format!("closed: {outcome}")
                 }
+                Action::Receipt { recipients } => {
+                    format!("automatic receipt filed for the reporter (readers: {})", recipients.join(", "))
+                }
             };
             state.history.push(HistoryEntry { day, author: e.event.author.clone(), hash: e.hash.short(), what });
         }
@@ -283,7 +290,7 @@ mod tests {
             action: Action::Triage { change },
         };
         let document = serde_json::to_string(&event).expect("json");
-        VerifiedEvent { seq, hash: EventHash::of(document.as_bytes()), document, event }
+        VerifiedEvent { seq, expires: None, hash: EventHash::of(document.as_bytes()), document, event }
     }
 
     #[test]

@@ -112,7 +112,8 @@ async fn routing_concurrent_triage_reply_and_follow_up() {
     assert_eq!(s.iopc, [IopcCriterion::SeriousCorruption, IopcCriterion::RelevantOffence]);
     // Same field, same day: the later in (day, reviewer id, hash) wins, and history keeps both.
     assert_eq!(s.summary.as_deref(), Some("Summary by psd-2"));
-    assert_eq!(s.history.len(), 2);
+    // psd-1's first sync filed the automatic receipt; then the two concurrent triages.
+    assert_eq!(s.history.len(), 3);
     let events = &psd1.case(&m).expect("case").events;
     assert_eq!(heads(events).len(), 2, "two concurrent heads");
     assert_eq!(BTreeSet::from([one, two]), heads(events).into_iter().collect());
@@ -124,8 +125,12 @@ async fn routing_concurrent_triage_reply_and_follow_up() {
     let reporter = RelayClient::new(&relay.url, None).expect("client");
     let dir = common::directory(&relay.url).await;
     let entries = reporter.mailbox_all(&misconduct.mailbox_id()).await.expect("mailbox");
-    assert_eq!(entries.len(), 1);
-    let bytes = reporter.mailbox_read(&misconduct.mailbox_id(), entries[0].seq).await.expect("read");
+    assert_eq!(entries.len(), 2, "the automatic receipt, then the reply");
+    let receipt = reporter.mailbox_read(&misconduct.mailbox_id(), entries[0].seq).await.expect("read");
+    let receipt = open_reply(&dir, &misconduct, &receipt).expect("the reporter opens the receipt");
+    assert_eq!(receipt.kind, candour_submit::mailbox::MessageKind::Receipt);
+    assert_eq!(receipt.thread_recipients, ["psd-1", "psd-2", "acu-1", "acu-2"]);
+    let bytes = reporter.mailbox_read(&misconduct.mailbox_id(), entries[1].seq).await.expect("read");
     let view = open_reply(&dir, &misconduct, &bytes).expect("the reporter opens the reply with the token");
     assert_eq!(view.text, "Thank you: we are looking into this.");
     assert_eq!(view.reviewer, "psd-1");
@@ -149,13 +154,14 @@ async fn routing_concurrent_triage_reply_and_follow_up() {
     assert_eq!(row.due.map(|d| d.0), Some(Duty::Feedback));
     let shown = show(psd2.directory(), psd2.case(&m).expect("case"), psd2.cases());
     assert_eq!(shown.thread.len(), 2);
-    assert_eq!(shown.history.len(), 3);
+    assert_eq!(shown.history.len(), 4, "receipt, two triages, the reply");
     assert!(shown.history.iter().any(|h| h.author == "psd-2" && h.what.contains("priority high")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tampered_case_streams_are_detected_and_named() {
-    let relay = Relay::start().await;
+    let store = std::sync::Arc::new(common::TamperableStore::default());
+    let relay = common::relay_over(store.clone()).await;
     let tmp = tempfile::tempdir().expect("tmp");
     let token = report(&relay.url, concern(Category::Confidentiality, "Looked up a neighbour")).await;
     let mut psd1 = session(&relay.url, "psd-1", tmp.path()).await;
@@ -170,7 +176,8 @@ async fn tampered_case_streams_are_detected_and_named() {
         s.triage(&case, TriageChange { priority: Some(priority), ..Default::default() }, day).await.expect("triage");
     }
     psd1.sync().await.expect("sync");
-    assert_eq!(psd1.case(&case).expect("case").events.len(), 4);
+    // psd-1's first sync filed the automatic receipt; then four triage events.
+    assert_eq!(psd1.case(&case).expect("case").events.len(), 5);
 
     // The raw stream as the relay serves it.
     let thread = token.thread_id();
@@ -182,9 +189,10 @@ async fn tampered_case_streams_are_detected_and_named() {
         raw.push((e.seq, psd1.client().case_read(me.signing_key(), &stream, e.seq).await.expect("read")));
     }
     let dir = psd1.directory().clone();
-    let verify = |entries: &[(u64, Vec<u8>)]| verify_stream(&dir, me.identity(), &thread, entries, &[]);
+    let retained = candour_review::event::Retained { today: day, old_enough: false };
+    let verify = |entries: &[(u64, Vec<u8>)]| verify_stream(&dir, me.identity(), &thread, entries, &[], retained);
     let intact = verify(&raw).expect("the intact stream verifies");
-    let hash_of = |i: usize| intact[i].hash.short();
+    let hash_of = |i: usize| intact.events[i].hash.short();
 
     // Dropped: the second event is missing; its child names it.
     let mut dropped = raw.clone();
@@ -211,7 +219,7 @@ async fn tampered_case_streams_are_detected_and_named() {
 
     // Duplicate: an entry served again under a new number.
     let mut duplicated = raw.clone();
-    duplicated.push((raw[3].0 + 1, raw[0].1.clone()));
+    duplicated.push((raw[4].0 + 1, raw[0].1.clone()));
     let err = verify(&duplicated).expect_err("duplicate");
     assert_eq!(err.code(), "duplicate", "{err}");
     assert!(err.to_string().contains(&hash_of(0)), "{err}");
@@ -230,7 +238,7 @@ async fn tampered_case_streams_are_detected_and_named() {
     let readers = psd1.case(&case).expect("case").readers();
     let (sealed, _) =
         seal_event(&dir, &readers, &forged, &ed25519_dalek::SigningKey::from_bytes(&[7; 32])).expect("seal");
-    let forged_seq = psd1.client().case_append(me.signing_key(), &stream, sealed).await.expect("append");
+    let (forged_seq, _) = psd1.client().case_append(me.signing_key(), &stream, sealed).await.expect("append");
     let r = psd2.sync().await.expect("sync");
     assert_eq!(r.tampered.len(), 1, "{r:?}");
     assert!(r.tampered[0].1.contains("claims to be by psd-2") && r.tampered[0].1.contains("foreign"), "{r:?}");
@@ -244,12 +252,14 @@ async fn tampered_case_streams_are_detected_and_named() {
     let refused = psd2.record(&case, Action::Note { text: "x".into() }, day).await.expect_err("refused");
     assert!(matches!(refused, ReviewError::Chain { .. }), "{refused}");
 
-    // Dropped at the relay: deleting the forged entry restores the stream; deleting the newest
-    // genuine event (which nothing names yet) is caught against the cache.
-    psd1.client().case_delete(me.signing_key(), &stream, forged_seq).await.expect("delete");
-    assert_eq!(psd1.verify_case(&case).await.expect("clean again"), 4);
+    // Dropped at the relay (no reviewer can delete: whoever holds its disk can): removing the
+    // forged entry restores the stream; removing the newest genuine event (which nothing names
+    // yet) is caught against the cache.
+    let place = candour_relay::store::Place::Case(stream);
+    store.hide(place, forged_seq);
+    assert_eq!(psd1.verify_case(&case).await.expect("clean again"), 5);
     let newest = listed.last().expect("entry").seq;
-    psd1.client().case_delete(me.signing_key(), &stream, newest).await.expect("delete");
+    store.hide(place, newest);
     let err = psd1.verify_case(&case).await.expect_err("dropped tail");
     assert!(
         matches!(&err, ReviewError::Chain { source: ChainError::DroppedKnown { event }, .. } if event.seq == newest),
@@ -355,7 +365,7 @@ fn case_with(category: Category, day: &str, seq: u64) -> CaseFile {
     };
     CaseFile {
         thread_id: token.thread_id(),
-        report: Some(Received { seq, report, attachments: vec![] }),
+        report: Some(Received { seq, expires: None, report, attachments: vec![] }),
         follow_ups: vec![],
         events: vec![],
     }

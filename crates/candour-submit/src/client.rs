@@ -20,6 +20,13 @@ pub enum ClientError {
     /// The relay address is not a usable URL, or the proxy setting is wrong.
     #[error("bad relay or proxy address: {0}")]
     Address(String),
+    /// A `.onion` relay without a SOCKS proxy that resolves names itself: the name would go to
+    /// this computer's resolver, and so to whoever runs its DNS (the force, perhaps).
+    #[error(
+        "{0} is a Tor onion service: it can only be reached through Tor, with a proxy that looks names up itself \
+         (socks5h://127.0.0.1:9050, say); nothing was sent and the name was not looked up"
+    )]
+    OnionWithoutTor(String),
     /// The relay could not be reached (network down, wrong address, Tor not running).
     #[error("cannot reach the relay at {url}: {reason}. Check the address and your connection (and that Tor is running if you use --proxy)")]
     Unreachable {
@@ -100,6 +107,11 @@ impl RelayClient {
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(ClientError::Address(format!("{base}: only http and https relays")));
         }
+        // Decided before any client exists, so a refused onion name is never looked up.
+        let onion = parsed.host_str().is_some_and(|h| h.trim_end_matches('.').to_ascii_lowercase().ends_with(".onion"));
+        if onion && !proxy.is_some_and(|p| p.trim().to_ascii_lowercase().starts_with("socks5h://")) {
+            return Err(ClientError::OnionWithoutTor(base));
+        }
         let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(Duration::from_secs(60))
@@ -143,6 +155,12 @@ impl RelayClient {
         Ok(bytes.to_vec())
     }
 
+    /// An unauthenticated `GET` of a small JSON document (the relay's policy, say).
+    pub async fn get_json(&self, path: &str) -> Result<Vec<u8>, ClientError> {
+        let url = self.url(path);
+        self.bytes(self.http.get(&url), &url).await
+    }
+
     /// Fetches the directory and verifies it against the pinned policy; refuses if it fails.
     pub async fn directory(&self, policy: &TrustPolicy) -> Result<VerifiedDirectory, ClientError> {
         let url = self.url("/v1/directory");
@@ -150,14 +168,19 @@ impl RelayClient {
         Ok(directory::verify(&served, policy)?)
     }
 
-    /// Asks for a proof-of-work challenge and solves it (on a blocking thread: it takes about a
-    /// second).
-    pub async fn solve_challenge(&self) -> Result<Solution, ClientError> {
+    /// Asks for a proof-of-work challenge admitting an envelope of at most `max_bytes` and
+    /// solves it (on a blocking thread: about a second for a report, more for large
+    /// attachments, whose work the relay prices by size).
+    pub async fn solve_challenge(&self, max_bytes: u64) -> Result<Solution, ClientError> {
         let url = self.url("/v1/inbox/challenge");
-        let body = self.bytes(self.http.post(&url), &url).await?;
+        let request = pow::ChallengeRequest { max_bytes };
+        let body = self.bytes(self.http.post(&url).json(&request), &url).await?;
         let challenge: Challenge = serde_json::from_slice(&body).map_err(|e| ClientError::Protocol(e.to_string()))?;
         if challenge.difficulty > pow::MAX_DIFFICULTY {
             return Err(ClientError::Pow(challenge.difficulty));
+        }
+        if challenge.max_bytes < max_bytes {
+            return Err(ClientError::Protocol("the relay's challenge admits fewer bytes than asked for".into()));
         }
         tokio::task::spawn_blocking(move || pow::solve(&challenge))
             .await

@@ -128,6 +128,12 @@ impl std::fmt::Debug for SealPlan {
 }
 
 impl SealPlan {
+    /// The most bytes the envelope can take with attachments of these metadata and lengths
+    /// (what the relay's proof of work is asked for).
+    pub fn sealed_len_bound(&self, attachments: &[(candour_core::envelope::AttachmentMeta, u64)]) -> u64 {
+        candour_core::envelope::sealed_len_bound(self.document.to_json().len(), attachments, self.stanzas)
+    }
+
     /// Seals the document and attachments into `output`.
     pub fn seal<W: Write>(&self, attachments: Vec<AttachmentSource<'_>>, output: W) -> Result<W, ComposeError> {
         Ok(seal_document(&self.recipients, self.stanzas, &self.document, attachments, &self.signer, output)?)

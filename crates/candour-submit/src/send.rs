@@ -53,24 +53,28 @@ pub async fn send(
     attachments: Vec<Attachment>,
     progress: Option<Box<dyn FnMut(u64) + Send>>,
 ) -> Result<(), SendError> {
-    let solution = client.solve_challenge().await?;
-    let (writer, body) = channel_body(progress);
-    let sealing = tokio::task::spawn_blocking(move || -> Result<(), SendError> {
-        let mut readers: Vec<(AttachmentMeta, u64, Box<dyn Read>)> = Vec::with_capacity(attachments.len());
-        for a in attachments {
-            match a.data {
-                AttachmentData::Bytes(bytes) => {
-                    let len = bytes.len() as u64;
-                    readers.push((a.meta, len, Box::new(std::io::Cursor::new(bytes))));
-                }
-                AttachmentData::File(path) => {
-                    let name = path.display().to_string();
-                    let file = File::open(&path).map_err(|e| SendError::Attachment(name.clone(), e))?;
-                    let len = file.metadata().map_err(|e| SendError::Attachment(name, e))?.len();
-                    readers.push((a.meta, len, Box::new(BufReader::with_capacity(64 * 1024, file))));
-                }
+    // The files are opened and measured first: the relay prices its proof of work by the
+    // envelope's size, which is known before anything is sealed.
+    let mut readers: Vec<(AttachmentMeta, u64, Box<dyn Read + Send>)> = Vec::with_capacity(attachments.len());
+    for a in attachments {
+        match a.data {
+            AttachmentData::Bytes(bytes) => {
+                let len = bytes.len() as u64;
+                readers.push((a.meta, len, Box::new(std::io::Cursor::new(bytes))));
+            }
+            AttachmentData::File(path) => {
+                let name = path.display().to_string();
+                let file = File::open(&path).map_err(|e| SendError::Attachment(name.clone(), e))?;
+                let len = file.metadata().map_err(|e| SendError::Attachment(name, e))?.len();
+                readers.push((a.meta, len, Box::new(BufReader::with_capacity(64 * 1024, file))));
             }
         }
+    }
+    let sizes: Vec<(AttachmentMeta, u64)> = readers.iter().map(|(m, len, _)| (m.clone(), *len)).collect();
+    let solution = client.solve_challenge(plan.sealed_len_bound(&sizes)).await?;
+    let (writer, body) = channel_body(progress);
+    let sealing = tokio::task::spawn_blocking(move || -> Result<(), SendError> {
+        let mut readers = readers;
         let sources: Vec<AttachmentSource<'_>> = readers
             .iter_mut()
             .map(|(meta, len, reader)| AttachmentSource { meta: meta.clone(), len: *len, reader: reader.as_mut() })

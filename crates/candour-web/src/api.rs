@@ -5,6 +5,7 @@
 //! `seal_document` for the envelope, `pow::solve` for the relay's challenge and `open_reply` for
 //! the mailbox. The page never sees a key; it sees the token, which it must show once.
 
+use candour_core::conflicts::{report_conflicts, text_conflicts, Conflict};
 use candour_core::directory::{self, Role, TrustPolicy, VerifiedDirectory};
 use candour_core::envelope::{AttachmentMeta, AttachmentSource};
 use candour_core::keys::RootPublicKey;
@@ -13,8 +14,8 @@ use candour_core::report::{Category, Concern};
 use candour_core::token::{MailboxToken, TokenParseError};
 use candour_core::wire::{to_hex, MailboxAddress};
 use candour_core::Day;
-use candour_submit::compose::{compose_follow_up, compose_report, ComposeError, Composed, Readers};
-use candour_submit::mailbox::{open_reply, ReplyError};
+use candour_submit::compose::{compose_follow_up, compose_report, ComposeError, Composed};
+use candour_submit::mailbox::{open_reply, MessageKind, ReplyError, NOT_YET_RECEIVED};
 use candour_submit::strip::{self, Kind, StripError};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -129,6 +130,16 @@ pub enum WebError {
     /// Randomness was not available (the page did not seed this call).
     #[error("no secure randomness is available in this browser")]
     NoRandomness,
+    /// The report (or follow-up) may reach the person it is about, and the reporter has not
+    /// chosen to send it anyway.
+    #[error("not sent: {0}")]
+    ReachesSubject(String),
+    /// A follow-up before any reviewer has received the report.
+    #[error("{NOT_YET_RECEIVED}")]
+    NotYetReceived,
+    /// A follow-up asked to leave out someone who is not among the report's readers.
+    #[error("{0} is not among your report's readers")]
+    NotAReader(String),
 }
 
 impl WebError {
@@ -153,6 +164,9 @@ impl WebError {
             WebError::Token(TokenParseError::Checksum) => "token-checksum".into(),
             WebError::Pow(_) => "pow".into(),
             WebError::NoRandomness => "no-randomness".into(),
+            WebError::ReachesSubject(_) => "reaches-subject".into(),
+            WebError::NotYetReceived => "not-yet-received".into(),
+            WebError::NotAReader(_) => "not-a-reader".into(),
         }
     }
 
@@ -244,6 +258,31 @@ struct ReportForm {
     concern: Concern,
     #[serde(default)]
     excluded: Vec<String>,
+    /// The reporter ticked "send it as it is" after being shown the conflicts.
+    #[serde(default)]
+    keep_route: bool,
+}
+
+/// Conflicts as the page shows them: what was noticed, and what would resolve it.
+fn conflicts_json(conflicts: &[Conflict]) -> Value {
+    Value::Array(
+        conflicts
+            .iter()
+            .map(|c| {
+                json!({
+                    "code": c.code(),
+                    "message": c.to_string(),
+                    "reviewer": c.reviewer(),
+                    "concerning": c.concerning(),
+                })
+            })
+            .collect(),
+    )
+}
+
+fn conflicts_message(conflicts: &[Conflict]) -> String {
+    let list: Vec<String> = conflicts.iter().map(Conflict::to_string).collect();
+    format!("{} Choose what to do in the warning above.", list.join(" "))
 }
 
 fn readers_json(composed: &Composed, dir: &VerifiedDirectory) -> Value {
@@ -262,8 +301,11 @@ fn preview(json: &[u8], blobs: &[&[u8]]) -> Result<Value, WebError> {
     let form: ReportForm = parse(json)?;
     // The preview's token is thrown away: routing does not depend on it.
     let token = MailboxToken::from_bytes([0; 16]);
-    let composed = compose_report(&dir, &token, form.concern, &form.excluded, Day::from_unix_seconds(form.now_unix))?;
-    Ok(readers_json(&composed, &dir))
+    let composed =
+        compose_report(&dir, &token, form.concern.clone(), &form.excluded, Day::from_unix_seconds(form.now_unix))?;
+    let mut answer = readers_json(&composed, &dir);
+    answer["conflicts"] = conflicts_json(&report_conflicts(&dir, &form.concern, composed.readers.reviewer_ids()));
+    Ok(answer)
 }
 
 /// An attachment as the page describes it; its bytes are the matching blob.
@@ -355,7 +397,13 @@ fn seal(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Result<Value,
     }
     let token = MailboxToken::generate();
     let today = Day::from_unix_seconds(form.report.now_unix);
-    let composed = compose_report(&dir, &token, form.report.concern, &form.report.excluded, today)?;
+    let composed = compose_report(&dir, &token, form.report.concern.clone(), &form.report.excluded, today)?;
+    // The same check as the preview's, enforced here: the page cannot send past it unless the
+    // reporter chose to.
+    let conflicts = report_conflicts(&dir, &form.report.concern, composed.readers.reviewer_ids());
+    if !conflicts.is_empty() && !form.report.keep_route {
+        return Err(WebError::ReachesSubject(conflicts_message(&conflicts)));
+    }
     seal_composed(&composed, &dir, &token, &prepared, writer)?;
     Ok(json!({
         "token": *token.to_words(),
@@ -421,6 +469,7 @@ fn open_replies(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Resul
                     .map(|(name, bytes)| json!({"name": name, "bytes": bytes.len(), "part": writer.part(bytes) + 1}))
                     .collect();
                 replies.push(json!({
+                    "kind": match reply.kind { MessageKind::Reply => "reply", MessageKind::Receipt => "receipt" },
                     "reviewer": reply.reviewer,
                     "display_name": dir.reviewer(&reply.reviewer).map(|r| r.display_name.clone()),
                     "supervisor": reply.role == Role::Supervisor,
@@ -445,14 +494,16 @@ struct FollowUpForm {
     now_unix: u64,
     token: String,
     text: String,
-    /// The thread's recipients from the newest reply; absent before any reply, when the
-    /// follow-up is routed again by `category` and `excluded`, as the report was.
+    /// The thread's readers, from the newest receipt or reply (`thread_recipients`). Absent
+    /// before any reviewer has received the report: then nothing can be sent.
     #[serde(default)]
     recipients: Option<Vec<String>>,
+    /// Readers to leave out of this follow-up (it can only narrow, never add).
     #[serde(default)]
-    category: Option<Category>,
+    exclude: Vec<String>,
+    /// The reporter chose to send it even though it names one of its readers.
     #[serde(default)]
-    excluded: Vec<String>,
+    keep_readers: bool,
     #[serde(default)]
     attachments: Vec<AttachmentForm>,
     #[serde(default)]
@@ -464,21 +515,21 @@ fn follow_up(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Result<V
     let form: FollowUpForm = parse(json)?;
     let token = token(&form.token)?;
     let today = Day::from_unix_seconds(form.now_unix);
-    let concern = Concern { category: form.category, what: form.text, ..Default::default() };
-    let recipients = match form.recipients {
-        Some(r) => r,
-        None => {
-            let routed = compose_report(&dir, &token, concern.clone(), &form.excluded, today)?;
-            match routed.readers {
-                Readers::Routed(route) => route.reviewers,
-                Readers::Thread(ids) => ids,
-            }
-        }
-    };
+    // Exactly the report's readers: never routed afresh, which would forget its exclusions.
+    let mut recipients = form.recipients.ok_or(WebError::NotYetReceived)?;
+    if let Some(stranger) = form.exclude.iter().find(|id| !recipients.contains(id)) {
+        return Err(WebError::NotAReader(stranger.clone()));
+    }
+    recipients.retain(|r| !form.exclude.contains(r));
+    let conflicts = text_conflicts(&dir, &form.text, &recipients);
+    let concern = Concern { what: form.text, ..Default::default() };
     let composed = compose_follow_up(&dir, &token, concern, recipients, today)?;
     let readers = readers_json(&composed, &dir);
     if form.dry_run {
-        return Ok(json!({ "sealed_to": readers }));
+        return Ok(json!({ "sealed_to": readers, "conflicts": conflicts_json(&conflicts) }));
+    }
+    if !conflicts.is_empty() && !form.keep_readers {
+        return Err(WebError::ReachesSubject(conflicts_message(&conflicts)));
     }
     let prepared = prepare(&form.attachments, &blobs[1..])?;
     seal_composed(&composed, &dir, &token, &prepared, writer)?;

@@ -183,11 +183,15 @@ fn preview_names_the_fallback_and_inspect_warns_about_uncleanable_files() {
 
 #[test]
 fn pow_and_hash_calls_match_the_core() {
-    let challenge = json!({"challenge": "00".repeat(32), "difficulty": 8});
+    use candour_core::pow::{Challenge, ChallengeToken, MAC_LEN};
+    let token = |difficulty| ChallengeToken::new([0; 16], 1 << 20, difficulty, 1_800_000_000, [0; MAC_LEN]);
+    let challenge = serde_json::to_value(Challenge::for_token(token(8))).expect("json");
     let (answer, _) = call(5, challenge, &[]).expect("solves");
     let solution: candour_core::pow::Solution = answer["value"].as_str().expect("value").parse().expect("parses");
-    assert!(candour_core::pow::verify(&solution, 8).is_ok());
-    assert_eq!(call(5, json!({"challenge": "00".repeat(32), "difficulty": 40}), &[]).expect_err("refused").0, "pow");
+    assert_eq!(solution.challenge, token(8));
+    assert!(candour_core::pow::verify(&solution).is_ok());
+    let too_hard = serde_json::to_value(Challenge::for_token(token(40))).expect("json");
+    assert_eq!(call(5, too_hard, &[]).expect_err("refused").0, "pow");
     let (hash, _) = call(9, json!({}), &[b"abc"]).expect("hashes");
     assert_eq!(hash["sha256"], "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }

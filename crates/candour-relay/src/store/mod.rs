@@ -10,9 +10,21 @@
 //! listed and readable or absent. An upload that is never committed (a truncated request, a
 //! refused signature, a crash) is discarded by [`Store::abort`] or when the store is reopened.
 //!
-//! Entries are numbered by a [`Seq`] taken at commit time from one counter shared by all areas,
-//! never reused, even across crashes. So listing "everything after cursor n" never misses an
-//! entry committed later.
+//! # Numbers: one counter per place
+//! Each place numbers its own entries 1, 2, 3, ... in commit order, so no stored number relates
+//! two places (a report, its reply and its first case event do not get 1, 2, 3 from one shared
+//! counter). The inbox's counter is kept durably and never goes back, so a reviewer's cursor
+//! ("everything after n") never misses an entry committed later. A case stream or mailbox
+//! continues from its newest live entry; once retention has removed every entry of one, its
+//! numbering may start again, and nothing about it is kept.
+//!
+//! # Retention: uniform, decided by the relay alone
+//! No client can delete an entry, or shorten or extend its life (DESIGN §1.5, §5). Every entry
+//! belongs to the retention *epoch* it arrived in (`epoch_days` consecutive days) and is kept
+//! for `days` after the epoch ends, then removed with the whole epoch ([`Retention`]). So the
+//! expiry day says nothing but the arrival epoch, nothing a reviewer does renews or shortens an
+//! entry, and removing expired data drops a whole database at once instead of rewriting the
+//! store (see [`SledStore`]).
 
 use std::sync::Arc;
 
@@ -62,7 +74,8 @@ impl Place {
     }
 }
 
-/// An entry's number: its position in commit order, and the cursor for listing.
+/// An entry's number within its place: its position in that place's commit order, and the
+/// cursor for listing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Seq(pub u64);
@@ -74,14 +87,41 @@ pub struct UploadId(pub u64);
 /// What a listing says about one entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntryInfo {
-    /// The entry's number.
+    /// The entry's number in its place.
     pub seq: Seq,
     /// Its length in bytes.
     pub len: u64,
     /// Its number of chunks.
     pub chunks: u32,
-    /// The first day on which it may be purged.
+    /// The day it will be removed: the end of its arrival epoch plus the retention period.
     pub expires: Day,
+}
+
+/// The relay's retention policy, the same for every entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retention {
+    /// Days every entry is kept after the end of the epoch it arrived in.
+    pub days: u32,
+    /// Days per epoch: entries arriving within one epoch share an expiry day.
+    pub epoch_days: u32,
+}
+
+impl Retention {
+    /// A year, in four-week epochs: an entry lives between 365 and 392 days, and its expiry day
+    /// tells only the four weeks it arrived in.
+    pub const DEFAULT: Retention = Retention { days: 365, epoch_days: 28 };
+
+    /// The first day of the epoch that `day` falls in, on a grid of `epoch_days` from
+    /// 1970-01-01.
+    pub fn epoch_start(&self, day: Day) -> Day {
+        let n = day.days_since_epoch();
+        Day::from_days_since_epoch(n - n.rem_euclid(i64::from(self.epoch_days.max(1))))
+    }
+
+    /// The expiry day of entries of an epoch whose last day is `last`.
+    pub fn expires_after(&self, last: Day) -> Day {
+        last.plus_days(1 + i64::from(self.days))
+    }
 }
 
 /// What a purge removed.
@@ -89,6 +129,8 @@ pub struct EntryInfo {
 pub struct PurgeReport {
     /// Entries removed.
     pub entries: u64,
+    /// Whole epochs removed.
+    pub epochs: u64,
 }
 
 /// A storage failure. Messages are for operators' logs and never carry stored bytes.
@@ -111,6 +153,19 @@ pub enum StoreError {
     Io(String),
 }
 
+impl StoreError {
+    /// A stable, machine-readable name, for operators' logs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::DiskFull => "disk-full",
+            StoreError::UnknownUpload => "unknown-upload",
+            StoreError::BadChunk(_) => "bad-chunk",
+            StoreError::Corrupt(_) => "corrupt",
+            StoreError::Io(_) => "io",
+        }
+    }
+}
+
 impl From<std::io::Error> for StoreError {
     fn from(e: std::io::Error) -> Self {
         if e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28) || e.raw_os_error() == Some(122)
@@ -123,14 +178,19 @@ impl From<std::io::Error> for StoreError {
 }
 
 /// The relay's storage. Methods block (on disk I/O) and are called from blocking threads.
+///
+/// There is no way to delete an entry or change its expiry: entries leave only by
+/// [`Store::purge_expired`], by the uniform [`Retention`] policy.
 pub trait Store: Send + Sync + std::fmt::Debug + 'static {
-    /// Starts an upload.
-    fn begin(&self) -> Result<UploadId, StoreError>;
+    /// The retention policy this store applies.
+    fn retention(&self) -> Retention;
+    /// Starts an upload that arrives on `today` (which decides its epoch).
+    fn begin(&self, today: Day) -> Result<UploadId, StoreError>;
     /// Stores chunk `index` (0, 1, 2, ... in order) of an upload. Not durable, not visible.
     fn put_chunk(&self, upload: UploadId, index: u32, chunk: &Ciphertext) -> Result<(), StoreError>;
-    /// Makes an upload of `chunks` chunks visible at `place`, expiring on `expires`. Returns
-    /// only once the entry and all its chunks are durable.
-    fn commit(&self, upload: UploadId, place: Place, expires: Day) -> Result<Seq, StoreError>;
+    /// Makes an upload visible at `place` under the place's next number. Returns only once the
+    /// entry and all its chunks are durable.
+    fn commit(&self, upload: UploadId, place: Place) -> Result<EntryInfo, StoreError>;
     /// Discards an uncommitted upload.
     fn abort(&self, upload: UploadId) -> Result<(), StoreError>;
     /// Entries at `place` with a number above `after`, in order, at most `limit`.
@@ -139,26 +199,23 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn info(&self, place: Place, seq: Seq) -> Result<Option<EntryInfo>, StoreError>;
     /// Chunk `index` of an entry, if the entry and chunk exist.
     fn read_chunk(&self, place: Place, seq: Seq, index: u32) -> Result<Option<Ciphertext>, StoreError>;
-    /// Changes an entry's expiry day (durably). False if there is no such entry.
-    fn set_expiry(&self, place: Place, seq: Seq, expires: Day) -> Result<bool, StoreError>;
-    /// Deletes an entry (durably). False if there is no such entry.
-    fn delete(&self, place: Place, seq: Seq) -> Result<bool, StoreError>;
-    /// Deletes every entry whose expiry day is on or before `today`.
+    /// Removes every entry whose expiry day is on or before `today`.
     fn purge_expired(&self, today: Day) -> Result<PurgeReport, StoreError>;
-    /// Gives the space of deleted data back, so deleted bytes no longer exist on disk.
-    fn reclaim(&self) -> Result<(), StoreError>;
+    /// Checks that the store can take a write now (for readiness): it is open, and a durable
+    /// write of a few bytes succeeds.
+    fn check_writable(&self) -> Result<(), StoreError>;
 }
 
 /// Stores a whole blob that is already in memory: chunks it, commits it, and aborts the upload
 /// on any failure so nothing partial remains.
-pub fn put_blob(store: &dyn Store, place: Place, blob: &Ciphertext, expires: Day) -> Result<Seq, StoreError> {
-    let upload = store.begin()?;
+pub fn put_blob(store: &dyn Store, place: Place, blob: &Ciphertext, today: Day) -> Result<EntryInfo, StoreError> {
+    let upload = store.begin(today)?;
     let result = (|| {
         for (i, chunk) in blob.as_bytes().chunks(CHUNK_SIZE).enumerate() {
             let index = u32::try_from(i).map_err(|_| StoreError::BadChunk("too many chunks"))?;
             store.put_chunk(upload, index, &Ciphertext::from_sealed_bytes(chunk.to_vec()))?;
         }
-        store.commit(upload, place, expires)
+        store.commit(upload, place)
     })();
     if result.is_err() {
         // The original error matters more than a failure to clean up, which reopening redoes.
@@ -166,7 +223,6 @@ pub fn put_blob(store: &dyn Store, place: Place, blob: &Ciphertext, expires: Day
     }
     result
 }
-
 /// Reads a whole entry into memory (tests and small blobs; the HTTP API streams chunks).
 pub fn read_blob(store: &dyn Store, place: Place, seq: Seq) -> Result<Option<Ciphertext>, StoreError> {
     let Some(info) = store.info(place, seq)? else { return Ok(None) };

@@ -1,4 +1,4 @@
-//! The embedded default store: sled 0.34 in a data folder.
+//! The embedded default store: sled 0.34 in a data folder, one database per retention epoch.
 //!
 //! # Durability (why the code is shaped like this)
 //! A write is acknowledged only after it is on disk, and sled 0.34 needs help for that:
@@ -21,52 +21,66 @@
 //!   started after its insert. Throughput is then bounded by the disk's flush rate times the
 //!   number of writers per flush, not by one flush per request.
 //! - **Visibility.** Chunks are written under an upload id first; the entry that makes them
-//!   visible is inserted last, in commit order, under one lock. Uncommitted chunks left by a
-//!   crash are deleted when the store is reopened.
-//! - **Sequence numbers** come from our own counter whose high-water mark is made durable
-//!   before any number above it is handed out, so a number is never reused after a crash (a
-//!   reader's cursor never skips a later entry).
+//!   visible is inserted last, under the commit lock that also hands out its number. Uncommitted
+//!   chunks left by a crash are deleted when the store is reopened.
+//! - **Numbers** are per place (see the [module docs](super)): the next number of a case stream
+//!   or mailbox is one above its newest entry in any epoch, found under the commit lock; the
+//!   inbox's counter has a high-water mark in the `inbox-counter` file, written durably (write,
+//!   fsync, rename, fsync the folder) before any number above it is handed out, so an inbox
+//!   number is never reused after a crash or once every inbox entry has expired.
 //!
-//! # Reclaiming space
-//! sled keeps overwritten and removed values in its log segments until it happens to rewrite
-//! them, so a purged report could survive on disk for a long time. [`Store::reclaim`] therefore
-//! rewrites the live data into a fresh database folder `sled-<n+1>`, makes it durable, switches
-//! the `CURRENT` file to it (write, fsync, rename, fsync the folder) and deletes the old folder.
-//! A crash at any point leaves `CURRENT` naming a complete database; leftovers are deleted on
-//! open. (On SSDs and copy-on-write file systems deleted blocks may still exist physically; full
-//! disk encryption of the data volume covers that, see `deploy/README.md`.)
+//! # Retention without rewriting
+//! Each retention epoch (see [`Retention`]) has its own database folder,
+//! `epoch-<first day>-<last day>`. Uploads begun on a day go to the epoch that covers it. When an
+//! epoch's expiry day comes, the whole folder is removed: it is renamed to `doomed-...` (one
+//! atomic step, after which it is gone from every listing), then deleted once no reader holds
+//! it; a crash in between leaves a `doomed-` folder that the next open deletes. Nothing else is
+//! ever removed from a database except the chunks of an aborted upload, whose bytes then stay in
+//! that epoch's files until the epoch goes. So reclaiming space never stops reads or writes and
+//! needs no spare disk, and expired ciphertext leaves the data folder on the day it expires (on
+//! SSDs and copy-on-write file systems the freed blocks may persist physically: full-disk
+//! encryption of the data volume covers that, see `deploy/README.md`).
 //!
 //! # Layout
 //! Trees are named `<key>_<value>`; keys are built only in the private `keys` module:
 //! - `entry_meta`: area tag (1 byte: 0 inbox, 1 case, 2 mailbox) ++ owner (32 bytes: zero for
 //!   the inbox, the case stream id, or the mailbox address) ++ seq (u64 big-endian) →
-//!   upload id (u64 BE) ++ length (u64 BE) ++ chunk count (u32 BE) ++ expiry day (i64 BE).
+//!   upload id (u64 BE) ++ length (u64 BE) ++ chunk count (u32 BE). The expiry day is the
+//!   epoch's, so no entry carries a day of its own.
 //! - `chunk_bytes`: upload id (u64 BE) ++ chunk index (u32 BE) → up to 64 KiB of ciphertext.
-//! - `counter_high`: `b"seq"` → the durable high-water mark of the sequence counter (u64 BE).
-//! - `flag_value`: `b"reclaim-pending"` → `[1]` while deleted bytes may still be in the files
-//!   (written durably with every delete, absent from a freshly rewritten database), so a
-//!   restart knows whether a rewrite is owed without rewriting on every start.
+//!
+//! A data folder of the earlier single-database layout (`CURRENT` naming `sled-<n>`, with a
+//! per-entry expiry day and one counter for every place) is converted on open: each live entry
+//! moves, with its number, to the epoch whose expiry is the first on or after its own, and the
+//! old folder is deleted once the new ones are durable. Numbers given before the conversion keep
+//! the shared counter's gaps until those entries expire.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock, RwLockReadGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
+use std::time::{Duration, Instant};
 
 use candour_core::wire::Ciphertext;
 use candour_core::Day;
 
-use super::{EntryInfo, Place, PurgeReport, Seq, Store, StoreError, UploadId, CHUNK_SIZE};
+use super::{EntryInfo, Place, PurgeReport, Retention, Seq, Store, StoreError, UploadId, CHUNK_SIZE};
 
 const TREE_ENTRY_META: &str = "entry_meta";
 const TREE_CHUNK_BYTES: &str = "chunk_bytes";
-const TREE_COUNTER_HIGH: &str = "counter_high";
-const TREE_FLAG_VALUE: &str = "flag_value";
-const CURRENT: &str = "CURRENT";
-/// Sequence numbers reserved per durable high-water update.
+const INBOX_COUNTER: &str = "inbox-counter";
+const EPOCH_PREFIX: &str = "epoch-";
+const DOOMED_PREFIX: &str = "doomed-";
+const READY_CHECK_PREFIX: &str = "ready-check-";
+/// The earlier layout's pointer file.
+const LEGACY_CURRENT: &str = "CURRENT";
+/// Inbox numbers reserved per durable high-water update.
 const COUNTER_BLOCK: u64 = 4096;
 /// 8 MiB: see the module docs on blob files.
 const SEGMENT_SIZE: usize = 8 * 1024 * 1024;
+/// sled's page cache per epoch database. About fourteen epochs are open at once with the
+/// default retention, and old epochs are read rarely: memory stays bounded.
+const CACHE_PER_EPOCH: u64 = 4 * 1024 * 1024;
 
 /// Every storage key is built and parsed here.
 pub(crate) mod keys {
@@ -114,12 +128,6 @@ pub(crate) mod keys {
     pub fn parse_chunk_upload(k: &[u8]) -> Option<UploadId> {
         Some(UploadId(u64::from_be_bytes(k.get(..8)?.try_into().ok()?)))
     }
-
-    /// `counter_high` key.
-    pub const COUNTER: &[u8] = b"seq";
-
-    /// `flag_value` key: present while deleted data awaits a reclaim.
-    pub const RECLAIM_PENDING: &[u8] = b"reclaim-pending";
 }
 
 #[derive(Clone, Copy)]
@@ -127,33 +135,25 @@ struct Meta {
     upload: UploadId,
     len: u64,
     chunks: u32,
-    expires: Day,
 }
 
 impl Meta {
-    fn encode(&self) -> [u8; 28] {
-        let mut v = [0u8; 28];
+    fn encode(&self) -> [u8; 20] {
+        let mut v = [0u8; 20];
         v[..8].copy_from_slice(&self.upload.0.to_be_bytes());
         v[8..16].copy_from_slice(&self.len.to_be_bytes());
         v[16..20].copy_from_slice(&self.chunks.to_be_bytes());
-        v[20..].copy_from_slice(&self.expires.days_since_epoch().to_be_bytes());
         v
     }
 
     fn decode(v: &[u8]) -> Result<Meta, StoreError> {
         let bad = || StoreError::Corrupt("entry metadata");
-        let v: &[u8; 28] = v.try_into().map_err(|_| bad())?;
-        let u64_at = |r: std::ops::Range<usize>| v[r].try_into().map(u64::from_be_bytes).map_err(|_| bad());
+        let v: &[u8; 20] = v.try_into().map_err(|_| bad())?;
         Ok(Meta {
-            upload: UploadId(u64_at(0..8)?),
-            len: u64_at(8..16)?,
+            upload: UploadId(v[..8].try_into().map(u64::from_be_bytes).map_err(|_| bad())?),
+            len: v[8..16].try_into().map(u64::from_be_bytes).map_err(|_| bad())?,
             chunks: v[16..20].try_into().map(u32::from_be_bytes).map_err(|_| bad())?,
-            expires: Day::from_days_since_epoch(v[20..].try_into().map(i64::from_be_bytes).map_err(|_| bad())?),
         })
-    }
-
-    fn info(&self, seq: Seq) -> EntryInfo {
-        EntryInfo { seq, len: self.len, chunks: self.chunks, expires: self.expires }
     }
 }
 
@@ -174,89 +174,62 @@ struct FlushState {
     flushing: bool,
 }
 
-/// One open database folder.
-struct Generation {
-    number: u64,
+/// One epoch's database.
+struct Epoch {
+    first: Day,
+    last: Day,
     dir: PathBuf,
     db: sled::Db,
     entries: sled::Tree,
     chunks: sled::Tree,
-    counter: sled::Tree,
-    flags: sled::Tree,
     db_file: File,
     flush: Mutex<FlushState>,
     flushed: Condvar,
 }
 
-#[derive(Default)]
-struct Counter {
-    next: u64,
-    high: u64,
-}
-
-#[derive(Default)]
-struct Upload {
-    chunks: u32,
-    len: u64,
-}
-
-/// sled in a data folder. See the module documentation for the durability argument.
-pub struct SledStore {
-    root: PathBuf,
-    current: RwLock<Arc<Generation>>,
-    counter: Mutex<Counter>,
-    /// Uploads in progress; not persisted, so a restart discards them.
-    uploads: Mutex<HashMap<u64, Upload>>,
-    /// Whether anything was deleted since the last reclaim (mirrors the durable
-    /// `reclaim-pending` flag).
-    dirty: AtomicBool,
-}
-
-impl std::fmt::Debug for SledStore {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SledStore").field("root", &self.root).finish()
+impl Epoch {
+    fn folder_name(first: Day, last: Day) -> String {
+        format!("{EPOCH_PREFIX}{first}-{last}")
     }
-}
 
-fn poisoned() -> StoreError {
-    StoreError::Io("a writer panicked".into())
-}
+    /// `epoch-YYYY-MM-DD-YYYY-MM-DD` back to its days.
+    fn parse_folder_name(name: &str) -> Option<(Day, Day)> {
+        let rest = name.strip_prefix(EPOCH_PREFIX)?;
+        if rest.len() != 21 || rest.as_bytes()[10] != b'-' {
+            return None;
+        }
+        let first: Day = rest[..10].parse().ok()?;
+        let last: Day = rest[11..].parse().ok()?;
+        (first <= last).then_some((first, last))
+    }
 
-fn fsync_dir(dir: &Path) -> Result<(), StoreError> {
-    File::open(dir)?.sync_all()?;
-    Ok(())
-}
+    fn open(root: &Path, first: Day, last: Day) -> Result<Epoch, StoreError> {
+        let dir = root.join(Epoch::folder_name(first, last));
+        let db = sled::Config::new()
+            .path(&dir)
+            .segment_size(SEGMENT_SIZE)
+            .cache_capacity(CACHE_PER_EPOCH)
+            .flush_every_ms(None)
+            .mode(sled::Mode::HighThroughput)
+            .open()?;
+        let entries = db.open_tree(TREE_ENTRY_META)?;
+        let chunks = db.open_tree(TREE_CHUNK_BYTES)?;
+        let db_file = File::options().read(true).open(dir.join("db"))?;
+        fsync_dir(&dir)?;
+        fsync_dir(root)?;
+        Ok(Epoch {
+            first,
+            last,
+            dir,
+            db,
+            entries,
+            chunks,
+            db_file,
+            flush: Mutex::new(FlushState::default()),
+            flushed: Condvar::new(),
+        })
+    }
 
-fn open_generation(root: &Path, number: u64) -> Result<Generation, StoreError> {
-    let dir = root.join(format!("sled-{number}"));
-    let db = sled::Config::new()
-        .path(&dir)
-        .segment_size(SEGMENT_SIZE)
-        .cache_capacity(64 * 1024 * 1024)
-        .mode(sled::Mode::HighThroughput)
-        .open()?;
-    let entries = db.open_tree(TREE_ENTRY_META)?;
-    let chunks = db.open_tree(TREE_CHUNK_BYTES)?;
-    let counter = db.open_tree(TREE_COUNTER_HIGH)?;
-    let flags = db.open_tree(TREE_FLAG_VALUE)?;
-    let db_file = File::options().read(true).open(dir.join("db"))?;
-    fsync_dir(&dir)?;
-    fsync_dir(root)?;
-    Ok(Generation {
-        number,
-        dir,
-        db,
-        entries,
-        chunks,
-        counter,
-        flags,
-        db_file,
-        flush: Mutex::new(FlushState::default()),
-        flushed: Condvar::new(),
-    })
-}
-
-impl Generation {
     /// Returns once everything inserted before the call is on disk (group commit).
     fn make_durable(&self) -> Result<(), StoreError> {
         let mut state = self.flush.lock().map_err(|_| poisoned())?;
@@ -294,10 +267,16 @@ impl Generation {
         self.entries.get(keys::entry(place, seq))?.map(|v| Meta::decode(&v)).transpose()
     }
 
-    /// Records, in the same flush as the deletion it follows, that deleted bytes remain.
-    fn mark_reclaim_pending(&self) -> Result<(), StoreError> {
-        self.flags.insert(keys::RECLAIM_PENDING, &[1u8])?;
-        Ok(())
+    /// The newest number at `place` in this epoch.
+    fn newest(&self, place: Place) -> Result<Option<Seq>, StoreError> {
+        let range = keys::entry(place, Seq(0))..=keys::entry(place, Seq(u64::MAX));
+        match self.entries.range(range).next_back() {
+            Some(item) => {
+                let (k, _) = item?;
+                Ok(Some(keys::parse_entry(&k).ok_or(StoreError::Corrupt("entry key"))?.1))
+            }
+            None => Ok(None),
+        }
     }
 
     fn remove_chunks(&self, upload: UploadId) -> Result<(), StoreError> {
@@ -308,59 +287,135 @@ impl Generation {
         self.chunks.apply_batch(batch)?;
         Ok(())
     }
-}
 
-impl SledStore {
-    /// Opens (or creates) the store in a data folder, discarding uncommitted uploads and
-    /// leftovers of an interrupted reclaim.
-    pub fn open(root: impl AsRef<Path>) -> Result<Self, StoreError> {
-        let root = root.as_ref().to_path_buf();
-        std::fs::create_dir_all(&root)?;
-        let number = match std::fs::read_to_string(root.join(CURRENT)) {
-            Ok(text) => text
-                .trim()
-                .strip_prefix("sled-")
-                .and_then(|n| n.parse().ok())
-                .ok_or(StoreError::Corrupt("the CURRENT file"))?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                write_current(&root, 0)?;
-                0
-            }
-            Err(e) => return Err(e.into()),
-        };
-        remove_other_generations(&root, number)?;
-        let generation = open_generation(&root, number)?;
-        // Uncommitted chunks (a crash mid-upload) are garbage: delete them.
-        let referenced = referenced_uploads(&generation)?;
+    /// Deletes chunks that no entry references (a crash mid-upload).
+    fn remove_orphans(&self) -> Result<(), StoreError> {
+        let mut referenced = HashSet::new();
+        for value in self.entries.iter().values() {
+            referenced.insert(Meta::decode(&value?)?.upload.0);
+        }
         let mut batch = sled::Batch::default();
-        let mut orphans = false;
-        for key in generation.chunks.iter().keys() {
+        for key in self.chunks.iter().keys() {
             let key = key?;
             let upload = keys::parse_chunk_upload(&key).ok_or(StoreError::Corrupt("chunk key"))?;
             if !referenced.contains(&upload.0) {
                 batch.remove(key);
-                orphans = true;
             }
         }
-        generation.chunks.apply_batch(batch)?;
-        if orphans {
-            generation.mark_reclaim_pending()?;
+        self.chunks.apply_batch(batch)?;
+        Ok(())
+    }
+}
+
+#[derive(Default)]
+struct Counter {
+    next: u64,
+    high: u64,
+}
+
+struct Upload {
+    epoch: Day,
+    chunks: u32,
+    len: u64,
+}
+
+/// sled in a data folder, one database per retention epoch. See the module documentation for
+/// the durability and retention arguments.
+pub struct SledStore {
+    root: PathBuf,
+    retention: Retention,
+    /// Open epochs by their first day.
+    epochs: RwLock<BTreeMap<Day, Arc<Epoch>>>,
+    /// Hands out numbers and inserts entries, one commit at a time.
+    commit: Mutex<()>,
+    inbox: Mutex<Counter>,
+    /// Uploads in progress; not persisted, so a restart discards them.
+    uploads: Mutex<HashMap<u64, Upload>>,
+}
+
+impl std::fmt::Debug for SledStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SledStore").field("root", &self.root).field("retention", &self.retention).finish()
+    }
+}
+
+fn poisoned() -> StoreError {
+    StoreError::Io("a writer panicked".into())
+}
+
+fn fsync_dir(dir: &Path) -> Result<(), StoreError> {
+    File::open(dir)?.sync_all()?;
+    Ok(())
+}
+
+/// Writes a small file durably: temporary file, fsync, rename, fsync the folder.
+fn write_durably(root: &Path, name: &str, contents: &[u8]) -> Result<(), StoreError> {
+    use std::io::Write as _;
+    let tmp = root.join(format!("{name}.tmp"));
+    let mut f = File::create(&tmp)?;
+    f.write_all(contents)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, root.join(name))?;
+    fsync_dir(root)
+}
+
+fn read_inbox_counter(root: &Path) -> Result<u64, StoreError> {
+    match std::fs::read_to_string(root.join(INBOX_COUNTER)) {
+        Ok(text) => text.trim().parse().map_err(|_| StoreError::Corrupt("the inbox-counter file")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+        Err(e) => Err(e.into()),
+    }
+}
+
+impl SledStore {
+    /// Opens (or creates) the store in a data folder with the default retention.
+    pub fn open(root: impl AsRef<Path>) -> Result<Self, StoreError> {
+        SledStore::open_with(root, Retention::DEFAULT)
+    }
+
+    /// Opens (or creates) the store in a data folder, discarding uncommitted uploads and
+    /// leftovers of an interrupted purge, and converting a folder of the earlier layout.
+    pub fn open_with(root: impl AsRef<Path>, retention: Retention) -> Result<Self, StoreError> {
+        let root = root.as_ref().to_path_buf();
+        std::fs::create_dir_all(&root)?;
+        if root.join(LEGACY_CURRENT).exists() {
+            legacy::convert(&root, retention)?;
         }
-        let dirty = generation.flags.contains_key(keys::RECLAIM_PENDING)?;
-        let high = read_high(&generation)?;
+        let mut epochs = BTreeMap::new();
+        for entry in std::fs::read_dir(&root)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(DOOMED_PREFIX) {
+                std::fs::remove_dir_all(entry.path())?;
+            } else if let Some((first, last)) = Epoch::parse_folder_name(&name) {
+                let epoch = Epoch::open(&root, first, last)?;
+                epoch.remove_orphans()?;
+                epochs.insert(first, Arc::new(epoch));
+            } else if name.ends_with(".tmp") || name.starts_with(READY_CHECK_PREFIX) {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+        let mut newest_inbox = 0;
+        for epoch in epochs.values() {
+            newest_inbox = newest_inbox.max(epoch.newest(Place::Inbox)?.map_or(0, |s| s.0));
+        }
+        let high = read_inbox_counter(&root)?.max(newest_inbox);
         let store = SledStore {
             root,
-            current: RwLock::new(Arc::new(generation)),
-            counter: Mutex::new(Counter { next: high, high }),
+            retention,
+            epochs: RwLock::new(epochs),
+            commit: Mutex::new(()),
+            inbox: Mutex::new(Counter { next: high, high }),
             uploads: Mutex::new(HashMap::new()),
-            dirty: AtomicBool::new(dirty),
         };
-        // Reserve a first block now, durably, so the first commit does not pay for it.
+        for epoch in store.epochs()? {
+            epoch.make_durable()?;
+        }
+        // Reserve a first block of inbox numbers now, durably, so the first commit does not
+        // pay for it.
         {
-            let generation = store.generation()?;
-            let mut counter = store.counter.lock().map_err(|_| poisoned())?;
-            raise_high(&generation, &mut counter)?;
-            generation.make_durable()?;
+            let mut counter = store.inbox.lock().map_err(|_| poisoned())?;
+            store.raise_inbox_high(&mut counter)?;
         }
         Ok(store)
     }
@@ -370,73 +425,88 @@ impl SledStore {
         &self.root
     }
 
-    fn generation(&self) -> Result<RwLockReadGuard<'_, Arc<Generation>>, StoreError> {
-        self.current.read().map_err(|_| poisoned())
+    fn epochs(&self) -> Result<Vec<Arc<Epoch>>, StoreError> {
+        Ok(self.epochs.read().map_err(|_| poisoned())?.values().cloned().collect())
+    }
+
+    fn epoch(&self, first: Day) -> Result<Arc<Epoch>, StoreError> {
+        self.epochs.read().map_err(|_| poisoned())?.get(&first).cloned().ok_or(StoreError::UnknownUpload)
+    }
+
+    /// The epoch covering `today`, opened now if it is new.
+    fn epoch_for(&self, today: Day) -> Result<Arc<Epoch>, StoreError> {
+        {
+            let epochs = self.epochs.read().map_err(|_| poisoned())?;
+            if let Some((_, e)) = epochs.range(..=today).next_back() {
+                if e.last >= today {
+                    return Ok(Arc::clone(e));
+                }
+            }
+        }
+        let mut epochs = self.epochs.write().map_err(|_| poisoned())?;
+        if let Some((_, e)) = epochs.range(..=today).next_back() {
+            if e.last >= today {
+                return Ok(Arc::clone(e));
+            }
+        }
+        // On the grid, but never overlapping an existing epoch (the grid may have changed).
+        let mut first = self.retention.epoch_start(today);
+        if let Some((_, before)) = epochs.range(..=today).next_back() {
+            first = first.max(before.last.plus_days(1));
+        }
+        let mut last = first.plus_days(i64::from(self.retention.epoch_days.max(1)) - 1);
+        if let Some((&next, _)) = epochs.range(today.plus_days(1)..).next() {
+            last = last.min(next.plus_days(-1));
+        }
+        let epoch = Arc::new(Epoch::open(&self.root, first, last)?);
+        epochs.insert(first, Arc::clone(&epoch));
+        Ok(epoch)
     }
 
     fn uploads(&self) -> Result<MutexGuard<'_, HashMap<u64, Upload>>, StoreError> {
         self.uploads.lock().map_err(|_| poisoned())
     }
-}
 
-fn read_high(generation: &Generation) -> Result<u64, StoreError> {
-    match generation.counter.get(keys::COUNTER)? {
-        Some(v) => Ok(u64::from_be_bytes(v.as_ref().try_into().map_err(|_| StoreError::Corrupt("counter"))?)),
-        None => Ok(0),
+    fn raise_inbox_high(&self, counter: &mut Counter) -> Result<(), StoreError> {
+        let high = counter.next.max(counter.high) + COUNTER_BLOCK;
+        write_durably(&self.root, INBOX_COUNTER, format!("{high}\n").as_bytes())?;
+        counter.high = high;
+        Ok(())
     }
-}
 
-fn raise_high(generation: &Generation, counter: &mut Counter) -> Result<(), StoreError> {
-    counter.high = counter.next.max(counter.high) + COUNTER_BLOCK;
-    generation.counter.insert(keys::COUNTER, &counter.high.to_be_bytes())?;
-    Ok(())
-}
-
-fn referenced_uploads(generation: &Generation) -> Result<HashSet<u64>, StoreError> {
-    let mut set = HashSet::new();
-    for value in generation.entries.iter().values() {
-        set.insert(Meta::decode(&value?)?.upload.0);
+    fn info_in(&self, epoch: &Epoch, seq: Seq, meta: &Meta) -> EntryInfo {
+        EntryInfo { seq, len: meta.len, chunks: meta.chunks, expires: self.retention.expires_after(epoch.last) }
     }
-    Ok(set)
-}
 
-fn write_current(root: &Path, number: u64) -> Result<(), StoreError> {
-    use std::io::Write as _;
-    let tmp = root.join("CURRENT.tmp");
-    let mut f = File::create(&tmp)?;
-    f.write_all(format!("sled-{number}\n").as_bytes())?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, root.join(CURRENT))?;
-    fsync_dir(root)
-}
-
-fn remove_other_generations(root: &Path, keep: u64) -> Result<(), StoreError> {
-    let keep = format!("sled-{keep}");
-    for entry in std::fs::read_dir(root)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with("sled-") && name != keep.as_str() {
-            std::fs::remove_dir_all(entry.path())?;
+    /// The epoch holding an entry, and its metadata.
+    fn find(&self, place: Place, seq: Seq) -> Result<Option<(Arc<Epoch>, Meta)>, StoreError> {
+        for epoch in self.epochs()?.into_iter().rev() {
+            if let Some(meta) = epoch.meta(place, seq)? {
+                return Ok(Some((epoch, meta)));
+            }
         }
+        Ok(None)
     }
-    Ok(())
 }
 
 impl Store for SledStore {
-    fn begin(&self) -> Result<UploadId, StoreError> {
-        let generation = self.generation()?;
+    fn retention(&self) -> Retention {
+        self.retention
+    }
+
+    fn begin(&self, today: Day) -> Result<UploadId, StoreError> {
+        let epoch = self.epoch_for(today)?;
         // Random rather than sequential: concurrent uploads then write to different leaves of
         // `chunk_bytes` instead of all contending for (and repeatedly rewriting) the last one.
         // An id is never reused while its chunks exist.
         loop {
             let id: u64 = rand::random();
-            if generation.chunks.scan_prefix(keys::chunk_prefix(UploadId(id))).next().is_some() {
+            if epoch.chunks.scan_prefix(keys::chunk_prefix(UploadId(id))).next().is_some() {
                 continue;
             }
             let mut uploads = self.uploads()?;
             if let std::collections::hash_map::Entry::Vacant(slot) = uploads.entry(id) {
-                slot.insert(Upload::default());
+                slot.insert(Upload { epoch: epoch.first, chunks: 0, len: 0 });
                 return Ok(UploadId(id));
             }
         }
@@ -446,15 +516,15 @@ impl Store for SledStore {
         if chunk.len() > CHUNK_SIZE || chunk.is_empty() {
             return Err(StoreError::BadChunk("a chunk must hold 1 to 65536 bytes"));
         }
-        let generation = self.generation()?;
-        {
+        let first = {
             let uploads = self.uploads()?;
             let state = uploads.get(&upload.0).ok_or(StoreError::UnknownUpload)?;
             if state.chunks != index {
                 return Err(StoreError::BadChunk("chunks must arrive in order"));
             }
-        }
-        generation.chunks.insert(keys::chunk(upload, index), chunk.as_bytes())?;
+            state.epoch
+        };
+        self.epoch(first)?.chunks.insert(keys::chunk(upload, index), chunk.as_bytes())?;
         let mut uploads = self.uploads()?;
         let state = uploads.get_mut(&upload.0).ok_or(StoreError::UnknownUpload)?;
         state.chunks += 1;
@@ -462,163 +532,195 @@ impl Store for SledStore {
         Ok(())
     }
 
-    fn commit(&self, upload: UploadId, place: Place, expires: Day) -> Result<Seq, StoreError> {
-        let generation = self.generation()?;
+    fn commit(&self, upload: UploadId, place: Place) -> Result<EntryInfo, StoreError> {
         let state = self.uploads()?.remove(&upload.0).ok_or(StoreError::UnknownUpload)?;
-        let meta = Meta { upload, len: state.len, chunks: state.chunks, expires };
+        let epoch = self.epoch(state.epoch)?;
+        let meta = Meta { upload, len: state.len, chunks: state.chunks };
         let seq = {
             // Numbering and insertion under one lock: entries appear in number order, so a
             // reader's cursor never passes a number that is inserted later.
-            let mut counter = self.counter.lock().map_err(|_| poisoned())?;
-            counter.next += 1;
-            if counter.next >= counter.high {
-                raise_high(&generation, &mut counter)?;
-                generation.make_durable()?;
-            }
-            let seq = Seq(counter.next);
-            generation.entries.insert(keys::entry(place, seq), &meta.encode())?;
+            let _commit = self.commit.lock().map_err(|_| poisoned())?;
+            let seq = if place == Place::Inbox {
+                let mut counter = self.inbox.lock().map_err(|_| poisoned())?;
+                counter.next += 1;
+                if counter.next >= counter.high {
+                    self.raise_inbox_high(&mut counter)?;
+                }
+                Seq(counter.next)
+            } else {
+                let mut newest = 0;
+                for e in self.epochs()? {
+                    newest = newest.max(e.newest(place)?.map_or(0, |s| s.0));
+                }
+                Seq(newest + 1)
+            };
+            epoch.entries.insert(keys::entry(place, seq), &meta.encode())?;
             seq
         };
-        generation.make_durable()?;
-        Ok(seq)
+        epoch.make_durable()?;
+        Ok(self.info_in(&epoch, seq, &meta))
     }
 
     fn abort(&self, upload: UploadId) -> Result<(), StoreError> {
-        let generation = self.generation()?;
         // Only an upload still in progress owns its chunks; once committed they are the entry's.
-        if self.uploads()?.remove(&upload.0).is_some() {
-            generation.remove_chunks(upload)?;
-            // The discarded chunks' bytes stay in sled's files until the next rewrite.
-            generation.mark_reclaim_pending()?;
-            generation.make_durable()?;
-            self.dirty.store(true, Ordering::SeqCst);
-        }
-        Ok(())
+        let Some(state) = self.uploads()?.remove(&upload.0) else { return Ok(()) };
+        // The epoch may have been purged meanwhile, chunks and all.
+        let Ok(epoch) = self.epoch(state.epoch) else { return Ok(()) };
+        epoch.remove_chunks(upload)?;
+        epoch.make_durable()
     }
 
     fn list(&self, place: Place, after: Option<Seq>, limit: usize) -> Result<Vec<EntryInfo>, StoreError> {
-        let generation = self.generation()?;
         let start = keys::entry(place, Seq(after.map_or(0, |s| s.0.saturating_add(1))));
         let end = keys::entry(place, Seq(u64::MAX));
         let mut out = Vec::new();
-        for item in generation.entries.range(start..=end).take(limit) {
-            let (k, v) = item?;
-            let (_, seq) = keys::parse_entry(&k).ok_or(StoreError::Corrupt("entry key"))?;
-            out.push(Meta::decode(&v)?.info(seq));
+        for epoch in self.epochs()? {
+            for item in epoch.entries.range(start..=end).take(limit) {
+                let (k, v) = item?;
+                let (_, seq) = keys::parse_entry(&k).ok_or(StoreError::Corrupt("entry key"))?;
+                out.push(self.info_in(&epoch, seq, &Meta::decode(&v)?));
+            }
         }
+        // A place's entries can span epochs (and, after a conversion, out of order): merge.
+        out.sort_by_key(|e| e.seq);
+        out.truncate(limit);
         Ok(out)
     }
 
     fn info(&self, place: Place, seq: Seq) -> Result<Option<EntryInfo>, StoreError> {
-        Ok(self.generation()?.meta(place, seq)?.map(|m| m.info(seq)))
+        Ok(self.find(place, seq)?.map(|(epoch, meta)| self.info_in(&epoch, seq, &meta)))
     }
 
     fn read_chunk(&self, place: Place, seq: Seq, index: u32) -> Result<Option<Ciphertext>, StoreError> {
-        let generation = self.generation()?;
-        let Some(meta) = generation.meta(place, seq)? else { return Ok(None) };
+        let Some((epoch, meta)) = self.find(place, seq)? else { return Ok(None) };
         if index >= meta.chunks {
             return Ok(None);
         }
-        match generation.chunks.get(keys::chunk(meta.upload, index))? {
+        match epoch.chunks.get(keys::chunk(meta.upload, index))? {
             Some(v) => Ok(Some(Ciphertext::from_sealed_bytes(v.to_vec()))),
             None => Err(StoreError::Corrupt("a committed entry is missing a chunk")),
         }
     }
 
-    fn set_expiry(&self, place: Place, seq: Seq, expires: Day) -> Result<bool, StoreError> {
-        let generation = self.generation()?;
-        let key = keys::entry(place, seq);
-        let Some(mut meta) = generation.meta(place, seq)? else { return Ok(false) };
-        meta.expires = expires;
-        generation.entries.insert(key, &meta.encode())?;
-        generation.make_durable()?;
-        Ok(true)
-    }
-
-    fn delete(&self, place: Place, seq: Seq) -> Result<bool, StoreError> {
-        let generation = self.generation()?;
-        let Some(old) = generation.entries.remove(keys::entry(place, seq))? else { return Ok(false) };
-        // The entry goes first: a crash before the chunks go leaves orphans that open deletes.
-        generation.remove_chunks(Meta::decode(&old)?.upload)?;
-        generation.mark_reclaim_pending()?;
-        generation.make_durable()?;
-        self.dirty.store(true, Ordering::SeqCst);
-        Ok(true)
-    }
-
     fn purge_expired(&self, today: Day) -> Result<PurgeReport, StoreError> {
-        let generation = self.generation()?;
-        let mut expired = Vec::new();
-        // A full scan: the store holds thousands of entries, not billions, and a day index
-        // would be one more structure to keep consistent across crashes.
-        for item in generation.entries.iter() {
-            let (k, v) = item?;
-            let meta = Meta::decode(&v)?;
-            if meta.expires <= today {
-                expired.push((k, meta.upload));
+        let mut report = PurgeReport::default();
+        let expired: Vec<Arc<Epoch>> = {
+            let mut epochs = self.epochs.write().map_err(|_| poisoned())?;
+            let firsts: Vec<Day> =
+                epochs.values().filter(|e| self.retention.expires_after(e.last) <= today).map(|e| e.first).collect();
+            firsts.iter().filter_map(|f| epochs.remove(f)).collect()
+        };
+        for epoch in expired {
+            report.entries += epoch.entries.len() as u64;
+            report.epochs += 1;
+            let doomed = self.root.join(format!("{DOOMED_PREFIX}{}", Epoch::folder_name(epoch.first, epoch.last)));
+            // One atomic step takes the epoch out of every future open; then its files go.
+            std::fs::rename(&epoch.dir, &doomed)?;
+            fsync_dir(&self.root)?;
+            // Readers in flight hold the epoch for the length of one call.
+            let deadline = Instant::now() + Duration::from_secs(30);
+            let mut epoch = epoch;
+            let alone = loop {
+                match Arc::try_unwrap(epoch) {
+                    Ok(alone) => break Some(alone),
+                    Err(shared) if Instant::now() < deadline => {
+                        epoch = shared;
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                    Err(_) => break None,
+                }
+            };
+            // Still held after 30 s: the folder is renamed already, the next open deletes it.
+            if let Some(alone) = alone {
+                drop(alone);
+                std::fs::remove_dir_all(&doomed)?;
             }
         }
-        for (k, upload) in &expired {
-            generation.entries.remove(k)?;
-            generation.remove_chunks(*upload)?;
-        }
-        if !expired.is_empty() {
-            generation.mark_reclaim_pending()?;
-            generation.make_durable()?;
-            self.dirty.store(true, Ordering::SeqCst);
-        }
-        Ok(PurgeReport { entries: expired.len() as u64 })
+        Ok(report)
     }
 
-    fn reclaim(&self) -> Result<(), StoreError> {
-        // The write lock waits for every operation in flight and holds off new ones while the
-        // live data is copied; in-progress uploads keep their chunks.
-        let mut current = self.current.write().map_err(|_| poisoned())?;
-        // Nothing deleted since the last rewrite: nothing to reclaim, skip the copy.
-        if !self.dirty.swap(false, Ordering::SeqCst) {
-            return Ok(());
-        }
-        let result = self.rewrite(&mut current);
-        if result.is_err() {
-            self.dirty.store(true, Ordering::SeqCst);
-        }
-        result
+    fn check_writable(&self) -> Result<(), StoreError> {
+        // The same path as every durable write: the folder's disk must accept a write and an
+        // fsync. A random name, so concurrent checks do not meet.
+        let name = format!("{READY_CHECK_PREFIX}{:016x}", rand::random::<u64>());
+        write_durably(&self.root, &name, b"ok\n")?;
+        std::fs::remove_file(self.root.join(&name))?;
+        fsync_dir(&self.root)
     }
 }
 
-impl SledStore {
-    /// Copies the live data into a fresh generation and switches to it (see the module docs).
-    fn rewrite(&self, current: &mut Arc<Generation>) -> Result<(), StoreError> {
-        let old = Arc::clone(current);
-        let number = old.number + 1;
-        let fresh_dir = self.root.join(format!("sled-{number}"));
-        if fresh_dir.exists() {
-            std::fs::remove_dir_all(&fresh_dir)?;
+/// Conversion of a data folder of the earlier layout (see the module docs).
+mod legacy {
+    use super::*;
+
+    /// Copies every live entry of `sled-<n>` into epochs, then removes the old layout. Safe to
+    /// repeat after a crash: epochs made by an interrupted conversion are deleted first, and the
+    /// old folder stays until `CURRENT` is removed, the single step that ends the conversion.
+    pub(super) fn convert(root: &Path, retention: Retention) -> Result<(), StoreError> {
+        let current = std::fs::read_to_string(root.join(LEGACY_CURRENT))?;
+        let old_dir = root.join(current.trim());
+        if !current.trim().starts_with("sled-") || !old_dir.is_dir() {
+            return Err(StoreError::Corrupt("the CURRENT file of the earlier layout"));
         }
-        let fresh = open_generation(&self.root, number)?;
-        let mut keep: HashSet<u64> = self.uploads()?.keys().copied().collect();
-        for item in old.entries.iter() {
-            let (k, v) = item?;
-            keep.insert(Meta::decode(&v)?.upload.0);
-            fresh.entries.insert(k, v)?;
-        }
-        for item in old.chunks.iter() {
-            let (k, v) = item?;
-            let upload = keys::parse_chunk_upload(&k).ok_or(StoreError::Corrupt("chunk key"))?;
-            if keep.contains(&upload.0) {
-                fresh.chunks.insert(k, v)?;
+        for entry in std::fs::read_dir(root)? {
+            let entry = entry?;
+            if Epoch::parse_folder_name(&entry.file_name().to_string_lossy()).is_some() {
+                std::fs::remove_dir_all(entry.path())?;
             }
         }
-        {
-            let mut counter = self.counter.lock().map_err(|_| poisoned())?;
-            raise_high(&fresh, &mut counter)?;
+        let old = sled::Config::new().path(&old_dir).segment_size(SEGMENT_SIZE).flush_every_ms(None).open()?;
+        let entries = old.open_tree(TREE_ENTRY_META)?;
+        let chunks = old.open_tree(TREE_CHUNK_BYTES)?;
+        let counter = old.open_tree("counter_high")?;
+        let mut epochs: BTreeMap<Day, Epoch> = BTreeMap::new();
+        let today = Day::from_unix_seconds(crate::api::unix_now());
+        let mut inbox_high = match counter.get(b"seq")? {
+            Some(v) => u64::from_be_bytes(v.as_ref().try_into().map_err(|_| StoreError::Corrupt("counter"))?),
+            None => 0,
+        };
+        for item in entries.iter() {
+            let (k, v) = item?;
+            let v: &[u8; 28] = v.as_ref().try_into().map_err(|_| StoreError::Corrupt("entry metadata"))?;
+            let meta = Meta::decode(&v[..20])?;
+            let expires = Day::from_days_since_epoch(i64::from_be_bytes(
+                v[20..].try_into().map_err(|_| StoreError::Corrupt("day"))?,
+            ));
+            if expires <= today {
+                continue; // the earlier store would have purged it
+            }
+            // The first epoch on the grid whose expiry is on or after the entry's own.
+            let first = retention.epoch_start(expires.plus_days(-1 - i64::from(retention.days)));
+            let last = first.plus_days(i64::from(retention.epoch_days.max(1)) - 1);
+            if let std::collections::btree_map::Entry::Vacant(slot) = epochs.entry(first) {
+                slot.insert(Epoch::open(root, first, last)?);
+            }
+            let epoch = epochs.get(&first).ok_or(StoreError::Corrupt("epoch"))?;
+            for index in 0..meta.chunks {
+                let bytes = chunks
+                    .get(keys::chunk(meta.upload, index))?
+                    .ok_or(StoreError::Corrupt("a committed entry is missing a chunk"))?;
+                epoch.chunks.insert(keys::chunk(meta.upload, index), bytes)?;
+            }
+            epoch.entries.insert(&k, &meta.encode())?;
+            if let Some((Place::Inbox, seq)) = keys::parse_entry(&k) {
+                inbox_high = inbox_high.max(seq.0);
+            }
         }
-        fresh.make_durable()?;
-        write_current(&self.root, number)?;
-        *current = Arc::new(fresh);
-        let old_dir = old.dir.clone();
+        for epoch in epochs.values() {
+            epoch.make_durable()?;
+        }
+        drop(epochs);
         drop(old);
-        std::fs::remove_dir_all(old_dir)?;
+        write_durably(root, INBOX_COUNTER, format!("{inbox_high}\n").as_bytes())?;
+        std::fs::remove_file(root.join(LEGACY_CURRENT))?;
+        fsync_dir(root)?;
+        // The old database and any generation an interrupted rewrite of the earlier layout left.
+        for entry in std::fs::read_dir(root)? {
+            let entry = entry?;
+            if entry.file_name().to_string_lossy().starts_with("sled-") && entry.path().is_dir() {
+                std::fs::remove_dir_all(entry.path())?;
+            }
+        }
         Ok(())
     }
 }

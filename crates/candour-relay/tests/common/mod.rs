@@ -60,11 +60,41 @@ pub fn test_limits() -> Limits {
     Limits {
         max_upload_bytes: 1024 * 1024,
         max_json_bytes: 4096,
-        retention_days: 30,
         pow_difficulty: 4,
+        pow_bytes_per_unit: 64 * 1024,
         max_clock_skew_secs: 300,
         request_timeout: std::time::Duration::from_secs(10),
     }
+}
+
+/// The fixture directory's constant stanza count.
+pub const STANZAS: usize = 4;
+
+/// A real envelope of the relay's shape (sealed to the fixture's reviewer, [`STANZAS`] stanzas)
+/// carrying an attachment of `attachment` bytes of `fill`, so its length can be steered.
+pub fn envelope_with(f: &Fixture, attachment: usize, fill: u8) -> Vec<u8> {
+    let data = vec![fill; attachment];
+    let mut reader = &data[..];
+    let attachments = if attachment == 0 {
+        vec![]
+    } else {
+        vec![candour_core::envelope::AttachmentSource {
+            meta: candour_core::envelope::AttachmentMeta {
+                name: "a.bin".into(),
+                media_type: "application/octet-stream".into(),
+            },
+            len: attachment as u64,
+            reader: &mut reader,
+        }]
+    };
+    let signer = ed25519_dalek::SigningKey::from_bytes(&rand::random());
+    candour_core::envelope::seal(&[f.reviewer.recipient()], STANZAS, b"{}", attachments, &signer, Vec::new())
+        .expect("seals")
+}
+
+/// A small real envelope (one padded chunk, 16 KiB).
+pub fn envelope(f: &Fixture) -> Vec<u8> {
+    envelope_with(f, 0, 0)
 }
 
 pub fn memory_state(f: &Fixture) -> (AppState, SharedStore) {
@@ -104,6 +134,14 @@ pub fn signed(
     content_type: Option<&str>,
 ) -> Request<Body> {
     signed_at(key, method, path, body, content_type, now())
+}
+
+/// A challenge for an envelope of at most `max_bytes`, as a reporter's client asks for one.
+pub fn challenge_request(max_bytes: u64) -> Request<Body> {
+    Request::post("/v1/inbox/challenge")
+        .header("content-type", "application/json")
+        .body(Body::from(serde_json::json!({ "max_bytes": max_bytes }).to_string()))
+        .expect("request")
 }
 
 pub fn solve(challenge_json: &[u8]) -> String {
@@ -173,7 +211,13 @@ impl Drop for Server {
 
 /// Submits one envelope over HTTP the way a reporter's client does: challenge, solve, post.
 pub async fn submit(client: &reqwest::Client, server: &str, envelope: Vec<u8>) -> reqwest::Result<reqwest::Response> {
-    let challenge = client.post(format!("{server}/v1/inbox/challenge")).send().await?.bytes().await?;
+    let challenge = client
+        .post(format!("{server}/v1/inbox/challenge"))
+        .json(&serde_json::json!({ "max_bytes": envelope.len() }))
+        .send()
+        .await?
+        .bytes()
+        .await?;
     let solution = solve(&challenge);
     client
         .post(format!("{server}/v1/inbox"))

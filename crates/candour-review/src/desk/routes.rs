@@ -83,7 +83,7 @@ fn error_page(state: &DeskState, session: &ReviewSession, e: &ReviewError) -> Re
             (StatusCode::NOT_FOUND, "Not found")
         }
         ReviewError::Chain { .. } => (StatusCode::CONFLICT, "Tampering found"),
-        ReviewError::Client(_) | ReviewError::Retention { .. } => (StatusCode::BAD_GATEWAY, "The relay failed"),
+        ReviewError::Client(_) => (StatusCode::BAD_GATEWAY, "The relay failed"),
         _ => (StatusCode::INTERNAL_SERVER_ERROR, "Something failed"),
     };
     html(status, pages::error(&context(state, session), title, &e.to_string()))

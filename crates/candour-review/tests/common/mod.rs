@@ -118,3 +118,113 @@ pub async fn follow_up(url: &str, token: &MailboxToken, what: &str, recipients: 
     let composed = compose_follow_up(&dir, token, concern, recipients, today()).expect("compose");
     send(&client, composed.plan(&dir, token), vec![], None).await.expect("send");
 }
+
+/// A store whose operator can make entries disappear, as someone with access to the relay's
+/// disk could: listings and reads skip the hidden ones. (No client can delete anything.)
+#[derive(Debug, Default)]
+pub struct TamperableStore {
+    inner: candour_relay::store::MemoryStore,
+    hidden: std::sync::Mutex<std::collections::HashSet<(candour_relay::store::Place, u64)>>,
+}
+
+impl TamperableStore {
+    /// Hides an entry from every reader.
+    pub fn hide(&self, place: candour_relay::store::Place, seq: u64) {
+        self.hidden.lock().expect("lock").insert((place, seq));
+    }
+
+    fn is_hidden(&self, place: candour_relay::store::Place, seq: u64) -> bool {
+        self.hidden.lock().expect("lock").contains(&(place, seq))
+    }
+}
+
+impl candour_relay::store::Store for TamperableStore {
+    fn retention(&self) -> candour_relay::store::Retention {
+        self.inner.retention()
+    }
+    fn begin(&self, today: Day) -> Result<candour_relay::store::UploadId, candour_relay::store::StoreError> {
+        self.inner.begin(today)
+    }
+    fn put_chunk(
+        &self,
+        upload: candour_relay::store::UploadId,
+        index: u32,
+        chunk: &candour_core::wire::Ciphertext,
+    ) -> Result<(), candour_relay::store::StoreError> {
+        self.inner.put_chunk(upload, index, chunk)
+    }
+    fn commit(
+        &self,
+        upload: candour_relay::store::UploadId,
+        place: candour_relay::store::Place,
+    ) -> Result<candour_relay::store::EntryInfo, candour_relay::store::StoreError> {
+        self.inner.commit(upload, place)
+    }
+    fn abort(&self, upload: candour_relay::store::UploadId) -> Result<(), candour_relay::store::StoreError> {
+        self.inner.abort(upload)
+    }
+    fn list(
+        &self,
+        place: candour_relay::store::Place,
+        after: Option<candour_relay::store::Seq>,
+        limit: usize,
+    ) -> Result<Vec<candour_relay::store::EntryInfo>, candour_relay::store::StoreError> {
+        Ok(self
+            .inner
+            .list(place, after, usize::MAX)?
+            .into_iter()
+            .filter(|e| !self.is_hidden(place, e.seq.0))
+            .take(limit)
+            .collect())
+    }
+    fn info(
+        &self,
+        place: candour_relay::store::Place,
+        seq: candour_relay::store::Seq,
+    ) -> Result<Option<candour_relay::store::EntryInfo>, candour_relay::store::StoreError> {
+        if self.is_hidden(place, seq.0) {
+            return Ok(None);
+        }
+        self.inner.info(place, seq)
+    }
+    fn read_chunk(
+        &self,
+        place: candour_relay::store::Place,
+        seq: candour_relay::store::Seq,
+        index: u32,
+    ) -> Result<Option<candour_core::wire::Ciphertext>, candour_relay::store::StoreError> {
+        if self.is_hidden(place, seq.0) {
+            return Ok(None);
+        }
+        self.inner.read_chunk(place, seq, index)
+    }
+    fn purge_expired(&self, today: Day) -> Result<candour_relay::store::PurgeReport, candour_relay::store::StoreError> {
+        self.inner.purge_expired(today)
+    }
+    fn check_writable(&self) -> Result<(), candour_relay::store::StoreError> {
+        self.inner.check_writable()
+    }
+}
+
+/// A relay on loopback over `store`, serving the example directory; shut down on drop.
+pub async fn relay_over(store: std::sync::Arc<dyn candour_relay::store::Store>) -> Relay {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let config = candour_relay::Config { pow_difficulty: 8, ..candour_relay::Config::default() };
+    let (bytes, verified) = candour_relay::load_directory(
+        &keys_example().join("directory.json"),
+        &config.directory_roots,
+        config.directory_threshold,
+    )
+    .expect("directory");
+    let state = candour_relay::AppState::new(store, bytes, verified, candour_relay::Limits::from_config(&config));
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        candour_relay::serve(listener, candour_relay::router(state), async move {
+            let _ = stopped.await;
+        })
+        .await
+        .expect("relay serves");
+    });
+    Relay { url: format!("http://{addr}"), _data: tempfile::tempdir().expect("tmp"), stop: Some(stop) }
+}
