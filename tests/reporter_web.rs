@@ -419,3 +419,91 @@ fn has_event_handler(html: &str) -> bool {
         name_len > 0 && rest[name_len..].starts_with('=')
     })
 }
+
+/// Whether the element is shown (not `hidden`, and laid out).
+fn visible(b: &Browser, css: &str) -> bool {
+    b.script(&format!("const e = document.querySelector('{css}'); return !!e && e.offsetParent !== null"), vec![])
+        == json!(true)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_about_a_reader_is_stopped_and_the_first_follow_up_reaches_exactly_its_readers() {
+    let relay = Relay::start().await;
+    let client = RelayClient::new(&relay.url(), None).expect("client");
+    let b = Browser::start();
+    b.goto(&relay.url());
+    b.find("#report:not([hidden])");
+    b.find("#category").select("honesty-and-integrity");
+    b.wait_for_text("#preview", "Only these people");
+    assert!(!visible(&b, "#conflicts"));
+    // psd-2 is DS Tom Reilly of PSD: naming him is noticed as it is typed, on this device.
+    b.find("#subject-0-name").type_text("Tom Reilly");
+    let warning = b.wait_for_text("#conflicts", "DS Tom Reilly (PSD)");
+    assert!(warning.contains("would be able to read this report"), "{warning}");
+    assert_eq!(b.find("#conflicts").attribute("role").as_deref(), Some("alert"));
+    b.find("#what").type_text("He took the cash from the property store.");
+    b.screenshot("web-conflict");
+    // Sending is held back until the reporter chooses.
+    b.find("#send").click();
+    b.wait_for_text("#form-error", "may reach the person it is about");
+    assert!(inbox_after(&client, None).await.is_empty(), "nothing left the page");
+    b.find("#conflict-actions button[data-exclude='psd-2']").click();
+    b.wait_for_text("#preview", "Only these people");
+    assert_eq!(list_text(&b, "#preview li"), json!(["psd-1", "acu-1", "acu-2"]));
+    assert!(!visible(&b, "#conflicts"), "resolved by leaving him out");
+    assert_eq!(b.console_problems(), Vec::<String>::new());
+    b.find("#send").click();
+    b.wait_for_text_within("#sent", "has been received", std::time::Duration::from_secs(120));
+    let words =
+        b.script("return [...document.querySelectorAll('#token li')].map(li => li.textContent).join(' ')", vec![]);
+    let words = words.as_str().expect("words").to_owned();
+    let report = inbox_after(&client, None).await;
+    assert_eq!(openers(&report[0].1), ["psd-1", "acu-1", "acu-2"]);
+
+    // Before any reviewer has received it, the mailbox will not send, and says why.
+    b.goto(&format!("{}/mailbox", relay.url()));
+    b.find("#open-mailbox:not([hidden])");
+    b.find("#token-input").type_text(&words);
+    b.find("#open").click();
+    b.wait_for_text("#replies", "no reviewer has received your report");
+    assert!(visible(&b, "#not-received"));
+    assert_eq!(b.script("return document.getElementById('fu-send').disabled", vec![]), json!(true));
+
+    // psd-1's tool syncs, which files the receipt naming the report's readers.
+    let served = client.directory(&common::policy()).await.expect("directory");
+    let cache = tempfile::tempdir().expect("tmp");
+    let review = candour_review::client::ReviewClient::new(&relay.url(), None).expect("client");
+    let mut psd1 = candour_review::ReviewSession::open(reviewer("psd-1"), served, review, &cache.path().join("c"))
+        .expect("session");
+    assert_eq!(psd1.sync().await.expect("sync").receipts, 1);
+
+    b.goto(&format!("{}/mailbox", relay.url()));
+    b.find("#open-mailbox:not([hidden])");
+    b.find("#token-input").type_text(&words);
+    b.find("#open").click();
+    b.wait_for_text("#replies", "Your report was received");
+    assert!(!visible(&b, "#not-received"));
+    b.find("#fu-text").type_text("More: it happened twice.");
+    b.wait_for_text("#fu-preview", "Only these people");
+    assert_eq!(list_text(&b, "#fu-preview li"), json!(["psd-1", "acu-1", "acu-2"]), "the report's own readers");
+    b.find("#fu-send").click();
+    b.wait_for_text_within("#fu-status", "Sent", std::time::Duration::from_secs(60));
+    let sent = inbox_after(&client, Some(report[0].0)).await;
+    assert_eq!(openers(&sent[0].1), ["psd-1", "acu-1", "acu-2"], "psd-2, whom the report left out, cannot read it");
+
+    // A follow-up that names one of its readers is held back too.
+    b.find("#fu-text").type_text("I told DCI Priya Nair about it.");
+    b.wait_for_text("#fu-conflicts", "DCI Priya Nair (ACU)");
+    b.find("#fu-send").click();
+    b.wait_for_text("#fu-error", "names one of its readers");
+    b.find("#fu-conflict-actions button[data-exclude='acu-1']").click();
+    b.wait_for_text("#fu-preview", "Only these people");
+    assert_eq!(list_text(&b, "#fu-preview li"), json!(["psd-1", "acu-2"]));
+    b.find("#fu-send").click();
+    b.wait_for_text_within("#fu-status", "Sent", std::time::Duration::from_secs(60));
+    let sent = inbox_after(&client, Some(sent[0].0)).await;
+    assert_eq!(openers(&sent[0].1), ["psd-1", "acu-2"]);
+    assert_eq!(b.console_problems(), Vec::<String>::new());
+    drop(b);
+    relay.shutdown().await;
+}

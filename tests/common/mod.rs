@@ -101,6 +101,17 @@ impl Relay {
             let _ = task.await;
         }
     }
+
+    /// Stops the relay and hands over its data folder (the relay's store is under `relay/`).
+    pub async fn stop_keeping_data(mut self) -> tempfile::TempDir {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+        std::mem::replace(&mut self.data, tempfile::tempdir().expect("tmp"))
+    }
 }
 
 impl Drop for Relay {

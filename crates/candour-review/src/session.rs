@@ -796,3 +796,54 @@ impl AttachmentSink for FolderSink {
         file.sync_all()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{CaseEvent, EventHash};
+
+    fn case_with(actions: &[(Action, i64)]) -> CaseFile {
+        let thread = ThreadId([3; 16]);
+        let events = actions
+            .iter()
+            .enumerate()
+            .map(|(i, (action, day))| {
+                let event = CaseEvent {
+                    format: EVENT_FORMAT.into(),
+                    thread_id: thread,
+                    author: "psd-1".into(),
+                    day: Day::from_days_since_epoch(*day),
+                    parents: vec![],
+                    action: action.clone(),
+                };
+                let document = serde_json::to_string(&event).unwrap_or_default();
+                VerifiedEvent {
+                    seq: i as u64 + 1,
+                    expires: None,
+                    hash: EventHash::of(document.as_bytes()),
+                    document,
+                    event,
+                }
+            })
+            .collect();
+        CaseFile { thread_id: thread, report: None, follow_ups: vec![], events }
+    }
+
+    #[test]
+    fn a_receipt_is_due_for_a_new_case_and_again_a_month_before_the_last_message_expires() {
+        let year = RelayPolicy { retention_days: 365, retention_epoch_days: 28 };
+        let receipt = Action::Receipt { recipients: vec!["psd-1".into()] };
+        let note = Action::Note { text: "n".into() };
+        let reply = Action::Reply { reply_kind: ReplyKind::Message, text: "r".into() };
+        let day = |n| Day::from_days_since_epoch(n);
+        assert!(receipt_due(&case_with(&[]), &year, day(1000)), "a new case");
+        assert!(receipt_due(&case_with(&[(note.clone(), 1000)]), &year, day(1000)), "notes are not messages");
+        let filed = case_with(&[(receipt.clone(), 1000)]);
+        assert!(!receipt_due(&filed, &year, day(1000)));
+        assert!(!receipt_due(&filed, &year, day(1000 + 334)));
+        assert!(receipt_due(&filed, &year, day(1000 + 335)), "30 days before a year is up");
+        let replied = case_with(&[(receipt, 1000), (reply, 1200)]);
+        assert!(!receipt_due(&replied, &year, day(1000 + 335)), "a later reply carries the readers too");
+        assert!(receipt_due(&replied, &year, day(1200 + 335)));
+    }
+}

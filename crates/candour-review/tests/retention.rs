@@ -113,3 +113,77 @@ async fn no_reviewer_can_remove_a_report_and_a_vanished_one_is_reported() {
     assert!(after.vanished[0].contains("no longer on the relay"), "{}", after.vanished[0]);
     assert_eq!(psd1.cases().count(), 1, "the case is kept");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entries_that_are_not_envelopes_are_reported_apart_from_other_queues() {
+    let store = Arc::new(TamperableStore::default());
+    let relay = common::relay_over(store.clone()).await;
+    common::report(&relay.url, common::concern(Category::Other, "a real report")).await;
+    // The relay refuses these at ingest; an old relay, or one whose disk was written to
+    // directly, may still serve them.
+    let today = common::today();
+    let two_stanzas = candour_core::envelope::seal(
+        &[reviewer("psd-1").recipient()],
+        2,
+        b"{}",
+        vec![],
+        &ed25519_dalek::SigningKey::from_bytes(&[9; 32]),
+        Vec::new(),
+    )
+    .expect("seals");
+    for junk in [vec![0x42; 20_000], two_stanzas] {
+        candour_relay::store::put_blob(
+            &*store,
+            Place::Inbox,
+            &candour_core::wire::Ciphertext::from_sealed_bytes(junk),
+            today,
+        )
+        .expect("put");
+    }
+    let cache = tempfile::tempdir().expect("cache");
+    let mut psd1 = common::session(&relay.url, "psd-1", cache.path()).await;
+    let r = psd1.sync().await.expect("sync");
+    assert_eq!((r.reports, r.skipped, r.malformed.len()), (1, 0, 2), "{r:?}");
+    assert!(r.malformed[0].contains("not an age v1 file"), "{:?}", r.malformed);
+    assert!(r.malformed[1].contains("2 X25519 stanzas"), "{:?}", r.malformed);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readers_outlive_the_mailboxs_retention() {
+    // Entries are kept 30 days: every message to the reporter is within the renewal window,
+    // so each sync files the receipt again, as a year-long relay's tools do a month before.
+    let store = Arc::new(TamperableStore::with_retention(30));
+    let relay = common::relay_over(store.clone()).await;
+    let client = RelayClient::new(&relay.url, None).expect("client");
+    let dir = client.directory(&common::policy()).await.expect("directory");
+    let token = candour_core::token::MailboxToken::generate();
+    let composed = candour_submit::compose::compose_report(
+        &dir,
+        &token,
+        common::concern(Category::UseOfForce, "kicked a detainee"),
+        &["acu-2".into()],
+        common::today(),
+    )
+    .expect("compose");
+    candour_submit::send::send(&client, composed.plan(&dir, &token), vec![], None).await.expect("send");
+    let cache = tempfile::tempdir().expect("cache");
+    let mut psd1 = common::session(&relay.url, "psd-1", cache.path()).await;
+    assert_eq!(psd1.sync().await.expect("sync").receipts, 1);
+    assert_eq!(psd1.sync().await.expect("sync").receipts, 1, "renewed before it would expire");
+    let mailbox = Place::Mailbox(token.mailbox_id().address());
+    let entries = store.list(mailbox, None, 10).expect("list");
+    assert_eq!(entries.len(), 2);
+    // The first receipt leaves the relay; the renewed one still names the readers.
+    store.hide(mailbox, entries[0].seq.0);
+    let mut messages = Vec::new();
+    for e in client.mailbox_all(&token.mailbox_id()).await.expect("mailbox") {
+        let bytes = client.mailbox_read(&token.mailbox_id(), e.seq).await.expect("read");
+        messages.push(candour_submit::mailbox::open_reply(&dir, &token, &bytes).expect("opens"));
+    }
+    assert_eq!(messages.len(), 1);
+    assert_eq!(
+        candour_submit::mailbox::follow_up_readers(&messages),
+        candour_submit::mailbox::FollowUpReaders::Known(vec!["psd-1".into(), "psd-2".into(), "acu-1".into()]),
+        "acu-2 stays excluded"
+    );
+}

@@ -128,6 +128,17 @@ pub struct TamperableStore {
 }
 
 impl TamperableStore {
+    /// A store keeping entries for `days` after their epoch.
+    pub fn with_retention(days: u32) -> Self {
+        TamperableStore {
+            inner: candour_relay::store::MemoryStore::with_retention(candour_relay::store::Retention {
+                days,
+                epoch_days: candour_relay::store::Retention::DEFAULT.epoch_days,
+            }),
+            hidden: Default::default(),
+        }
+    }
+
     /// Hides an entry from every reader.
     pub fn hide(&self, place: candour_relay::store::Place, seq: u64) {
         self.hidden.lock().expect("lock").insert((place, seq));
