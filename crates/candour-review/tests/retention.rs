@@ -69,17 +69,8 @@ async fn no_reviewer_can_remove_a_report_and_a_vanished_one_is_reported() {
     let relay = common::relay_over(store.clone()).await;
     // A report psd-2 must not read.
     let client = RelayClient::new(&relay.url, None).expect("client");
-    let dir = client.directory(&common::policy()).await.expect("directory");
-    let token = candour_core::token::MailboxToken::generate();
-    let composed = candour_submit::compose::compose_report(
-        &dir,
-        &token,
-        common::concern(Category::HonestyAndIntegrity, "about DS Reilly"),
-        &["psd-2".into()],
-        common::today(),
-    )
-    .expect("compose");
-    candour_submit::send::send(&client, composed.plan(&dir, &token), vec![], None).await.expect("send");
+    common::report_excluding(&relay.url, common::concern(Category::HonestyAndIntegrity, "about DS Reilly"), &["psd-2"])
+        .await;
     let cache = tempfile::tempdir().expect("cache");
     let mut psd1 = common::session(&relay.url, "psd-1", cache.path()).await;
     let first = psd1.sync().await.expect("sync");
@@ -156,16 +147,9 @@ async fn the_readers_outlive_the_mailboxs_retention() {
     let relay = common::relay_over(store.clone()).await;
     let client = RelayClient::new(&relay.url, None).expect("client");
     let dir = client.directory(&common::policy()).await.expect("directory");
-    let token = candour_core::token::MailboxToken::generate();
-    let composed = candour_submit::compose::compose_report(
-        &dir,
-        &token,
-        common::concern(Category::UseOfForce, "kicked a detainee"),
-        &["acu-2".into()],
-        common::today(),
-    )
-    .expect("compose");
-    candour_submit::send::send(&client, composed.plan(&dir, &token), vec![], None).await.expect("send");
+    let token =
+        common::report_excluding(&relay.url, common::concern(Category::UseOfForce, "kicked a detainee"), &["acu-2"])
+            .await;
     let cache = tempfile::tempdir().expect("cache");
     let mut psd1 = common::session(&relay.url, "psd-1", cache.path()).await;
     assert_eq!(psd1.sync().await.expect("sync").receipts, 1);

@@ -97,10 +97,16 @@ pub async fn session(url: &str, id: &str, cache_dir: &Path) -> ReviewSession {
 
 /// A reporter sends a report; returns their token.
 pub async fn report(url: &str, concern: Concern) -> MailboxToken {
+    report_excluding(url, concern, &[]).await
+}
+
+/// A reporter sends a report that the reviewers `excluded` must not read; returns their token.
+pub async fn report_excluding(url: &str, concern: Concern, excluded: &[&str]) -> MailboxToken {
     let client = RelayClient::new(url, None).expect("client");
     let dir = client.directory(&policy()).await.expect("directory");
     let token = MailboxToken::generate();
-    let composed = compose_report(&dir, &token, concern, &[], today()).expect("compose");
+    let excluded: Vec<String> = excluded.iter().map(|s| (*s).to_owned()).collect();
+    let composed = compose_report(&dir, &token, concern, &excluded, today()).expect("compose");
     send(&client, composed.plan(&dir, &token), vec![], None).await.expect("send");
     token
 }
