@@ -718,4 +718,23 @@ mod tests {
     fn arguments_are_consistent() {
         Wrapper::command().debug_assert();
     }
+
+    #[test]
+    fn sync_fails_on_anything_missing_refused_or_malformed() {
+        assert_eq!(super::finish(&super::SyncReport::default()).ok(), Some(std::process::ExitCode::SUCCESS));
+        let incomplete = super::SyncReport { incomplete: vec![("c".into(), "old".into())], ..Default::default() };
+        assert_eq!(super::finish(&incomplete).ok(), Some(std::process::ExitCode::SUCCESS), "a warning, not a failure");
+        for failed in [
+            super::SyncReport { malformed: vec!["inbox entry 3: not an age v1 file".into()], ..Default::default() },
+            super::SyncReport { vanished: vec!["inbox entry 1".into()], ..Default::default() },
+            super::SyncReport { rejected: vec!["inbox entry 2".into()], ..Default::default() },
+            super::SyncReport { tampered: vec![("c".into(), "dropped".into())], ..Default::default() },
+        ] {
+            assert_eq!(
+                super::finish(&failed).ok(),
+                Some(std::process::ExitCode::from(super::EXIT_TAMPERED)),
+                "{failed:?}"
+            );
+        }
+    }
 }

@@ -195,3 +195,84 @@ fn pow_and_hash_calls_match_the_core() {
     let (hash, _) = call(9, json!({}), &[b"abc"]).expect("hashes");
     assert_eq!(hash["sha256"], "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
+
+#[test]
+fn a_report_about_a_reader_is_refused_until_resolved_and_follow_ups_keep_the_readers() {
+    let dir = served_directory();
+    let about_reilly = json!({"category": "honesty-and-integrity", "what": "Took cash",
+                              "subjects": [{"name": "Tommy Reilly"}]});
+    let (preview, _) =
+        call(2, json!({"now_unix": now(), "concern": about_reilly, "excluded": []}), &[&dir]).expect("preview");
+    let conflicts = preview["conflicts"].as_array().expect("conflicts");
+    assert_eq!(conflicts.len(), 1, "{preview}");
+    assert_eq!(
+        (conflicts[0]["code"].as_str(), conflicts[0]["reviewer"].as_str()),
+        (Some("subject-is-reader"), Some("psd-2"))
+    );
+    assert!(conflicts[0]["message"].as_str().is_some_and(|m| m.contains("another name they are known by")));
+    // The module enforces it, whatever the page does.
+    let seal = |excluded: Value, keep: bool| {
+        call(4, json!({"now_unix": now(), "concern": about_reilly, "excluded": excluded, "keep_route": keep}), &[&dir])
+    };
+    assert_eq!(seal(json!([]), false).expect_err("refused").0, "reaches-subject");
+    let (sealed, parts) = seal(json!(["psd-2"]), false).expect("resolved by leaving him out");
+    assert_eq!(sealed["sealed_to"]["readers"].as_array().map(Vec::len), Some(3));
+    assert!(open_document(reviewer("psd-2").identity(), &parts[0][..], &mut CollectAttachments::new(1 << 20)).is_err());
+    assert!(seal(json!([]), true).is_ok(), "or sent as routed, knowingly");
+    let psd_staff = json!({"category": "honesty-and-integrity", "what": "x",
+                           "subjects": [{"name": "DC Ahmed", "station": "PSD Headquarters"}]});
+    let (preview, _) = call(2, json!({"now_unix": now(), "concern": psd_staff}), &[&dir]).expect("preview");
+    assert_eq!(preview["conflicts"][0]["concerning"], "professional-standards-staff", "{preview}");
+
+    // Follow-ups: never routed afresh, only narrowed, and held back if they name a reader.
+    let token = MailboxTokenWords::new();
+    let follow = |extra: Value| {
+        let mut request = json!({"now_unix": now(), "token": token.0, "text": "More detail", "dry_run": true});
+        for (k, v) in extra.as_object().expect("object") {
+            request[k] = v.clone();
+        }
+        call(8, request, &[&dir])
+    };
+    assert_eq!(follow(json!({})).expect_err("no readers yet").0, "not-yet-received");
+    let readers = json!(["psd-1", "psd-2", "acu-1"]);
+    let (answer, _) = follow(json!({"recipients": readers})).expect("preview");
+    assert_eq!(answer["sealed_to"]["readers"].as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        follow(json!({"recipients": readers, "exclude": ["acu-2"]})).expect_err("not a reader").0,
+        "not-a-reader"
+    );
+    let (answer, _) =
+        follow(json!({"recipients": readers, "text": "I told DCI Priya Nair", "dry_run": true})).expect("preview");
+    assert_eq!(answer["conflicts"][0]["reviewer"], "acu-1", "{answer}");
+    let send = |extra: Value| {
+        follow(json!({"recipients": readers, "text": "I told DCI Priya Nair", "dry_run": false}).merge(extra))
+    };
+    assert_eq!(send(json!({})).expect_err("held back").0, "reaches-subject");
+    assert!(send(json!({"exclude": ["acu-1"]})).is_ok());
+    assert!(send(json!({"keep_readers": true})).is_ok());
+}
+
+/// A fresh token's words, for calls that take one.
+struct MailboxTokenWords(String);
+
+impl MailboxTokenWords {
+    fn new() -> Self {
+        MailboxTokenWords(candour_core::token::MailboxToken::generate().to_words().to_string())
+    }
+}
+
+/// Shallow merge of JSON objects, for building requests.
+trait Merge {
+    fn merge(self, other: Value) -> Value;
+}
+
+impl Merge for Value {
+    fn merge(mut self, other: Value) -> Value {
+        if let (Some(a), Some(b)) = (self.as_object_mut(), other.as_object()) {
+            for (k, v) in b {
+                a.insert(k.clone(), v.clone());
+            }
+        }
+        self
+    }
+}
