@@ -64,3 +64,48 @@ async fn guided_questions_on_a_terminal_send_what_was_answered() {
     assert!(open_document(reviewer("acu-2").identity(), &sealed[..], &mut DiscardAttachments).is_err());
     relay.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn naming_a_reader_on_a_terminal_offers_to_leave_them_out() {
+    let relay = Relay::start().await;
+    let command = format!(
+        "{} report --relay {} --root {}",
+        env!("CARGO_BIN_EXE_candour"),
+        relay.url(),
+        common::keys_example().join("root.pub").display()
+    );
+    // Category 1; a subject named like psd-2 (DS Tom Reilly); what; no exclusions; then, asked
+    // what to do about it, 2 (leave him out); confirm.
+    let answers = "1\nn\nn\nTom Reilly\n\n\n\n\n\nHe took the cash.\n.\n\n\n\n\n\n\n2\ny\n";
+    let output = tokio::task::spawn_blocking(move || {
+        let mut child = Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .env_remove("CANDOUR_ROOT")
+            .env_remove("CANDOUR_RELAY")
+            .spawn()
+            .expect("`script` from util-linux runs");
+        child.stdin.take().expect("stdin").write_all(answers.as_bytes()).expect("type answers");
+        child.wait_with_output().expect("finishes")
+    })
+    .await
+    .expect("join");
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{screen}");
+    assert!(screen.contains("has the same name as DS Tom Reilly (PSD)"), "{screen}");
+    assert!(screen.contains("2. Leave out psd-2"), "{screen}");
+    assert!(!screen.contains("DS Tom Reilly (PSD) [psd-2]"), "psd-2 is not among the readers shown: {screen}");
+    let client = RelayClient::new(&relay.url(), None).expect("client");
+    let key = reviewer("psd-1");
+    let page: serde_json::Value =
+        serde_json::from_slice(&client.reviewer_get(key.signing_key(), "/v1/inbox", unix_now()).await.expect("list"))
+            .expect("json");
+    let seq = page["entries"][0]["seq"].as_u64().expect("one entry");
+    let sealed = client.reviewer_get(key.signing_key(), &format!("/v1/inbox/{seq}"), unix_now()).await.expect("read");
+    let opened = open_document(key.identity(), &sealed[..], &mut DiscardAttachments).expect("psd-1 opens");
+    let Document::Report(report) = opened.document else { panic!("not a report") };
+    assert_eq!(report.sealed_to, ["psd-1", "acu-1", "acu-2"]);
+    relay.shutdown().await;
+}
