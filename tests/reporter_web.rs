@@ -356,7 +356,10 @@ async fn a_directory_signed_by_another_root_makes_the_page_refuse() {
     let folder = tempfile::tempdir().expect("tmp");
     let path = folder.path().join("directory.json");
     std::fs::write(&path, foreign).expect("write");
-    let relay = Relay::start_with(&path).await;
+    // A relay whose operator pins their own root serves it; the page pins the organisation's.
+    let root = folder.path().join("root.pub");
+    std::fs::write(&root, other_root.public().to_string()).expect("write");
+    let relay = Relay::start_pinning(&path, &root).await;
 
     let b = Browser::start();
     for page in ["/", "/mailbox"] {

@@ -156,7 +156,7 @@ async fn desk_triage_reply_overdue_board_and_charts_in_chromium() {
     let older_case = candour_review::state::case_ref(&older.thread_id());
     let saved = tmp.path().join("saved");
     let options = DeskOptions { initial_sync: Some(synced), ..DeskOptions::new(saved.clone()) };
-    let desk = Desk::bind("127.0.0.1:0".parse().expect("address"), psd1, options).await.expect("binds");
+    let (desk, _) = Desk::bind_private(psd1, options).await.expect("binds");
     let (addr, login) = (desk.local_addr(), desk.login_url().to_owned());
     let serving = tokio::spawn(desk.serve(std::future::pending()));
 
@@ -375,4 +375,84 @@ fn the_command_refuses_a_non_loopback_address_before_asking_for_anything() {
         assert!(stderr.contains("loopback"), "{listen}: {stderr}");
         assert!(out.stdout.is_empty(), "{listen}: a login link was printed");
     }
+}
+
+/// A local web server on `ip`, on a port of its own, that records the `Cookie` header of every
+/// request it is sent and answers with a small page: another local program a reviewer's
+/// browser might visit.
+fn snooping_server(ip: &str) -> (std::net::SocketAddr, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead as _, Write as _};
+    let listener = std::net::TcpListener::bind((ip, 0)).expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(64).flatten() {
+            let mut reader = std::io::BufReader::new(stream.try_clone().expect("clone"));
+            let mut cookie = String::from("(none)");
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                if line.to_ascii_lowercase().starts_with("cookie:") {
+                    cookie = line.trim().to_owned();
+                }
+                line.clear();
+            }
+            record.lock().expect("lock").push(cookie);
+            let mut stream = stream;
+            let _ = stream.write_all(
+                b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 18\r\nconnection: close\r\n\r\n<h1>elsewhere</h1>",
+            );
+        }
+    });
+    (addr, seen)
+}
+
+/// Browsers keep cookies per host, not per port: a desk on 127.0.0.1 hands its session cookie
+/// to any other server on 127.0.0.1 the reviewer's browser visits. On an address of its own it
+/// does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_other_local_server_is_sent_the_desks_cookie() {
+    let relay = Relay::start().await;
+    let url = relay.url();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let b = Browser::start();
+    let visit = |desk: Desk, snoop: std::net::SocketAddr| {
+        let login = desk.login_url().to_owned();
+        let serving = tokio::spawn(desk.serve(std::future::pending()));
+        b.goto(&login);
+        b.wait_for_text("h1", "Inbox");
+        b.goto(&format!("http://{snoop}/"));
+        b.wait_for_text("h1", "elsewhere");
+        serving.abort();
+    };
+    let (snoop, seen) = snooping_server("127.0.0.1");
+
+    // The default: an address of its own.
+    let (desk, shared) =
+        Desk::bind_private(session(&url, "psd-1", tmp.path()).await, DeskOptions::new(tmp.path().join("a")))
+            .await
+            .expect("binds");
+    assert!(!shared, "this system routes all of 127.0.0.0/8");
+    let own = desk.local_addr();
+    assert!(own.ip().is_loopback() && own.ip().to_string() != "127.0.0.1", "{own}");
+    visit(desk, snoop);
+    let before = seen.lock().expect("lock").clone();
+    assert!(!before.is_empty() && before.iter().all(|c| c == "(none)"), "the cookie stayed with the desk: {before:?}");
+
+    // The control: on 127.0.0.1 (as before), the other server is sent the session cookie.
+    let shared_desk = Desk::bind(
+        "127.0.0.1:0".parse().expect("address"),
+        session(&url, "psd-1", tmp.path()).await,
+        DeskOptions::new(tmp.path().join("b")),
+    )
+    .await
+    .expect("binds");
+    visit(shared_desk, snoop);
+    let after = seen.lock().expect("lock").clone();
+    assert!(
+        after[before.len()..].iter().any(|c| c.to_ascii_lowercase().starts_with("cookie:")),
+        "a desk on 127.0.0.1 gives its cookie away: {after:?}"
+    );
+    drop(b);
+    relay.shutdown().await;
 }

@@ -144,3 +144,62 @@ async fn review_cli_sync_triage_reply_overdue_stats_export() {
     }
     relay.shutdown().await;
 }
+
+/// Text the reporter controls reaches the reviewer's terminal shown, never obeyed: colour,
+/// window title, clipboard writes (OSC 52), erase-line, carriage returns and bidirectional
+/// overrides all appear as visible stand-ins. And a reviewer's reply reaches the reporter's
+/// terminal the same way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reporter_text_cannot_drive_the_reviewers_terminal() {
+    let relay = Relay::start().await;
+    let url = relay.url();
+    let client = RelayClient::new(&url, None).expect("client");
+    let hostile = "red \u{1b}[31mtext\u{1b}[0m, title \u{1b}]0;owned\u{7}, clipboard \u{1b}]52;c;Y2FuYXJ5\u{7}, \
+                   erase \u{1b}[2K\r, invoice\u{202E}fdp.exe \u{9b}31m";
+    let token = submit(
+        &client,
+        Concern {
+            category: Some(Category::HonestyAndIntegrity),
+            subjects: vec![Subject { name: Some("PC \u{1b}[8mHidden".into()), ..Default::default() }],
+            what: hostile.into(),
+            r#where: Some("\u{1b}[1A\u{1b}[2Kup a line".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let cache = tmp.path().join("psd-1.cache");
+    let (u, c) = (url.clone(), cache.clone());
+    let run = move |args: Vec<&'static str>| {
+        let (u, c) = (u.clone(), c.clone());
+        tokio::task::spawn_blocking(move || review(&u, &c, &args))
+    };
+    assert!(run(vec!["sync"]).await.expect("join").status.success());
+    let case = candour_review::state::case_ref(&token.thread_id());
+    let case: &'static str = Box::leak(case.into_boxed_str());
+    for out in [run(vec!["show", case]).await.expect("join"), run(vec!["inbox", "--no-sync"]).await.expect("join")] {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let shown = String::from_utf8(out.stdout).expect("utf-8");
+        assert!(!shown.contains('\u{1b}') && !shown.contains('\u{9b}') && !shown.contains('\r'), "{shown:?}");
+        assert!(!shown.contains('\u{202E}'), "{shown:?}");
+    }
+    let shown = String::from_utf8(run(vec!["show", case]).await.expect("join").stdout).expect("utf-8");
+    assert!(shown.contains("\u{241B}]52;c;Y2FuYXJ5") && shown.contains("invoice<U+202E>fdp.exe"), "{shown}");
+
+    // The other way: a reply with escapes, read by the reporter on their terminal.
+    let reply = run(vec!["reply", case, "--text", "\u{1b}]52;c;b3duZWQ=\u{7}thanks", "--kind", "message"]);
+    assert!(reply.await.expect("join").status.success());
+    let token_file = tmp.path().join("token");
+    std::fs::write(&token_file, token.to_words().as_str()).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_candour"))
+        .args(["mailbox", "--relay", &url, "--root"])
+        .arg(common::keys_example().join("root.pub"))
+        .arg("--token-file")
+        .arg(&token_file)
+        .env_remove("CANDOUR_RELAY")
+        .output()
+        .expect("runs");
+    let shown = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(shown.contains("\u{241B}]52;c;b3duZWQ=\u{2407}thanks") && !shown.contains('\u{1b}'), "{shown:?}");
+    relay.shutdown().await;
+}

@@ -85,7 +85,11 @@ fn dump(data: &Path) -> Dump {
         let name = entry.file_name().to_string_lossy().into_owned();
         layout.push(name.clone());
         if entry.path().is_file() {
-            files.insert(name, std::fs::read(entry.path()).expect("read"));
+            let bytes = std::fs::read(entry.path()).expect("read");
+            // The nonce journal holds 16 random bytes per recent signed request (see the
+            // relay's guards): only how many can tell anything.
+            let kept = if name.starts_with("nonces-") { bytes.len().to_string().into_bytes() } else { bytes };
+            files.insert(name, kept);
             continue;
         }
         // A folder is a database: epoch-<first>-<last>, whose entries all expire together a

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context as _};
 use candour_core::conflicts::text_conflicts;
 use candour_core::report::Concern;
+use candour_core::text::for_terminal;
 use candour_core::token::MailboxToken;
 use candour_submit::compose::compose_follow_up;
 use candour_submit::mailbox::{
@@ -147,12 +148,15 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
                         r.day_sent,
                         r.queues.join(", ")
                     ),
-                    MessageKind::Reply => {
-                        println!("--- {} from a {role} in {} ---\n{}\n", r.day_sent, r.queues.join(", "), r.text)
-                    }
+                    MessageKind::Reply => println!(
+                        "--- {} from a {role} in {} ---\n{}\n",
+                        r.day_sent,
+                        r.queues.join(", "),
+                        for_terminal(&r.text)
+                    ),
                 }
                 for (name, bytes) in &r.attachments {
-                    println!("    (attachment {name}, {} bytes)", bytes.len());
+                    println!("    (attachment {}, {} bytes)", for_terminal(name), bytes.len());
                 }
             }
         }

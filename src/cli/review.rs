@@ -11,6 +11,7 @@ use std::time::Duration;
 use anyhow::{bail, Context as _};
 use candour_core::keys::{ReviewerSecret, SecretKeyFile};
 use candour_core::report::{Category, Disclosure};
+use candour_core::text::for_terminal;
 use candour_core::Day;
 use candour_review::client::ReviewClient;
 use candour_review::clocks::overdue;
@@ -226,9 +227,11 @@ pub struct ExportArgs {
 pub struct DeskArgs {
     #[command(flatten)]
     common: Common,
-    /// Where to listen: a loopback address only (127.0.0.1 or [::1]); port 0 picks a free port.
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
-    listen: SocketAddr,
+    /// Where to listen: a loopback address only; port 0 picks a free port. By default a random
+    /// address of 127.0.0.0/8 that no other local server shares, so none is sent the desk's
+    /// cookie.
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<SocketAddr>,
     /// Close the desk after this many minutes without a request.
     #[arg(long, value_name = "MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=1440))]
     idle_minutes: u64,
@@ -266,7 +269,7 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                 if a.common.json {
                     println!("{}", serde_json::to_string_pretty(&rows)?);
                 } else {
-                    print!("{}", inbox_table(&rows));
+                    print!("{}", for_terminal(&inbox_table(&rows)));
                 }
                 Ok(tampered)
             }
@@ -283,7 +286,8 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                     value["saved_attachments"] = serde_json::json!(saved);
                     println!("{}", serde_json::to_string_pretty(&value)?);
                 } else {
-                    print!("{}", case_text(&view));
+                    // The reporter's words reach the terminal shown, never obeyed.
+                    print!("{}", for_terminal(&case_text(&view)));
                     for p in saved {
                         println!("saved {}", p.display());
                     }
@@ -442,7 +446,9 @@ async fn triage(a: TriageArgs) -> anyhow::Result<ExitCode> {
 
 async fn desk(a: DeskArgs) -> anyhow::Result<ExitCode> {
     // Refused before the passphrase is asked for.
-    check_loopback(a.listen)?;
+    if let Some(listen) = a.listen {
+        check_loopback(listen)?;
+    }
     let mut s = open(&a.common).await?;
     let report = s.sync().await?;
     finish(&report)?;
@@ -456,7 +462,20 @@ async fn desk(a: DeskArgs) -> anyhow::Result<ExitCode> {
         today: a.common.today,
         initial_sync: Some(report),
     };
-    let desk = Desk::bind(a.listen, s, options).await?;
+    let desk = match a.listen {
+        Some(listen) => Desk::bind(listen, s, options).await?,
+        None => {
+            let (desk, shared) = Desk::bind_private(s, options).await?;
+            if shared {
+                eprintln!(
+                    "candour: this system offers no loopback address but 127.0.0.1, so the desk shares it: any \
+                     other local server would be sent the desk's cookie if this browser visited it. Close other \
+                     local web tools while the desk is open."
+                );
+            }
+            desk
+        }
+    };
     let url = desk.login_url().to_owned();
     if a.common.json {
         println!("{}", serde_json::json!({"login_url": url, "listen": desk.local_addr().to_string()}));

@@ -67,7 +67,13 @@ impl Relay {
         Relay::start_with(&keys_example().join("directory.json")).await
     }
 
+    /// A relay serving `directory`, pinning the example root.
     pub async fn start_with(directory: &Path) -> Relay {
+        Relay::start_pinning(directory, &keys_example().join("root.pub")).await
+    }
+
+    /// A relay serving `directory` that pins the root in `root` (a key or a file holding it).
+    pub async fn start_pinning(directory: &Path, root: &Path) -> Relay {
         let data = tempfile::tempdir().expect("tmp");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
@@ -75,6 +81,7 @@ impl Relay {
             listen: addr,
             data: data.path().join("relay"),
             directory: directory.to_owned(),
+            directory_roots: vec![root.display().to_string()],
             pow_difficulty: 8,
             ..candour_relay::Config::default()
         };

@@ -1,19 +1,25 @@
 //! Signed reviewer requests (DESIGN §5): how a reviewer proves to the relay that a request comes
 //! from an Ed25519 key listed in the signed directory.
 //!
-//! # Canonical request (do not modify: it feeds signatures)
+//! # Canonical request, version 2 (do not modify: it feeds signatures)
 //! ```text
-//! candour-request/v1\n
+//! candour-request/v2\n
 //! <METHOD, upper case>\n
 //! <path and query, exactly as in the request line, e.g. /v1/inbox?after=12>\n
+//! <body length in bytes, decimal>\n
 //! <SHA-256 of the body, 64 lowercase hex digits>\n
 //! <timestamp: Unix seconds, decimal>\n
 //! <nonce: 16 random bytes, 32 lowercase hex digits>\n
 //! ```
-//! The signature is Ed25519 over those bytes. The body digest binds the body; the timestamp lets
-//! the relay refuse stale requests; the nonce, remembered by the relay for as long as the
-//! timestamp is acceptable, makes each signed request single use. Together a captured request
-//! cannot be replayed, altered, or moved to another path.
+//! The signature is Ed25519 (verified strictly) over those bytes. The body's length and digest
+//! travel in the request head ([`HEADER_CONTENT_SHA256`] and `Content-Length`), so the relay
+//! checks the signature, the timestamp and the nonce *before it reads a byte of the body*: a
+//! forged or replayed upload is refused without touching the disk. It then streams the body and
+//! accepts it only if it has exactly the signed length and digest. The timestamp lets the relay
+//! refuse stale requests; the nonce, remembered by the relay for as long as the timestamp is
+//! acceptable, makes each signed request single use. Together a captured request cannot be
+//! replayed, altered, or moved to another path. (Version 1 signed the same fields without the
+//! length and could only be checked after the whole body had been read; relays refuse it.)
 //!
 //! The timestamp is a reviewer's clock, never a reporter's, and the relay keeps it only in memory
 //! for the replay window; it is not request metadata about reporters.
@@ -29,7 +35,7 @@ use crate::keys::PublicSigningKey;
 use crate::wire::{parse_hex, to_hex as hex};
 
 /// Domain separation: the first line of every canonical request.
-pub const CONTEXT: &str = "candour-request/v1";
+pub const CONTEXT: &str = "candour-request/v2";
 /// Header carrying the signer's Ed25519 public key (standard base64, as in the directory).
 pub const HEADER_KEY: &str = "candour-key";
 /// Header carrying the timestamp (Unix seconds, decimal).
@@ -38,6 +44,11 @@ pub const HEADER_TIMESTAMP: &str = "candour-timestamp";
 pub const HEADER_NONCE: &str = "candour-nonce";
 /// Header carrying the Ed25519 signature (standard base64 of 64 bytes).
 pub const HEADER_SIGNATURE: &str = "candour-signature";
+/// Header carrying the SHA-256 of the body (64 lowercase hex digits); the body's length is the
+/// request's `Content-Length` (absent means an empty body).
+pub const HEADER_CONTENT_SHA256: &str = "candour-content-sha256";
+/// The HTTP header the signed length is read from.
+pub const HEADER_CONTENT_LENGTH: &str = "content-length";
 /// How far a request's timestamp may be from the relay's clock, either way, by default.
 pub const DEFAULT_MAX_SKEW_SECONDS: u64 = 300;
 
@@ -81,6 +92,10 @@ pub struct SignedHeaders {
     pub nonce: [u8; 16],
     /// Ed25519 over the canonical request.
     pub signature: [u8; 64],
+    /// The body's length, as signed.
+    pub body_len: u64,
+    /// The body's SHA-256, as signed.
+    pub body_sha256: [u8; 32],
 }
 
 /// SHA-256 of a body, as the canonical request names it.
@@ -92,12 +107,13 @@ pub fn body_digest(body: &[u8]) -> [u8; 32] {
 pub fn canonical_request(
     method: &str,
     path_and_query: &str,
+    body_len: u64,
     body_sha256: &[u8; 32],
     timestamp: u64,
     nonce: &[u8; 16],
 ) -> Vec<u8> {
     format!(
-        "{CONTEXT}\n{}\n{path_and_query}\n{}\n{timestamp}\n{}\n",
+        "{CONTEXT}\n{}\n{path_and_query}\n{body_len}\n{}\n{timestamp}\n{}\n",
         method.to_ascii_uppercase(),
         hex(body_sha256),
         hex(nonce)
@@ -105,21 +121,24 @@ pub fn canonical_request(
     .into_bytes()
 }
 
-/// Signs a request whose body digest is already known (for streamed bodies).
+/// Signs a request whose body length and digest are already known (for streamed bodies).
 pub fn sign_digest(
     key: &SigningKey,
     method: &str,
     path_and_query: &str,
+    body_len: u64,
     body_sha256: &[u8; 32],
     timestamp: u64,
     nonce: [u8; 16],
 ) -> SignedHeaders {
-    let message = canonical_request(method, path_and_query, body_sha256, timestamp, &nonce);
+    let message = canonical_request(method, path_and_query, body_len, body_sha256, timestamp, &nonce);
     SignedHeaders {
         key: PublicSigningKey(key.verifying_key()),
         timestamp,
         nonce,
         signature: key.sign(&message).to_bytes(),
+        body_len,
+        body_sha256: *body_sha256,
     }
 }
 
@@ -132,37 +151,41 @@ pub fn sign_request(
     timestamp: u64,
 ) -> SignedHeaders {
     let nonce: [u8; 16] = rand::random();
-    sign_digest(key, method, path_and_query, &body_digest(body), timestamp, nonce)
+    sign_digest(key, method, path_and_query, body.len() as u64, &body_digest(body), timestamp, nonce)
 }
 
 impl SignedHeaders {
-    /// The four `(header name, value)` pairs to send.
-    pub fn to_header_values(&self) -> [(&'static str, String); 4] {
+    /// The five `(header name, value)` pairs to send (the length goes as `Content-Length`,
+    /// which the HTTP client sets from the body).
+    pub fn to_header_values(&self) -> [(&'static str, String); 5] {
         [
             (HEADER_KEY, self.key.to_string()),
             (HEADER_TIMESTAMP, self.timestamp.to_string()),
             (HEADER_NONCE, hex(&self.nonce)),
             (HEADER_SIGNATURE, B64.encode(self.signature)),
+            (HEADER_CONTENT_SHA256, hex(&self.body_sha256)),
         ]
     }
 
-    /// Parses the headers, looked up by name through `header`.
+    /// Parses the headers, looked up by name through `header`. A missing `Content-Length`
+    /// means an empty body.
     pub fn from_headers<'a>(header: impl Fn(&'static str) -> Option<&'a str>) -> Result<Self, AuthError> {
         let get = |name: &'static str| header(name).ok_or(AuthError::Missing(name));
         let key = get(HEADER_KEY)?.parse().map_err(|_| AuthError::Malformed(HEADER_KEY))?;
-        let ts = get(HEADER_TIMESTAMP)?;
-        // Only plain decimal digits: no sign, no spaces, nothing for two parties to read differently.
-        if ts.is_empty() || ts.len() > 19 || !ts.bytes().all(|c| c.is_ascii_digit()) {
-            return Err(AuthError::Malformed(HEADER_TIMESTAMP));
-        }
-        let timestamp = ts.parse().map_err(|_| AuthError::Malformed(HEADER_TIMESTAMP))?;
+        let timestamp = decimal(get(HEADER_TIMESTAMP)?).ok_or(AuthError::Malformed(HEADER_TIMESTAMP))?;
         let nonce = parse_hex::<16>(get(HEADER_NONCE)?).map_err(|_| AuthError::Malformed(HEADER_NONCE))?;
         let signature = B64
             .decode(get(HEADER_SIGNATURE)?)
             .ok()
             .and_then(|b| <[u8; 64]>::try_from(b).ok())
             .ok_or(AuthError::Malformed(HEADER_SIGNATURE))?;
-        Ok(SignedHeaders { key, timestamp, nonce, signature })
+        let body_sha256 =
+            parse_hex::<32>(get(HEADER_CONTENT_SHA256)?).map_err(|_| AuthError::Malformed(HEADER_CONTENT_SHA256))?;
+        let body_len = match header(HEADER_CONTENT_LENGTH) {
+            Some(len) => decimal(len).ok_or(AuthError::Malformed(HEADER_CONTENT_LENGTH))?,
+            None => 0,
+        };
+        Ok(SignedHeaders { key, timestamp, nonce, signature, body_len, body_sha256 })
     }
 
     /// Checks the timestamp against `now` (Unix seconds), allowing `max_skew` either way.
@@ -173,12 +196,28 @@ impl SignedHeaders {
         Ok(())
     }
 
-    /// Verifies the signature over this method, path and body digest. Freshness, replay and
-    /// whether the key belongs to a reviewer are the caller's checks.
-    pub fn verify(&self, method: &str, path_and_query: &str, body_sha256: &[u8; 32]) -> Result<(), AuthError> {
-        let message = canonical_request(method, path_and_query, body_sha256, self.timestamp, &self.nonce);
+    /// Verifies the signature over this method, path and the declared body length and digest,
+    /// before the body is read. Freshness, replay, whether the key belongs to a reviewer, and
+    /// whether the body then matches [`SignedHeaders::body_matches`], are the caller's checks.
+    pub fn verify(&self, method: &str, path_and_query: &str) -> Result<(), AuthError> {
+        let message =
+            canonical_request(method, path_and_query, self.body_len, &self.body_sha256, self.timestamp, &self.nonce);
         self.key.0.verify_strict(&message, &Signature::from_bytes(&self.signature)).map_err(|_| AuthError::BadSignature)
     }
+
+    /// Whether a body read in full is the one signed.
+    pub fn body_matches(&self, len: u64, sha256: &[u8; 32]) -> bool {
+        // The digest is public (it is in the request); no secret is compared here.
+        len == self.body_len && sha256 == &self.body_sha256
+    }
+}
+
+/// Plain decimal digits only: no sign, no spaces, nothing for two parties to read differently.
+fn decimal(text: &str) -> Option<u64> {
+    if text.is_empty() || text.len() > 19 || !text.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
 }
 
 #[cfg(test)]
@@ -190,14 +229,27 @@ mod tests {
         let key = SigningKey::from_bytes(&[9; 32]);
         let signed = sign_request(&key, "post", "/v1/cases/ab", b"body", 1_000);
         let pairs = signed.to_header_values();
-        let parsed = SignedHeaders::from_headers(|n| pairs.iter().find(|(k, _)| *k == n).map(|(_, v)| v.as_str()))
+        let parsed_with_length = SignedHeaders::from_headers(|n| match n {
+            HEADER_CONTENT_LENGTH => Some("4"),
+            _ => pairs.iter().find(|(k, _)| *k == n).map(|(_, v)| v.as_str()),
+        })
+        .expect("parses");
+        assert_eq!(parsed_with_length, signed);
+        let parsed = parsed_with_length;
+        assert_eq!(parsed.verify("POST", "/v1/cases/ab"), Ok(()));
+        assert!(parsed.body_matches(4, &body_digest(b"body")));
+        assert!(!parsed.body_matches(4, &body_digest(b"bodz")) && !parsed.body_matches(5, &body_digest(b"body")));
+        assert_eq!(parsed.verify("GET", "/v1/cases/ab"), Err(AuthError::BadSignature));
+        assert_eq!(parsed.verify("POST", "/v1/cases/ac"), Err(AuthError::BadSignature));
+        // A different declared length or digest is a different request.
+        let longer = SignedHeaders { body_len: 5, ..parsed.clone() };
+        assert_eq!(longer.verify("POST", "/v1/cases/ab"), Err(AuthError::BadSignature));
+        let other = SignedHeaders { body_sha256: body_digest(b"bodz"), ..parsed.clone() };
+        assert_eq!(other.verify("POST", "/v1/cases/ab"), Err(AuthError::BadSignature));
+        // Without a Content-Length the body is empty, which is not what was signed.
+        let no_length = SignedHeaders::from_headers(|n| pairs.iter().find(|(k, _)| *k == n).map(|(_, v)| v.as_str()))
             .expect("parses");
-        assert_eq!(parsed, signed);
-        let digest = body_digest(b"body");
-        assert_eq!(parsed.verify("POST", "/v1/cases/ab", &digest), Ok(()));
-        assert_eq!(parsed.verify("GET", "/v1/cases/ab", &digest), Err(AuthError::BadSignature));
-        assert_eq!(parsed.verify("POST", "/v1/cases/ac", &digest), Err(AuthError::BadSignature));
-        assert_eq!(parsed.verify("POST", "/v1/cases/ab", &body_digest(b"bodz")), Err(AuthError::BadSignature));
+        assert_eq!(no_length.verify("POST", "/v1/cases/ab"), Err(AuthError::BadSignature));
         assert_eq!(parsed.check_fresh(1_300, 300), Ok(()));
         assert_eq!(parsed.check_fresh(1_301, 300), Err(AuthError::Stale));
         assert_eq!(SignedHeaders::from_headers(|_| None), Err(AuthError::Missing(HEADER_KEY)));

@@ -56,6 +56,7 @@ pub mod pow;
 pub mod report;
 pub mod routing;
 pub mod shape;
+pub mod text;
 pub mod token;
 pub mod wire;
 

@@ -23,6 +23,7 @@ use candour_core::Day;
 use http_body_util::BodyExt as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 use tracing::instrument;
 
 use crate::error::ApiError;
@@ -49,6 +50,13 @@ pub struct Limits {
     pub max_clock_skew_secs: u64,
     /// Per-request time limit.
     pub request_timeout: Duration,
+    /// Anonymous (proof-of-work) uploads in progress at once; more are refused as `busy`.
+    pub max_anonymous_uploads: usize,
+    /// Bytes that anonymous uploads in progress may have asked for, together (each reserves
+    /// its challenge's size before its body is read).
+    pub max_anonymous_inflight_bytes: u64,
+    /// Signed (reviewer) uploads in progress at once.
+    pub max_signed_uploads: usize,
 }
 
 impl Limits {
@@ -61,6 +69,9 @@ impl Limits {
             pow_bytes_per_unit: config.pow_bytes_per_unit,
             max_clock_skew_secs: config.max_clock_skew_secs,
             request_timeout: Duration::from_secs(config.request_timeout_secs),
+            max_anonymous_uploads: config.max_anonymous_uploads,
+            max_anonymous_inflight_bytes: config.max_anonymous_inflight_bytes,
+            max_signed_uploads: config.max_signed_uploads,
         }
     }
 }
@@ -76,6 +87,12 @@ struct Inner {
     directory: VerifiedDirectory,
     limits: Limits,
     challenges: ChallengeIssuer,
+    /// Slots for anonymous uploads in progress.
+    anonymous_uploads: Arc<Semaphore>,
+    /// The bytes anonymous uploads in progress may still ask for, in MiB.
+    anonymous_bytes: Arc<Semaphore>,
+    /// Slots for signed uploads in progress.
+    signed_uploads: Arc<Semaphore>,
     nonces: NonceBook,
     started_unix: u64,
 }
@@ -86,6 +103,11 @@ pub fn unix_now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
+/// Bytes as whole MiB, rounded up, for the in-flight budget (a semaphore's permits).
+fn mib(bytes: u64) -> usize {
+    usize::try_from(bytes.div_ceil(1 << 20)).unwrap_or(usize::MAX).min(Semaphore::MAX_PERMITS)
+}
+
 /// Today on the relay's clock.
 pub fn today() -> Day {
     Day::from_unix_seconds(unix_now())
@@ -94,16 +116,43 @@ pub fn today() -> Day {
 impl AppState {
     /// Builds the state from a store, the served directory bytes and their verified form.
     pub fn new(store: SharedStore, directory_bytes: Vec<u8>, directory: VerifiedDirectory, limits: Limits) -> Self {
+        AppState::build(store, directory_bytes, directory, limits, NonceBook::default())
+    }
+
+    fn build(
+        store: SharedStore,
+        directory_bytes: Vec<u8>,
+        directory: VerifiedDirectory,
+        limits: Limits,
+        nonces: NonceBook,
+    ) -> Self {
         AppState(Arc::new(Inner {
+            anonymous_uploads: Arc::new(Semaphore::new(limits.max_anonymous_uploads)),
+            anonymous_bytes: Arc::new(Semaphore::new(mib(limits.max_anonymous_inflight_bytes))),
+            signed_uploads: Arc::new(Semaphore::new(limits.max_signed_uploads)),
             store,
             directory_bytes: Bytes::from(directory_bytes),
             directory,
             limits,
             challenges: ChallengeIssuer::default(),
-            nonces: NonceBook::default(),
-            // Signed requests timestamped before this are refused: the nonce book starts empty.
-            started_unix: unix_now().saturating_sub(1),
+            nonces,
+            // Signed requests timestamped in or before the second the relay started are refused:
+            // the nonce book starts empty, so one signed before a restart could be replayed.
+            started_unix: unix_now(),
         }))
+    }
+
+    /// As [`AppState::new`], with the nonces of signed requests also journaled in `data`, so a
+    /// request seen before a restart is refused after it (see `guards`).
+    pub fn with_nonce_journal(
+        store: SharedStore,
+        directory_bytes: Vec<u8>,
+        directory: VerifiedDirectory,
+        limits: Limits,
+        data: &std::path::Path,
+    ) -> std::io::Result<Self> {
+        let nonces = NonceBook::journaled(data, limits.max_clock_skew_secs, unix_now())?;
+        Ok(AppState::build(store, directory_bytes, directory, limits, nonces))
     }
 
     /// The store.
@@ -360,42 +409,33 @@ fn parse_json<T: for<'de> Deserialize<'de>>(headers: &HeaderMap, body: &[u8]) ->
     serde_json::from_slice(body).map_err(|_| ApiError::MALFORMED_JSON)
 }
 
-/// A signed request whose headers passed the cheap checks; the signature is checked once the
-/// body digest is known.
-struct PendingAuth(SignedHeaders);
-
-fn pre_authenticate(state: &AppState, headers: &HeaderMap) -> Result<PendingAuth, ApiError> {
+/// Authenticates a signed request from its head alone, before any of its body is read: the
+/// signature (over method, path, declared length and body digest, timestamp and nonce), the key
+/// (a reviewer's in the directory), the timestamp, and the nonce, which is used up here. The
+/// caller then reads the body and refuses it unless [`SignedHeaders::body_matches`].
+fn authenticate_head(
+    state: &AppState,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Result<SignedHeaders, ApiError> {
     let signed = SignedHeaders::from_headers(|name| headers.get(name).and_then(|v| v.to_str().ok()))
         .map_err(|e| ApiError::from_auth(&e))?;
     let now = unix_now();
     signed.check_fresh(now, state.0.limits.max_clock_skew_secs).map_err(|e| ApiError::from_auth(&e))?;
-    if signed.timestamp < state.0.started_unix {
-        return Err(ApiError::from_auth(&candour_core::auth::AuthError::Stale));
+    if signed.timestamp <= state.0.started_unix {
+        return Err(ApiError::SIGNED_BEFORE_START);
     }
     if state.0.directory.reviewer_by_signing_key(&signed.key).is_none() {
         return Err(ApiError::UNKNOWN_KEY);
     }
-    if state.0.nonces.is_used(&signed.nonce)? {
-        return Err(ApiError::REPLAYED);
-    }
-    Ok(PendingAuth(signed))
-}
-
-fn finish_authentication(
-    state: &AppState,
-    pending: PendingAuth,
-    method: &Method,
-    uri: &Uri,
-    digest: &[u8; 32],
-) -> Result<(), ApiError> {
     let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
-    pending.0.verify(method.as_str(), path, digest).map_err(|e| ApiError::from_auth(&e))?;
-    let now = unix_now();
-    let forget_after = pending.0.timestamp.saturating_add(state.0.limits.max_clock_skew_secs);
-    if !state.0.nonces.record(pending.0.nonce, forget_after, now)? {
+    signed.verify(method.as_str(), path).map_err(|e| ApiError::from_auth(&e))?;
+    let forget_after = signed.timestamp.saturating_add(state.0.limits.max_clock_skew_secs);
+    if !state.0.nonces.record(signed.nonce, forget_after, now)? {
         return Err(ApiError::REPLAYED);
     }
-    Ok(())
+    Ok(signed)
 }
 
 /// Authenticates a reviewer request with a small body and returns the body.
@@ -406,9 +446,14 @@ async fn authenticate(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<Bytes, ApiError> {
-    let pending = pre_authenticate(state, headers)?;
+    let signed = authenticate_head(state, method, uri, headers)?;
+    if signed.body_len > state.0.limits.max_json_bytes as u64 {
+        return Err(ApiError::TOO_LARGE);
+    }
     let body = small_body(state, body).await?;
-    finish_authentication(state, pending, method, uri, &candour_core::auth::body_digest(&body))?;
+    if !signed.body_matches(body.len() as u64, &candour_core::auth::body_digest(&body)) {
+        return Err(ApiError::BODY_MISMATCH);
+    }
     Ok(body)
 }
 
@@ -538,13 +583,19 @@ async fn append_signed(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<Appended>), ApiError> {
-    let pending = pre_authenticate(state, headers)?;
+    let signed = authenticate_head(state, method, uri, headers)?;
     if !content_type_is(headers, "application/octet-stream") {
         return Err(ApiError::WRONG_CONTENT_TYPE);
     }
-    let cap = state.0.limits.max_upload_bytes;
-    let (upload, digest) = upload_body(state, headers, body, cap, ApiError::TOO_LARGE).await?;
-    finish_authentication(state, pending, method, uri, &digest)?;
+    if signed.body_len > state.0.limits.max_upload_bytes {
+        return Err(ApiError::TOO_LARGE);
+    }
+    let _slot = state.0.signed_uploads.clone().try_acquire_owned().map_err(|_| ApiError::BUSY)?;
+    let (upload, digest) = upload_body(state, headers, body, signed.body_len, ApiError::BODY_MISMATCH).await?;
+    if !signed.body_matches(signed.body_len, &digest) {
+        // Dropping the upload discards what was stored of it.
+        return Err(ApiError::BODY_MISMATCH);
+    }
     let info = upload.commit(place).await?;
     Ok((StatusCode::CREATED, Json(Appended { seq: info.seq, expires: info.expires })))
 }
@@ -635,6 +686,11 @@ async fn submit(
         return Err(ApiError::POW_UNKNOWN);
     }
     let cap = token.max_bytes().min(state.0.limits.max_upload_bytes);
+    // Unauthenticated bytes in flight are bounded: a slot, and the size asked for, are reserved
+    // before the body is read, and given back when the upload ends either way.
+    let _slot = state.0.anonymous_uploads.clone().try_acquire_owned().map_err(|_| ApiError::BUSY)?;
+    let wanted = u32::try_from(mib(declared_length(&headers).unwrap_or(cap).min(cap)).max(1)).unwrap_or(u32::MAX);
+    let _bytes = state.0.anonymous_bytes.clone().try_acquire_many_owned(wanted).map_err(|_| ApiError::BUSY)?;
     let (upload, _) = upload_body(&state, &headers, body, cap, ApiError::BEYOND_CHALLENGE).await?;
     upload.commit(Place::Inbox).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({"status": "stored"}))))

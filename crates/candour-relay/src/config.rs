@@ -22,9 +22,8 @@ pub struct Config {
     pub data: PathBuf,
     /// The signed directory file, served byte for byte (`CANDOUR_DIRECTORY`).
     pub directory: PathBuf,
-    /// Pinned organisation root keys (`candour-root-...`) the directory must be signed by. Empty
-    /// means "trust the signers named in the file": acceptable because the operator chose the
-    /// file, but pinning the roots here catches a swapped file at start-up.
+    /// The organisation root keys (`candour-root-...`, or files holding one) the directory must
+    /// be signed by. Required: the relay refuses to start on a directory they did not sign.
     pub directory_roots: Vec<String>,
     /// How many of `directory_roots` must have signed.
     pub directory_threshold: usize,
@@ -51,6 +50,12 @@ pub struct Config {
     pub purge_interval_secs: u64,
     /// How far a signed request's timestamp may be from the relay's clock.
     pub max_clock_skew_secs: u64,
+    /// Anonymous (proof-of-work) uploads in progress at once; beyond it, `busy`.
+    pub max_anonymous_uploads: usize,
+    /// Bytes all anonymous uploads in progress may have asked for together; beyond it, `busy`.
+    pub max_anonymous_inflight_bytes: u64,
+    /// Signed (reviewer) uploads in progress at once; beyond it, `busy`.
+    pub max_signed_uploads: usize,
 }
 
 impl Default for Config {
@@ -59,7 +64,7 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data: PathBuf::from("./candour-data"),
             directory: PathBuf::from("keys-example/directory.json"),
-            directory_roots: Vec::new(),
+            directory_roots: vec!["keys-example/root.pub".into()],
             directory_threshold: 1,
             pow_difficulty: candour_core::pow::DEFAULT_DIFFICULTY,
             pow_bytes_per_unit: candour_core::pow::DEFAULT_BYTES_PER_UNIT,
@@ -70,6 +75,9 @@ impl Default for Config {
             retention_epoch_days: crate::store::Retention::DEFAULT.epoch_days,
             purge_interval_secs: 6 * 3600,
             max_clock_skew_secs: candour_core::auth::DEFAULT_MAX_SKEW_SECONDS,
+            max_anonymous_uploads: 32,
+            max_anonymous_inflight_bytes: 1024 * 1024 * 1024,
+            max_signed_uploads: 32,
         }
     }
 }

@@ -111,6 +111,19 @@ impl ApiError {
     /// 401 for a signed request whose key is not a reviewer's.
     pub const UNKNOWN_KEY: ApiError =
         ApiError::new(StatusCode::UNAUTHORIZED, "unknown-key", "the signing key is not a reviewer in the directory");
+    /// 401 for a signed request timestamped before the relay started (or in that very second):
+    /// it may be a replay of one the relay saw before it restarted. Signing again is enough.
+    pub const SIGNED_BEFORE_START: ApiError = ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "signed-before-start",
+        "this request was signed before the relay (re)started; sign it again",
+    );
+    /// 401 for a signed request whose body is not the one signed (another length or digest).
+    pub const BODY_MISMATCH: ApiError = ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "body-mismatch",
+        "the body is not the one the request signature covers; nothing was stored",
+    );
     /// 401 for a reused nonce.
     pub const REPLAYED: ApiError =
         ApiError::new(StatusCode::UNAUTHORIZED, "replayed-request", "this signed request was already used");

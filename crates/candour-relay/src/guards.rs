@@ -17,9 +17,16 @@
 //! contents without the key, and each guess costs an HTTP request.
 //!
 //! # Nonces
-//! Nonces of signed requests are remembered in memory for as long as their timestamps are
-//! fresh; a restart forgets them, so the relay refuses signed requests timestamped before it
-//! started (see `api::pre_authenticate`).
+//! Nonces of signed requests are remembered for as long as their timestamps are fresh, so a
+//! captured request cannot be sent again. They must survive a restart too: a reviewer whose
+//! clock runs ahead signs with a timestamp still fresh minutes after a restart. So, where the
+//! relay has a data folder, every nonce is also appended to a journal there, written before the
+//! request is answered (it survives the process being killed; it is not synced, so a power cut
+//! may lose the last ones, which is why the relay also refuses requests signed before it
+//! started). The journal holds the 16 random bytes of each nonce and nothing else: no time, no
+//! key, no path. It is two files, `nonces-current` and `nonces-previous`, rotated every two skew
+//! windows, so it never holds more than the last few minutes of nonces; on start both are read
+//! and their nonces refused until two windows have passed.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -124,19 +131,55 @@ impl ChallengeIssuer {
 }
 
 /// Nonces of signed requests seen within the replay window, with the Unix second after which
-/// each can be forgotten.
+/// each can be forgotten, and optionally their journal.
 #[derive(Debug, Default)]
 pub struct NonceBook {
     seen: Mutex<HashMap<[u8; 16], u64>>,
+    journal: Option<Mutex<Journal>>,
 }
 
+/// The nonce journal's two files (see the module docs).
+#[derive(Debug)]
+struct Journal {
+    dir: std::path::PathBuf,
+    current: std::fs::File,
+    rotate_at: u64,
+    window: u64,
+}
+
+const JOURNAL_CURRENT: &str = "nonces-current";
+const JOURNAL_PREVIOUS: &str = "nonces-previous";
+
 impl NonceBook {
-    /// Whether a nonce has been used (without using it).
-    pub fn is_used(&self, nonce: &[u8; 16]) -> Result<bool, ApiError> {
-        Ok(self.seen.lock().map_err(|_| ApiError::STORAGE)?.contains_key(nonce))
+    /// A book whose nonces survive restarts in `dir`, reading what an earlier run left: its
+    /// nonces are refused until `2 * skew` seconds after `now`.
+    pub fn journaled(dir: &std::path::Path, skew: u64, now: u64) -> std::io::Result<NonceBook> {
+        let window = 2 * skew.max(1);
+        let mut seen = HashMap::new();
+        for name in [JOURNAL_PREVIOUS, JOURNAL_CURRENT] {
+            match std::fs::read(dir.join(name)) {
+                Ok(bytes) => {
+                    for nonce in bytes.chunks_exact(16) {
+                        let mut n = [0u8; 16];
+                        n.copy_from_slice(nonce);
+                        seen.insert(n, now.saturating_add(window));
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+        // What the last run saw becomes the previous file; this run starts a current one.
+        if dir.join(JOURNAL_CURRENT).exists() {
+            std::fs::rename(dir.join(JOURNAL_CURRENT), dir.join(JOURNAL_PREVIOUS))?;
+        }
+        let current = std::fs::OpenOptions::new().create(true).append(true).open(dir.join(JOURNAL_CURRENT))?;
+        let journal = Journal { dir: dir.to_owned(), current, rotate_at: now.saturating_add(window), window };
+        Ok(NonceBook { seen: Mutex::new(seen), journal: Some(Mutex::new(journal)) })
     }
 
-    /// Records a nonce; false if it was already recorded (a replay racing the original).
+    /// Records a nonce; false if it was already recorded (a replay racing the original). With a
+    /// journal, the nonce is written to it before this returns.
     pub fn record(&self, nonce: [u8; 16], forget_after: u64, now: u64) -> Result<bool, ApiError> {
         let mut seen = self.seen.lock().map_err(|_| ApiError::STORAGE)?;
         if seen.len() >= MAX_REMEMBERED_NONCES {
@@ -145,7 +188,33 @@ impl NonceBook {
                 return Err(ApiError::BUSY);
             }
         }
-        Ok(seen.insert(nonce, forget_after).is_none())
+        if seen.contains_key(&nonce) {
+            return Ok(false);
+        }
+        if let Some(journal) = &self.journal {
+            let mut journal = journal.lock().map_err(|_| ApiError::STORAGE)?;
+            journal.append(&nonce, now).map_err(|e| {
+                tracing::error!(error = %e.kind(), "cannot write the nonce journal");
+                ApiError::STORAGE
+            })?;
+        }
+        seen.insert(nonce, forget_after);
+        Ok(true)
+    }
+}
+
+impl Journal {
+    fn append(&mut self, nonce: &[u8; 16], now: u64) -> std::io::Result<()> {
+        use std::io::Write as _;
+        if now >= self.rotate_at {
+            // Everything in the previous file is older than two windows: gone. The current one
+            // becomes the previous, so the last window's nonces are still on disk.
+            std::fs::rename(self.dir.join(JOURNAL_CURRENT), self.dir.join(JOURNAL_PREVIOUS))?;
+            self.current =
+                std::fs::OpenOptions::new().create(true).append(true).open(self.dir.join(JOURNAL_CURRENT))?;
+            self.rotate_at = now.saturating_add(self.window);
+        }
+        self.current.write_all(nonce)
     }
 }
 
@@ -177,11 +246,33 @@ mod tests {
     }
 
     #[test]
+    fn journaled_nonces_survive_a_restart_and_the_journal_holds_nothing_else() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let book = NonceBook::journaled(dir.path(), 300, 1_000).expect("journal");
+        assert_eq!(book.record([1; 16], 1_300, 1_000), Ok(true));
+        assert_eq!(book.record([2; 16], 1_300, 1_001), Ok(true));
+        drop(book);
+        let files: Vec<u8> = [JOURNAL_CURRENT, JOURNAL_PREVIOUS]
+            .iter()
+            .flat_map(|n| std::fs::read(dir.path().join(n)).unwrap_or_default())
+            .collect();
+        assert_eq!(files, [[1u8; 16], [2u8; 16]].concat(), "sixteen random bytes a request, nothing else");
+        let restarted = NonceBook::journaled(dir.path(), 300, 1_002).expect("journal");
+        assert_eq!(restarted.record([1; 16], 1_300, 1_002), Ok(false), "replayed across a restart");
+        assert_eq!(restarted.record([3; 16], 1_300, 1_002), Ok(true));
+        // Two windows on, the first run's nonces have left the journal.
+        assert_eq!(restarted.record([4; 16], 2_300, 1_602), Ok(true));
+        assert_eq!(restarted.record([5; 16], 2_300, 2_203), Ok(true));
+        let again = NonceBook::journaled(dir.path(), 300, 2_204).expect("journal");
+        assert_eq!(again.record([1; 16], 2_900, 2_204), Ok(true), "long forgotten");
+        assert_eq!(again.record([5; 16], 2_900, 2_204), Ok(false));
+    }
+
+    #[test]
     fn nonces_are_remembered_until_they_can_no_longer_pass_the_clock_check() {
         let book = NonceBook::default();
         assert_eq!(book.record([1; 16], 1_300, 1_000), Ok(true));
-        assert_eq!(book.is_used(&[1; 16]), Ok(true));
-        assert_eq!(book.record([1; 16], 1_300, 1_000), Ok(false));
-        assert_eq!(book.is_used(&[2; 16]), Ok(false));
+        assert_eq!(book.record([1; 16], 1_300, 1_000), Ok(false), "a nonce works once");
+        assert_eq!(book.record([2; 16], 1_300, 1_000), Ok(true));
     }
 }

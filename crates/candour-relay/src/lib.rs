@@ -56,9 +56,10 @@ pub use error::{ApiError, RelayError};
 /// Reads and verifies the directory file the relay serves. Returns the exact bytes (served
 /// unchanged) and the verified document (whose reviewer keys authenticate signed requests).
 ///
-/// Trust: if `roots` is empty, the keys named in the file's own signatures are used, with a
-/// threshold of one; the relay then only checks that the file is well formed, correctly signed
-/// and current. Pinning roots in the configuration is better and catches a swapped file.
+/// The relay trusts no directory on its own say: `roots` (keys `candour-root-...`, or files
+/// holding one) are its organisation's pinned roots, and `threshold` distinct ones must have
+/// signed. Without roots, or with an unsigned, foreign or altered directory, it refuses to start
+/// (a seized or forged directory must not turn a relay into one that serves other keys).
 pub fn load_directory(
     path: &Path,
     roots: &[String],
@@ -72,29 +73,29 @@ pub fn load_directory(
 
 /// Verifies served directory bytes as [`load_directory`] does.
 pub fn verify_directory(bytes: &[u8], roots: &[String], threshold: usize) -> Result<VerifiedDirectory, RelayError> {
-    let (roots, threshold) = if roots.is_empty() {
-        tracing::warn!("no directory_roots configured: trusting the signers named in the directory file");
-        (signers_named_in(bytes)?, 1)
-    } else {
-        let parsed = roots
-            .iter()
-            .map(|r| r.parse::<RootPublicKey>())
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| RelayError::Config(format!("directory_roots: {e}")))?;
-        (parsed, threshold)
-    };
-    let policy = TrustPolicy { roots, threshold, min_version: 0, today: api::today() };
-    directory::verify(bytes, &policy).map_err(|e| RelayError::Directory(e.to_string()))
+    if roots.is_empty() {
+        return Err(RelayError::Config(
+            "directory_roots is empty: pin the organisation's root public key(s) (candour-root-..., or files holding \
+             them), so the relay cannot be made to serve a directory they did not sign"
+                .into(),
+        ));
+    }
+    let parsed = roots.iter().map(|r| parse_root(r)).collect::<Result<Vec<_>, _>>()?;
+    let policy = TrustPolicy { roots: parsed, threshold, min_version: 0, today: api::today() };
+    directory::verify(bytes, &policy).map_err(|e| RelayError::Directory(format!("{e} ({})", e.code())))
 }
 
-fn signers_named_in(bytes: &[u8]) -> Result<Vec<RootPublicKey>, RelayError> {
-    #[derive(serde::Deserialize)]
-    struct Signatures {
-        signatures: Vec<directory::RootSignature>,
+/// A pinned root given as a key or as a file holding one.
+fn parse_root(root: &str) -> Result<RootPublicKey, RelayError> {
+    if let Ok(key) = root.trim().parse() {
+        return Ok(key);
     }
-    let parsed: Signatures =
-        serde_json::from_slice(bytes).map_err(|_| RelayError::Directory("not a served directory file".into()))?;
-    Ok(parsed.signatures.iter().filter_map(|s| s.key.parse().ok()).collect())
+    let text = std::fs::read_to_string(root).map_err(|e| {
+        RelayError::Config(format!("directory_roots: {root:?} is neither a root public key nor a readable file: {e}"))
+    })?;
+    text.trim()
+        .parse()
+        .map_err(|e| RelayError::Config(format!("directory_roots: {root} does not hold a root key: {e}")))
 }
 
 /// Completes on SIGINT or SIGTERM (Ctrl-C, `systemctl stop`): a ready-made `shutdown` for
@@ -196,7 +197,8 @@ pub async fn run_on(
             .await
             .map_err(|_| RelayError::Config("the store opener panicked".into()))??,
     );
-    let state = AppState::new(store.clone(), bytes, verified, Limits::from_config(&config));
+    let state =
+        AppState::with_nonce_journal(store.clone(), bytes, verified, Limits::from_config(&config), &config.data)?;
     let retention = tokio::spawn(retention::run(store, Duration::from_secs(config.purge_interval_secs.max(60))));
     tracing::info!("relay listening");
     let result = serve(listener, router(state), shutdown).await;

@@ -535,7 +535,7 @@ async fn bad_input_table() {
             StatusCode::PAYLOAD_TOO_LARGE,
             "too-large",
         ),
-        ("case append, body swapped", swapped_body(&f, &case_path), StatusCode::UNAUTHORIZED, "bad-signature"),
+        ("case append, body swapped", swapped_body(&f, &case_path), StatusCode::UNAUTHORIZED, "body-mismatch"),
         (
             "delete an entry",
             signed(key, Method::DELETE, &format!("/v1/inbox/{seq}"), vec![], None),
@@ -641,11 +641,15 @@ fn malformed_signature(key: &ed25519_dalek::SigningKey) -> Request<Body> {
     Request::from_parts(parts, body)
 }
 
+/// A signed upload whose body is swapped for another of the same length and shape.
 fn swapped_body(f: &Fixture, path: &str) -> Request<Body> {
+    let signed_for = envelope(f);
+    let mut other = signed_for.clone();
+    let last = other.len() - 1;
+    other[last] ^= 1;
     let (parts, _) =
-        signed(f.reviewer.signing_key(), Method::POST, path, envelope(f), Some("application/octet-stream"))
-            .into_parts();
-    Request::from_parts(parts, Body::from(envelope(f)))
+        signed(f.reviewer.signing_key(), Method::POST, path, signed_for, Some("application/octet-stream")).into_parts();
+    Request::from_parts(parts, Body::from(other))
 }
 
 #[tokio::test]

@@ -142,3 +142,192 @@ async fn truncated_and_slow_uploads_keep_nothing() {
     let reopened = SledStore::open(tmp.path()).expect("reopen");
     assert!(reopened.list(Place::Inbox, None, 10).expect("list").is_empty());
 }
+
+/// The bytes the data folder holds on disk.
+fn folder_bytes(dir: &std::path::Path) -> u64 {
+    files_under(dir).iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum()
+}
+
+/// A signed upload is judged by its head before its body is read: a forged signature, an
+/// unknown key or a replayed nonce writes nothing to disk however large the body it announces,
+/// and a body that is not the one signed is refused and discarded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_uploads_are_refused_before_their_body_touches_the_disk() {
+    let f = fixture();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store: SharedStore = Arc::new(SledStore::open(tmp.path()).expect("open"));
+    let mut limits = test_limits();
+    limits.max_upload_bytes = 64 * 1024 * 1024;
+    let server = Server::start(AppState::new(store.clone(), f.served.clone(), f.verified.clone(), limits)).await;
+    let client = reqwest::Client::new();
+    let stream = candour_core::wire::CaseStreamId([3; 32]);
+    let path = format!("/v1/cases/{stream}");
+    let before = folder_bytes(tmp.path());
+
+    // 48 MiB, signed by a stranger, then signed correctly but with one byte of the signature off.
+    let big = vec![0x5a; 48 * 1024 * 1024];
+    let stranger = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    let mut forged = signed_headers(f.reviewer.signing_key(), "POST", &path, &big);
+    let sig = forged.get(candour_core::auth::HEADER_SIGNATURE).expect("sig").to_str().expect("text").to_owned();
+    let flipped = if sig.starts_with('A') { sig.replacen('A', "B", 1) } else { format!("A{}", &sig[1..]) };
+    forged.insert(candour_core::auth::HEADER_SIGNATURE, flipped.parse().expect("header"));
+    for (name, headers, code) in [
+        ("a stranger's key", signed_headers(&stranger, "POST", &path, &big), "unknown-key"),
+        ("a forged signature", forged, "bad-signature"),
+    ] {
+        let response = client
+            .post(server.url(&path))
+            .headers(headers)
+            .header("content-type", "application/octet-stream")
+            .body(big.clone())
+            .send()
+            .await;
+        // The relay answers, and may close the connection, before the body has been sent.
+        if let Ok(response) = response {
+            assert_eq!(response.status(), 401, "{name}");
+            let body: serde_json::Value = response.json().await.expect("json");
+            assert_eq!(body["code"], code, "{name}");
+        }
+    }
+    let after = folder_bytes(tmp.path());
+    assert!(after < before + 1024 * 1024, "{} bytes reached the disk", after - before);
+
+    // A correctly signed head whose body is another: refused at the end, nothing kept.
+    let signed_for = envelope_with(&f, 300_000, 1);
+    let mut other = signed_for.clone();
+    let last = other.len() - 1;
+    other[last] ^= 1;
+    let response = client
+        .post(server.url(&path))
+        .headers(signed_headers(f.reviewer.signing_key(), "POST", &path, &signed_for))
+        .header("content-type", "application/octet-stream")
+        .body(other)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 401);
+    assert_eq!(response.json::<serde_json::Value>().await.expect("json")["code"], "body-mismatch");
+    assert!(store.list(Place::Case(stream), None, 10).expect("list").is_empty());
+    server.stop().await;
+}
+
+/// Unauthenticated uploads in flight are bounded in number and in the bytes they asked for:
+/// beyond either, the relay answers `busy` without reading the body.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anonymous_uploads_in_flight_are_bounded() {
+    let f = fixture();
+    let mut limits = test_limits();
+    limits.max_anonymous_uploads = 2;
+    limits.max_anonymous_inflight_bytes = 3 * 1024 * 1024;
+    let store: SharedStore = Arc::new(candour_relay::store::MemoryStore::new());
+    let server = Server::start(AppState::new(store.clone(), f.served.clone(), f.verified.clone(), limits)).await;
+    let whole = envelope_with(&f, 1_000_000, 3);
+    // Two uploads that announce a megabyte each and stall after the first bytes.
+    let mut stalled = Vec::new();
+    for _ in 0..2 {
+        let solution = challenge_solution(server.addr, whole.len()).await;
+        let mut stream = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
+        let head = format!(
+            "POST /v1/inbox HTTP/1.1\r\nhost: relay\r\ncandour-pow: {solution}\r\ncontent-type: application/octet-stream\r\ncontent-length: {}\r\n\r\n",
+            whole.len()
+        );
+        stream.write_all(head.as_bytes()).await.expect("head");
+        stream.write_all(&whole[..70_000]).await.expect("some body");
+        stalled.push(stream);
+    }
+    // Let the relay take both in (a listing is served after them on another connection).
+    let _ = reqwest::Client::new().get(server.url("/healthz")).send().await;
+    // A third is refused from its head alone: no byte of its body is needed.
+    let solution = challenge_solution(server.addr, whole.len()).await;
+    let head = format!(
+        "POST /v1/inbox HTTP/1.1\r\nhost: relay\r\ncandour-pow: {solution}\r\ncontent-type: application/octet-stream\r\ncontent-length: {}\r\n\r\n",
+        whole.len()
+    );
+    let response = raw_exchange(server.addr, head.as_bytes(), false).await;
+    assert!(response.starts_with("HTTP/1.1 503") && response.contains("\"busy\""), "{response}");
+    drop(stalled);
+    // Once they are gone, a reporter gets through.
+    let mut stored = false;
+    for _ in 0..50 {
+        let response = submit(&reqwest::Client::new(), &server.url(""), whole.clone()).await.expect("sent");
+        if response.status() == 201 {
+            stored = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(stored, "the slots came back");
+    assert_eq!(store.list(Place::Inbox, None, 10).expect("list").len(), 1);
+    server.stop().await;
+}
+
+/// A signed request seen before a restart is not accepted again after it, however fast the
+/// restart (the relay's memory of nonces does not survive one).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_from_before_a_restart_is_not_replayed_after_it() {
+    let f = fixture();
+    let data = tempfile::tempdir().expect("tmp");
+    let store: SharedStore = Arc::new(candour_relay::store::MemoryStore::new());
+    let state = || {
+        AppState::with_nonce_journal(store.clone(), f.served.clone(), f.verified.clone(), test_limits(), data.path())
+            .expect("state")
+    };
+    // Signed on the relay's clock, a second ahead: as a reviewer's tool would.
+    let server = Server::start(state()).await;
+    let headers = signed_headers(f.reviewer.signing_key(), "GET", "/v1/inbox", b"");
+    let client = reqwest::Client::new();
+    let first = client.get(server.url("/v1/inbox")).headers(headers.clone()).send().await.expect("sent");
+    assert_eq!(first.status(), 200);
+    let replayed = client.get(server.url("/v1/inbox")).headers(headers.clone()).send().await.expect("sent");
+    assert_eq!(replayed.status(), 401, "refused while the relay remembers it");
+    server.stop().await;
+    // The restart: a new process with an empty nonce book.
+    let server = Server::start(state()).await;
+    let replayed = client.get(server.url("/v1/inbox")).headers(headers).send().await.expect("sent");
+    assert_eq!(replayed.status(), 401, "replayed across a restart");
+    assert_eq!(replayed.json::<serde_json::Value>().await.expect("json")["code"], "replayed-request");
+    server.stop().await;
+}
+
+/// The relay pins its organisation's root: it refuses to start on a directory that root did not
+/// sign (a forged one, an unsigned one, an altered one), and refuses to start with no root.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_relay_refuses_a_directory_its_root_did_not_sign() {
+    let f = fixture();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path().join("root.pub");
+    std::fs::write(&root, f.root.public().to_string()).expect("root");
+    let other = candour_core::keys::RootSecretKey::generate();
+    let document: serde_json::Value =
+        serde_json::from_slice::<serde_json::Value>(&f.served).expect("served")["directory"].clone();
+    let forged = candour_core::directory::sign(document.to_string().as_bytes(), &other).expect("signs");
+    let mut altered = f.served.clone();
+    let at = altered.windows(4).position(|w| w == b"Test").expect("organisation name");
+    altered[at] = b'B';
+    let start = |name: &str, bytes: &[u8], roots: Vec<String>| {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let config = candour_relay::Config {
+            data: tmp.path().join(format!("data-{name}")),
+            directory: path,
+            directory_roots: roots,
+            ..candour_relay::Config::default()
+        };
+        async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            // A relay that starts serves until told to stop: stop it at once.
+            candour_relay::run_on(listener, config, async {}).await
+        }
+    };
+    let pinned = vec![root.display().to_string()];
+    assert!(start("good.json", &f.served, pinned.clone()).await.is_ok(), "the real directory starts");
+    for (name, bytes, roots, expect) in [
+        ("forged.json", forged, pinned.clone(), "below-threshold"),
+        ("unsigned.json", document.to_string().into_bytes(), pinned.clone(), "malformed"),
+        ("altered.json", altered, pinned.clone(), "bad-signature"),
+        ("no-root.json", f.served.clone(), vec![], "directory_roots is empty"),
+    ] {
+        let err = start(name, &bytes, roots).await.expect_err(name).to_string();
+        assert!(err.contains(expect), "{name}: {err}");
+    }
+}

@@ -34,6 +34,10 @@ impl Relay {
             .env("CANDOUR_LISTEN", "127.0.0.1:0")
             .env("CANDOUR_DATA", data)
             .env("CANDOUR_DIRECTORY", directory)
+            .env(
+                "CANDOUR_DIRECTORY_ROOTS",
+                std::fs::read_to_string(directory.with_file_name("root.pub")).expect("root"),
+            )
             .env("CANDOUR_POW_DIFFICULTY", "4")
             .env("CANDOUR_LOG", "trace")
             .stdin(Stdio::null())
@@ -73,19 +77,30 @@ impl Relay {
     }
 }
 
+/// The fixture's signed directory, and beside it the root that signed it (which the relay pins).
 fn write_directory(dir: &Path, f: &Fixture) -> PathBuf {
     let path = dir.join("directory.json");
     std::fs::write(&path, &f.served).expect("write directory");
+    std::fs::write(dir.join("root.pub"), f.root.public().to_string()).expect("write root");
     path
 }
 
+/// A signed GET, signed again a second later if the relay started in the second it was
+/// signed (as the reviewer's tool does: such requests could be replays from before a restart).
 async fn reviewer_get(client: &reqwest::Client, url: &str, f: &Fixture, path: &str) -> reqwest::Response {
-    client
-        .get(format!("{url}{path}"))
-        .headers(signed_headers(f.reviewer.signing_key(), "GET", path, b""))
-        .send()
-        .await
-        .expect("reviewer request")
+    for attempt in 0..3 {
+        let response = client
+            .get(format!("{url}{path}"))
+            .headers(signed_headers(f.reviewer.signing_key(), "GET", path, b""))
+            .send()
+            .await
+            .expect("reviewer request");
+        if response.status() != 401 || attempt == 2 {
+            return response;
+        }
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+    }
+    unreachable!("the loop returns")
 }
 
 async fn read_inbox(client: &reqwest::Client, url: &str, f: &Fixture) -> Vec<Vec<u8>> {
@@ -96,7 +111,10 @@ async fn read_inbox(client: &reqwest::Client, url: &str, f: &Fixture) -> Vec<Vec
             Some(a) => format!("/v1/inbox?after={a}&limit=1000"),
             None => "/v1/inbox?limit=1000".to_owned(),
         };
-        let page: EntryPage = reviewer_get(client, url, f, &path).await.json().await.expect("page");
+        let response = reviewer_get(client, url, f, &path).await;
+        let body = response.bytes().await.expect("body");
+        let page: EntryPage = serde_json::from_slice(&body)
+            .unwrap_or_else(|e| panic!("not a page ({e}): {}", String::from_utf8_lossy(&body)));
         if page.entries.is_empty() {
             return out;
         }

@@ -39,6 +39,7 @@ async fn main() -> Fallible<()> {
         listen: listener.local_addr()?,
         data: data.path().join("relay"),
         directory: keys().join("directory.json"),
+        directory_roots: vec![keys().join("root.pub").display().to_string()],
         pow_difficulty: 1,
         ..candour_relay::Config::default()
     };

@@ -254,16 +254,33 @@ impl RelayClient {
         content_type: &str,
         unix_now: u64,
     ) -> Result<Vec<u8>, ClientError> {
-        let url = self.url(path_and_query);
-        let signed = auth::sign_request(key, method.as_str(), path_and_query, &body, unix_now);
-        let mut request = self.http.request(method, &url);
-        if !body.is_empty() {
-            request = request.header(reqwest::header::CONTENT_TYPE, content_type).body(body);
+        let once = |timestamp: u64| {
+            let url = self.url(path_and_query);
+            // The body's length and digest are signed and sent in the head, so the relay can
+            // refuse a bad request before reading the body.
+            let signed = auth::sign_request(key, method.as_str(), path_and_query, &body, timestamp);
+            let mut request = self.http.request(method.clone(), &url);
+            if !body.is_empty() {
+                request = request.header(reqwest::header::CONTENT_TYPE, content_type).body(body.clone());
+            }
+            for (name, value) in signed.to_header_values() {
+                request = request.header(name, value);
+            }
+            async move { self.bytes(request, &url).await }
+        };
+        match once(unix_now).await {
+            // The relay restarted in the second this was signed (it refuses such requests, which
+            // could be replays from before the restart): sign again a second later.
+            Err(ClientError::Relay { code, .. }) if code == "signed-before-start" => {
+                tokio::time::sleep(Duration::from_millis(1100)).await;
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(unix_now + 1, |d| d.as_secs())
+                    .max(unix_now + 1);
+                once(now).await
+            }
+            other => other,
         }
-        for (name, value) in signed.to_header_values() {
-            request = request.header(name, value);
-        }
-        self.bytes(request, &url).await
     }
 
     /// A signed `GET` as a reviewer (inbox and case-stream listings and reads).

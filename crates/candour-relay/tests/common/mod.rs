@@ -64,6 +64,9 @@ pub fn test_limits() -> Limits {
         pow_bytes_per_unit: 64 * 1024,
         max_clock_skew_secs: 300,
         request_timeout: std::time::Duration::from_secs(10),
+        max_anonymous_uploads: 8,
+        max_anonymous_inflight_bytes: 64 * 1024 * 1024,
+        max_signed_uploads: 8,
     }
 }
 
@@ -123,6 +126,10 @@ pub fn signed_at(
     if let Some(ct) = content_type {
         builder = builder.header("content-type", ct);
     }
+    // The signed length is the request's Content-Length, as an HTTP client sends it.
+    if !body.is_empty() {
+        builder = builder.header("content-length", body.len());
+    }
     builder.body(Body::from(body)).expect("request builds")
 }
 
@@ -133,7 +140,13 @@ pub fn signed(
     body: Vec<u8>,
     content_type: Option<&str>,
 ) -> Request<Body> {
-    signed_at(key, method, path, body, content_type, now())
+    signed_at(key, method, path, body, content_type, signing_now())
+}
+
+/// The timestamp test requests are signed with: a second ahead of the relay's clock (well
+/// within the skew allowed), because a relay refuses requests signed in the second it started.
+pub fn signing_now() -> u64 {
+    now() + 1
 }
 
 /// A challenge for an envelope of at most `max_bytes`, as a reporter's client asks for one.
@@ -156,7 +169,7 @@ pub fn signed_headers(
     path: &str,
     body: &[u8],
 ) -> reqwest::header::HeaderMap {
-    let signed = auth::sign_request(key, method, path, body, now());
+    let signed = auth::sign_request(key, method, path, body, signing_now());
     let mut map = reqwest::header::HeaderMap::new();
     for (name, value) in signed.to_header_values() {
         map.insert(name, value.parse().expect("header value"));

@@ -9,6 +9,11 @@
 //! # Why a browser on loopback is safe enough
 //! - Only loopback addresses are accepted ([`DeskError::NotLoopback`]): nothing on the network
 //!   can connect.
+//! - By default the desk listens on a random address of its own in 127.0.0.0/8 (not
+//!   127.0.0.1), because browsers keep cookies per host, not per port: on 127.0.0.1, any other
+//!   local server on another port (a developer's tool, another user's process) would be sent the
+//!   desk's session cookie, and with `SameSite` it would even count as the same site. On an
+//!   address nobody else uses, the cookie goes to the desk alone ([`Desk::bind_private`]).
 //! - Other local processes and web pages can reach loopback, so nothing is served without the
 //!   session cookie. The cookie comes from a one-time login link (256-bit random code, consumed
 //!   on first use) and is itself a fresh 256-bit secret, `HttpOnly; SameSite=Strict`. Secrets
@@ -243,12 +248,44 @@ impl std::fmt::Debug for Desk {
     }
 }
 
+/// A random loopback address other than 127.0.0.1, for a desk of its own (see the module docs).
+pub fn private_loopback() -> std::net::Ipv4Addr {
+    loop {
+        let [a, b, c]: [u8; 3] = rand::random();
+        let ip = std::net::Ipv4Addr::new(127, a, b, c);
+        // Not 127.0.0.1 (everyone's), not the network or broadcast addresses of 127/8.
+        if ip != std::net::Ipv4Addr::LOCALHOST && (a, b, c) != (0, 0, 0) && (a, b, c) != (255, 255, 255) {
+            return ip;
+        }
+    }
+}
+
 impl Desk {
+    /// Binds a free port on a random loopback address of its own ([`private_loopback`]), so no
+    /// other local server shares its cookies. Where the system offers only 127.0.0.1 (some
+    /// systems do not route all of 127.0.0.0/8), falls back to it and says so in `fallback`.
+    pub async fn bind_private(session: ReviewSession, options: DeskOptions) -> Result<(Desk, bool), DeskError> {
+        for _ in 0..8 {
+            let addr = SocketAddr::from((private_loopback(), 0));
+            if let Ok(listener) = TcpListener::bind(addr).await {
+                return Desk::serve_on(listener, session, options).map(|d| (d, false));
+            }
+        }
+        let addr = SocketAddr::from(([127, 0, 0, 1], 0));
+        let listener = TcpListener::bind(addr).await.map_err(|source| DeskError::Bind { addr, source })?;
+        Desk::serve_on(listener, session, options).map(|d| (d, true))
+    }
+
     /// Binds `addr`, which must be a loopback address (port 0 picks a free port).
     pub async fn bind(addr: SocketAddr, session: ReviewSession, options: DeskOptions) -> Result<Desk, DeskError> {
         check_loopback(addr)?;
         let listener = TcpListener::bind(addr).await.map_err(|source| DeskError::Bind { addr, source })?;
-        let bound = listener.local_addr().map_err(|source| DeskError::Bind { addr, source })?;
+        Desk::serve_on(listener, session, options)
+    }
+
+    fn serve_on(listener: TcpListener, session: ReviewSession, options: DeskOptions) -> Result<Desk, DeskError> {
+        let fallback = SocketAddr::from(([127, 0, 0, 1], 0));
+        let bound = listener.local_addr().map_err(|source| DeskError::Bind { addr: fallback, source })?;
         // A listener on a loopback address only ever has a loopback local address; checked again
         // so that the refusal never rests on the resolver.
         check_loopback(bound)?;

@@ -397,6 +397,11 @@ fn select_field<T: Choice>(name: &str, label: &str, all: &[T], current: Option<T
     }
 }
 
+/// Untrusted text as the page shows it (see [`candour_core::text::for_terminal`]).
+fn shown(text: &str) -> String {
+    candour_core::text::for_terminal(text).into_owned()
+}
+
 fn concern(c: &Concern) -> Markup {
     html! {
         dl class="facts" {
@@ -410,11 +415,13 @@ fn concern(c: &Concern) -> Markup {
                     })
                 }
             }
-            @for s in &c.subjects { dt { "About" } dd { (s) } }
-            dt { "What happened" } dd class="text" { (c.what) }
-            @if let Some(v) = &c.when { dt { "When" } dd class="text" { (v) } }
-            @if let Some(v) = &c.r#where { dt { "Where" } dd class="text" { (v) } }
-            @if let Some(v) = &c.reported_elsewhere { dt { "Reported elsewhere" } dd class="text" { (v) } }
+            // The reporter's words are shown as they were written: controls and bidirectional
+            // overrides appear as stand-ins instead of reordering what the reviewer reads.
+            @for s in &c.subjects { dt { "About" } dd { (shown(&s.to_string())) } }
+            dt { "What happened" } dd class="text" { (shown(&c.what)) }
+            @if let Some(v) = &c.when { dt { "When" } dd class="text" { (shown(v)) } }
+            @if let Some(v) = &c.r#where { dt { "Where" } dd class="text" { (shown(v)) } }
+            @if let Some(v) = &c.reported_elsewhere { dt { "Reported elsewhere" } dd class="text" { (shown(v)) } }
             dt { "Disclosure" }
             dd {
                 @match &c.disclosure {
@@ -422,8 +429,8 @@ fn concern(c: &Concern) -> Markup {
                     Disclosure::Confidential { name, contact } => {
                         strong class="protect" { "Confidential: protect these details." }
                         br;
-                        "Name: " (name.as_deref().unwrap_or("not given")) br;
-                        "Contact: " (contact.as_deref().unwrap_or("not given"))
+                        "Name: " (shown(name.as_deref().unwrap_or("not given"))) br;
+                        "Contact: " (shown(contact.as_deref().unwrap_or("not given")))
                     }
                 }
             }
@@ -465,6 +472,9 @@ fn thread_item(item: &ThreadItem<'_>, case: &str) -> Markup {
                         }
                         tbody {
                             @for (i, (name, len)) in m.attachments.iter().enumerate() {
+                                // Shown, never obeyed: a bidirectional override in a name would
+                                // make "invoice<U+202E>fdp.exe" look like a PDF.
+                                @let name = shown(name);
                                 tr {
                                     td { (name) }
                                     td { (size(*len)) }

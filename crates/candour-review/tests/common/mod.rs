@@ -61,6 +61,7 @@ impl Relay {
             listen: addr,
             data: data.path().join("relay"),
             directory: keys_example().join("directory.json"),
+            directory_roots: vec![keys_example().join("root.pub").display().to_string()],
             pow_difficulty: 8,
             ..candour_relay::Config::default()
         };
@@ -227,7 +228,11 @@ impl candour_relay::store::Store for TamperableStore {
 pub async fn relay_over(store: std::sync::Arc<dyn candour_relay::store::Store>) -> Relay {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let config = candour_relay::Config { pow_difficulty: 8, ..candour_relay::Config::default() };
+    let config = candour_relay::Config {
+        directory_roots: vec![keys_example().join("root.pub").display().to_string()],
+        pow_difficulty: 8,
+        ..candour_relay::Config::default()
+    };
     let (bytes, verified) = candour_relay::load_directory(
         &keys_example().join("directory.json"),
         &config.directory_roots,
