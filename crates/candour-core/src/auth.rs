@@ -200,6 +200,11 @@ impl SignedHeaders {
     /// before the body is read. Freshness, replay, whether the key belongs to a reviewer, and
     /// whether the body then matches [`SignedHeaders::body_matches`], are the caller's checks.
     pub fn verify(&self, method: &str, path_and_query: &str) -> Result<(), AuthError> {
+        // The canonical request is one field a line: a method or path holding a line break could
+        // stand for another pair of them. HTTP allows neither; refused all the same.
+        if [method, path_and_query].iter().any(|f| f.bytes().any(|b| b < 0x20 || b == 0x7f)) {
+            return Err(AuthError::BadSignature);
+        }
         let message =
             canonical_request(method, path_and_query, self.body_len, &self.body_sha256, self.timestamp, &self.nonce);
         self.key.0.verify_strict(&message, &Signature::from_bytes(&self.signature)).map_err(|_| AuthError::BadSignature)
@@ -241,6 +246,8 @@ mod tests {
         assert!(!parsed.body_matches(4, &body_digest(b"bodz")) && !parsed.body_matches(5, &body_digest(b"body")));
         assert_eq!(parsed.verify("GET", "/v1/cases/ab"), Err(AuthError::BadSignature));
         assert_eq!(parsed.verify("POST", "/v1/cases/ac"), Err(AuthError::BadSignature));
+        let split = sign_request(&key, "POST\n/v1/x", "/v1/y", b"", 1_000);
+        assert_eq!(split.verify("POST\n/v1/x", "/v1/y"), Err(AuthError::BadSignature), "no line breaks in fields");
         // A different declared length or digest is a different request.
         let longer = SignedHeaders { body_len: 5, ..parsed.clone() };
         assert_eq!(longer.verify("POST", "/v1/cases/ab"), Err(AuthError::BadSignature));
