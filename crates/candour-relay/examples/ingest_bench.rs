@@ -102,6 +102,7 @@ async fn relay_run(dir: &std::path::Path, seconds: u64, clients: u64, size: usiz
         pow_bytes_per_unit: 1 << 20,
         max_clock_skew_secs: 300,
         request_timeout: Duration::from_secs(60),
+        body_idle_timeout: candour_relay::BODY_IDLE_TIMEOUT,
         // Every client may be mid-upload at once.
         max_anonymous_uploads: 1024,
         max_anonymous_inflight_bytes: 1 << 40,

@@ -50,6 +50,8 @@ pub struct Limits {
     pub max_clock_skew_secs: u64,
     /// Per-request time limit.
     pub request_timeout: Duration,
+    /// How long an upload may send nothing before it is cut off.
+    pub body_idle_timeout: Duration,
     /// Anonymous (proof-of-work) uploads in progress at once; more are refused as `busy`.
     pub max_anonymous_uploads: usize,
     /// Bytes that anonymous uploads in progress may have asked for, together (each reserves
@@ -69,6 +71,7 @@ impl Limits {
             pow_bytes_per_unit: config.pow_bytes_per_unit,
             max_clock_skew_secs: config.max_clock_skew_secs,
             request_timeout: Duration::from_secs(config.request_timeout_secs),
+            body_idle_timeout: crate::BODY_IDLE_TIMEOUT,
             max_anonymous_uploads: config.max_anonymous_uploads,
             max_anonymous_inflight_bytes: config.max_anonymous_inflight_bytes,
             max_signed_uploads: config.max_signed_uploads,
@@ -166,6 +169,7 @@ pub fn router(state: AppState) -> Router {
     let timeout = state.0.limits.request_timeout;
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/v1/openapi.json", get(openapi))
         .route("/v1/directory", get(directory))
         .route("/v1/policy", get(policy))
@@ -319,10 +323,11 @@ async fn upload_body(
     let mut total: u64 = 0;
     let mut index: u32 = 0;
     loop {
-        let frame = match body.frame().await {
-            None => break,
-            Some(Ok(frame)) => frame,
-            Some(Err(_)) => return Err(ApiError::TRUNCATED),
+        let frame = match tokio::time::timeout(state.0.limits.body_idle_timeout, body.frame()).await {
+            Err(_) => return Err(ApiError::TIMEOUT),
+            Ok(None) => break,
+            Ok(Some(Ok(frame))) => frame,
+            Ok(Some(Err(_))) => return Err(ApiError::TRUNCATED),
         };
         let Ok(data) = frame.into_data() else { continue };
         total = total.saturating_add(data.len() as u64);
@@ -387,10 +392,18 @@ async fn upload_body(
 }
 
 /// Reads a small body fully, refusing more than the JSON limit.
-async fn small_body(state: &AppState, mut body: Body) -> Result<Bytes, ApiError> {
+async fn small_body(state: &AppState, headers: &HeaderMap, mut body: Body) -> Result<Bytes, ApiError> {
     let cap = state.0.limits.max_json_bytes;
+    if declared_length(headers).is_some_and(|n| n > cap as u64) {
+        return Err(ApiError::TOO_LARGE);
+    }
     let mut out = Vec::new();
-    while let Some(frame) = body.frame().await {
+    loop {
+        let frame = match tokio::time::timeout(state.0.limits.body_idle_timeout, body.frame()).await {
+            Err(_) => return Err(ApiError::TIMEOUT),
+            Ok(None) => break,
+            Ok(Some(frame)) => frame,
+        };
         let frame = frame.map_err(|_| ApiError::TRUNCATED)?;
         if let Ok(data) = frame.into_data() {
             if out.len() + data.len() > cap {
@@ -450,7 +463,7 @@ async fn authenticate(
     if signed.body_len > state.0.limits.max_json_bytes as u64 {
         return Err(ApiError::TOO_LARGE);
     }
-    let body = small_body(state, body).await?;
+    let body = small_body(state, headers, body).await?;
     if !signed.body_matches(body.len() as u64, &candour_core::auth::body_digest(&body)) {
         return Err(ApiError::BODY_MISMATCH);
     }
@@ -608,6 +621,17 @@ async fn healthz() -> Json<serde_json::Value> {
     Json(serde_json::json!({"status": "ok"}))
 }
 
+/// Ready to take reports: the store accepts a durable write now and has room. `/healthz` only
+/// says the process answers.
+#[instrument(skip_all, fields(route = "readyz"))]
+async fn readyz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    match blocking(state.store(), |s| s.check_writable()).await {
+        Ok(()) => Ok(Json(serde_json::json!({"status": "ready"}))),
+        Err(e) if e == ApiError::DISK_FULL => Err(ApiError::NOT_READY_FULL),
+        Err(_) => Err(ApiError::NOT_READY),
+    }
+}
+
 #[instrument(skip_all, fields(route = "openapi"))]
 async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], crate::openapi::document()).into_response()
@@ -639,7 +663,7 @@ async fn policy(State(state): State<AppState>) -> Json<Policy> {
 #[instrument(skip_all, fields(route = "inbox.challenge"))]
 async fn challenge(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
     let limits = &state.0.limits;
-    let body = small_body(&state, body).await?;
+    let body = small_body(&state, &headers, body).await?;
     let max_bytes = if body.is_empty() {
         limits.pow_bytes_per_unit.min(limits.max_upload_bytes)
     } else {
@@ -790,7 +814,7 @@ async fn mailbox_list(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<EntryPage>, ApiError> {
-    let body = small_body(&state, body).await?;
+    let body = small_body(&state, &headers, body).await?;
     let request: MailboxRequest = parse_json(&headers, &body)?;
     let place = mailbox_place(&request)?;
     list_page(&state, place, request.after, MAX_PAGE).await
@@ -798,7 +822,7 @@ async fn mailbox_list(
 
 #[instrument(skip_all, fields(route = "mailbox.read"))]
 async fn mailbox_read(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
-    let body = small_body(&state, body).await?;
+    let body = small_body(&state, &headers, body).await?;
     let request: MailboxRequest = parse_json(&headers, &body)?;
     let place = mailbox_place(&request)?;
     let seq = request.seq.ok_or(ApiError::MALFORMED_JSON)?;

@@ -56,6 +56,8 @@ pub struct Config {
     pub max_anonymous_inflight_bytes: u64,
     /// Signed (reviewer) uploads in progress at once; beyond it, `busy`.
     pub max_signed_uploads: usize,
+    /// Connections served at once; more wait in the listen queue.
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -78,6 +80,7 @@ impl Default for Config {
             max_anonymous_uploads: 32,
             max_anonymous_inflight_bytes: 1024 * 1024 * 1024,
             max_signed_uploads: 32,
+            max_connections: crate::DEFAULT_MAX_CONNECTIONS,
         }
     }
 }

@@ -108,6 +108,15 @@ impl ApiError {
     /// 503 when too many challenges are outstanding.
     pub const BUSY: ApiError =
         ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "the relay is busy; try again shortly");
+    /// 503 from `/readyz`: the store cannot take a durable write now.
+    pub const NOT_READY: ApiError =
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not-ready", "the relay's store cannot take writes now");
+    /// 503 from `/readyz`: the data folder's disk is full or nearly so.
+    pub const NOT_READY_FULL: ApiError = ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "not-ready-disk-full",
+        "the relay's disk is full or nearly full; reports cannot be stored",
+    );
     /// 401 for a signed request whose key is not a reviewer's.
     pub const UNKNOWN_KEY: ApiError =
         ApiError::new(StatusCode::UNAUTHORIZED, "unknown-key", "the signing key is not a reviewer in the directory");

@@ -42,6 +42,7 @@ use tokio::net::TcpListener;
 
 pub mod api;
 pub mod config;
+mod conn;
 pub mod error;
 mod guards;
 mod openapi;
@@ -124,26 +125,49 @@ pub async fn shutdown_signal() {
 }
 
 /// How long a client may take to send a request's headers before its connection is closed
-/// (slow-header attacks); bodies are bounded by the configured request timeout.
+/// (slow-header attacks); bodies are bounded by [`BODY_IDLE_TIMEOUT`] and the request timeout.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long an upload may send nothing before it is cut off (slow-body attacks): a Tor
+/// circuit that stalls longer than this has failed anyway.
+pub const BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Connections served at once by default; more wait in the listen queue until one closes.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 
 /// Serves `router` on an already-bound listener until `shutdown` completes, then lets
-/// in-flight requests finish and returns.
-///
-/// Each accepted connection's peer address is dropped unread, right here: the router is
-/// served without connect info, so no handler, span or log line can ever see it.
+/// in-flight requests finish and returns (at most [`DEFAULT_MAX_CONNECTIONS`] at once).
 pub async fn serve(
     listener: TcpListener,
     router: axum::Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), RelayError> {
+    serve_limited(listener, router, shutdown, DEFAULT_MAX_CONNECTIONS).await
+}
+
+/// [`serve`] with at most `max_connections` connections open at once: the next is accepted
+/// only when one closes, so however many a client opens, the relay's sockets and memory stay
+/// bounded (slow ones are cut off by [`HEADER_READ_TIMEOUT`] and [`BODY_IDLE_TIMEOUT`]).
+///
+/// Each accepted connection's peer address is dropped unread, right here: the router is
+/// served without connect info, so no handler, span or log line can ever see it.
+pub async fn serve_limited(
+    listener: TcpListener,
+    router: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    max_connections: usize,
+) -> Result<(), RelayError> {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+    let slots = Arc::new(tokio::sync::Semaphore::new(max_connections.max(1)));
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
-            accepted = listener.accept() => {
+            (slot, accepted) = async {
+                // A slot first: while every one is taken, connections wait in the kernel's queue.
+                let slot = Arc::clone(&slots).acquire_owned().await;
+                (slot, listener.accept().await)
+            } => {
+                let Ok(slot) = slot else { break };
                 let stream = match accepted {
                     Ok((stream, _peer)) => stream,
                     Err(_) => {
@@ -157,11 +181,13 @@ pub async fn serve(
                 // the client's delayed ACK stall each small read by about 40 ms.
                 let _ = stream.set_nodelay(true);
                 let service = hyper_util::service::TowerToHyperService::new(router.clone());
-                let connection = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+                let io = hyper_util::rt::TokioIo::new(conn::JsonRefusals::new(stream));
+                let connection = http.serve_connection(io, service);
                 let connection = graceful.watch(connection);
                 tokio::spawn(async move {
                     // A client that goes away mid-request is not an error worth a log line.
                     let _ = connection.await;
+                    drop(slot);
                 });
             }
             () = &mut shutdown => break,
@@ -201,7 +227,7 @@ pub async fn run_on(
         AppState::with_nonce_journal(store.clone(), bytes, verified, Limits::from_config(&config), &config.data)?;
     let retention = tokio::spawn(retention::run(store, Duration::from_secs(config.purge_interval_secs.max(60))));
     tracing::info!("relay listening");
-    let result = serve(listener, router(state), shutdown).await;
+    let result = serve_limited(listener, router(state), shutdown, config.max_connections).await;
     retention.abort();
     result
 }

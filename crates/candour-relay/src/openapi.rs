@@ -42,7 +42,8 @@ pub fn document() -> String {
             "description": "An append-only store of opaque ciphertext. Every error is {\"code\", \"message\"} with a stable code. The relay records no IP address, user agent, cookie or time of day. No client can delete an entry or change its expiry: every entry is removed by the uniform retention policy (GET /v1/policy). Each place (the inbox, each case stream, each mailbox) numbers its entries on its own. Uploads must be age v1 envelopes with the directory's stanza count and a padded length (invalid-envelope otherwise)."
         },
         "paths": {
-            "/healthz": {"get": {"summary": "liveness", "responses": {"200": {"description": "ok"}}}},
+            "/healthz": {"get": {"summary": "liveness: the process answers", "responses": {"200": {"description": "ok"}}}},
+            "/readyz": {"get": {"summary": "readiness: the store takes a durable write now and its disk has room", "responses": {"200": {"description": "ready"}, "503": error_response("not-ready, not-ready-disk-full")}}},
             "/v1/openapi.json": {"get": {"summary": "this document", "responses": {"200": {"description": "OpenAPI JSON"}}}},
             "/v1/directory": {"get": {"summary": "the signed key directory, byte for byte as signed by the organisation root", "responses": {"200": {"description": "served directory JSON"}}}},
             "/v1/policy": {"get": {"summary": "retention, envelope shape and proof-of-work pricing", "responses": {"200": {"description": "policy", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Policy"}}}}}}},

@@ -775,3 +775,53 @@ async fn a_full_disk_is_a_clear_error_and_stores_nothing() {
     }
     assert!(store.list(Place::Inbox, None, 10).expect("list").is_empty());
 }
+
+/// Challenges cost the relay nothing to hand out: a client asking for more than the earlier
+/// book of outstanding challenges could hold (100,000) neither fills anything nor turns a
+/// reporter away.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_challenges_blocks_no_reporter() {
+    let f = fixture();
+    let (state, store) = memory_state(&f);
+    let app = router(state);
+    let started = std::time::Instant::now();
+    let flood = 120_000;
+    for i in 0..flood {
+        let (status, body) =
+            call(&app, Request::post("/v1/inbox/challenge").body(Body::empty()).expect("request")).await;
+        assert_eq!(status, StatusCode::OK, "challenge {i}: {}", String::from_utf8_lossy(&body));
+    }
+    let took = started.elapsed();
+    let (status, body) = call(&app, submission(&solved(&app).await, envelope(&f))).await;
+    assert_eq!(status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(store.list(Place::Inbox, None, 10).expect("list").len(), 1);
+    eprintln!("{flood} challenges issued in {took:.1?}; the next reporter's submission was stored");
+}
+
+/// `/readyz` tells the truth: ready only when the store takes a durable write and has room,
+/// while `/healthz` says only that the process answers.
+#[tokio::test]
+async fn readiness_says_whether_reports_can_be_stored() {
+    let f = fixture();
+    let ready = router(memory_state(&f).0);
+    let (status, body) = call(&ready, Request::get("/readyz").body(Body::empty()).expect("request")).await;
+    assert_eq!((status, body), (StatusCode::OK, br#"{"status":"ready"}"#.to_vec()));
+    let full: SharedStore = std::sync::Arc::new(FullDisk(candour_relay::store::MemoryStore::new()));
+    let full = router(candour_relay::AppState::new(full, f.served.clone(), f.verified.clone(), test_limits()));
+    let (status, body) = call(&full, Request::get("/readyz").body(Body::empty()).expect("request")).await;
+    assert_eq!((status, code(&body).as_str()), (StatusCode::SERVICE_UNAVAILABLE, "not-ready-disk-full"));
+    let (status, _) = call(&full, Request::get("/healthz").body(Body::empty()).expect("request")).await;
+    assert_eq!(status, StatusCode::OK, "alive, not ready");
+    // A real store on a disk with less room than it asks for.
+    let dir = tempfile::tempdir().expect("tmp");
+    let sled = candour_relay::store::SledStore::open(dir.path()).expect("open");
+    sled.set_min_free_bytes(u64::MAX);
+    let nearly_full = router(candour_relay::AppState::new(
+        std::sync::Arc::new(sled),
+        f.served.clone(),
+        f.verified.clone(),
+        test_limits(),
+    ));
+    let (status, body) = call(&nearly_full, Request::get("/readyz").body(Body::empty()).expect("request")).await;
+    assert_eq!((status, code(&body).as_str()), (StatusCode::SERVICE_UNAVAILABLE, "not-ready-disk-full"));
+}

@@ -331,3 +331,154 @@ async fn the_relay_refuses_a_directory_its_root_did_not_sign() {
         assert!(err.contains(expect), "{name}: {err}");
     }
 }
+
+/// Every refusal is JSON with a stable code, even those the HTTP layer makes on its own
+/// (malformed request lines and headers, sizes it will not parse, an HTTP/2 preface).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_http_gets_a_json_code_too() {
+    let f = fixture();
+    let (state, store) = memory_state(&f);
+    let server = Server::start(state).await;
+    let many_headers: String = (0..200).map(|i| format!("x-{i}: 1\r\n")).collect();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("a bad method", b"G@T / HTTP/1.1\r\nhost: x\r\n\r\n".to_vec(), "malformed-http"),
+        ("a space in the path", b"GET /a b HTTP/1.1\r\nhost: x\r\n\r\n".to_vec(), "malformed-http"),
+        ("HTTP/2.0", b"GET / HTTP/2.0\r\nhost: x\r\n\r\n".to_vec(), "malformed-http"),
+        ("a header without a colon", b"GET /v2 HTTP/1.1\r\nhost: x\r\nbad header\r\n\r\n".to_vec(), "malformed-http"),
+        // hyper's read buffer may take a header this size whole when it arrives at once; then
+        // the route answers (not-found), else the size is refused: JSON either way.
+        (
+            "a 500 KB header",
+            [&b"GET /v2 HTTP/1.1\r\nhost: x\r\nconnection: close\r\nx-a: "[..], &[b'a'; 500_000], b"\r\n\r\n"].concat(),
+            "headers-too-large|not-found",
+        ),
+        ("200 headers", format!("GET /v2 HTTP/1.1\r\nhost: x\r\n{many_headers}\r\n").into_bytes(), "headers-too-large"),
+        ("a 70 KB path", format!("GET /{} HTTP/1.1\r\nhost: x\r\n\r\n", "a".repeat(70_000)).into_bytes(), "uri-too-long"),
+        ("a bad Content-Length", b"POST /v1/inbox HTTP/1.1\r\nhost: x\r\ncontent-length: abc\r\n\r\n".to_vec(), "malformed-http"),
+        ("two Content-Lengths", b"POST /v1/inbox HTTP/1.1\r\nhost: x\r\ncontent-length: 1\r\ncontent-length: 2\r\n\r\nab".to_vec(), "malformed-http"),
+        ("an unknown transfer coding", b"POST /v1/inbox HTTP/1.1\r\nhost: x\r\ntransfer-encoding: gzip\r\n\r\n".to_vec(), "malformed-http"),
+        ("a NUL in the path", b"GET /v1\x00 HTTP/1.1\r\nhost: x\r\n\r\n".to_vec(), "malformed-http"),
+        ("a folded header", b"GET /v2 HTTP/1.1\r\nhost: x\r\nx-a: b\r\n c\r\n\r\n".to_vec(), "malformed-http"),
+        ("TLS on plain HTTP", [&[0x16u8, 3, 1, 2, 0, 1, 0, 1, 0xfc, 3, 3][..], &[0; 50]].concat(), "malformed-http"),
+        ("an HTTP/2 preface", b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec(), "malformed-http"),
+        ("a JSON body declared too large", b"POST /v1/mailbox/list HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 999999\r\n\r\n{".to_vec(), "too-large"),
+    ];
+    for (name, request, code) in cases {
+        let response = raw_exchange(server.addr, &request, false).await;
+        let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+        assert!(head.contains("content-type: application/json"), "{name}: {response:?}");
+        let json: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{name}: {e}: {body:?}"));
+        assert!(json["code"].as_str().is_some_and(|c| code.split('|').any(|k| k == c)), "{name}: {response}");
+        assert!(json["message"].as_str().is_some_and(|m| !m.is_empty()), "{name}");
+    }
+    assert!(store.list(Place::Inbox, None, 10).expect("list").is_empty());
+    server.stop().await;
+}
+
+/// A body that stops arriving is cut off, and connections are bounded: beyond the limit the
+/// next one waits until one closes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_bodies_are_cut_off_and_connections_are_bounded() {
+    let f = fixture();
+    let mut limits = test_limits();
+    limits.body_idle_timeout = Duration::from_millis(500);
+    limits.request_timeout = Duration::from_secs(60);
+    let store: SharedStore = Arc::new(candour_relay::store::MemoryStore::new());
+    let state = AppState::new(store, f.served.clone(), f.verified.clone(), limits);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = tokio::spawn(candour_relay::serve_limited(
+        listener,
+        candour_relay::router(state),
+        async {
+            let _ = stopped.await;
+        },
+        3,
+    ));
+
+    // Slow body: the head and a little, then nothing: cut off after the idle timeout, not the
+    // request timeout of a minute.
+    let whole = envelope_with(&f, 200_000, 1);
+    let solution = challenge_solution(addr, whole.len()).await;
+    let mut request = format!(
+        "POST /v1/inbox HTTP/1.1\r\nhost: relay\r\ncandour-pow: {solution}\r\ncontent-type: application/octet-stream\r\ncontent-length: {}\r\n\r\n",
+        whole.len()
+    )
+    .into_bytes();
+    request.extend(&whole[..1_000]);
+    let started = std::time::Instant::now();
+    let response = raw_exchange(addr, &request, false).await;
+    assert!(response.starts_with("HTTP/1.1 408") && response.contains("\"timeout\""), "{response}");
+    assert!(started.elapsed() < Duration::from_secs(30), "cut off by the idle timeout");
+
+    // Three connections that send nothing hold every slot...
+    let mut idle = Vec::new();
+    for _ in 0..3 {
+        idle.push(tokio::net::TcpStream::connect(addr).await.expect("connect"));
+    }
+    // ...so a fourth is not served while they are open...
+    let mut fourth = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    fourth.write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").await.expect("write");
+    let mut first = [0u8; 1];
+    let waited = tokio::time::timeout(Duration::from_millis(300), fourth.read(&mut first)).await;
+    assert!(waited.is_err(), "served beyond the connection limit");
+    // ...and is, once one of them closes.
+    drop(idle.pop());
+    let mut out = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), fourth.read_to_end(&mut out)).await.expect("served").expect("read");
+    assert!(String::from_utf8_lossy(&out).contains("200 OK"));
+    let _ = stop.send(());
+    drop(idle);
+    let _ = served.await;
+}
+
+/// Removing expired data rewrites nothing that lives and needs no spare disk: the live epoch's
+/// files are the same files before and after, and writes go on while it happens.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn purging_touches_no_live_data_and_blocks_no_write() {
+    use std::os::unix::fs::MetadataExt as _;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store: SharedStore = Arc::new(SledStore::open(tmp.path()).expect("open"));
+    let retention = store.retention();
+    let today = Day::from_ymd(2026, 11, 27).expect("day");
+    let long_ago = today.plus_days(-i64::from(retention.days + 2 * retention.epoch_days));
+    // 40 MiB expired, 40 MiB live.
+    let blob = Ciphertext::from_sealed_bytes(vec![7u8; 4 * 1024 * 1024]);
+    for _ in 0..10 {
+        put_blob(&*store, Place::Inbox, &blob, long_ago).expect("old");
+        put_blob(&*store, Place::Inbox, &blob, today).expect("live");
+    }
+    let live_db = |tmp: &std::path::Path| {
+        files_under(tmp).into_iter().find(|p| {
+            p.file_name().is_some_and(|n| n == "db")
+                && p.to_string_lossy().contains(&today.to_string()[..4])
+                && !p.to_string_lossy().contains(&long_ago.to_string()[..7])
+        })
+    };
+    let db = live_db(tmp.path()).expect("the live epoch's log");
+    let before = (std::fs::metadata(&db).expect("meta").ino(), folder_bytes(tmp.path()));
+    let writer = {
+        let store = store.clone();
+        tokio::task::spawn_blocking(move || {
+            (0..20u8)
+                .filter(|i| {
+                    put_blob(&*store, Place::Inbox, &Ciphertext::from_sealed_bytes(vec![*i; 10_000]), today).is_ok()
+                })
+                .count()
+        })
+    };
+    let purged = tokio::task::spawn_blocking({
+        let store = store.clone();
+        move || purge(&store, today)
+    })
+    .await
+    .expect("join")
+    .expect("purge");
+    assert_eq!(writer.await.expect("writes"), 20);
+    assert_eq!((purged.entries, purged.epochs), (10, 1));
+    let after = std::fs::metadata(&db).expect("the live epoch's log is still there").ino();
+    assert_eq!(after, before.0, "the live data was not rewritten");
+    assert!(folder_bytes(tmp.path()) < before.1, "the expired bytes are gone");
+    assert_eq!(store.list(Place::Inbox, None, 100).expect("list").len(), 30);
+}

@@ -324,6 +324,8 @@ impl ReviewSession {
         let fetches = Arc::new(Semaphore::new(FETCH_CONCURRENCY));
         let mut batches = entries.chunks(INBOX_BATCH);
         let mut pending = batches.next().map(|b| self.fetch_inbox(b, &key, &fetches));
+        // Downloads finish in any order; what is said about them is in inbox order.
+        let mut malformed = Vec::new();
         while let Some(mut fetching) = pending.take() {
             let mut blobs: Vec<(u64, Vec<u8>)> = Vec::with_capacity(INBOX_BATCH);
             while let Some(joined) = fetching.join_next().await {
@@ -333,7 +335,7 @@ impl ReviewSession {
                 // from "for someone else", and never trial-decrypted.
                 match candour_core::shape::check(&bytes, stanzas) {
                     Ok(_) => blobs.push((seq, bytes)),
-                    Err(e) => report.malformed.push(format!("inbox entry {seq}: {e}")),
+                    Err(e) => malformed.push((seq, format!("inbox entry {seq}: {e}"))),
                 }
             }
             // The next batch downloads while this one is decrypted.
@@ -345,6 +347,8 @@ impl ReviewSession {
                 self.file_inbox_entry(seq, expires, result, report);
             }
         }
+        malformed.sort();
+        report.malformed.extend(malformed.into_iter().map(|(_, m)| m));
         if let Some(last) = entries.last() {
             self.contents.inbox_after = Some(last.seq);
         }

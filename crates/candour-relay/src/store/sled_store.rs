@@ -331,7 +331,13 @@ pub struct SledStore {
     inbox: Mutex<Counter>,
     /// Uploads in progress; not persisted, so a restart discards them.
     uploads: Mutex<HashMap<u64, Upload>>,
+    /// Below this much free space on the data folder's file system the store says it cannot
+    /// take writes ([`Store::check_writable`]).
+    min_free_bytes: std::sync::atomic::AtomicU64,
 }
+
+/// The free space below which a store is not ready, by default: room for a few uploads.
+pub const DEFAULT_MIN_FREE_BYTES: u64 = 256 * 1024 * 1024;
 
 impl std::fmt::Debug for SledStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -407,6 +413,7 @@ impl SledStore {
             commit: Mutex::new(()),
             inbox: Mutex::new(Counter { next: high, high }),
             uploads: Mutex::new(HashMap::new()),
+            min_free_bytes: std::sync::atomic::AtomicU64::new(DEFAULT_MIN_FREE_BYTES),
         };
         for epoch in store.epochs()? {
             epoch.make_durable()?;
@@ -418,6 +425,11 @@ impl SledStore {
             store.raise_inbox_high(&mut counter)?;
         }
         Ok(store)
+    }
+
+    /// Sets the free space below which [`Store::check_writable`] fails.
+    pub fn set_min_free_bytes(&self, bytes: u64) {
+        self.min_free_bytes.store(bytes, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The data folder.
@@ -640,6 +652,11 @@ impl Store for SledStore {
     }
 
     fn check_writable(&self) -> Result<(), StoreError> {
+        // Nearly full is not ready: a write now would likely fail half-way.
+        let free = fs2::available_space(&self.root)?;
+        if free < self.min_free_bytes.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(StoreError::DiskFull);
+        }
         // The same path as every durable write: the folder's disk must accept a write and an
         // fsync. A random name, so concurrent checks do not meet.
         let name = format!("{READY_CHECK_PREFIX}{:016x}", rand::random::<u64>());

@@ -64,6 +64,7 @@ pub fn test_limits() -> Limits {
         pow_bytes_per_unit: 64 * 1024,
         max_clock_skew_secs: 300,
         request_timeout: std::time::Duration::from_secs(10),
+        body_idle_timeout: candour_relay::BODY_IDLE_TIMEOUT,
         max_anonymous_uploads: 8,
         max_anonymous_inflight_bytes: 64 * 1024 * 1024,
         max_signed_uploads: 8,
