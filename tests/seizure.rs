@@ -121,14 +121,26 @@ fn dump(data: &Path) -> Dump {
                         raw.entry((tag, owner)).or_default().push((seq, name.clone(), upload, len, chunks, expires));
                     }
                 }
-                "chunk_bytes" => {
+                // Chunk bytes: in the epoch's chunks.log at the recorded extent, or (epochs from
+                // before the log) inside sled itself.
+                "chunk_extent" | "chunk_bytes" => {
+                    let log = (tree_label == "chunk_extent")
+                        .then(|| std::fs::read(entry.path().join("chunks.log")).expect("chunks.log"));
                     for item in tree.iter() {
                         let (k, v) = item.expect("record");
                         let upload = u64::from_be_bytes(k[..8].try_into().expect("upload"));
                         let index = u32::from_be_bytes(k[8..12].try_into().expect("index"));
                         chunk_uploads.push((name.clone(), upload));
                         if index == 0 {
-                            first_chunks.insert((name.clone(), upload), v.to_vec());
+                            let bytes = match &log {
+                                Some(log) => {
+                                    let offset = u64::from_be_bytes(v[..8].try_into().expect("offset")) as usize;
+                                    let len = u32::from_be_bytes(v[8..12].try_into().expect("len")) as usize;
+                                    log[offset..offset + len].to_vec()
+                                }
+                                None => v.to_vec(),
+                            };
+                            first_chunks.insert((name.clone(), upload), bytes);
                         }
                     }
                 }

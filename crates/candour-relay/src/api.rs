@@ -445,7 +445,7 @@ fn authenticate_head(
     let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
     signed.verify(method.as_str(), path).map_err(|e| ApiError::from_auth(&e))?;
     let forget_after = signed.timestamp.saturating_add(state.0.limits.max_clock_skew_secs);
-    if !state.0.nonces.record(signed.nonce, forget_after, now)? {
+    if !state.0.nonces.record(signed.nonce, forget_after, now, method == Method::GET)? {
         return Err(ApiError::REPLAYED);
     }
     Ok(signed)
@@ -567,15 +567,28 @@ async fn entry_body(state: &AppState, place: Place, seq: Seq) -> Result<Response
     let info = blocking(state.store(), move |s| s.info(place, seq)).await?.ok_or(ApiError::NOT_FOUND)?;
     let store = Arc::clone(state.store());
     let chunks = info.chunks;
+    // The first chunk is read before answering: a damaged entry then gets a JSON error with
+    // its code, not a 200 whose body breaks off before anything arrives.
+    let first = match chunks {
+        0 => None,
+        _ => Some(blocking(&store, move |s| s.read_chunk(place, seq, 0)).await?.ok_or(ApiError::NOT_FOUND)?),
+    };
+    let mut first = first.map(|c| Bytes::from(c.into_bytes()));
     let stream = futures_util::stream::unfold(0u32, move |index| {
+        let first = if index == 0 { first.take() } else { None };
         let store = Arc::clone(&store);
         async move {
             if index >= chunks {
                 return None;
             }
+            if let Some(first) = first {
+                return Some((Ok(first), 1));
+            }
             match blocking(&store, move |s| s.read_chunk(place, seq, index)).await {
                 Ok(Some(chunk)) => Some((Ok(Bytes::from(chunk.into_bytes())), index + 1)),
-                // Deleted while being read, or a storage failure: cut the body short.
+                // Deleted while being read, or a storage failure: cut the body short, so the
+                // reader sees a failed download and never wrong bytes.
+                // (A storage failure is logged for the operator on its way here.)
                 Ok(None) | Err(_) => Some((Err(std::io::Error::other("entry unavailable")), chunks)),
             }
         }

@@ -58,6 +58,10 @@ pub struct Config {
     pub max_signed_uploads: usize,
     /// Connections served at once; more wait in the listen queue.
     pub max_connections: usize,
+    /// MiB of free space the data folder's file system keeps: below it new uploads are refused
+    /// (`disk-full`) and `/readyz` says `not-ready-disk-full`, so the store never meets a full
+    /// disk half-way through a write. Uploads already arriving may use a quarter of it.
+    pub min_free_mib: u64,
 }
 
 impl Default for Config {
@@ -81,6 +85,7 @@ impl Default for Config {
             max_anonymous_inflight_bytes: 1024 * 1024 * 1024,
             max_signed_uploads: 32,
             max_connections: crate::DEFAULT_MAX_CONNECTIONS,
+            min_free_mib: crate::store::sled_store::DEFAULT_MIN_FREE_BYTES >> 20,
         }
     }
 }

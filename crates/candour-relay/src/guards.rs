@@ -180,7 +180,12 @@ impl NonceBook {
 
     /// Records a nonce; false if it was already recorded (a replay racing the original). With a
     /// journal, the nonce is written to it before this returns.
-    pub fn record(&self, nonce: [u8; 16], forget_after: u64, now: u64) -> Result<bool, ApiError> {
+    ///
+    /// A journal that cannot be written (a full disk) refuses the request, unless it only
+    /// reads (`reads_only`): the nonce is still refused for the rest of this run, and a read
+    /// replayed after a restart would return only ciphertext its signer was sent already, so
+    /// reviewers can still read what the relay holds while its disk is full.
+    pub fn record(&self, nonce: [u8; 16], forget_after: u64, now: u64, reads_only: bool) -> Result<bool, ApiError> {
         let mut seen = self.seen.lock().map_err(|_| ApiError::STORAGE)?;
         if seen.len() >= MAX_REMEMBERED_NONCES {
             seen.retain(|_, until| *until >= now);
@@ -193,10 +198,12 @@ impl NonceBook {
         }
         if let Some(journal) = &self.journal {
             let mut journal = journal.lock().map_err(|_| ApiError::STORAGE)?;
-            journal.append(&nonce, now).map_err(|e| {
+            if let Err(e) = journal.append(&nonce, now) {
                 tracing::error!(error = %e.kind(), "cannot write the nonce journal");
-                ApiError::STORAGE
-            })?;
+                if !reads_only {
+                    return Err(ApiError::STORAGE);
+                }
+            }
         }
         seen.insert(nonce, forget_after);
         Ok(true)
@@ -249,8 +256,8 @@ mod tests {
     fn journaled_nonces_survive_a_restart_and_the_journal_holds_nothing_else() {
         let dir = tempfile::tempdir().expect("tmp");
         let book = NonceBook::journaled(dir.path(), 300, 1_000).expect("journal");
-        assert_eq!(book.record([1; 16], 1_300, 1_000), Ok(true));
-        assert_eq!(book.record([2; 16], 1_300, 1_001), Ok(true));
+        assert_eq!(book.record([1; 16], 1_300, 1_000, false), Ok(true));
+        assert_eq!(book.record([2; 16], 1_300, 1_001, false), Ok(true));
         drop(book);
         let files: Vec<u8> = [JOURNAL_CURRENT, JOURNAL_PREVIOUS]
             .iter()
@@ -258,21 +265,35 @@ mod tests {
             .collect();
         assert_eq!(files, [[1u8; 16], [2u8; 16]].concat(), "sixteen random bytes a request, nothing else");
         let restarted = NonceBook::journaled(dir.path(), 300, 1_002).expect("journal");
-        assert_eq!(restarted.record([1; 16], 1_300, 1_002), Ok(false), "replayed across a restart");
-        assert_eq!(restarted.record([3; 16], 1_300, 1_002), Ok(true));
+        assert_eq!(restarted.record([1; 16], 1_300, 1_002, false), Ok(false), "replayed across a restart");
+        assert_eq!(restarted.record([3; 16], 1_300, 1_002, false), Ok(true));
         // Two windows on, the first run's nonces have left the journal.
-        assert_eq!(restarted.record([4; 16], 2_300, 1_602), Ok(true));
-        assert_eq!(restarted.record([5; 16], 2_300, 2_203), Ok(true));
+        assert_eq!(restarted.record([4; 16], 2_300, 1_602, false), Ok(true));
+        assert_eq!(restarted.record([5; 16], 2_300, 2_203, false), Ok(true));
         let again = NonceBook::journaled(dir.path(), 300, 2_204).expect("journal");
-        assert_eq!(again.record([1; 16], 2_900, 2_204), Ok(true), "long forgotten");
-        assert_eq!(again.record([5; 16], 2_900, 2_204), Ok(false));
+        assert_eq!(again.record([1; 16], 2_900, 2_204, false), Ok(true), "long forgotten");
+        assert_eq!(again.record([5; 16], 2_900, 2_204, false), Ok(false));
+    }
+
+    #[test]
+    fn a_journal_on_a_full_disk_refuses_writes_but_lets_reads_through() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut book = NonceBook::journaled(dir.path(), 300, 1_000).expect("journal");
+        // /dev/full: every write fails with ENOSPC, as on a full disk.
+        let full = std::fs::OpenOptions::new().append(true).open("/dev/full").expect("/dev/full");
+        if let Some(journal) = book.journal.as_mut() {
+            journal.get_mut().expect("lock").current = full;
+        }
+        assert_eq!(book.record([1; 16], 1_300, 1_000, false), Err(ApiError::STORAGE), "a write fails closed");
+        assert_eq!(book.record([1; 16], 1_300, 1_000, true), Ok(true), "a read is served");
+        assert_eq!(book.record([1; 16], 1_300, 1_000, true), Ok(false), "and still works once");
     }
 
     #[test]
     fn nonces_are_remembered_until_they_can_no_longer_pass_the_clock_check() {
         let book = NonceBook::default();
-        assert_eq!(book.record([1; 16], 1_300, 1_000), Ok(true));
-        assert_eq!(book.record([1; 16], 1_300, 1_000), Ok(false), "a nonce works once");
-        assert_eq!(book.record([2; 16], 1_300, 1_000), Ok(true));
+        assert_eq!(book.record([1; 16], 1_300, 1_000, false), Ok(true));
+        assert_eq!(book.record([1; 16], 1_300, 1_000, false), Ok(false), "a nonce works once");
+        assert_eq!(book.record([2; 16], 1_300, 1_000, false), Ok(true));
     }
 }

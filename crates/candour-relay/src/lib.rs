@@ -218,11 +218,11 @@ pub async fn run_on(
     let (bytes, verified) = load_directory(&config.directory, &config.directory_roots, config.directory_threshold)?;
     let data = config.data.clone();
     let retention = config.retention();
-    let store: store::SharedStore = Arc::new(
-        tokio::task::spawn_blocking(move || store::SledStore::open_with(data, retention))
-            .await
-            .map_err(|_| RelayError::Config("the store opener panicked".into()))??,
-    );
+    let sled = tokio::task::spawn_blocking(move || store::SledStore::open_with(data, retention))
+        .await
+        .map_err(|_| RelayError::Config("the store opener panicked".into()))??;
+    sled.set_min_free_bytes(config.min_free_mib.saturating_mul(1 << 20));
+    let store: store::SharedStore = Arc::new(sled);
     let state =
         AppState::with_nonce_journal(store.clone(), bytes, verified, Limits::from_config(&config), &config.data)?;
     let retention = tokio::spawn(retention::run(store, Duration::from_secs(config.purge_interval_secs.max(60))));

@@ -12,7 +12,10 @@ fn signed(op: Value) -> Value {
         map.insert("security".into(), json!([{"CandourSignature": []}]));
         let responses = map.entry("responses").or_insert_with(|| json!({}));
         if let Some(r) = responses.as_object_mut() {
-            r.insert("401".into(), error_response("unsigned-request, malformed-signature-header, stale-request, bad-signature, unknown-key or replayed-request"));
+            // Judged from the head alone, before any body is read (the head signs the body's
+            // length and SHA-256; a body that does not match them is body-mismatch).
+            r.insert("401".into(), error_response("unsigned-request, malformed-signature-header, stale-request, bad-signature, unknown-key, replayed-request, signed-before-start (signed in the second the relay started: sign again a second later) or body-mismatch"));
+            r.entry("503").or_insert_with(|| error_response("busy: too many signed uploads in progress"));
         }
     }
     op
@@ -39,7 +42,7 @@ pub fn document() -> String {
         "info": {
             "title": "Candour relay",
             "version": "1",
-            "description": "An append-only store of opaque ciphertext. Every error is {\"code\", \"message\"} with a stable code. The relay records no IP address, user agent, cookie or time of day. No client can delete an entry or change its expiry: every entry is removed by the uniform retention policy (GET /v1/policy). Each place (the inbox, each case stream, each mailbox) numbers its entries on its own. Uploads must be age v1 envelopes with the directory's stanza count and a padded length (invalid-envelope otherwise)."
+            "description": "An append-only store of opaque ciphertext. Every error is {\"code\", \"message\"} with a stable code. The relay records no IP address, user agent, cookie or time of day. No client can delete an entry or change its expiry: every entry is removed by the uniform retention policy (GET /v1/policy). Each place (the inbox, each case stream, each mailbox) numbers its entries on its own. Uploads must be age v1 envelopes with the directory's stanza count and a padded length (invalid-envelope otherwise). Requests that are not well-formed HTTP/1.1 get malformed-http (400), uri-too-long (414), headers-too-large (431) or http-version (505); a body that stops arriving for 30 seconds gets timeout (408); a storage failure is storage-failure (500), and a stored entry that fails its integrity check is never served."
         },
         "paths": {
             "/healthz": {"get": {"summary": "liveness: the process answers", "responses": {"200": {"description": "ok"}}}},
@@ -59,7 +62,7 @@ pub fn document() -> String {
                 "get": signed(json!({"summary": "list inbox entries by cursor (reviewers)", "parameters": page, "responses": listed}))
             },
             "/v1/inbox/{seq}": {
-                "get": signed(json!({"summary": "read an inbox entry", "parameters": [seq], "responses": {"200": binary("the envelope"), "404": error_response("not-found")}}))
+                "get": signed(json!({"summary": "read an inbox entry (exactly its listed length: a body cut short means the entry could not be read whole)", "parameters": [seq], "responses": {"200": binary("the envelope"), "404": error_response("not-found"), "500": error_response("storage-failure")}}))
             },
             "/v1/cases/{stream}": {
                 "post": signed(json!({"summary": "append an encrypted, signed case event", "parameters": [stream], "requestBody": binary("case event ciphertext"), "responses": appended})),

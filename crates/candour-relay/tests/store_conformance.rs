@@ -203,3 +203,82 @@ fn a_data_folder_of_the_earlier_layout_is_converted() {
         .collect();
     assert!(!left.iter().any(|n| n == "CURRENT" || n.starts_with("sled-")), "{left:?}");
 }
+
+/// A chunk log damaged on disk (a flipped byte, a truncated file) gives the stable `corrupt`
+/// error for the entries it touches, never wrong bytes, and every other entry still reads.
+#[test]
+fn a_damaged_chunk_log_is_reported_not_served() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (first, second) = {
+        let store = SledStore::open(dir.path()).expect("open");
+        let first = put_blob(&store, Place::Inbox, &blob(1, CHUNK_SIZE + 10), day(0)).expect("put");
+        let second = put_blob(&store, Place::Inbox, &blob(2, 100), day(0)).expect("put");
+        (first.seq, second.seq)
+    };
+    let epoch = std::fs::read_dir(dir.path())
+        .expect("read dir")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("epoch-")))
+        .expect("an epoch folder");
+    let log = epoch.join("chunks.log");
+    let mut bytes = std::fs::read(&log).expect("log");
+    assert_eq!(bytes.len(), CHUNK_SIZE + 10 + 100, "the log holds the chunks and nothing else");
+    bytes[7] ^= 0x40; // inside the first entry's first chunk
+    std::fs::write(&log, &bytes).expect("write");
+    let store = SledStore::open(dir.path()).expect("reopen");
+    let err = read_blob(&store, Place::Inbox, first).expect_err("a damaged chunk");
+    assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
+    assert_eq!(err.code(), "corrupt");
+    assert_eq!(read_blob(&store, Place::Inbox, second).expect("read"), Some(blob(2, 100)));
+    drop(store);
+    // Cut off inside the second entry: it is reported too, and the store still opens.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&log)
+        .expect("open log")
+        .set_len((CHUNK_SIZE + 10 + 50) as u64)
+        .expect("truncate");
+    let store = SledStore::open(dir.path()).expect("reopen after truncation");
+    let err = read_blob(&store, Place::Inbox, second).expect_err("a truncated chunk");
+    assert_eq!(err.code(), "corrupt", "{err:?}");
+    // New entries go after the end the file has now, and read back.
+    let third = put_blob(&store, Place::Inbox, &blob(3, 300), day(1)).expect("put after damage");
+    assert_eq!(read_blob(&store, Place::Inbox, third.seq).expect("read"), Some(blob(3, 300)));
+}
+
+/// The first version of the epoch layout kept chunk bytes in sled (`chunk_bytes`): such an
+/// epoch still reads, and new uploads into it go to the chunk log.
+#[test]
+fn an_epoch_with_chunks_inside_sled_still_reads() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let seq = {
+        let store = SledStore::open(dir.path()).expect("open");
+        put_blob(&store, Place::Inbox, &blob(4, 2 * CHUNK_SIZE + 3), day(0)).expect("put").seq
+    };
+    let epoch = std::fs::read_dir(dir.path())
+        .expect("read dir")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("epoch-")))
+        .expect("an epoch folder");
+    // Rewrite the epoch as the first layout had it: bytes in `chunk_bytes`, no extents, no log.
+    {
+        let db = sled::Config::new().path(&epoch).segment_size(8 << 20).flush_every_ms(None).open().expect("db");
+        let extents = db.open_tree("chunk_extent").expect("tree");
+        let chunk_bytes = db.open_tree("chunk_bytes").expect("tree");
+        let log = std::fs::read(epoch.join("chunks.log")).expect("log");
+        for item in extents.iter() {
+            let (k, v) = item.expect("record");
+            let offset = u64::from_be_bytes(v[..8].try_into().expect("offset")) as usize;
+            let len = u32::from_be_bytes(v[8..12].try_into().expect("len")) as usize;
+            chunk_bytes.insert(&k, &log[offset..offset + len]).expect("insert");
+            extents.remove(&k).expect("remove");
+        }
+        db.flush().expect("flush");
+    }
+    std::fs::remove_file(epoch.join("chunks.log")).expect("remove log");
+    let store = SledStore::open(dir.path()).expect("reopen");
+    assert_eq!(read_blob(&store, Place::Inbox, seq).expect("read"), Some(blob(4, 2 * CHUNK_SIZE + 3)));
+    let next = put_blob(&store, Place::Inbox, &blob(5, 10), day(0)).expect("put");
+    assert_eq!(read_blob(&store, Place::Inbox, next.seq).expect("read"), Some(blob(5, 10)));
+    assert_eq!(std::fs::metadata(epoch.join("chunks.log")).expect("log").len(), 10);
+}

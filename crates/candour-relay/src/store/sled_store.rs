@@ -8,17 +8,26 @@
 //!   persists the file's metadata (its size, for an appended log). So after every `flush` we
 //!   call `fdatasync` ([`File::sync_data`]) on sled's `db` file ourselves; `fdatasync` on any
 //!   descriptor of the inode covers the pages sled wrote through its own descriptor.
+//! - **Ciphertext is not in sled.** sled keeps what is inserted in memory until its page cache
+//!   evicts it, and its cache limit is a loose hint: six parallel 256 MiB uploads held hundreds
+//!   of MiB of chunks in the relay's memory. So chunk bytes are appended to one plain file per
+//!   epoch, `chunks.log`, written with positioned writes and read with positioned reads, and sled
+//!   holds only where each chunk is (offset, length, SHA-256), a few dozen bytes per 64 KiB. The
+//!   relay's memory is then a few buffers per upload, whatever arrives (the memory bench in
+//!   `examples/memory_bench.rs` measures it). The digest turns a torn or rotted chunk into a
+//!   stable `corrupt` error instead of wrong bytes served.
+//! - **Order of durability.** A commit first makes the log durable (`fdatasync` of
+//!   `chunks.log`), then inserts the entry and makes sled durable. So an entry that exists after
+//!   a crash, acknowledged or not, never points at bytes that did not reach the disk.
 //! - **Blob files are never synced.** sled writes any log message larger than
-//!   `segment_size / 4` to a separate file under `blobs/` and never syncs it. A message is an
-//!   inserted value or, when sled consolidates a page, a whole leaf node, and a leaf holds up
-//!   to 17 entries before it splits. So every stored value is at most [`CHUNK_SIZE`] (64 KiB)
-//!   and the segment size is 8 MiB: the largest leaf (17 x 64 KiB plus keys, about 1.1 MiB)
-//!   stays under the 2 MiB inline limit, nothing ever goes to `blobs/`, and the one file we
+//!   `segment_size / 4` to a separate file under `blobs/` and never syncs it. Every value sled
+//!   holds is now under 64 bytes and the segment size is 8 MiB, so a leaf (17 small entries)
+//!   is far below the 2 MiB inline limit, nothing ever goes to `blobs/`, and the one file we
 //!   `fdatasync` holds everything. The crash test asserts that `blobs/` stays empty.
 //! - **Group commit.** `fdatasync` costs milliseconds, so concurrent writers share it: each
 //!   writer inserts, takes a ticket, and either becomes the leader that runs
 //!   `flush + fdatasync` for every ticket issued so far, or waits for a leader whose flush
-//!   started after its insert. Throughput is then bounded by the disk's flush rate times the
+//!   started after its insert. The chunk log is synced the same way. Throughput is then bounded by the disk's flush rate times the
 //!   number of writers per flush, not by one flush per request.
 //! - **Visibility.** Chunks are written under an upload id first; the entry that makes them
 //!   visible is inserted last, under the commit lock that also hands out its number. Uncommitted
@@ -28,6 +37,8 @@
 //!   inbox's counter has a high-water mark in the `inbox-counter` file, written durably (write,
 //!   fsync, rename, fsync the folder) before any number above it is handed out, so an inbox
 //!   number is never reused after a crash or once every inbox entry has expired.
+//! - **Crash mid-upload.** Bytes of uploads that never committed stay in `chunks.log` as
+//!   unreferenced ciphertext until the epoch goes; their locations are deleted on reopen.
 //!
 //! # Retention without rewriting
 //! Each retention epoch (see [`Retention`]) has its own database folder,
@@ -35,8 +46,8 @@
 //! epoch's expiry day comes, the whole folder is removed: it is renamed to `doomed-...` (one
 //! atomic step, after which it is gone from every listing), then deleted once no reader holds
 //! it; a crash in between leaves a `doomed-` folder that the next open deletes. Nothing else is
-//! ever removed from a database except the chunks of an aborted upload, whose bytes then stay in
-//! that epoch's files until the epoch goes. So reclaiming space never stops reads or writes and
+//! ever removed from a database except the chunk locations of an aborted upload, whose bytes
+//! then stay in that epoch's `chunks.log` until the epoch goes. So reclaiming space never stops reads or writes and
 //! needs no spare disk, and expired ciphertext leaves the data folder on the day it expires (on
 //! SSDs and copy-on-write file systems the freed blocks may persist physically: full-disk
 //! encryption of the data volume covers that, see `deploy/README.md`).
@@ -47,7 +58,11 @@
 //!   the inbox, the case stream id, or the mailbox address) ++ seq (u64 big-endian) →
 //!   upload id (u64 BE) ++ length (u64 BE) ++ chunk count (u32 BE). The expiry day is the
 //!   epoch's, so no entry carries a day of its own.
-//! - `chunk_bytes`: upload id (u64 BE) ++ chunk index (u32 BE) → up to 64 KiB of ciphertext.
+//! - `chunk_extent`: upload id (u64 BE) ++ chunk index (u32 BE) → offset in `chunks.log`
+//!   (u64 BE) ++ length (u32 BE, 1 to 64 KiB) ++ SHA-256 of the chunk (32 bytes).
+//! - `chunks.log` (a plain file beside sled's): chunk ciphertext, back to back, in arrival order.
+//! - `chunk_bytes`: the chunk bytes themselves, as the first version of the epoch layout kept
+//!   them; read if present, never written.
 //!
 //! A data folder of the earlier single-database layout (`CURRENT` naming `sled-<n>`, with a
 //! per-entry expiry day and one counter for every place) is converted on open: each live entry
@@ -67,7 +82,11 @@ use candour_core::Day;
 use super::{EntryInfo, Place, PurgeReport, Retention, Seq, Store, StoreError, UploadId, CHUNK_SIZE};
 
 const TREE_ENTRY_META: &str = "entry_meta";
+const TREE_CHUNK_EXTENT: &str = "chunk_extent";
+/// Chunks stored in sled itself, by the first version of the epoch layout and by the earlier
+/// layout: read, never written.
 const TREE_CHUNK_BYTES: &str = "chunk_bytes";
+const CHUNK_LOG: &str = "chunks.log";
 const INBOX_COUNTER: &str = "inbox-counter";
 const EPOCH_PREFIX: &str = "epoch-";
 const DOOMED_PREFIX: &str = "doomed-";
@@ -78,6 +97,8 @@ const LEGACY_CURRENT: &str = "CURRENT";
 const COUNTER_BLOCK: u64 = 4096;
 /// 8 MiB: see the module docs on blob files.
 const SEGMENT_SIZE: usize = 8 * 1024 * 1024;
+/// Chunks of an upload between checks of the free space (1 MiB).
+const FREE_CHECK_CHUNKS: u32 = 16;
 /// sled's page cache per epoch database. About fourteen epochs are open at once with the
 /// default retention, and old epochs are read rarely: memory stays bounded.
 const CACHE_PER_EPOCH: u64 = 4 * 1024 * 1024;
@@ -111,7 +132,7 @@ pub(crate) mod keys {
         Some((Place::from_key_parts(k[0], owner)?, Seq(seq)))
     }
 
-    /// `chunk_bytes` key: upload ++ index.
+    /// `chunk_extent` (and `chunk_bytes`) key: upload ++ index.
     pub fn chunk(upload: UploadId, index: u32) -> [u8; 12] {
         let mut k = [0u8; 12];
         k[..8].copy_from_slice(&upload.0.to_be_bytes());
@@ -119,12 +140,12 @@ pub(crate) mod keys {
         k
     }
 
-    /// `chunk_bytes` prefix of one upload.
+    /// `chunk_extent` prefix of one upload.
     pub fn chunk_prefix(upload: UploadId) -> [u8; 8] {
         upload.0.to_be_bytes()
     }
 
-    /// The upload a `chunk_bytes` key belongs to.
+    /// The upload a `chunk_extent` key belongs to.
     pub fn parse_chunk_upload(k: &[u8]) -> Option<UploadId> {
         Some(UploadId(u64::from_be_bytes(k.get(..8)?.try_into().ok()?)))
     }
@@ -157,6 +178,38 @@ impl Meta {
     }
 }
 
+/// Where a chunk's bytes are in `chunks.log`.
+struct Extent {
+    offset: u64,
+    len: u32,
+    sha256: [u8; 32],
+}
+
+impl Extent {
+    fn encode(&self) -> [u8; 44] {
+        let mut v = [0u8; 44];
+        v[..8].copy_from_slice(&self.offset.to_be_bytes());
+        v[8..12].copy_from_slice(&self.len.to_be_bytes());
+        v[12..].copy_from_slice(&self.sha256);
+        v
+    }
+
+    fn decode(v: &[u8]) -> Result<Extent, StoreError> {
+        let bad = || StoreError::Corrupt("chunk location");
+        let v: &[u8; 44] = v.try_into().map_err(|_| bad())?;
+        Ok(Extent {
+            offset: v[..8].try_into().map(u64::from_be_bytes).map_err(|_| bad())?,
+            len: v[8..12].try_into().map(u32::from_be_bytes).map_err(|_| bad())?,
+            sha256: v[12..].try_into().map_err(|_| bad())?,
+        })
+    }
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes).into()
+}
+
 impl From<sled::Error> for StoreError {
     fn from(e: sled::Error) -> Self {
         match e {
@@ -174,6 +227,42 @@ struct FlushState {
     flushing: bool,
 }
 
+/// Group commit of one file's durability: callers share a sync that started after they asked.
+#[derive(Default)]
+struct GroupSync {
+    state: Mutex<FlushState>,
+    done: Condvar,
+}
+
+impl GroupSync {
+    /// Returns once `sync` has completed, having started after this call began.
+    fn run(&self, sync: impl Fn() -> Result<(), StoreError>) -> Result<(), StoreError> {
+        let mut state = self.state.lock().map_err(|_| poisoned())?;
+        state.issued += 1;
+        let ticket = state.issued;
+        loop {
+            if state.flushed >= ticket {
+                return Ok(());
+            }
+            if state.flushing {
+                state = self.done.wait(state).map_err(|_| poisoned())?;
+                continue;
+            }
+            state.flushing = true;
+            let target = state.issued;
+            drop(state);
+            let result = sync();
+            state = self.state.lock().map_err(|_| poisoned())?;
+            state.flushing = false;
+            if result.is_ok() {
+                state.flushed = state.flushed.max(target);
+            }
+            self.done.notify_all();
+            result?;
+        }
+    }
+}
+
 /// One epoch's database.
 struct Epoch {
     first: Day,
@@ -181,10 +270,15 @@ struct Epoch {
     dir: PathBuf,
     db: sled::Db,
     entries: sled::Tree,
-    chunks: sled::Tree,
+    extents: sled::Tree,
+    /// Chunks of the first epoch layout, kept in sled (read only).
+    chunk_bytes: sled::Tree,
     db_file: File,
-    flush: Mutex<FlushState>,
-    flushed: Condvar,
+    db_sync: GroupSync,
+    log: File,
+    /// The end of `chunks.log`, where the next chunk goes.
+    log_end: Mutex<u64>,
+    log_sync: GroupSync,
 }
 
 impl Epoch {
@@ -213,8 +307,11 @@ impl Epoch {
             .mode(sled::Mode::HighThroughput)
             .open()?;
         let entries = db.open_tree(TREE_ENTRY_META)?;
-        let chunks = db.open_tree(TREE_CHUNK_BYTES)?;
+        let extents = db.open_tree(TREE_CHUNK_EXTENT)?;
+        let chunk_bytes = db.open_tree(TREE_CHUNK_BYTES)?;
         let db_file = File::options().read(true).open(dir.join("db"))?;
+        let log = File::options().read(true).write(true).create(true).truncate(false).open(dir.join(CHUNK_LOG))?;
+        let log_end = log.metadata()?.len();
         fsync_dir(&dir)?;
         fsync_dir(root)?;
         Ok(Epoch {
@@ -223,44 +320,72 @@ impl Epoch {
             dir,
             db,
             entries,
-            chunks,
+            extents,
+            chunk_bytes,
             db_file,
-            flush: Mutex::new(FlushState::default()),
-            flushed: Condvar::new(),
+            db_sync: GroupSync::default(),
+            log,
+            log_end: Mutex::new(log_end),
+            log_sync: GroupSync::default(),
         })
     }
 
-    /// Returns once everything inserted before the call is on disk (group commit).
+    /// Returns once everything inserted into sled before the call is on disk.
     fn make_durable(&self) -> Result<(), StoreError> {
-        let mut state = self.flush.lock().map_err(|_| poisoned())?;
-        state.issued += 1;
-        let ticket = state.issued;
-        loop {
-            if state.flushed >= ticket {
-                return Ok(());
-            }
-            if state.flushing {
-                state = self.flushed.wait(state).map_err(|_| poisoned())?;
-                continue;
-            }
-            state.flushing = true;
-            let target = state.issued;
-            drop(state);
-            let result = self.flush_and_sync();
-            state = self.flush.lock().map_err(|_| poisoned())?;
-            state.flushing = false;
-            if result.is_ok() {
-                state.flushed = state.flushed.max(target);
-            }
-            self.flushed.notify_all();
-            result?;
-        }
+        self.db_sync.run(|| {
+            self.db.flush()?;
+            self.db_file.sync_data()?;
+            Ok(())
+        })
     }
 
-    fn flush_and_sync(&self) -> Result<(), StoreError> {
-        self.db.flush()?;
-        self.db_file.sync_data()?;
+    /// Returns once every chunk appended to the log before the call is on disk.
+    fn make_log_durable(&self) -> Result<(), StoreError> {
+        self.log_sync.run(|| Ok(self.log.sync_data()?))
+    }
+
+    /// Appends a chunk to the log and records where it is (not yet durable).
+    fn put_chunk(&self, upload: UploadId, index: u32, bytes: &[u8]) -> Result<(), StoreError> {
+        use std::os::unix::fs::FileExt as _;
+        let len = u32::try_from(bytes.len()).map_err(|_| StoreError::BadChunk("a chunk is too large"))?;
+        // Room is taken under the lock, the write happens outside it: parallel uploads write
+        // at once. A failed write leaves a gap no extent points at.
+        let offset = {
+            let mut end = self.log_end.lock().map_err(|_| poisoned())?;
+            let offset = *end;
+            *end += u64::from(len);
+            offset
+        };
+        self.log.write_all_at(bytes, offset)?;
+        let extent = Extent { offset, len, sha256: sha256(bytes) };
+        self.extents.insert(keys::chunk(upload, index), &extent.encode()[..])?;
         Ok(())
+    }
+
+    /// A stored chunk's bytes, checked against the digest recorded with them.
+    fn read_chunk(&self, upload: UploadId, index: u32) -> Result<Option<Vec<u8>>, StoreError> {
+        use std::os::unix::fs::FileExt as _;
+        let key = keys::chunk(upload, index);
+        if let Some(v) = self.extents.get(key)? {
+            let extent = Extent::decode(&v)?;
+            let mut bytes = vec![0u8; extent.len as usize];
+            self.log.read_exact_at(&mut bytes, extent.offset).map_err(|e| match e.kind() {
+                std::io::ErrorKind::UnexpectedEof => StoreError::Corrupt("the chunk log is shorter than its index"),
+                _ => e.into(),
+            })?;
+            if sha256(&bytes) != extent.sha256 {
+                return Err(StoreError::Corrupt("a stored chunk does not match its digest"));
+            }
+            return Ok(Some(bytes));
+        }
+        Ok(self.chunk_bytes.get(key)?.map(|v| v.to_vec()))
+    }
+
+    /// Whether any chunk of `upload` is recorded.
+    fn has_chunks(&self, upload: UploadId) -> Result<bool, StoreError> {
+        let prefix = keys::chunk_prefix(upload);
+        Ok(self.extents.scan_prefix(prefix).next().transpose()?.is_some()
+            || self.chunk_bytes.scan_prefix(prefix).next().transpose()?.is_some())
     }
 
     fn meta(&self, place: Place, seq: Seq) -> Result<Option<Meta>, StoreError> {
@@ -281,28 +406,31 @@ impl Epoch {
 
     fn remove_chunks(&self, upload: UploadId) -> Result<(), StoreError> {
         let mut batch = sled::Batch::default();
-        for item in self.chunks.scan_prefix(keys::chunk_prefix(upload)).keys() {
+        for item in self.extents.scan_prefix(keys::chunk_prefix(upload)).keys() {
             batch.remove(item?);
         }
-        self.chunks.apply_batch(batch)?;
+        self.extents.apply_batch(batch)?;
         Ok(())
     }
 
-    /// Deletes chunks that no entry references (a crash mid-upload).
+    /// Deletes the locations (and, in the first layout, the bytes) of chunks that no entry
+    /// references (a crash mid-upload).
     fn remove_orphans(&self) -> Result<(), StoreError> {
         let mut referenced = HashSet::new();
         for value in self.entries.iter().values() {
             referenced.insert(Meta::decode(&value?)?.upload.0);
         }
-        let mut batch = sled::Batch::default();
-        for key in self.chunks.iter().keys() {
-            let key = key?;
-            let upload = keys::parse_chunk_upload(&key).ok_or(StoreError::Corrupt("chunk key"))?;
-            if !referenced.contains(&upload.0) {
-                batch.remove(key);
+        for tree in [&self.extents, &self.chunk_bytes] {
+            let mut batch = sled::Batch::default();
+            for key in tree.iter().keys() {
+                let key = key?;
+                let upload = keys::parse_chunk_upload(&key).ok_or(StoreError::Corrupt("chunk key"))?;
+                if !referenced.contains(&upload.0) {
+                    batch.remove(key);
+                }
             }
+            tree.apply_batch(batch)?;
         }
-        self.chunks.apply_batch(batch)?;
         Ok(())
     }
 }
@@ -331,8 +459,8 @@ pub struct SledStore {
     inbox: Mutex<Counter>,
     /// Uploads in progress; not persisted, so a restart discards them.
     uploads: Mutex<HashMap<u64, Upload>>,
-    /// Below this much free space on the data folder's file system the store says it cannot
-    /// take writes ([`Store::check_writable`]).
+    /// Below this much free space on the data folder's file system the store takes no new
+    /// uploads and says it cannot take writes ([`Store::check_writable`]).
     min_free_bytes: std::sync::atomic::AtomicU64,
 }
 
@@ -427,7 +555,8 @@ impl SledStore {
         Ok(store)
     }
 
-    /// Sets the free space below which [`Store::check_writable`] fails.
+    /// Sets the free space below which new uploads are refused and [`Store::check_writable`]
+    /// fails (uploads under way may use a quarter of it); 0 checks nothing.
     pub fn set_min_free_bytes(&self, bytes: u64) {
         self.min_free_bytes.store(bytes, std::sync::atomic::Ordering::Relaxed);
     }
@@ -435,6 +564,18 @@ impl SledStore {
     /// The data folder.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    fn min_free(&self) -> u64 {
+        self.min_free_bytes.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// `disk-full` unless the data folder's file system has `bytes` free.
+    fn check_free(&self, bytes: u64) -> Result<(), StoreError> {
+        if bytes > 0 && fs2::available_space(&self.root)? < bytes {
+            return Err(StoreError::DiskFull);
+        }
+        Ok(())
     }
 
     fn epochs(&self) -> Result<Vec<Arc<Epoch>>, StoreError> {
@@ -507,13 +648,15 @@ impl Store for SledStore {
     }
 
     fn begin(&self, today: Day) -> Result<UploadId, StoreError> {
+        // A new upload only while the reserve is free (see `Config::min_free_mib`).
+        self.check_free(self.min_free())?;
         let epoch = self.epoch_for(today)?;
         // Random rather than sequential: concurrent uploads then write to different leaves of
-        // `chunk_bytes` instead of all contending for (and repeatedly rewriting) the last one.
+        // `chunk_extent` instead of all contending for (and repeatedly rewriting) the last one.
         // An id is never reused while its chunks exist.
         loop {
             let id: u64 = rand::random();
-            if epoch.chunks.scan_prefix(keys::chunk_prefix(UploadId(id))).next().is_some() {
+            if epoch.has_chunks(UploadId(id))? {
                 continue;
             }
             let mut uploads = self.uploads()?;
@@ -536,7 +679,12 @@ impl Store for SledStore {
             }
             state.epoch
         };
-        self.epoch(first)?.chunks.insert(keys::chunk(upload, index), chunk.as_bytes())?;
+        // Uploads under way may dig into a quarter of the reserve, checked once per MiB, so
+        // sled's own small writes never meet a full disk.
+        if index % FREE_CHECK_CHUNKS == 0 {
+            self.check_free(self.min_free() / 4 * 3)?;
+        }
+        self.epoch(first)?.put_chunk(upload, index, chunk.as_bytes())?;
         let mut uploads = self.uploads()?;
         let state = uploads.get_mut(&upload.0).ok_or(StoreError::UnknownUpload)?;
         state.chunks += 1;
@@ -548,6 +696,8 @@ impl Store for SledStore {
         let state = self.uploads()?.remove(&upload.0).ok_or(StoreError::UnknownUpload)?;
         let epoch = self.epoch(state.epoch)?;
         let meta = Meta { upload, len: state.len, chunks: state.chunks };
+        // The bytes first: an entry must never outlive them (see the module docs).
+        epoch.make_log_durable()?;
         let seq = {
             // Numbering and insertion under one lock: entries appear in number order, so a
             // reader's cursor never passes a number that is inserted later.
@@ -608,8 +758,8 @@ impl Store for SledStore {
         if index >= meta.chunks {
             return Ok(None);
         }
-        match epoch.chunks.get(keys::chunk(meta.upload, index))? {
-            Some(v) => Ok(Some(Ciphertext::from_sealed_bytes(v.to_vec()))),
+        match epoch.read_chunk(meta.upload, index)? {
+            Some(v) => Ok(Some(Ciphertext::from_sealed_bytes(v))),
             None => Err(StoreError::Corrupt("a committed entry is missing a chunk")),
         }
     }
@@ -652,11 +802,8 @@ impl Store for SledStore {
     }
 
     fn check_writable(&self) -> Result<(), StoreError> {
-        // Nearly full is not ready: a write now would likely fail half-way.
-        let free = fs2::available_space(&self.root)?;
-        if free < self.min_free_bytes.load(std::sync::atomic::Ordering::Relaxed) {
-            return Err(StoreError::DiskFull);
-        }
+        // Nearly full is not ready: new uploads are refused.
+        self.check_free(self.min_free())?;
         // The same path as every durable write: the folder's disk must accept a write and an
         // fsync. A random name, so concurrent checks do not meet.
         let name = format!("{READY_CHECK_PREFIX}{:016x}", rand::random::<u64>());
@@ -716,14 +863,16 @@ mod legacy {
                 let bytes = chunks
                     .get(keys::chunk(meta.upload, index))?
                     .ok_or(StoreError::Corrupt("a committed entry is missing a chunk"))?;
-                epoch.chunks.insert(keys::chunk(meta.upload, index), bytes)?;
+                epoch.put_chunk(meta.upload, index, &bytes)?;
             }
+            // Made durable below, log first; a crash before `CURRENT` goes repeats all this.
             epoch.entries.insert(&k, &meta.encode())?;
             if let Some((Place::Inbox, seq)) = keys::parse_entry(&k) {
                 inbox_high = inbox_high.max(seq.0);
             }
         }
         for epoch in epochs.values() {
+            epoch.make_log_durable()?;
             epoch.make_durable()?;
         }
         drop(epochs);
