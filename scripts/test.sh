@@ -13,9 +13,11 @@ rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
-# The reference age CLI (interop tests) and headless Chromium with its WebDriver (browser tests).
+# The reference age CLI (interop tests), headless Chromium with its WebDriver (browser tests)
+# and GNU time (the bounded-memory sync test reads its peak resident size).
 missing=()
 command -v age >/dev/null || missing+=(age)
+[ -x /usr/bin/time ] || missing+=(time)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -203,3 +203,72 @@ async fn reporter_text_cannot_drive_the_reviewers_terminal() {
     assert!(shown.contains("\u{241B}]52;c;b3duZWQ=\u{2407}thanks") && !shown.contains('\u{1b}'), "{shown:?}");
     relay.shutdown().await;
 }
+
+/// A damaged cache (cut short by a failing disk, or altered) is named with what to do, changes
+/// nothing until asked, is kept aside when recovery is asked for, and a sync from the copy
+/// before the last save (or, when that is damaged too, from nothing) brings everything back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_cache_is_named_kept_and_recovered() {
+    let relay = Relay::start().await;
+    let url = relay.url();
+    let client = RelayClient::new(&url, None).expect("client");
+    submit(
+        &client,
+        Concern { category: Some(Category::HonestyAndIntegrity), what: "first".into(), ..Default::default() },
+    )
+    .await;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let cache = tmp.path().join("psd-1.cache");
+    let (u, c) = (url.clone(), cache.clone());
+    let run = move |args: &[&str]| {
+        let (u, c) = (u.clone(), c.clone());
+        let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+        tokio::task::spawn_blocking(move || review(&u, &c, &args.iter().map(String::as_str).collect::<Vec<_>>()))
+    };
+    json(&run(&["sync", "--json"]).await.expect("join"));
+    // A second save, so that a previous copy exists holding the first case.
+    submit(
+        &client,
+        Concern { category: Some(Category::HonestyAndIntegrity), what: "second".into(), ..Default::default() },
+    )
+    .await;
+    json(&run(&["sync", "--json"]).await.expect("join"));
+    assert!(tmp.path().join("psd-1.cache.previous").exists(), "the save kept the copy it replaced");
+
+    // Cut the cache short, as a failing disk might.
+    let bytes = std::fs::read(&cache).expect("cache");
+    std::fs::write(&cache, &bytes[..bytes.len() / 2]).expect("truncate");
+    let out = run(&["inbox", "--json", "--no-sync"]).await.expect("join");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("not readable") && stderr.contains("--recover-cache"), "{stderr}");
+    assert_eq!(std::fs::read(&cache).expect("cache").len(), bytes.len() / 2, "nothing was changed");
+
+    let out = run(&["sync", "--recover-cache", "--json"]).await.expect("join");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("restored the previous copy ("), "{stderr}");
+    let kept: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("psd-1.cache.damaged-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "the damaged file is kept aside");
+    let inbox = json(&run(&["inbox", "--json", "--no-sync"]).await.expect("join"));
+    assert_eq!(inbox.as_array().map(Vec::len), Some(2), "the sync after recovery has both cases: {inbox}");
+
+    // Both copies altered: rebuilt from the relay.
+    for name in ["psd-1.cache", "psd-1.cache.previous"] {
+        let path = tmp.path().join(name);
+        let mut bytes = std::fs::read(&path).expect("read");
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(&path, bytes).expect("alter");
+    }
+    let out = run(&["sync", "--recover-cache", "--json"]).await.expect("join");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("rebuilding from the relay"), "{stderr}");
+    let inbox = json(&run(&["inbox", "--json", "--no-sync"]).await.expect("join"));
+    assert_eq!(inbox.as_array().map(Vec::len), Some(2), "{inbox}");
+}

@@ -32,6 +32,10 @@ use super::PassphraseArgs;
 /// Exit status when anything failed verification (a case stream, an inbox entry refused or not
 /// an envelope at all) or vanished before its expiry day: named on stderr.
 const EXIT_TAMPERED: u8 = 3;
+/// Exit status when nothing failed verification but some inbox entries were not taken in yet
+/// (longer than --max-entry-mib, or their download failed): named on stderr, kept for the next
+/// sync.
+const EXIT_DEFERRED: u8 = 5;
 
 /// Review reports: sync, triage, reply, deadlines and statistics. Every command needs the
 /// reviewer's key file (--identity or CANDOUR_IDENTITY) and its passphrase (asked for, or read
@@ -82,6 +86,10 @@ pub struct Common {
     /// The day to act as (YYYY-MM-DD) instead of today: for deadlines, and for scripts.
     #[arg(long, value_name = "DAY")]
     today: Option<Day>,
+    /// Sync downloads no inbox entry longer than this many MiB; longer ones are named and kept
+    /// for a sync with a higher limit (attachments make reports large; so can an attacker).
+    #[arg(long, env = "CANDOUR_MAX_ENTRY_MIB", value_name = "MIB", default_value_t = candour_review::session::DEFAULT_MAX_ENTRY_BYTES >> 20)]
+    max_entry_mib: u64,
 }
 
 /// `sync`.
@@ -89,6 +97,13 @@ pub struct Common {
 pub struct SyncArgs {
     #[command(flatten)]
     common: Common,
+    /// Try again the inbox entries whose download failed in three syncs.
+    #[arg(long)]
+    retry_deferred: bool,
+    /// The cache file is damaged: set it aside (it is kept, as <cache>.damaged-<time>), start
+    /// again from the copy the last save replaced (or from nothing), and sync.
+    #[arg(long)]
+    recover_cache: bool,
 }
 
 /// `inbox`.
@@ -258,7 +273,13 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async move {
         match cmd {
             ReviewCommand::Sync(a) => {
+                if a.recover_cache {
+                    recover_cache(&a.common)?;
+                }
                 let mut s = open(&a.common).await?;
+                if a.retry_deferred {
+                    s.retry_deferred();
+                }
                 let report = s.sync().await?;
                 print_sync(&report, a.common.json)
             }
@@ -544,19 +565,55 @@ fn default_cache(id: &str) -> anyhow::Result<PathBuf> {
     Ok(data_dir()?.join(format!("{id}.cache")))
 }
 
-async fn open(c: &Common) -> anyhow::Result<ReviewSession> {
+fn read_secret(c: &Common) -> anyhow::Result<ReviewerSecret> {
     let pass = passphrase(&c.pass, &format!("the key file {}", c.identity.display()), false)?;
-    let secret: ReviewerSecret = match read_key_file(&c.identity, &pass)? {
-        SecretKeyFile::Reviewer(r) => r,
+    match read_key_file(&c.identity, &pass)? {
+        SecretKeyFile::Reviewer(r) => Ok(r),
         SecretKeyFile::Root(_) => bail!("{} is the organisation root key, not a reviewer's", c.identity.display()),
+    }
+}
+
+/// `sync --recover-cache`: sets a damaged cache aside and starts from the previous copy.
+fn recover_cache(c: &Common) -> anyhow::Result<()> {
+    let secret = read_secret(c)?;
+    let path = match &c.cache {
+        Some(p) => p.clone(),
+        None => default_cache(&secret.id)?,
     };
+    let recovery = candour_review::cache::Cache::new(&path, &secret).recover()?;
+    if let Some(aside) = &recovery.set_aside {
+        eprintln!("candour: the damaged cache is kept as {}", aside.display());
+    }
+    if recovery.restored_previous {
+        eprintln!("candour: restored the previous copy ({} cases); syncing brings it up to date", recovery.cases);
+    } else {
+        eprintln!(
+            "candour: no readable previous copy: rebuilding from the relay, which no longer has anything older than \
+             its retention period (a colleague's cache may)"
+        );
+    }
+    Ok(())
+}
+
+async fn open(c: &Common) -> anyhow::Result<ReviewSession> {
+    let secret = read_secret(c)?;
     let client = ReviewClient::new(&c.net.relay, c.net.proxy.as_deref())?;
     let dir = c.net.directory(client.relay()).await?;
     let cache = match &c.cache {
         Some(p) => p.clone(),
         None => default_cache(&secret.id)?,
     };
-    Ok(ReviewSession::open(secret, dir, client, &cache)?)
+    let mut session = match ReviewSession::open(secret, dir, client, &cache) {
+        Err(candour_review::ReviewError::Cache(
+            e @ (candour_review::cache::CacheError::CannotOpen(_) | candour_review::cache::CacheError::Format { .. }),
+        )) if cache.exists() => bail!(
+            "{e}. Nothing was changed. If this is your cache and it was damaged, `candour review sync \
+             --recover-cache` keeps it aside and starts again from the copy before the last save, then syncs"
+        ),
+        other => other?,
+    };
+    session.set_max_entry_bytes(c.max_entry_mib.saturating_mul(1 << 20));
+    Ok(session)
 }
 
 /// Syncs unless told not to; returns the exit status the command should end with.
@@ -586,11 +643,20 @@ fn finish(report: &SyncReport) -> anyhow::Result<ExitCode> {
     for (case, note) in &report.incomplete {
         eprintln!("candour: case {case}: {note}");
     }
+    for d in &report.deferred {
+        eprintln!("candour: not taken in yet: {d}");
+    }
     let clean = report.tampered.is_empty()
         && report.vanished.is_empty()
         && report.rejected.is_empty()
         && report.malformed.is_empty();
-    Ok(if clean { ExitCode::SUCCESS } else { ExitCode::from(EXIT_TAMPERED) })
+    Ok(if !clean {
+        ExitCode::from(EXIT_TAMPERED)
+    } else if !report.deferred.is_empty() {
+        ExitCode::from(EXIT_DEFERRED)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Refuses to write to the relay while any case stream fails verification.
@@ -610,13 +676,14 @@ fn print_sync(report: &SyncReport, json: bool) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(report)?);
     } else {
         println!(
-            "{} inbox entries: {} new reports, {} follow-ups, {} for other queues, {} malformed; {} new case \
-             events; {} receipts filed.",
+            "{} inbox entries: {} new reports, {} follow-ups, {} for other queues, {} malformed, {} not taken in \
+             yet; {} new case events; {} receipts filed.",
             report.inbox_entries,
             report.reports,
             report.follow_ups,
             report.skipped,
             report.malformed.len(),
+            report.deferred.len(),
             report.new_events,
             report.receipts
         );

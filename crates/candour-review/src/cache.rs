@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use age::secrecy::ExposeSecret as _;
 use candour_core::keys::ReviewerSecret;
 use candour_core::wire::ThreadId;
+use candour_core::Day;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hkdf::Hkdf;
@@ -70,6 +71,25 @@ pub struct CacheContents {
     pub inbox_after: Option<u64>,
     /// Every case this reviewer can read, by thread.
     pub cases: BTreeMap<ThreadId, CaseFile>,
+    /// Inbox entries past the cursor that sync has not taken in yet, by number.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub deferred: BTreeMap<u64, DeferredEntry>,
+}
+
+/// An inbox entry sync could not take in yet: longer than the machine's limit, or its bytes did
+/// not arrive whole. Kept so that it is tried again and said, never skipped silently, and never
+/// retried for ever (see `MAX_DOWNLOAD_ATTEMPTS` in the session).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeferredEntry {
+    /// Syncs whose download of it failed (a size over the limit is not counted).
+    pub attempts: u32,
+    /// Its length, as listed.
+    pub len: u64,
+    /// The day the relay will remove it, as listed.
+    #[serde(default)]
+    pub expires: Option<Day>,
+    /// Why it is not taken in, the last time it was tried.
+    pub reason: String,
 }
 
 /// The symmetric key of a reviewer's cache. Never printed, cloned or serialised.
@@ -120,28 +140,32 @@ impl Cache {
 
     /// Loads the cache; a missing file is an empty cache.
     pub fn load(&self) -> Result<CacheContents, CacheError> {
-        let bytes = match fs::read(&self.path) {
+        self.load_at(&self.path)
+    }
+
+    fn load_at(&self, path: &Path) -> Result<CacheContents, CacheError> {
+        let bytes = match fs::read(path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(CacheContents { reviewer: self.reviewer.clone(), ..Default::default() })
             }
-            Err(source) => return Err(CacheError::Io { path: self.path.clone(), source }),
+            Err(source) => return Err(CacheError::Io { path: path.to_owned(), source }),
         };
-        let rest = bytes.strip_prefix(CACHE_MAGIC).ok_or_else(|| CacheError::CannotOpen(self.path.clone()))?;
+        let rest = bytes.strip_prefix(CACHE_MAGIC).ok_or_else(|| CacheError::CannotOpen(path.to_owned()))?;
         if rest.len() < NONCE_LEN {
-            return Err(CacheError::CannotOpen(self.path.clone()));
+            return Err(CacheError::CannotOpen(path.to_owned()));
         }
         let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
         let cipher = XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&self.key.0[..]));
         let plaintext = Zeroizing::new(
             cipher
                 .decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad: &self.aad() })
-                .map_err(|_| CacheError::CannotOpen(self.path.clone()))?,
+                .map_err(|_| CacheError::CannotOpen(path.to_owned()))?,
         );
         let contents: CacheContents = serde_json::from_slice(&plaintext)
-            .map_err(|e| CacheError::Format { path: self.path.clone(), reason: e.to_string() })?;
+            .map_err(|e| CacheError::Format { path: path.to_owned(), reason: e.to_string() })?;
         if contents.reviewer != self.reviewer {
-            return Err(CacheError::CannotOpen(self.path.clone()));
+            return Err(CacheError::CannotOpen(path.to_owned()));
         }
         Ok(contents)
     }
@@ -174,9 +198,70 @@ impl Cache {
         file.write_all(&nonce).map_err(io)?;
         file.write_all(&ciphertext).map_err(io)?;
         file.sync_all().map_err(io)?;
+        // The copy being replaced stays as `.previous` (a second name for the same file, made
+        // before the swap, so there is no moment without a readable cache): if the new one is
+        // ever damaged, [`Cache::recover`] starts from it.
+        let previous = self.previous_path();
+        if self.path.exists() {
+            let staged = previous.with_extension("previous.tmp");
+            let _ = fs::remove_file(&staged);
+            if fs::hard_link(&self.path, &staged).is_err() {
+                fs::copy(&self.path, &staged).map_err(io)?;
+            }
+            fs::rename(&staged, &previous).map_err(io)?;
+        }
         fs::rename(&tmp, &self.path).map_err(io)?;
+        if let Ok(d) = fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
         Ok(())
     }
+
+    /// The copy the last save replaced.
+    pub fn previous_path(&self) -> PathBuf {
+        let mut name = self.path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+        name.push(".previous");
+        self.path.with_file_name(name)
+    }
+
+    /// After a damaged cache: sets the file aside (never deleted: it may hold history the relay
+    /// no longer keeps) and starts again from the previous copy if that opens, or from nothing.
+    /// The next sync brings either up to date from the relay.
+    pub fn recover(&self) -> Result<Recovery, CacheError> {
+        let io = |source| CacheError::Io { path: self.path.clone(), source };
+        let set_aside = if self.path.exists() {
+            let mut name = self.path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+            let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            name.push(format!(".damaged-{stamp}"));
+            let aside = self.path.with_file_name(name);
+            fs::rename(&self.path, &aside).map_err(io)?;
+            Some(aside)
+        } else {
+            None
+        };
+        let previous = self.previous_path();
+        let from_previous = match previous.exists() {
+            true => self.load_at(&previous).ok(),
+            false => None,
+        };
+        let restored = from_previous.is_some();
+        let contents =
+            from_previous.unwrap_or_else(|| CacheContents { reviewer: self.reviewer.clone(), ..Default::default() });
+        let cases = contents.cases.len();
+        self.save(&contents)?;
+        Ok(Recovery { set_aside, restored_previous: restored, cases })
+    }
+}
+
+/// What [`Cache::recover`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recovery {
+    /// Where the damaged file now is.
+    pub set_aside: Option<PathBuf>,
+    /// Whether the previous copy opened and was restored (else the cache starts empty).
+    pub restored_previous: bool,
+    /// Cases in the restored cache, before the next sync.
+    pub cases: usize,
 }
 
 #[cfg(test)]
@@ -190,7 +275,12 @@ mod tests {
         let me = ReviewerSecret::generate("psd-1");
         let cache = Cache::new(&path, &me);
         assert_eq!(cache.load().expect("empty").inbox_after, None);
-        let contents = CacheContents { reviewer: "psd-1".into(), inbox_after: Some(41), cases: BTreeMap::new() };
+        let contents = CacheContents {
+            reviewer: "psd-1".into(),
+            inbox_after: Some(41),
+            cases: BTreeMap::new(),
+            deferred: BTreeMap::new(),
+        };
         cache.save(&contents).expect("save");
         assert_eq!(cache.load().expect("load"), contents);
         let raw = fs::read(&path).expect("read");

@@ -18,8 +18,8 @@ use serde::Serialize;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::cache::{Cache, CacheContents, CacheError};
-use crate::client::{ListedEntry, RelayPolicy, ReviewClient};
+use crate::cache::{Cache, CacheContents, CacheError, DeferredEntry};
+use crate::client::{DownloadFailure, EntryReader, ListedEntry, RelayPolicy, ReviewClient};
 use crate::event::{
     heads, open_event, seal_event, verify_chain, Action, CaseEvent, ChainError, EventHash, ReplyKind, Retained,
     SealEventError, VerifiedChain, VerifiedEvent, EVENT_FORMAT,
@@ -27,12 +27,26 @@ use crate::event::{
 use crate::state::{case_ref, CaseFile, Received};
 use crate::triage::{Assignment, TriageChange};
 
-/// Inbox entries fetched and trial-decrypted per batch: bounds memory (each is at least 16 KiB,
-/// and two batches are held at once) while keeping both cores busy.
-const INBOX_BATCH: usize = 512;
-/// Concurrent inbox downloads. High because each signed read costs a round trip or more
-/// (and the relay's streamed bodies can wait on delayed ACKs), while the bytes are small.
-const FETCH_CONCURRENCY: usize = 64;
+/// Inbox entries started but not yet filed, at most: finished entries wait to be filed in
+/// inbox order, so this bounds what waits behind a slow one.
+const INBOX_WINDOW: usize = 512;
+/// Bytes of opened documents waiting to be filed, at most (each counted as the least of its
+/// entry's length and the largest document an envelope holds). With [`INBOX_WINDOW`] and
+/// [`FETCH_CONCURRENCY`] this bounds sync's memory whatever the inbox holds.
+const INBOX_DOCUMENT_BUDGET: u64 = 64 << 20;
+/// Concurrent inbox downloads, each read as it arrives and trial-decrypted on its own blocking
+/// thread. High because each signed read costs a round trip or more (and the relay's streamed
+/// bodies can wait on delayed ACKs), while what each holds is small.
+const FETCH_CONCURRENCY: usize = 32;
+/// By default sync downloads no inbox entry longer than this; longer ones are deferred and
+/// said (see [`ReviewSession::set_max_entry_bytes`]). Downloads are streamed, so the limit is on
+/// time and bandwidth, not memory: an attacker can encrypt large junk to every reviewer.
+pub const DEFAULT_MAX_ENTRY_BYTES: u64 = 64 << 20;
+/// Syncs that try to download an inbox entry whose bytes do not arrive whole before it is
+/// left alone (and said) until asked again ([`ReviewSession::retry_deferred`]).
+pub const MAX_DOWNLOAD_ATTEMPTS: u32 = 3;
+/// The longest case-stream entry: an event is a document (at most 1 MiB) padded and sealed.
+pub const MAX_EVENT_ENTRY_BYTES: u64 = 2 << 20;
 /// Concurrent case-stream listings and reads during sync.
 const CONCURRENT_REQUESTS: usize = 32;
 /// A receipt is filed again this many days before the newest message in the reporter's
@@ -40,8 +54,21 @@ const CONCURRENT_REQUESTS: usize = 32;
 /// reporter's next follow-up (a reviewer's tool must sync at least once in that window).
 pub const RENEW_RECEIPT_DAYS_BEFORE: i64 = 30;
 
-/// A trial-decryption result for one inbox entry.
-type Opened = (u64, Result<OpenedDocument, OpenDocumentError>);
+/// What became of one inbox entry's download.
+enum Fetched {
+    /// Downloaded (as far as needed) and trial-decrypted.
+    Opened(Box<Result<OpenedDocument, OpenDocumentError>>),
+    /// Not an envelope of the relay's shape.
+    Malformed(candour_core::shape::ShapeError),
+    /// For this reviewer, but longer than this machine's limit: not downloaded past its header.
+    TooLarge,
+    /// age's header is for this reviewer but the contents do not authenticate.
+    Forged,
+    /// The relay answered for this entry but its bytes did not arrive whole.
+    Failed(ClientError),
+    /// The relay could not be asked at all: the sync stops and is tried again later.
+    Unreachable(ClientError),
+}
 
 /// Why a reviewer action failed.
 #[derive(Debug, thiserror::Error)]
@@ -153,6 +180,10 @@ pub struct SyncReport {
     /// Cases whose stream failed verification, with the tampering named. Their last verified
     /// state is kept; nothing is appended to them until this is resolved.
     pub tampered: Vec<(String, String)>,
+    /// Inbox entries not taken in yet, with why: longer than this machine's limit, or their
+    /// bytes did not arrive whole. Kept and tried again by later syncs (see
+    /// [`crate::cache::DeferredEntry`]).
+    pub deferred: Vec<String>,
 }
 
 /// A reviewer's session.
@@ -165,6 +196,8 @@ pub struct ReviewSession {
     contents: CacheContents,
     /// Cases whose stream failed verification in this session: nothing is appended to them.
     tampered: BTreeMap<ThreadId, ChainError>,
+    /// Inbox entries longer than this are not downloaded by sync.
+    max_entry_bytes: u64,
 }
 
 impl std::fmt::Debug for ReviewSession {
@@ -193,7 +226,29 @@ impl ReviewSession {
         let contents = cache.load()?;
         let identity = Arc::new(secret.identity().clone());
         let dir = Arc::new(dir);
-        Ok(ReviewSession { secret, identity, dir, client, cache, contents, tampered: BTreeMap::new() })
+        Ok(ReviewSession {
+            secret,
+            identity,
+            dir,
+            client,
+            cache,
+            contents,
+            tampered: BTreeMap::new(),
+            max_entry_bytes: DEFAULT_MAX_ENTRY_BYTES,
+        })
+    }
+
+    /// Sets the longest inbox entry sync downloads ([`DEFAULT_MAX_ENTRY_BYTES`] unless set);
+    /// longer ones are deferred and said, and taken in by a later sync with a higher limit.
+    pub fn set_max_entry_bytes(&mut self, bytes: u64) {
+        self.max_entry_bytes = bytes;
+    }
+
+    /// Makes the next sync try again every deferred inbox entry, whatever its attempts so far.
+    pub fn retry_deferred(&mut self) {
+        for deferred in self.contents.deferred.values_mut() {
+            deferred.attempts = 0;
+        }
     }
 
     /// This reviewer's id.
@@ -317,84 +372,162 @@ impl ReviewSession {
                 }
             }
         }
-        let after = self.contents.inbox_after.unwrap_or(0);
-        let entries: Vec<ListedEntry> = listed.into_iter().filter(|e| e.seq > after).collect();
-        report.inbox_entries = entries.len();
-        let stanzas = self.dir.directory().stanzas;
-        let fetches = Arc::new(Semaphore::new(FETCH_CONCURRENCY));
-        let mut batches = entries.chunks(INBOX_BATCH);
-        let mut pending = batches.next().map(|b| self.fetch_inbox(b, &key, &fetches));
-        // Downloads finish in any order; what is said about them is in inbox order.
-        let mut malformed = Vec::new();
-        while let Some(mut fetching) = pending.take() {
-            let mut blobs: Vec<(u64, Vec<u8>)> = Vec::with_capacity(INBOX_BATCH);
-            while let Some(joined) = fetching.join_next().await {
-                let (seq, bytes) = joined.map_err(|e| ReviewError::Internal(e.to_string()))?;
-                let bytes = bytes?;
-                // Not an envelope of the relay's shape: never written by Candour. Said apart
-                // from "for someone else", and never trial-decrypted.
-                match candour_core::shape::check(&bytes, stanzas) {
-                    Ok(_) => blobs.push((seq, bytes)),
-                    Err(e) => malformed.push((seq, format!("inbox entry {seq}: {e}"))),
+        // Entries deferred by earlier syncs come again, unless given up on; gone ones are said.
+        let mut work: Vec<ListedEntry> = Vec::new();
+        let deferred: Vec<(u64, DeferredEntry)> =
+            self.contents.deferred.iter().map(|(seq, d)| (*seq, d.clone())).collect();
+        for (seq, d) in deferred {
+            match present.get(&seq) {
+                None => {
+                    self.contents.deferred.remove(&seq);
+                    if d.expires.is_none_or(|day| day > today) {
+                        report.vanished.push(format!(
+                            "inbox entry {seq}, not yet taken in ({}), is no longer on the relay: it was removed by \
+                             someone with access to the relay",
+                            d.reason
+                        ));
+                    }
                 }
-            }
-            // The next batch downloads while this one is decrypted.
-            pending = batches.next().map(|b| self.fetch_inbox(b, &key, &fetches));
-            let mut opened = self.open_inbox(blobs).await?;
-            opened.sort_by_key(|(seq, _)| *seq);
-            for (seq, result) in opened {
-                let expires = entries.iter().find(|e| e.seq == seq).and_then(|e| e.expires);
-                self.file_inbox_entry(seq, expires, result, report);
+                Some(e) if d.attempts < MAX_DOWNLOAD_ATTEMPTS => work.push(*e),
+                Some(_) => report.deferred.push(format!(
+                    "inbox entry {seq}: {}; given up after {} attempts (`candour review sync --retry-deferred` \
+                     tries again)",
+                    d.reason, d.attempts
+                )),
             }
         }
-        malformed.sort();
-        report.malformed.extend(malformed.into_iter().map(|(_, m)| m));
-        if let Some(last) = entries.last() {
-            self.contents.inbox_after = Some(last.seq);
+        let after = self.contents.inbox_after.unwrap_or(0);
+        let new: Vec<ListedEntry> = listed.into_iter().filter(|e| e.seq > after).collect();
+        report.inbox_entries = new.len();
+        let newest = new.last().map(|e| e.seq);
+        work.extend(new);
+        work.sort_by_key(|e| e.seq);
+        work.dedup_by_key(|e| e.seq);
+
+        let fetches = Arc::new(Semaphore::new(FETCH_CONCURRENCY));
+        // A window over `work`: entries start in order, finish in any order, and are filed in
+        // order; at most INBOX_WINDOW entries and INBOX_DOCUMENT_BUDGET bytes wait at once.
+        let bound = |e: &ListedEntry| e.len.min(u64::from(candour_core::envelope::MAX_DOCUMENT_LEN));
+        let mut tasks: JoinSet<(usize, Fetched)> = JoinSet::new();
+        let mut finished: BTreeMap<usize, Fetched> = BTreeMap::new();
+        let (mut started, mut filed, mut waiting) = (0usize, 0usize, 0u64);
+        let mut cut_off = Vec::new();
+        while filed < work.len() {
+            while started < work.len()
+                && started - filed < INBOX_WINDOW
+                && (started == filed || waiting + bound(&work[started]) <= INBOX_DOCUMENT_BUDGET)
+            {
+                let entry = work[started];
+                waiting += bound(&entry);
+                let (index, whole) = (started, entry.len <= self.max_entry_bytes);
+                let download = self.download(&key, entry, whole, Some(Arc::clone(&fetches)));
+                tasks.spawn(async move { (index, download.await) });
+                started += 1;
+            }
+            while let Some(fetched) = finished.remove(&filed) {
+                let entry = work[filed];
+                waiting -= bound(&entry);
+                filed += 1;
+                match fetched {
+                    Fetched::Unreachable(e) => cut_off.push((entry, e)),
+                    other => self.file_fetched(entry, other, report),
+                }
+            }
+            if filed < work.len() && !finished.contains_key(&filed) {
+                let joined = tasks.join_next().await.ok_or_else(|| ReviewError::Internal("a fetch was lost".into()))?;
+                let (index, fetched) = joined.map_err(|e| ReviewError::Internal(e.to_string()))?;
+                finished.insert(index, fetched);
+            }
+        }
+        // Downloads whose connection failed: once more, one at a time. If the relay answers a
+        // small question but this entry's download fails again, the entry is the trouble (it
+        // is deferred, and counted); if the relay answers nothing, the sync stops and nothing
+        // is lost (the cursor stays, and the next sync asks again).
+        for (entry, _) in cut_off {
+            let whole = entry.len <= self.max_entry_bytes;
+            let fetched = match self.download(&key, entry, whole, None).await {
+                Fetched::Unreachable(e) => match self.client.inbox_entry(&key, entry.seq).await {
+                    Ok(_) => Fetched::Failed(e),
+                    Err(unreachable) => return Err(unreachable.into()),
+                },
+                other => other,
+            };
+            self.file_fetched(entry, fetched, report);
+        }
+        if let Some(newest) = newest {
+            self.contents.inbox_after = Some(newest);
         }
         Ok(())
     }
 
-    /// Starts fetching a batch of inbox entries, at most `FETCH_CONCURRENCY` at once.
-    fn fetch_inbox(
+    /// Downloads an inbox entry as it arrives and trial-decrypts it on a blocking thread (see
+    /// [`open_streamed`]), holding a permit of `fetches` if given.
+    fn download(
         &self,
-        batch: &[ListedEntry],
         key: &ed25519_dalek::SigningKey,
-        fetches: &Arc<Semaphore>,
-    ) -> JoinSet<(u64, Result<Vec<u8>, ClientError>)> {
-        let mut tasks = JoinSet::new();
-        for entry in batch {
-            let (client, key, seq, fetches) = (self.client.clone(), key.clone(), entry.seq, Arc::clone(fetches));
-            tasks.spawn(async move {
-                // The semaphore is never closed, so acquiring only waits.
-                let _permit = fetches.acquire_owned().await;
-                (seq, client.inbox_read(&key, seq).await)
-            });
+        entry: ListedEntry,
+        whole: bool,
+        fetches: Option<Arc<Semaphore>>,
+    ) -> impl std::future::Future<Output = Fetched> + Send + 'static {
+        let (client, key, identity) = (self.client.clone(), key.clone(), Arc::clone(&self.identity));
+        let stanzas = self.dir.directory().stanzas;
+        async move {
+            // The semaphore is never closed, so acquiring only waits.
+            let _permit = match fetches {
+                Some(f) => f.acquire_owned().await.ok(),
+                None => None,
+            };
+            let reader = client.inbox_stream(&key, entry);
+            tokio::task::spawn_blocking(move || open_streamed(reader, entry.len, stanzas, &identity, whole))
+                .await
+                .unwrap_or_else(|e| Fetched::Failed(ClientError::Protocol(e.to_string())))
         }
-        tasks
     }
 
-    /// Trial-decrypts blobs on every core: X25519 against each stanza dominates sync time.
-    async fn open_inbox(&self, blobs: Vec<(u64, Vec<u8>)>) -> Result<Vec<Opened>, ReviewError> {
-        let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).max(1);
-        let per = blobs.len().div_ceil(workers).max(1);
-        let mut tasks = JoinSet::new();
-        let mut rest = blobs;
-        while !rest.is_empty() {
-            let tail = rest.split_off(per.min(rest.len()));
-            let part = std::mem::replace(&mut rest, tail);
-            let identity = Arc::clone(&self.identity);
-            tasks.spawn_blocking(move || {
-                part.into_iter()
-                    .map(|(seq, bytes)| (seq, open_document(identity.as_ref(), &bytes[..], &mut DiscardAttachments)))
-                    .collect::<Vec<_>>()
+    /// Files one inbox entry's download: into a case, or as malformed, or deferred.
+    fn file_fetched(&mut self, entry: ListedEntry, fetched: Fetched, report: &mut SyncReport) {
+        let seq = entry.seq;
+        let mut defer = |reason: String, counts: bool| {
+            let d = self.contents.deferred.entry(seq).or_insert_with(|| DeferredEntry {
+                attempts: 0,
+                len: entry.len,
+                expires: entry.expires,
+                reason: String::new(),
             });
+            if counts {
+                d.attempts += 1;
+            }
+            d.reason = reason.clone();
+            report.deferred.push(format!("inbox entry {seq}: {reason}; kept to try again"));
+        };
+        match fetched {
+            Fetched::TooLarge => defer(
+                format!(
+                    "{} MiB, longer than this machine downloads ({} MiB; `candour review sync --max-entry-mib N` \
+                     takes it in)",
+                    entry.len.div_ceil(1 << 20),
+                    self.max_entry_bytes >> 20
+                ),
+                false,
+            ),
+            Fetched::Failed(e) => defer(format!("its bytes did not arrive whole ({e})"), true),
+            Fetched::Unreachable(_) => {}
+            Fetched::Malformed(e) => {
+                self.contents.deferred.remove(&seq);
+                report.malformed.push(format!("inbox entry {seq}: {e}"));
+            }
+            Fetched::Forged => {
+                self.contents.deferred.remove(&seq);
+                report.rejected.push(format!(
+                    "inbox entry {seq}: addressed to this reviewer, but its contents do not authenticate (forged, \
+                     or altered after it was sealed)"
+                ));
+            }
+            Fetched::Opened(result) => {
+                self.contents.deferred.remove(&seq);
+                self.file_inbox_entry(seq, entry.expires, *result, report);
+            }
         }
-        let mut opened = Vec::new();
-        while let Some(joined) = tasks.join_next().await {
-            opened.extend(joined.map_err(|e| ReviewError::Internal(e.to_string()))?);
-        }
-        Ok(opened)
     }
 
     fn file_inbox_entry(
@@ -628,20 +761,20 @@ impl ReviewSession {
     /// Fetches a case's report (and follow-ups) again and writes their attachments into
     /// `folder` under sanitised names. Returns the files written. On any failure the files of
     /// the failing envelope are removed (a tampered envelope is only detected at its end).
+    /// Entries are read as they arrive: memory stays small whatever their size.
     pub async fn save_attachments(&self, reference: &str, folder: &Path) -> Result<Vec<PathBuf>, ReviewError> {
         let case = self.case(reference)?;
         let err = |reason: String| ReviewError::Attachments { path: folder.to_owned(), reason };
         std::fs::create_dir_all(folder).map_err(|e| err(e.to_string()))?;
         let mut written = Vec::new();
         for received in case.report.iter().chain(case.follow_ups.iter()).filter(|r| !r.attachments.is_empty()) {
-            let bytes = self.client.inbox_read(self.secret.signing_key(), received.seq).await?;
-            let mut sink = FolderSink { folder: folder.to_owned(), prefix: received.seq, written: Vec::new() };
-            let result = open_document(self.identity.as_ref(), &bytes[..], &mut sink);
-            if let Err(e) = result {
+            let sink = FolderSink { folder: folder.to_owned(), prefix: received.seq, written: Vec::new() };
+            let (sink, result) = self.open_refetched(received.seq, sink).await?;
+            if let Err(reason) = result {
                 for f in &sink.written {
                     let _ = std::fs::remove_file(f);
                 }
-                return Err(err(e.to_string()));
+                return Err(err(reason));
             }
             written.extend(sink.written);
         }
@@ -663,11 +796,39 @@ impl ReviewSession {
         if index >= received.attachments.len() {
             return Err(missing());
         }
-        let bytes = self.client.inbox_read(self.secret.signing_key(), entry).await?;
-        let mut sink = OneAttachment { index, found: None };
-        open_document(self.identity.as_ref(), &bytes[..], &mut sink)
-            .map_err(|e| ReviewError::Refetched { entry, reason: e.to_string() })?;
+        let (sink, result) = self.open_refetched(entry, OneAttachment { index, found: None }).await?;
+        result.map_err(|reason| ReviewError::Refetched { entry, reason })?;
         sink.found.ok_or_else(missing)
+    }
+
+    /// Downloads an inbox entry of a case here again and opens it into `sink`, off the async
+    /// threads (opening streams through the whole envelope). The inner result says why the
+    /// envelope did not open, naming a failed download rather than its symptom.
+    async fn open_refetched<S: AttachmentSink + Send + 'static>(
+        &self,
+        seq: u64,
+        mut sink: S,
+    ) -> Result<(S, Result<(), String>), ReviewError> {
+        let mut reader = self.refetch(seq).await?;
+        let identity = Arc::clone(&self.identity);
+        tokio::task::spawn_blocking(move || {
+            let result = open_document(identity.as_ref(), &mut reader, &mut sink)
+                .map(|_| ())
+                .map_err(|e| reader.failure().map_or_else(|| e.to_string(), |f| f.error.to_string()));
+            (sink, result)
+        })
+        .await
+        .map_err(|e| ReviewError::Internal(e.to_string()))
+    }
+
+    /// Starts downloading again an inbox entry of a case here.
+    async fn refetch(&self, seq: u64) -> Result<EntryReader, ReviewError> {
+        let key = self.secret.signing_key();
+        let listed = self.client.inbox_entry(key, seq).await?.ok_or_else(|| ReviewError::Refetched {
+            entry: seq,
+            reason: "the relay no longer has it (see `candour review sync`)".into(),
+        })?;
+        Ok(self.client.inbox_stream(key, listed))
     }
 }
 
@@ -717,12 +878,89 @@ async fn fetch_case(
             events.push(k);
             continue;
         }
+        // Only reviewers write case streams; an entry longer than any event is tampering, and
+        // is never downloaded.
+        if entry.len > MAX_EVENT_ENTRY_BYTES {
+            return Err(FetchError::Chain(ChainError::Altered {
+                seq: entry.seq,
+                reason: format!(
+                    "the entry is {} bytes, longer than any case event ({MAX_EVENT_ENTRY_BYTES})",
+                    entry.len
+                ),
+            }));
+        }
         let bytes = client.case_read(key, &stream, entry.seq).await.map_err(FetchError::Client)?;
         let mut event = open_event(dir, identity, thread, entry.seq, &bytes).map_err(FetchError::Chain)?;
         event.expires = entry.expires;
         events.push(event);
     }
     verify_chain(events, known, retained).map_err(FetchError::Chain)
+}
+
+/// Reads an inbox entry as it arrives: its visible header first (checked for the relay's
+/// shape, never trial-decrypted if it is not), then age's header, which tells at once whether
+/// it is for this reviewer; only then the rest, attachments discarded. Runs on a blocking
+/// thread; dropping the reader early stops the download.
+///
+/// Without `whole`, only as far as age's header: an entry for someone else is skipped as usual,
+/// one for this reviewer is [`Fetched::TooLarge`].
+fn open_streamed(
+    mut reader: EntryReader,
+    len: u64,
+    stanzas: usize,
+    identity: &age::x25519::Identity,
+    whole: bool,
+) -> Fetched {
+    let mut prefix = Vec::with_capacity(1024);
+    let header = loop {
+        match candour_core::shape::check_prefix(&prefix, stanzas, Some(len)) {
+            Ok(Some(_)) => break Ok(()),
+            Err(e) => break Err(e),
+            Ok(None) => {}
+        }
+        let mut piece = [0u8; 1024];
+        match reader.read(&mut piece) {
+            Ok(0) => break Err(candour_core::shape::ShapeError::NotAge("the header is incomplete")),
+            Ok(n) => prefix.extend_from_slice(&piece[..n]),
+            Err(_) => break Ok(()), // the failure is read below
+        }
+    };
+    if let Some(e) = reader.failure() {
+        return classify(e);
+    }
+    if let Err(e) = header {
+        return Fetched::Malformed(e);
+    }
+    // age's header alone says whether the entry is for this reviewer (its MAC is checked
+    // with the file key): for someone else, nothing more is downloaded.
+    let for_me = age::Decryptor::new(&prefix[..])
+        .ok()
+        .filter(|d| !d.is_scrypt())
+        .is_some_and(|d| d.decrypt(std::iter::once(identity as &dyn age::Identity)).is_ok());
+    if !for_me {
+        return Fetched::Opened(Box::new(Err(OpenDocumentError::Envelope(OpenError::CannotOpen))));
+    }
+    if !whole {
+        return Fetched::TooLarge;
+    }
+    let opened = open_document(identity, io::Cursor::new(prefix).chain(&mut reader), &mut DiscardAttachments);
+    if let Some(e) = reader.failure() {
+        return classify(e);
+    }
+    match opened {
+        // For this reviewer, yet it does not open: forged or damaged after it was sealed.
+        Err(OpenDocumentError::Envelope(OpenError::CannotOpen)) => Fetched::Forged,
+        other => Fetched::Opened(Box::new(other)),
+    }
+}
+
+/// A failed download: the entry's own (tried again later) or the relay's (the sync stops).
+fn classify(failure: DownloadFailure) -> Fetched {
+    if failure.answered {
+        Fetched::Failed(failure.error)
+    } else {
+        Fetched::Unreachable(failure.error)
+    }
 }
 
 /// Whether a case began more than the relay's retention period ago, so that its earliest

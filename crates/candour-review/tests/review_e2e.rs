@@ -342,7 +342,8 @@ async fn local_cache_holds_no_plaintext_canary() {
             assert!(!bytes.windows(needle.len()).any(|w| w == needle.as_bytes()), "{needle} in {}", path.display());
         }
     }
-    assert_eq!(files, 1, "one cache file, no temporary left behind");
+    assert_eq!(files, 2, "the cache and its previous generation, no temporary left behind");
+    assert!(tmp.path().join("psd-1.cache.previous").is_file(), "the previous generation is kept");
 
     // The cache reloads with the same key and refuses another reviewer's.
     let again = session(&relay.url, "psd-1", tmp.path()).await;
@@ -478,7 +479,14 @@ async fn attachments_are_saved_only_on_request_under_safe_names() {
     let case = case_of(token.thread_id());
     let shown = show(psd1.directory(), psd1.case(&case).expect("case"), psd1.cases());
     assert_eq!(shown.thread[0].attachments, [("../../etc/evil photo.jpg".to_owned(), 70_000)]);
-    assert_eq!(std::fs::read_dir(&cache_dir).expect("dir").count(), 1, "sync saves no attachment");
+    let kept: Vec<String> = std::fs::read_dir(&cache_dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        kept.iter().all(|n| n == "psd-1.cache" || n == "psd-1.cache.previous"),
+        "sync saves no attachment, only the cache and its previous generation: {kept:?}"
+    );
 
     let out = tmp.path().join("saved");
     let saved = psd1.save_attachments(&case, &out).await.expect("save");

@@ -54,7 +54,39 @@ pub enum ClientError {
     /// The relay's answer was not what the protocol says.
     #[error("the relay's answer was malformed: {0}")]
     Protocol(String),
+    /// The relay's answer is longer than anything the protocol sends there: a hostile or broken
+    /// relay. Nothing of it is kept.
+    #[error("the relay's answer to {url} is longer than the {limit} bytes this client accepts there")]
+    TooLarge {
+        /// The URL asked.
+        url: String,
+        /// The most accepted.
+        limit: u64,
+    },
 }
+
+impl ClientError {
+    /// A stable, machine-readable name.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ClientError::Address(_) => "bad-address",
+            ClientError::OnionWithoutTor(_) => "onion-without-tor",
+            ClientError::Unreachable { .. } => "unreachable",
+            ClientError::Relay { .. } => "relay-refused",
+            ClientError::Directory(_) => "directory-invalid",
+            ClientError::Pow(_) => "pow-too-hard",
+            ClientError::Protocol(_) => "protocol",
+            ClientError::TooLarge { .. } => "answer-too-large",
+        }
+    }
+}
+
+/// The most a JSON answer, a listing page or the answer to a signed request may hold (a
+/// national directory is a few MiB): a hostile relay cannot make a client hold more.
+pub const MAX_ANSWER_BYTES: u64 = 16 << 20;
+/// The most a mailbox entry may be: replies and receipts are documents (at most 1 MiB before
+/// padding), never attachments.
+pub const MAX_MAILBOX_ENTRY_BYTES: u64 = 4 << 20;
 
 /// The relay's error body.
 #[derive(Deserialize)]
@@ -146,25 +178,22 @@ impl RelayClient {
         }
     }
 
-    async fn bytes(&self, request: reqwest::RequestBuilder, url: &str) -> Result<Vec<u8>, ClientError> {
+    /// The answer's body, refused as soon as it passes `limit` bytes.
+    async fn bytes(&self, request: reqwest::RequestBuilder, url: &str, limit: u64) -> Result<Vec<u8>, ClientError> {
         let response = self.send(request, url).await?;
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| ClientError::Unreachable { url: url.into(), reason: error_chain(&e) })?;
-        Ok(bytes.to_vec())
+        read_limited(response, url, limit).await
     }
 
     /// An unauthenticated `GET` of a small JSON document (the relay's policy, say).
     pub async fn get_json(&self, path: &str) -> Result<Vec<u8>, ClientError> {
         let url = self.url(path);
-        self.bytes(self.http.get(&url), &url).await
+        self.bytes(self.http.get(&url), &url, MAX_ANSWER_BYTES).await
     }
 
     /// Fetches the directory and verifies it against the pinned policy; refuses if it fails.
     pub async fn directory(&self, policy: &TrustPolicy) -> Result<VerifiedDirectory, ClientError> {
         let url = self.url("/v1/directory");
-        let served = self.bytes(self.http.get(&url), &url).await?;
+        let served = self.bytes(self.http.get(&url), &url, MAX_ANSWER_BYTES).await?;
         Ok(directory::verify(&served, policy)?)
     }
 
@@ -174,7 +203,7 @@ impl RelayClient {
     pub async fn solve_challenge(&self, max_bytes: u64) -> Result<Solution, ClientError> {
         let url = self.url("/v1/inbox/challenge");
         let request = pow::ChallengeRequest { max_bytes };
-        let body = self.bytes(self.http.post(&url).json(&request), &url).await?;
+        let body = self.bytes(self.http.post(&url).json(&request), &url, MAX_ANSWER_BYTES).await?;
         let challenge: Challenge = serde_json::from_slice(&body).map_err(|e| ClientError::Protocol(e.to_string()))?;
         if challenge.difficulty > pow::MAX_DIFFICULTY {
             return Err(ClientError::Pow(challenge.difficulty));
@@ -212,7 +241,7 @@ impl RelayClient {
     ) -> Result<(Vec<Entry>, Option<u64>), ClientError> {
         let url = self.url("/v1/mailbox/list");
         let request = MailboxRequest { mailbox_id: MailboxAddress(*id.expose_secret()).to_string(), after, seq: None };
-        let body = self.bytes(self.http.post(&url).json(&request), &url).await?;
+        let body = self.bytes(self.http.post(&url).json(&request), &url, MAX_ANSWER_BYTES).await?;
         let page: Page = serde_json::from_slice(&body).map_err(|e| ClientError::Protocol(e.to_string()))?;
         Ok((page.entries, page.next))
     }
@@ -239,13 +268,13 @@ impl RelayClient {
         let url = self.url("/v1/mailbox/read");
         let request =
             MailboxRequest { mailbox_id: MailboxAddress(*id.expose_secret()).to_string(), after: None, seq: Some(seq) };
-        self.bytes(self.http.post(&url).json(&request), &url).await
+        self.bytes(self.http.post(&url).json(&request), &url, MAX_MAILBOX_ENTRY_BYTES).await
     }
 
     /// A request signed by a reviewer's key (`candour_core::auth`): every reviewer call of
     /// the relay goes through here, with one error handling. `content_type` is sent only with
-    /// a body. Returns the response body.
-    pub async fn reviewer_request(
+    /// a body. Returns the successful response, its body not yet read.
+    async fn reviewer_send(
         &self,
         key: &SigningKey,
         method: reqwest::Method,
@@ -253,7 +282,7 @@ impl RelayClient {
         body: Vec<u8>,
         content_type: &str,
         unix_now: u64,
-    ) -> Result<Vec<u8>, ClientError> {
+    ) -> Result<(reqwest::Response, String), ClientError> {
         let once = |timestamp: u64| {
             let url = self.url(path_and_query);
             // The body's length and digest are signed and sent in the head, so the relay can
@@ -266,7 +295,7 @@ impl RelayClient {
             for (name, value) in signed.to_header_values() {
                 request = request.header(name, value);
             }
-            async move { self.bytes(request, &url).await }
+            async move { self.send(request, &url).await.map(|r| (r, url)) }
         };
         match once(unix_now).await {
             // The relay restarted in the second this was signed (it refuses such requests, which
@@ -283,6 +312,21 @@ impl RelayClient {
         }
     }
 
+    /// A signed request as a reviewer; returns the answer's body (at most
+    /// [`MAX_ANSWER_BYTES`]).
+    pub async fn reviewer_request(
+        &self,
+        key: &SigningKey,
+        method: reqwest::Method,
+        path_and_query: &str,
+        body: Vec<u8>,
+        content_type: &str,
+        unix_now: u64,
+    ) -> Result<Vec<u8>, ClientError> {
+        let (response, url) = self.reviewer_send(key, method, path_and_query, body, content_type, unix_now).await?;
+        read_limited(response, &url, MAX_ANSWER_BYTES).await
+    }
+
     /// A signed `GET` as a reviewer (inbox and case-stream listings and reads).
     pub async fn reviewer_get(
         &self,
@@ -291,6 +335,17 @@ impl RelayClient {
         unix_now: u64,
     ) -> Result<Vec<u8>, ClientError> {
         self.reviewer_request(key, reqwest::Method::GET, path_and_query, Vec::new(), "", unix_now).await
+    }
+
+    /// A signed `GET` as a reviewer whose body is read as it arrives (an entry of any size):
+    /// the response, and the URL for error messages.
+    pub async fn reviewer_get_streamed(
+        &self,
+        key: &SigningKey,
+        path_and_query: &str,
+        unix_now: u64,
+    ) -> Result<(reqwest::Response, String), ClientError> {
+        self.reviewer_send(key, reqwest::Method::GET, path_and_query, Vec::new(), "", unix_now).await
     }
 
     /// Appends a sealed reply to a mailbox, as a reviewer (signed request).
@@ -306,6 +361,27 @@ impl RelayClient {
             .await?;
         Ok(())
     }
+}
+
+/// A response's body, refused as soon as it passes `limit` bytes.
+async fn read_limited(mut response: reqwest::Response, url: &str, limit: u64) -> Result<Vec<u8>, ClientError> {
+    let too_large = || ClientError::TooLarge { url: url.to_owned(), limit };
+    if response.content_length().is_some_and(|len| len > limit) {
+        return Err(too_large());
+    }
+    let mut out = Vec::new();
+    while let Some(piece) = response.chunk().await.map_err(|e| transfer_failed(url, &e))? {
+        if (out.len() + piece.len()) as u64 > limit {
+            return Err(too_large());
+        }
+        out.extend_from_slice(&piece);
+    }
+    Ok(out)
+}
+
+/// A body that stopped arriving.
+pub fn transfer_failed(url: &str, e: &reqwest::Error) -> ClientError {
+    ClientError::Unreachable { url: url.to_owned(), reason: error_chain(e) }
 }
 
 /// The error and its causes, for a message a person can act on.

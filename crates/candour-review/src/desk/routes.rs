@@ -490,9 +490,14 @@ async fn sync(State(state): State<Arc<DeskState>>, Extension(form): Extension<Fo
                 "Synced: {} new reports, {} follow-ups, {} new case events.",
                 report.reports, report.follow_ups, report.new_events
             );
-            let mut details: Vec<String> = report.rejected.iter().map(|r| format!("refused: {r}")).collect();
-            details.extend(report.tampered.iter().map(|(case, what)| format!("TAMPERING: case {case}: {what}")));
-            if report.tampered.is_empty() {
+            let mut details: Vec<String> =
+                report.tampered.iter().map(|(case, what)| format!("TAMPERING: case {case}: {what}")).collect();
+            details.extend(report.vanished.iter().map(|v| format!("GONE BEFORE ITS TIME: {v}")));
+            details.extend(report.rejected.iter().map(|r| format!("refused: {r}")));
+            details.extend(report.malformed.iter().map(|m| format!("not an envelope Candour writes: {m}")));
+            details.extend(report.deferred.iter().map(|d| format!("not taken in yet: {d}")));
+            details.extend(report.incomplete.iter().map(|(case, note)| format!("case {case}: {note}")));
+            if report.tampered.is_empty() && report.vanished.is_empty() {
                 Ok(Done { text, details })
             } else {
                 state.set_flash(Flash { error: true, text, details, drafts: Drafts::default() });

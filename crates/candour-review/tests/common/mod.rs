@@ -132,6 +132,8 @@ pub async fn follow_up(url: &str, token: &MailboxToken, what: &str, recipients: 
 pub struct TamperableStore {
     inner: candour_relay::store::MemoryStore,
     hidden: std::sync::Mutex<std::collections::HashSet<(candour_relay::store::Place, u64)>>,
+    /// Entries whose reads fail as a damaged disk's would, and how many reads were tried.
+    damaged: std::sync::Mutex<std::collections::HashMap<(candour_relay::store::Place, u64), u32>>,
 }
 
 impl TamperableStore {
@@ -143,7 +145,24 @@ impl TamperableStore {
                 epoch_days: candour_relay::store::Retention::DEFAULT.epoch_days,
             }),
             hidden: Default::default(),
+            damaged: Default::default(),
         }
+    }
+
+    /// Makes every read of an entry's bytes fail, as a damaged disk would: the relay has
+    /// already answered 200 with the length, and cuts the body short.
+    pub fn damage(&self, place: candour_relay::store::Place, seq: u64) {
+        self.damaged.lock().expect("lock").insert((place, seq), 0);
+    }
+
+    /// Undoes [`TamperableStore::damage`].
+    pub fn repair(&self, place: candour_relay::store::Place, seq: u64) {
+        self.damaged.lock().expect("lock").remove(&(place, seq));
+    }
+
+    /// How many times the relay started to serve a damaged entry.
+    pub fn damaged_reads(&self, place: candour_relay::store::Place, seq: u64) -> u32 {
+        self.damaged.lock().expect("lock").get(&(place, seq)).copied().unwrap_or(0)
     }
 
     /// Hides an entry from every reader.
@@ -213,6 +232,12 @@ impl candour_relay::store::Store for TamperableStore {
     ) -> Result<Option<candour_core::wire::Ciphertext>, candour_relay::store::StoreError> {
         if self.is_hidden(place, seq.0) {
             return Ok(None);
+        }
+        if let Some(reads) = self.damaged.lock().expect("lock").get_mut(&(place, seq.0)) {
+            if index == 0 {
+                *reads += 1;
+            }
+            return Err(candour_relay::store::StoreError::Corrupt("damaged on purpose"));
         }
         self.inner.read_chunk(place, seq, index)
     }
