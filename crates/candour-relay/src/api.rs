@@ -192,7 +192,20 @@ pub fn router(state: AppState) -> Router {
             }
         }))
         .layer(axum::middleware::map_response(json_errors))
+        .layer(axum::middleware::from_fn(close_after_refused_bodies))
         .with_state(state)
+}
+
+/// A request with a body that is refused may have been answered before its body was read, and
+/// then the connection cannot carry another request: say so (`Connection: close`), or a client
+/// that reuses it meets a connection closed under its next request.
+async fn close_after_refused_bodies(req: Request, next: Next) -> Response {
+    let has_body = req.method() != Method::GET && req.method() != Method::HEAD;
+    let mut response = next.run(req).await;
+    if has_body && (response.status().is_client_error() || response.status().is_server_error()) {
+        response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
 }
 
 /// Any error response that is not already our JSON (an extractor rejection, say) becomes one,

@@ -60,7 +60,8 @@ pub struct Config {
     pub max_connections: usize,
     /// MiB of free space the data folder's file system keeps: below it new uploads are refused
     /// (`disk-full`) and `/readyz` says `not-ready-disk-full`, so the store never meets a full
-    /// disk half-way through a write. Uploads already arriving may use a quarter of it.
+    /// disk half-way through a write. Uploads already arriving may use a quarter of it. Never
+    /// less than 16 MiB, whatever is set here (`sled_store::SLED_HEADROOM_BYTES`).
     pub min_free_mib: u64,
 }
 

@@ -488,20 +488,21 @@ async fn parallel_large_uploads_and_reads_keep_the_relay_within_128_mib() {
 
 /// The disk fills (DESIGN §1.7, abuse and faults): on a small tmpfs the relay refuses uploads with
 /// the stable `disk-full` code and says `not-ready-disk-full`, keeps every entry it acknowledged
-/// byte for byte, and takes uploads again once space returns. Run twice: with the free-space
-/// reserve the relay refuses before the disk is full; with no reserve, the file system itself
-/// runs out under the chunk log and sled.
+/// byte for byte, and takes uploads again once space returns. Run twice: with the reserve set
+/// to nothing (the built-in 16 MiB headroom that keeps sled's own log off a full disk still
+/// holds), and with a larger reserve, which refuses sooner.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_disk_is_refused_with_a_stable_code_keeps_everything_and_recovers() {
     let f = Arc::new(fixture());
     let tmp = tempfile::tempdir().expect("tempdir");
     let directory = write_directory(tmp.path(), &f);
-    for (reserve_mib, label) in [("8", "with the reserve"), ("0", "without a reserve")] {
+    let mut stored_counts = Vec::new();
+    for (reserve_mib, label) in [("0", "with the built-in headroom only"), ("24", "with a 24 MiB reserve")] {
         let disk = tmp.path().join(format!("disk-{reserve_mib}"));
         let relay = Relay::start_on_small_disk(
             &disk,
             &directory,
-            48,
+            64,
             30,
             &[("CANDOUR_MIN_FREE_MIB", reserve_mib), ("CANDOUR_LOG", "info")],
         )
@@ -526,11 +527,12 @@ async fn a_full_disk_is_refused_with_a_stable_code_keeps_everything_and_recovers
                     break (status, body["code"].as_str().unwrap_or("").to_owned());
                 }
             }
-            assert!(stored.len() < 40, "{label}: an 18 MiB disk never filled");
+            assert!(stored.len() < 40, "{label}: a 34 MiB disk never filled");
         };
         eprintln!("{label}: {} uploads stored, then {refusal:?}", stored.len());
         assert_eq!(refusal, (507, "disk-full".to_owned()), "{label}");
         assert!(stored.len() >= 5, "{label}: the disk held only {}", stored.len());
+        stored_counts.push(stored.len());
         assert_eq!(ready(client.clone(), relay.url.clone()).await, (503, "not-ready-disk-full".to_owned()), "{label}");
         // Every acknowledged entry is there, exactly.
         assert_eq!(read_inbox(&client, &relay.url, &f).await, stored, "{label}: acknowledged entries kept");
@@ -545,4 +547,5 @@ async fn a_full_disk_is_refused_with_a_stable_code_keeps_everything_and_recovers
         let logs = String::from_utf8_lossy(&relay.kill().await).into_owned();
         assert!(!logs.contains("panicked"), "{label}: {logs}");
     }
+    assert!(stored_counts[1] < stored_counts[0], "a larger reserve refuses sooner: {stored_counts:?}");
 }

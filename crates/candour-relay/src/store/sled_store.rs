@@ -97,6 +97,11 @@ const LEGACY_CURRENT: &str = "CURRENT";
 const COUNTER_BLOCK: u64 = 4096;
 /// 8 MiB: see the module docs on blob files.
 const SEGMENT_SIZE: usize = 8 * 1024 * 1024;
+/// Free space the relay always leaves, whatever the configured reserve: two of sled's segments.
+/// A write sled itself cannot complete (a full disk under its log) puts the whole database in
+/// an error state that fails every later read until a restart, so a full disk must always be
+/// met in the chunk log, whose failed write only refuses the upload under way.
+pub const SLED_HEADROOM_BYTES: u64 = 2 * SEGMENT_SIZE as u64;
 /// Chunks of an upload between checks of the free space (1 MiB).
 const FREE_CHECK_CHUNKS: u32 = 16;
 /// sled's page cache per epoch database. About fourteen epochs are open at once with the
@@ -566,8 +571,10 @@ impl SledStore {
         &self.root
     }
 
+    /// The free space new uploads need: the configured reserve, and never less than
+    /// [`SLED_HEADROOM_BYTES`].
     fn min_free(&self) -> u64 {
-        self.min_free_bytes.load(std::sync::atomic::Ordering::Relaxed)
+        self.min_free_bytes.load(std::sync::atomic::Ordering::Relaxed).max(SLED_HEADROOM_BYTES)
     }
 
     /// `disk-full` unless the data folder's file system has `bytes` free.
