@@ -134,3 +134,43 @@ fn help_names_every_command() {
     let help = text(&out).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(help.contains("exits with status 1 and the reason"), "{help}");
 }
+
+/// A key file guards a root or a reviewer's keys against whoever copies it, who can try
+/// passphrases offline: a short or repetitive one is refused before any key is made, and a
+/// generated one is shown once and unlocks the key.
+#[test]
+fn new_keys_need_a_strong_passphrase_or_a_generated_one() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path();
+    let pass = dir.join("pass.txt");
+    for weak in ["password1", "correct horse", "zzzzzzzzzzzzzzzzzzzzzzzzz"] {
+        std::fs::write(&pass, format!("{weak}\n")).expect("pass");
+        let out = candour(&["keys", "root", "--out", dir.join("weak").to_str().expect("utf-8")], Some(&pass));
+        assert_eq!(out.status.code(), Some(1), "{weak}: {}", text(&out));
+        assert!(text(&out).contains("too easy to guess"), "{}", text(&out));
+        assert!(!dir.join("weak/root.key").exists(), "no key is made under a weak passphrase");
+    }
+
+    let out =
+        candour(&["keys", "root", "--generate-passphrase", "--out", dir.join("gen").to_str().expect("utf-8")], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let shown = stderr.lines().map(str::trim).find(|l| l.split(' ').count() == 7).expect("seven words shown");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(shown), "the passphrase goes to the terminal, not stdout");
+    // It unlocks the key: sign the example directory with it.
+    std::fs::write(&pass, format!("{shown}\n")).expect("pass");
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("keys-example");
+    let signed = dir.join("signed.json");
+    let sign = candour(
+        &[
+            "directory",
+            "sign",
+            "--root-key",
+            dir.join("gen/root.key").to_str().expect("utf-8"),
+            example.join("directory.unsigned.json").to_str().expect("utf-8"),
+            signed.to_str().expect("utf-8"),
+        ],
+        Some(&pass),
+    );
+    assert!(sign.status.success(), "{}", text(&sign));
+}

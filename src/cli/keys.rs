@@ -9,7 +9,7 @@ use candour_core::directory::{RecipientKey, Reviewer, Role, KEY_KIND_X25519};
 use candour_core::keys::{ReviewerSecret, RootSecretKey, SecretKeyFile, DEFAULT_WORK_FACTOR};
 use clap::Subcommand;
 
-use super::secrets::{passphrase, write_key_file};
+use super::secrets::{new_passphrase, write_key_file};
 use super::PassphraseArgs;
 
 #[derive(Debug, Subcommand)]
@@ -20,6 +20,10 @@ pub enum KeysCommand {
         /// Folder to write root.key (passphrase-protected) and root.pub into.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Generate a seven-word passphrase (77 bits) and show it once, instead of choosing one
+        /// (a chosen one needs at least 20 characters).
+        #[arg(long, conflicts_with = "passphrase_file")]
+        generate_passphrase: bool,
         #[command(flatten)]
         pass: PassphraseArgs,
     },
@@ -48,6 +52,10 @@ pub enum KeysCommand {
         /// Supervisors also receive overdue escalations.
         #[arg(long, default_value = "reviewer", value_parser = ["reviewer", "supervisor"])]
         role: String,
+        /// Generate a seven-word passphrase (77 bits) and show it once, instead of choosing one
+        /// (a chosen one needs at least 20 characters).
+        #[arg(long, conflicts_with = "passphrase_file")]
+        generate_passphrase: bool,
         #[command(flatten)]
         pass: PassphraseArgs,
     },
@@ -62,9 +70,9 @@ pub enum KeysCommand {
 
 pub fn run(cmd: KeysCommand) -> anyhow::Result<ExitCode> {
     match cmd {
-        KeysCommand::Root { out, pass } => {
+        KeysCommand::Root { out, pass, generate_passphrase } => {
             fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-            let pass = passphrase(&pass, "the new root key", true)?;
+            let pass = new_passphrase(&pass, "the new root key", generate_passphrase)?;
             let root = RootSecretKey::generate();
             let public = root.public();
             write_key_file(&out.join("root.key"), &SecretKeyFile::Root(root), &pass, DEFAULT_WORK_FACTOR)?;
@@ -77,10 +85,10 @@ pub fn run(cmd: KeysCommand) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        KeysCommand::Reviewer { id, out, display_name, aliases, collar, queues, role, pass } => {
+        KeysCommand::Reviewer { id, out, display_name, aliases, collar, queues, role, pass, generate_passphrase } => {
             validate_id(&id)?;
             fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-            let pass = passphrase(&pass, &format!("reviewer {id}"), true)?;
+            let pass = new_passphrase(&pass, &format!("reviewer {id}"), generate_passphrase)?;
             let secret = ReviewerSecret::generate(&id);
             let mut entry = directory_entry(&secret, display_name.as_deref().unwrap_or(&id), &role, queues);
             entry.aliases = aliases;

@@ -4,11 +4,29 @@ use std::fs;
 use std::io::Write as _;
 use std::path::Path;
 
-use age::secrecy::SecretString;
+use age::secrecy::{ExposeSecret as _, SecretString};
 use anyhow::{bail, Context as _};
 use candour_core::keys::SecretKeyFile;
 
 use super::PassphraseArgs;
+
+/// The passphrase for a new key file: generated and shown once when `generate`, else read as
+/// [`passphrase`] does (confirmed), and held to the floor of
+/// [`candour_core::keys::check_new_passphrase`] before any key is made.
+pub fn new_passphrase(args: &PassphraseArgs, purpose: &str, generate: bool) -> anyhow::Result<SecretString> {
+    if generate {
+        let generated = candour_core::keys::generate_passphrase();
+        eprintln!(
+            "The passphrase for {purpose} is:\n\n    {}\n\nWrite it down or put it in a password manager now: \
+             it is shown only this once, and nothing can unlock the key without it.",
+            generated.expose_secret()
+        );
+        return Ok(generated);
+    }
+    let chosen = passphrase(args, purpose, true)?;
+    candour_core::keys::check_new_passphrase(&chosen)?;
+    Ok(chosen)
+}
 
 /// The passphrase, from the file if one is named, else prompted for (twice when `confirm`).
 pub fn passphrase(args: &PassphraseArgs, purpose: &str, confirm: bool) -> anyhow::Result<SecretString> {

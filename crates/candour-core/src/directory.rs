@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
-use ed25519_dalek::{Signature, Signer as _, Verifier as _};
+use ed25519_dalek::{Signature, Signer as _};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
@@ -352,7 +352,7 @@ pub fn verify(served: &[u8], policy: &TrustPolicy) -> Result<VerifiedDirectory, 
         let arr: [u8; 64] = bytes.try_into().map_err(|_| DirectoryError::BadSignature(key.to_string()))?;
         key.0
              .0
-            .verify(&message, &Signature::from_bytes(&arr))
+            .verify_strict(&message, &Signature::from_bytes(&arr))
             .map_err(|_| DirectoryError::BadSignature(key.to_string()))?;
         valid.insert(key.0.to_bytes());
     }
@@ -388,10 +388,27 @@ pub fn validate(d: &Directory) -> Result<(), DirectoryError> {
         }
     }
     let mut ids = BTreeSet::new();
+    let mut signing_keys = BTreeMap::new();
+    let mut encryption_keys = BTreeMap::new();
     let mut members: BTreeMap<&str, usize> = BTreeMap::new();
     for r in &d.reviewers {
         if r.id.is_empty() || !ids.insert(r.id.as_str()) {
             return invalid(format!("reviewer id {:?} is empty or repeated", r.id));
+        }
+        // One key, one person: a signing key shared by two ids would let either author as the
+        // other, and a shared encryption key would let either read the other's reports.
+        if let Some(other) = signing_keys.insert(r.signing_key.to_bytes(), r.id.as_str()) {
+            return invalid(format!("reviewers {other} and {} have the same signing key", r.id));
+        }
+        for k in &r.recipients {
+            if let Some(other) = encryption_keys.insert(k.key.trim(), r.id.as_str()) {
+                let whose = if other == r.id {
+                    format!("reviewer {other} lists the same encryption key twice")
+                } else {
+                    format!("reviewers {other} and {} have the same encryption key", r.id)
+                };
+                return invalid(whose);
+            }
         }
         if r.x25519_recipient().is_none() {
             return invalid(format!("reviewer {} has no valid x25519 recipient", r.id));

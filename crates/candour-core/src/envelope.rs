@@ -39,7 +39,7 @@
 
 use std::io::{self, Read, Write};
 
-use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier as _, VerifyingKey};
+use ed25519_dalek::{Signature, Signer as _, SigningKey};
 use rand::rngs::OsRng;
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
@@ -521,11 +521,13 @@ pub fn open<R: Read>(
     r.exact(&mut key)?;
     let mut sig = [0u8; 64];
     r.exact(&mut sig)?;
-    let signer = VerifyingKey::from_bytes(&key).map_err(|_| OpenError::Malformed(FrameError::SignerKey))?;
+    // Weak keys are refused (anyone can sign for them), and the signature is checked strictly
+    // (no malleable encodings), so one envelope has exactly one valid signature.
+    let signer = PublicSigningKey::from_bytes(&key).map_err(|_| OpenError::Malformed(FrameError::SignerKey))?.0;
     let mut message = Vec::with_capacity(SIGNATURE_CONTEXT.len() + 32);
     message.extend_from_slice(SIGNATURE_CONTEXT);
     message.extend_from_slice(&std::mem::replace(&mut r.hash, StreamDigest::new()).finalize());
-    signer.verify(&message, &Signature::from_bytes(&sig)).map_err(|_| OpenError::BadSignature)?;
+    signer.verify_strict(&message, &Signature::from_bytes(&sig)).map_err(|_| OpenError::BadSignature)?;
 
     // The rest must be zeros, exactly up to the Padmé length.
     let total = framed_before_signer + SIGNER_LEN;

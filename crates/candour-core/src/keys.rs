@@ -38,6 +38,10 @@ pub enum KeyParseError {
     /// Not base64 of 32 bytes, or not a valid Ed25519 point.
     #[error("not an Ed25519 public key (base64 of 32 bytes)")]
     Ed25519,
+    /// A point of small order: anyone can make signatures that verify under it, so it
+    /// identifies nobody.
+    #[error("a weak Ed25519 public key (a point of small order), which anyone could sign for")]
+    WeakEd25519,
     /// Not an age X25519 recipient (`age1...`).
     #[error("not an age X25519 recipient (age1...)")]
     AgeRecipient,
@@ -51,7 +55,20 @@ impl FromStr for PublicSigningKey {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bytes = B64.decode(s.trim()).map_err(|_| KeyParseError::Ed25519)?;
         let arr: [u8; 32] = bytes.try_into().map_err(|_| KeyParseError::Ed25519)?;
-        VerifyingKey::from_bytes(&arr).map(PublicSigningKey).map_err(|_| KeyParseError::Ed25519)
+        PublicSigningKey::from_bytes(&arr)
+    }
+}
+
+impl PublicSigningKey {
+    /// The key these 32 bytes encode, refusing invalid points and weak (small-order) ones.
+    /// Every place an author's or root's key enters Candour comes through here or
+    /// [`FromStr`], so no signature is ever checked against a key anyone can sign for.
+    pub fn from_bytes(bytes: &[u8; 32]) -> Result<PublicSigningKey, KeyParseError> {
+        let key = VerifyingKey::from_bytes(bytes).map_err(|_| KeyParseError::Ed25519)?;
+        if key.is_weak() {
+            return Err(KeyParseError::WeakEd25519);
+        }
+        Ok(PublicSigningKey(key))
     }
 }
 
@@ -240,6 +257,74 @@ pub enum SecretFileError {
     /// Writing the encrypted file failed.
     #[error("writing the key file failed: {0}")]
     Io(#[from] std::io::Error),
+    /// A new key file's passphrase is below the floor ([`check_new_passphrase`]).
+    #[error(transparent)]
+    WeakPassphrase(#[from] WeakPassphrase),
+}
+
+impl SecretFileError {
+    /// A stable, machine-readable name for the error class.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SecretFileError::CannotUnlock => "cannot-unlock",
+            SecretFileError::Malformed(_) => "malformed-key-file",
+            SecretFileError::Io(_) => "io",
+            SecretFileError::WeakPassphrase(_) => "weak-passphrase",
+        }
+    }
+}
+
+/// The fewest characters a new key file's passphrase may have.
+pub const MIN_PASSPHRASE_CHARS: usize = 20;
+/// The fewest different characters it may have ("aaaa..." is long but guessable).
+pub const MIN_PASSPHRASE_DISTINCT: usize = 8;
+/// Words in a generated passphrase: 7 from BIP39's 2048, 77 bits.
+pub const GENERATED_PASSPHRASE_WORDS: usize = 7;
+
+/// Why a passphrase may not protect a new key file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "that passphrase is too easy to guess for a key file: {reason}. Use at least {MIN_PASSPHRASE_CHARS} characters, \
+     for example several unrelated words, or let Candour generate one (--generate-passphrase)"
+)]
+pub struct WeakPassphrase {
+    /// What is wrong with it, in plain words.
+    pub reason: String,
+}
+
+/// The floor for a passphrase protecting a *new* key file. A stolen key file can be attacked
+/// offline at the cost of one scrypt per guess, so the passphrase must carry real entropy: at
+/// least [`MIN_PASSPHRASE_CHARS`] characters of which [`MIN_PASSPHRASE_DISTINCT`] differ.
+/// Unlocking an existing file accepts whatever passphrase it was made with.
+pub fn check_new_passphrase(passphrase: &SecretString) -> Result<(), WeakPassphrase> {
+    let text = passphrase.expose_secret();
+    let chars = text.chars().count();
+    if chars < MIN_PASSPHRASE_CHARS {
+        return Err(WeakPassphrase { reason: format!("it has {chars} characters") });
+    }
+    let distinct: std::collections::BTreeSet<char> = text.chars().collect();
+    if distinct.len() < MIN_PASSPHRASE_DISTINCT {
+        return Err(WeakPassphrase { reason: format!("it uses only {} different characters", distinct.len()) });
+    }
+    Ok(())
+}
+
+/// A new random passphrase of [`GENERATED_PASSPHRASE_WORDS`] words from the BIP39 English
+/// list (77 bits from the OS's random generator), for a reviewer to learn or keep in a
+/// password manager.
+pub fn generate_passphrase() -> SecretString {
+    use rand::RngCore as _;
+    let words = bip39::Language::English.word_list();
+    let mut picked = Zeroizing::new(String::new());
+    for i in 0..GENERATED_PASSPHRASE_WORDS {
+        // 2048 divides 2^32, so taking the low 11 bits of a uniform u32 is uniform.
+        let index = (OsRng.next_u32() & 0x7ff) as usize;
+        if i > 0 {
+            picked.push(' ');
+        }
+        picked.push_str(words[index]);
+    }
+    SecretString::from(picked.as_str().to_owned())
 }
 
 /// The scrypt work factor (log2 N) for new key files: age's default, about a second to unlock.
@@ -254,6 +339,7 @@ impl SecretKeyFile {
         log_n: u8,
         out: W,
     ) -> Result<(), SecretFileError> {
+        check_new_passphrase(passphrase)?;
         let contents = match self {
             SecretKeyFile::Root(root) => SecretFileContents::Root { signing_key: B64.encode(root.0.to_bytes()) },
             SecretKeyFile::Reviewer(r) => SecretFileContents::Reviewer {
@@ -326,8 +412,10 @@ mod tests {
         let recipient = secret.recipient().to_string();
         let verifying = secret.public_signing_key();
         let mut file = Vec::new();
-        SecretKeyFile::Reviewer(secret).write_protected(&pass("correct horse"), 10, &mut file).expect("write");
-        match SecretKeyFile::read_protected(&file[..], &pass("correct horse")) {
+        SecretKeyFile::Reviewer(secret)
+            .write_protected(&pass("correct horse battery staple"), 10, &mut file)
+            .expect("write");
+        match SecretKeyFile::read_protected(&file[..], &pass("correct horse battery staple")) {
             Ok(SecretKeyFile::Reviewer(r)) => {
                 assert_eq!(r.id, "psd-1");
                 assert_eq!(r.recipient().to_string(), recipient);
@@ -340,6 +428,24 @@ mod tests {
             SecretKeyFile::read_protected(&b"not a key file"[..], &pass("x")),
             Err(SecretFileError::CannotUnlock)
         ));
+    }
+
+    #[test]
+    fn new_key_files_need_a_passphrase_above_the_floor() {
+        let write =
+            |p: &str| SecretKeyFile::Root(RootSecretKey::generate()).write_protected(&pass(p), 10, &mut Vec::new());
+        for weak in ["", "x", "correct horse", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "abababababababababababab"] {
+            match write(weak) {
+                Err(e @ SecretFileError::WeakPassphrase(_)) => assert_eq!(e.code(), "weak-passphrase"),
+                other => panic!("{weak:?} was accepted: {other:?}"),
+            }
+        }
+        assert!(write("candour-example-only").is_ok(), "the published example's passphrase meets it");
+        let generated = generate_passphrase();
+        let words: Vec<&str> = generated.expose_secret().split(' ').collect();
+        assert_eq!(words.len(), GENERATED_PASSPHRASE_WORDS);
+        assert!(check_new_passphrase(&generated).is_ok(), "{words:?}");
+        assert_ne!(generate_passphrase().expose_secret(), generated.expose_secret());
     }
 
     #[test]

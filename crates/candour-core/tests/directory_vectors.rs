@@ -102,3 +102,42 @@ fn the_example_directory_verifies_and_a_wrong_pin_refuses_it() {
     let none = TrustPolicy { roots: vec![], ..wrong };
     assert_eq!(directory::verify(&served, &none).map_err(|e| e.code()).err(), Some("policy"));
 }
+
+/// One key, one person: a directory giving two reviewers the same signing or encryption key,
+/// or a reviewer a weak (small-order) signing key anyone could sign for, is refused even when
+/// a pinned root signed it.
+#[test]
+fn shared_and_weak_reviewer_keys_are_refused() {
+    let unsigned = fs::read(common::keys_example().join("directory.unsigned.json")).expect("unsigned");
+    let root = RootSecretKey::generate();
+    let policy = TrustPolicy { roots: vec![root.public()], threshold: 1, min_version: 0, today: common::today() };
+    let outcome = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut doc: serde_json::Value = serde_json::from_slice(&unsigned).expect("json");
+        edit(&mut doc);
+        let text = serde_json::to_vec(&doc).expect("json");
+        // Signing checks consistency too; sign the bytes regardless to test the verifier.
+        match directory::sign(&text, &root) {
+            Ok(served) => directory::verify(&served, &policy).map(|_| ()).map_err(|e| (e.code(), e.to_string())),
+            Err(e) => Err((e.code(), e.to_string())),
+        }
+    };
+    assert_eq!(outcome(&|_| {}), Ok(()), "the example as it is");
+    let shared_signing = outcome(&|d| d["reviewers"][1]["signing_key"] = d["reviewers"][0]["signing_key"].clone());
+    assert!(
+        matches!(&shared_signing, Err((code, m)) if *code == "invalid" && m.contains("same signing key")),
+        "{shared_signing:?}"
+    );
+    let shared_encryption =
+        outcome(&|d| d["reviewers"][1]["recipients"][0]["key"] = d["reviewers"][0]["recipients"][0]["key"].clone());
+    assert!(
+        matches!(&shared_encryption, Err((code, m)) if *code == "invalid" && m.contains("same encryption key")),
+        "{shared_encryption:?}"
+    );
+    // The identity point: a valid encoding, of small order.
+    let mut weak = [0u8; 32];
+    weak[0] = 1;
+    use base64::Engine as _;
+    let weak = base64::engine::general_purpose::STANDARD.encode(weak);
+    let weak_key = outcome(&|d| d["reviewers"][0]["signing_key"] = serde_json::json!(weak));
+    assert!(matches!(&weak_key, Err((code, m)) if *code == "malformed" && m.contains("weak")), "{weak_key:?}");
+}

@@ -369,3 +369,34 @@ fn every_envelope_has_the_shape_the_relay_admits_and_fits_its_bound() {
     }
     assert_eq!(shape::check(&plain_age, 1), Err(ShapeError::PayloadLength), "unpadded payload");
 }
+
+/// An author key of small order is refused: with it, the all-zero signature "verifies" over
+/// any document, so such an envelope could claim any reporter's or reviewer's words.
+#[test]
+fn a_weak_author_key_is_refused() {
+    let reviewer = ReviewerSecret::generate("psd-1");
+    let mut plain = Vec::new();
+    plain.extend_from_slice(envelope::MAGIC);
+    plain.extend_from_slice(&envelope::FRAME_VERSION.to_be_bytes());
+    plain.extend_from_slice(&2u32.to_be_bytes());
+    plain.extend_from_slice(b"{}");
+    plain.push(0);
+    // The identity point as the key, and R = identity, s = 0 as the signature: the equation
+    // [s]B = R + [k]A holds for every message.
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    plain.extend_from_slice(&identity);
+    plain.extend_from_slice(&identity);
+    plain.extend_from_slice(&[0u8; 32]);
+    plain.resize(candour_core::padding::padded_len(plain.len() as u64) as usize, 0);
+    let recipient = reviewer.recipient();
+    let enc = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient)).expect("enc");
+    let mut sealed = Vec::new();
+    let mut w = enc.wrap_output(&mut sealed).expect("wrap");
+    io::Write::write_all(&mut w, &plain).expect("write");
+    w.finish().expect("finish");
+    match envelope::open(reviewer.identity(), &sealed[..], &mut DiscardAttachments) {
+        Err(OpenError::Malformed(FrameError::SignerKey)) => {}
+        other => panic!("a weak author key must be refused, got {other:?}"),
+    }
+}
