@@ -640,6 +640,9 @@ fn finish(report: &SyncReport) -> anyhow::Result<ExitCode> {
     for m in &report.malformed {
         eprintln!("candour: not an envelope Candour writes: {m}");
     }
+    for f in &report.flagged {
+        eprintln!("candour: routing to ask about: {f}");
+    }
     for (case, note) in &report.incomplete {
         eprintln!("candour: case {case}: {note}");
     }
@@ -780,6 +783,9 @@ fn case_text(v: &candour_review::views::CaseView) -> String {
         }
         for (name, len) in &m.attachments {
             let _ = writeln!(out, "Attachment: {name} ({len} bytes; --save-attachments DIR to save)");
+        }
+        for note in &m.notes {
+            let _ = writeln!(out, "ROUTING NOTE: {note}");
         }
     }
     let _ = writeln!(out, "\n--- history ---");

@@ -108,3 +108,99 @@ impl Route {
         self.reviewers.iter().filter_map(|id| dir.reviewer(id)).filter_map(|r| r.x25519_recipient()).collect()
     }
 }
+
+/// Why a reader's tool refuses a report or follow-up's list of readers (`sealed_to`).
+///
+/// The reporter's signature covers `sealed_to` but not the envelope's recipients: anyone who
+/// can read a report can seal the same signed document again to someone else. So the tool of
+/// the reviewer opening it checks that the reporter meant them to.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SealedToError {
+    /// The opening reviewer is not among the readers the reporter named: someone who could read
+    /// it sealed it again to them (a reader passing it to a person it excluded, perhaps the
+    /// person it is about).
+    #[error(
+        "the reporter did not send this to {0}: it names other readers, so someone who could read it has sealed it \
+         again to {0}; it is set aside, and nothing is filed or sent about it"
+    )]
+    NotAReader(String),
+    /// A reader named twice (no client of ours writes that).
+    #[error("its list of readers names {0} twice")]
+    Repeated(String),
+    /// More readers than an envelope has stanzas (no client of ours writes that).
+    #[error("its list of readers names {readers}, more than the {stanzas} an envelope can be sealed to")]
+    TooMany {
+        /// Readers named.
+        readers: usize,
+        /// The directory's stanza count.
+        stanzas: usize,
+    },
+}
+
+impl SealedToError {
+    /// A stable, machine-readable name for the error class.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SealedToError::NotAReader(_) => "not-a-reader",
+            SealedToError::Repeated(_) => "repeated-reader",
+            SealedToError::TooMany { .. } => "too-many-readers",
+        }
+    }
+}
+
+/// What a reader's tool should show about an accepted list of readers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SealedToNotes {
+    /// Readers the directory no longer lists (they may have left since it was sent).
+    pub unknown: Vec<String>,
+    /// Readers outside the queues this directory routes the category to (and, other than for
+    /// Prevent concerns, outside its independent queues): a client that did not route as ours
+    /// do, or a report sent under an older directory. Shown, so a reviewer asks why.
+    pub outside_route: Vec<String>,
+}
+
+/// Checks a report's or follow-up's `sealed_to` as the reviewer `reader` opens it. `category`
+/// and `concerning` are the report's (a follow-up gives its case's report's, or `None` to skip
+/// the route comparison).
+pub fn check_sealed_to(
+    dir: &VerifiedDirectory,
+    reader: &str,
+    sealed_to: &[String],
+    category: Option<Category>,
+    concerning: &[Concerning],
+) -> Result<SealedToNotes, SealedToError> {
+    let stanzas = dir.directory().stanzas;
+    if sealed_to.len() > stanzas {
+        return Err(SealedToError::TooMany { readers: sealed_to.len(), stanzas });
+    }
+    let mut seen = BTreeSet::new();
+    for id in sealed_to {
+        if !seen.insert(id.as_str()) {
+            return Err(SealedToError::Repeated(id.clone()));
+        }
+    }
+    if !seen.contains(reader) {
+        return Err(SealedToError::NotAReader(reader.to_owned()));
+    }
+    let unknown = sealed_to.iter().filter(|id| dir.reviewer(id).is_none()).cloned().collect();
+    let mut outside_route = Vec::new();
+    if let Some(category) = category {
+        // The queues the reporter's client may have used: the rule's, and (except for Prevent,
+        // which never leaves its queue) the independent ones exclusions fall back to or a
+        // reporter may choose.
+        let usual = match route(dir, category, concerning, &[]) {
+            Ok(r) => r.queues,
+            Err(_) => Vec::new(),
+        };
+        let allowed = |q: &String| {
+            usual.contains(q)
+                || (category != Category::PreventConcern && dir.queue(q).is_some_and(|queue| queue.independent))
+        };
+        outside_route = sealed_to
+            .iter()
+            .filter(|id| dir.reviewer(id).is_some_and(|r| !r.queues.iter().any(allowed)))
+            .cloned()
+            .collect();
+    }
+    Ok(SealedToNotes { unknown, outside_route })
+}

@@ -91,3 +91,36 @@ fn only_routed_reviewers_can_open() {
         }
     }
 }
+
+/// The reporter's signature covers the readers it names, not the envelope's recipients, so a
+/// reader can seal the same signed report again to someone it excluded: the opening tool must
+/// see that it is not among the named readers.
+#[test]
+fn a_reader_outside_the_named_readers_is_refused_and_odd_routes_are_noted() {
+    use candour_core::routing::{check_sealed_to, SealedToError};
+    let dir = common::example_directory();
+    let honesty = Some(Category::HonestyAndIntegrity);
+    let named = ids(&["psd-1", "acu-1", "acu-2"]);
+    let notes = check_sealed_to(&dir, "acu-1", &named, honesty, &[]).expect("a named reader");
+    assert!(notes.unknown.is_empty() && notes.outside_route.is_empty(), "{notes:?}");
+    // psd-2 was excluded; a reader re-sealed it to psd-2.
+    let refused = check_sealed_to(&dir, "psd-2", &named, honesty, &[]).expect_err("psd-2 is not named");
+    assert_eq!(refused, SealedToError::NotAReader("psd-2".into()));
+    assert_eq!(refused.code(), "not-a-reader");
+    assert_eq!(
+        check_sealed_to(&dir, "psd-1", &ids(&["psd-1", "psd-1"]), honesty, &[]).map_err(|e| e.code()),
+        Err("repeated-reader")
+    );
+    let many: Vec<String> = (0..=dir.directory().stanzas).map(|i| format!("r{i}")).collect();
+    assert_eq!(check_sealed_to(&dir, "r0", &many, honesty, &[]).map_err(|e| e.code()), Err("too-many-readers"));
+    // A Prevent concern sealed to PSD as well as Special Branch: PSD is outside its route.
+    let notes =
+        check_sealed_to(&dir, "sb-1", &ids(&["sb-1", "psd-1"]), Some(Category::PreventConcern), &[]).expect("named");
+    assert_eq!(notes.outside_route, ids(&["psd-1"]));
+    // The independent queue is a route a reporter may choose for any other category.
+    let notes = check_sealed_to(&dir, "pcc-1", &ids(&["pcc-1"]), honesty, &[]).expect("named");
+    assert!(notes.outside_route.is_empty(), "{notes:?}");
+    // A reader who has left the directory since is noted, not refused.
+    let notes = check_sealed_to(&dir, "psd-1", &ids(&["psd-1", "psd-9"]), honesty, &[]).expect("named");
+    assert_eq!(notes.unknown, ids(&["psd-9"]));
+}

@@ -192,6 +192,11 @@ pub struct VerifiedEvent {
     pub document: String,
     /// The parsed event.
     pub event: CaseEvent,
+    /// Why the event is kept in the history but not applied, if it is not: its author is not
+    /// one of the case's readers, or its day is before an event it follows or after tomorrow
+    /// (see [`verify_chain`]). Its hash links still count, so the events after it verify.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
 }
 
 impl VerifiedEvent {
@@ -344,7 +349,8 @@ pub fn open_event(
         Some(r) if r.signing_key == opened.signer => {}
         _ => return Err(ChainError::ForeignSigner { seq, claimed: event.author.clone() }),
     }
-    let verified = VerifiedEvent { seq, expires: None, hash: EventHash::of(document.as_bytes()), document, event };
+    let verified =
+        VerifiedEvent { seq, expires: None, hash: EventHash::of(document.as_bytes()), document, event, refused: None };
     if verified.event.thread_id != *thread {
         return Err(ChainError::WrongCase { event: verified.label() });
     }
@@ -382,6 +388,8 @@ pub struct VerifiedChain {
     /// serves: in a case older than the retention period, expired or removed, which cannot
     /// be told apart. The case is usable, but its history here is incomplete.
     pub missing_history: Vec<String>,
+    /// Events kept but not applied, each named with why (see [`VerifiedEvent::refused`]).
+    pub refused: Vec<String>,
 }
 
 /// Checks the hash links of a case stream as served (in relay order), given the events an
@@ -390,10 +398,17 @@ pub struct VerifiedChain {
 /// An event of the cache that the relay no longer serves must have reached its expiry day; a
 /// parent never seen here may be missing only in a case old enough for retention to have taken
 /// it. Anything else missing was dropped by someone.
+///
+/// Every signature is by a directory reviewer, but not every reviewer may act on a case: an
+/// event whose author is not among `readers` (the case's) is refused, as is one dated before
+/// an event it follows (its parents') or after tomorrow on this reviewer's clock (days are the
+/// author's own claim). Refused events stay in the chain, marked, so a reviewer sees them, but
+/// are never folded into the case's state.
 pub fn verify_chain(
     events: Vec<VerifiedEvent>,
     known: &[VerifiedEvent],
     retained: Retained,
+    readers: &[String],
 ) -> Result<VerifiedChain, ChainError> {
     let mut position: BTreeMap<EventHash, usize> = BTreeMap::new();
     for (i, e) in events.iter().enumerate() {
@@ -431,7 +446,26 @@ pub fn verify_chain(
     }
     let mut all: Vec<VerifiedEvent> = gone.into_iter().cloned().collect();
     all.extend(events);
-    Ok(VerifiedChain { events: all, missing_history })
+    let days: BTreeMap<EventHash, Day> = all.iter().map(|e| (e.hash, e.event.day)).collect();
+    let tomorrow = retained.today.plus_days(1);
+    let mut refused = Vec::new();
+    for e in &mut all {
+        let later_parent =
+            e.event.parents.iter().filter_map(|p| days.get(p)).max().copied().filter(|p| e.event.day < *p);
+        e.refused = if !readers.contains(&e.event.author) {
+            Some(format!("written by {}, who is not one of the case's readers", e.event.author))
+        } else if let Some(parent_day) = later_parent {
+            Some(format!("dated {}, before the event it follows ({parent_day})", e.event.day))
+        } else if e.event.day > tomorrow {
+            Some(format!("dated {}, in the future", e.event.day))
+        } else {
+            None
+        };
+        if let Some(why) = &e.refused {
+            refused.push(format!("{}: not applied: {why}", e.label()));
+        }
+    }
+    Ok(VerifiedChain { events: all, missing_history, refused })
 }
 
 /// The current heads of a verified DAG: events no other event names as a parent.

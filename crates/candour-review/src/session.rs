@@ -11,6 +11,7 @@ use candour_core::envelope::{AttachmentMeta, AttachmentSink, DiscardAttachments,
 use candour_core::keys::{parse_age_recipient, ReviewerSecret};
 use candour_core::message::{open_document, seal_document, OpenDocumentError, OpenedDocument};
 use candour_core::report::{Document, Receipt, Reply, SCHEMA_VERSION};
+use candour_core::routing::check_sealed_to;
 use candour_core::wire::{CaseStreamId, ThreadId};
 use candour_core::Day;
 use candour_submit::client::ClientError;
@@ -167,6 +168,9 @@ pub struct SyncReport {
     pub malformed: Vec<String>,
     /// Entries addressed to this reviewer that were refused, with the reason.
     pub rejected: Vec<String>,
+    /// Reports and follow-ups taken in whose readers a reviewer should ask about: outside the
+    /// usual route for the category, or no longer in the directory.
+    pub flagged: Vec<String>,
     /// Inbox entries of cases here that the relay no longer serves before their expiry day:
     /// removed by someone with access to the relay.
     pub vanished: Vec<String>,
@@ -312,9 +316,9 @@ impl ReviewSession {
                 let (client, dir, identity) = (self.client.clone(), Arc::clone(&self.dir), Arc::clone(&self.identity));
                 let key = self.secret.signing_key().clone();
                 let retained = Retained { today, old_enough: old_enough(case, &policy, today) };
-                let (thread, known) = (*thread, case.events.clone());
+                let (thread, known, readers) = (*thread, case.events.clone(), case.readers());
                 tasks.spawn(async move {
-                    let fetched = fetch_case(&client, &dir, &identity, &key, &thread, &known, retained).await;
+                    let fetched = fetch_case(&client, &dir, &identity, &key, &thread, &known, retained, &readers).await;
                     (thread, known.len(), fetched)
                 });
             }
@@ -334,6 +338,7 @@ impl ReviewSession {
                                 ),
                             ));
                         }
+                        report.flagged.extend(chain.refused.iter().map(|r| format!("case {}: {r}", case_ref(&thread))));
                         if let Some(case) = self.contents.cases.get_mut(&thread) {
                             case.events = chain.events;
                         }
@@ -549,10 +554,49 @@ impl ReviewSession {
             }
         };
         let attachments = opened.attachments;
+        // The reporter's signature covers the readers it names, not the envelope's recipients:
+        // refuse what the reporter did not send to this reviewer (DESIGN §7).
+        let (sealed_to, category, concerning) = match &opened.document {
+            Document::Report(r) => (&r.sealed_to, r.concern.category, r.concern.concerning.clone()),
+            Document::FollowUp(f) => {
+                let reported = self.contents.cases.get(&f.thread_id).and_then(|c| c.report.as_ref());
+                (
+                    &f.sealed_to,
+                    reported.and_then(|r| r.report.concern.category),
+                    reported.map(|r| r.report.concern.concerning.clone()).unwrap_or_default(),
+                )
+            }
+            Document::Reply(_) | Document::Receipt(_) => {
+                report.rejected.push(format!("inbox entry {seq}: a reviewer's message in the inbox: ignored"));
+                return;
+            }
+        };
+        let notes = match check_sealed_to(&self.dir, &self.secret.id, sealed_to, category, &concerning) {
+            Ok(found) => {
+                let mut notes = Vec::new();
+                if !found.outside_route.is_empty() {
+                    notes.push(format!(
+                        "sealed to {} as well, outside the queues this directory routes its category to",
+                        found.outside_route.join(", ")
+                    ));
+                }
+                if !found.unknown.is_empty() {
+                    notes.push(format!("sealed to {} as well, no longer in the directory", found.unknown.join(", ")));
+                }
+                notes
+            }
+            Err(e) => {
+                report.rejected.push(format!("inbox entry {seq}: {e} ({})", e.code()));
+                return;
+            }
+        };
+        if !notes.is_empty() {
+            report.flagged.push(format!("inbox entry {seq}: {}", notes.join("; ")));
+        }
         match opened.document {
             Document::Report(r) => {
                 let thread = r.thread_id;
-                let received = Received { seq, expires, report: r, attachments };
+                let received = Received { seq, expires, report: r, attachments, notes };
                 match self.contents.cases.get_mut(&thread) {
                     // A follow-up came first: the report must be from the same token holder.
                     Some(case)
@@ -594,25 +638,24 @@ impl ReviewSession {
                     ));
                     return;
                 }
-                case.follow_ups.push(Received { seq, expires, report: f, attachments });
+                case.follow_ups.push(Received { seq, expires, report: f, attachments, notes });
                 report.follow_ups += 1;
             }
-            Document::Reply(_) | Document::Receipt(_) => {
-                report.rejected.push(format!("inbox entry {seq}: a reviewer's message in the inbox: ignored"))
-            }
+            // Refused above.
+            Document::Reply(_) | Document::Receipt(_) => {}
         }
     }
 
     /// Re-reads and verifies one case's stream now (used before appending, and by tests).
     pub async fn verify_case(&mut self, reference: &str) -> Result<usize, ReviewError> {
         let case = self.case(reference)?;
-        let (thread, known, case_ref) = (case.thread_id, case.events.clone(), case.case_ref());
+        let (thread, known, case_ref, readers) = (case.thread_id, case.events.clone(), case.case_ref(), case.readers());
         let policy = self.client.policy().await?;
         let today = Day::from_unix_seconds(crate::client::unix_now());
         let retained = Retained { today, old_enough: old_enough(case, &policy, today) };
+        let key = self.secret.signing_key();
         let events =
-            fetch_case(&self.client, &self.dir, &self.identity, self.secret.signing_key(), &thread, &known, retained)
-                .await;
+            fetch_case(&self.client, &self.dir, &self.identity, key, &thread, &known, retained, &readers).await;
         let events = match events {
             Ok(chain) => chain.events,
             Err(FetchError::Chain(source)) => {
@@ -654,7 +697,7 @@ impl ReviewSession {
         if let Some(case) = self.contents.cases.get_mut(&thread) {
             // The newest entry of the stream: appended last, never sorted by number (numbers
             // start again in a stream whose every entry has expired).
-            case.events.push(VerifiedEvent { seq, expires, hash, document, event });
+            case.events.push(VerifiedEvent { seq, expires, hash, document, event, refused: None });
         }
         self.cache.save(&self.contents)?;
         Ok(hash)
@@ -855,6 +898,8 @@ enum FetchError {
 }
 
 /// Lists a case stream, opens the entries not yet verified, and verifies the whole chain.
+// Each argument is one independent input of the check; bundling them would only rename them.
+#[allow(clippy::too_many_arguments)]
 async fn fetch_case(
     client: &ReviewClient,
     dir: &VerifiedDirectory,
@@ -863,6 +908,7 @@ async fn fetch_case(
     thread: &ThreadId,
     known: &[VerifiedEvent],
     retained: Retained,
+    readers: &[String],
 ) -> Result<VerifiedChain, FetchError> {
     let stream = CaseStreamId::for_thread(thread);
     let listed = client.case_list(key, &stream).await.map_err(FetchError::Client)?;
@@ -894,7 +940,7 @@ async fn fetch_case(
         event.expires = entry.expires;
         events.push(event);
     }
-    verify_chain(events, known, retained).map_err(FetchError::Chain)
+    verify_chain(events, known, retained, readers).map_err(FetchError::Chain)
 }
 
 /// Reads an inbox entry as it arrives: its visible header first (checked for the relay's
@@ -991,7 +1037,8 @@ fn receipt_due(case: &CaseFile, policy: &RelayPolicy, today: Day) -> bool {
 }
 
 /// Verifies a case stream given as raw relay entries `(seq, envelope)` in served order: opens
-/// each, then checks the hash links. The pure core of sync, for audits and tamper tests.
+/// each, then checks the hash links and who may act (`readers`: the case's). The pure core of
+/// sync, for audits and tamper tests.
 pub fn verify_stream(
     dir: &VerifiedDirectory,
     identity: &age::x25519::Identity,
@@ -999,12 +1046,13 @@ pub fn verify_stream(
     entries: &[(u64, Vec<u8>)],
     known: &[VerifiedEvent],
     retained: Retained,
+    readers: &[String],
 ) -> Result<VerifiedChain, ChainError> {
     let events = entries
         .iter()
         .map(|(seq, bytes)| open_event(dir, identity, thread, *seq, bytes))
         .collect::<Result<Vec<_>, _>>()?;
-    verify_chain(events, known, retained)
+    verify_chain(events, known, retained, readers)
 }
 
 /// Writes attachments into a folder as `<inbox entry>-<index>-<sanitised name>`.
@@ -1065,6 +1113,7 @@ mod tests {
                     hash: EventHash::of(document.as_bytes()),
                     document,
                     event,
+                    refused: None,
                 }
             })
             .collect();

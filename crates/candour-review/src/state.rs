@@ -44,6 +44,11 @@ pub struct Received {
     pub report: Report,
     /// Attachment names, media types and lengths (the bytes stay on the relay, encrypted).
     pub attachments: Vec<(AttachmentMeta, u64)>,
+    /// What a reviewer should know about how it was routed, found when it arrived
+    /// ([`candour_core::routing::check_sealed_to`]): readers outside the usual route for its
+    /// category, or no longer in the directory.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// Everything the cache keeps about one case.
@@ -185,6 +190,11 @@ impl CaseState {
         let mut iopc: BTreeMap<IopcCriterion, bool> = BTreeMap::new();
         for e in fold_order(events) {
             let day = e.event.day;
+            if let Some(why) = &e.refused {
+                let what = format!("REFUSED, not applied ({why})");
+                state.history.push(HistoryEntry { day, author: e.event.author.clone(), hash: e.hash.short(), what });
+                continue;
+            }
             let what = match &e.event.action {
                 Action::Triage { change } => {
                     let mut parts = Vec::new();
@@ -290,7 +300,7 @@ mod tests {
             action: Action::Triage { change },
         };
         let document = serde_json::to_string(&event).expect("json");
-        VerifiedEvent { seq, expires: None, hash: EventHash::of(document.as_bytes()), document, event }
+        VerifiedEvent { seq, expires: None, hash: EventHash::of(document.as_bytes()), document, event, refused: None }
     }
 
     #[test]

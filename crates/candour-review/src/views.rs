@@ -77,6 +77,10 @@ pub struct ThreadMessage {
     pub concern: candour_core::report::Concern,
     /// Attachment names and sizes.
     pub attachments: Vec<(String, u64)>,
+    /// What its routing shows that a reviewer should ask about (see [`Received::notes`]).
+    ///
+    /// [`Received::notes`]: crate::state::Received::notes
+    pub notes: Vec<String>,
 }
 
 /// Everything `show` displays about a case.
@@ -114,6 +118,7 @@ pub fn show<'a>(dir: &VerifiedDirectory, case: &CaseFile, all: impl IntoIterator
             day_sent: r.report.day_sent,
             concern: r.report.concern.clone(),
             attachments: r.attachments.iter().map(|(m, len)| (m.name.clone(), *len)).collect(),
+            notes: r.notes.clone(),
         })
         .collect();
     CaseView {

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use candour_core::report::{Category, Subject};
 use candour_core::wire::CaseStreamId;
+use candour_core::Day;
 use candour_review::clocks::{overdue, Duty};
 use candour_review::event::{heads, seal_event, Action, CaseEvent, ChainError, ReplyKind, EVENT_FORMAT};
 use candour_review::session::verify_stream;
@@ -190,7 +191,9 @@ async fn tampered_case_streams_are_detected_and_named() {
     }
     let dir = psd1.directory().clone();
     let retained = candour_review::event::Retained { today: day, old_enough: false };
-    let verify = |entries: &[(u64, Vec<u8>)]| verify_stream(&dir, me.identity(), &thread, entries, &[], retained);
+    let case_readers = psd1.case(&case).expect("case").readers();
+    let verify =
+        |entries: &[(u64, Vec<u8>)]| verify_stream(&dir, me.identity(), &thread, entries, &[], retained, &case_readers);
     let intact = verify(&raw).expect("the intact stream verifies");
     let hash_of = |i: usize| intact.events[i].hash.short();
 
@@ -366,7 +369,7 @@ fn case_with(category: Category, day: &str, seq: u64) -> CaseFile {
     };
     CaseFile {
         thread_id: token.thread_id(),
-        report: Some(Received { seq, expires: None, report, attachments: vec![] }),
+        report: Some(Received { seq, expires: None, report, attachments: vec![], notes: vec![] }),
         follow_ups: vec![],
         events: vec![],
     }
@@ -494,4 +497,63 @@ async fn attachments_are_saved_only_on_request_under_safe_names() {
     assert_eq!(saved[0].parent(), Some(out.as_path()), "written inside the chosen folder only");
     assert!(saved[0].file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with("_etc_evil_photo.jpg")));
     assert_eq!(std::fs::read(&saved[0]).expect("read"), photo);
+}
+
+/// Any directory reviewer may append to any case stream (the relay cannot know a case's
+/// readers), and an event's day is its author's claim. So an event by a reviewer who is not
+/// one of the case's readers, or dated before what it follows or in the future, is shown as
+/// refused and never changes the case.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_by_non_readers_or_with_impossible_days_are_refused_not_folded() {
+    let relay = common::Relay::start().await;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let token = report(&relay.url, concern(Category::HonestyAndIntegrity, "Sold PNC checks")).await;
+    let mut psd1 = session(&relay.url, "psd-1", tmp.path()).await;
+    psd1.sync().await.expect("sync");
+    let case = case_of(token.thread_id());
+    let day = today();
+    psd1.triage(&case, TriageChange { priority: Some(Priority::High), ..Default::default() }, day)
+        .await
+        .expect("triage");
+
+    let thread = token.thread_id();
+    let stream = CaseStreamId::for_thread(&thread);
+    let dir = psd1.directory().clone();
+    let readers = psd1.case(&case).expect("case").readers();
+    assert!(!readers.contains(&"sb-1".to_owned()));
+    let heads_now = heads(&psd1.case(&case).expect("case").events);
+    let close = Action::Close { outcome: candour_review::triage::Outcome::NoCaseToAnswer };
+    let event = |author: &str, day: Day, action: Action| CaseEvent {
+        format: EVENT_FORMAT.into(),
+        thread_id: thread,
+        author: author.into(),
+        day,
+        parents: heads_now.clone(),
+        action,
+    };
+    // sb-1, a genuine reviewer with their own key, who cannot read this case, closes it.
+    let sb1 = reviewer("sb-1");
+    let (sealed, _) = seal_event(&dir, &readers, &event("sb-1", day, close.clone()), sb1.signing_key()).expect("seal");
+    psd1.client().case_append(sb1.signing_key(), &stream, sealed).await.expect("the relay takes it");
+    // psd-1 itself, with its clock set a year ahead, and with a day before the event it follows.
+    let me = reviewer("psd-1");
+    for when in [day.plus_days(365), day.plus_days(-30)] {
+        let note = Action::Note { text: format!("dated {when}") };
+        let (sealed, _) = seal_event(&dir, &readers, &event("psd-1", when, note), me.signing_key()).expect("seal");
+        psd1.client().case_append(me.signing_key(), &stream, sealed).await.expect("append");
+    }
+
+    let synced = psd1.sync().await.expect("sync");
+    assert!(synced.tampered.is_empty(), "the chain itself is sound: {synced:?}");
+    assert_eq!(synced.flagged.len(), 3, "{synced:?}");
+    assert!(synced.flagged[0].contains("by sb-1") && synced.flagged[0].contains("not one of the case's readers"));
+    assert!(synced.flagged[1].contains("in the future"), "{synced:?}");
+    assert!(synced.flagged[2].contains("before the event it follows"), "{synced:?}");
+    let state = psd1.case(&case).expect("case").state();
+    assert_eq!(state.status, Status::Received, "the outsider's close is not applied");
+    assert_eq!(state.priority, Priority::High);
+    let refused: Vec<_> = state.history.iter().filter(|h| h.what.starts_with("REFUSED")).collect();
+    assert_eq!(refused.len(), 3, "shown in the history: {:?}", state.history);
+    // Still writable: the refused events do not break the chain.
+    psd1.record(&case, Action::Note { text: "seen".into() }, day).await.expect("note");
 }

@@ -463,6 +463,7 @@ fn thread_item(item: &ThreadItem<'_>, case: &str) -> Markup {
         ThreadItem::Reporter(m) => html! {
             article class="message reporter" {
                 h3 { (if m.kind == "report" { "Report" } else { "Follow-up" }) ", sent " (m.day_sent) }
+                @for note in &m.notes { p class="warning" { strong { "Routing to ask about: " } (note) } }
                 (concern(&m.concern))
                 @if !m.attachments.is_empty() {
                     table class="attachments" {

@@ -494,6 +494,7 @@ async fn sync(State(state): State<Arc<DeskState>>, Extension(form): Extension<Fo
                 report.tampered.iter().map(|(case, what)| format!("TAMPERING: case {case}: {what}")).collect();
             details.extend(report.vanished.iter().map(|v| format!("GONE BEFORE ITS TIME: {v}")));
             details.extend(report.rejected.iter().map(|r| format!("refused: {r}")));
+            details.extend(report.flagged.iter().map(|f| format!("routing to ask about: {f}")));
             details.extend(report.malformed.iter().map(|m| format!("not an envelope Candour writes: {m}")));
             details.extend(report.deferred.iter().map(|d| format!("not taken in yet: {d}")));
             details.extend(report.incomplete.iter().map(|(case, note)| format!("case {case}: {note}")));
