@@ -69,6 +69,8 @@ fn the_checked_in_module_is_what_the_source_builds_on_another_machine() {
         .env("CARGO_NET_OFFLINE", "true")
         // The default pinned root is the example organisation's, as in the checked-in build.
         .env_remove("CANDOUR_PINNED_ROOT")
+        .env_remove("CANDOUR_PINNED_THRESHOLD")
+        .env_remove("CANDOUR_MIN_DIRECTORY_VERSION")
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS"));
     let checked_in = std::fs::read(repo.join("crates/candour-relay/web/candour.wasm")).expect("checked-in module");

@@ -7,6 +7,26 @@ use candour_submit::client::RelayClient;
 
 use super::directory::today_utc;
 
+/// The lowest directory version this build accepts unless told otherwise.
+pub const MIN_DIRECTORY_VERSION: u64 = match option_env!("CANDOUR_MIN_DIRECTORY_VERSION") {
+    Some(v) => parse_version(v),
+    None => 1,
+};
+
+/// A decimal number at compile time; anything else stops the build.
+const fn parse_version(text: &str) -> u64 {
+    let bytes = text.as_bytes();
+    assert!(!bytes.is_empty(), "CANDOUR_MIN_DIRECTORY_VERSION is empty");
+    let mut value = 0u64;
+    let mut i = 0;
+    while i < bytes.len() {
+        assert!(bytes[i].is_ascii_digit(), "CANDOUR_MIN_DIRECTORY_VERSION holds a non-digit");
+        value = value * 10 + (bytes[i] - b'0') as u64;
+        i += 1;
+    }
+    value
+}
+
 /// Relay, transport and trust options.
 #[derive(Debug, Clone, clap::Args)]
 pub struct NetArgs {
@@ -26,8 +46,10 @@ pub struct NetArgs {
     /// How many distinct pinned roots must have signed the directory.
     #[arg(long, default_value_t = 1)]
     pub threshold: usize,
-    /// Refuse directory versions below this one.
-    #[arg(long, default_value_t = 0)]
+    /// Refuse directory versions below this one. The default is compiled in
+    /// (`CANDOUR_MIN_DIRECTORY_VERSION` when the binary is built, else 1): a reporter's CLI keeps
+    /// nothing on the device, so this is what stops a relay serving an older directory.
+    #[arg(long, default_value_t = MIN_DIRECTORY_VERSION)]
     pub min_version: u64,
 }
 

@@ -32,6 +32,61 @@ pub const PINNED_ROOTS: &str = match option_env!("CANDOUR_PINNED_ROOT") {
     None => include_str!("../../../keys-example/root.pub"),
 };
 
+/// How many distinct pinned roots must have signed the directory, compiled in with the roots:
+/// `CANDOUR_PINNED_THRESHOLD=2` for a 2-of-3 organisation. One by default. A build whose
+/// threshold is zero or exceeds its roots does not compile.
+pub const PINNED_THRESHOLD: usize = match option_env!("CANDOUR_PINNED_THRESHOLD") {
+    Some(t) => parse_count(t),
+    None => 1,
+};
+
+/// The lowest directory version the page accepts, compiled in
+/// (`CANDOUR_MIN_DIRECTORY_VERSION`): a page keeps no state between visits, so this is its only
+/// defence against a relay serving an older, still-valid directory. Raise it at every build
+/// after the directory's version goes up; the default (1) refuses nothing a real directory has.
+pub const MIN_DIRECTORY_VERSION: u64 = match option_env!("CANDOUR_MIN_DIRECTORY_VERSION") {
+    Some(v) => parse_count(v) as u64,
+    None => 1,
+};
+
+const _: () = assert!(
+    PINNED_THRESHOLD >= 1 && PINNED_THRESHOLD <= count_roots(PINNED_ROOTS),
+    "CANDOUR_PINNED_THRESHOLD must be between 1 and the number of roots in CANDOUR_PINNED_ROOT"
+);
+
+/// A decimal number at compile time; anything else stops the build.
+const fn parse_count(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    assert!(!bytes.is_empty(), "an empty number in the build's environment");
+    let mut value = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        assert!(bytes[i].is_ascii_digit(), "a number in the build's environment holds a non-digit");
+        value = value * 10 + (bytes[i] - b'0') as usize;
+        i += 1;
+    }
+    value
+}
+
+/// The comma-separated, non-blank entries of a roots list, at compile time.
+const fn count_roots(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut count, mut in_entry, mut i) = (0, false, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b',' => in_entry = false,
+            b' ' | b'\n' | b'\r' | b'\t' => {}
+            _ if !in_entry => {
+                in_entry = true;
+                count += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    count
+}
+
 /// The most a page will seal in one envelope's attachments. The module holds the files, their
 /// stripped copies and the envelope in memory at once, which a phone's browser may not survive
 /// for much more; the CLI streams from disk and takes up to the relay's limit.
@@ -215,13 +270,19 @@ struct Now {
 }
 
 fn pinned_policy(today: Day) -> Result<TrustPolicy, WebError> {
-    let roots = PINNED_ROOTS
+    policy_for(PINNED_ROOTS, PINNED_THRESHOLD, MIN_DIRECTORY_VERSION, today)
+}
+
+fn policy_for(roots: &str, threshold: usize, min_version: u64, today: Day) -> Result<TrustPolicy, WebError> {
+    let roots = roots
         .split(',')
+        .filter(|r| !r.trim().is_empty())
         .map(|r| r.trim().parse::<RootPublicKey>().map_err(|e| WebError::PinnedRoot(e.to_string())))
         .collect::<Result<Vec<_>, _>>()?;
     // A page keeps no state between visits (nothing is stored in the browser), so it cannot
-    // remember the newest version seen: rollback is bounded by the directory's expiry.
-    Ok(TrustPolicy { roots, threshold: 1, min_version: 0, today })
+    // remember the newest version seen: rollback is bounded by the compiled-in minimum and the
+    // directory's expiry.
+    Ok(TrustPolicy { roots, threshold, min_version, today })
 }
 
 /// Verifies blob 0, the directory exactly as the relay served it.
@@ -238,7 +299,9 @@ fn directory_info(dir: &VerifiedDirectory) -> Value {
         "version": d.version,
         "not_after": d.not_after.to_string(),
         "sha256": to_hex(&dir.served_sha256()),
-        "pinned_roots": PINNED_ROOTS.split(',').map(str::trim).collect::<Vec<_>>(),
+        "pinned_roots": PINNED_ROOTS.split(',').map(str::trim).filter(|r| !r.is_empty()).collect::<Vec<_>>(),
+        "pinned_threshold": PINNED_THRESHOLD,
+        "min_directory_version": MIN_DIRECTORY_VERSION,
         "max_attachment_bytes": MAX_ATTACHMENT_BYTES,
         "categories": Category::ALL.iter().map(|c| json!({
             "id": c, "name": c.title(), "explanation": c.explanation(),
@@ -537,4 +600,34 @@ fn follow_up(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Result<V
         "sealed_to": readers,
         "attachments": prepared.iter().map(|(_, _, note)| note).collect::<Vec<_>>(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use candour_core::keys::RootSecretKey;
+
+    #[test]
+    fn the_compiled_threshold_counts_distinct_signing_roots() {
+        assert_eq!(count_roots(" candour-root-a , candour-root-b,\n"), 2);
+        assert_eq!(count_roots("candour-root-a\n"), 1);
+        assert_eq!(count_roots(" , "), 0);
+        assert_eq!(parse_count("12"), 12);
+        assert!(PINNED_THRESHOLD >= 1 && PINNED_THRESHOLD <= count_roots(PINNED_ROOTS));
+
+        // A 2-of-2 page refuses a directory only one of its roots signed.
+        let (a, b) = (RootSecretKey::generate(), RootSecretKey::generate());
+        let unsigned = include_bytes!("../../../keys-example/directory.unsigned.json");
+        let once = directory::sign(unsigned, &a).expect("sign");
+        let roots = format!("{},{}", a.public(), b.public());
+        let today = Day::from_unix_seconds(1_800_000_000);
+        let policy = policy_for(&roots, 2, 1, today).expect("policy");
+        let refused = directory::verify(&once, &policy).expect_err("one signature of two");
+        assert_eq!(refused.code(), "below-threshold");
+        let twice = directory::sign(&once, &b).expect("co-sign");
+        assert!(directory::verify(&twice, &policy).is_ok());
+        // The compiled minimum refuses an older directory.
+        let newer_only = policy_for(&roots, 2, 1000, today).expect("policy");
+        assert_eq!(directory::verify(&twice, &newer_only).map_err(|e| e.code()).err(), Some("rolled-back"));
+    }
 }
