@@ -791,6 +791,75 @@ const PDF_KEYS: [(&[u8], &str); 4] = [
     (b"Thumb", "page thumbnail image"),
 ];
 
+/// The widest field a cross-reference stream's `/W` may give: 8 bytes hold any offset.
+const MAX_XREF_FIELD_WIDTH: u64 = 8;
+
+/// Refuses cross-reference stream widths lopdf would act on unchecked: it allocates a buffer
+/// of each `/W` width as given (a width of 10^16 aborts the process: no panic to catch), and
+/// with widths that are all zero it inserts an entry per `/Index` count without reading a byte.
+/// Found by `scripts/fuzz.sh strip_pdf` (seeds/strip_pdf/finding-*). Scans every name in the
+/// raw bytes, with `#xx` escapes decoded as PDF names allow, so `/#57` is caught too.
+fn pdf_xref_widths_are_bounded(data: &[u8]) -> Result<(), StripError> {
+    let is_delimiter = |b: u8| b.is_ascii_whitespace() || b"()<>[]{}/%".contains(&b);
+    let mut i = 0;
+    while i < data.len() {
+        if data[i] != b'/' {
+            i += 1;
+            continue;
+        }
+        // A name: up to the next delimiter, #xx escapes decoded.
+        let mut name = Vec::new();
+        let mut j = i + 1;
+        while j < data.len() && !is_delimiter(data[j]) {
+            let hex = |b: u8| (b as char).to_digit(16);
+            match (data[j], data.get(j + 1).copied().and_then(hex), data.get(j + 2).copied().and_then(hex)) {
+                (b'#', Some(hi), Some(lo)) => {
+                    name.push((hi * 16 + lo) as u8);
+                    j += 3;
+                }
+                (b, _, _) => {
+                    name.push(b);
+                    j += 1;
+                }
+            }
+        }
+        i = j;
+        if name != b"W" {
+            continue;
+        }
+        // Its value, if a direct array: integers separated by whitespace.
+        while i < data.len() && data[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if data.get(i) != Some(&b'[') {
+            continue;
+        }
+        let end = data[i..].iter().position(|&b| b == b']').map_or(data.len(), |p| i + p);
+        let widths: Vec<&[u8]> =
+            data[i + 1..end].split(|b| b.is_ascii_whitespace()).filter(|w| !w.is_empty()).collect();
+        let mut sum = 0u64;
+        for w in &widths {
+            let width = std::str::from_utf8(w).ok().and_then(|t| t.parse::<u64>().ok());
+            match width {
+                Some(width) if width <= MAX_XREF_FIELD_WIDTH => sum += width,
+                // Not a plain number (negative, a real, garbage): lopdf refuses those itself.
+                None if w.first().is_some_and(|b| !b.is_ascii_digit()) => {}
+                _ => {
+                    return Err(malformed(
+                        Kind::Pdf,
+                        format!("a cross-reference stream field width of {} bytes", String::from_utf8_lossy(w)),
+                    ))
+                }
+            }
+        }
+        if widths.len() >= 3 && sum == 0 {
+            return Err(malformed(Kind::Pdf, "a cross-reference stream whose fields are all empty"));
+        }
+        i = end;
+    }
+    Ok(())
+}
+
 fn strip_pdf<R: Read, W: Write>(input: R, mut output: W) -> Result<StripReport, StripError> {
     let mut data = Vec::new();
     // Read one byte past the limit so "exactly at the limit" and "over it" can be told apart.
@@ -801,6 +870,7 @@ fn strip_pdf<R: Read, W: Write>(input: R, mut output: W) -> Result<StripReport, 
     if !data.starts_with(b"%PDF-") {
         return Err(malformed(Kind::Pdf, "missing %PDF- header"));
     }
+    pdf_xref_widths_are_bounded(&data)?;
     // lopdf is a large parser fed with whatever the reporter picked; a panic in it must not take
     // the client down with an unsent report, so it is caught and treated as a malformed file.
     let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lopdf::Document::load_mem(&data)));
@@ -861,8 +931,18 @@ fn strip_pdf<R: Read, W: Write>(input: R, mut output: W) -> Result<StripReport, 
     // it to what is left so that stripping an already stripped file gives the same bytes.
     doc.max_id = doc.objects.keys().map(|&(number, _)| number).max().unwrap_or(0);
 
+    // Written to memory and read back before anything leaves: a file lopdf reads but rewrites
+    // into something it cannot read again (no catalog: found by fuzzing, seeds/strip_pdf/
+    // finding-id-000003.pdf) is refused rather than sent broken.
+    let mut rewritten = Vec::new();
+    doc.save_to(&mut rewritten)?;
+    drop(doc);
+    let reread = std::panic::catch_unwind(|| lopdf::Document::load_mem(&rewritten).map(|d| d.catalog().is_ok()));
+    if !matches!(reread, Ok(Ok(true))) {
+        return Err(malformed(Kind::Pdf, "the PDF could not be rewritten into a readable file"));
+    }
     let mut out = BufWriter::with_capacity(64 * 1024, &mut output);
-    doc.save_to(&mut out)?;
+    out.write_all(&rewritten)?;
     finish(out)?;
     Ok(report)
 }
