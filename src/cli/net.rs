@@ -9,23 +9,9 @@ use super::directory::today_utc;
 
 /// The lowest directory version this build accepts unless told otherwise.
 pub const MIN_DIRECTORY_VERSION: u64 = match option_env!("CANDOUR_MIN_DIRECTORY_VERSION") {
-    Some(v) => parse_version(v),
+    Some(v) => candour_core::directory::parse_build_number(v),
     None => 1,
 };
-
-/// A decimal number at compile time; anything else stops the build.
-const fn parse_version(text: &str) -> u64 {
-    let bytes = text.as_bytes();
-    assert!(!bytes.is_empty(), "CANDOUR_MIN_DIRECTORY_VERSION is empty");
-    let mut value = 0u64;
-    let mut i = 0;
-    while i < bytes.len() {
-        assert!(bytes[i].is_ascii_digit(), "CANDOUR_MIN_DIRECTORY_VERSION holds a non-digit");
-        value = value * 10 + (bytes[i] - b'0') as u64;
-        i += 1;
-    }
-    value
-}
 
 /// Relay, transport and trust options.
 #[derive(Debug, Clone, clap::Args)]

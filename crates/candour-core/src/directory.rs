@@ -202,6 +202,21 @@ pub struct TrustPolicy {
     pub today: Day,
 }
 
+/// A decimal number given to a build in its environment (a compiled-in threshold or minimum
+/// directory version), read at compile time: anything but digits stops the build.
+pub const fn parse_build_number(text: &str) -> u64 {
+    let bytes = text.as_bytes();
+    assert!(!bytes.is_empty(), "an empty number in the build's environment");
+    let mut value = 0u64;
+    let mut i = 0;
+    while i < bytes.len() {
+        assert!(bytes[i].is_ascii_digit(), "a number in the build's environment holds a non-digit");
+        value = value * 10 + (bytes[i] - b'0') as u64;
+        i += 1;
+    }
+    value
+}
+
 /// Why a directory was refused. Each variant is a class a test vector can name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DirectoryError {

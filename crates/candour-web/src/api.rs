@@ -36,7 +36,7 @@ pub const PINNED_ROOTS: &str = match option_env!("CANDOUR_PINNED_ROOT") {
 /// `CANDOUR_PINNED_THRESHOLD=2` for a 2-of-3 organisation. One by default. A build whose
 /// threshold is zero or exceeds its roots does not compile.
 pub const PINNED_THRESHOLD: usize = match option_env!("CANDOUR_PINNED_THRESHOLD") {
-    Some(t) => parse_count(t),
+    Some(t) => directory::parse_build_number(t) as usize,
     None => 1,
 };
 
@@ -45,7 +45,7 @@ pub const PINNED_THRESHOLD: usize = match option_env!("CANDOUR_PINNED_THRESHOLD"
 /// defence against a relay serving an older, still-valid directory. Raise it at every build
 /// after the directory's version goes up; the default (1) refuses nothing a real directory has.
 pub const MIN_DIRECTORY_VERSION: u64 = match option_env!("CANDOUR_MIN_DIRECTORY_VERSION") {
-    Some(v) => parse_count(v) as u64,
+    Some(v) => directory::parse_build_number(v),
     None => 1,
 };
 
@@ -53,20 +53,6 @@ const _: () = assert!(
     PINNED_THRESHOLD >= 1 && PINNED_THRESHOLD <= count_roots(PINNED_ROOTS),
     "CANDOUR_PINNED_THRESHOLD must be between 1 and the number of roots in CANDOUR_PINNED_ROOT"
 );
-
-/// A decimal number at compile time; anything else stops the build.
-const fn parse_count(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    assert!(!bytes.is_empty(), "an empty number in the build's environment");
-    let mut value = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        assert!(bytes[i].is_ascii_digit(), "a number in the build's environment holds a non-digit");
-        value = value * 10 + (bytes[i] - b'0') as usize;
-        i += 1;
-    }
-    value
-}
 
 /// The comma-separated, non-blank entries of a roots list, at compile time.
 const fn count_roots(text: &str) -> usize {
@@ -612,7 +598,7 @@ mod tests {
         assert_eq!(count_roots(" candour-root-a , candour-root-b,\n"), 2);
         assert_eq!(count_roots("candour-root-a\n"), 1);
         assert_eq!(count_roots(" , "), 0);
-        assert_eq!(parse_count("12"), 12);
+        assert_eq!(directory::parse_build_number("12"), 12);
         assert!(PINNED_THRESHOLD >= 1 && PINNED_THRESHOLD <= count_roots(PINNED_ROOTS));
 
         // A 2-of-2 page refuses a directory only one of its roots signed.
