@@ -115,6 +115,8 @@ async fn reply_is_read_with_the_token_and_follow_up_reaches_the_same_readers() {
         text: "Thank you. We have opened an assessment.".into(),
         day_sent: common::today(),
         thread_recipients: report.sealed_to.clone(),
+        route: report.route.clone(),
+        directory_version: Some(common::example_directory().directory().version),
     });
     let reply_to: age::x25519::Recipient = report.reply_recipient.parse().expect("recipient");
     let dir = common::example_directory();
@@ -155,8 +157,15 @@ async fn reply_is_read_with_the_token_and_follow_up_reaches_the_same_readers() {
 
     // A follow-up with the token alone goes to the thread's recipients, exclusions included.
     let concern = Concern { what: "He did it again on Friday.".into(), ..Default::default() };
-    let follow = compose_follow_up(&dir, &same_token, concern, views[0].thread_recipients.clone(), common::today())
-        .expect("compose");
+    let follow = compose_follow_up(
+        &dir,
+        &same_token,
+        concern,
+        views[0].thread_recipients.clone(),
+        views[0].route.clone(),
+        common::today(),
+    )
+    .expect("compose");
     send(&client, follow.plan(&dir, &same_token), vec![], None).await.expect("send");
     let inbox = inbox_after(&client, Some(inbox[0].0)).await;
     assert_eq!(openers(&inbox[0].1), ["psd-1", "psd-2", "acu-1"], "acu-2 was excluded and stays excluded");
@@ -414,5 +423,67 @@ async fn proxy_carries_everything_including_name_resolution() {
     // name, not an address: DNS did not leak around it.
     assert!(!seen.is_empty());
     assert!(seen.iter().all(|t| t == &format!("domain:localhost:{}", relay.addr.port())), "{seen:?}");
+    relay.shutdown().await;
+}
+
+/// A corrupt reader's reply names the reviewer the reporter excluded and leaves out the other
+/// readers; `candour mailbox --send` seals to the readers the report committed to and says
+/// what it refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_follow_ups_reach_the_committed_readers_whatever_a_reply_names() {
+    let relay = Relay::start().await;
+    let (url, root) = (relay.url(), common::root_pub());
+    let client = RelayClient::new(&url, None).expect("client");
+    let (token, _) = submit(&client, Category::Confidentiality, &["acu-2"], vec![]).await;
+    let inbox = inbox_after(&client, None).await;
+    let psd2 = reviewer("psd-2");
+    let opened = open_document(psd2.identity(), &inbox[0].1[..], &mut DiscardAttachments).expect("opens");
+    let Document::Report(report) = opened.document else { panic!("not a report") };
+    let dir = common::example_directory();
+    let corrupt = Document::Reply(Reply {
+        schema: SCHEMA_VERSION,
+        thread_id: report.thread_id,
+        reviewer: "psd-2".into(),
+        text: "Please send us the rest.".into(),
+        day_sent: common::today(),
+        thread_recipients: vec!["psd-2".into(), "acu-2".into()],
+        route: report.route.clone(),
+        directory_version: Some(dir.directory().version),
+    });
+    let to: age::x25519::Recipient = report.reply_recipient.parse().expect("recipient");
+    let sealed = seal_document(&[to], dir.directory().stanzas, &corrupt, vec![], psd2.signing_key(), Vec::new())
+        .expect("seal reply");
+    client.reviewer_mailbox_append(psd2.signing_key(), &report.mailbox, sealed, unix_now()).await.expect("append");
+
+    let tmp = tempfile::tempdir().expect("tmp");
+    let token_file = tmp.path().join("token.txt");
+    std::fs::write(&token_file, token.to_words().as_bytes()).expect("write");
+    let out = tokio::task::spawn_blocking({
+        let (url, root, token_file) = (url.clone(), root.clone(), token_file.clone());
+        move || {
+            candour(&[
+                "mailbox",
+                "--relay",
+                &url,
+                "--root",
+                &root,
+                "--token-file",
+                token_file.to_str().expect("utf-8"),
+                "--send",
+                "It happened again on Friday.",
+                "--yes",
+                "--json",
+            ])
+        }
+    })
+    .await
+    .expect("join");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("asked for acu-2 to read your follow-ups. You excluded them"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["reviewers"], serde_json::json!(["psd-1", "psd-2", "acu-1"]));
+    let sent = inbox_after(&client, Some(inbox[0].0)).await;
+    assert_eq!(openers(&sent[0].1), ["psd-1", "psd-2", "acu-1"], "not the corrupt reply's psd-2 and acu-2");
     relay.shutdown().await;
 }

@@ -279,6 +279,8 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
         text: REPLY.into(),
         day_sent: common::today(),
         thread_recipients: report.sealed_to.clone(),
+        route: report.route.clone(),
+        directory_version: Some(served.directory().version),
     });
     let stanzas = served.directory().stanzas;
     let sealed = seal_document(
@@ -291,6 +293,30 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
     )
     .expect("seal reply");
     client.reviewer_mailbox_append(psd1.signing_key(), &report.mailbox, sealed, unix_now()).await.expect("append");
+    // Then psd-2, a reader gone bad, replies naming the reviewer the reporter excluded and
+    // leaving out everyone else. Its signature is psd-2's own and it echoes the genuine route
+    // commitment, so only the commitment stops the page sealing the follow-up to acu-2.
+    let psd2 = reviewer("psd-2");
+    let corrupt = Document::Reply(Reply {
+        schema: SCHEMA_VERSION,
+        thread_id: report.thread_id,
+        reviewer: "psd-2".into(),
+        text: "Please send further details.".into(),
+        day_sent: common::today(),
+        thread_recipients: vec!["psd-2".into(), "acu-2".into()],
+        route: report.route.clone(),
+        directory_version: Some(served.directory().version),
+    });
+    let sealed = seal_document(
+        &[report.reply_recipient.parse().expect("recipient")],
+        stanzas,
+        &corrupt,
+        vec![],
+        psd2.signing_key(),
+        Vec::new(),
+    )
+    .expect("seal reply");
+    client.reviewer_mailbox_append(psd2.signing_key(), &report.mailbox, sealed, unix_now()).await.expect("append");
 
     b.goto(&format!("{}/mailbox", relay.url()));
     b.find("#open-mailbox:not([hidden])");
@@ -303,6 +329,11 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
     b.find("#token-input").type_text(&words.to_uppercase());
     b.find("#open").click();
     b.wait_for_text("#replies", REPLY);
+    assert!(
+        b.find("#replies").text().contains("asked for acu-2 to read your follow-ups. You excluded them"),
+        "the page says what it refused: {}",
+        b.find("#replies").text()
+    );
     assert!(b.find("#replies").text().contains("from a supervisor in Professional Standards Department"));
     b.find("#fu-text").type_text(FOLLOW_UP);
     b.wait_for_text("#fu-preview", "Only these people");

@@ -28,6 +28,7 @@ use candour_review::event::{Action, ReplyKind};
 use candour_review::triage::TriageChange;
 use candour_submit::client::RelayClient;
 use candour_submit::compose::{compose_follow_up, compose_report};
+use candour_submit::mailbox::{follow_up_readers, open_reply, FollowUpReaders};
 use candour_submit::send::send;
 use common::{reviewer, Relay};
 
@@ -221,8 +222,16 @@ async fn send_report(client: &RelayClient, what: &str) -> MailboxToken {
 async fn follow_up(client: &RelayClient, token: &MailboxToken, what: &str) {
     let dir = client.directory(&common::policy()).await.expect("directory");
     let concern = Concern { what: what.into(), ..Default::default() };
-    let readers = vec!["psd-1".into(), "psd-2".into(), "acu-1".into()];
-    let composed = compose_follow_up(&dir, token, concern, readers, common::today()).expect("compose");
+    // As the reporter's client does: the readers the report committed to, echoed by the replies.
+    let mut views = Vec::new();
+    for entry in client.mailbox_all(&token.mailbox_id()).await.expect("mailbox") {
+        let bytes = client.mailbox_read(&token.mailbox_id(), entry.seq).await.expect("read");
+        views.push(open_reply(&dir, token, &bytes).expect("opens"));
+    }
+    let FollowUpReaders::Known(route) = follow_up_readers(&dir, &views) else { panic!("no receipt yet") };
+    assert_eq!(route.readers, ["psd-1", "psd-2", "acu-1"]);
+    let composed =
+        compose_follow_up(&dir, token, concern, route.readers, route.commitment, common::today()).expect("compose");
     send(client, composed.plan(&dir, token), vec![], None).await.expect("send");
 }
 

@@ -80,6 +80,7 @@ pub fn generate(out: &Path) -> anyhow::Result<ExitCode> {
             ],
             fallback_queue: "pcc".into(),
         },
+        retired: vec![],
     };
     let unsigned = pretty(&doc)?;
     let served = directory::sign(&unsigned, &root)?;

@@ -11,7 +11,7 @@ use candour_core::text::for_terminal;
 use candour_core::token::MailboxToken;
 use candour_submit::compose::compose_follow_up;
 use candour_submit::mailbox::{
-    follow_up_readers, open_reply, FollowUpReaders, MessageKind, ReplyError, ReplyView, NOT_YET_RECEIVED,
+    follow_up_readers, open_reply, FollowUpReaders, FollowUpRoute, MessageKind, ReplyError, ReplyView, NOT_YET_RECEIVED,
 };
 use candour_submit::send::send;
 
@@ -119,6 +119,7 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
                 Err(e) => problems.push(e.to_string()),
             }
         }
+        let follow = follow_up_readers(&dir, &replies);
         if args.json {
             let list: Vec<serde_json::Value> = replies
                 .iter()
@@ -132,7 +133,15 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
                 })
                 .collect();
             if text.is_none() {
-                println!("{}", serde_json::json!({"replies": list, "warnings": problems}));
+                let follow_up = match &follow {
+                    FollowUpReaders::NotYetReceived => serde_json::Value::Null,
+                    FollowUpReaders::Known(route) => serde_json::json!({
+                        "readers": route.readers, "committed": route.commitment.is_some(), "notes": route.notes(),
+                        "refused_excluded": route.refused_excluded, "departed": route.departed,
+                        "proposed": route.proposed.iter().map(|(added, by)| serde_json::json!({"reviewer": added, "by": by})).collect::<Vec<_>>(),
+                    }),
+                };
+                println!("{}", serde_json::json!({"replies": list, "warnings": problems, "follow_up": follow_up}));
             }
         } else if replies.is_empty() {
             println!("Nothing in your mailbox yet: no reviewer has received your report (or the token is mistyped).");
@@ -163,16 +172,23 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
         for p in &problems {
             eprintln!("Warning: {p}");
         }
+        if let FollowUpReaders::Known(route) = &follow {
+            for note in route.notes() {
+                eprintln!("Note: {note}");
+            }
+        }
         let Some(text) = text else { return Ok(ExitCode::SUCCESS) };
 
-        // Exactly the report's readers, from the newest receipt or reply; never a fresh route.
-        let FollowUpReaders::Known(mut readers) = follow_up_readers(&replies) else {
+        // Exactly the readers the report committed to (or, for an older report, those the
+        // newest receipt or reply names); never a fresh route, never one reviewer's additions.
+        let FollowUpReaders::Known(route) = follow else {
             eprintln!("Not sent: {NOT_YET_RECEIVED}");
             if args.send_file.is_some() {
                 eprintln!("Your message is still in the file you gave.");
             }
             return Ok(ExitCode::from(EXIT_NOT_YET_RECEIVED));
         };
+        let FollowUpRoute { mut readers, commitment, .. } = *route;
         for id in &args.excluded {
             if !readers.contains(id) {
                 bail!("{id} is not among your report's readers ({}): nothing to leave out", readers.join(", "));
@@ -206,7 +222,7 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
             }
         }
         let concern = Concern { what: text, ..Default::default() };
-        let composed = compose_follow_up(&dir, &token, concern, readers, today_utc())?;
+        let composed = compose_follow_up(&dir, &token, concern, readers, commitment, today_utc())?;
         if !args.json || !args.yes {
             eprint!("\n{}", composed.preview(&dir));
         }

@@ -1,8 +1,8 @@
 //! Writes the directory test vectors and the golden envelope fixture under `tests/`.
 //!
 //! Run once per intentional format change: `cargo run -p candour-core --example write_test_vectors`.
-//! The golden envelope must never be regenerated for format version 1: it exists to prove that
-//! old envelopes still open.
+//! The golden envelopes must never be regenerated once written (format 1 in `golden-v1`, format 2
+//! in `golden-v2`): they exist to prove that old envelopes still open.
 
 use std::fs;
 use std::path::Path;
@@ -16,7 +16,7 @@ use candour_core::directory::{
 use candour_core::envelope::{AttachmentMeta, AttachmentSource};
 use candour_core::keys::{ReviewerSecret, RootSecretKey};
 use candour_core::message::seal_document;
-use candour_core::report::{Category, Concern, Disclosure, Document, Report, Subject, SCHEMA_VERSION};
+use candour_core::report::{Category, Concern, Disclosure, Document, Report, Subject, SCHEMA_V1};
 use candour_core::token::MailboxToken;
 use candour_core::Day;
 use ed25519_dalek::Signer as _;
@@ -30,14 +30,117 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         write_golden(&golden)?;
     }
+    let golden = base.join("fixtures/golden-v2");
+    if golden.join("report.age").exists() {
+        println!("golden fixture exists; not overwriting (format version 2 is frozen)");
+    } else {
+        write_golden_v2(&golden)?;
+    }
+    Ok(())
+}
+
+/// Format 2: a report, a follow-up, a reply and a receipt, all carrying the route commitment,
+/// with the directory they were made under.
+fn write_golden_v2(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    use candour_core::commitment::RouteCommitment;
+    use candour_core::report::{Receipt, Reply, SCHEMA_VERSION};
+    fs::create_dir_all(dir)?;
+    let reader = ReviewerSecret::generate("golden-1");
+    let excluded = ReviewerSecret::generate("golden-2");
+    let independent = ReviewerSecret::generate("golden-3");
+    let mut doc = sample_directory(7, Day::from_ymd(2027, 2, 25).ok_or("day")?);
+    doc.organisation = "Golden Constabulary".into();
+    doc.reviewers = vec![entry_for(&reader, "psd"), entry_for(&excluded, "psd"), entry_for(&independent, "pcc")];
+    let root = RootSecretKey::from_seed(&[0x47; 32]);
+    let served = directory::sign(&serde_json::to_vec_pretty(&doc)?, &root)?;
+    let policy = directory::TrustPolicy {
+        roots: vec![root.public()],
+        threshold: 1,
+        min_version: 0,
+        today: Day::from_ymd(2026, 12, 1).ok_or("day")?,
+    };
+    let verified = directory::verify(&served, &policy)?;
+    let token = MailboxToken::from_bytes(*b"golden-token-v2!");
+    let route = RouteCommitment::sign(
+        &verified,
+        token.thread_id(),
+        &["golden-1".into()],
+        &["golden-2".into()],
+        &token.signing_key(),
+    )?;
+    let day = Day::from_ymd(2026, 12, 1).ok_or("day")?;
+    let report = Report {
+        schema: SCHEMA_VERSION,
+        thread_id: token.thread_id(),
+        concern: Concern {
+            category: Some(Category::HonestyAndIntegrity),
+            concerning: vec![],
+            subjects: vec![Subject { name: Some("PC Golden".into()), ..Default::default() }],
+            what: "Golden fixture: format version 2 must open forever.".into(),
+            when: None,
+            r#where: None,
+            reported_elsewhere: None,
+            disclosure: Disclosure::Anonymous,
+        },
+        sealed_to: vec!["golden-1".into()],
+        reply_recipient: token.reply_identity().to_public().to_string(),
+        mailbox: token.mailbox_id().address(),
+        reporter_key: token.public_signing_key(),
+        day_sent: day,
+        route: Some(route.clone()),
+    };
+    let follow_up = Report {
+        concern: Concern { what: "Golden follow-up, format 2.".into(), ..Default::default() },
+        day_sent: day.plus_days(1),
+        ..report.clone()
+    };
+    let reply = Reply {
+        schema: SCHEMA_VERSION,
+        thread_id: token.thread_id(),
+        reviewer: "golden-1".into(),
+        text: "Golden reply, format 2.".into(),
+        day_sent: day.plus_days(2),
+        thread_recipients: vec!["golden-1".into()],
+        route: Some(route.clone()),
+        directory_version: Some(7),
+    };
+    let receipt = Receipt {
+        schema: SCHEMA_VERSION,
+        thread_id: token.thread_id(),
+        reviewer: "golden-1".into(),
+        day_sent: day,
+        thread_recipients: vec!["golden-1".into()],
+        route: Some(route),
+        directory_version: Some(7),
+    };
+    let to_reader = [reader.recipient()];
+    let to_reporter = [token.reply_identity().to_public()];
+    for (name, document, recipients, signer) in [
+        ("report", Document::Report(report), &to_reader, &token.signing_key()),
+        ("follow-up", Document::FollowUp(follow_up), &to_reader, &token.signing_key()),
+        ("reply", Document::Reply(reply), &to_reporter, reader.signing_key()),
+        ("receipt", Document::Receipt(receipt), &to_reporter, reader.signing_key()),
+    ] {
+        let sealed = seal_document(recipients, 4, &document, vec![], signer, Vec::new())?;
+        fs::write(dir.join(format!("{name}.age")), sealed)?;
+        fs::write(dir.join(format!("{name}.json")), serde_json::to_vec_pretty(&document)?)?;
+    }
+    fs::write(dir.join("directory.json"), served)?;
+    fs::write(dir.join("root.pub"), format!("{}\n", root.public()))?;
+    fs::write(dir.join("identity.txt"), format!("{}\n", reader.age_identity_text().expose_secret()))?;
+    println!("wrote golden fixture to {}", dir.display());
     Ok(())
 }
 
 fn reviewer_entry(id: &str, queue: &str) -> Reviewer {
-    let s = ReviewerSecret::generate(id);
+    entry_for(&ReviewerSecret::generate(id), queue)
+}
+
+/// The directory entry of a reviewer whose secret the caller keeps.
+fn entry_for(s: &ReviewerSecret, queue: &str) -> Reviewer {
     Reviewer {
-        id: id.into(),
-        display_name: format!("Reviewer {id}"),
+        id: s.id.clone(),
+        display_name: format!("Reviewer {}", s.id),
         aliases: vec![],
         collar: None,
         role: Role::Reviewer,
@@ -64,6 +167,7 @@ fn sample_directory(version: u64, not_after: Day) -> Directory {
             rules: vec![RoutingRule { categories: vec![], concerning: vec![], queues: vec!["psd".into()] }],
             fallback_queue: "pcc".into(),
         },
+        retired: vec![],
     }
 }
 
@@ -251,7 +355,7 @@ fn write_golden(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let identity = age::x25519::Identity::generate();
     let token = MailboxToken::from_bytes(*b"golden-token-v1!");
     let doc = Document::Report(Report {
-        schema: SCHEMA_VERSION,
+        schema: SCHEMA_V1,
         thread_id: token.thread_id(),
         concern: Concern {
             category: Some(Category::HonestyAndIntegrity),
@@ -276,6 +380,7 @@ fn write_golden(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
         mailbox: token.mailbox_id().address(),
         reporter_key: token.public_signing_key(),
         day_sent: Day::from_ymd(2026, 11, 27).ok_or("day")?,
+        route: None,
     });
     let attachment = b"golden attachment bytes\n".to_vec();
     let mut reader = &attachment[..];

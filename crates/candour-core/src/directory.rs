@@ -61,6 +61,40 @@ pub struct Directory {
     pub reviewers: Vec<Reviewer>,
     /// How categories map to queues.
     pub routing: Routing,
+    /// Signing keys reviewers no longer use (rotated, or their holder left): valid only for
+    /// checking what they signed before they were retired, never for sealing or requests.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired: Vec<RetiredKey>,
+}
+
+/// A signing key a reviewer used to hold. A directory keeps it for as long as anything it signed
+/// may still be read (case histories, replies in mailboxes), so that rotating a key or removing a
+/// leaver does not make their past work look forged.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetiredKey {
+    /// The reviewer id that held it (who may since have left the directory).
+    pub id: String,
+    /// The key.
+    pub signing_key: PublicSigningKey,
+    /// The last directory version in which it was the reviewer's current key.
+    pub until_version: u64,
+    /// The last day anything it signed may be dated.
+    pub until_day: Day,
+}
+
+/// How a signing key stands for an author in a directory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyStanding {
+    /// The author's current key.
+    Current,
+    /// A key the author held before, valid for what it signed up to these bounds.
+    Retired {
+        /// The last directory version it was current in.
+        until_version: u64,
+        /// The last day it may have signed anything.
+        until_day: Day,
+    },
 }
 
 /// The relay's addresses.
@@ -273,6 +307,7 @@ impl DirectoryError {
 pub struct VerifiedDirectory {
     directory: Directory,
     served_sha256: [u8; 32],
+    signed_sha256: [u8; 32],
 }
 
 impl VerifiedDirectory {
@@ -294,6 +329,38 @@ impl VerifiedDirectory {
     /// A queue by id.
     pub fn queue(&self, id: &str) -> Option<&Queue> {
         self.directory.queues.iter().find(|q| q.id == id)
+    }
+
+    /// SHA-256 of the signed directory bytes (not of the signatures around them): what two
+    /// copies of one version must agree on, however many roots have signed each.
+    pub fn signed_sha256(&self) -> [u8; 32] {
+        self.signed_sha256
+    }
+
+    /// How `key` stands as `author`'s signing key: current, retired (with the bounds of what it
+    /// may have signed), or not theirs at all (`None`).
+    pub fn signing_key_standing(&self, author: &str, key: &PublicSigningKey) -> Option<KeyStanding> {
+        if self.reviewer(author).is_some_and(|r| &r.signing_key == key) {
+            return Some(KeyStanding::Current);
+        }
+        self.directory
+            .retired
+            .iter()
+            .find(|k| k.id == author && &k.signing_key == key)
+            .map(|k| KeyStanding::Retired { until_version: k.until_version, until_day: k.until_day })
+    }
+
+    /// Whether `key` may have signed something of `author`'s dated `day`, made under directory
+    /// version `version` (when the document records one): its current key always, a retired one
+    /// only within its bounds.
+    pub fn signed_by_author(&self, author: &str, key: &PublicSigningKey, day: Day, version: Option<u64>) -> bool {
+        match self.signing_key_standing(author, key) {
+            Some(KeyStanding::Current) => true,
+            Some(KeyStanding::Retired { until_version, until_day }) => {
+                day <= until_day && version.is_none_or(|v| v <= until_version)
+            }
+            None => false,
+        }
     }
 
     /// The reviewer whose Ed25519 key this is, if any.
@@ -384,7 +451,11 @@ pub fn verify(served: &[u8], policy: &TrustPolicy) -> Result<VerifiedDirectory, 
         return Err(DirectoryError::Expired(directory.not_after));
     }
     validate(&directory)?;
-    Ok(VerifiedDirectory { directory, served_sha256: Sha256::digest(served).into() })
+    Ok(VerifiedDirectory {
+        directory,
+        served_sha256: Sha256::digest(served).into(),
+        signed_sha256: Sha256::digest(signed_bytes).into(),
+    })
 }
 
 /// Checks a directory's internal consistency.
@@ -438,6 +509,18 @@ pub fn validate(d: &Directory) -> Result<(), DirectoryError> {
                 return invalid(format!("reviewer {} is in unknown queue {q}", r.id));
             }
             *members.entry(q.as_str()).or_default() += 1;
+        }
+    }
+    // A retired key is never anyone's current key, and is retired once.
+    for k in &d.retired {
+        if let Some(holder) = signing_keys.insert(k.signing_key.to_bytes(), k.id.as_str()) {
+            return invalid(format!("retired key of {} is also the key of {holder}, or retired twice", k.id));
+        }
+        if k.until_version >= d.version {
+            return invalid(format!(
+                "the retired key of {} is said to be current until version {}, not before this version {}",
+                k.id, k.until_version, d.version
+            ));
         }
     }
     if d.reviewers.len() > d.stanzas {

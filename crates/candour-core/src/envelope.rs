@@ -43,6 +43,7 @@ use ed25519_dalek::{Signature, Signer as _, SigningKey};
 use rand::rngs::OsRng;
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
 use crate::digest::StreamDigest;
 use crate::keys::PublicSigningKey;
@@ -344,7 +345,8 @@ pub fn seal<W: Write>(
     w.write_all(&FRAME_VERSION.to_be_bytes())?;
     w.write_all(&(document.len() as u32).to_be_bytes())?;
     w.write_all(document)?;
-    let mut piece = vec![0u8; PIECE];
+    // Plaintext passes through it: wiped when dropped, on success or error.
+    let mut piece = Zeroizing::new(vec![0u8; PIECE]);
     for (index, (a, (meta, len))) in attachments.into_iter().zip(metas.iter()).enumerate() {
         w.write_all(&[TAG_ATTACHMENT])?;
         w.write_all(&(meta.len() as u16).to_be_bytes())?;
@@ -471,11 +473,12 @@ pub fn open<R: Read>(
     if doc_len > MAX_DOCUMENT_LEN {
         return Err(OpenError::Malformed(FrameError::DocumentLength(doc_len)));
     }
-    let mut document = vec![0u8; doc_len as usize];
+    let mut document = Zeroizing::new(vec![0u8; doc_len as usize]);
     r.exact(&mut document)?;
 
     let mut attachments = Vec::new();
-    let mut piece = vec![0u8; PIECE];
+    // Plaintext passes through it: wiped when dropped, on success or error.
+    let mut piece = Zeroizing::new(vec![0u8; PIECE]);
     loop {
         match r.u8()? {
             TAG_END => break,
@@ -489,7 +492,7 @@ pub fn open<R: Read>(
                 if meta_len > MAX_META_LEN {
                     return Err(OpenError::Malformed(FrameError::Meta(format!("{meta_len} bytes"))));
                 }
-                let mut meta_bytes = vec![0u8; usize::from(meta_len)];
+                let mut meta_bytes = Zeroizing::new(vec![0u8; usize::from(meta_len)]);
                 r.exact(&mut meta_bytes)?;
                 let meta: AttachmentMeta = serde_json::from_slice(&meta_bytes)
                     .map_err(|e| OpenError::Malformed(FrameError::Meta(e.to_string())))?;
@@ -547,7 +550,7 @@ pub fn open<R: Read>(
     if total + padding != padded_len(total) {
         return Err(OpenError::Malformed(FrameError::Padding));
     }
-    Ok(Opened { document, signer: PublicSigningKey(signer), attachments })
+    Ok(Opened { document: std::mem::take(&mut *document), signer: PublicSigningKey(signer), attachments })
 }
 
 /// The visible shape of an age header: what the relay (or anyone) can see without a key.

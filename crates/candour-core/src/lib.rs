@@ -10,13 +10,15 @@
 //! A report sealed to a reviewer and opened again:
 //! ```
 //! use candour_core::{envelope, keys::ReviewerSecret, token::MailboxToken, Day};
-//! use candour_core::report::{Category, Concern, Document, Report, SCHEMA_VERSION};
+//! use candour_core::report::{Category, Concern, Document, Report, SCHEMA_V1};
 //! use candour_core::message::{open_document, seal_document};
 //!
 //! let reviewer = ReviewerSecret::generate("psd-1");
 //! let token = MailboxToken::generate();
+//! // Format 1, which has no route commitment (a format 2 report needs a signed directory to
+//! // commit to: `compose_report` in candour-submit writes those).
 //! let report = Document::Report(Report {
-//!     schema: SCHEMA_VERSION,
+//!     schema: SCHEMA_V1,
 //!     thread_id: token.thread_id(),
 //!     concern: Concern {
 //!         category: Some(Category::HonestyAndIntegrity),
@@ -28,6 +30,7 @@
 //!     mailbox: token.mailbox_id().address(),
 //!     reporter_key: token.public_signing_key(),
 //!     day_sent: "2026-11-27".parse::<Day>().unwrap(),
+//!     route: None,
 //! });
 //! // Twelve stanzas: one real recipient and eleven throwaway decoys.
 //! let sealed = seal_document(&[reviewer.recipient()], 12, &report, vec![],
@@ -44,6 +47,7 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod commitment;
 pub mod conflicts;
 pub mod day;
 mod digest;

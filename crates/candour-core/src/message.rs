@@ -40,7 +40,9 @@ pub fn seal_document<W: Write>(
     signer: &SigningKey,
     output: W,
 ) -> Result<W, SealError> {
-    envelope::seal(recipients, stanzas, &document.to_json(), attachments, signer, output)
+    // The document's JSON is the reporter's words: wiped once sealed.
+    let json = zeroize::Zeroizing::new(document.to_json());
+    envelope::seal(recipients, stanzas, &json, attachments, signer, output)
 }
 
 /// Opens an envelope and parses its document; a report or follow-up must be signed by the
@@ -51,7 +53,9 @@ pub fn open_document<R: Read>(
     sink: &mut dyn AttachmentSink,
 ) -> Result<OpenedDocument, OpenDocumentError> {
     let opened = envelope::open(identity, input, sink)?;
-    let document = Document::from_json(&opened.document)?;
+    // The parsed document is the caller's to keep; the raw JSON is wiped here.
+    let raw = zeroize::Zeroizing::new(opened.document);
+    let document = Document::from_json(&raw)?;
     if let Document::Report(r) | Document::FollowUp(r) = &document {
         if r.reporter_key != opened.signer {
             return Err(DocumentError::WrongSigner.into());

@@ -1,18 +1,31 @@
-//! The report schema, version 1, and the other documents an envelope carries.
+//! The report schema, versions 1 and 2, and the other documents an envelope carries.
 //!
 //! Structs here feed signatures (the envelope's author signature covers their JSON bytes): **do
-//! not modify** a field's name or meaning within schema version 1; add a new version instead.
+//! not modify** a field's name or meaning within a schema version; add a new version instead.
 //! Every struct rejects unknown fields, so a typo in a `--from` file is an error, not a silently
 //! dropped allegation.
+//!
+//! Version 2 adds fields and changes none, so a version 1 document is byte for byte what it was:
+//! - reports and follow-ups carry `route`, the reporter's signed [`RouteCommitment`] (who may
+//!   read the thread, whom the reporter excluded, a digest of the readers' keys and the
+//!   directory version); a report's `sealed_to` is exactly its readers, a follow-up's a subset;
+//! - replies and receipts echo `route` (when the case has one) and carry `directory_version`,
+//!   the version of the directory their author's tool held, so history signed by a key later
+//!   rotated out can be checked against the right one.
+//!
+//! Version 1 documents still open; they carry none of these fields.
 
 use serde::{Deserialize, Serialize};
 
+use crate::commitment::{CommitmentError, RouteCommitment};
 use crate::day::Day;
 use crate::keys::PublicSigningKey;
 use crate::wire::{MailboxAddress, ThreadId};
 
 /// The schema version this crate writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+/// The first schema version, still read: no route commitment, no directory version.
+pub const SCHEMA_V1: u32 = 1;
 
 /// What a report is about: the ten Standards of Professional Behaviour (Police (Conduct)
 /// Regulations 2020, Schedule 2), a Prevent (radicalisation) concern, a compliment, or other.
@@ -259,6 +272,9 @@ pub struct Report {
     pub reporter_key: PublicSigningKey,
     /// The UTC day the reporter sent it (no time of day, by design).
     pub day_sent: crate::day::Day,
+    /// Version 2: the reporter's signed commitment to who may read the thread.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route: Option<RouteCommitment>,
 }
 
 /// A reviewer's reply to the reporter, sealed to the reporter's reply recipient.
@@ -276,8 +292,16 @@ pub struct Reply {
     /// The day it was written.
     pub day_sent: Day,
     /// The reviewer ids the reporter's follow-ups should be sealed to: the thread's current
-    /// recipients, exclusions included, vouched for by this signed reply.
+    /// recipients, exclusions included, vouched for by this signed reply. In version 2 the
+    /// reporter's client seals to `route` instead and shows anyone extra here as a proposed
+    /// addition it does not apply.
     pub thread_recipients: Vec<String>,
+    /// Version 2: the report's route commitment, echoed (absent for a version 1 report).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route: Option<RouteCommitment>,
+    /// Version 2 (required there): the version of the directory the author's tool held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory_version: Option<u64>,
 }
 
 /// The automatic acknowledgement of receipt that the first reviewer tool to open a report files
@@ -299,6 +323,12 @@ pub struct Receipt {
     /// The reviewer ids the reporter's follow-ups should be sealed to: the report's own
     /// `sealed_to`, vouched for by this signed receipt.
     pub thread_recipients: Vec<String>,
+    /// Version 2: the report's route commitment, echoed (absent for a version 1 report).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route: Option<RouteCommitment>,
+    /// Version 2 (required there): the version of the directory the author's tool held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory_version: Option<u64>,
 }
 
 /// What an envelope's JSON document is.
@@ -333,6 +363,39 @@ pub enum DocumentError {
     /// The envelope was signed by someone other than the reporter the document names.
     #[error("the envelope is not signed by the key the document names")]
     WrongSigner,
+    /// A version 1 document carries a field only version 2 has.
+    #[error("a version 1 document carries the version 2 field {0}")]
+    Version2Field(&'static str),
+    /// A version 2 document lacks a field version 2 requires.
+    #[error("a version 2 document lacks {0}")]
+    MissingField(&'static str),
+    /// The route commitment does not verify or does not fit the document.
+    #[error("the route commitment is not acceptable: {0}")]
+    Route(#[from] CommitmentError),
+    /// `sealed_to` names a reviewer twice, or someone outside the committed readers.
+    #[error("the document is sealed to {0}, outside its committed readers (or twice)")]
+    SealedOutsideRoute(String),
+    /// A report is not sealed to one of the readers it commits to.
+    #[error("the report commits to {0} as a reader but is not sealed to them")]
+    CommittedReaderLeftOut(String),
+}
+
+impl DocumentError {
+    /// A stable code for logs, tests and the page.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DocumentError::Schema(_) => "document-schema",
+            DocumentError::Version(_) => "document-version",
+            DocumentError::MissingCategory => "document-missing-category",
+            DocumentError::EmptyWhat => "document-empty-what",
+            DocumentError::WrongSigner => "document-wrong-signer",
+            DocumentError::Version2Field(_) => "document-version-2-field",
+            DocumentError::MissingField(_) => "document-missing-field",
+            DocumentError::Route(e) => e.code(),
+            DocumentError::SealedOutsideRoute(_) => "document-sealed-outside-route",
+            DocumentError::CommittedReaderLeftOut(_) => "document-committed-reader-left-out",
+        }
+    }
 }
 
 impl Document {
@@ -344,8 +407,10 @@ impl Document {
             Document::Reply(r) => r.schema,
             Document::Receipt(r) => r.schema,
         };
-        if schema != SCHEMA_VERSION {
-            return Err(DocumentError::Version(schema));
+        match schema {
+            SCHEMA_V1 => check_v1(&doc)?,
+            SCHEMA_VERSION => check_v2(&doc)?,
+            other => return Err(DocumentError::Version(other)),
         }
         if let Document::Report(r) = &doc {
             if r.concern.category.is_none() {
@@ -358,6 +423,15 @@ impl Document {
             }
         }
         Ok(doc)
+    }
+
+    /// The route commitment a document carries, if any.
+    pub fn route(&self) -> Option<&RouteCommitment> {
+        match self {
+            Document::Report(r) | Document::FollowUp(r) => r.route.as_ref(),
+            Document::Reply(r) => r.route.as_ref(),
+            Document::Receipt(r) => r.route.as_ref(),
+        }
     }
 
     /// The document as JSON bytes.
@@ -376,13 +450,64 @@ impl Document {
     }
 }
 
+fn check_v1(doc: &Document) -> Result<(), DocumentError> {
+    let (route, version) = match doc {
+        Document::Report(r) | Document::FollowUp(r) => (r.route.is_some(), false),
+        Document::Reply(r) => (r.route.is_some(), r.directory_version.is_some()),
+        Document::Receipt(r) => (r.route.is_some(), r.directory_version.is_some()),
+    };
+    if route {
+        return Err(DocumentError::Version2Field("route"));
+    }
+    if version {
+        return Err(DocumentError::Version2Field("directory_version"));
+    }
+    Ok(())
+}
+
+/// A version 2 report is sealed to exactly its committed readers, a follow-up to some of them;
+/// the commitment must be the reporter's, for this thread. Replies need not carry one (a case
+/// begun by a version 1 report has none) but must say which directory their author held.
+fn check_v2(doc: &Document) -> Result<(), DocumentError> {
+    match doc {
+        Document::Report(r) | Document::FollowUp(r) => {
+            let route = r.route.as_ref().ok_or(DocumentError::MissingField("route"))?;
+            route.verify(&r.reporter_key, &r.thread_id)?;
+            let mut seen = std::collections::BTreeSet::new();
+            for id in &r.sealed_to {
+                if !seen.insert(id) || route.readers.binary_search(id).is_err() {
+                    return Err(DocumentError::SealedOutsideRoute(id.clone()));
+                }
+            }
+            if matches!(doc, Document::Report(_)) {
+                if let Some(missing) = route.readers.iter().find(|id| !seen.contains(id)) {
+                    return Err(DocumentError::CommittedReaderLeftOut(missing.clone()));
+                }
+            }
+            if r.sealed_to.is_empty() {
+                return Err(DocumentError::MissingField("sealed_to"));
+            }
+        }
+        Document::Reply(Reply { route, directory_version, thread_id, .. })
+        | Document::Receipt(Receipt { route, directory_version, thread_id, .. }) => {
+            if directory_version.is_none() {
+                return Err(DocumentError::MissingField("directory_version"));
+            }
+            if route.as_ref().is_some_and(|c| &c.thread_id != thread_id) {
+                return Err(DocumentError::Route(CommitmentError::OtherThread));
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn sample() -> Report {
         Report {
-            schema: SCHEMA_VERSION,
+            schema: SCHEMA_V1,
             thread_id: ThreadId([1; 16]),
             concern: Concern {
                 category: Some(Category::HonestyAndIntegrity),
@@ -405,6 +530,7 @@ mod tests {
             mailbox: MailboxAddress([2; 32]),
             reporter_key: crate::keys::RootSecretKey::from_seed(&[3; 32]).public().0,
             day_sent: Day::from_days_since_epoch(20_000),
+            route: None,
         }
     }
 
@@ -423,6 +549,8 @@ mod tests {
                 text: "Thank you".into(),
                 day_sent: Day::from_days_since_epoch(20_001),
                 thread_recipients: vec!["psd-1".into(), "psd-2".into()],
+                route: None,
+                directory_version: None,
             }),
             Document::Receipt(Receipt {
                 schema: 1,
@@ -430,6 +558,8 @@ mod tests {
                 reviewer: "psd-2".into(),
                 day_sent: Day::from_days_since_epoch(20_001),
                 thread_recipients: vec!["psd-1".into(), "psd-2".into()],
+                route: None,
+                directory_version: None,
             }),
         ] {
             assert_eq!(Document::from_json(&doc.to_json()), Ok(doc));
@@ -453,8 +583,8 @@ mod tests {
         r.concern.category = None;
         assert_eq!(Document::from_json(&Document::Report(r).to_json()), Err(DocumentError::MissingCategory));
         let mut r = sample();
-        r.schema = 2;
-        assert_eq!(Document::from_json(&Document::Report(r).to_json()), Err(DocumentError::Version(2)));
+        r.schema = 3;
+        assert_eq!(Document::from_json(&Document::Report(r).to_json()), Err(DocumentError::Version(3)));
         let mut r = sample();
         r.concern.what = "  ".into();
         assert_eq!(Document::from_json(&Document::Report(r).to_json()), Err(DocumentError::EmptyWhat));
@@ -462,6 +592,21 @@ mod tests {
         v["extra"] = serde_json::json!(1);
         assert!(matches!(Document::from_json(v.to_string().as_bytes()), Err(DocumentError::Schema(_))));
         assert!(matches!(Document::from_json(b"{"), Err(DocumentError::Schema(_))));
+        // Version 2's fields do not belong in a version 1 document, and version 2 needs them.
+        let mut v: serde_json::Value = serde_json::from_slice(&Document::Report(sample()).to_json()).expect("json");
+        v["schema"] = serde_json::json!(2);
+        assert_eq!(Document::from_json(v.to_string().as_bytes()), Err(DocumentError::MissingField("route")));
+        let reply = Document::Reply(Reply {
+            schema: SCHEMA_V1,
+            thread_id: ThreadId([1; 16]),
+            reviewer: "psd-1".into(),
+            text: "t".into(),
+            day_sent: Day::from_days_since_epoch(20_001),
+            thread_recipients: vec!["psd-1".into()],
+            route: None,
+            directory_version: Some(4),
+        });
+        assert_eq!(Document::from_json(&reply.to_json()), Err(DocumentError::Version2Field("directory_version")));
     }
 
     #[test]

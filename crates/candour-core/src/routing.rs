@@ -46,6 +46,17 @@ pub enum RouteError {
     NobodyLeft(String),
 }
 
+impl RouteError {
+    /// A stable, machine-readable name for the error class.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RouteError::UnknownReviewer(_) => "unknown-reviewer",
+            RouteError::PreventQueueEmptied(_) => "prevent-queue-emptied",
+            RouteError::NobodyLeft(_) => "nobody-left",
+        }
+    }
+}
+
 /// Routes a report.
 pub fn route(
     dir: &VerifiedDirectory,

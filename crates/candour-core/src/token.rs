@@ -64,8 +64,20 @@ impl MailboxToken {
     /// The 12 words to show the reporter, once.
     pub fn to_words(&self) -> Zeroizing<String> {
         // bip39 only fails for entropy lengths that are not a multiple of 32 bits; 128 is fine.
+        // Straight into a wiped string: no list of words (each one a pointer into the word
+        // list, i.e. the token's bits) is left behind. `Mnemonic` wipes its indices on drop
+        // (bip39's `zeroize` feature).
         match bip39::Mnemonic::from_entropy(&self.0) {
-            Ok(m) => Zeroizing::new(m.words().collect::<Vec<_>>().join(" ")),
+            Ok(m) => {
+                let mut words = Zeroizing::new(String::with_capacity(12 * 9));
+                for (i, word) in m.words().enumerate() {
+                    if i > 0 {
+                        words.push(' ');
+                    }
+                    words.push_str(word);
+                }
+                words
+            }
             Err(_) => unreachable!("128-bit entropy is always a valid BIP39 length"),
         }
     }

@@ -15,7 +15,7 @@ use candour_core::envelope::{self, AttachmentMeta, AttachmentSource};
 use candour_core::keys::ReviewerSecret;
 use candour_core::message::seal_document;
 use candour_core::pow::{self, Challenge, ChallengeToken};
-use candour_core::report::{Category, Concern, Document, Receipt, Reply, Report, Subject, SCHEMA_VERSION};
+use candour_core::report::{Category, Concern, Document, Receipt, Reply, Report, Subject, SCHEMA_V1};
 use candour_core::token::MailboxToken;
 use candour_core::Day;
 use image::{DynamicImage, ImageFormat, RgbImage, RgbaImage};
@@ -80,7 +80,7 @@ fn main() {
 
 fn report(token: &MailboxToken, what: &str) -> Report {
     Report {
-        schema: SCHEMA_VERSION,
+        schema: SCHEMA_V1,
         thread_id: token.thread_id(),
         concern: Concern {
             category: Some(Category::HonestyAndIntegrity),
@@ -98,6 +98,7 @@ fn report(token: &MailboxToken, what: &str) -> Report {
         mailbox: token.mailbox_id().address(),
         reporter_key: token.public_signing_key(),
         day_sent: "2026-11-27".parse::<Day>().expect("day"),
+        route: None,
     }
 }
 
@@ -137,20 +138,24 @@ fn envelopes(identity: &age::x25519::Identity) -> Vec<(&'static str, Vec<u8>)> {
         ),
     ));
     let reply = Document::Reply(Reply {
-        schema: SCHEMA_VERSION,
+        schema: SCHEMA_V1,
         thread_id: token.thread_id(),
         reviewer: "psd-1".into(),
         text: "Thank you, we are looking into it.".into(),
         day_sent: "2026-11-28".parse().expect("day"),
         thread_recipients: vec!["psd-1".into(), "acu-1".into()],
+        route: None,
+        directory_version: None,
     });
     out.push(("reply-2-stanzas.age", seal(2, &reply, reviewer.signing_key(), vec![])));
     let receipt = Document::Receipt(Receipt {
-        schema: SCHEMA_VERSION,
+        schema: SCHEMA_V1,
         thread_id: token.thread_id(),
         reviewer: "psd-1".into(),
         day_sent: "2026-11-28".parse().expect("day"),
         thread_recipients: vec!["psd-1".into()],
+        route: None,
+        directory_version: None,
     });
     out.push(("receipt.age", seal(3, &receipt, reviewer.signing_key(), vec![])));
     out.push((
@@ -443,6 +448,8 @@ fn case_event() {
                 text: "Thank you".into(),
                 day_sent: Day::from_days_since_epoch(20_001),
                 thread_recipients: vec!["psd-1".into()],
+                route: None,
+                directory_version: None,
             }),
         ),
         (
@@ -453,6 +460,8 @@ fn case_event() {
                 reviewer: "psd-2".into(),
                 day_sent: Day::from_days_since_epoch(20_001),
                 thread_recipients: vec!["psd-1".into(), "psd-2".into()],
+                route: None,
+                directory_version: None,
             }),
         ),
     ];

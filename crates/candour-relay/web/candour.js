@@ -429,7 +429,9 @@ function showToken(answer, sealMs, powMs) {
 // ---- the mailbox page ---------------------------------------------------------------------
 function mailboxPage() {
   let token = null;
-  let latest = null;
+  // Who the next follow-up goes to, as the module found it: the readers the report itself
+  // committed to, never one reviewer's word (null before any receipt).
+  let followUp = null;
   let attachments = [];
   let conflicts = [];
   const exclude = new Set();
@@ -437,18 +439,21 @@ function mailboxPage() {
   $("fu-attachments").addEventListener("change", async () => { attachments = await readAttachments($("fu-attachments"), $("fu-attachment-list")); });
   $("fu-text").addEventListener("input", () => updateFollowUpPreview());
 
-  // Exactly the report's readers, from the newest receipt or reply: never routed afresh.
+  // Exactly the report's readers, as its route commitment names them: never routed afresh.
   function followUpRequest(extra) {
     const request = { now_unix: nowUnix(), token, text: $("fu-text").value, attachments: describe(attachments),
       exclude: [...exclude], keep_readers: $("fu-keep-readers").checked, ...extra };
-    if (latest) request.recipients = latest.thread_recipients;
+    if (followUp) {
+      request.recipients = followUp.readers;
+      if (followUp.route) request.route = followUp.route;
+    }
     return request;
   }
 
   const handlers = { exclude: (id) => { exclude.add(id); updateFollowUpPreview(); } };
 
   function updateFollowUpPreview() {
-    if (!token || !latest) { $("fu-preview").replaceChildren(); return; }
+    if (!token || !followUp) { $("fu-preview").replaceChildren(); return; }
     try {
       const text = $("fu-text").value.trim() ? $("fu-text").value : "preview";
       const answer = call(OP.followUp, followUpRequest({ dry_run: true, text }), [directoryBytes]).json;
@@ -479,7 +484,7 @@ function mailboxPage() {
 
   function renderReplies(opened) {
     const { replies, warnings } = opened.json;
-    latest = replies.length ? replies[replies.length - 1] : null;
+    followUp = opened.json.follow_up;
     const items = replies.map((r) => {
       const div = document.createElement("article");
       div.className = "reply";
@@ -517,10 +522,17 @@ function mailboxPage() {
       p.textContent = w;
       items.push(p);
     }
+    // Anything a reviewer proposed or tried that the page did not apply, in plain words.
+    for (const n of followUp ? followUp.notes : []) {
+      const p = document.createElement("p");
+      p.className = "warning route-note";
+      p.textContent = n;
+      items.push(p);
+    }
     $("replies").replaceChildren(...items);
     // Before any receipt, nothing can be sent: the page will not guess who may read it.
-    $("not-received").hidden = !!latest;
-    $("fu-send").disabled = !latest;
+    $("not-received").hidden = !!followUp;
+    $("fu-send").disabled = !followUp;
     $("thread").hidden = false;
     updateFollowUpPreview();
   }
@@ -552,7 +564,7 @@ function mailboxPage() {
     event.preventDefault();
     show("fu-error", "");
     if (!$("fu-text").value.trim()) { show("fu-error", "Write a message first."); $("fu-text").focus(); return; }
-    if (!latest) { show("fu-error", "Not sent: no reviewer has received your report yet. Your message stays here; check again later."); return; }
+    if (!followUp) { show("fu-error", "Not sent: no reviewer has received your report yet. Your message stays here; check again later."); return; }
     updateFollowUpPreview();
     if (conflicts.length && !$("fu-keep-readers").checked) {
       show("fu-error", "Not sent yet: your message names one of its readers. Choose what to do in the warning above.");

@@ -74,6 +74,19 @@ pub struct CacheContents {
     /// Inbox entries past the cursor that sync has not taken in yet, by number.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub deferred: BTreeMap<u64, DeferredEntry>,
+    /// The newest directory this reviewer's tool has accepted: an older one, or another with
+    /// the same version, is refused after it (rollback, or a fork shown to this reviewer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory: Option<SeenDirectory>,
+}
+
+/// A directory version and the SHA-256 of its signed bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeenDirectory {
+    /// Its version.
+    pub version: u64,
+    /// SHA-256 of the signed directory document (see `VerifiedDirectory::signed_sha256`).
+    pub signed_sha256: candour_core::commitment::Sha256Hex,
 }
 
 /// An inbox entry sync could not take in yet: longer than the machine's limit, or its bytes did
@@ -280,6 +293,7 @@ mod tests {
             inbox_after: Some(41),
             cases: BTreeMap::new(),
             deferred: BTreeMap::new(),
+            directory: None,
         };
         cache.save(&contents).expect("save");
         assert_eq!(cache.load().expect("load"), contents);

@@ -19,7 +19,7 @@ use serde::Serialize;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::cache::{Cache, CacheContents, CacheError, DeferredEntry};
+use crate::cache::{Cache, CacheContents, CacheError, DeferredEntry, SeenDirectory};
 use crate::client::{DownloadFailure, EntryReader, ListedEntry, RelayPolicy, ReviewClient};
 use crate::event::{
     heads, open_event, seal_event, verify_chain, Action, CaseEvent, ChainError, EventHash, ReplyKind, Retained,
@@ -150,6 +150,53 @@ pub enum ReviewError {
     /// A background task failed.
     #[error("internal error: {0}")]
     Internal(String),
+    /// The directory is older than one this reviewer's tool accepted before.
+    #[error(
+        "refusing directory version {offered}: this tool has already accepted version {seen}, so it has been \
+         rolled back (by the relay or whoever supplied it); ask the organisation for the current directory"
+    )]
+    DirectoryRolledBack {
+        /// The newest version accepted before.
+        seen: u64,
+        /// The version offered now.
+        offered: u64,
+    },
+    /// A different directory with the version this tool accepted before: one of the two is a
+    /// fork shown to some people and not others.
+    #[error(
+        "refusing directory version {version}: it differs from the version {version} this tool accepted before, so \
+         someone is showing different directories to different people; report it to the organisation"
+    )]
+    DirectoryForked {
+        /// The version both claim.
+        version: u64,
+    },
+}
+
+impl ReviewError {
+    /// A stable code for logs, tests and the CLI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReviewError::Client(_) => "relay",
+            ReviewError::Cache(_) => "cache",
+            ReviewError::NotInDirectory(_) => "not-in-directory",
+            ReviewError::UnknownCase(_) => "unknown-case",
+            ReviewError::AmbiguousCase(..) => "ambiguous-case",
+            ReviewError::Chain { .. } => "case-stream-tampered",
+            ReviewError::NoReport(_) => "no-report",
+            ReviewError::BadReplyRecipient(_) => "bad-reply-recipient",
+            ReviewError::AssigneeCannotRead { .. } => "assignee-cannot-read",
+            ReviewError::EmptyTriage => "empty-triage",
+            ReviewError::SealEvent(_) => "seal-event",
+            ReviewError::SealReply(_) => "seal-reply",
+            ReviewError::Attachments { .. } => "attachments",
+            ReviewError::NoAttachment { .. } => "no-attachment",
+            ReviewError::Refetched { .. } => "refetched",
+            ReviewError::Internal(_) => "internal",
+            ReviewError::DirectoryRolledBack { .. } => "directory-rolled-back",
+            ReviewError::DirectoryForked { .. } => "directory-forked",
+        }
+    }
 }
 
 /// What a sync did.
@@ -227,7 +274,27 @@ impl ReviewSession {
             _ => return Err(ReviewError::NotInDirectory(secret.id.clone())),
         }
         let cache = Cache::new(cache_path, &secret);
-        let contents = cache.load()?;
+        let mut contents = cache.load()?;
+        // Never go back: a directory older than one seen before, or a different one under the
+        // same version, is refused (the relay, or whoever feeds the tool its directory, may be
+        // hostile). A newer one is remembered at once.
+        let offered = SeenDirectory {
+            version: dir.directory().version,
+            signed_sha256: candour_core::commitment::Sha256Hex(dir.signed_sha256()),
+        };
+        match contents.directory {
+            Some(seen) if seen.version > offered.version => {
+                return Err(ReviewError::DirectoryRolledBack { seen: seen.version, offered: offered.version })
+            }
+            Some(seen) if seen.version == offered.version && seen.signed_sha256 != offered.signed_sha256 => {
+                return Err(ReviewError::DirectoryForked { version: seen.version })
+            }
+            Some(seen) if seen == offered => {}
+            _ => {
+                contents.directory = Some(offered);
+                cache.save(&contents)?;
+            }
+        }
         let identity = Arc::new(secret.identity().clone());
         let dir = Arc::new(dir);
         Ok(ReviewSession {
@@ -590,6 +657,24 @@ impl ReviewSession {
                 return;
             }
         };
+        let mut notes = notes;
+        if let Some(route) = opened.document.route() {
+            // The commitment binds the readers' keys as the reporter's directory gave them: under
+            // the same version they must be this directory's, or one of the two was forged.
+            if route.directory_version == self.dir.directory().version && !route.matches_keys(&self.dir) {
+                notes.push(format!(
+                    "sealed under reader keys that differ from directory version {}: the reporter's copy of the directory \
+                     may have been forged",
+                    route.directory_version
+                ));
+            }
+            let thread = opened.document.thread_id();
+            if let Some(earlier) = self.contents.cases.get(&thread).and_then(CaseFile::route) {
+                if &earlier != route {
+                    notes.push("its route commitment differs from the one this case already has".to_owned());
+                }
+            }
+        }
         if !notes.is_empty() {
             report.flagged.push(format!("inbox entry {seq}: {}", notes.join("; ")));
         }
@@ -738,6 +823,8 @@ impl ReviewSession {
             text: text.to_owned(),
             day_sent: today,
             thread_recipients: case.readers(),
+            route: case.route(),
+            directory_version: Some(self.dir.directory().version),
         });
         self.file_in_mailbox(reference, &reply).await?;
         self.record(reference, Action::Reply { reply_kind: kind, text: text.to_owned() }, today).await
@@ -792,6 +879,8 @@ impl ReviewSession {
                 reviewer: self.secret.id.clone(),
                 day_sent: today,
                 thread_recipients: case.readers(),
+                route: case.route(),
+                directory_version: Some(self.dir.directory().version),
             });
             let recipients = case.readers();
             self.file_in_mailbox(&reference, &receipt).await?;

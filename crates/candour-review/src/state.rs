@@ -76,6 +76,12 @@ impl CaseFile {
         self.report.as_ref().or(self.follow_ups.last()).map(|r| r.report.sealed_to.clone()).unwrap_or_default()
     }
 
+    /// The reporter's route commitment (format 2): the report's, or the first follow-up's
+    /// while the report has not arrived. Replies and receipts echo it.
+    pub fn route(&self) -> Option<candour_core::commitment::RouteCommitment> {
+        self.report.iter().chain(&self.follow_ups).find_map(|r| r.report.route.clone())
+    }
+
     /// The day the reporter sent the report; clocks run from it.
     pub fn day_sent(&self) -> Option<Day> {
         self.report.as_ref().or(self.follow_ups.first()).map(|r| r.report.day_sent)

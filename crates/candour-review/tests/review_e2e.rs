@@ -366,6 +366,7 @@ fn case_with(category: Category, day: &str, seq: u64) -> CaseFile {
         mailbox: token.mailbox_id().address(),
         reporter_key: token.public_signing_key(),
         day_sent: day.parse().expect("day"),
+        route: None,
     };
     CaseFile {
         thread_id: token.thread_id(),

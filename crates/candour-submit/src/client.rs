@@ -110,6 +110,8 @@ struct Page {
     next: Option<u64>,
 }
 
+/// The secret mailbox id travels as hex in this request. The hex is wiped when the request is
+/// dropped; the serialised body the HTTP client sends is its own copy, which it does not wipe.
 #[derive(Serialize)]
 struct MailboxRequest {
     mailbox_id: String,
@@ -117,6 +119,23 @@ struct MailboxRequest {
     after: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     seq: Option<u64>,
+}
+
+impl MailboxRequest {
+    fn new(id: &MailboxId, after: Option<u64>, seq: Option<u64>) -> Self {
+        let mut hex = String::with_capacity(64);
+        for b in id.expose_secret() {
+            hex.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+            hex.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
+        }
+        MailboxRequest { mailbox_id: hex, after, seq }
+    }
+}
+
+impl Drop for MailboxRequest {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.mailbox_id);
+    }
 }
 
 /// A connection to one relay.
@@ -240,7 +259,7 @@ impl RelayClient {
         after: Option<u64>,
     ) -> Result<(Vec<Entry>, Option<u64>), ClientError> {
         let url = self.url("/v1/mailbox/list");
-        let request = MailboxRequest { mailbox_id: MailboxAddress(*id.expose_secret()).to_string(), after, seq: None };
+        let request = MailboxRequest::new(id, after, None);
         let body = self.bytes(self.http.post(&url).json(&request), &url, MAX_ANSWER_BYTES).await?;
         let page: Page = serde_json::from_slice(&body).map_err(|e| ClientError::Protocol(e.to_string()))?;
         Ok((page.entries, page.next))
@@ -266,8 +285,7 @@ impl RelayClient {
     /// Reads one mailbox entry.
     pub async fn mailbox_read(&self, id: &MailboxId, seq: u64) -> Result<Vec<u8>, ClientError> {
         let url = self.url("/v1/mailbox/read");
-        let request =
-            MailboxRequest { mailbox_id: MailboxAddress(*id.expose_secret()).to_string(), after: None, seq: Some(seq) };
+        let request = MailboxRequest::new(id, None, Some(seq));
         self.bytes(self.http.post(&url).json(&request), &url, MAX_MAILBOX_ENTRY_BYTES).await
     }
 

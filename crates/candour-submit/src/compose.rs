@@ -4,10 +4,11 @@
 use std::fmt;
 use std::io::Write;
 
+use candour_core::commitment::{CommitmentError, RouteCommitment};
 use candour_core::directory::{Role, VerifiedDirectory};
 use candour_core::envelope::{AttachmentSource, SealError};
 use candour_core::message::seal_document;
-use candour_core::report::{Category, Concern, Document, Report, SCHEMA_VERSION};
+use candour_core::report::{Category, Concern, Document, Report, SCHEMA_V1, SCHEMA_VERSION};
 use candour_core::routing::{route, Route, RouteError};
 use candour_core::token::MailboxToken;
 use candour_core::Day;
@@ -28,9 +29,34 @@ pub enum ComposeError {
     /// A follow-up names reviewers the directory does not list.
     #[error("the thread's recipient {0} is not in the current directory")]
     UnknownRecipient(String),
+    /// A follow-up names a reviewer twice.
+    #[error("{0} is named twice as a reader")]
+    RepeatedRecipient(String),
+    /// A follow-up names a reviewer outside the readers the report committed to.
+    #[error("{0} is not among the readers your report committed to, so a follow-up cannot go to them")]
+    OutsideCommitment(String),
+    /// The route commitment could not be made, or is not this token's.
+    #[error(transparent)]
+    Commitment(#[from] CommitmentError),
     /// Sealing failed.
     #[error(transparent)]
     Seal(#[from] SealError),
+}
+
+impl ComposeError {
+    /// A stable code for logs, tests and the page.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ComposeError::MissingCategory => "missing-category",
+            ComposeError::EmptyWhat => "empty-what",
+            ComposeError::Route(e) => e.code(),
+            ComposeError::UnknownRecipient(_) => "unknown-recipient",
+            ComposeError::OutsideCommitment(_) => "outside-commitment",
+            ComposeError::RepeatedRecipient(_) => "repeated-recipient",
+            ComposeError::Commitment(e) => e.code(),
+            ComposeError::Seal(_) => "seal-failed",
+        }
+    }
 }
 
 /// A report or follow-up ready to seal: the document and who will read it.
@@ -74,34 +100,59 @@ pub fn compose_report(
         return Err(ComposeError::EmptyWhat);
     }
     let route = route(dir, category, &concern.concerning, excluded)?;
-    let report = report(token, concern, route.reviewers.clone(), today);
+    // The reporter's own word on who may read the thread (crate::compose's caller shows it):
+    // follow-ups go to these readers whatever a reviewer's reply later says.
+    let commitment = RouteCommitment::sign(dir, token.thread_id(), &route.reviewers, excluded, &token.signing_key())?;
+    let report = report(token, concern, route.reviewers.clone(), Some(commitment), today);
     Ok(Composed { document: Document::Report(report), readers: Readers::Routed(route) })
 }
 
-/// Composes a follow-up to the thread of `token`, sealed to `recipients` (the thread's current
-/// recipients from the newest reviewer reply, or a fresh route when there is no reply yet).
+/// Composes a follow-up to the thread of `token`, sealed to `recipients`: the readers the
+/// report committed to (see [`crate::mailbox::follow_up_readers`]), perhaps fewer. `route` is
+/// that commitment, echoed in the follow-up; it must be this token's, and every recipient one
+/// of its readers. A thread begun by a version 1 report has no commitment (`None`): its
+/// follow-ups are version 1 documents sealed to the recipients the newest reply named.
 pub fn compose_follow_up(
     dir: &VerifiedDirectory,
     token: &MailboxToken,
     concern: Concern,
     recipients: Vec<String>,
+    route: Option<RouteCommitment>,
     today: Day,
 ) -> Result<Composed, ComposeError> {
     if concern.what.trim().is_empty() {
         return Err(ComposeError::EmptyWhat);
     }
+    if let Some(c) = &route {
+        c.verify(&token.public_signing_key(), &token.thread_id())?;
+    }
     for id in &recipients {
+        if let Some(c) = &route {
+            if c.readers.binary_search(id).is_err() {
+                return Err(ComposeError::OutsideCommitment(id.clone()));
+            }
+        }
         if dir.reviewer(id).is_none() {
             return Err(ComposeError::UnknownRecipient(id.clone()));
         }
     }
-    let report = report(token, concern, recipients.clone(), today);
+    let mut seen = std::collections::BTreeSet::new();
+    if let Some(twice) = recipients.iter().find(|id| !seen.insert(*id)) {
+        return Err(ComposeError::RepeatedRecipient(twice.clone()));
+    }
+    let report = report(token, concern, recipients.clone(), route, today);
     Ok(Composed { document: Document::FollowUp(report), readers: Readers::Thread(recipients) })
 }
 
-fn report(token: &MailboxToken, concern: Concern, sealed_to: Vec<String>, today: Day) -> Report {
+fn report(
+    token: &MailboxToken,
+    concern: Concern,
+    sealed_to: Vec<String>,
+    route: Option<RouteCommitment>,
+    today: Day,
+) -> Report {
     Report {
-        schema: SCHEMA_VERSION,
+        schema: if route.is_some() { SCHEMA_VERSION } else { SCHEMA_V1 },
         thread_id: token.thread_id(),
         concern,
         sealed_to,
@@ -109,6 +160,7 @@ fn report(token: &MailboxToken, concern: Concern, sealed_to: Vec<String>, today:
         mailbox: token.mailbox_id().address(),
         reporter_key: token.public_signing_key(),
         day_sent: today,
+        route,
     }
 }
 

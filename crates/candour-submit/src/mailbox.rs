@@ -6,7 +6,14 @@
 //! first reviewer tool to open the report files a signed [`Receipt`] naming them, and files it
 //! again before it would expire. Until a receipt or reply is there, nothing is sent: routing
 //! afresh would forget the report's exclusions ([`follow_up_readers`]).
+//!
+//! Since document format 2 the receipt and every reply echo the report's route commitment
+//! ([`candour_core::commitment`]), which only the token holder can sign. The readers come from
+//! it, not from what one reviewer's message says: a reply naming anyone else is shown to the
+//! reporter as a proposed addition and not applied, and a reviewer the reporter excluded is
+//! never added. Once a commitment has been seen, messages without one carry no weight.
 
+use candour_core::commitment::RouteCommitment;
 use candour_core::directory::{Role, VerifiedDirectory};
 use candour_core::envelope::{CollectAttachments, OpenError};
 use candour_core::message::{open_document, OpenDocumentError};
@@ -42,8 +49,13 @@ pub struct ReplyView {
     pub day_sent: Day,
     /// The message (empty for a receipt).
     pub text: String,
-    /// Who follow-ups should be sealed to, vouched for by the reviewer's signature.
+    /// Who the reviewer says follow-ups should be sealed to, vouched for by their signature.
     pub thread_recipients: Vec<String>,
+    /// The report's route commitment as the message echoes it, checked against the token
+    /// (a message echoing one the token did not sign is refused: [`ReplyError::ForgedRoute`]).
+    pub route: Option<RouteCommitment>,
+    /// The directory version the reviewer's tool held (format 2).
+    pub directory_version: Option<u64>,
     /// Attachments (name, bytes).
     pub attachments: Vec<(String, Vec<u8>)>,
 }
@@ -60,9 +72,26 @@ pub enum ReplyError {
     /// Signed by a key the directory does not give to the reviewer it names.
     #[error("a reply claims to come from {0} but is not signed by their key in the directory: ignore it")]
     ForgedSigner(String),
+    /// Echoes a route commitment this token did not sign: the reviewer's tool altered who may
+    /// read the report's follow-ups.
+    #[error("a message from {0} changes the list of readers your report chose, which no reviewer may do: ignore it")]
+    ForgedRoute(String),
     /// The envelope opened but is malformed.
     #[error("a reply is malformed: {0}")]
     Malformed(String),
+}
+
+impl ReplyError {
+    /// A stable code for logs, tests and the page.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReplyError::CannotOpen => "cannot-open",
+            ReplyError::NotAReply => "not-a-reply",
+            ReplyError::ForgedSigner(_) => "forged-signer",
+            ReplyError::ForgedRoute(_) => "forged-route",
+            ReplyError::Malformed(_) => "malformed",
+        }
+    }
 }
 
 /// Opens one mailbox envelope with the token's reply identity and checks the reviewer's
@@ -75,28 +104,64 @@ pub fn open_reply(dir: &VerifiedDirectory, token: &MailboxToken, envelope: &[u8]
         Err(OpenDocumentError::Envelope(OpenError::CannotOpen)) => return Err(ReplyError::CannotOpen),
         Err(e) => return Err(ReplyError::Malformed(e.to_string())),
     };
-    let (kind, thread_id, author, day_sent, text, thread_recipients) = match opened.document {
-        Document::Reply(r) => (MessageKind::Reply, r.thread_id, r.reviewer, r.day_sent, r.text, r.thread_recipients),
-        Document::Receipt(Receipt { thread_id, reviewer, day_sent, thread_recipients, .. }) => {
-            (MessageKind::Receipt, thread_id, reviewer, day_sent, String::new(), thread_recipients)
-        }
+    let (kind, thread_id, author, day_sent, text, thread_recipients, route, directory_version) = match opened.document {
+        Document::Reply(r) => (
+            MessageKind::Reply,
+            r.thread_id,
+            r.reviewer,
+            r.day_sent,
+            r.text,
+            r.thread_recipients,
+            r.route,
+            r.directory_version,
+        ),
+        Document::Receipt(Receipt {
+            thread_id,
+            reviewer,
+            day_sent,
+            thread_recipients,
+            route,
+            directory_version,
+            ..
+        }) => (
+            MessageKind::Receipt,
+            thread_id,
+            reviewer,
+            day_sent,
+            String::new(),
+            thread_recipients,
+            route,
+            directory_version,
+        ),
         _ => return Err(ReplyError::NotAReply),
     };
     if thread_id != token.thread_id() {
         return Err(ReplyError::NotAReply);
     }
-    let reviewer = match dir.reviewer(&author) {
-        Some(r) if r.signing_key == opened.signer => r,
-        _ => return Err(ReplyError::ForgedSigner(author)),
+    // The author's current key, or a key they held before, within its bounds: a reply written
+    // before a rotation, or by someone who has since left, is still theirs.
+    if !dir.signed_by_author(&author, &opened.signer, day_sent, directory_version) {
+        return Err(ReplyError::ForgedSigner(author));
+    }
+    let (role, queues) = match dir.reviewer(&author) {
+        Some(r) => (r.role, r.queues.clone()),
+        None => (Role::Reviewer, Vec::new()),
     };
+    if let Some(c) = &route {
+        if c.verify(&token.public_signing_key(), &token.thread_id()).is_err() {
+            return Err(ReplyError::ForgedRoute(author));
+        }
+    }
     Ok(ReplyView {
         kind,
         reviewer: author,
-        role: reviewer.role,
-        queues: reviewer.queues.clone(),
+        role,
+        queues,
         day_sent,
         text,
         thread_recipients,
+        route,
+        directory_version,
         attachments: sink.collected.into_iter().map(|(m, b)| (m.name, b)).collect(),
     })
 }
@@ -104,19 +169,118 @@ pub fn open_reply(dir: &VerifiedDirectory, token: &MailboxToken, envelope: &[u8]
 /// Who a follow-up goes to, from the mailbox's verified messages in mailbox order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FollowUpReaders {
-    /// The thread's readers, as the newest receipt or reply names them.
-    Known(Vec<String>),
+    /// The thread's readers and what the reporter should be told about them.
+    Known(Box<FollowUpRoute>),
     /// No reviewer has received the report yet: nothing may be sent.
     NotYetReceived,
 }
 
-/// The readers of the reporter's next follow-up: those the newest receipt or reply names.
-/// Never a fresh route: that would forget the report's exclusions.
-pub fn follow_up_readers(messages: &[ReplyView]) -> FollowUpReaders {
-    match messages.last() {
-        Some(newest) => FollowUpReaders::Known(newest.thread_recipients.clone()),
-        None => FollowUpReaders::NotYetReceived,
+/// The readers of the reporter's next follow-up, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FollowUpRoute {
+    /// Who to seal to: the committed readers still in the directory (or, for a version 1
+    /// thread, those the newest message names).
+    pub readers: Vec<String>,
+    /// The report's route commitment, to echo in the follow-up (`None` for a version 1 thread).
+    pub commitment: Option<RouteCommitment>,
+    /// Readers a reviewer's message named beyond the commitment: shown, not applied. Each is
+    /// (reviewer proposed, reviewer who proposed it).
+    pub proposed: Vec<(String, String)>,
+    /// Reviewers the reporter excluded whom a message named as readers: refused, always.
+    pub refused_excluded: Vec<String>,
+    /// Committed readers the current directory no longer lists: follow-ups cannot reach them.
+    pub departed: Vec<String>,
+    /// Messages that carried no commitment after one had been seen: given no weight.
+    pub uncommitted_ignored: usize,
+}
+
+impl FollowUpRoute {
+    /// What to tell the reporter about these readers, in plain words, one line each.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.commitment.is_none() {
+            notes.push(
+                "Your report was sent by an older version of Candour, so who reads your follow-ups rests on the newest \
+                 reply's word rather than your report's own."
+                    .to_owned(),
+            );
+        }
+        if !self.refused_excluded.is_empty() {
+            notes.push(format!(
+                "A message asked for {} to read your follow-ups. You excluded them when you reported: they are not added, \
+                 and never will be.",
+                self.refused_excluded.join(", ")
+            ));
+        }
+        for (added, by) in &self.proposed {
+            notes.push(format!(
+                "{by} proposed that {added} read your follow-ups as well. Your report did not choose them, so they are not \
+                 added: your follow-ups go only to the readers your report chose."
+            ));
+        }
+        if !self.departed.is_empty() {
+            notes.push(format!(
+                "{} no longer in the list of reviewers, so your follow-ups cannot reach them.",
+                self.departed.join(", ")
+            ));
+        }
+        notes
     }
+}
+
+/// The readers of the reporter's next follow-up. With a route commitment (format 2): its
+/// readers still in `dir`, whatever any message says; without one (a version 1 report): those
+/// the newest receipt or reply names. Never a fresh route: that would forget the report's
+/// exclusions.
+pub fn follow_up_readers(dir: &VerifiedDirectory, messages: &[ReplyView]) -> FollowUpReaders {
+    let Some(newest) = messages.last() else { return FollowUpReaders::NotYetReceived };
+    // Every echoed commitment was checked against the token in `open_reply`; the first is
+    // the report's (a reporter signs one per token).
+    let Some(commitment) = messages.iter().find_map(|m| m.route.clone()) else {
+        return FollowUpReaders::Known(Box::new(FollowUpRoute {
+            readers: newest.thread_recipients.clone(),
+            commitment: None,
+            proposed: vec![],
+            refused_excluded: vec![],
+            departed: vec![],
+            uncommitted_ignored: 0,
+        }));
+    };
+    // In directory order, as every other list of readers is shown.
+    let readers: Vec<String> = dir
+        .directory()
+        .reviewers
+        .iter()
+        .filter(|r| commitment.readers.binary_search(&r.id).is_ok())
+        .map(|r| r.id.clone())
+        .collect();
+    let departed: Vec<String> = commitment.readers.iter().filter(|id| dir.reviewer(id).is_none()).cloned().collect();
+    let mut proposed: Vec<(String, String)> = Vec::new();
+    let mut refused_excluded: Vec<String> = Vec::new();
+    let mut uncommitted_ignored = 0;
+    for m in messages {
+        if m.route.is_none() {
+            uncommitted_ignored += 1;
+            continue;
+        }
+        for id in m.thread_recipients.iter().filter(|id| commitment.readers.binary_search(id).is_err()) {
+            if commitment.excluded.binary_search(id).is_ok() {
+                if !refused_excluded.contains(id) {
+                    refused_excluded.push(id.clone());
+                }
+            } else if !proposed.iter().any(|(p, by)| p == id && by == &m.reviewer) {
+                proposed.push((id.clone(), m.reviewer.clone()));
+            }
+        }
+    }
+    FollowUpReaders::Known(Box::new(FollowUpRoute {
+        readers,
+        commitment: Some(commitment),
+        proposed,
+        refused_excluded,
+        departed,
+        uncommitted_ignored,
+    }))
 }
 
 /// What the reporter is told while no receipt has arrived.

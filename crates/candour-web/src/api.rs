@@ -15,7 +15,9 @@ use candour_core::token::{MailboxToken, TokenParseError};
 use candour_core::wire::{to_hex, MailboxAddress};
 use candour_core::Day;
 use candour_submit::compose::{compose_follow_up, compose_report, ComposeError, Composed};
-use candour_submit::mailbox::{open_reply, MessageKind, ReplyError, NOT_YET_RECEIVED};
+use candour_submit::mailbox::{
+    follow_up_readers, open_reply, FollowUpReaders, MessageKind, ReplyError, NOT_YET_RECEIVED,
+};
 use candour_submit::strip::{self, Kind, StripError};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -197,6 +199,7 @@ impl WebError {
             WebError::Compose(ComposeError::Route(_)) => "routing".into(),
             WebError::Compose(ComposeError::UnknownRecipient(_)) => "unknown-recipient".into(),
             WebError::Compose(ComposeError::Seal(_)) => "seal".into(),
+            WebError::Compose(e) => e.code().into(),
             WebError::Strip { .. } => "attachment-malformed".into(),
             WebError::Unstripped(_) => "attachment-unstripped".into(),
             WebError::TooLarge(_) => "attachments-too-large".into(),
@@ -508,6 +511,7 @@ fn open_replies(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Resul
     let req: TokenRequest = parse(json)?;
     let token = token(&req.token)?;
     let mut replies = Vec::new();
+    let mut views = Vec::new();
     let mut warnings = Vec::new();
     for envelope in &blobs[1..] {
         match open_reply(&dir, &token, envelope) {
@@ -528,6 +532,7 @@ fn open_replies(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Resul
                     "thread_recipients": reply.thread_recipients,
                     "attachments": attachments,
                 }));
+                views.push(reply);
             }
             // The mailbox can hold envelopes this token cannot open only if the relay misfiled
             // them; they are not the reporter's concern.
@@ -535,7 +540,19 @@ fn open_replies(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Resul
             Err(e) => warnings.push(e.to_string()),
         }
     }
-    Ok(json!({ "replies": replies, "warnings": warnings }))
+    // Who the next follow-up goes to: the report's own commitment, never one reviewer's word.
+    let follow_up = match follow_up_readers(&dir, &views) {
+        FollowUpReaders::NotYetReceived => Value::Null,
+        FollowUpReaders::Known(route) => json!({
+            "readers": route.readers,
+            "route": route.commitment,
+            "notes": route.notes(),
+            "proposed": route.proposed.iter().map(|(added, by)| json!({"reviewer": added, "by": by})).collect::<Vec<_>>(),
+            "refused_excluded": route.refused_excluded,
+            "departed": route.departed,
+        }),
+    };
+    Ok(json!({ "replies": replies, "warnings": warnings, "follow_up": follow_up }))
 }
 
 #[derive(Deserialize)]
@@ -543,10 +560,14 @@ struct FollowUpForm {
     now_unix: u64,
     token: String,
     text: String,
-    /// The thread's readers, from the newest receipt or reply (`thread_recipients`). Absent
+    /// The thread's readers, as `open_replies` gave them in `follow_up.readers`. Absent
     /// before any reviewer has received the report: then nothing can be sent.
     #[serde(default)]
     recipients: Option<Vec<String>>,
+    /// The report's route commitment, as `open_replies` gave it in `follow_up.route`: checked
+    /// against the token here, and every recipient must be one of its readers.
+    #[serde(default)]
+    route: Option<candour_core::commitment::RouteCommitment>,
     /// Readers to leave out of this follow-up (it can only narrow, never add).
     #[serde(default)]
     exclude: Vec<String>,
@@ -572,7 +593,7 @@ fn follow_up(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Result<V
     recipients.retain(|r| !form.exclude.contains(r));
     let conflicts = text_conflicts(&dir, &form.text, &recipients);
     let concern = Concern { what: form.text, ..Default::default() };
-    let composed = compose_follow_up(&dir, &token, concern, recipients, today)?;
+    let composed = compose_follow_up(&dir, &token, concern, recipients, form.route, today)?;
     let readers = readers_json(&composed, &dir);
     if form.dry_run {
         return Ok(json!({ "sealed_to": readers, "conflicts": conflicts_json(&conflicts) }));

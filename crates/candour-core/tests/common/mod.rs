@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use age::secrecy::SecretString;
 use candour_core::directory::{self, TrustPolicy, VerifiedDirectory};
 use candour_core::keys::{ReviewerSecret, RootPublicKey, SecretKeyFile};
-use candour_core::report::{Category, Concern, Document, Report, Subject, SCHEMA_VERSION};
+use candour_core::report::{Category, Concern, Document, Report, Subject, SCHEMA_V1};
 use candour_core::token::MailboxToken;
 use candour_core::Day;
 
@@ -39,7 +39,7 @@ pub fn reviewer(id: &str) -> ReviewerSecret {
 
 pub fn report(token: &MailboxToken, category: Category, what: &str, sealed_to: Vec<String>) -> Document {
     Document::Report(Report {
-        schema: SCHEMA_VERSION,
+        schema: SCHEMA_V1,
         thread_id: token.thread_id(),
         concern: Concern {
             category: Some(category),
@@ -58,5 +58,6 @@ pub fn report(token: &MailboxToken, category: Category, what: &str, sealed_to: V
         mailbox: token.mailbox_id().address(),
         reporter_key: token.public_signing_key(),
         day_sent: today(),
+        route: None,
     })
 }

@@ -112,6 +112,27 @@ pub async fn report_excluding(url: &str, concern: Concern, excluded: &[&str]) ->
     token
 }
 
+/// The route commitment the reporter's mailbox echoes, as the reporter's client finds it
+/// (`None` before any receipt or reply).
+pub async fn mailbox_commitment(
+    client: &RelayClient,
+    dir: &candour_core::directory::VerifiedDirectory,
+    token: &MailboxToken,
+) -> Option<candour_core::commitment::RouteCommitment> {
+    let mut views = Vec::new();
+    for entry in client.mailbox_all(&token.mailbox_id()).await.expect("mailbox") {
+        let bytes = client.mailbox_read(&token.mailbox_id(), entry.seq).await.expect("read");
+        // As the reporter's client does, a message it refuses carries no weight.
+        if let Ok(view) = candour_submit::mailbox::open_reply(dir, token, &bytes) {
+            views.push(view);
+        }
+    }
+    match candour_submit::mailbox::follow_up_readers(dir, &views) {
+        candour_submit::mailbox::FollowUpReaders::Known(route) => route.commitment,
+        candour_submit::mailbox::FollowUpReaders::NotYetReceived => None,
+    }
+}
+
 /// A simple concern of a category.
 pub fn concern(category: Category, what: &str) -> Concern {
     Concern { category: Some(category), what: what.to_owned(), ..Default::default() }
@@ -122,7 +143,9 @@ pub async fn follow_up(url: &str, token: &MailboxToken, what: &str, recipients: 
     let client = RelayClient::new(url, None).expect("client");
     let dir = client.directory(&policy()).await.expect("directory");
     let concern = Concern { what: what.to_owned(), ..Default::default() };
-    let composed = compose_follow_up(&dir, token, concern, recipients, today()).expect("compose");
+    let composed =
+        compose_follow_up(&dir, token, concern, recipients, mailbox_commitment(&client, &dir, token).await, today())
+            .expect("compose");
     send(&client, composed.plan(&dir, token), vec![], None).await.expect("send");
 }
 

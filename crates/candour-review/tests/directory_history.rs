@@ -1,0 +1,168 @@
+//! The directory over time: a reviewer's tool never goes back to an older directory or accepts
+//! a second one under the same version, and rotating a reviewer's key keeps what they signed
+//! before verifiable, from an empty cache, by colleagues and by the reporter.
+
+mod common;
+
+use age::secrecy::SecretString;
+use candour_core::directory::{self, Directory, RetiredKey, TrustPolicy, VerifiedDirectory};
+use candour_core::keys::{ReviewerSecret, RootSecretKey, SecretKeyFile};
+use candour_review::client::ReviewClient;
+use candour_review::event::ReplyKind;
+use candour_review::session::ReviewError;
+use candour_review::triage::TriageChange;
+use candour_review::ReviewSession;
+use candour_submit::client::RelayClient;
+use candour_submit::mailbox::open_reply;
+
+fn example_root() -> RootSecretKey {
+    let pass = SecretString::from("candour-example-only".to_owned());
+    let file = std::fs::read(common::keys_example().join("root.key")).expect("root.key");
+    match SecretKeyFile::read_protected(&file[..], &pass).expect("unlocks") {
+        SecretKeyFile::Root(r) => r,
+        SecretKeyFile::Reviewer(_) => panic!("not a root key"),
+    }
+}
+
+fn example_document() -> Directory {
+    let bytes = std::fs::read(common::keys_example().join("directory.unsigned.json")).expect("unsigned");
+    serde_json::from_slice(&bytes).expect("parses")
+}
+
+/// The document signed by the example root and verified as a reviewer's tool would.
+fn signed(doc: &Directory) -> VerifiedDirectory {
+    let served = directory::sign(&serde_json::to_vec_pretty(doc).expect("json"), &example_root()).expect("signs");
+    let policy = TrustPolicy { min_version: 0, ..common::policy() };
+    directory::verify(&served, &policy).expect("verifies")
+}
+
+fn open(url: &str, id: &str, dir: VerifiedDirectory, cache: &std::path::Path) -> Result<ReviewSession, ReviewError> {
+    let client = ReviewClient::new(url, None).expect("client");
+    ReviewSession::open(common::reviewer(id), dir, client, &cache.join(format!("{id}.cache")))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_or_forked_directory_is_refused_after_a_newer_one_was_seen() {
+    let relay = common::Relay::start().await;
+    let cache = tempfile::tempdir().expect("cache");
+    let current = example_document();
+    let mut newer = current.clone();
+    newer.version += 1;
+    let mut fork = current.clone();
+    fork.relay.https = "https://relay.elsewhere.example".into();
+
+    open(&relay.url, "psd-1", signed(&current), cache.path()).expect("the first directory is taken");
+    // The same version with other contents: somebody is showing people different directories.
+    let forked = open(&relay.url, "psd-1", signed(&fork), cache.path()).expect_err("a fork is refused");
+    assert_eq!(forked.code(), "directory-forked", "{forked}");
+    // Re-signing the same document (another root's signature added, say) is not a fork.
+    open(&relay.url, "psd-1", signed(&current), cache.path()).expect("the same directory again");
+    open(&relay.url, "psd-1", signed(&newer), cache.path()).expect("a newer one is taken");
+    let rolled = open(&relay.url, "psd-1", signed(&current), cache.path()).expect_err("rollback is refused");
+    assert_eq!(rolled.code(), "directory-rolled-back", "{rolled}");
+    assert!(rolled.to_string().contains(&format!("already accepted version {}", newer.version)), "{rolled}");
+    // Another reviewer's tool has its own memory.
+    open(&relay.url, "psd-2", signed(&current), cache.path()).expect("psd-2 has seen nothing newer");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_signed_by_a_rotated_key_still_verifies_from_an_empty_cache() {
+    let relay = common::Relay::start().await;
+    let token = common::report(
+        &relay.url,
+        common::concern(candour_core::report::Category::HonestyAndIntegrity, "Expenses claimed for shifts not worked"),
+    )
+    .await;
+    let case = candour_review::state::case_ref(&token.thread_id());
+    let cache = tempfile::tempdir().expect("cache");
+    let mut psd1 = common::session(&relay.url, "psd-1", cache.path()).await;
+    psd1.sync().await.expect("sync");
+    psd1.triage(
+        &case,
+        TriageChange { priority: Some("high".parse().expect("p")), ..Default::default() },
+        common::today(),
+    )
+    .await
+    .expect("triage");
+    psd1.reply(&case, "Thank you: we are looking into it.", ReplyKind::Acknowledgement, common::today())
+        .await
+        .expect("reply");
+    drop(psd1);
+
+    // psd-1 rotates both keys; the next directory keeps the old signing key as retired.
+    let current = example_document();
+    let old_key = current.reviewers.iter().find(|r| r.id == "psd-1").expect("psd-1").signing_key;
+    let fresh = ReviewerSecret::generate("psd-1");
+    let rotate = |keep_retired: bool| {
+        let mut next = current.clone();
+        next.version += 1;
+        let entry = next.reviewers.iter_mut().find(|r| r.id == "psd-1").expect("psd-1");
+        entry.signing_key = fresh.public_signing_key();
+        entry.recipients[0].key = fresh.recipient().to_string();
+        if keep_retired {
+            next.retired.push(RetiredKey {
+                id: "psd-1".into(),
+                signing_key: old_key,
+                until_version: current.version,
+                until_day: common::today(),
+            });
+        }
+        signed(&next)
+    };
+
+    // Without the retired key, psd-1's past work reads as forged: what rotation did before.
+    let without = tempfile::tempdir().expect("cache");
+    let mut psd2 = open(&relay.url, "psd-2", rotate(false), without.path()).expect("session");
+    let synced = psd2.sync().await.expect("sync");
+    assert_eq!(synced.tampered.len(), 1, "{synced:?}");
+    assert!(synced.tampered[0].1.contains("signed by a foreign key"), "{synced:?}");
+
+    // With it, a colleague with an empty cache verifies the whole history.
+    let rotated = rotate(true);
+    let empty = tempfile::tempdir().expect("cache");
+    let mut psd2 = open(&relay.url, "psd-2", rotated.clone(), empty.path()).expect("session");
+    let synced = psd2.sync().await.expect("sync");
+    assert_eq!(synced.tampered, Vec::<(String, String)>::new(), "{synced:?}");
+    let state = psd2.case(&case).expect("case").state();
+    assert_eq!(state.priority, "high".parse().expect("priority"));
+
+    // The reporter, with the token alone, still reads psd-1's reply as psd-1's.
+    let client = RelayClient::new(&relay.url, None).expect("client");
+    let mut replies = Vec::new();
+    for entry in client.mailbox_all(&token.mailbox_id()).await.expect("mailbox") {
+        let bytes = client.mailbox_read(&token.mailbox_id(), entry.seq).await.expect("read");
+        replies.push(open_reply(&rotated, &token, &bytes));
+    }
+    assert!(replies.iter().all(Result::is_ok), "{replies:?}");
+    assert!(replies.iter().flatten().any(|r| r.reviewer == "psd-1" && r.text.starts_with("Thank you")));
+
+    // A retired key signs nothing new: not after its last day, not under a later directory.
+    let later = common::today().plus_days(1);
+    assert!(rotated.signed_by_author("psd-1", &old_key, common::today(), Some(current.version)));
+    assert!(!rotated.signed_by_author("psd-1", &old_key, later, None));
+    assert!(!rotated.signed_by_author("psd-1", &old_key, common::today(), Some(current.version + 1)));
+    assert!(!rotated.signed_by_author("psd-2", &old_key, common::today(), None), "and only for its holder");
+    assert!(rotated.reviewer_by_signing_key(&old_key).is_none(), "nor is it anyone's key for requests or sealing");
+}
+
+#[test]
+fn a_retired_key_cannot_be_current_or_retired_twice() {
+    let mut doc = example_document();
+    let psd1 = doc.reviewers.iter().find(|r| r.id == "psd-1").expect("psd-1").signing_key;
+    doc.version += 1;
+    doc.retired.push(RetiredKey {
+        id: "psd-2".into(),
+        signing_key: psd1,
+        until_version: 1,
+        until_day: common::today(),
+    });
+    let err = directory::validate(&doc).expect_err("someone's current key cannot be retired");
+    assert!(err.to_string().contains("also the key of psd-1"), "{err}");
+    let mut doc = example_document();
+    let spare = ReviewerSecret::generate("x").public_signing_key();
+    let retired =
+        RetiredKey { id: "psd-1".into(), signing_key: spare, until_version: doc.version, until_day: common::today() };
+    doc.retired.push(retired);
+    let err = directory::validate(&doc).expect_err("it must have been retired before this version");
+    assert!(err.to_string().contains("not before this version"), "{err}");
+}

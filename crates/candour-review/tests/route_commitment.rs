@@ -1,0 +1,166 @@
+//! One corrupt reader tries to decide who reads the reporter's follow-ups: it names the reviewer
+//! the reporter excluded, leaves out every other reader, forges a route commitment, or strips
+//! it. The reporter's client seals to the readers the report itself committed to, whatever the
+//! newest message says, and says what it refused.
+
+mod common;
+
+use candour_core::commitment::RouteCommitment;
+use candour_core::directory::VerifiedDirectory;
+use candour_core::envelope::DiscardAttachments;
+use candour_core::message::{open_document, seal_document};
+use candour_core::report::{Category, Concern, Document, Reply, Report, SCHEMA_V1, SCHEMA_VERSION};
+use candour_core::token::MailboxToken;
+use candour_submit::client::RelayClient;
+use candour_submit::compose::{compose_follow_up, ComposeError};
+use candour_submit::mailbox::{follow_up_readers, open_reply, FollowUpReaders, ReplyError};
+
+/// psd-1 files a reply of its own making in the reporter's mailbox.
+async fn file_reply(
+    client: &RelayClient,
+    report: &Report,
+    schema: u32,
+    recipients: &[&str],
+    route: Option<RouteCommitment>,
+) {
+    let psd1 = common::reviewer("psd-1");
+    let dir = client.directory(&common::policy()).await.expect("directory");
+    let reply = Document::Reply(Reply {
+        schema,
+        thread_id: report.thread_id,
+        reviewer: "psd-1".into(),
+        text: "Please send us more.".into(),
+        day_sent: common::today(),
+        thread_recipients: recipients.iter().map(|s| (*s).to_owned()).collect(),
+        directory_version: (schema == SCHEMA_VERSION).then_some(dir.directory().version),
+        route,
+    });
+    let to = report.reply_recipient.parse().expect("recipient");
+    let sealed =
+        seal_document(&[to], dir.directory().stanzas, &reply, vec![], psd1.signing_key(), Vec::new()).expect("seal");
+    client
+        .reviewer_mailbox_append(psd1.signing_key(), &report.mailbox, sealed, common::unix_now())
+        .await
+        .expect("append");
+}
+
+async fn mailbox(
+    client: &RelayClient,
+    token: &MailboxToken,
+) -> (Vec<candour_submit::mailbox::ReplyView>, Vec<ReplyError>) {
+    let dir = client.directory(&common::policy()).await.expect("directory");
+    let (mut views, mut refused) = (Vec::new(), Vec::new());
+    for entry in client.mailbox_all(&token.mailbox_id()).await.expect("mailbox") {
+        let bytes = client.mailbox_read(&token.mailbox_id(), entry.seq).await.expect("read");
+        match open_reply(&dir, token, &bytes) {
+            Ok(v) => views.push(v),
+            Err(e) => refused.push(e),
+        }
+    }
+    (views, refused)
+}
+
+/// A reporter sends an honesty report (PSD and the ACU) excluding psd-2; returns the relay,
+/// a client, the token, the directory and the report as psd-1, a reader, opens it.
+async fn reported_excluding_psd2() -> (common::Relay, RelayClient, MailboxToken, VerifiedDirectory, Report) {
+    let relay = common::Relay::start().await;
+    let client = RelayClient::new(&relay.url, None).expect("client");
+    let token = common::report_excluding(
+        &relay.url,
+        common::concern(Category::HonestyAndIntegrity, "Cash went missing from the property store"),
+        &["psd-2"],
+    )
+    .await;
+    let dir = common::directory(&relay.url).await;
+    let psd1 = common::reviewer("psd-1");
+    let sealed = client.reviewer_get(psd1.signing_key(), "/v1/inbox/1", common::unix_now()).await.expect("read");
+    let opened = open_document(psd1.identity(), &sealed[..], &mut DiscardAttachments).expect("psd-1 reads it");
+    let Document::Report(report) = opened.document else { panic!("a report") };
+    (relay, client, token, dir, report)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrupt_readers_reply_cannot_add_the_excluded_reviewer_or_drop_the_others() {
+    // Honesty goes to PSD and the ACU; the reporter excludes psd-2.
+    let (relay, client, token, dir, report) = reported_excluding_psd2().await;
+    let commitment = report.route.clone().expect("a format 2 report commits to its route");
+    assert_eq!(commitment.readers, ["acu-1", "acu-2", "psd-1"]);
+    assert_eq!(commitment.excluded, ["psd-2"]);
+
+    // Before any honest receipt, psd-1 (a reader gone bad) files three messages:
+    // 1. a genuine-looking reply echoing the commitment but naming psd-2 and nobody else;
+    file_reply(&client, &report, SCHEMA_VERSION, &["psd-1", "psd-2"], Some(commitment.clone())).await;
+    // 2. the same with a commitment it re-signed itself, adding psd-2 to the readers;
+    let forger = candour_core::keys::ReviewerSecret::generate("psd-1");
+    let forged =
+        RouteCommitment::sign(&dir, report.thread_id, &["psd-1".into(), "psd-2".into()], &[], forger.signing_key())
+            .expect("sign");
+    file_reply(&client, &report, SCHEMA_VERSION, &["psd-1", "psd-2"], Some(forged)).await;
+    // 3. a format 1 reply, which has no commitment at all, naming psd-2 only.
+    file_reply(&client, &report, SCHEMA_V1, &["psd-2"], None).await;
+
+    let (views, refused) = mailbox(&client, &token).await;
+    assert_eq!(views.len(), 2, "the forged commitment is refused");
+    assert!(matches!(refused.as_slice(), [ReplyError::ForgedRoute(by)] if by == "psd-1"), "{refused:?}");
+    assert_eq!(refused[0].code(), "forged-route");
+    // Format 1's rule, the newest message's list, would have sealed to psd-2 alone.
+    assert_eq!(views.last().map(|v| v.thread_recipients.clone()), Some(vec!["psd-2".to_owned()]));
+    let FollowUpReaders::Known(route) = follow_up_readers(&dir, &views) else { panic!("received") };
+    assert_eq!(route.readers, ["psd-1", "acu-1", "acu-2"], "the report's own readers, in directory order");
+    assert_eq!(route.refused_excluded, ["psd-2"]);
+    assert_eq!(route.uncommitted_ignored, 1);
+    let notes = route.notes().join("\n");
+    assert!(notes.contains("asked for psd-2 to read your follow-ups. You excluded them"), "{notes}");
+
+    // A client cannot be talked into it either: the commitment refuses outsiders.
+    let more = || Concern { what: "He did it again on Friday.".into(), ..Default::default() };
+    let refused =
+        compose_follow_up(&dir, &token, more(), vec!["psd-2".into()], route.commitment.clone(), common::today());
+    assert!(matches!(refused, Err(ComposeError::OutsideCommitment(ref id)) if id == "psd-2"), "{refused:?}");
+
+    common::follow_up(&relay.url, &token, "He did it again on Friday.", route.readers.clone()).await;
+    let cache = tempfile::tempdir().expect("cache");
+    let mut psd2 = common::session(&relay.url, "psd-2", cache.path()).await;
+    let synced = psd2.sync().await.expect("sync");
+    assert_eq!((synced.reports, synced.follow_ups), (0, 0), "psd-2 reads neither: {synced:?}");
+    let mut acu2 = common::session(&relay.url, "acu-2", cache.path()).await;
+    let synced = acu2.sync().await.expect("sync");
+    assert_eq!((synced.reports, synced.follow_ups, synced.rejected.len()), (1, 1, 0), "{synced:?}");
+
+    // The honest receipt acu-2's tool filed echoes the same commitment.
+    let (views, _) = mailbox(&client, &token).await;
+    let receipt = views.last().expect("a receipt");
+    assert_eq!(receipt.route.as_ref(), Some(&commitment));
+    assert_eq!(receipt.directory_version, Some(dir.directory().version));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_follow_up_outside_its_commitment_is_refused_by_the_reviewers_tool() {
+    let (relay, client, token, dir, report) = reported_excluding_psd2().await;
+    // A hand-made follow-up (the token's own key, so it verifies) sealed to psd-2 as well,
+    // echoing the commitment that excludes psd-2: the document itself is refused.
+    let mut follow = report.clone();
+    follow.concern = Concern { what: "more".into(), ..Default::default() };
+    follow.sealed_to = vec!["psd-1".into(), "psd-2".into()];
+    let recipients: Vec<age::x25519::Recipient> =
+        ["psd-1", "psd-2"].iter().filter_map(|id| dir.reviewer(id)).filter_map(|r| r.x25519_recipient()).collect();
+    let sealed = seal_document(
+        &recipients,
+        dir.directory().stanzas,
+        &Document::FollowUp(follow),
+        vec![],
+        &token.signing_key(),
+        Vec::new(),
+    )
+    .expect("seal");
+    let solution = client.solve_challenge(sealed.len() as u64).await.expect("challenge");
+    client.submit(&solution, sealed.into()).await.expect("the relay cannot tell");
+    let cache = tempfile::tempdir().expect("cache");
+    let mut psd2 = common::session(&relay.url, "psd-2", cache.path()).await;
+    let synced = psd2.sync().await.expect("sync");
+    assert_eq!((synced.reports, synced.follow_ups), (0, 0), "{synced:?}");
+    assert!(
+        synced.rejected.iter().any(|r| r.contains("outside its committed readers")),
+        "the follow-up is refused as sealed outside the commitment: {synced:?}"
+    );
+}
