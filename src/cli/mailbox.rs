@@ -11,7 +11,8 @@ use candour_core::text::for_terminal;
 use candour_core::token::MailboxToken;
 use candour_submit::compose::compose_follow_up;
 use candour_submit::mailbox::{
-    follow_up_readers, open_reply, FollowUpReaders, FollowUpRoute, MessageKind, ReplyError, ReplyView, NOT_YET_RECEIVED,
+    drop_repeats, follow_up_readers, open_reply, repeats_note, FollowUpReaders, FollowUpRoute, MessageKind, ReplyError,
+    ReplyView, NOT_YET_RECEIVED,
 };
 use candour_submit::send::send;
 
@@ -118,6 +119,10 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
                 Err(ReplyError::CannotOpen) => {}
                 Err(e) => problems.push(e.to_string()),
             }
+        }
+        let repeats = drop_repeats(&mut replies);
+        if repeats > 0 {
+            problems.push(repeats_note(repeats));
         }
         let follow = follow_up_readers(&dir, &replies);
         if args.json {

@@ -723,6 +723,15 @@ impl ReviewSession {
                     ));
                     return;
                 }
+                // The same signed follow-up again (its envelope submitted a second time, by a
+                // reader or a relay replaying it) is one message, not two: said, not added.
+                if let Some(first) = case.follow_ups.iter().find(|x| x.report == f && x.attachments == attachments) {
+                    report.flagged.push(format!(
+                        "inbox entry {seq}: the same follow-up as inbox entry {} again (a replay): not added twice",
+                        first.seq
+                    ));
+                    return;
+                }
                 case.follow_ups.push(Received { seq, expires, report: f, attachments, notes });
                 report.follow_ups += 1;
             }

@@ -164,3 +164,32 @@ async fn a_follow_up_outside_its_commitment_is_refused_by_the_reviewers_tool() {
         "the follow-up is refused as sealed outside the commitment: {synced:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replayed_follow_up_is_one_message_not_two() {
+    let (relay, client, token, _dir, reported) = reported_excluding_psd2().await;
+    let cache = tempfile::tempdir().expect("cache");
+    let mut acu1 = common::session(&relay.url, "acu-1", cache.path()).await;
+    acu1.sync().await.expect("sync");
+    common::follow_up(&relay.url, &token, "It happened again on Friday.", vec!["psd-1".into(), "acu-1".into()]).await;
+    // A reader submits the follow-up's envelope a second time, byte for byte.
+    let acu1_key = common::reviewer("acu-1");
+    let copy = client.reviewer_get(acu1_key.signing_key(), "/v1/inbox/2", common::unix_now()).await.expect("read");
+    let solution = client.solve_challenge(copy.len() as u64).await.expect("challenge");
+    client.submit(&solution, copy.into()).await.expect("the relay cannot tell");
+    let synced = acu1.sync().await.expect("sync");
+    assert_eq!(synced.follow_ups, 1, "{synced:?}");
+    assert!(synced.flagged.iter().any(|f| f.contains("the same follow-up as inbox entry 2 again")), "{synced:?}");
+    let case = candour_review::state::case_ref(&token.thread_id());
+    assert_eq!(acu1.case(&case).expect("case").follow_ups.len(), 1);
+
+    // The other way: acu-1's receipt filed in the mailbox a second time, byte for byte.
+    let first = client.mailbox_all(&token.mailbox_id()).await.expect("mailbox")[0].seq;
+    let receipt = client.mailbox_read(&token.mailbox_id(), first).await.expect("read");
+    let report = reported.mailbox;
+    client.reviewer_mailbox_append(acu1_key.signing_key(), &report, receipt, common::unix_now()).await.expect("append");
+    let (mut views, refused) = mailbox(&client, &token).await;
+    assert_eq!((views.len(), refused.len()), (2, 0));
+    assert_eq!(candour_submit::mailbox::drop_repeats(&mut views), 1);
+    assert_eq!(views.len(), 1, "the reporter sees it once");
+}

@@ -166,6 +166,25 @@ pub fn open_reply(dir: &VerifiedDirectory, token: &MailboxToken, envelope: &[u8]
     })
 }
 
+/// Drops messages that repeat an earlier one exactly (the same signed reply filed twice, by a
+/// reviewer's tool or by a relay replaying it), keeping the first; returns how many went.
+pub fn drop_repeats(messages: &mut Vec<ReplyView>) -> usize {
+    let before = messages.len();
+    let mut kept: Vec<ReplyView> = Vec::with_capacity(before);
+    for m in messages.drain(..) {
+        if !kept.contains(&m) {
+            kept.push(m);
+        }
+    }
+    *messages = kept;
+    before - messages.len()
+}
+
+/// What the reporter is told when messages repeated.
+pub fn repeats_note(repeats: usize) -> String {
+    format!("{repeats} message(s) appeared in your mailbox more than once: each is shown once.")
+}
+
 /// Who a follow-up goes to, from the mailbox's verified messages in mailbox order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FollowUpReaders {

@@ -16,7 +16,7 @@ use candour_core::wire::{to_hex, MailboxAddress};
 use candour_core::Day;
 use candour_submit::compose::{compose_follow_up, compose_report, ComposeError, Composed};
 use candour_submit::mailbox::{
-    follow_up_readers, open_reply, FollowUpReaders, MessageKind, ReplyError, NOT_YET_RECEIVED,
+    follow_up_readers, open_reply, repeats_note, FollowUpReaders, MessageKind, ReplyError, NOT_YET_RECEIVED,
 };
 use candour_submit::strip::{self, Kind, StripError};
 use serde::{Deserialize, Serialize};
@@ -513,8 +513,11 @@ fn open_replies(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Resul
     let mut replies = Vec::new();
     let mut views = Vec::new();
     let mut warnings = Vec::new();
+    let mut repeats = 0;
     for envelope in &blobs[1..] {
         match open_reply(&dir, &token, envelope) {
+            // The same signed message filed twice is shown once (said below).
+            Ok(reply) if views.contains(&reply) => repeats += 1,
             Ok(reply) => {
                 let attachments: Vec<Value> = reply
                     .attachments
@@ -539,6 +542,9 @@ fn open_replies(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Resul
             Err(ReplyError::CannotOpen) => {}
             Err(e) => warnings.push(e.to_string()),
         }
+    }
+    if repeats > 0 {
+        warnings.push(repeats_note(repeats));
     }
     // Who the next follow-up goes to: the report's own commitment, never one reviewer's word.
     let follow_up = match follow_up_readers(&dir, &views) {

@@ -276,3 +276,79 @@ impl Merge for Value {
         self
     }
 }
+
+/// The mailbox calls as the page makes them, with a corrupt reader's reply in the mailbox and a
+/// reply filed twice: the module names the committed readers, refuses the excluded one, shows a
+/// repeat once, and will not seal a follow-up outside the commitment or under an altered one.
+#[test]
+fn the_page_seals_follow_ups_to_the_committed_readers_only() {
+    use candour_core::report::{Concern, Reply, SCHEMA_VERSION};
+    let served = served_directory();
+    let policy = candour_core::directory::TrustPolicy {
+        roots: vec![std::fs::read_to_string(keys_example().join("root.pub"))
+            .expect("root")
+            .trim()
+            .parse()
+            .expect("root")],
+        threshold: 1,
+        min_version: 0,
+        today: candour_core::Day::from_unix_seconds(now()),
+    };
+    let dir = candour_core::directory::verify(&served, &policy).expect("directory");
+    let token = candour_core::token::MailboxToken::generate();
+    let concern = Concern {
+        category: Some(candour_core::report::Category::Confidentiality),
+        what: "Someone looked up a neighbour on the PNC".into(),
+        ..Default::default()
+    };
+    let today = candour_core::Day::from_unix_seconds(now());
+    let composed =
+        candour_submit::compose::compose_report(&dir, &token, concern, &["acu-2".into()], today).expect("compose");
+    let Document::Report(report) = composed.document else { panic!("a report") };
+    let route = report.route.clone().expect("commitment");
+    let reply = |who: &str, recipients: &[&str]| {
+        let doc = Document::Reply(Reply {
+            schema: SCHEMA_VERSION,
+            thread_id: report.thread_id,
+            reviewer: who.into(),
+            text: format!("from {who}"),
+            day_sent: today,
+            thread_recipients: recipients.iter().map(|s| (*s).to_owned()).collect(),
+            route: Some(route.clone()),
+            directory_version: Some(dir.directory().version),
+        });
+        let to = report.reply_recipient.parse().expect("recipient");
+        candour_core::message::seal_document(
+            &[to],
+            dir.directory().stanzas,
+            &doc,
+            vec![],
+            reviewer(who).signing_key(),
+            Vec::new(),
+        )
+        .expect("seal")
+    };
+    let honest = reply("psd-1", &["psd-1", "psd-2", "acu-1"]);
+    let corrupt = reply("psd-2", &["psd-2", "acu-2"]);
+    let words = token.to_words().to_string();
+    let (opened, _) =
+        call(7, json!({"now_unix": now(), "token": words}), &[&served, &honest, &honest, &corrupt]).expect("opens");
+    assert_eq!(opened["replies"].as_array().map(Vec::len), Some(2), "{opened}");
+    assert!(opened["warnings"].to_string().contains("more than once"), "{opened}");
+    let follow_up = &opened["follow_up"];
+    assert_eq!(follow_up["readers"], json!(["psd-1", "psd-2", "acu-1"]));
+    assert_eq!(follow_up["refused_excluded"], json!(["acu-2"]));
+
+    let request = |recipients: Value, route: &Value| json!({"now_unix": now(), "token": words, "text": "More detail.", "recipients": recipients, "route": route, "dry_run": true});
+    let (answer, _) = call(8, request(follow_up["readers"].clone(), &follow_up["route"]), &[&served]).expect("dry run");
+    assert_eq!(answer["sealed_to"]["readers"].as_array().map(Vec::len), Some(3), "{answer}");
+    let (code, _) = call(8, request(json!(["psd-1", "acu-2"]), &follow_up["route"]), &[&served]).expect_err("outside");
+    assert_eq!(code, "outside-commitment");
+    let mut altered = follow_up["route"].clone();
+    altered["readers"] = json!(["acu-1", "acu-2", "psd-1", "psd-2"]);
+    let (code, _) = call(8, request(json!(["psd-1", "acu-2"]), &altered), &[&served]).expect_err("altered");
+    assert_eq!(code, "commitment-excluded-reader", "acu-2 is still listed as excluded");
+    altered["excluded"] = json!([]);
+    let (code, _) = call(8, request(json!(["psd-1", "acu-2"]), &altered), &[&served]).expect_err("altered");
+    assert_eq!(code, "commitment-bad-signature", "and dropping the exclusion breaks the reporter's signature");
+}
