@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use candour_core::directory::{Role, VerifiedDirectory};
 use candour_core::envelope::AttachmentMeta;
 use candour_core::report::Report;
-use candour_core::wire::{CaseStreamId, ThreadId};
+use candour_core::wire::ThreadId;
 use candour_core::Day;
 use serde::{Deserialize, Serialize};
 
@@ -65,8 +65,7 @@ pub struct CaseFile {
 }
 
 impl CaseFile {
-    /// The case's short reference: the first 10 hex digits of its relay stream id (a one-way
-    /// function of the thread, so the reference reveals nothing the relay does not see).
+    /// The case's short reference ([`case_ref`]).
     pub fn case_ref(&self) -> String {
         case_ref(&self.thread_id)
     }
@@ -118,9 +117,20 @@ impl CaseFile {
     }
 }
 
-/// The short reference of a thread's case.
+/// Domain separation for case references.
+pub const CASE_REFERENCE_CONTEXT: &[u8] = b"candour/v1/case-reference\n";
+
+/// The short reference of a thread's case: 10 hex digits of SHA-256 of its own context and the
+/// thread id. Its own one-way function, not a piece of the relay-visible stream id, so a
+/// reference quoted in an email, a meeting or an escalation cannot be matched to a stream by
+/// whoever watches the relay.
 pub fn case_ref(thread: &ThreadId) -> String {
-    CaseStreamId::for_thread(thread).to_string()[..10].to_owned()
+    use sha2::Digest as _;
+    let mut h = sha2::Sha256::new();
+    h.update(CASE_REFERENCE_CONTEXT);
+    h.update(thread.0);
+    let digest = h.finalize();
+    digest[..5].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// One line of a case's history: who did what, when.
@@ -295,6 +305,23 @@ mod tests {
     use super::*;
     use crate::event::{CaseEvent, EventHash, EVENT_FORMAT};
     use crate::triage::TriageChange;
+
+    /// Whoever watches the relay sees stream ids (in request paths and on disk); a case
+    /// reference said aloud or written in an escalation must not point at one.
+    #[test]
+    fn a_case_reference_is_no_part_of_its_stream_id() {
+        for n in 0..2000u32 {
+            let mut bytes = [0u8; 16];
+            bytes[..4].copy_from_slice(&n.to_be_bytes());
+            let thread = ThreadId(bytes);
+            let reference = case_ref(&thread);
+            assert_eq!(reference.len(), 10);
+            let stream = candour_core::wire::CaseStreamId::for_thread(&thread).to_string();
+            assert!(!stream.contains(&reference), "{reference} is inside {stream}");
+        }
+        // Frozen: references are written down by people, so the function must not drift.
+        assert_eq!(case_ref(&ThreadId([0; 16])), include_str!("../tests/fixtures/case-reference-zero.txt").trim());
+    }
 
     fn event(author: &str, day: i64, parents: Vec<EventHash>, change: TriageChange, seq: u64) -> VerifiedEvent {
         let event = CaseEvent {
