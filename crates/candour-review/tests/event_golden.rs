@@ -72,3 +72,27 @@ fn case_event_format_1_is_frozen() {
     // ...and this build still writes exactly those bytes.
     assert_eq!(text, frozen, "case-event encoding changed; format 1 must not change");
 }
+
+/// A reviewer's key signs both case events and replies with the one envelope signature, so what
+/// keeps one from standing in for the other is that neither parses as the other: every event
+/// (frozen above) is refused as a mailbox document, and every kind of document as an event.
+#[test]
+fn events_and_documents_never_parse_as_each_other() {
+    use candour_core::report::Document;
+    let fixture =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/case-events-v1.jsonl"))
+            .expect("fixture");
+    let mut seen = 0;
+    for line in fixture.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(Document::from_json(line.as_bytes()).is_err(), "an event parsed as a document: {line}");
+        seen += 1;
+    }
+    assert_eq!(seen, events().len());
+    for name in ["report", "follow-up", "reply", "receipt"] {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("../candour-core/tests/fixtures/golden-v2/{name}.json"));
+        let json = std::fs::read_to_string(path).expect("golden v2 document");
+        assert!(Document::from_json(json.as_bytes()).is_ok(), "{name} is a document");
+        assert!(serde_json::from_str::<CaseEvent>(&json).is_err(), "the {name} document parsed as an event");
+    }
+}
