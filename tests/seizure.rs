@@ -228,7 +228,7 @@ async fn follow_up(client: &RelayClient, token: &MailboxToken, what: &str) {
         let bytes = client.mailbox_read(&token.mailbox_id(), entry.seq).await.expect("read");
         views.push(open_reply(&dir, token, &bytes).expect("opens"));
     }
-    let FollowUpReaders::Known(route) = follow_up_readers(&dir, &views) else { panic!("no receipt yet") };
+    let FollowUpReaders::Known(route) = follow_up_readers(&dir, token, &views) else { panic!("no receipt yet") };
     assert_eq!(route.readers, ["psd-1", "psd-2", "acu-1"]);
     let composed =
         compose_follow_up(&dir, token, concern, route.readers, route.commitment, common::today()).expect("compose");

@@ -124,7 +124,7 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
         if repeats > 0 {
             problems.push(repeats_note(repeats));
         }
-        let follow = follow_up_readers(&dir, &replies);
+        let follow = follow_up_readers(&dir, &token, &replies);
         if args.json {
             let list: Vec<serde_json::Value> = replies
                 .iter()

@@ -90,6 +90,10 @@ pub struct Common {
     /// for a sync with a higher limit (attachments make reports large; so can an attacker).
     #[arg(long, env = "CANDOUR_MAX_ENTRY_MIB", value_name = "MIB", default_value_t = candour_review::session::DEFAULT_MAX_ENTRY_BYTES >> 20)]
     max_entry_mib: u64,
+    /// A key file of yours from before a key rotation (repeatable): used only to open what was
+    /// sealed to the old key, never to sign.
+    #[arg(long, value_name = "FILE")]
+    retired_identity: Vec<PathBuf>,
 }
 
 /// `sync`.
@@ -603,7 +607,18 @@ async fn open(c: &Common) -> anyhow::Result<ReviewSession> {
         Some(p) => p.clone(),
         None => default_cache(&secret.id)?,
     };
-    let mut session = match ReviewSession::open(secret, dir, client, &cache) {
+    let mut retired = Vec::new();
+    for path in &c.retired_identity {
+        let pass = passphrase(&c.pass, &format!("the retired key file {}", path.display()), false)?;
+        match read_key_file(path, &pass)? {
+            SecretKeyFile::Reviewer(old) if old.id == secret.id => retired.push(old.identity().clone()),
+            SecretKeyFile::Reviewer(old) => {
+                bail!("{} holds the keys of {}, not of {}", path.display(), old.id, secret.id)
+            }
+            SecretKeyFile::Root(_) => bail!("{} is the organisation root key, not a reviewer's", path.display()),
+        }
+    }
+    let mut session = match ReviewSession::open_with_retired(secret, retired, dir, client, &cache) {
         Err(candour_review::ReviewError::Cache(
             e @ (candour_review::cache::CacheError::CannotOpen(_) | candour_review::cache::CacheError::Format { .. }),
         )) if cache.exists() => bail!(

@@ -6,6 +6,8 @@
 //! dropped allegation.
 //!
 //! Version 2 adds fields and changes none, so a version 1 document is byte for byte what it was:
+//! - a report's or follow-up's `thread_id` is derived from its `reporter_key`
+//!   ([`ThreadId::for_reporter`]), so no other key can claim the thread;
 //! - reports and follow-ups carry `route`, the reporter's signed [`RouteCommitment`] (who may
 //!   read the thread, whom the reporter excluded, a digest of the readers' keys and the
 //!   directory version); a report's `sealed_to` is exactly its readers, a follow-up's a subset;
@@ -375,6 +377,9 @@ pub enum DocumentError {
     /// `sealed_to` names a reviewer twice, or someone outside the committed readers.
     #[error("the document is sealed to {0}, outside its committed readers (or twice)")]
     SealedOutsideRoute(String),
+    /// A format 2 report's thread id is not the one its reporter key gives.
+    #[error("the thread id is not derived from the reporter's key, so another key may be claiming the thread")]
+    ThreadNotFromKey,
     /// A report is not sealed to one of the readers it commits to.
     #[error("the report commits to {0} as a reader but is not sealed to them")]
     CommittedReaderLeftOut(String),
@@ -394,6 +399,7 @@ impl DocumentError {
             DocumentError::Route(e) => e.code(),
             DocumentError::SealedOutsideRoute(_) => "document-sealed-outside-route",
             DocumentError::CommittedReaderLeftOut(_) => "document-committed-reader-left-out",
+            DocumentError::ThreadNotFromKey => "document-thread-not-from-key",
         }
     }
 }
@@ -471,6 +477,9 @@ fn check_v1(doc: &Document) -> Result<(), DocumentError> {
 fn check_v2(doc: &Document) -> Result<(), DocumentError> {
     match doc {
         Document::Report(r) | Document::FollowUp(r) => {
+            if r.thread_id != ThreadId::for_reporter(&r.reporter_key) {
+                return Err(DocumentError::ThreadNotFromKey);
+            }
             let route = r.route.as_ref().ok_or(DocumentError::MissingField("route"))?;
             route.verify(&r.reporter_key, &r.thread_id)?;
             let mut seen = std::collections::BTreeSet::new();
@@ -595,6 +604,8 @@ mod tests {
         // Version 2's fields do not belong in a version 1 document, and version 2 needs them.
         let mut v: serde_json::Value = serde_json::from_slice(&Document::Report(sample()).to_json()).expect("json");
         v["schema"] = serde_json::json!(2);
+        assert_eq!(Document::from_json(v.to_string().as_bytes()), Err(DocumentError::ThreadNotFromKey));
+        v["thread_id"] = serde_json::json!(ThreadId::for_reporter(&sample().reporter_key).to_string());
         assert_eq!(Document::from_json(v.to_string().as_bytes()), Err(DocumentError::MissingField("route")));
         let reply = Document::Reply(Reply {
             schema: SCHEMA_V1,

@@ -9,7 +9,10 @@
 //!   know follow-ups come from the same person;
 //! - the **mailbox id**: the relay stores replies under SHA-256 of it
 //!   ([`MailboxAddress`]) and hands them to whoever presents the id itself;
-//! - the **thread id**: names the case, so a follow-up from a new device joins it.
+//! - the **thread id**: names the case, so a follow-up from a new device joins it. In document
+//!   format 2 it is derived from the reporter's public signing key
+//!   ([`ThreadId::for_reporter`]), so it is bound to that key; format 1 threads used an HKDF
+//!   output of its own ([`MailboxToken::thread_id_v1`]), which the client still recognises.
 //!
 //! 128 bits of uniform entropy need no slow KDF: a stolen relay database holds only SHA-256
 //! hashes of ids derived from the token, and searching 2^128 tokens is infeasible. A shorter
@@ -124,8 +127,14 @@ impl MailboxToken {
         MailboxId(*self.derive("mailbox-id"))
     }
 
-    /// The thread id of the report this token was issued with.
+    /// The thread id of a format 2 report sent with this token: bound to its signing key.
     pub fn thread_id(&self) -> ThreadId {
+        ThreadId::for_reporter(&self.public_signing_key())
+    }
+
+    /// The thread id a format 1 report sent with this token had (an HKDF output of its own):
+    /// what a follow-up to such a report, and replies to it, carry.
+    pub fn thread_id_v1(&self) -> ThreadId {
         let full = self.derive("thread-id");
         let mut id = [0u8; 16];
         id.copy_from_slice(&full[..16]);
@@ -247,6 +256,7 @@ mod tests {
         assert_ne!(t.mailbox_id().expose_secret(), other.mailbox_id().expose_secret());
         assert_ne!(t.public_signing_key(), other.public_signing_key());
         assert_ne!(&t.mailbox_id().expose_secret()[..16], &t.thread_id().0[..]);
+        assert_ne!(&t.mailbox_id().expose_secret()[..16], &t.thread_id_v1().0[..]);
         assert_ne!(t.mailbox_id().address().0, *t.mailbox_id().expose_secret());
         assert_eq!(format!("{t:?}"), "MailboxToken(redacted)");
         assert_eq!(format!("{:?}", t.mailbox_id()), "MailboxId(redacted)");
@@ -266,6 +276,10 @@ mod tests {
         let reply = t.reply_identity().to_public().to_string();
         assert_eq!(address, include_str!("../tests/vectors/token-zero.address").trim());
         assert_eq!(reply, include_str!("../tests/vectors/token-zero.reply").trim());
-        assert_eq!(t.thread_id().to_string(), "134bc8259315cae8083e40dc30d2ef3b");
+        assert_eq!(t.thread_id_v1().to_string(), "134bc8259315cae8083e40dc30d2ef3b");
+        // Format 2: SHA-256("candour/v2/thread-id\n" || public key)[..16], checked with
+        // Python (hashlib, and the cryptography package for the Ed25519 public key).
+        assert_eq!(t.thread_id().to_string(), include_str!("../tests/vectors/token-zero.thread-v2").trim());
+        assert_ne!(t.thread_id(), t.thread_id_v1());
     }
 }

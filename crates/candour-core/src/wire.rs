@@ -144,6 +144,25 @@ hex_id!(
     32
 );
 
+/// Domain separation for deriving a format 2 thread id from the reporter's public key.
+pub const THREAD_ID_CONTEXT: &[u8] = b"candour/v2/thread-id\n";
+
+impl ThreadId {
+    /// The thread id of a format 2 report: the first 16 bytes of SHA-256 of a context and the
+    /// reporter's public signing key. Bound to the key, so nobody else (a reader who has seen
+    /// the thread id, a relay that reorders the inbox) can open a competing case under it with
+    /// another key: that needs a second key hashing to the same 128 bits.
+    pub fn for_reporter(key: &crate::keys::PublicSigningKey) -> Self {
+        let mut h = Sha256::new();
+        h.update(THREAD_ID_CONTEXT);
+        h.update(key.to_bytes());
+        let digest = h.finalize();
+        let mut id = [0u8; 16];
+        id.copy_from_slice(&digest[..16]);
+        ThreadId(id)
+    }
+}
+
 impl MailboxAddress {
     /// SHA-256 of a mailbox id's bytes.
     pub fn of(mailbox_id: &[u8; 32]) -> Self {

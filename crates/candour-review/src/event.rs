@@ -329,7 +329,7 @@ pub fn seal_event(
 /// Opens one case-stream entry and checks its author against the directory and its thread.
 pub fn open_event(
     dir: &VerifiedDirectory,
-    identity: &age::x25519::Identity,
+    identity: &dyn age::Identity,
     thread: &ThreadId,
     seq: u64,
     bytes: &[u8],

@@ -20,6 +20,7 @@ pub mod client;
 pub mod clocks;
 pub mod desk;
 pub mod event;
+pub mod keyring;
 pub mod link;
 pub mod session;
 pub mod state;

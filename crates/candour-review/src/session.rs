@@ -25,6 +25,7 @@ use crate::event::{
     heads, open_event, seal_event, verify_chain, Action, CaseEvent, ChainError, EventHash, ReplyKind, Retained,
     SealEventError, VerifiedChain, VerifiedEvent, EVENT_FORMAT,
 };
+use crate::keyring::KeyRing;
 use crate::state::{case_ref, CaseFile, Received};
 use crate::triage::{Assignment, TriageChange};
 
@@ -240,7 +241,7 @@ pub struct SyncReport {
 /// A reviewer's session.
 pub struct ReviewSession {
     secret: ReviewerSecret,
-    identity: Arc<age::x25519::Identity>,
+    identity: Arc<KeyRing>,
     dir: Arc<VerifiedDirectory>,
     client: ReviewClient,
     cache: Cache,
@@ -263,6 +264,19 @@ impl ReviewSession {
     /// `cache_path`.
     pub fn open(
         secret: ReviewerSecret,
+        dir: VerifiedDirectory,
+        client: ReviewClient,
+        cache_path: &Path,
+    ) -> Result<ReviewSession, ReviewError> {
+        Self::open_with_retired(secret, Vec::new(), dir, client, cache_path)
+    }
+
+    /// Opens a session that can also decrypt with `retired` identities: this reviewer's keys
+    /// from before a rotation, so reports and case events sealed to them still open. They are
+    /// never used to sign or to be sealed to.
+    pub fn open_with_retired(
+        secret: ReviewerSecret,
+        retired: Vec<age::x25519::Identity>,
         dir: VerifiedDirectory,
         client: ReviewClient,
         cache_path: &Path,
@@ -295,7 +309,7 @@ impl ReviewSession {
                 cache.save(&contents)?;
             }
         }
-        let identity = Arc::new(secret.identity().clone());
+        let identity = Arc::new(KeyRing::new(secret.identity().clone(), retired));
         let dir = Arc::new(dir);
         Ok(ReviewSession {
             secret,
@@ -1001,7 +1015,7 @@ enum FetchError {
 async fn fetch_case(
     client: &ReviewClient,
     dir: &VerifiedDirectory,
-    identity: &age::x25519::Identity,
+    identity: &KeyRing,
     key: &ed25519_dalek::SigningKey,
     thread: &ThreadId,
     known: &[VerifiedEvent],
@@ -1048,13 +1062,7 @@ async fn fetch_case(
 ///
 /// Without `whole`, only as far as age's header: an entry for someone else is skipped as usual,
 /// one for this reviewer is [`Fetched::TooLarge`].
-fn open_streamed(
-    mut reader: EntryReader,
-    len: u64,
-    stanzas: usize,
-    identity: &age::x25519::Identity,
-    whole: bool,
-) -> Fetched {
+fn open_streamed(mut reader: EntryReader, len: u64, stanzas: usize, identity: &KeyRing, whole: bool) -> Fetched {
     let mut prefix = Vec::with_capacity(1024);
     let header = loop {
         match candour_core::shape::check_prefix(&prefix, stanzas, Some(len)) {
@@ -1139,7 +1147,7 @@ fn receipt_due(case: &CaseFile, policy: &RelayPolicy, today: Day) -> bool {
 /// sync, for audits and tamper tests.
 pub fn verify_stream(
     dir: &VerifiedDirectory,
-    identity: &age::x25519::Identity,
+    identity: &dyn age::Identity,
     thread: &ThreadId,
     entries: &[(u64, Vec<u8>)],
     known: &[VerifiedEvent],

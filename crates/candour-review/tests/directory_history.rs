@@ -36,6 +36,20 @@ fn signed(doc: &Directory) -> VerifiedDirectory {
     directory::verify(&served, &policy).expect("verifies")
 }
 
+/// A reporter sends a report and psd-1's tool takes it in (filing a receipt event signed by
+/// psd-1's current key); returns the token, the case reference and psd-1's session.
+async fn reported_and_received(
+    url: &str,
+    what: &str,
+    cache: &std::path::Path,
+) -> (candour_core::token::MailboxToken, String, ReviewSession) {
+    let token = common::report(url, common::concern(candour_core::report::Category::HonestyAndIntegrity, what)).await;
+    let case = candour_review::state::case_ref(&token.thread_id());
+    let mut psd1 = common::session(url, "psd-1", cache).await;
+    psd1.sync().await.expect("sync");
+    (token, case, psd1)
+}
+
 fn open(url: &str, id: &str, dir: VerifiedDirectory, cache: &std::path::Path) -> Result<ReviewSession, ReviewError> {
     let client = ReviewClient::new(url, None).expect("client");
     ReviewSession::open(common::reviewer(id), dir, client, &cache.join(format!("{id}.cache")))
@@ -68,15 +82,9 @@ async fn an_older_or_forked_directory_is_refused_after_a_newer_one_was_seen() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn history_signed_by_a_rotated_key_still_verifies_from_an_empty_cache() {
     let relay = common::Relay::start().await;
-    let token = common::report(
-        &relay.url,
-        common::concern(candour_core::report::Category::HonestyAndIntegrity, "Expenses claimed for shifts not worked"),
-    )
-    .await;
-    let case = candour_review::state::case_ref(&token.thread_id());
     let cache = tempfile::tempdir().expect("cache");
-    let mut psd1 = common::session(&relay.url, "psd-1", cache.path()).await;
-    psd1.sync().await.expect("sync");
+    let (token, case, mut psd1) =
+        reported_and_received(&relay.url, "Expenses claimed for shifts not worked", cache.path()).await;
     psd1.triage(
         &case,
         TriageChange { priority: Some("high".parse().expect("p")), ..Default::default() },
@@ -165,4 +173,79 @@ fn a_retired_key_cannot_be_current_or_retired_twice() {
     doc.retired.push(retired);
     let err = directory::validate(&doc).expect_err("it must have been retired before this version");
     assert!(err.to_string().contains("not before this version"), "{err}");
+}
+
+/// psd-1 rotates both keys. Under the new directory, their tool with an empty cache opens the
+/// report sealed to their old key only when it holds the old identity (for decryption only), and
+/// their new key signs what they do next.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotated_reviewer_still_opens_what_was_sealed_to_their_old_key() {
+    let store = std::sync::Arc::new(common::TamperableStore::default());
+    let before = common::relay_over(store.clone()).await;
+    let cache = tempfile::tempdir().expect("cache");
+    let (_token, case, psd1) = reported_and_received(&before.url, "Overtime claimed for a day off", cache.path()).await;
+    drop(psd1);
+
+    let current = example_document();
+    let old = common::reviewer("psd-1");
+    let fresh = ReviewerSecret::generate("psd-1");
+    let mut next = current.clone();
+    next.version += 1;
+    let entry = next.reviewers.iter_mut().find(|r| r.id == "psd-1").expect("psd-1");
+    entry.signing_key = fresh.public_signing_key();
+    entry.recipients[0].key = fresh.recipient().to_string();
+    next.retired.push(RetiredKey {
+        id: "psd-1".into(),
+        signing_key: old.public_signing_key(),
+        until_version: current.version,
+        until_day: common::today(),
+    });
+    let served = directory::sign(&serde_json::to_vec_pretty(&next).expect("json"), &example_root()).expect("signs");
+    let folder = tempfile::tempdir().expect("tmp");
+    std::fs::write(folder.path().join("directory.json"), &served).expect("write");
+    let after = common::relay_serving(store.clone(), &folder.path().join("directory.json")).await;
+    let rotated = signed(&next);
+
+    // The new keys as psd-1 keeps them: a key file, unlocked once per session.
+    let pass = SecretString::from("a passphrase long enough for a key file".to_owned());
+    let mut key_file = Vec::new();
+    SecretKeyFile::Reviewer(fresh).write_protected(&pass, 10, &mut key_file).expect("key file");
+    let open_as = |retired: Vec<age::x25519::Identity>, path: &std::path::Path| {
+        let secret = match SecretKeyFile::read_protected(&key_file[..], &pass).expect("unlocks") {
+            SecretKeyFile::Reviewer(r) => r,
+            SecretKeyFile::Root(_) => panic!("not a reviewer key"),
+        };
+        ReviewSession::open_with_retired(
+            secret,
+            retired,
+            rotated.clone(),
+            ReviewClient::new(&after.url, None).expect("client"),
+            &path.join("psd-1.cache"),
+        )
+        .expect("session")
+    };
+    // Without the old identity the report is simply not theirs to read any more.
+    let empty = tempfile::tempdir().expect("cache");
+    let mut without = open_as(vec![], empty.path());
+    let synced = without.sync().await.expect("sync");
+    assert_eq!((synced.reports, without.cases().count()), (0, 0), "{synced:?}");
+
+    let empty = tempfile::tempdir().expect("cache");
+    let mut with = open_as(vec![old.identity().clone()], empty.path());
+    let synced = with.sync().await.expect("sync");
+    assert_eq!(synced.reports, 1, "{synced:?}");
+    assert_eq!(synced.tampered, Vec::<(String, String)>::new(), "the old key's receipt event verifies: {synced:?}");
+    // What psd-1 does now is signed with the new key and verifies for a colleague.
+    with.triage(
+        &case,
+        TriageChange { priority: Some("urgent".parse().expect("p")), ..Default::default() },
+        common::today(),
+    )
+    .await
+    .expect("triage with the new key");
+    let empty = tempfile::tempdir().expect("cache");
+    let mut psd2 = open(&after.url, "psd-2", rotated, empty.path()).expect("session");
+    let synced = psd2.sync().await.expect("sync");
+    assert_eq!(synced.tampered, Vec::<(String, String)>::new(), "{synced:?}");
+    assert_eq!(psd2.case(&case).expect("case").state().priority, "urgent".parse().expect("p"));
 }

@@ -166,7 +166,7 @@ async fn the_readers_outlive_the_mailboxs_retention() {
     }
     assert_eq!(messages.len(), 1);
     let candour_submit::mailbox::FollowUpReaders::Known(route) =
-        candour_submit::mailbox::follow_up_readers(&dir, &messages)
+        candour_submit::mailbox::follow_up_readers(&dir, &token, &messages)
     else {
         panic!("the renewed receipt names the readers");
     };

@@ -64,19 +64,42 @@ async fn mailbox(
 /// a client, the token, the directory and the report as psd-1, a reader, opens it.
 async fn reported_excluding_psd2() -> (common::Relay, RelayClient, MailboxToken, VerifiedDirectory, Report) {
     let relay = common::Relay::start().await;
-    let client = RelayClient::new(&relay.url, None).expect("client");
+    let (client, token, dir, report) = reported_excluding_psd2_at(&relay.url).await;
+    (relay, client, token, dir, report)
+}
+
+/// The same, on a relay already running.
+async fn reported_excluding_psd2_at(url: &str) -> (RelayClient, MailboxToken, VerifiedDirectory, Report) {
+    let client = RelayClient::new(url, None).expect("client");
     let token = common::report_excluding(
-        &relay.url,
+        url,
         common::concern(Category::HonestyAndIntegrity, "Cash went missing from the property store"),
         &["psd-2"],
     )
     .await;
-    let dir = common::directory(&relay.url).await;
+    let dir = common::directory(url).await;
     let psd1 = common::reviewer("psd-1");
     let sealed = client.reviewer_get(psd1.signing_key(), "/v1/inbox/1", common::unix_now()).await.expect("read");
     let opened = open_document(psd1.identity(), &sealed[..], &mut DiscardAttachments).expect("psd-1 reads it");
     let Document::Report(report) = opened.document else { panic!("a report") };
-    (relay, client, token, dir, report)
+    (client, token, dir, report)
+}
+
+/// Seals `document` to the named reviewers, signed by `signer`, and submits it as any reporter
+/// would: the relay cannot tell it from a genuine one.
+async fn submit_sealed(
+    client: &RelayClient,
+    dir: &VerifiedDirectory,
+    document: Document,
+    to: &[String],
+    signer: &ed25519_dalek::SigningKey,
+) {
+    let recipients: Vec<age::x25519::Recipient> =
+        to.iter().filter_map(|id| dir.reviewer(id)).filter_map(|r| r.x25519_recipient()).collect();
+    let sealed =
+        seal_document(&recipients, dir.directory().stanzas, &document, vec![], signer, Vec::new()).expect("seal");
+    let solution = client.solve_challenge(sealed.len() as u64).await.expect("challenge");
+    client.submit(&solution, sealed.into()).await.expect("the relay takes it");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -105,7 +128,7 @@ async fn a_corrupt_readers_reply_cannot_add_the_excluded_reviewer_or_drop_the_ot
     assert_eq!(refused[0].code(), "forged-route");
     // Format 1's rule, the newest message's list, would have sealed to psd-2 alone.
     assert_eq!(views.last().map(|v| v.thread_recipients.clone()), Some(vec!["psd-2".to_owned()]));
-    let FollowUpReaders::Known(route) = follow_up_readers(&dir, &views) else { panic!("received") };
+    let FollowUpReaders::Known(route) = follow_up_readers(&dir, &token, &views) else { panic!("received") };
     assert_eq!(route.readers, ["psd-1", "acu-1", "acu-2"], "the report's own readers, in directory order");
     assert_eq!(route.refused_excluded, ["psd-2"]);
     assert_eq!(route.uncommitted_ignored, 1);
@@ -142,19 +165,8 @@ async fn a_follow_up_outside_its_commitment_is_refused_by_the_reviewers_tool() {
     let mut follow = report.clone();
     follow.concern = Concern { what: "more".into(), ..Default::default() };
     follow.sealed_to = vec!["psd-1".into(), "psd-2".into()];
-    let recipients: Vec<age::x25519::Recipient> =
-        ["psd-1", "psd-2"].iter().filter_map(|id| dir.reviewer(id)).filter_map(|r| r.x25519_recipient()).collect();
-    let sealed = seal_document(
-        &recipients,
-        dir.directory().stanzas,
-        &Document::FollowUp(follow),
-        vec![],
-        &token.signing_key(),
-        Vec::new(),
-    )
-    .expect("seal");
-    let solution = client.solve_challenge(sealed.len() as u64).await.expect("challenge");
-    client.submit(&solution, sealed.into()).await.expect("the relay cannot tell");
+    let to = follow.sealed_to.clone();
+    submit_sealed(&client, &dir, Document::FollowUp(follow), &to, &token.signing_key()).await;
     let cache = tempfile::tempdir().expect("cache");
     let mut psd2 = common::session(&relay.url, "psd-2", cache.path()).await;
     let synced = psd2.sync().await.expect("sync");
@@ -192,4 +204,45 @@ async fn a_replayed_follow_up_is_one_message_not_two() {
     assert_eq!((views.len(), refused.len()), (2, 0));
     assert_eq!(candour_submit::mailbox::drop_repeats(&mut views), 1);
     assert_eq!(views.len(), 1, "the reporter sees it once");
+}
+
+/// A reader who also runs the relay has seen a report's thread id. It seals a report of its own
+/// under that thread with another key (and a commitment that key signed) and hides the genuine
+/// report, so a colleague's fresh sync meets the forgery first. In format 2 the thread id is
+/// bound to the reporter's key, so the forgery cannot claim the thread at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_key_cannot_claim_a_thread_even_when_the_relay_reorders_the_inbox() {
+    let store = std::sync::Arc::new(common::TamperableStore::default());
+    let relay = common::relay_over(store.clone()).await;
+    let (client, _token, dir, genuine) = reported_excluding_psd2_at(&relay.url).await;
+
+    let impostor = MailboxToken::generate();
+    let route = genuine.route.clone().expect("commitment");
+    let forged_route =
+        RouteCommitment::sign(&dir, genuine.thread_id, &route.readers, &route.excluded, &impostor.signing_key())
+            .expect("sign");
+    let forged = Report {
+        concern: Concern {
+            category: genuine.concern.category,
+            what: "Please disregard my report: it was a misunderstanding.".into(),
+            ..Default::default()
+        },
+        reply_recipient: impostor.reply_identity().to_public().to_string(),
+        mailbox: impostor.mailbox_id().address(),
+        reporter_key: impostor.public_signing_key(),
+        route: Some(forged_route),
+        ..genuine.clone()
+    };
+    let to = forged.sealed_to.clone();
+    submit_sealed(&client, &dir, Document::Report(forged), &to, &impostor.signing_key()).await;
+    store.hide(candour_relay::store::Place::Inbox, 1);
+
+    let cache = tempfile::tempdir().expect("cache");
+    let mut acu2 = common::session(&relay.url, "acu-2", cache.path()).await;
+    let synced = acu2.sync().await.expect("sync");
+    assert_eq!((synced.reports, acu2.cases().count()), (0, 0), "the forgery opens no case: {synced:?}");
+    assert!(
+        synced.rejected.iter().any(|r| r.contains("thread id is not derived from the reporter's key")),
+        "{synced:?}"
+    );
 }

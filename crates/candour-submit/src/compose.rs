@@ -140,7 +140,11 @@ pub fn compose_follow_up(
     if let Some(twice) = recipients.iter().find(|id| !seen.insert(*id)) {
         return Err(ComposeError::RepeatedRecipient(twice.clone()));
     }
-    let report = report(token, concern, recipients.clone(), route, today);
+    // A format 2 thread is the commitment's (bound to the token's key); a format 1 thread is
+    // the one its report began.
+    let thread = route.as_ref().map_or_else(|| token.thread_id_v1(), |c| c.thread_id);
+    let mut report = report(token, concern, recipients.clone(), route, today);
+    report.thread_id = thread;
     Ok(Composed { document: Document::FollowUp(report), readers: Readers::Thread(recipients) })
 }
 

@@ -19,6 +19,7 @@ use candour_core::envelope::{CollectAttachments, OpenError};
 use candour_core::message::{open_document, OpenDocumentError};
 use candour_core::report::{Document, Receipt};
 use candour_core::token::MailboxToken;
+use candour_core::wire::ThreadId;
 use candour_core::Day;
 
 /// The largest attachment a reply may carry into memory.
@@ -39,6 +40,8 @@ pub enum MessageKind {
 pub struct ReplyView {
     /// A reply or a receipt.
     pub kind: MessageKind,
+    /// The thread it answers: the token's format 2 thread, or its format 1 one.
+    pub thread_id: ThreadId,
     /// The reviewer's id.
     pub reviewer: String,
     /// Their role: reviewer or supervisor.
@@ -135,7 +138,8 @@ pub fn open_reply(dir: &VerifiedDirectory, token: &MailboxToken, envelope: &[u8]
         ),
         _ => return Err(ReplyError::NotAReply),
     };
-    if thread_id != token.thread_id() {
+    // The token's format 2 thread, or the thread a format 1 report of it began.
+    if thread_id != token.thread_id() && thread_id != token.thread_id_v1() {
         return Err(ReplyError::NotAReply);
     }
     // The author's current key, or a key they held before, within its bounds: a reply written
@@ -154,6 +158,7 @@ pub fn open_reply(dir: &VerifiedDirectory, token: &MailboxToken, envelope: &[u8]
     }
     Ok(ReplyView {
         kind,
+        thread_id,
         reviewer: author,
         role,
         queues,
@@ -200,6 +205,8 @@ pub struct FollowUpRoute {
     /// Who to seal to: the committed readers still in the directory (or, for a version 1
     /// thread, those the newest message names).
     pub readers: Vec<String>,
+    /// The thread the follow-up joins.
+    pub thread_id: ThreadId,
     /// The report's route commitment, to echo in the follow-up (`None` for a version 1 thread).
     pub commitment: Option<RouteCommitment>,
     /// Readers a reviewer's message named beyond the commitment: shown, not applied. Each is
@@ -249,21 +256,14 @@ impl FollowUpRoute {
 
 /// The readers of the reporter's next follow-up. With a route commitment (format 2): its
 /// readers still in `dir`, whatever any message says; without one (a version 1 report): those
-/// the newest receipt or reply names. Never a fresh route: that would forget the report's
+/// the newest receipt or reply about the format 1 thread names. Never a fresh route: that would forget the report's
 /// exclusions.
-pub fn follow_up_readers(dir: &VerifiedDirectory, messages: &[ReplyView]) -> FollowUpReaders {
-    let Some(newest) = messages.last() else { return FollowUpReaders::NotYetReceived };
+pub fn follow_up_readers(dir: &VerifiedDirectory, token: &MailboxToken, messages: &[ReplyView]) -> FollowUpReaders {
+    let v1_thread = token.thread_id_v1();
     // Every echoed commitment was checked against the token in `open_reply`; the first is
     // the report's (a reporter signs one per token).
     let Some(commitment) = messages.iter().find_map(|m| m.route.clone()) else {
-        return FollowUpReaders::Known(Box::new(FollowUpRoute {
-            readers: newest.thread_recipients.clone(),
-            commitment: None,
-            proposed: vec![],
-            refused_excluded: vec![],
-            departed: vec![],
-            uncommitted_ignored: 0,
-        }));
+        return legacy_readers(messages, v1_thread);
     };
     // In directory order, as every other list of readers is shown.
     let readers: Vec<String> = dir
@@ -294,12 +294,32 @@ pub fn follow_up_readers(dir: &VerifiedDirectory, messages: &[ReplyView]) -> Fol
     }
     FollowUpReaders::Known(Box::new(FollowUpRoute {
         readers,
+        thread_id: commitment.thread_id,
         commitment: Some(commitment),
         proposed,
         refused_excluded,
         departed,
         uncommitted_ignored,
     }))
+}
+
+/// Without a commitment, only a format 1 thread may go by the newest message's word. A format 2
+/// thread always has one, so a message about it without one (an old reviewer tool, or a reader
+/// stripping it) carries no weight: until a message with the commitment arrives, nothing is sent.
+fn legacy_readers(messages: &[ReplyView], v1_thread: ThreadId) -> FollowUpReaders {
+    let ignored = messages.iter().filter(|m| m.thread_id != v1_thread).count();
+    match messages.iter().rev().find(|m| m.thread_id == v1_thread) {
+        Some(newest) => FollowUpReaders::Known(Box::new(FollowUpRoute {
+            readers: newest.thread_recipients.clone(),
+            thread_id: v1_thread,
+            commitment: None,
+            proposed: vec![],
+            refused_excluded: vec![],
+            departed: vec![],
+            uncommitted_ignored: ignored,
+        })),
+        None => FollowUpReaders::NotYetReceived,
+    }
 }
 
 /// What the reporter is told while no receipt has arrived.

@@ -547,7 +547,7 @@ fn open_replies(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Resul
         warnings.push(repeats_note(repeats));
     }
     // Who the next follow-up goes to: the report's own commitment, never one reviewer's word.
-    let follow_up = match follow_up_readers(&dir, &views) {
+    let follow_up = match follow_up_readers(&dir, &token, &views) {
         FollowUpReaders::NotYetReceived => Value::Null,
         FollowUpReaders::Known(route) => json!({
             "readers": route.readers,

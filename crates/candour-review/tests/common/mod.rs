@@ -127,7 +127,7 @@ pub async fn mailbox_commitment(
             views.push(view);
         }
     }
-    match candour_submit::mailbox::follow_up_readers(dir, &views) {
+    match candour_submit::mailbox::follow_up_readers(dir, token, &views) {
         candour_submit::mailbox::FollowUpReaders::Known(route) => route.commitment,
         candour_submit::mailbox::FollowUpReaders::NotYetReceived => None,
     }
@@ -274,6 +274,13 @@ impl candour_relay::store::Store for TamperableStore {
 
 /// A relay on loopback over `store`, serving the example directory; shut down on drop.
 pub async fn relay_over(store: std::sync::Arc<dyn candour_relay::store::Store>) -> Relay {
+    relay_serving(store, &keys_example().join("directory.json")).await
+}
+
+/// A relay on loopback over `store`, serving the signed directory at `directory` (signed by the
+/// example root); shut down on drop. Two relays over one store stand for one relay before and
+/// after a directory update.
+pub async fn relay_serving(store: std::sync::Arc<dyn candour_relay::store::Store>, directory: &Path) -> Relay {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let config = candour_relay::Config {
@@ -281,12 +288,9 @@ pub async fn relay_over(store: std::sync::Arc<dyn candour_relay::store::Store>) 
         pow_difficulty: 8,
         ..candour_relay::Config::default()
     };
-    let (bytes, verified) = candour_relay::load_directory(
-        &keys_example().join("directory.json"),
-        &config.directory_roots,
-        config.directory_threshold,
-    )
-    .expect("directory");
+    let (bytes, verified) =
+        candour_relay::load_directory(directory, &config.directory_roots, config.directory_threshold)
+            .expect("directory");
     let state = candour_relay::AppState::new(store, bytes, verified, candour_relay::Limits::from_config(&config));
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(async move {
