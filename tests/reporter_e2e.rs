@@ -35,7 +35,7 @@ async fn submit(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reports_route_and_only_their_readers_open_them() {
     let relay = Relay::start().await;
-    let client = RelayClient::new(&relay.url(), None).expect("client");
+    let client = common::bound_client(&relay.url()).await;
 
     // A misconduct report with two attachments.
     let photo: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 256) as u8).collect();
@@ -94,7 +94,7 @@ async fn reports_route_and_only_their_readers_open_them() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reply_is_read_with_the_token_and_follow_up_reaches_the_same_readers() {
     let relay = Relay::start().await;
-    let client = RelayClient::new(&relay.url(), None).expect("client");
+    let client = common::bound_client(&relay.url()).await;
     let (token, _) = submit(&client, Category::Confidentiality, &["acu-2"], vec![]).await;
     let inbox = inbox_after(&client, None).await;
     let psd1 = reviewer("psd-1");
@@ -433,7 +433,7 @@ async fn proxy_carries_everything_including_name_resolution() {
 async fn cli_follow_ups_reach_the_committed_readers_whatever_a_reply_names() {
     let relay = Relay::start().await;
     let (url, root) = (relay.url(), common::root_pub());
-    let client = RelayClient::new(&url, None).expect("client");
+    let client = common::bound_client(&url).await;
     let (token, _) = submit(&client, Category::Confidentiality, &["acu-2"], vec![]).await;
     let inbox = inbox_after(&client, None).await;
     let psd2 = reviewer("psd-2");

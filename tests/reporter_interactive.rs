@@ -9,7 +9,6 @@ use std::process::{Command, Stdio};
 use candour_core::envelope::DiscardAttachments;
 use candour_core::message::open_document;
 use candour_core::report::{Category, Document};
-use candour_submit::client::RelayClient;
 use common::{reviewer, unix_now, Relay};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -47,7 +46,7 @@ async fn guided_questions_on_a_terminal_send_what_was_answered() {
     assert!(screen.contains("DI Sarah Okafor (PSD) [psd-1]") && !screen.contains("[acu-2]"), "{screen}");
     assert!(screen.contains("Your mailbox token (shown once, never again)"), "{screen}");
 
-    let client = RelayClient::new(&relay.url(), None).expect("client");
+    let client = common::bound_client(&relay.url()).await;
     let key = reviewer("psd-1");
     let page: serde_json::Value =
         serde_json::from_slice(&client.reviewer_get(key.signing_key(), "/v1/inbox", unix_now()).await.expect("list"))
@@ -97,7 +96,7 @@ async fn naming_a_reader_on_a_terminal_offers_to_leave_them_out() {
     assert!(screen.contains("has the same name as DS Tom Reilly (PSD)"), "{screen}");
     assert!(screen.contains("2. Leave out psd-2"), "{screen}");
     assert!(!screen.contains("DS Tom Reilly (PSD) [psd-2]"), "psd-2 is not among the readers shown: {screen}");
-    let client = RelayClient::new(&relay.url(), None).expect("client");
+    let client = common::bound_client(&relay.url()).await;
     let key = reviewer("psd-1");
     let page: serde_json::Value =
         serde_json::from_slice(&client.reviewer_get(key.signing_key(), "/v1/inbox", unix_now()).await.expect("list"))

@@ -17,7 +17,6 @@ use std::process::{Command, Output, Stdio};
 use candour_core::envelope::DiscardAttachments;
 use candour_core::message::open_document;
 use candour_core::report::Document;
-use candour_submit::client::RelayClient;
 use common::{inbox_after, openers, reviewer, root_pub, Relay};
 
 /// Runs `candour` with `stdin` (not a terminal) and returns what it printed.
@@ -62,7 +61,7 @@ fn stderr(out: &Output) -> String {
 
 /// The newest inbox entry's document as `id` opens it.
 async fn newest_as(relay: &Relay, id: &str) -> (Vec<&'static str>, candour_core::report::Report) {
-    let client = RelayClient::new(&relay.url(), None).expect("client");
+    let client = common::bound_client(&relay.url()).await;
     let (_, envelope) = inbox_after(&client, None).await.pop().expect("an entry");
     let opened = open_document(reviewer(id).identity(), &envelope[..], &mut DiscardAttachments).expect("opens");
     match opened.document {
@@ -127,7 +126,7 @@ async fn flags_merge_with_a_from_file_and_are_never_dropped() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_report_about_a_reader_or_psd_staff_stops_before_sending() {
     let relay = Relay::start().await;
-    let client = RelayClient::new(&relay.url(), None).expect("client");
+    let client = common::bound_client(&relay.url()).await;
     let what = "--what-file=-";
     // psd-2 is "DS Tom Reilly (PSD)", collar 2716.
     for (subject, expect) in [
@@ -227,7 +226,7 @@ async fn the_first_follow_up_reaches_exactly_the_reports_readers() {
     let out = run(mailbox(&["--send-file", follow.to_str().expect("utf-8")]), "").await;
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert!(stderr(&out).contains("No reviewer has received your report yet"), "{}", stderr(&out));
-    let client = RelayClient::new(&relay.url(), None).expect("client");
+    let client = common::bound_client(&relay.url()).await;
     assert_eq!(inbox_after(&client, None).await.len(), 1, "only the report");
 
     // psd-1's tool syncs: it files the receipt naming the report's readers.

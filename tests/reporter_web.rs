@@ -11,7 +11,6 @@ use std::time::Instant;
 use candour_core::envelope::CollectAttachments;
 use candour_core::message::{open_document, seal_document};
 use candour_core::report::{Document, Reply, SCHEMA_VERSION};
-use candour_submit::client::RelayClient;
 use common::browser::Browser;
 use common::{inbox_after, openers, reviewer, unix_now, Relay};
 use serde_json::{json, Value};
@@ -167,7 +166,7 @@ fn list_text(b: &Browser, css: &str) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() {
     let relay = Relay::start().await;
-    let client = RelayClient::new(&relay.url(), None).expect("client");
+    let client = common::bound_client(&relay.url()).await;
     let fixtures = tempfile::tempdir().expect("tmp");
     let jpeg = jpeg_with_exif();
     assert!(contains(&jpeg, EXIF_CANARY));
@@ -403,7 +402,10 @@ async fn a_directory_signed_by_another_root_makes_the_page_refuse() {
     b.goto(&relay.url());
     b.wait_for_text("#page-error", "cannot be used safely");
     b.screenshot("web-refused-directory");
-    let client = RelayClient::new(&relay.url(), None).expect("client");
+    // The test reads the inbox as a reviewer of that relay, whose directory the other root signed.
+    let client = candour_submit::client::RelayClient::new(&relay.url(), None).expect("client");
+    let policy = candour_core::directory::TrustPolicy { roots: vec![other_root.public()], ..common::policy() };
+    client.directory(&policy).await.expect("the relay's own directory");
     assert!(inbox_after(&client, None).await.is_empty(), "nothing was sent");
     drop(b);
     relay.shutdown().await;
@@ -463,7 +465,7 @@ fn visible(b: &Browser, css: &str) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_report_about_a_reader_is_stopped_and_the_first_follow_up_reaches_exactly_its_readers() {
     let relay = Relay::start().await;
-    let client = RelayClient::new(&relay.url(), None).expect("client");
+    let client = common::bound_client(&relay.url()).await;
     let b = Browser::start();
     b.goto(&relay.url());
     b.find("#report:not([hidden])");

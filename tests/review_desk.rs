@@ -97,7 +97,7 @@ async fn desk_triage_reply_overdue_board_and_charts_in_chromium() {
     let started = Instant::now();
     let relay = Relay::start().await;
     let url = relay.url();
-    let client = RelayClient::new(&url, None).expect("client");
+    let client = common::bound_client(&url).await;
     let today = common::today();
     let photo: Vec<u8> = (0..5_000u32).map(|i| (i % 251) as u8).collect();
     // Ten days old and unacknowledged: overdue. Its attachment's name tries to be markup.

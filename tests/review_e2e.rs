@@ -53,7 +53,7 @@ async fn submit(client: &RelayClient, concern: Concern) -> MailboxToken {
 async fn review_cli_sync_triage_reply_overdue_stats_export() {
     let relay = Relay::start().await;
     let url = relay.url();
-    let client = RelayClient::new(&url, None).expect("client");
+    let client = common::bound_client(&url).await;
     let canary = "CLI-CANARY took cash from a seized wallet";
     let token = submit(
         &client,
@@ -153,7 +153,7 @@ async fn review_cli_sync_triage_reply_overdue_stats_export() {
 async fn reporter_text_cannot_drive_the_reviewers_terminal() {
     let relay = Relay::start().await;
     let url = relay.url();
-    let client = RelayClient::new(&url, None).expect("client");
+    let client = common::bound_client(&url).await;
     let hostile = "red \u{1b}[31mtext\u{1b}[0m, title \u{1b}]0;owned\u{7}, clipboard \u{1b}]52;c;Y2FuYXJ5\u{7}, \
                    erase \u{1b}[2K\r, invoice\u{202E}fdp.exe \u{9b}31m";
     let token = submit(
@@ -211,7 +211,7 @@ async fn reporter_text_cannot_drive_the_reviewers_terminal() {
 async fn a_damaged_cache_is_named_kept_and_recovered() {
     let relay = Relay::start().await;
     let url = relay.url();
-    let client = RelayClient::new(&url, None).expect("client");
+    let client = common::bound_client(&url).await;
     submit(
         &client,
         Concern { category: Some(Category::HonestyAndIntegrity), what: "first".into(), ..Default::default() },

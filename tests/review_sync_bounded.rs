@@ -115,7 +115,7 @@ fn sync(relay: &str, cache: &Path, args: &[&str]) -> (Output, u64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_stays_bounded_under_junk_and_stops_downloads_not_for_this_reviewer() {
     let relay = Relay::start().await;
-    let client = RelayClient::new(&relay.url(), None).expect("client");
+    let client = common::bound_client(&relay.url()).await;
     // 8 for Special Branch only, 4 "for" psd-1 whose payload is garbage.
     for _ in 0..8 {
         junk(&client, &["sb-1"]).await;

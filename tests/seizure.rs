@@ -239,7 +239,7 @@ async fn follow_up(client: &RelayClient, token: &MailboxToken, what: &str) {
 /// is ignored, and returns the dump of its relay's data folder.
 async fn world(worked: usize) -> Dump {
     let relay = Relay::start().await;
-    let client = RelayClient::new(&relay.url(), None).expect("client");
+    let client = common::bound_client(&relay.url()).await;
     let tokens =
         [send_report(&client, "Report A: cash from a wallet").await, send_report(&client, "Report B: the same").await];
     let cache = tempfile::tempdir().expect("cache");

@@ -36,6 +36,14 @@ pub fn root_pub() -> String {
     std::fs::read_to_string(keys_example().join("root.pub")).expect("root.pub").trim().to_owned()
 }
 
+/// A relay client that has fetched and verified the directory, as every real client does first:
+/// its reviewer requests are signed for the relay that directory names.
+pub async fn bound_client(url: &str) -> candour_submit::client::RelayClient {
+    let client = candour_submit::client::RelayClient::new(url, None).expect("client");
+    client.directory(&policy()).await.expect("directory");
+    client
+}
+
 pub fn policy() -> TrustPolicy {
     TrustPolicy { roots: vec![root_pub().parse().expect("root")], threshold: 1, min_version: 0, today: today() }
 }

@@ -1,9 +1,10 @@
 //! Signed reviewer requests (DESIGN §5): how a reviewer proves to the relay that a request comes
 //! from an Ed25519 key listed in the signed directory.
 //!
-//! # Canonical request, version 2 (do not modify: it feeds signatures)
+//! # Canonical request, version 3 (do not modify: it feeds signatures)
 //! ```text
-//! candour-request/v2\n
+//! candour-request/v3\n
+//! <relay: the relay's https address exactly as the signed directory gives it>\n
 //! <METHOD, upper case>\n
 //! <path and query, exactly as in the request line, e.g. /v1/inbox?after=12>\n
 //! <body length in bytes, decimal>\n
@@ -18,8 +19,10 @@
 //! accepts it only if it has exactly the signed length and digest. The timestamp lets the relay
 //! refuse stale requests; the nonce, remembered by the relay for as long as the timestamp is
 //! acceptable, makes each signed request single use. Together a captured request cannot be
-//! replayed, altered, or moved to another path. (Version 1 signed the same fields without the
-//! length and could only be checked after the whole body had been read; relays refuse it.)
+//! replayed, altered, or moved to another path; and the relay line, which each relay checks
+//! against its own signed directory, means a request captured at one relay (another force's, a
+//! staging relay sharing a reviewer's key) is refused by every other, whose nonce book has never
+//! seen it. (Version 1 signed no length, version 2 no relay; relays refuse both.)
 //!
 //! The timestamp is a reviewer's clock, never a reporter's, and the relay keeps it only in memory
 //! for the replay window; it is not request metadata about reporters.
@@ -35,7 +38,7 @@ use crate::keys::PublicSigningKey;
 use crate::wire::{parse_hex, to_hex as hex};
 
 /// Domain separation: the first line of every canonical request.
-pub const CONTEXT: &str = "candour-request/v2";
+pub const CONTEXT: &str = "candour-request/v3";
 /// Header carrying the signer's Ed25519 public key (standard base64, as in the directory).
 pub const HEADER_KEY: &str = "candour-key";
 /// Header carrying the timestamp (Unix seconds, decimal).
@@ -105,6 +108,7 @@ pub fn body_digest(body: &[u8]) -> [u8; 32] {
 
 /// The canonical request bytes that are signed.
 pub fn canonical_request(
+    relay: &str,
     method: &str,
     path_and_query: &str,
     body_len: u64,
@@ -113,7 +117,7 @@ pub fn canonical_request(
     nonce: &[u8; 16],
 ) -> Vec<u8> {
     format!(
-        "{CONTEXT}\n{}\n{path_and_query}\n{body_len}\n{}\n{timestamp}\n{}\n",
+        "{CONTEXT}\n{relay}\n{}\n{path_and_query}\n{body_len}\n{}\n{timestamp}\n{}\n",
         method.to_ascii_uppercase(),
         hex(body_sha256),
         hex(nonce)
@@ -121,9 +125,13 @@ pub fn canonical_request(
     .into_bytes()
 }
 
-/// Signs a request whose body length and digest are already known (for streamed bodies).
+/// Signs a request to `relay` (the directory's `relay.https`) whose body length and digest are
+/// already known (for streamed bodies).
+// Each argument is one field of the canonical request.
+#[allow(clippy::too_many_arguments)]
 pub fn sign_digest(
     key: &SigningKey,
+    relay: &str,
     method: &str,
     path_and_query: &str,
     body_len: u64,
@@ -131,7 +139,7 @@ pub fn sign_digest(
     timestamp: u64,
     nonce: [u8; 16],
 ) -> SignedHeaders {
-    let message = canonical_request(method, path_and_query, body_len, body_sha256, timestamp, &nonce);
+    let message = canonical_request(relay, method, path_and_query, body_len, body_sha256, timestamp, &nonce);
     SignedHeaders {
         key: PublicSigningKey(key.verifying_key()),
         timestamp,
@@ -142,16 +150,17 @@ pub fn sign_digest(
     }
 }
 
-/// Signs a request with a fresh random nonce.
+/// Signs a request to `relay` with a fresh random nonce.
 pub fn sign_request(
     key: &SigningKey,
+    relay: &str,
     method: &str,
     path_and_query: &str,
     body: &[u8],
     timestamp: u64,
 ) -> SignedHeaders {
     let nonce: [u8; 16] = rand::random();
-    sign_digest(key, method, path_and_query, body.len() as u64, &body_digest(body), timestamp, nonce)
+    sign_digest(key, relay, method, path_and_query, body.len() as u64, &body_digest(body), timestamp, nonce)
 }
 
 impl SignedHeaders {
@@ -199,14 +208,21 @@ impl SignedHeaders {
     /// Verifies the signature over this method, path and the declared body length and digest,
     /// before the body is read. Freshness, replay, whether the key belongs to a reviewer, and
     /// whether the body then matches [`SignedHeaders::body_matches`], are the caller's checks.
-    pub fn verify(&self, method: &str, path_and_query: &str) -> Result<(), AuthError> {
+    pub fn verify(&self, relay: &str, method: &str, path_and_query: &str) -> Result<(), AuthError> {
         // The canonical request is one field a line: a method or path holding a line break could
         // stand for another pair of them. HTTP allows neither; refused all the same.
-        if [method, path_and_query].iter().any(|f| f.bytes().any(|b| b < 0x20 || b == 0x7f)) {
+        if [relay, method, path_and_query].iter().any(|f| f.bytes().any(|b| b < 0x20 || b == 0x7f)) {
             return Err(AuthError::BadSignature);
         }
-        let message =
-            canonical_request(method, path_and_query, self.body_len, &self.body_sha256, self.timestamp, &self.nonce);
+        let message = canonical_request(
+            relay,
+            method,
+            path_and_query,
+            self.body_len,
+            &self.body_sha256,
+            self.timestamp,
+            &self.nonce,
+        );
         self.key.0.verify_strict(&message, &Signature::from_bytes(&self.signature)).map_err(|_| AuthError::BadSignature)
     }
 
@@ -229,10 +245,12 @@ fn decimal(text: &str) -> Option<u64> {
 mod tests {
     use super::*;
 
+    const RELAY: &str = "https://candour.example.police.uk";
+
     #[test]
     fn sign_verify_and_refuse_any_change() {
         let key = SigningKey::from_bytes(&[9; 32]);
-        let signed = sign_request(&key, "post", "/v1/cases/ab", b"body", 1_000);
+        let signed = sign_request(&key, RELAY, "post", "/v1/cases/ab", b"body", 1_000);
         let pairs = signed.to_header_values();
         let parsed_with_length = SignedHeaders::from_headers(|n| match n {
             HEADER_CONTENT_LENGTH => Some("4"),
@@ -241,22 +259,31 @@ mod tests {
         .expect("parses");
         assert_eq!(parsed_with_length, signed);
         let parsed = parsed_with_length;
-        assert_eq!(parsed.verify("POST", "/v1/cases/ab"), Ok(()));
+        assert_eq!(parsed.verify(RELAY, "POST", "/v1/cases/ab"), Ok(()));
         assert!(parsed.body_matches(4, &body_digest(b"body")));
         assert!(!parsed.body_matches(4, &body_digest(b"bodz")) && !parsed.body_matches(5, &body_digest(b"body")));
-        assert_eq!(parsed.verify("GET", "/v1/cases/ab"), Err(AuthError::BadSignature));
-        assert_eq!(parsed.verify("POST", "/v1/cases/ac"), Err(AuthError::BadSignature));
-        let split = sign_request(&key, "POST\n/v1/x", "/v1/y", b"", 1_000);
-        assert_eq!(split.verify("POST\n/v1/x", "/v1/y"), Err(AuthError::BadSignature), "no line breaks in fields");
+        assert_eq!(parsed.verify(RELAY, "GET", "/v1/cases/ab"), Err(AuthError::BadSignature));
+        // Another relay (another force's, a staging one) refuses what was signed for this one.
+        assert_eq!(
+            parsed.verify("https://candour.other.example", "POST", "/v1/cases/ab"),
+            Err(AuthError::BadSignature)
+        );
+        assert_eq!(parsed.verify(RELAY, "POST", "/v1/cases/ac"), Err(AuthError::BadSignature));
+        let split = sign_request(&key, RELAY, "POST\n/v1/x", "/v1/y", b"", 1_000);
+        assert_eq!(
+            split.verify(RELAY, "POST\n/v1/x", "/v1/y"),
+            Err(AuthError::BadSignature),
+            "no line breaks in fields"
+        );
         // A different declared length or digest is a different request.
         let longer = SignedHeaders { body_len: 5, ..parsed.clone() };
-        assert_eq!(longer.verify("POST", "/v1/cases/ab"), Err(AuthError::BadSignature));
+        assert_eq!(longer.verify(RELAY, "POST", "/v1/cases/ab"), Err(AuthError::BadSignature));
         let other = SignedHeaders { body_sha256: body_digest(b"bodz"), ..parsed.clone() };
-        assert_eq!(other.verify("POST", "/v1/cases/ab"), Err(AuthError::BadSignature));
+        assert_eq!(other.verify(RELAY, "POST", "/v1/cases/ab"), Err(AuthError::BadSignature));
         // Without a Content-Length the body is empty, which is not what was signed.
         let no_length = SignedHeaders::from_headers(|n| pairs.iter().find(|(k, _)| *k == n).map(|(_, v)| v.as_str()))
             .expect("parses");
-        assert_eq!(no_length.verify("POST", "/v1/cases/ab"), Err(AuthError::BadSignature));
+        assert_eq!(no_length.verify(RELAY, "POST", "/v1/cases/ab"), Err(AuthError::BadSignature));
         assert_eq!(parsed.check_fresh(1_300, 300), Ok(()));
         assert_eq!(parsed.check_fresh(1_301, 300), Err(AuthError::Stale));
         assert_eq!(SignedHeaders::from_headers(|_| None), Err(AuthError::Missing(HEADER_KEY)));

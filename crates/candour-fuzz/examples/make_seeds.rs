@@ -308,7 +308,14 @@ fn signed_request() {
     let key = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
     // The header values in the order from_headers asks for them (the harness's input form).
     let lines = |method: &str, path: &str, body: &[u8]| -> Vec<u8> {
-        let signed = candour_core::auth::sign_request(&key, method, path, body, 1_800_000_000);
+        let signed = candour_core::auth::sign_request(
+            &key,
+            "https://candour.example.police.uk",
+            method,
+            path,
+            body,
+            1_800_000_000,
+        );
         let pairs = signed.to_header_values();
         let length = body.len().to_string();
         let asked = std::cell::RefCell::new(Vec::new());

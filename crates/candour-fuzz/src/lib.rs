@@ -511,7 +511,7 @@ pub fn signed_request(data: &[u8]) {
                 assert_eq!(h.check_fresh(later, 0), Err(AuthError::Stale));
                 assert_eq!(h.check_fresh(later, 1), Ok(()));
             }
-            match h.verify(method, path) {
+            match h.verify("https://candour.example.police.uk", method, path) {
                 Ok(()) | Err(AuthError::BadSignature) => {}
                 Err(e) => panic!("verify gave {e:?}"),
             }

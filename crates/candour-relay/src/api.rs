@@ -436,7 +436,8 @@ fn parse_json<T: for<'de> Deserialize<'de>>(headers: &HeaderMap, body: &[u8]) ->
 }
 
 /// Authenticates a signed request from its head alone, before any of its body is read: the
-/// signature (over method, path, declared length and body digest, timestamp and nonce), the key
+/// signature (over this relay's address, method, path, declared length and body digest,
+/// timestamp and nonce), the key
 /// (a reviewer's in the directory), the timestamp, and the nonce, which is used up here. The
 /// caller then reads the body and refuses it unless [`SignedHeaders::body_matches`].
 fn authenticate_head(
@@ -456,7 +457,9 @@ fn authenticate_head(
         return Err(ApiError::UNKNOWN_KEY);
     }
     let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
-    signed.verify(method.as_str(), path).map_err(|e| ApiError::from_auth(&e))?;
+    // Bound to this relay: its own signed directory's address is the request's first line.
+    let relay = &state.0.directory.directory().relay.https;
+    signed.verify(relay, method.as_str(), path).map_err(|e| ApiError::from_auth(&e))?;
     let forget_after = signed.timestamp.saturating_add(state.0.limits.max_clock_skew_secs);
     if !state.0.nonces.record(signed.nonce, forget_after, now, method == Method::GET)? {
         return Err(ApiError::REPLAYED);

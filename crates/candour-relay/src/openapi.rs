@@ -80,7 +80,7 @@ pub fn document() -> String {
         },
         "components": {
             "securitySchemes": {"CandourSignature": {"type": "apiKey", "in": "header", "name": "candour-signature",
-                "description": "Ed25519 by a reviewer key from the directory over \"candour-request/v1\\n<METHOD>\\n<path?query>\\n<sha256(body) hex>\\n<unix seconds>\\n<nonce hex>\\n\"; headers candour-key, candour-timestamp, candour-nonce, candour-signature. Timestamps outside the skew window and reused nonces are refused."}},
+                "description": "Ed25519 by a reviewer key from the directory over \"candour-request/v3\\n<the directory's relay.https>\\n<METHOD>\\n<path?query>\\n<body length>\\n<sha256(body) hex>\\n<unix seconds>\\n<nonce hex>\\n\" (candour_core::auth); headers candour-key, candour-timestamp, candour-nonce, candour-signature, candour-content-sha256. Timestamps outside the skew window, reused nonces and requests signed for another relay are refused."}},
             "schemas": {
                 "Error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}},
                 "ChallengeRequest": {"type": "object", "required": ["max_bytes"], "properties": {"max_bytes": {"type": "integer", "minimum": 0}}},

@@ -158,6 +158,23 @@ async fn signed_requests_refuse_replay_staleness_unknown_keys_and_tampering() {
     parts.uri = "/v1/inbox?after=0".parse().expect("uri");
     let (status, body) = call(&app, Request::from_parts(parts, body)).await;
     assert_eq!((status, code(&body).as_str()), (StatusCode::UNAUTHORIZED, "bad-signature"));
+
+    // Signed, fresh and never seen here, but for another relay (another force's, or a staging
+    // relay where the same reviewer key is listed): captured there, refused here.
+    let elsewhere = candour_core::auth::sign_request(
+        key,
+        "https://relay.elsewhere.invalid",
+        "GET",
+        "/v1/inbox",
+        b"",
+        signing_now(),
+    );
+    let mut builder = Request::builder().method(Method::GET).uri("/v1/inbox");
+    for (name, value) in elsewhere.to_header_values() {
+        builder = builder.header(name, value);
+    }
+    let (status, body) = call(&app, builder.body(Body::empty()).expect("request")).await;
+    assert_eq!((status, code(&body).as_str()), (StatusCode::UNAUTHORIZED, "bad-signature"));
 }
 
 #[tokio::test]

@@ -287,6 +287,8 @@ impl ReviewSession {
                     && r.x25519_recipient().map(|k| k.to_string()) == Some(secret.recipient().to_string()) => {}
             _ => return Err(ReviewError::NotInDirectory(secret.id.clone())),
         }
+        // Every request this session signs names the relay of the directory it trusts.
+        client.relay().bind(&dir);
         let cache = Cache::new(cache_path, &secret);
         let mut contents = cache.load()?;
         // Never go back: a directory older than one seen before, or a different one under the

@@ -12,7 +12,6 @@ use candour_review::event::ReplyKind;
 use candour_review::session::ReviewError;
 use candour_review::triage::TriageChange;
 use candour_review::ReviewSession;
-use candour_submit::client::RelayClient;
 use candour_submit::mailbox::open_reply;
 
 fn example_root() -> RootSecretKey {
@@ -135,7 +134,7 @@ async fn history_signed_by_a_rotated_key_still_verifies_from_an_empty_cache() {
     assert_eq!(state.priority, "high".parse().expect("priority"));
 
     // The reporter, with the token alone, still reads psd-1's reply as psd-1's.
-    let client = RelayClient::new(&relay.url, None).expect("client");
+    let client = common::bound_client(&relay.url).await;
     let mut replies = Vec::new();
     for entry in client.mailbox_all(&token.mailbox_id()).await.expect("mailbox") {
         let bytes = client.mailbox_read(&token.mailbox_id(), entry.seq).await.expect("read");

@@ -8,7 +8,6 @@ mod common;
 use std::io::{Read as _, Write as _};
 
 use candour_core::report::{Category, Subject};
-use candour_submit::client::RelayClient;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_report_resealed_to_the_excluded_reviewer_is_refused_by_their_tool() {
@@ -19,7 +18,7 @@ async fn a_report_resealed_to_the_excluded_reviewer_is_refused_by_their_tool() {
 
     // psd-1, a reader, fetches the envelope and seals its signed plaintext again to psd-2,
     // with as many stanzas as every envelope has, so the relay takes it like any other.
-    let client = RelayClient::new(&relay.url, None).expect("client");
+    let client = common::bound_client(&relay.url).await;
     let dir = common::directory(&relay.url).await;
     let psd1 = common::reviewer("psd-1");
     let sealed = client.reviewer_get(psd1.signing_key(), "/v1/inbox/1", common::unix_now()).await.expect("read");

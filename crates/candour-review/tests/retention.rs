@@ -17,12 +17,11 @@ use candour_core::Day;
 use candour_relay::store::{Place, Store};
 use candour_review::event::Action;
 use candour_review::triage::TriageChange;
-use candour_submit::client::RelayClient;
 use common::{reviewer, unix_now, Relay, TamperableStore};
 
 /// The relay's expiry days for a listing path, as a reviewer sees them.
 async fn expiries(url: &str, path: &str) -> Vec<Day> {
-    let client = RelayClient::new(url, None).expect("client");
+    let client = common::bound_client(url).await;
     let bytes = client.reviewer_get(reviewer("psd-2").signing_key(), path, unix_now()).await.expect("list");
     let page: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
     page["entries"]
@@ -68,7 +67,7 @@ async fn no_reviewer_can_remove_a_report_and_a_vanished_one_is_reported() {
     let store = Arc::new(TamperableStore::default());
     let relay = common::relay_over(store.clone()).await;
     // A report psd-2 must not read.
-    let client = RelayClient::new(&relay.url, None).expect("client");
+    let client = common::bound_client(&relay.url).await;
     common::report_excluding(&relay.url, common::concern(Category::HonestyAndIntegrity, "about DS Reilly"), &["psd-2"])
         .await;
     let cache = tempfile::tempdir().expect("cache");
@@ -145,7 +144,7 @@ async fn the_readers_outlive_the_mailboxs_retention() {
     // so each sync files the receipt again, as a year-long relay's tools do a month before.
     let store = Arc::new(TamperableStore::with_retention(30));
     let relay = common::relay_over(store.clone()).await;
-    let client = RelayClient::new(&relay.url, None).expect("client");
+    let client = common::bound_client(&relay.url).await;
     let dir = client.directory(&common::policy()).await.expect("directory");
     let token =
         common::report_excluding(&relay.url, common::concern(Category::UseOfForce, "kicked a detainee"), &["acu-2"])

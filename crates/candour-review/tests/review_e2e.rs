@@ -17,7 +17,6 @@ use candour_review::stats::{count, table};
 use candour_review::triage::{Assignment, CorruptionCategory, Grading, IopcCriterion, Priority, Status, TriageChange};
 use candour_review::views::{inbox, show};
 use candour_review::{ReviewError, ReviewSession};
-use candour_submit::client::RelayClient;
 use candour_submit::mailbox::open_reply;
 use common::{concern, follow_up, report, reviewer, session, today, Relay};
 
@@ -123,7 +122,7 @@ async fn routing_concurrent_triage_reply_and_follow_up() {
     psd1.reply(&m, "Thank you: we are looking into this.", ReplyKind::Acknowledgement, day).await.expect("reply");
     let merged = psd1.case(&m).expect("case").events.last().expect("event").event.clone();
     assert_eq!(merged.parents.len(), 2, "the next event names both heads");
-    let reporter = RelayClient::new(&relay.url, None).expect("client");
+    let reporter = common::bound_client(&relay.url).await;
     let dir = common::directory(&relay.url).await;
     let entries = reporter.mailbox_all(&misconduct.mailbox_id()).await.expect("mailbox");
     assert_eq!(entries.len(), 2, "the automatic receipt, then the reply");
@@ -458,7 +457,7 @@ async fn attachments_are_saved_only_on_request_under_safe_names() {
     use candour_core::envelope::AttachmentMeta;
     use candour_submit::send::{send, Attachment, AttachmentData};
     let relay = Relay::start().await;
-    let client = RelayClient::new(&relay.url, None).expect("client");
+    let client = common::bound_client(&relay.url).await;
     let dir = common::directory(&relay.url).await;
     let token = candour_core::token::MailboxToken::generate();
     let composed = candour_submit::compose::compose_report(

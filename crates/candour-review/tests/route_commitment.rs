@@ -70,7 +70,7 @@ async fn reported_excluding_psd2() -> (common::Relay, RelayClient, MailboxToken,
 
 /// The same, on a relay already running.
 async fn reported_excluding_psd2_at(url: &str) -> (RelayClient, MailboxToken, VerifiedDirectory, Report) {
-    let client = RelayClient::new(url, None).expect("client");
+    let client = common::bound_client(url).await;
     let token = common::report_excluding(
         url,
         common::concern(Category::HonestyAndIntegrity, "Cash went missing from the property store"),

@@ -63,6 +63,9 @@ pub enum ClientError {
         /// The most accepted.
         limit: u64,
     },
+    /// A reviewer request before the client knows which relay it is signing for.
+    #[error("a reviewer request needs the verified directory first: it names the relay the request is signed for")]
+    Unbound,
 }
 
 impl ClientError {
@@ -73,6 +76,7 @@ impl ClientError {
             ClientError::OnionWithoutTor(_) => "onion-without-tor",
             ClientError::Unreachable { .. } => "unreachable",
             ClientError::Relay { .. } => "relay-refused",
+            ClientError::Unbound => "unbound-request",
             ClientError::Directory(_) => "directory-invalid",
             ClientError::Pow(_) => "pow-too-hard",
             ClientError::Protocol(_) => "protocol",
@@ -143,6 +147,9 @@ impl Drop for MailboxRequest {
 pub struct RelayClient {
     http: reqwest::Client,
     base: String,
+    /// The relay's address as the verified directory gives it: what reviewer requests are
+    /// signed for (`candour_core::auth`). Shared by clones.
+    binding: std::sync::Arc<std::sync::RwLock<Option<String>>>,
 }
 
 /// A generic user agent: the relay ignores it, but a network observer should not learn the
@@ -175,7 +182,7 @@ impl RelayClient {
             builder = builder.no_proxy();
         }
         let http = builder.build().map_err(|e| ClientError::Address(e.to_string()))?;
-        Ok(RelayClient { http, base })
+        Ok(RelayClient { http, base, binding: Default::default() })
     }
 
     fn url(&self, path: &str) -> String {
@@ -213,7 +220,18 @@ impl RelayClient {
     pub async fn directory(&self, policy: &TrustPolicy) -> Result<VerifiedDirectory, ClientError> {
         let url = self.url("/v1/directory");
         let served = self.bytes(self.http.get(&url), &url, MAX_ANSWER_BYTES).await?;
-        Ok(directory::verify(&served, policy)?)
+        let verified = directory::verify(&served, policy)?;
+        self.bind(&verified);
+        Ok(verified)
+    }
+
+    /// Signs reviewer requests for the relay `dir` names (done by [`RelayClient::directory`];
+    /// a caller holding a verified directory from elsewhere binds with it). A request signed for
+    /// one relay is refused by every other.
+    pub fn bind(&self, dir: &VerifiedDirectory) {
+        if let Ok(mut binding) = self.binding.write() {
+            *binding = Some(dir.directory().relay.https.clone());
+        }
     }
 
     /// Asks for a proof-of-work challenge admitting an envelope of at most `max_bytes` and
@@ -301,11 +319,12 @@ impl RelayClient {
         content_type: &str,
         unix_now: u64,
     ) -> Result<(reqwest::Response, String), ClientError> {
+        let relay = self.binding.read().ok().and_then(|b| b.clone()).ok_or(ClientError::Unbound)?;
         let once = |timestamp: u64| {
             let url = self.url(path_and_query);
             // The body's length and digest are signed and sent in the head, so the relay can
             // refuse a bad request before reading the body.
-            let signed = auth::sign_request(key, method.as_str(), path_and_query, &body, timestamp);
+            let signed = auth::sign_request(key, &relay, method.as_str(), path_and_query, &body, timestamp);
             let mut request = self.http.request(method.clone(), &url);
             if !body.is_empty() {
                 request = request.header(reqwest::header::CONTENT_TYPE, content_type).body(body.clone());

@@ -32,7 +32,7 @@ pub fn fixture() -> Fixture {
         "organisation": "Test Constabulary",
         "version": 1,
         "not_after": "2099-12-31",
-        "relay": {"https": "https://relay.invalid"},
+        "relay": {"https": FIXTURE_RELAY},
         "stanzas": 4,
         "queues": [{"id": "psd", "name": "Professional Standards", "independent": true}],
         "reviewers": [{
@@ -110,6 +110,10 @@ pub fn now() -> u64 {
     candour_relay::api::unix_now()
 }
 
+/// The relay address the fixture directory gives: what every reviewer request to a test relay
+/// is signed for.
+pub const FIXTURE_RELAY: &str = "https://relay.invalid";
+
 /// A request signed by `key` at `timestamp`.
 pub fn signed_at(
     key: &ed25519_dalek::SigningKey,
@@ -119,7 +123,7 @@ pub fn signed_at(
     content_type: Option<&str>,
     timestamp: u64,
 ) -> Request<Body> {
-    let headers = auth::sign_request(key, method.as_str(), path, &body, timestamp);
+    let headers = auth::sign_request(key, FIXTURE_RELAY, method.as_str(), path, &body, timestamp);
     let mut builder = Request::builder().method(method).uri(path);
     for (name, value) in headers.to_header_values() {
         builder = builder.header(name, value);
@@ -170,7 +174,7 @@ pub fn signed_headers(
     path: &str,
     body: &[u8],
 ) -> reqwest::header::HeaderMap {
-    let signed = auth::sign_request(key, method, path, body, signing_now());
+    let signed = auth::sign_request(key, FIXTURE_RELAY, method, path, body, signing_now());
     let mut map = reqwest::header::HeaderMap::new();
     for (name, value) in signed.to_header_values() {
         map.insert(name, value.parse().expect("header value"));

@@ -85,6 +85,14 @@ impl Drop for Relay {
     }
 }
 
+/// A relay client that has fetched and verified the directory, as every real client does first:
+/// its reviewer requests are signed for the relay that directory names.
+pub async fn bound_client(url: &str) -> RelayClient {
+    let client = RelayClient::new(url, None).expect("client");
+    client.directory(&policy()).await.expect("directory");
+    client
+}
+
 pub async fn directory(url: &str) -> VerifiedDirectory {
     RelayClient::new(url, None).expect("client").directory(&policy()).await.expect("directory")
 }
