@@ -193,7 +193,7 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
             }
             return Ok(ExitCode::from(EXIT_NOT_YET_RECEIVED));
         };
-        let FollowUpRoute { mut readers, commitment, .. } = *route;
+        let FollowUpRoute { mut readers, commitment, last_seen, .. } = *route;
         for id in &args.excluded {
             if !readers.contains(id) {
                 bail!("{id} is not among your report's readers ({}): nothing to leave out", readers.join(", "));
@@ -227,7 +227,7 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
             }
         }
         let concern = Concern { what: text, ..Default::default() };
-        let composed = compose_follow_up(&dir, &token, concern, readers, commitment, today_utc())?;
+        let composed = compose_follow_up(&dir, &token, concern, readers, commitment, today_utc())?.with_last_seen(last_seen);
         if !args.json || !args.yes {
             eprint!("\n{}", composed.preview(&dir));
         }

@@ -799,6 +799,9 @@ fn case_text(v: &candour_review::views::CaseView) -> String {
         for (name, len) in &m.attachments {
             let _ = writeln!(out, "Attachment: {name} ({len} bytes; --save-attachments DIR to save)");
         }
+        for note in &m.mailbox_notes {
+            let _ = writeln!(out, "MAILBOX NOTE: {note}");
+        }
         for note in &m.notes {
             let _ = writeln!(out, "ROUTING NOTE: {note}");
         }

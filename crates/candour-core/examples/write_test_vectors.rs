@@ -36,6 +36,40 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         write_golden_v2(&golden)?;
     }
+    if golden.join("follow-up-seen.age").exists() {
+        println!("golden follow-up with last_seen exists; not overwriting");
+    } else {
+        write_golden_v2_seen(&golden)?;
+    }
+    Ok(())
+}
+
+/// Format 2: a follow-up naming the golden reply as the newest it had seen (`last_seen`), made
+/// from the fixtures already there.
+fn write_golden_v2_seen(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let read = |name: &str| -> Result<Document, Box<dyn std::error::Error>> {
+        Ok(serde_json::from_slice(&fs::read(dir.join(format!("{name}.json")))?)?)
+    };
+    let (Document::Report(report), Document::Reply(reply)) = (read("report")?, read("reply")?) else {
+        return Err("golden-v2 report.json and reply.json are not a report and a reply".into());
+    };
+    let token = MailboxToken::from_bytes(*b"golden-token-v2!");
+    let reader: age::x25519::Identity = fs::read_to_string(dir.join("identity.txt"))?.trim().parse()?;
+    let follow_up = Document::FollowUp(Report {
+        concern: Concern { what: "Golden follow-up, format 2, having read the reply.".into(), ..Default::default() },
+        day_sent: reply.day_sent.plus_days(1),
+        last_seen: Some(candour_core::report::seen_reply_digest(
+            &reply.thread_id,
+            &reply.reviewer,
+            reply.day_sent,
+            &reply.text,
+        )),
+        ..report
+    });
+    let sealed = seal_document(&[reader.to_public()], 4, &follow_up, vec![], &token.signing_key(), Vec::new())?;
+    fs::write(dir.join("follow-up-seen.age"), sealed)?;
+    fs::write(dir.join("follow-up-seen.json"), serde_json::to_vec_pretty(&follow_up)?)?;
+    println!("wrote golden follow-up with last_seen to {}", dir.display());
     Ok(())
 }
 
@@ -88,6 +122,7 @@ fn write_golden_v2(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
         reporter_key: token.public_signing_key(),
         day_sent: day,
         route: Some(route.clone()),
+        last_seen: None,
     };
     let follow_up = Report {
         concern: Concern { what: "Golden follow-up, format 2.".into(), ..Default::default() },
@@ -381,6 +416,7 @@ fn write_golden(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
         reporter_key: token.public_signing_key(),
         day_sent: Day::from_ymd(2026, 11, 27).ok_or("day")?,
         route: None,
+        last_seen: None,
     });
     let attachment = b"golden attachment bytes\n".to_vec();
     let mut reader = &attachment[..];

@@ -31,6 +31,7 @@
 //!     reporter_key: token.public_signing_key(),
 //!     day_sent: "2026-11-27".parse::<Day>().unwrap(),
 //!     route: None,
+//!     last_seen: None,
 //! });
 //! // Twelve stanzas: one real recipient and eleven throwaway decoys.
 //! let sealed = seal_document(&[reviewer.recipient()], 12, &report, vec![],

@@ -11,6 +11,8 @@
 //! - reports and follow-ups carry `route`, the reporter's signed [`RouteCommitment`] (who may
 //!   read the thread, whom the reporter excluded, a digest of the readers' keys and the
 //!   directory version); a report's `sealed_to` is exactly its readers, a follow-up's a subset;
+//! - follow-ups may carry `last_seen`, the digest of the newest reply the reporter's mailbox
+//!   showed ([`seen_reply_digest`]);
 //! - replies and receipts echo `route` (when the case has one) and carry `directory_version`,
 //!   the version of the directory their author's tool held, so history signed by a key later
 //!   rotated out can be checked against the right one.
@@ -19,7 +21,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::commitment::{CommitmentError, RouteCommitment};
+use crate::commitment::{CommitmentError, RouteCommitment, Sha256Hex};
 use crate::day::Day;
 use crate::keys::PublicSigningKey;
 use crate::wire::{MailboxAddress, ThreadId};
@@ -277,6 +279,30 @@ pub struct Report {
     /// Version 2: the reporter's signed commitment to who may read the thread.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route: Option<RouteCommitment>,
+    /// Version 2, follow-ups: [`seen_reply_digest`] of the newest reply the reporter's mailbox
+    /// showed when they wrote it (absent: none). Reviewers compare it with the replies their
+    /// case records, so replies a relay withholds from the mailbox become visible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<Sha256Hex>,
+}
+
+/// Domain separation for [`seen_reply_digest`].
+pub const SEEN_REPLY_CONTEXT: &[u8] = b"candour-seen-reply/v2\n";
+
+/// The digest a follow-up's `last_seen` names a reply by: SHA-256 over [`SEEN_REPLY_CONTEXT`]
+/// and the reply's thread, author, day and text, each length-prefixed. Both sides compute it
+/// from what they hold: the reporter from the reply they opened, reviewers from the reply event
+/// its author recorded (which carries the same day and text).
+pub fn seen_reply_digest(thread: &ThreadId, author: &str, day: Day, text: &str) -> Sha256Hex {
+    use sha2::{Digest as _, Sha256};
+    let mut h = Sha256::new();
+    h.update(SEEN_REPLY_CONTEXT);
+    h.update(thread.0);
+    for part in [author, &day.to_string(), text] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    Sha256Hex(h.finalize().into())
 }
 
 /// A reviewer's reply to the reporter, sealed to the reporter's reply recipient.
@@ -457,6 +483,11 @@ impl Document {
 }
 
 fn check_v1(doc: &Document) -> Result<(), DocumentError> {
+    if let Document::Report(r) | Document::FollowUp(r) = doc {
+        if r.last_seen.is_some() {
+            return Err(DocumentError::Version2Field("last_seen"));
+        }
+    }
     let (route, version) = match doc {
         Document::Report(r) | Document::FollowUp(r) => (r.route.is_some(), false),
         Document::Reply(r) => (r.route.is_some(), r.directory_version.is_some()),
@@ -540,6 +571,7 @@ mod tests {
             reporter_key: crate::keys::RootSecretKey::from_seed(&[3; 32]).public().0,
             day_sent: Day::from_days_since_epoch(20_000),
             route: None,
+            last_seen: None,
         }
     }
 

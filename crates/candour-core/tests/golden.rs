@@ -46,11 +46,11 @@ fn golden_v2_documents_still_open_and_their_commitments_verify() {
         fs::read_to_string(dir.join("identity.txt")).expect("identity").trim().parse().expect("parses");
     let token = MailboxToken::from_bytes(*b"golden-token-v2!");
     let reporter = token.reply_identity();
-    for name in ["report", "follow-up", "reply", "receipt"] {
+    for name in ["report", "follow-up", "reply", "receipt", "follow-up-seen"] {
         let sealed = fs::read(dir.join(format!("{name}.age"))).expect("envelope");
         let expected: Document =
             serde_json::from_slice(&fs::read(dir.join(format!("{name}.json"))).expect("doc")).expect("json");
-        let identity: &dyn age::Identity = if name.starts_with('r') && name != "report" { &reporter } else { &reader };
+        let identity: &dyn age::Identity = if name == "reply" || name == "receipt" { &reporter } else { &reader };
         let opened = open_document(identity, &sealed[..], &mut DiscardAttachments).expect("golden v2 opens");
         assert_eq!(opened.document, expected, "{name}");
         let route = opened.document.route().expect("every golden v2 document carries the commitment");
@@ -64,4 +64,13 @@ fn golden_v2_documents_still_open_and_their_commitments_verify() {
             assert_eq!(verified.reviewer("golden-1").map(|r| r.signing_key), Some(opened.signer), "{name}");
         }
     }
+    // The follow-up that had read the reply names it by the digest both sides compute.
+    let reply: Document = serde_json::from_slice(&fs::read(dir.join("reply.json")).expect("reply")).expect("json");
+    let seen: Document =
+        serde_json::from_slice(&fs::read(dir.join("follow-up-seen.json")).expect("doc")).expect("json");
+    let (Document::Reply(reply), Document::FollowUp(seen)) = (reply, seen) else { panic!("a reply and a follow-up") };
+    assert_eq!(
+        seen.last_seen,
+        Some(candour_core::report::seen_reply_digest(&reply.thread_id, &reply.reviewer, reply.day_sent, &reply.text))
+    );
 }

@@ -99,6 +99,7 @@ fn report(token: &MailboxToken, what: &str) -> Report {
         reporter_key: token.public_signing_key(),
         day_sent: "2026-11-27".parse::<Day>().expect("day"),
         route: None,
+        last_seen: None,
     }
 }
 

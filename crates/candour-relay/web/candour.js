@@ -446,6 +446,7 @@ function mailboxPage() {
     if (followUp) {
       request.recipients = followUp.readers;
       if (followUp.route) request.route = followUp.route;
+      if (followUp.last_seen) request.last_seen = followUp.last_seen;
     }
     return request;
   }

@@ -81,6 +81,51 @@ impl CaseFile {
         self.report.iter().chain(&self.follow_ups).find_map(|r| r.report.route.clone())
     }
 
+    /// What a format 2 follow-up's `last_seen` shows about the reporter's mailbox, against the
+    /// replies this case records: replies sent (on an earlier day) that the reporter had not
+    /// seen, or a reply it names that the case has no record of. Either may mean a relay is
+    /// withholding or forging mailbox messages. Empty when all is as expected, and for format 1.
+    pub fn mailbox_notes(&self, follow_up: &Received) -> Vec<String> {
+        let f = &follow_up.report;
+        if f.schema != candour_core::report::SCHEMA_VERSION {
+            return Vec::new();
+        }
+        let replies: Vec<(Day, candour_core::commitment::Sha256Hex)> = self
+            .events
+            .iter()
+            .filter(|e| e.refused.is_none())
+            .filter_map(|e| match &e.event.action {
+                Action::Reply { text, .. } => Some((
+                    e.event.day,
+                    candour_core::report::seen_reply_digest(&self.thread_id, &e.event.author, e.event.day, text),
+                )),
+                _ => None,
+            })
+            .collect();
+        // Same-day replies may simply have crossed with it.
+        let sent_before = |from: usize| replies[from..].iter().filter(|(day, _)| *day < f.day_sent).count();
+        let withheld = |n: usize, read: &str| {
+            format!(
+                "when the reporter wrote this, their mailbox did not show {n} repl{} sent to them on an earlier day{read}: \
+                 the relay may be withholding replies from them",
+                if n == 1 { "y" } else { "ies" }
+            )
+        };
+        match &f.last_seen {
+            None => match sent_before(0) {
+                0 => Vec::new(),
+                n => vec![withheld(n, " (it had shown them none)")],
+            },
+            Some(seen) => match replies.iter().position(|(_, d)| d == seen) {
+                None => vec!["it says the reporter had read a reply this case has no record of".to_owned()],
+                Some(i) => match sent_before(i + 1) {
+                    0 => Vec::new(),
+                    n => vec![withheld(n, &format!(" after the one of {} they had read", replies[i].0))],
+                },
+            },
+        }
+    }
+
     /// The day the reporter sent the report; clocks run from it.
     pub fn day_sent(&self) -> Option<Day> {
         self.report.as_ref().or(self.follow_ups.first()).map(|r| r.report.day_sent)

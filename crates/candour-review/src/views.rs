@@ -81,6 +81,8 @@ pub struct ThreadMessage {
     ///
     /// [`Received::notes`]: crate::state::Received::notes
     pub notes: Vec<String>,
+    /// What it shows about the reporter's mailbox ([`CaseFile::mailbox_notes`]).
+    pub mailbox_notes: Vec<String>,
 }
 
 /// Everything `show` displays about a case.
@@ -119,6 +121,7 @@ pub fn show<'a>(dir: &VerifiedDirectory, case: &CaseFile, all: impl IntoIterator
             concern: r.report.concern.clone(),
             attachments: r.attachments.iter().map(|(m, len)| (m.name.clone(), *len)).collect(),
             notes: r.notes.clone(),
+            mailbox_notes: case.mailbox_notes(r),
         })
         .collect();
     CaseView {

@@ -366,6 +366,7 @@ fn case_with(category: Category, day: &str, seq: u64) -> CaseFile {
         reporter_key: token.public_signing_key(),
         day_sent: day.parse().expect("day"),
         route: None,
+        last_seen: None,
     };
     CaseFile {
         thread_id: token.thread_id(),

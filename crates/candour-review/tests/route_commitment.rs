@@ -246,3 +246,48 @@ async fn a_second_key_cannot_claim_a_thread_even_when_the_relay_reorders_the_inb
         "{synced:?}"
     );
 }
+
+/// A relay operator withholds a reply from the reporter's mailbox. The reporter's next
+/// follow-up names the newest reply they saw, so the case shows the readers that a reply sent
+/// before it never reached them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_withheld_from_the_mailbox_shows_in_the_case() {
+    let store = std::sync::Arc::new(common::TamperableStore::default());
+    let relay = common::relay_over(store.clone()).await;
+    let (client, token, dir, _report) = reported_excluding_psd2_at(&relay.url).await;
+    let cache = tempfile::tempdir().expect("cache");
+    let mut psd1 = common::session(&relay.url, "psd-1", cache.path()).await;
+    psd1.sync().await.expect("sync");
+    let case = candour_review::state::case_ref(&token.thread_id());
+    let today = common::today();
+    psd1.reply(&case, "Thank you: we have it.", candour_review::event::ReplyKind::Acknowledgement, today)
+        .await
+        .expect("reply");
+    psd1.reply(&case, "Can you tell us who else saw it?", candour_review::event::ReplyKind::Message, today)
+        .await
+        .expect("reply");
+    let mailbox = client.mailbox_all(&token.mailbox_id()).await.expect("mailbox");
+    assert_eq!(mailbox.len(), 3, "a receipt and two replies");
+    store.hide(candour_relay::store::Place::Mailbox(token.mailbox_id().address()), mailbox[2].seq);
+
+    // The reporter reads what the relay shows (the receipt and the first reply) and writes back
+    // the next day.
+    let (views, _) = self::mailbox(&client, &token).await;
+    assert_eq!(views.len(), 2);
+    let FollowUpReaders::Known(route) = follow_up_readers(&dir, &token, &views) else { panic!("received") };
+    let more = Concern { what: "Nobody else was there.".into(), ..Default::default() };
+    let composed =
+        compose_follow_up(&dir, &token, more, route.readers.clone(), route.commitment.clone(), today.plus_days(1))
+            .expect("compose")
+            .with_last_seen(route.last_seen);
+    candour_submit::send::send(&client, composed.plan(&dir, &token), vec![], None).await.expect("send");
+
+    psd1.sync().await.expect("sync");
+    let all: Vec<_> = psd1.cases().cloned().collect();
+    let view = candour_review::views::show(&dir, psd1.case(&case).expect("case"), &all);
+    assert_eq!(view.thread.len(), 2);
+    assert_eq!(view.thread[0].mailbox_notes, Vec::<String>::new(), "the report itself saw nothing");
+    let notes = view.thread[1].mailbox_notes.join("\n");
+    assert!(notes.contains("did not show 1 reply sent to them on an earlier day"), "{notes}");
+    assert!(notes.contains("withholding replies"), "{notes}");
+}

@@ -165,6 +165,7 @@ fn report(
         reporter_key: token.public_signing_key(),
         day_sent: today,
         route,
+        last_seen: None,
     }
 }
 
@@ -197,6 +198,18 @@ impl SealPlan {
 }
 
 impl Composed {
+    /// Names, in a format 2 follow-up, the newest reply the reporter's mailbox showed
+    /// ([`crate::mailbox::FollowUpRoute::last_seen`]), so the readers can tell if replies were
+    /// withheld from it. Anything else is left as it is.
+    pub fn with_last_seen(mut self, last_seen: Option<candour_core::commitment::Sha256Hex>) -> Composed {
+        if let Document::FollowUp(r) = &mut self.document {
+            if r.schema == SCHEMA_VERSION {
+                r.last_seen = last_seen;
+            }
+        }
+        self
+    }
+
     /// The sealing plan: the readers' keys, the stanza count and the token's signing key.
     pub fn plan(&self, dir: &VerifiedDirectory, token: &MailboxToken) -> SealPlan {
         let recipients = self

@@ -218,6 +218,18 @@ pub struct FollowUpRoute {
     pub departed: Vec<String>,
     /// Messages that carried no commitment after one had been seen: given no weight.
     pub uncommitted_ignored: usize,
+    /// The newest reply (not receipt) about the thread, by its
+    /// [`candour_core::report::seen_reply_digest`]: what the follow-up names as last seen.
+    pub last_seen: Option<candour_core::commitment::Sha256Hex>,
+}
+
+/// The digest of the newest reply about `thread` among `messages`.
+fn newest_reply(messages: &[ReplyView], thread: ThreadId) -> Option<candour_core::commitment::Sha256Hex> {
+    messages
+        .iter()
+        .rev()
+        .find(|m| m.kind == MessageKind::Reply && m.thread_id == thread)
+        .map(|m| candour_core::report::seen_reply_digest(&thread, &m.reviewer, m.day_sent, &m.text))
 }
 
 impl FollowUpRoute {
@@ -292,9 +304,11 @@ pub fn follow_up_readers(dir: &VerifiedDirectory, token: &MailboxToken, messages
             }
         }
     }
+    let last_seen = newest_reply(messages, commitment.thread_id);
     FollowUpReaders::Known(Box::new(FollowUpRoute {
         readers,
         thread_id: commitment.thread_id,
+        last_seen,
         commitment: Some(commitment),
         proposed,
         refused_excluded,
@@ -317,6 +331,7 @@ fn legacy_readers(messages: &[ReplyView], v1_thread: ThreadId) -> FollowUpReader
             refused_excluded: vec![],
             departed: vec![],
             uncommitted_ignored: ignored,
+            last_seen: newest_reply(messages, v1_thread),
         })),
         None => FollowUpReaders::NotYetReceived,
     }

@@ -556,6 +556,7 @@ fn open_replies(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Resul
             "proposed": route.proposed.iter().map(|(added, by)| json!({"reviewer": added, "by": by})).collect::<Vec<_>>(),
             "refused_excluded": route.refused_excluded,
             "departed": route.departed,
+            "last_seen": route.last_seen,
         }),
     };
     Ok(json!({ "replies": replies, "warnings": warnings, "follow_up": follow_up }))
@@ -574,6 +575,9 @@ struct FollowUpForm {
     /// against the token here, and every recipient must be one of its readers.
     #[serde(default)]
     route: Option<candour_core::commitment::RouteCommitment>,
+    /// The newest reply the mailbox showed, as `open_replies` gave it in `follow_up.last_seen`.
+    #[serde(default)]
+    last_seen: Option<candour_core::commitment::Sha256Hex>,
     /// Readers to leave out of this follow-up (it can only narrow, never add).
     #[serde(default)]
     exclude: Vec<String>,
@@ -599,7 +603,8 @@ fn follow_up(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Result<V
     recipients.retain(|r| !form.exclude.contains(r));
     let conflicts = text_conflicts(&dir, &form.text, &recipients);
     let concern = Concern { what: form.text, ..Default::default() };
-    let composed = compose_follow_up(&dir, &token, concern, recipients, form.route, today)?;
+    let composed =
+        compose_follow_up(&dir, &token, concern, recipients, form.route, today)?.with_last_seen(form.last_seen);
     let readers = readers_json(&composed, &dir);
     if form.dry_run {
         return Ok(json!({ "sealed_to": readers, "conflicts": conflicts_json(&conflicts) }));

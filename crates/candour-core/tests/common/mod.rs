@@ -59,5 +59,6 @@ pub fn report(token: &MailboxToken, category: Category, what: &str, sealed_to: V
         reporter_key: token.public_signing_key(),
         day_sent: today(),
         route: None,
+        last_seen: None,
     })
 }

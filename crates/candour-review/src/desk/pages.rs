@@ -464,6 +464,7 @@ fn thread_item(item: &ThreadItem<'_>, case: &str) -> Markup {
             article class="message reporter" {
                 h3 { (if m.kind == "report" { "Report" } else { "Follow-up" }) ", sent " (m.day_sent) }
                 @for note in &m.notes { p class="warning" { strong { "Routing to ask about: " } (note) } }
+                @for note in &m.mailbox_notes { p class="warning" { strong { "The reporter's mailbox: " } (note) } }
                 (concern(&m.concern))
                 @if !m.attachments.is_empty() {
                     table class="attachments" {
