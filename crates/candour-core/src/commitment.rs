@@ -42,7 +42,8 @@ use sha2::{Digest, Sha256};
 use crate::directory::VerifiedDirectory;
 use crate::envelope::MAX_STANZAS;
 use crate::keys::PublicSigningKey;
-use crate::wire::{parse_hex, ThreadId};
+use crate::wire::ThreadId;
+pub use crate::wire::{Sha256Hex, SignatureHex};
 
 /// Domain separation for the commitment signature.
 pub const COMMITMENT_CONTEXT: &[u8] = b"candour-route-commitment/v2\n";
@@ -218,45 +219,6 @@ impl RouteCommitment {
         recipients_digest(dir, &self.readers) == Some(self.recipients_digest.0)
     }
 }
-
-macro_rules! hex_bytes {
-    ($(#[$doc:meta])* $name:ident, $n:literal) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, PartialEq, Eq)]
-        pub struct $name(pub [u8; $n]);
-
-        impl std::fmt::Debug for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_str(&format_args!("{self:?}"))
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let text = String::deserialize(d)?;
-                parse_hex::<$n>(&text).map($name).map_err(serde::de::Error::custom)
-            }
-        }
-    };
-}
-
-hex_bytes!(
-    /// A SHA-256 digest as 64 lowercase hex digits.
-    Sha256Hex,
-    32
-);
-
-hex_bytes!(
-    /// An Ed25519 signature as 128 lowercase hex digits.
-    SignatureHex,
-    64
-);
 
 #[cfg(test)]
 mod tests {

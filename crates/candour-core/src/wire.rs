@@ -79,9 +79,16 @@ fn write_hex(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
     bytes.iter().try_for_each(|b| write!(f, "{b:02x}"))
 }
 
-/// Lowercase hex of `bytes`, as [`parse_hex`] reads it.
+/// Lowercase hex of `bytes`, as [`parse_hex`] reads it. Written into one allocation of the exact
+/// size, with no temporaries, so a caller holding a secret's hex can wipe the only copy.
 pub fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
 }
 
 macro_rules! hex_id {
@@ -124,8 +131,9 @@ macro_rules! hex_id {
 
 hex_id!(
     /// A report's thread: the report and all its follow-ups and replies. Derived from the
-    /// mailbox token, so the reporter can continue it from any device. Seen only inside
-    /// envelopes, never by the relay.
+    /// mailbox token (in format 2, from its public signing key: [`ThreadId::for_reporter`]), so
+    /// the reporter can continue it from any device. Seen only inside envelopes, never by the
+    /// relay.
     ThreadId,
     16
 );
@@ -163,6 +171,20 @@ impl ThreadId {
     }
 }
 
+hex_id!(
+    /// A SHA-256 digest inside a document (a route commitment's key digest, a follow-up's last
+    /// seen reply), as 64 lowercase hex digits.
+    Sha256Hex,
+    32
+);
+
+hex_id!(
+    /// An Ed25519 signature inside a document (a route commitment's), as 128 lowercase hex
+    /// digits.
+    SignatureHex,
+    64
+);
+
 impl MailboxAddress {
     /// SHA-256 of a mailbox id's bytes.
     pub fn of(mailbox_id: &[u8; 32]) -> Self {
@@ -189,6 +211,8 @@ mod tests {
 
     #[test]
     fn hex_ids_round_trip_and_reject_junk() {
+        assert_eq!(to_hex(&[0x00, 0x0f, 0xab, 0xff]), "000fabff");
+        assert_eq!(parse_hex::<4>(&to_hex(&[1, 2, 254, 255])), Ok([1, 2, 254, 255]));
         let t = ThreadId([0xab; 16]);
         assert_eq!(t.to_string().parse::<ThreadId>(), Ok(t));
         assert_eq!(serde_json::to_string(&t).ok(), Some(format!("\"{t}\"")));

@@ -12,11 +12,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use candour_core::directory::{self, TrustPolicy};
-use candour_core::keys::{ReviewerSecret, RootSecretKey};
+use candour_core::keys::ReviewerSecret;
 use candour_core::pow::{self, Challenge};
 use candour_relay::store::{SharedStore, SledStore};
 use candour_relay::{AppState, Limits};
+
+#[path = "support/mod.rs"]
+mod support;
 
 struct Stats {
     count: usize,
@@ -66,24 +68,6 @@ fn envelope(reviewer: &ReviewerSecret, size: usize) -> Vec<u8> {
     candour_core::envelope::seal(&[reviewer.recipient()], 4, b"{}", sources, &signer, Vec::new()).expect("seals")
 }
 
-fn directory(reviewer: &ReviewerSecret) -> (Vec<u8>, directory::VerifiedDirectory) {
-    let root = RootSecretKey::generate();
-    let doc = serde_json::json!({
-        "format": directory::DIRECTORY_FORMAT, "organisation": "Bench", "version": 1, "not_after": "2099-12-31",
-        "relay": {"https": "https://relay.invalid"}, "stanzas": 4,
-        "queues": [{"id": "psd", "name": "PSD", "independent": true}],
-        "reviewers": [{"id": "psd-1", "display_name": "R", "role": "reviewer", "queues": ["psd"],
-            "recipients": [{"kind": "x25519", "key": reviewer.recipient().to_string()}],
-            "signing_key": reviewer.public_signing_key().to_string()}],
-        "routing": {"rules": [{"queues": ["psd"]}], "fallback_queue": "psd"},
-    });
-    let served = directory::sign(doc.to_string().as_bytes(), &root).expect("sign");
-    let policy =
-        TrustPolicy { roots: vec![root.public()], threshold: 1, min_version: 0, today: candour_relay::api::today() };
-    let verified = directory::verify(&served, &policy).expect("verify");
-    (served, verified)
-}
-
 async fn relay_run(dir: &std::path::Path, seconds: u64, clients: u64, size: usize) -> Stats {
     // CANDOUR_BENCH_MEMORY=1 swaps in the in-memory store: the HTTP path's own ceiling.
     let store: SharedStore = if std::env::var_os("CANDOUR_BENCH_MEMORY").is_some() {
@@ -92,7 +76,7 @@ async fn relay_run(dir: &std::path::Path, seconds: u64, clients: u64, size: usiz
         Arc::new(SledStore::open(dir).expect("open store"))
     };
     let reviewer = ReviewerSecret::generate("psd-1");
-    let (served, verified) = directory(&reviewer);
+    let (served, verified) = support::bench_directory(&reviewer, 4);
     let envelope = Arc::new(envelope(&reviewer, size));
     let limits = Limits {
         max_upload_bytes: 1 << 20,

@@ -11,11 +11,13 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use candour_core::directory::{self, TrustPolicy};
-use candour_core::keys::{ReviewerSecret, RootSecretKey};
+use candour_core::keys::ReviewerSecret;
 use candour_core::pow::{self, Challenge};
 use candour_relay::store::{SharedStore, SledStore};
 use candour_relay::{AppState, Config, Limits};
+
+#[path = "support/mod.rs"]
+mod support;
 
 fn arg(n: usize, default: u64) -> u64 {
     std::env::args().nth(n).and_then(|a| a.parse().ok()).unwrap_or(default)
@@ -50,21 +52,8 @@ async fn main() {
         std::env::var_os("CANDOUR_BENCH_DIR").map_or_else(|| "target/memory-bench".into(), std::path::PathBuf::from);
     let _ = std::fs::remove_dir_all(&base);
     std::fs::create_dir_all(&base).expect("bench dir");
-    let root = RootSecretKey::generate();
     let reviewer = ReviewerSecret::generate("psd-1");
-    let doc = serde_json::json!({
-        "format": directory::DIRECTORY_FORMAT, "organisation": "Bench", "version": 1, "not_after": "2099-12-31",
-        "relay": {"https": "https://relay.invalid"}, "stanzas": 12,
-        "queues": [{"id": "psd", "name": "PSD", "independent": true}],
-        "reviewers": [{"id": "psd-1", "display_name": "R", "role": "reviewer", "queues": ["psd"],
-            "recipients": [{"kind": "x25519", "key": reviewer.recipient().to_string()}],
-            "signing_key": reviewer.public_signing_key().to_string()}],
-        "routing": {"rules": [{"queues": ["psd"]}], "fallback_queue": "psd"},
-    });
-    let served = directory::sign(doc.to_string().as_bytes(), &root).expect("sign");
-    let policy =
-        TrustPolicy { roots: vec![root.public()], threshold: 1, min_version: 0, today: candour_relay::api::today() };
-    let verified = directory::verify(&served, &policy).expect("verify");
+    let (served, verified) = support::bench_directory(&reviewer, 12);
     let store: SharedStore = Arc::new(SledStore::open(&base).expect("open"));
     let mut limits = Limits::from_config(&Config::default());
     limits.pow_difficulty = 1;

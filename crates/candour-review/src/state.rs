@@ -175,7 +175,7 @@ pub fn case_ref(thread: &ThreadId) -> String {
     h.update(CASE_REFERENCE_CONTEXT);
     h.update(thread.0);
     let digest = h.finalize();
-    digest[..5].iter().map(|b| format!("{b:02x}")).collect()
+    candour_core::wire::to_hex(&digest[..5])
 }
 
 /// One line of a case's history: who did what, when.

@@ -114,8 +114,8 @@ struct Page {
     next: Option<u64>,
 }
 
-/// The secret mailbox id travels as hex in this request. The hex is wiped when the request is
-/// dropped; the serialised body the HTTP client sends is its own copy, which it does not wipe.
+/// The secret mailbox id travels as hex in this request (`to_hex` writes it into one buffer,
+/// with no temporaries). The hex is wiped when the request is dropped; the serialised body the HTTP client sends is its own copy, which it does not wipe.
 #[derive(Serialize)]
 struct MailboxRequest {
     mailbox_id: String,
@@ -127,12 +127,7 @@ struct MailboxRequest {
 
 impl MailboxRequest {
     fn new(id: &MailboxId, after: Option<u64>, seq: Option<u64>) -> Self {
-        let mut hex = String::with_capacity(64);
-        for b in id.expose_secret() {
-            hex.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
-            hex.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
-        }
-        MailboxRequest { mailbox_id: hex, after, seq }
+        MailboxRequest { mailbox_id: candour_core::wire::to_hex(id.expose_secret()), after, seq }
     }
 }
 

@@ -11,6 +11,7 @@ use candour_core::message::seal_document;
 use candour_core::report::{Category, Concern, Document, Report, SCHEMA_V1, SCHEMA_VERSION};
 use candour_core::routing::{route, Route, RouteError};
 use candour_core::token::MailboxToken;
+use candour_core::wire::ThreadId;
 use candour_core::Day;
 use ed25519_dalek::SigningKey;
 
@@ -103,7 +104,7 @@ pub fn compose_report(
     // The reporter's own word on who may read the thread (crate::compose's caller shows it):
     // follow-ups go to these readers whatever a reviewer's reply later says.
     let commitment = RouteCommitment::sign(dir, token.thread_id(), &route.reviewers, excluded, &token.signing_key())?;
-    let report = report(token, concern, route.reviewers.clone(), Some(commitment), today);
+    let report = report(token, token.thread_id(), concern, route.reviewers.clone(), Some(commitment), today);
     Ok(Composed { document: Document::Report(report), readers: Readers::Routed(route) })
 }
 
@@ -143,13 +144,13 @@ pub fn compose_follow_up(
     // A format 2 thread is the commitment's (bound to the token's key); a format 1 thread is
     // the one its report began.
     let thread = route.as_ref().map_or_else(|| token.thread_id_v1(), |c| c.thread_id);
-    let mut report = report(token, concern, recipients.clone(), route, today);
-    report.thread_id = thread;
+    let report = report(token, thread, concern, recipients.clone(), route, today);
     Ok(Composed { document: Document::FollowUp(report), readers: Readers::Thread(recipients) })
 }
 
 fn report(
     token: &MailboxToken,
+    thread_id: ThreadId,
     concern: Concern,
     sealed_to: Vec<String>,
     route: Option<RouteCommitment>,
@@ -157,7 +158,7 @@ fn report(
 ) -> Report {
     Report {
         schema: if route.is_some() { SCHEMA_VERSION } else { SCHEMA_V1 },
-        thread_id: token.thread_id(),
+        thread_id,
         concern,
         sealed_to,
         reply_recipient: token.reply_identity().to_public().to_string(),

@@ -268,8 +268,8 @@ impl FollowUpRoute {
 
 /// The readers of the reporter's next follow-up. With a route commitment (format 2): its
 /// readers still in `dir`, whatever any message says; without one (a version 1 report): those
-/// the newest receipt or reply about the format 1 thread names. Never a fresh route: that would forget the report's
-/// exclusions.
+/// the newest receipt or reply about the format 1 thread names. Never a fresh route: that would
+/// forget the report's exclusions.
 pub fn follow_up_readers(dir: &VerifiedDirectory, token: &MailboxToken, messages: &[ReplyView]) -> FollowUpReaders {
     let v1_thread = token.thread_id_v1();
     // Every echoed commitment was checked against the token in `open_reply`; the first is

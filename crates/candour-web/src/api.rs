@@ -16,7 +16,8 @@ use candour_core::wire::{to_hex, MailboxAddress};
 use candour_core::Day;
 use candour_submit::compose::{compose_follow_up, compose_report, ComposeError, Composed};
 use candour_submit::mailbox::{
-    follow_up_readers, open_reply, repeats_note, FollowUpReaders, MessageKind, ReplyError, NOT_YET_RECEIVED,
+    drop_repeats, follow_up_readers, open_reply, repeats_note, FollowUpReaders, MessageKind, ReplyError,
+    NOT_YET_RECEIVED,
 };
 use candour_submit::strip::{self, Kind, StripError};
 use serde::{Deserialize, Serialize};
@@ -510,42 +511,43 @@ fn open_replies(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Resul
     let dir = verified(json, blobs)?;
     let req: TokenRequest = parse(json)?;
     let token = token(&req.token)?;
-    let mut replies = Vec::new();
     let mut views = Vec::new();
     let mut warnings = Vec::new();
-    let mut repeats = 0;
     for envelope in &blobs[1..] {
         match open_reply(&dir, &token, envelope) {
-            // The same signed message filed twice is shown once (said below).
-            Ok(reply) if views.contains(&reply) => repeats += 1,
-            Ok(reply) => {
-                let attachments: Vec<Value> = reply
-                    .attachments
-                    .iter()
-                    .map(|(name, bytes)| json!({"name": name, "bytes": bytes.len(), "part": writer.part(bytes) + 1}))
-                    .collect();
-                replies.push(json!({
-                    "kind": match reply.kind { MessageKind::Reply => "reply", MessageKind::Receipt => "receipt" },
-                    "reviewer": reply.reviewer,
-                    "display_name": dir.reviewer(&reply.reviewer).map(|r| r.display_name.clone()),
-                    "supervisor": reply.role == Role::Supervisor,
-                    "queues": reply.queues,
-                    "day": reply.day_sent.to_string(),
-                    "text": reply.text,
-                    "thread_recipients": reply.thread_recipients,
-                    "attachments": attachments,
-                }));
-                views.push(reply);
-            }
+            Ok(reply) => views.push(reply),
             // The mailbox can hold envelopes this token cannot open only if the relay misfiled
             // them; they are not the reporter's concern.
             Err(ReplyError::CannotOpen) => {}
             Err(e) => warnings.push(e.to_string()),
         }
     }
+    // The same signed message filed twice is shown once, and said.
+    let repeats = drop_repeats(&mut views);
     if repeats > 0 {
         warnings.push(repeats_note(repeats));
     }
+    let replies: Vec<Value> = views
+        .iter()
+        .map(|reply| {
+            let attachments: Vec<Value> = reply
+                .attachments
+                .iter()
+                .map(|(name, bytes)| json!({"name": name, "bytes": bytes.len(), "part": writer.part(bytes) + 1}))
+                .collect();
+            json!({
+                "kind": match reply.kind { MessageKind::Reply => "reply", MessageKind::Receipt => "receipt" },
+                "reviewer": reply.reviewer,
+                "display_name": dir.reviewer(&reply.reviewer).map(|r| r.display_name.clone()),
+                "supervisor": reply.role == Role::Supervisor,
+                "queues": reply.queues,
+                "day": reply.day_sent.to_string(),
+                "text": reply.text,
+                "thread_recipients": reply.thread_recipients,
+                "attachments": attachments,
+            })
+        })
+        .collect();
     // Who the next follow-up goes to: the report's own commitment, never one reviewer's word.
     let follow_up = match follow_up_readers(&dir, &token, &views) {
         FollowUpReaders::NotYetReceived => Value::Null,
