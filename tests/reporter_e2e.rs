@@ -117,6 +117,7 @@ async fn reply_is_read_with_the_token_and_follow_up_reaches_the_same_readers() {
         thread_recipients: report.sealed_to.clone(),
         route: report.route.clone(),
         directory_version: Some(common::example_directory().directory().version),
+        seen: None,
     });
     let reply_to: age::x25519::Recipient = report.reply_recipient.parse().expect("recipient");
     let dir = common::example_directory();
@@ -449,6 +450,7 @@ async fn cli_follow_ups_reach_the_committed_readers_whatever_a_reply_names() {
         thread_recipients: vec!["psd-2".into(), "acu-2".into()],
         route: report.route.clone(),
         directory_version: Some(dir.directory().version),
+        seen: None,
     });
     let to: age::x25519::Recipient = report.reply_recipient.parse().expect("recipient");
     let sealed = seal_document(&[to], dir.directory().stanzas, &corrupt, vec![], psd2.signing_key(), Vec::new())

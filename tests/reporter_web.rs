@@ -280,6 +280,11 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
         thread_recipients: report.sealed_to.clone(),
         route: report.route.clone(),
         directory_version: Some(served.directory().version),
+        seen: Some(candour_core::report::SeenFromReporter {
+            messages: 1,
+            newest_day: report.day_sent,
+            newest: candour_core::report::seen_report_digest(&report.thread_id, report.day_sent, &report.concern.what),
+        }),
     });
     let stanzas = served.directory().stanzas;
     let sealed = seal_document(
@@ -305,6 +310,7 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
         thread_recipients: vec!["psd-2".into(), "acu-2".into()],
         route: report.route.clone(),
         directory_version: Some(served.directory().version),
+        seen: None,
     });
     let sealed = seal_document(
         &[report.reply_recipient.parse().expect("recipient")],
@@ -334,6 +340,14 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
         b.find("#replies").text()
     );
     assert!(b.find("#replies").text().contains("from a supervisor in Professional Standards Department"));
+    // What psd-1 had read of the reporter's messages, under its reply.
+    assert!(
+        b.find("#replies")
+            .text()
+            .contains(&format!("Written having read 1 message from you, sent on {}.", report.day_sent)),
+        "{}",
+        b.find("#replies").text()
+    );
     b.find("#fu-text").type_text(FOLLOW_UP);
     b.wait_for_text("#fu-preview", "Only these people");
     assert_eq!(list_text(&b, "#fu-preview li"), json!(["psd-1", "psd-2", "acu-1"]));

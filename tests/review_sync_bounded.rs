@@ -70,8 +70,16 @@ async fn junk(client: &RelayClient, readers: &[&str]) {
         .map(|id| dir.reviewer(id).and_then(|r| r.x25519_recipient()).expect("a reader in the directory"))
         .collect();
     let signer = ed25519_dalek::SigningKey::from_bytes(&rand::random());
-    let small = candour_core::envelope::seal(&recipients, dir.directory().stanzas, b"{}", vec![], &signer, Vec::new())
-        .expect("seal");
+    let small = candour_core::envelope::seal(
+        candour_core::envelope::EnvelopeKind::Report,
+        &recipients,
+        dir.directory().stanzas,
+        b"{}",
+        vec![],
+        &signer,
+        Vec::new(),
+    )
+    .expect("seal");
     let header = candour_core::shape::parse_header(&small).expect("header").expect("complete");
     let header = small[..header.len].to_vec();
     let payload = candour_core::shape::payload_len(candour_core::padding::padded_len(JUNK_MIB << 20));

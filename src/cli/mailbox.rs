@@ -11,8 +11,8 @@ use candour_core::text::for_terminal;
 use candour_core::token::MailboxToken;
 use candour_submit::compose::compose_follow_up;
 use candour_submit::mailbox::{
-    drop_repeats, follow_up_readers, open_reply, repeats_note, FollowUpReaders, FollowUpRoute, MessageKind, ReplyError,
-    ReplyView, NOT_YET_RECEIVED,
+    drop_repeats, follow_up_readers, open_reply, repeats_note, seen_line, seen_notes, FollowUpReaders, FollowUpRoute,
+    MessageKind, ReplyError, ReplyView, NOT_YET_RECEIVED,
 };
 use candour_submit::send::send;
 
@@ -124,6 +124,7 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
         if repeats > 0 {
             problems.push(repeats_note(repeats));
         }
+        problems.extend(seen_notes(&replies));
         let follow = follow_up_readers(&dir, &token, &replies);
         if args.json {
             let list: Vec<serde_json::Value> = replies
@@ -133,6 +134,7 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
                         "kind": match r.kind { MessageKind::Reply => "reply", MessageKind::Receipt => "receipt" },
                         "reviewer": r.reviewer, "role": r.role, "queues": r.queues,
                         "day": r.day_sent.to_string(), "text": r.text,
+                        "seen": r.seen.as_ref().map(|s| serde_json::json!({"messages": s.messages, "newest_day": s.newest_day.to_string()})),
                         "attachments": r.attachments.iter().map(|(n, b)| serde_json::json!({"name": n, "bytes": b.len()})).collect::<Vec<_>>(),
                     })
                 })
@@ -163,10 +165,11 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
                         r.queues.join(", ")
                     ),
                     MessageKind::Reply => println!(
-                        "--- {} from a {role} in {} ---\n{}\n",
+                        "--- {} from a {role} in {} ---\n{}\n{}",
                         r.day_sent,
                         r.queues.join(", "),
-                        for_terminal(&r.text)
+                        for_terminal(&r.text),
+                        seen_line(r).map(|l| format!("({l})\n")).unwrap_or_default()
                     ),
                 }
                 for (name, bytes) in &r.attachments {

@@ -33,6 +33,7 @@ fn bench(c: &mut Criterion) {
         let seal = |out: Vec<u8>| {
             let mut r = &data[..];
             envelope::seal(
+                envelope::EnvelopeKind::Report,
                 &recipients,
                 12,
                 b"{}",

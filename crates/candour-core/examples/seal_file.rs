@@ -30,6 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let mut reader = BufReader::with_capacity(1 << 16, input);
             let out = BufWriter::with_capacity(1 << 16, File::create(&args[5])?);
             let mut out = envelope::seal(
+                envelope::EnvelopeKind::Report,
                 &recipients,
                 stanzas,
                 b"{}",

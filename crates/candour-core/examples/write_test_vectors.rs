@@ -36,11 +36,81 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         write_golden_v2(&golden)?;
     }
+    let framed = base.join("fixtures/golden-frame-v2");
+    if framed.join("report.age").exists() {
+        println!("golden framing version 2 fixture exists; not overwriting (it is frozen)");
+    } else {
+        write_golden_frame_v2(&golden, &framed)?;
+    }
+    if framed.join("reply-seen.age").exists() {
+        println!("golden reply with seen exists; not overwriting");
+    } else {
+        write_golden_reply_seen(&golden, &framed)?;
+    }
     if golden.join("follow-up-seen.age").exists() {
         println!("golden follow-up with last_seen exists; not overwriting");
     } else {
         write_golden_v2_seen(&golden)?;
     }
+    Ok(())
+}
+
+/// Framing version 2 (a kind byte and per-kind signature contexts): the format 2 documents of
+/// `golden-v2` sealed again, one envelope per kind, plus a case event. Reviewer envelopes are
+/// signed by a fixed test key kept beside them (`reviewer.pub`).
+fn write_golden_frame_v2(documents: &Path, dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    use candour_core::envelope::{self, EnvelopeKind};
+    fs::create_dir_all(dir)?;
+    let token = MailboxToken::from_bytes(*b"golden-token-v2!");
+    let reader: age::x25519::Identity = fs::read_to_string(documents.join("identity.txt"))?.trim().parse()?;
+    let reviewer = ed25519_dalek::SigningKey::from_bytes(&[0x52; 32]);
+    let to_reader = [reader.to_public()];
+    let to_reporter = [token.reply_identity().to_public()];
+    for (name, recipients, signer) in [
+        ("report", &to_reader, &token.signing_key()),
+        ("follow-up", &to_reader, &token.signing_key()),
+        ("reply", &to_reporter, &reviewer),
+        ("receipt", &to_reporter, &reviewer),
+    ] {
+        let document: Document = serde_json::from_slice(&fs::read(documents.join(format!("{name}.json")))?)?;
+        let sealed = seal_document(recipients, 4, &document, vec![], signer, Vec::new())?;
+        fs::write(dir.join(format!("{name}.age")), sealed)?;
+    }
+    let event = br#"{"format":"golden","note":"an opaque case-event document, framed as one"}"#;
+    let sealed = envelope::seal(EnvelopeKind::CaseEvent, &to_reader, 4, event, vec![], &reviewer, Vec::new())?;
+    fs::write(dir.join("case-event.age"), sealed)?;
+    fs::write(dir.join("case-event.json"), event)?;
+    let public = candour_core::keys::PublicSigningKey(reviewer.verifying_key());
+    fs::write(dir.join("reviewer.pub"), format!("{public}\n"))?;
+    println!("wrote golden framing version 2 fixture to {}", dir.display());
+    Ok(())
+}
+
+/// Format 2, framing version 2: a reply saying it was written having read the golden report
+/// and follow-up (`seen`), signed by the framing fixture's reviewer key.
+fn write_golden_reply_seen(documents: &Path, dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    use candour_core::report::{seen_report_digest, SeenFromReporter};
+    let read = |name: &str| -> Result<Document, Box<dyn std::error::Error>> {
+        Ok(serde_json::from_slice(&fs::read(documents.join(format!("{name}.json")))?)?)
+    };
+    let (Document::FollowUp(follow_up), Document::Reply(reply)) = (read("follow-up")?, read("reply")?) else {
+        return Err("golden-v2 follow-up.json and reply.json are not a follow-up and a reply".into());
+    };
+    let token = MailboxToken::from_bytes(*b"golden-token-v2!");
+    let reply = Document::Reply(candour_core::report::Reply {
+        text: "Golden reply, format 2, having read your report and follow-up.".into(),
+        seen: Some(SeenFromReporter {
+            messages: 2,
+            newest_day: follow_up.day_sent,
+            newest: seen_report_digest(&follow_up.thread_id, follow_up.day_sent, &follow_up.concern.what),
+        }),
+        ..reply
+    });
+    let reviewer = ed25519_dalek::SigningKey::from_bytes(&[0x52; 32]);
+    let sealed = seal_document(&[token.reply_identity().to_public()], 4, &reply, vec![], &reviewer, Vec::new())?;
+    fs::write(dir.join("reply-seen.age"), sealed)?;
+    fs::write(dir.join("reply-seen.json"), serde_json::to_vec_pretty(&reply)?)?;
+    println!("wrote golden reply with seen to {}", dir.display());
     Ok(())
 }
 
@@ -138,6 +208,7 @@ fn write_golden_v2(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
         thread_recipients: vec!["golden-1".into()],
         route: Some(route.clone()),
         directory_version: Some(7),
+        seen: None,
     };
     let receipt = Receipt {
         schema: SCHEMA_VERSION,

@@ -20,10 +20,11 @@
 //!   before it, with a domain-separation prefix. Hash-then-sign is safe given SHA-256's collision
 //!   resistance, and lets the signature be computed while streaming.
 //!
-//! # Framed plaintext, version 1 (do not modify: golden tests freeze it)
+//! # Framed plaintext (do not modify: golden tests freeze both versions)
 //! ```text
 //! magic      "CANDOUR\0"                     8 bytes
-//! version    u16 big-endian = 1
+//! version    u16 big-endian: 2 is written, 1 is still read
+//! kind       u8, version 2 only: the EnvelopeKind, which also picks the signature's context
 //! doc_len    u32 big-endian, at most MAX_DOCUMENT_LEN
 //! document   doc_len bytes of JSON (see crate::report::Document)
 //! repeated:  tag u8 = 1 (attachment)
@@ -31,9 +32,13 @@
 //!            data_len u64 BE, data_len bytes
 //! end        tag u8 = 0
 //! signer     32 bytes Ed25519 public key
-//! signature  64 bytes: Ed25519(signer, SIGNATURE_CONTEXT || SHA-256(magic..end))
+//! signature  64 bytes: Ed25519(signer, context || SHA-256(magic..end))
 //! padding    zero bytes up to padded_len(length of all the above)
 //! ```
+//! The context is [`SIGNATURE_CONTEXT`] in version 1 and [`EnvelopeKind::signature_context`] in
+//! version 2: one key (a reviewer's) signs replies, receipts and case events, and a signature
+//! made for one kind must never verify as another, whatever the bytes say (DESIGN §3). The kind
+//! byte is inside the hashed framing as well, so it cannot be changed without the signer.
 //! Attachments stream through in 64 KiB pieces: sealing or opening a 1 GiB file never holds it
 //! in memory.
 
@@ -51,16 +56,90 @@ use crate::padding::padded_len;
 
 /// The framed plaintext's first bytes.
 pub const MAGIC: &[u8; 8] = b"CANDOUR\0";
-/// The framing version this crate writes and reads.
-pub const FRAME_VERSION: u16 = 1;
+/// The framing version this crate writes: version 2, with a kind byte and per-kind signature
+/// contexts.
+pub const FRAME_VERSION: u16 = 2;
+/// The first framing version, without a kind byte: still opened, never written.
+pub const FRAME_VERSION_1: u16 = 1;
 /// The largest JSON document an envelope may carry (attachments are separate and unbounded).
 pub const MAX_DOCUMENT_LEN: u32 = 1024 * 1024;
 /// The largest attachment metadata record.
 pub const MAX_META_LEN: u16 = 4096;
 /// The most attachments one envelope may carry.
 pub const MAX_ATTACHMENTS: usize = 256;
-/// Domain separation for the author's signature.
+/// Domain separation for the author's signature in framing version 1 (one context for every
+/// kind). Version 2 uses [`EnvelopeKind::signature_context`].
 pub const SIGNATURE_CONTEXT: &[u8] = b"candour-envelope-signature/v1\n";
+
+/// What an envelope carries, fixed by its author when sealing (framing version 2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EnvelopeKind {
+    /// A reporter's first report.
+    Report,
+    /// A reporter's follow-up.
+    FollowUp,
+    /// A reviewer's receipt for a report.
+    Receipt,
+    /// A reviewer's reply to the reporter.
+    Reply,
+    /// A reviewer's case event (case streams; never a mailbox document).
+    CaseEvent,
+}
+
+impl EnvelopeKind {
+    /// Every kind, in byte order.
+    pub const ALL: [EnvelopeKind; 5] = [
+        EnvelopeKind::Report,
+        EnvelopeKind::FollowUp,
+        EnvelopeKind::Receipt,
+        EnvelopeKind::Reply,
+        EnvelopeKind::CaseEvent,
+    ];
+
+    /// The byte that names this kind in the framing.
+    pub fn byte(self) -> u8 {
+        match self {
+            EnvelopeKind::Report => 1,
+            EnvelopeKind::FollowUp => 2,
+            EnvelopeKind::Receipt => 3,
+            EnvelopeKind::Reply => 4,
+            EnvelopeKind::CaseEvent => 5,
+        }
+    }
+
+    /// The kind a framing byte names, if any.
+    pub fn from_byte(byte: u8) -> Option<EnvelopeKind> {
+        EnvelopeKind::ALL.into_iter().find(|k| k.byte() == byte)
+    }
+
+    /// The domain separation for this kind's author signature (framing version 2).
+    pub fn signature_context(self) -> &'static [u8] {
+        match self {
+            EnvelopeKind::Report => b"candour-envelope-signature/v2/report\n",
+            EnvelopeKind::FollowUp => b"candour-envelope-signature/v2/follow-up\n",
+            EnvelopeKind::Receipt => b"candour-envelope-signature/v2/receipt\n",
+            EnvelopeKind::Reply => b"candour-envelope-signature/v2/reply\n",
+            EnvelopeKind::CaseEvent => b"candour-envelope-signature/v2/case-event\n",
+        }
+    }
+
+    /// A short name for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            EnvelopeKind::Report => "report",
+            EnvelopeKind::FollowUp => "follow-up",
+            EnvelopeKind::Receipt => "receipt",
+            EnvelopeKind::Reply => "reply",
+            EnvelopeKind::CaseEvent => "case event",
+        }
+    }
+}
+
+impl std::fmt::Display for EnvelopeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
 /// The fewest stanzas an envelope may carry.
 pub const MIN_STANZAS: usize = 1;
 /// The most stanzas an envelope may carry (bounds the cost of trial decryption).
@@ -159,6 +238,52 @@ pub enum OpenError {
     Sink(io::Error),
 }
 
+impl SealError {
+    /// A stable code for scripts and logs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SealError::NoRecipients => "seal-no-recipients",
+            SealError::TooManyRecipients { .. } => "seal-too-many-recipients",
+            SealError::StanzaCount(_) => "seal-stanza-count",
+            SealError::DocumentTooLarge(_) => "seal-document-too-large",
+            SealError::AttachmentLimits(_) => "seal-attachment-limits",
+            SealError::AttachmentLength { .. } => "seal-attachment-length",
+            SealError::Age(_) => "seal-age",
+            SealError::Io(_) => "seal-io",
+        }
+    }
+}
+
+impl OpenError {
+    /// A stable code for scripts and logs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            OpenError::CannotOpen => "envelope-cannot-open",
+            OpenError::Malformed(f) => f.code(),
+            OpenError::BadSignature => "envelope-bad-signature",
+            OpenError::Sink(_) => "envelope-attachment-sink",
+        }
+    }
+}
+
+impl FrameError {
+    /// A stable code for scripts and logs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            FrameError::Magic => "frame-magic",
+            FrameError::Version(_) => "frame-version",
+            FrameError::DocumentLength(_) => "frame-document-length",
+            FrameError::Tag(_) => "frame-tag",
+            FrameError::Kind(_) => "frame-kind",
+            FrameError::Meta(_) => "frame-meta",
+            FrameError::TooManyAttachments => "frame-too-many-attachments",
+            FrameError::Truncated => "frame-truncated",
+            FrameError::SignerKey => "frame-signer-key",
+            FrameError::Padding => "frame-padding",
+        }
+    }
+}
+
 /// Precise framing faults, reported after successful decryption.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FrameError {
@@ -174,6 +299,9 @@ pub enum FrameError {
     /// An unknown section tag.
     #[error("unknown section tag {0}")]
     Tag(u8),
+    /// An unknown envelope kind byte (framing version 2).
+    #[error("unknown envelope kind {0}")]
+    Kind(u8),
     /// Attachment metadata is too long or not valid JSON.
     #[error("attachment metadata invalid: {0}")]
     Meta(String),
@@ -196,6 +324,9 @@ pub enum FrameError {
 pub struct Opened {
     /// The JSON document, still to be parsed by the caller.
     pub document: Vec<u8>,
+    /// The kind the author sealed it as and signed for (framing version 2); `None` for a
+    /// version 1 envelope, which named no kind. The caller must check it matches the document.
+    pub kind: Option<EnvelopeKind>,
     /// The author's key, whose signature verified. The caller decides whether it is the
     /// expected author (the report's `reporter_key`, or a reviewer key in the directory).
     pub signer: PublicSigningKey,
@@ -272,7 +403,8 @@ impl<W: Write> Write for HashingWriter<W> {
 
 /// The framed length of a document and attachments, before padding.
 fn framed_len(doc_len: usize, metas: &[(Vec<u8>, u64)]) -> u64 {
-    let mut total = 8 + 2 + 4 + doc_len as u64;
+    // magic, version, kind byte, document length.
+    let mut total = 8 + 2 + 1 + 4 + doc_len as u64;
     for (meta, len) in metas {
         total = total.saturating_add(1 + 2 + meta.len() as u64 + 8).saturating_add(*len);
     }
@@ -290,11 +422,13 @@ pub fn sealed_len_bound(document_len: usize, attachments: &[(AttachmentMeta, u64
     crate::shape::max_header_len(stanzas).saturating_add(crate::shape::payload_len(padded))
 }
 
-/// Seals `document` and `attachments`, signed by `signer`, to `recipients`, as one age v1 file
-/// with exactly `stanzas` X25519 stanzas, written to `output`. Returns `output` when done.
+/// Seals `document` and `attachments` as an envelope of `kind`, signed by `signer` under that
+/// kind's context, to `recipients`, as one age v1 file with exactly `stanzas` X25519 stanzas,
+/// written to `output` (framing version 2). Returns `output` when done.
 ///
 /// On error, whatever was written to `output` is garbage and must be discarded.
 pub fn seal<W: Write>(
+    kind: EnvelopeKind,
     recipients: &[age::x25519::Recipient],
     stanzas: usize,
     document: &[u8],
@@ -343,6 +477,7 @@ pub fn seal<W: Write>(
 
     w.write_all(MAGIC)?;
     w.write_all(&FRAME_VERSION.to_be_bytes())?;
+    w.write_all(&[kind.byte()])?;
     w.write_all(&(document.len() as u32).to_be_bytes())?;
     w.write_all(document)?;
     // Plaintext passes through it: wiped when dropped, on success or error.
@@ -360,8 +495,9 @@ pub fn seal<W: Write>(
     }
     w.write_all(&[TAG_END])?;
     let digest = std::mem::replace(&mut w.hash, StreamDigest::new()).finalize();
-    let mut message = Vec::with_capacity(SIGNATURE_CONTEXT.len() + 32);
-    message.extend_from_slice(SIGNATURE_CONTEXT);
+    let context = kind.signature_context();
+    let mut message = Vec::with_capacity(context.len() + 32);
+    message.extend_from_slice(context);
     message.extend_from_slice(&digest);
     let signature = signer.sign(&message);
     w.write_all(signer.verifying_key().as_bytes())?;
@@ -464,9 +600,14 @@ pub fn open<R: Read>(
     let mut v = [0u8; 2];
     r.exact(&mut v)?;
     let version = u16::from_be_bytes(v);
-    if version != FRAME_VERSION {
-        return Err(OpenError::Malformed(FrameError::Version(version)));
-    }
+    let kind = match version {
+        FRAME_VERSION_1 => None,
+        FRAME_VERSION => {
+            let byte = r.u8()?;
+            Some(EnvelopeKind::from_byte(byte).ok_or(OpenError::Malformed(FrameError::Kind(byte)))?)
+        }
+        other => return Err(OpenError::Malformed(FrameError::Version(other))),
+    };
     let mut l = [0u8; 4];
     r.exact(&mut l)?;
     let doc_len = u32::from_be_bytes(l);
@@ -527,8 +668,9 @@ pub fn open<R: Read>(
     // Weak keys are refused (anyone can sign for them), and the signature is checked strictly
     // (no malleable encodings), so one envelope has exactly one valid signature.
     let signer = PublicSigningKey::from_bytes(&key).map_err(|_| OpenError::Malformed(FrameError::SignerKey))?.0;
-    let mut message = Vec::with_capacity(SIGNATURE_CONTEXT.len() + 32);
-    message.extend_from_slice(SIGNATURE_CONTEXT);
+    let context = kind.map_or(SIGNATURE_CONTEXT, EnvelopeKind::signature_context);
+    let mut message = Vec::with_capacity(context.len() + 32);
+    message.extend_from_slice(context);
     message.extend_from_slice(&std::mem::replace(&mut r.hash, StreamDigest::new()).finalize());
     signer.verify_strict(&message, &Signature::from_bytes(&sig)).map_err(|_| OpenError::BadSignature)?;
 
@@ -550,7 +692,7 @@ pub fn open<R: Read>(
     if total + padding != padded_len(total) {
         return Err(OpenError::Malformed(FrameError::Padding));
     }
-    Ok(Opened { document: std::mem::take(&mut *document), signer: PublicSigningKey(signer), attachments })
+    Ok(Opened { document: std::mem::take(&mut *document), kind, signer: PublicSigningKey(signer), attachments })
 }
 
 /// The visible shape of an age header: what the relay (or anyone) can see without a key.

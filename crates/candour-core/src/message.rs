@@ -4,7 +4,7 @@ use std::io::{Read, Write};
 
 use ed25519_dalek::SigningKey;
 
-use crate::envelope::{self, AttachmentSink, AttachmentSource, OpenError, SealError};
+use crate::envelope::{self, AttachmentSink, AttachmentSource, EnvelopeKind, OpenError, SealError};
 use crate::keys::PublicSigningKey;
 use crate::report::{Document, DocumentError};
 
@@ -29,6 +29,36 @@ pub enum OpenDocumentError {
     /// The envelope opened but the document is unacceptable.
     #[error(transparent)]
     Document(#[from] DocumentError),
+    /// The author sealed and signed it as one kind, but the document is another: someone
+    /// reused a signature made for something else.
+    #[error("the envelope was signed as a {sealed} but holds a {document}")]
+    KindMismatch {
+        /// The kind the envelope's framing and signature name.
+        sealed: EnvelopeKind,
+        /// The kind of document inside.
+        document: EnvelopeKind,
+    },
+}
+
+impl OpenDocumentError {
+    /// A stable code for scripts and logs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            OpenDocumentError::Envelope(e) => e.code(),
+            OpenDocumentError::Document(e) => e.code(),
+            OpenDocumentError::KindMismatch { .. } => "envelope-kind-mismatch",
+        }
+    }
+}
+
+/// The envelope kind a document is sealed as.
+pub fn envelope_kind(document: &Document) -> EnvelopeKind {
+    match document {
+        Document::Report(_) => EnvelopeKind::Report,
+        Document::FollowUp(_) => EnvelopeKind::FollowUp,
+        Document::Receipt(_) => EnvelopeKind::Receipt,
+        Document::Reply(_) => EnvelopeKind::Reply,
+    }
 }
 
 /// Seals a document (see [`envelope::seal`]).
@@ -42,7 +72,7 @@ pub fn seal_document<W: Write>(
 ) -> Result<W, SealError> {
     // The document's JSON is the reporter's words: wiped once sealed.
     let json = zeroize::Zeroizing::new(document.to_json());
-    envelope::seal(recipients, stanzas, &json, attachments, signer, output)
+    envelope::seal(envelope_kind(document), recipients, stanzas, &json, attachments, signer, output)
 }
 
 /// Opens an envelope and parses its document; a report or follow-up must be signed by the
@@ -56,6 +86,12 @@ pub fn open_document<R: Read>(
     // The parsed document is the caller's to keep; the raw JSON is wiped here.
     let raw = zeroize::Zeroizing::new(opened.document);
     let document = Document::from_json(&raw)?;
+    // Version 1 framing named no kind; version 2 signed one, and it must be this document's.
+    if let Some(sealed) = opened.kind {
+        if sealed != envelope_kind(&document) {
+            return Err(OpenDocumentError::KindMismatch { sealed, document: envelope_kind(&document) });
+        }
+    }
     if let Document::Report(r) | Document::FollowUp(r) = &document {
         if r.reporter_key != opened.signer {
             return Err(DocumentError::WrongSigner.into());

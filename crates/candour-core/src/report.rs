@@ -305,6 +305,38 @@ pub fn seen_reply_digest(thread: &ThreadId, author: &str, day: Day, text: &str) 
     Sha256Hex(h.finalize().into())
 }
 
+/// Domain separation for the digest a reply names the reporter's newest message by.
+pub const SEEN_REPORT_CONTEXT: &[u8] = b"candour-seen-report/v2\n";
+
+/// The digest a reply's [`SeenFromReporter`] names the reporter's newest message by: SHA-256 over
+/// [`SEEN_REPORT_CONTEXT`] and the message's thread, day and text, each length-prefixed, so the
+/// reporter's client can compute it for a message it still holds.
+pub fn seen_report_digest(thread: &ThreadId, day: Day, what: &str) -> Sha256Hex {
+    use sha2::{Digest as _, Sha256};
+    let mut h = Sha256::new();
+    h.update(SEEN_REPORT_CONTEXT);
+    h.update(thread.0);
+    for part in [day.to_string().as_str(), what] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    Sha256Hex(h.finalize().into())
+}
+
+/// What a reply's author had received from the reporter when writing it (format 2): if the
+/// reporter sent more, or a later reply has read fewer than an earlier one, something the
+/// reporter sent has not reached that reader (a relay withholding it, or a message crossing).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeenFromReporter {
+    /// How many distinct messages (the report and follow-ups) the author's tool had opened.
+    pub messages: u32,
+    /// The day the newest of them was sent.
+    pub newest_day: Day,
+    /// [`seen_report_digest`] of the newest of them.
+    pub newest: Sha256Hex,
+}
+
 /// A reviewer's reply to the reporter, sealed to the reporter's reply recipient.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -330,6 +362,10 @@ pub struct Reply {
     /// Version 2 (required there): the version of the directory the author's tool held.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_version: Option<u64>,
+    /// Version 2: what the author had received from the reporter (absent in replies written
+    /// before this field, and in a case whose report has not arrived).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen: Option<SeenFromReporter>,
 }
 
 /// The automatic acknowledgement of receipt that the first reviewer tool to open a report files
@@ -488,6 +524,11 @@ fn check_v1(doc: &Document) -> Result<(), DocumentError> {
             return Err(DocumentError::Version2Field("last_seen"));
         }
     }
+    if let Document::Reply(r) = doc {
+        if r.seen.is_some() {
+            return Err(DocumentError::Version2Field("seen"));
+        }
+    }
     let (route, version) = match doc {
         Document::Report(r) | Document::FollowUp(r) => (r.route.is_some(), false),
         Document::Reply(r) => (r.route.is_some(), r.directory_version.is_some()),
@@ -592,6 +633,7 @@ mod tests {
                 thread_recipients: vec!["psd-1".into(), "psd-2".into()],
                 route: None,
                 directory_version: None,
+                seen: None,
             }),
             Document::Receipt(Receipt {
                 schema: 1,
@@ -648,8 +690,17 @@ mod tests {
             thread_recipients: vec!["psd-1".into()],
             route: None,
             directory_version: Some(4),
+            seen: None,
         });
         assert_eq!(Document::from_json(&reply.to_json()), Err(DocumentError::Version2Field("directory_version")));
+        let Document::Reply(mut seen_v1) = reply else { unreachable!("built as a reply") };
+        seen_v1.directory_version = None;
+        seen_v1.seen = Some(SeenFromReporter {
+            messages: 1,
+            newest_day: seen_v1.day_sent,
+            newest: seen_report_digest(&seen_v1.thread_id, seen_v1.day_sent, "w"),
+        });
+        assert_eq!(Document::from_json(&Document::Reply(seen_v1).to_json()), Err(DocumentError::Version2Field("seen")));
     }
 
     #[test]

@@ -23,8 +23,16 @@ fn meta(name: &str, media_type: &str) -> AttachmentMeta {
 }
 
 fn seal_small(to: &ReviewerSecret, stanzas: usize, doc: &[u8]) -> Vec<u8> {
-    envelope::seal(&[to.recipient()], stanzas, doc, vec![], &SigningKey::generate(&mut OsRng), Vec::new())
-        .expect("seals")
+    envelope::seal(
+        envelope::EnvelopeKind::Report,
+        &[to.recipient()],
+        stanzas,
+        doc,
+        vec![],
+        &SigningKey::generate(&mut OsRng),
+        Vec::new(),
+    )
+    .expect("seals")
 }
 
 #[test]
@@ -119,7 +127,9 @@ fn framing_faults_after_decryption_are_precise() {
 
     // A genuine envelope's plaintext, recovered with age directly, to mutate.
     let signer = SigningKey::generate(&mut OsRng);
-    let sealed = envelope::seal(&[reviewer.recipient()], 2, b"{}", vec![], &signer, Vec::new()).expect("seal");
+    let sealed =
+        envelope::seal(envelope::EnvelopeKind::Report, &[reviewer.recipient()], 2, b"{}", vec![], &signer, Vec::new())
+            .expect("seal");
     let mut plain = Vec::new();
     age::Decryptor::new(&sealed[..])
         .expect("dec")
@@ -138,18 +148,24 @@ fn framing_faults_after_decryption_are_precise() {
         Err(OpenError::Malformed(got)) => assert_eq!(got, want),
         other => panic!("expected {want:?}, got {other:?}"),
     };
+    // Version 2 framing: magic 0..8, version 8..10, kind 10, document length 11..15, "{}" 15..17.
     expect_frame(with(&|p| p[0] = b'X'), FrameError::Magic);
-    expect_frame(with(&|p| p[9] = 2), FrameError::Version(2));
-    expect_frame(with(&|p| p[10..14].copy_from_slice(&u32::MAX.to_be_bytes())), FrameError::DocumentLength(u32::MAX));
-    expect_frame(with(&|p| p[16] = 7), FrameError::Tag(7));
+    expect_frame(with(&|p| p[9] = 3), FrameError::Version(3));
+    expect_frame(with(&|p| p[10] = 9), FrameError::Kind(9));
+    expect_frame(with(&|p| p[11..15].copy_from_slice(&u32::MAX.to_be_bytes())), FrameError::DocumentLength(u32::MAX));
+    expect_frame(with(&|p| p[17] = 7), FrameError::Tag(7));
     expect_frame(with(&|p| p.truncate(30)), FrameError::Truncated);
     expect_frame(with(&|p| *p.last_mut().expect("byte") = 1), FrameError::Padding);
     expect_frame(with(&|p| p.extend_from_slice(&[0; 1024])), FrameError::Padding);
     // The document bytes are signed: changing one (inside age, so age cannot notice) is caught
     // by the author signature.
-    assert!(matches!(open(&with(&|p| p[14] = b'[')), Err(OpenError::BadSignature)));
+    assert!(matches!(open(&with(&|p| p[15] = b'[')), Err(OpenError::BadSignature)));
+    // So is the kind: a report's signature does not verify as any other kind's.
+    for kind in envelope::EnvelopeKind::ALL.into_iter().filter(|k| *k != envelope::EnvelopeKind::Report) {
+        assert!(matches!(open(&with(&|p| p[10] = kind.byte())), Err(OpenError::BadSignature)), "{kind}");
+    }
     // An attachment whose metadata is not JSON.
-    let mut forged = plain[..16].to_vec();
+    let mut forged = plain[..17].to_vec();
     forged.extend_from_slice(&[1, 0, 3]);
     forged.extend_from_slice(b"{{{");
     assert!(matches!(open(&forged), Err(OpenError::Malformed(FrameError::Meta(_)))));
@@ -160,7 +176,7 @@ fn seal_refuses_bad_requests() {
     let r = ReviewerSecret::generate("psd-1");
     let signer = SigningKey::generate(&mut OsRng);
     let seal = |recipients: &[age::x25519::Recipient], stanzas: usize, atts: Vec<AttachmentSource<'_>>| {
-        envelope::seal(recipients, stanzas, b"{}", atts, &signer, Vec::new())
+        envelope::seal(envelope::EnvelopeKind::Report, recipients, stanzas, b"{}", atts, &signer, Vec::new())
     };
     assert!(matches!(seal(&[], 12, vec![]), Err(SealError::NoRecipients)));
     assert!(matches!(seal(&[r.recipient(), r.recipient()], 1, vec![]), Err(SealError::TooManyRecipients { .. })));
@@ -174,7 +190,7 @@ fn seal_refuses_bad_requests() {
     assert!(matches!(seal(&[r.recipient()], 2, declared_shorter), Err(SealError::AttachmentLength { .. })));
     let huge = vec![b' '; envelope::MAX_DOCUMENT_LEN as usize + 1];
     assert!(matches!(
-        envelope::seal(&[r.recipient()], 2, &huge, vec![], &signer, Vec::new()),
+        envelope::seal(envelope::EnvelopeKind::Report, &[r.recipient()], 2, &huge, vec![], &signer, Vec::new()),
         Err(SealError::DocumentTooLarge(_))
     ));
 }
@@ -226,6 +242,7 @@ fn multi_chunk_attachment_streams_and_sink_errors_are_not_tampering() {
     let len = 3 * 1024 * 1024 + 17;
     let mut source = Pattern { left: len, pos: 0 };
     let sealed = envelope::seal(
+        envelope::EnvelopeKind::Report,
         &[reviewer.recipient()],
         12,
         b"{}",
@@ -336,8 +353,16 @@ fn every_envelope_has_the_shape_the_relay_admits_and_fits_its_bound() {
                 Some((m, len)) => vec![AttachmentSource { meta: m.clone(), len: *len, reader: &mut reader }],
                 None => vec![],
             };
-            let sealed =
-                envelope::seal(&[reviewer.recipient()], 12, &doc, sources, &signer, Vec::new()).expect("seals");
+            let sealed = envelope::seal(
+                envelope::EnvelopeKind::Report,
+                &[reviewer.recipient()],
+                12,
+                &doc,
+                sources,
+                &signer,
+                Vec::new(),
+            )
+            .expect("seals");
             let header = shape::check(&sealed, 12).unwrap_or_else(|e| panic!("{doc_len}+{attachment_len}: {e}"));
             assert_eq!(header.x25519, 12);
             if (doc_len, attachment_len) == (500, 128_500) {
@@ -356,7 +381,9 @@ fn every_envelope_has_the_shape_the_relay_admits_and_fits_its_bound() {
     // recipients (which would show the route) or with a passphrase stanza.
     assert!(matches!(shape::check(&[0x42; 20_000], 12), Err(ShapeError::NotAge(_))));
     assert!(matches!(shape::check(b"{\"what\": \"plain words\"}", 12), Err(ShapeError::NotAge(_))));
-    let two = envelope::seal(&[reviewer.recipient()], 2, b"doc", vec![], &signer, Vec::new()).expect("seals");
+    let two =
+        envelope::seal(envelope::EnvelopeKind::Report, &[reviewer.recipient()], 2, b"doc", vec![], &signer, Vec::new())
+            .expect("seals");
     assert_eq!(shape::check(&two, 12), Err(ShapeError::StanzaCount { found: 2, expected: 12 }));
     let mut plain_age = Vec::new();
     {
@@ -378,6 +405,7 @@ fn a_weak_author_key_is_refused() {
     let mut plain = Vec::new();
     plain.extend_from_slice(envelope::MAGIC);
     plain.extend_from_slice(&envelope::FRAME_VERSION.to_be_bytes());
+    plain.push(envelope::EnvelopeKind::Reply.byte());
     plain.extend_from_slice(&2u32.to_be_bytes());
     plain.extend_from_slice(b"{}");
     plain.push(0);

@@ -5,7 +5,7 @@
 //! proofs of work, encoder-made images with metadata spliced in, lopdf-made PDFs) or copied from
 //! the repository's fixtures, plus a few hand-made invalid inputs per target. Envelopes and
 //! signatures are randomised, so a rerun changes those files; that is harmless. Files named
-//! `crash-*` (findings) are never touched.
+//! `crash-*` and `finding-*` (findings kept as regression seeds) are never touched.
 
 use std::fs;
 use std::io::{Cursor, Read, Write};
@@ -39,7 +39,7 @@ impl Seeds {
         for entry in fs::read_dir(&dir).expect("read seed folder") {
             let path = entry.expect("entry").path();
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
-            if !name.starts_with("crash-") {
+            if !name.starts_with("crash-") && !name.starts_with("finding-") {
                 fs::remove_file(&path).expect("remove old seed");
             }
         }
@@ -147,6 +147,7 @@ fn envelopes(identity: &age::x25519::Identity) -> Vec<(&'static str, Vec<u8>)> {
         thread_recipients: vec!["psd-1".into(), "acu-1".into()],
         route: None,
         directory_version: None,
+        seen: None,
     });
     out.push(("reply-2-stanzas.age", seal(2, &reply, reviewer.signing_key(), vec![])));
     let receipt = Document::Receipt(Receipt {
@@ -163,9 +164,16 @@ fn envelopes(identity: &age::x25519::Identity) -> Vec<(&'static str, Vec<u8>)> {
         "wrong-signer.age",
         seal(1, &Document::Report(report(&token, "Signed by someone else")), reviewer.signing_key(), vec![]),
     ));
-    let not_json =
-        envelope::seal(std::slice::from_ref(&me), 1, b"this is not JSON", vec![], reviewer.signing_key(), Vec::new())
-            .expect("seal");
+    let not_json = envelope::seal(
+        envelope::EnvelopeKind::Report,
+        std::slice::from_ref(&me),
+        1,
+        b"this is not JSON",
+        vec![],
+        reviewer.signing_key(),
+        Vec::new(),
+    )
+    .expect("seal");
     out.push(("not-json-document.age", not_json));
     let other = ReviewerSecret::generate("sb-1");
     let theirs =
@@ -230,7 +238,15 @@ fn envelope_frame(identity: &age::x25519::Identity, envelopes: &[(&str, Vec<u8>)
     unsigned.push(0);
     unsigned.extend_from_slice(&[0u8; 96]);
     s.put("unsigned-attachment.plain", frame(1, b"{}", &unsigned));
-    s.put("version-2.plain", frame(2, b"{}", &[0]));
+    s.put("version-2-no-kind.plain", frame(2, b"{}", &[0]));
+    s.put("version-3.plain", frame(3, b"{}", &[0]));
+    let mut v2 = envelope::MAGIC.to_vec();
+    v2.extend_from_slice(&2u16.to_be_bytes());
+    v2.push(envelope::EnvelopeKind::CaseEvent.byte());
+    v2.extend_from_slice(&2u32.to_be_bytes());
+    v2.extend_from_slice(b"{}\0");
+    v2.extend_from_slice(&[0u8; 96]);
+    s.put("version-2-unsigned.plain", v2);
     s.put("bad-tag.plain", frame(1, b"{}", &[7]));
     s.put("bad-meta.plain", frame(1, b"{}", &[1, 0, 2, b'{', b'{']));
     s.put(
@@ -458,6 +474,7 @@ fn case_event() {
                 thread_recipients: vec!["psd-1".into()],
                 route: None,
                 directory_version: None,
+                seen: None,
             }),
         ),
         (
@@ -478,6 +495,19 @@ fn case_event() {
     }
     s.put("document-schema-2.json", golden.replacen("\"schema\": 1", "\"schema\": 2", 1));
     s.put("not-json.txt", "{\"type\": \"report\",");
+    // Format 2 documents and events, from their golden fixtures.
+    for name in ["report", "follow-up", "reply", "receipt", "follow-up-seen"] {
+        let path = format!("crates/candour-core/tests/fixtures/golden-v2/{name}.json");
+        checked::<Document>(&s, &format!("document-v2-{name}.json"), &fs::read_to_string(repo(&path)).expect("doc"));
+    }
+    let path = "crates/candour-core/tests/fixtures/golden-frame-v2/reply-seen.json";
+    checked::<Document>(&s, "document-v2-reply-seen.json", &fs::read_to_string(repo(path)).expect("doc"));
+    let events_v2 =
+        fs::read_to_string(repo("crates/candour-review/tests/fixtures/case-events-v2.jsonl")).expect("events");
+    for (i, line) in events_v2.lines().enumerate() {
+        let (_, json) = line.split_once(' ').expect("hash and event");
+        checked::<CaseEvent>(&s, &format!("event-v2-{i}.json"), json);
+    }
 }
 
 fn api_json() {

@@ -229,11 +229,16 @@ pub fn envelope_frame(plaintext: &[u8]) {
         panic!("an authentic age stream was reported as CannotOpen");
     }
     if let Ok(o) = &opened {
-        // The document is the plaintext's bytes after the 14-byte preamble, as framed.
+        // The document is the plaintext's bytes after the preamble, as framed: 14 bytes in
+        // version 1, 15 (with the kind byte) in version 2.
         assert!(plaintext.starts_with(envelope::MAGIC));
+        let start = if o.kind.is_some() { 15 } else { 14 };
+        if let Some(kind) = o.kind {
+            assert_eq!(plaintext[10], kind.byte());
+        }
         let doc_len = o.document.len();
-        assert_eq!(plaintext[10..14], (doc_len as u32).to_be_bytes());
-        assert_eq!(&plaintext[14..14 + doc_len], &o.document[..]);
+        assert_eq!(plaintext[start - 4..start], (doc_len as u32).to_be_bytes());
+        assert_eq!(&plaintext[start..start + doc_len], &o.document[..]);
         assert_eq!(candour_core::padding::padded_len(plaintext.len() as u64), plaintext.len() as u64);
     }
     let document = message::open_document(identity(), &sealed[..], &mut DiscardAttachments);

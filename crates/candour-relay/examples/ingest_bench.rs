@@ -65,7 +65,16 @@ fn envelope(reviewer: &ReviewerSecret, size: usize) -> Vec<u8> {
         reader: &mut reader,
     }];
     let signer = ed25519_dalek::SigningKey::from_bytes(&rand::random());
-    candour_core::envelope::seal(&[reviewer.recipient()], 4, b"{}", sources, &signer, Vec::new()).expect("seals")
+    candour_core::envelope::seal(
+        candour_core::envelope::EnvelopeKind::Report,
+        &[reviewer.recipient()],
+        4,
+        b"{}",
+        sources,
+        &signer,
+        Vec::new(),
+    )
+    .expect("seals")
 }
 
 async fn relay_run(dir: &std::path::Path, seconds: u64, clients: u64, size: usize) -> Stats {

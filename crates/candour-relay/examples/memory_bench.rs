@@ -37,8 +37,16 @@ fn peak_rss_mib() -> f64 {
 fn shape(stanzas: usize, plain: u64) -> (Vec<u8>, u64) {
     let reviewer = ReviewerSecret::generate("psd-1");
     let signer = ed25519_dalek::SigningKey::from_bytes(&rand::random());
-    let sealed = candour_core::envelope::seal(&[reviewer.recipient()], stanzas, b"{}", vec![], &signer, Vec::new())
-        .expect("seal");
+    let sealed = candour_core::envelope::seal(
+        candour_core::envelope::EnvelopeKind::Report,
+        &[reviewer.recipient()],
+        stanzas,
+        b"{}",
+        vec![],
+        &signer,
+        Vec::new(),
+    )
+    .expect("seal");
     let header = candour_core::shape::parse_header(&sealed).expect("header").expect("complete");
     let padded = candour_core::padding::padded_len(plain);
     (sealed[..header.len].to_vec(), candour_core::shape::payload_len(padded))

@@ -298,7 +298,16 @@ async fn bad_input_table() {
     let plaintext = br#"{"what": "the sergeant took the cash"}"#.to_vec();
     let two_stanzas = {
         let signer = ed25519_dalek::SigningKey::from_bytes(&[5; 32]);
-        candour_core::envelope::seal(&[f.reviewer.recipient()], 2, b"{}", vec![], &signer, Vec::new()).expect("seals")
+        candour_core::envelope::seal(
+            candour_core::envelope::EnvelopeKind::Report,
+            &[f.reviewer.recipient()],
+            2,
+            b"{}",
+            vec![],
+            &signer,
+            Vec::new(),
+        )
+        .expect("seals")
     };
     let mut longer = good.clone();
     longer.extend_from_slice(&[0; 16]);

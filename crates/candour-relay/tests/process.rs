@@ -206,8 +206,16 @@ async fn canary_never_reaches_disk_logs_or_responses() {
     let mailbox_id_hex: String = token.mailbox_id().expose_secret().iter().map(|b| format!("{b:02x}")).collect();
     let seal = |text: &str| {
         let doc = serde_json::json!({"what": text}).to_string();
-        envelope::seal(&[f.reviewer.recipient()], 4, doc.as_bytes(), vec![], &token.signing_key(), Vec::new())
-            .expect("seal")
+        envelope::seal(
+            envelope::EnvelopeKind::Report,
+            &[f.reviewer.recipient()],
+            4,
+            doc.as_bytes(),
+            vec![],
+            &token.signing_key(),
+            Vec::new(),
+        )
+        .expect("seal")
     };
 
     // A report, a case event and a reply, all carrying the canary inside the envelope.

@@ -502,6 +502,13 @@ function mailboxPage() {
         text.textContent = r.text;
       }
       div.append(from, text);
+      // What the reviewer had read of the reporter's messages when writing (format 2 replies).
+      if (r.seen_line) {
+        const seen = document.createElement("p");
+        seen.className = "seen";
+        seen.textContent = r.seen_line;
+        div.append(seen);
+      }
       for (const a of r.attachments) {
         const link = document.createElement("a");
         // Saved, never shown inline: a reply's attachment is data, not a page.

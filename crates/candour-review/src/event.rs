@@ -17,14 +17,20 @@
 //!   Dropping the newest event (which nothing references yet) is caught against the encrypted
 //!   local cache, which remembers every event it has verified.
 //!
-//! # Event document, format 1 (do not modify: it feeds signatures and hashes)
-//! See [`CaseEvent`]: `format`, `thread_id`, `author`, `day`, `parents`, `action`.
+//! # Event documents (do not modify either format: they feed signatures and hashes)
+//! See [`CaseEvent`]. Format 1: `format`, `thread_id`, `author`, `day`, `parents`, `action`.
+//! Format 2 ([`EVENT_FORMAT`], written now) adds `directory_version` after `day`: the directory
+//! version the author acted under. A retired key verifies only events made under a version up to
+//! its retirement, and an event may not claim an older directory than the events it follows, so
+//! a key taken out of use cannot sign new history even on the day it was retired (DESIGN §5).
+//! Both arrive sealed as [`EnvelopeKind::CaseEvent`] envelopes (framing version 2), or as version
+//! 1 envelopes from before kinds were named.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use candour_core::directory::VerifiedDirectory;
-use candour_core::envelope::{self, DiscardAttachments, OpenError};
+use candour_core::envelope::{self, DiscardAttachments, EnvelopeKind, OpenError};
 use candour_core::wire::ThreadId;
 use candour_core::Day;
 use ed25519_dalek::SigningKey;
@@ -33,8 +39,11 @@ use sha2::{Digest, Sha256};
 
 use crate::triage::{Outcome, TriageChange};
 
-/// The `format` field of every case event this version writes and reads.
-pub const EVENT_FORMAT: &str = "candour-case-event/1";
+/// The `format` field of every case event this version writes: format 2, with the author's
+/// directory version.
+pub const EVENT_FORMAT: &str = "candour-case-event/2";
+/// The first event format, without a directory version: still read, never written.
+pub const EVENT_FORMAT_1: &str = "candour-case-event/1";
 /// Domain separation for event hashes.
 pub const EVENT_HASH_CONTEXT: &[u8] = b"candour-case-event-hash/v1\n";
 
@@ -158,7 +167,7 @@ pub enum Action {
     },
 }
 
-/// One case event: the JSON sealed in an envelope. **Do not modify** within format 1.
+/// One case event: the JSON sealed in an envelope. **Do not modify** within a format.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CaseEvent {
@@ -170,6 +179,9 @@ pub struct CaseEvent {
     pub author: String,
     /// The day the author acted (their injected clock).
     pub day: Day,
+    /// The version of the directory the author acted under: present in format 2, absent in 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory_version: Option<u64>,
     /// The hashes of the case heads the author had seen; empty only for a first event.
     pub parents: Vec<EventHash>,
     /// What it does.
@@ -322,7 +334,15 @@ pub fn seal_event(
     }
     let document = serde_json::to_vec(event).map_err(|e| SealEventError::Encode(e.to_string()))?;
     let hash = EventHash::of(&document);
-    let sealed = envelope::seal(&recipients, dir.directory().stanzas, &document, vec![], signer, Vec::new())?;
+    let sealed = envelope::seal(
+        EnvelopeKind::CaseEvent,
+        &recipients,
+        dir.directory().stanzas,
+        &document,
+        vec![],
+        signer,
+        Vec::new(),
+    )?;
     Ok((sealed, hash))
 }
 
@@ -339,15 +359,23 @@ pub fn open_event(
         OpenError::CannotOpen => altered("it does not decrypt with this reviewer's key".into()),
         other => altered(other.to_string()),
     })?;
+    // A version 2 envelope names what its author signed it as: a reply or receipt signed by the
+    // same reviewer key never stands in for a case event.
+    if let Some(kind) = opened.kind.filter(|k| *k != EnvelopeKind::CaseEvent) {
+        return Err(altered(format!("it was signed as a {kind}, not a case event")));
+    }
     let document = String::from_utf8(opened.document).map_err(|_| altered("the event is not UTF-8".into()))?;
     let event: CaseEvent =
         serde_json::from_str(&document).map_err(|e| altered(format!("the event does not parse: {e}")))?;
-    if event.format != EVENT_FORMAT {
-        return Err(altered(format!("unknown event format {:?}", event.format)));
+    match (event.format.as_str(), event.directory_version) {
+        (EVENT_FORMAT, Some(_)) | (EVENT_FORMAT_1, None) => {}
+        (EVENT_FORMAT, None) => return Err(altered("a format 2 event without its directory version".into())),
+        (EVENT_FORMAT_1, Some(_)) => return Err(altered("a format 1 event with a directory version".into())),
+        (other, _) => return Err(altered(format!("unknown event format {other:?}"))),
     }
     // The author's current key, or one they held before (a rotation, a leaver) for events
     // dated no later than its retirement: history stays verifiable from an empty cache.
-    if !dir.signed_by_author(&event.author, &opened.signer, event.day, None) {
+    if !dir.signed_by_author(&event.author, &opened.signer, event.day, event.directory_version) {
         return Err(ChainError::ForeignSigner { seq, claimed: event.author.clone() });
     }
     let verified =
@@ -448,15 +476,34 @@ pub fn verify_chain(
     let mut all: Vec<VerifiedEvent> = gone.into_iter().cloned().collect();
     all.extend(events);
     let days: BTreeMap<EventHash, Day> = all.iter().map(|e| (e.hash, e.event.day)).collect();
+    let versions: BTreeMap<EventHash, u64> =
+        all.iter().filter_map(|e| Some((e.hash, e.event.directory_version?))).collect();
     let tomorrow = retained.today.plus_days(1);
     let mut refused = Vec::new();
     for e in &mut all {
         let later_parent =
             e.event.parents.iter().filter_map(|p| days.get(p)).max().copied().filter(|p| e.event.day < *p);
+        // A format 1 event follows anything; a format 2 one may not claim an older directory
+        // than an event it follows (nor may a format 1 event follow a format 2 one).
+        let newer_parent = e
+            .event
+            .parents
+            .iter()
+            .filter_map(|p| versions.get(p))
+            .max()
+            .copied()
+            .filter(|p| e.event.directory_version.is_none_or(|v| v < *p));
         e.refused = if !readers.contains(&e.event.author) {
             Some(format!("written by {}, who is not one of the case's readers", e.event.author))
         } else if let Some(parent_day) = later_parent {
             Some(format!("dated {}, before the event it follows ({parent_day})", e.event.day))
+        } else if let Some(parent_version) = newer_parent {
+            Some(match e.event.directory_version {
+                Some(v) => {
+                    format!("made under directory version {v}, older than the event it follows ({parent_version})")
+                }
+                None => format!("an old-format event following one made under directory version {parent_version}"),
+            })
         } else if e.event.day > tomorrow {
             Some(format!("dated {}, in the future", e.event.day))
         } else {

@@ -797,6 +797,7 @@ impl ReviewSession {
             thread_id: thread,
             author: self.secret.id.clone(),
             day: today,
+            directory_version: Some(self.dir.directory().version),
             parents: heads(&case.events),
             action,
         };
@@ -850,6 +851,7 @@ impl ReviewSession {
             thread_recipients: case.readers(),
             route: case.route(),
             directory_version: Some(self.dir.directory().version),
+            seen: case.seen_from_reporter(),
         });
         self.file_in_mailbox(reference, &reply).await?;
         self.record(reference, Action::Reply { reply_kind: kind, text: text.to_owned() }, today).await
@@ -1211,6 +1213,7 @@ mod tests {
                     thread_id: thread,
                     author: "psd-1".into(),
                     day: Day::from_days_since_epoch(*day),
+                    directory_version: Some(1),
                     parents: vec![],
                     action: action.clone(),
                 };

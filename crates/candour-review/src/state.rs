@@ -126,6 +126,27 @@ impl CaseFile {
         }
     }
 
+    /// What a reply written now tells the reporter this reviewer has received from them: how
+    /// many distinct messages (report and follow-ups) and the newest, by the day it was sent
+    /// (inbox order among the same day). `None` while nothing has arrived.
+    pub fn seen_from_reporter(&self) -> Option<candour_core::report::SeenFromReporter> {
+        use candour_core::report::seen_report_digest;
+        let mut digests = BTreeSet::new();
+        let mut newest: Option<&Report> = None;
+        for r in self.report.iter().chain(&self.follow_ups).map(|r| &r.report) {
+            digests.insert(seen_report_digest(&r.thread_id, r.day_sent, &r.concern.what));
+            if newest.is_none_or(|n| r.day_sent >= n.day_sent) {
+                newest = Some(r);
+            }
+        }
+        let newest = newest?;
+        Some(candour_core::report::SeenFromReporter {
+            messages: u32::try_from(digests.len()).unwrap_or(u32::MAX),
+            newest_day: newest.day_sent,
+            newest: seen_report_digest(&newest.thread_id, newest.day_sent, &newest.concern.what),
+        })
+    }
+
     /// The day the reporter sent the report; clocks run from it.
     pub fn day_sent(&self) -> Option<Day> {
         self.report.as_ref().or(self.follow_ups.first()).map(|r| r.report.day_sent)
@@ -374,6 +395,7 @@ mod tests {
             thread_id: ThreadId([1; 16]),
             author: author.into(),
             day: Day::from_days_since_epoch(day),
+            directory_version: Some(1),
             parents,
             action: Action::Triage { change },
         };

@@ -49,6 +49,26 @@ async fn reported_and_received(
     (token, case, psd1)
 }
 
+/// The next directory after `current`, in which psd-1 holds `fresh`'s keys; their old signing
+/// key is kept as retired (up to `current`'s version and today) when `keep_retired`.
+fn rotated_psd1(current: &Directory, fresh: &ReviewerSecret, keep_retired: bool) -> Directory {
+    let old_key = current.reviewers.iter().find(|r| r.id == "psd-1").expect("psd-1").signing_key;
+    let mut next = current.clone();
+    next.version += 1;
+    let entry = next.reviewers.iter_mut().find(|r| r.id == "psd-1").expect("psd-1");
+    entry.signing_key = fresh.public_signing_key();
+    entry.recipients[0].key = fresh.recipient().to_string();
+    if keep_retired {
+        next.retired.push(RetiredKey {
+            id: "psd-1".into(),
+            signing_key: old_key,
+            until_version: current.version,
+            until_day: common::today(),
+        });
+    }
+    next
+}
+
 fn open(url: &str, id: &str, dir: VerifiedDirectory, cache: &std::path::Path) -> Result<ReviewSession, ReviewError> {
     let client = ReviewClient::new(url, None).expect("client");
     ReviewSession::open(common::reviewer(id), dir, client, &cache.join(format!("{id}.cache")))
@@ -100,22 +120,7 @@ async fn history_signed_by_a_rotated_key_still_verifies_from_an_empty_cache() {
     let current = example_document();
     let old_key = current.reviewers.iter().find(|r| r.id == "psd-1").expect("psd-1").signing_key;
     let fresh = ReviewerSecret::generate("psd-1");
-    let rotate = |keep_retired: bool| {
-        let mut next = current.clone();
-        next.version += 1;
-        let entry = next.reviewers.iter_mut().find(|r| r.id == "psd-1").expect("psd-1");
-        entry.signing_key = fresh.public_signing_key();
-        entry.recipients[0].key = fresh.recipient().to_string();
-        if keep_retired {
-            next.retired.push(RetiredKey {
-                id: "psd-1".into(),
-                signing_key: old_key,
-                until_version: current.version,
-                until_day: common::today(),
-            });
-        }
-        signed(&next)
-    };
+    let rotate = |keep_retired: bool| signed(&rotated_psd1(&current, &fresh, keep_retired));
 
     // Without the retired key, psd-1's past work reads as forged: what rotation did before.
     let without = tempfile::tempdir().expect("cache");
@@ -150,6 +155,75 @@ async fn history_signed_by_a_rotated_key_still_verifies_from_an_empty_cache() {
     assert!(!rotated.signed_by_author("psd-1", &old_key, common::today(), Some(current.version + 1)));
     assert!(!rotated.signed_by_author("psd-2", &old_key, common::today(), None), "and only for its holder");
     assert!(rotated.reviewer_by_signing_key(&old_key).is_none(), "nor is it anyone's key for requests or sealing");
+}
+
+/// Whoever holds psd-1's retired key (a stolen laptop, the reason for the rotation) tries to
+/// add to a case on the very day of the rotation, when the key's day bound still admits it. A
+/// format 2 event names its directory version: claiming the new version fails the key's bound
+/// (the entry reads as forged), and claiming the old one while following an event made under
+/// the new directory is marked and not applied.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retired_key_cannot_add_to_history_on_the_day_it_was_retired() {
+    use candour_core::wire::CaseStreamId;
+    use candour_review::event::{heads, seal_event, Action, CaseEvent, EVENT_FORMAT};
+    let relay = common::Relay::start().await;
+    let cache = tempfile::tempdir().expect("cache");
+    let (token, case, psd1) = reported_and_received(&relay.url, "Seized cash went missing", cache.path()).await;
+    drop(psd1);
+    let current = example_document();
+    let next = rotated_psd1(&current, &ReviewerSecret::generate("psd-1"), true);
+    let rotated = signed(&next);
+
+    // psd-2 works the case under the new directory: its event names version `next.version`.
+    let psd2_cache = tempfile::tempdir().expect("cache");
+    let mut psd2 = open(&relay.url, "psd-2", rotated.clone(), psd2_cache.path()).expect("session");
+    psd2.sync().await.expect("sync");
+    psd2.triage(
+        &case,
+        TriageChange { priority: Some("high".parse().expect("p")), ..Default::default() },
+        common::today(),
+    )
+    .await
+    .expect("triage");
+    let case_file = psd2.case(&case).expect("case");
+    let (readers, parents) = (case_file.readers(), heads(&case_file.events));
+    assert_eq!(case_file.events.last().and_then(|e| e.event.directory_version), Some(next.version));
+
+    let thief = common::reviewer("psd-1");
+    let stream = CaseStreamId::for_thread(&token.thread_id());
+    let forge = |version: u64, status: &str| CaseEvent {
+        format: EVENT_FORMAT.into(),
+        thread_id: token.thread_id(),
+        author: "psd-1".into(),
+        day: common::today(),
+        directory_version: Some(version),
+        parents: parents.clone(),
+        action: Action::Triage {
+            change: TriageChange { status: Some(status.parse().expect("status")), ..Default::default() },
+        },
+    };
+    // Claiming the old directory while following an event made under the new one.
+    let (sealed, _) =
+        seal_event(&rotated, &readers, &forge(current.version, "closed:no-case-to-answer"), thief.signing_key())
+            .expect("seals");
+    psd2.client().case_append(common::reviewer("psd-2").signing_key(), &stream, sealed).await.expect("appends");
+    let fresh_cache = tempfile::tempdir().expect("cache");
+    let mut colleague = open(&relay.url, "psd-2", rotated.clone(), fresh_cache.path()).expect("session");
+    let synced = colleague.sync().await.expect("sync");
+    assert!(synced.tampered.is_empty(), "{synced:?}");
+    assert_eq!(synced.flagged.len(), 1, "{synced:?}");
+    assert!(synced.flagged[0].contains("older than the event it follows"), "{synced:?}");
+    let state = colleague.case(&case).expect("case").state();
+    assert_eq!(state.status, "received".parse().expect("status"), "the retired key's close is not applied");
+
+    // Claiming the new directory: the retired key is not valid for it, so the entry is forged.
+    let (sealed, _) =
+        seal_event(&rotated, &readers, &forge(next.version, "closed:no-case-to-answer"), thief.signing_key())
+            .expect("seals");
+    psd2.client().case_append(common::reviewer("psd-2").signing_key(), &stream, sealed).await.expect("appends");
+    let synced = colleague.sync().await.expect("sync");
+    assert_eq!(synced.tampered.len(), 1, "{synced:?}");
+    assert!(synced.tampered[0].1.contains("signed by a foreign key"), "{synced:?}");
 }
 
 #[test]

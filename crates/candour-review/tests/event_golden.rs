@@ -1,23 +1,29 @@
-//! Case-event format 1 is frozen: its JSON encoding and its hash rule feed signatures and the
-//! hash chain, so a case recorded today must verify forever. Regenerate the fixture only for a
-//! new format: `CANDOUR_UPDATE_GOLDEN=1 cargo test -p candour-review --test event_golden`.
+//! Case-event formats 1 and 2 are frozen: their JSON encoding and hash rule feed signatures and
+//! the hash chain, so a case recorded today must verify forever. A fixture is written only when
+//! it is missing (a new format gets a new file): `cargo test -p candour-review --test event_golden`.
 
 use std::path::PathBuf;
 
 use candour_core::report::Category;
 use candour_core::wire::ThreadId;
 use candour_core::Day;
-use candour_review::event::{Action, CaseEvent, EventHash, ReplyKind, EVENT_FORMAT};
+use candour_review::event::{Action, CaseEvent, EventHash, ReplyKind, EVENT_FORMAT, EVENT_FORMAT_1};
 use candour_review::triage::{Assignment, DetrimentRisk, TriageChange};
 
+/// The format 2 events (directory version 7).
 fn events() -> Vec<CaseEvent> {
+    events_in(EVENT_FORMAT, Some(7))
+}
+
+fn events_in(format: &str, directory_version: Option<u64>) -> Vec<CaseEvent> {
     let thread = ThreadId([0x11; 16]);
     let day = Day::from_ymd(2026, 11, 27).expect("day");
     let base = |parents: Vec<EventHash>, action: Action| CaseEvent {
-        format: EVENT_FORMAT.into(),
+        format: format.into(),
         thread_id: thread,
         author: "psd-1".into(),
         day,
+        directory_version,
         parents,
         action,
     };
@@ -52,17 +58,17 @@ fn events() -> Vec<CaseEvent> {
     ]
 }
 
-#[test]
-fn case_event_format_1_is_frozen() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/case-events-v1.jsonl");
-    let encoded: Vec<String> = events().iter().map(|e| serde_json::to_string(e).expect("encodes")).collect();
+fn assert_frozen(fixture: &str, events: Vec<CaseEvent>) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(fixture);
+    let encoded: Vec<String> = events.iter().map(|e| serde_json::to_string(e).expect("encodes")).collect();
     let hashes: Vec<String> = encoded.iter().map(|d| EventHash::of(d.as_bytes()).to_string()).collect();
     let text: String = encoded.iter().zip(&hashes).map(|(d, h)| format!("{h} {d}\n")).collect();
-    if std::env::var_os("CANDOUR_UPDATE_GOLDEN").is_some() {
+    if !path.exists() {
         std::fs::write(&path, &text).expect("write fixture");
     }
     let frozen = std::fs::read_to_string(&path).expect("fixture");
-    for (line, expected) in frozen.lines().zip(events()) {
+    assert_eq!(frozen.lines().count(), events.len());
+    for (line, expected) in frozen.lines().zip(events) {
         let (hash, document) = line.split_once(' ').expect("hash and document");
         // The frozen bytes still parse to the same event and hash to the frozen value...
         let parsed: CaseEvent = serde_json::from_str(document).expect("frozen event parses");
@@ -70,7 +76,19 @@ fn case_event_format_1_is_frozen() {
         assert_eq!(EventHash::of(document.as_bytes()).to_string(), hash);
     }
     // ...and this build still writes exactly those bytes.
-    assert_eq!(text, frozen, "case-event encoding changed; format 1 must not change");
+    assert_eq!(text, frozen, "case-event encoding changed; {fixture} must not change");
+}
+
+#[test]
+fn case_event_format_1_is_frozen() {
+    assert_frozen("case-events-v1.jsonl", events_in(EVENT_FORMAT_1, None));
+}
+
+#[test]
+fn case_event_format_2_is_frozen() {
+    let events = events();
+    assert!(events.iter().all(|e| e.format == "candour-case-event/2" && e.directory_version == Some(7)));
+    assert_frozen("case-events-v2.jsonl", events);
 }
 
 /// A reviewer's key signs both case events and replies with the one envelope signature, so what
@@ -79,20 +97,61 @@ fn case_event_format_1_is_frozen() {
 #[test]
 fn events_and_documents_never_parse_as_each_other() {
     use candour_core::report::Document;
-    let fixture =
-        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/case-events-v1.jsonl"))
-            .expect("fixture");
-    let mut seen = 0;
-    for line in fixture.lines().filter(|l| !l.trim().is_empty()) {
-        assert!(Document::from_json(line.as_bytes()).is_err(), "an event parsed as a document: {line}");
-        seen += 1;
+    for name in ["case-events-v1.jsonl", "case-events-v2.jsonl"] {
+        let fixture =
+            std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name))
+                .expect("fixture");
+        let mut seen = 0;
+        for line in fixture.lines().filter(|l| !l.trim().is_empty()) {
+            let (_, document) = line.split_once(' ').expect("hash and document");
+            assert!(Document::from_json(document.as_bytes()).is_err(), "an event parsed as a document: {line}");
+            seen += 1;
+        }
+        assert_eq!(seen, events().len(), "{name}");
     }
-    assert_eq!(seen, events().len());
     for name in ["report", "follow-up", "reply", "receipt"] {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join(format!("../candour-core/tests/fixtures/golden-v2/{name}.json"));
         let json = std::fs::read_to_string(path).expect("golden v2 document");
         assert!(Document::from_json(json.as_bytes()).is_ok(), "{name} is a document");
         assert!(serde_json::from_str::<CaseEvent>(&json).is_err(), "the {name} document parsed as an event");
+    }
+}
+
+/// The same reviewer key signs replies and case events. Under framing version 2 the signature
+/// names its kind, so a case event's exact bytes sealed as a reply (or anything but a case
+/// event) are refused as a case-stream entry, though the signature itself verifies.
+#[test]
+fn an_event_signed_as_another_kind_is_refused() {
+    use candour_core::envelope::{self, EnvelopeKind};
+    use candour_review::event::{open_event, seal_event, ChainError};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../keys-example");
+    let policy = candour_core::directory::TrustPolicy {
+        roots: vec![std::fs::read_to_string(root.join("root.pub")).expect("root").trim().parse().expect("root key")],
+        threshold: 1,
+        min_version: 0,
+        today: Day::from_ymd(2026, 12, 1).expect("day"),
+    };
+    let dir = candour_core::directory::verify(&std::fs::read(root.join("directory.json")).expect("dir"), &policy)
+        .expect("example directory verifies");
+    let pass = age::secrecy::SecretString::from("candour-example-only".to_owned());
+    let file = std::fs::read(root.join("reviewers/psd-1.key")).expect("key file");
+    let candour_core::keys::SecretKeyFile::Reviewer(psd1) =
+        candour_core::keys::SecretKeyFile::read_protected(&file[..], &pass).expect("unlocks")
+    else {
+        panic!("psd-1 is a reviewer key")
+    };
+    let event = events().remove(1);
+    let (sealed, _) = seal_event(&dir, &["psd-1".into()], &event, psd1.signing_key()).expect("seals");
+    let opened = open_event(&dir, psd1.identity(), &event.thread_id, 1, &sealed).expect("a case event opens");
+    assert_eq!(opened.event, event);
+    let bytes = serde_json::to_vec(&event).expect("encodes");
+    for kind in EnvelopeKind::ALL.into_iter().filter(|k| *k != EnvelopeKind::CaseEvent) {
+        let relabelled = envelope::seal(kind, &[psd1.recipient()], 4, &bytes, vec![], psd1.signing_key(), Vec::new())
+            .expect("seals");
+        match open_event(&dir, psd1.identity(), &event.thread_id, 1, &relabelled) {
+            Err(ChainError::Altered { reason, .. }) => assert!(reason.contains("not a case event"), "{kind}: {reason}"),
+            other => panic!("an event signed as a {kind} must be refused, got {other:?}"),
+        }
     }
 }

@@ -113,6 +113,7 @@ async fn entries_that_are_not_envelopes_are_reported_apart_from_other_queues() {
     // directly, may still serve them.
     let today = common::today();
     let two_stanzas = candour_core::envelope::seal(
+        candour_core::envelope::EnvelopeKind::Report,
         &[reviewer("psd-1").recipient()],
         2,
         b"{}",

@@ -234,6 +234,7 @@ async fn tampered_case_streams_are_detected_and_named() {
         thread_id: thread,
         author: "psd-2".into(),
         day,
+        directory_version: Some(dir.directory().version),
         parents: heads(events),
         action: Action::Triage { change: TriageChange { status: Some(Status::NoFurtherAction), ..Default::default() } },
     };
@@ -529,6 +530,7 @@ async fn events_by_non_readers_or_with_impossible_days_are_refused_not_folded() 
         thread_id: thread,
         author: author.into(),
         day,
+        directory_version: Some(dir.directory().version),
         parents: heads_now.clone(),
         action,
     };

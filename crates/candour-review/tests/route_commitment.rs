@@ -34,6 +34,7 @@ async fn file_reply(
         thread_recipients: recipients.iter().map(|s| (*s).to_owned()).collect(),
         directory_version: (schema == SCHEMA_VERSION).then_some(dir.directory().version),
         route,
+        seen: None,
     });
     let to = report.reply_recipient.parse().expect("recipient");
     let sealed =

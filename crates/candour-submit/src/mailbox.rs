@@ -17,7 +17,7 @@ use candour_core::commitment::RouteCommitment;
 use candour_core::directory::{Role, VerifiedDirectory};
 use candour_core::envelope::{CollectAttachments, OpenError};
 use candour_core::message::{open_document, OpenDocumentError};
-use candour_core::report::{Document, Receipt};
+use candour_core::report::{Document, Receipt, SeenFromReporter};
 use candour_core::token::MailboxToken;
 use candour_core::wire::ThreadId;
 use candour_core::Day;
@@ -59,6 +59,8 @@ pub struct ReplyView {
     pub route: Option<RouteCommitment>,
     /// The directory version the reviewer's tool held (format 2).
     pub directory_version: Option<u64>,
+    /// What the reviewer had received from the reporter when writing it (format 2 replies).
+    pub seen: Option<SeenFromReporter>,
     /// Attachments (name, bytes).
     pub attachments: Vec<(String, Vec<u8>)>,
 }
@@ -107,37 +109,40 @@ pub fn open_reply(dir: &VerifiedDirectory, token: &MailboxToken, envelope: &[u8]
         Err(OpenDocumentError::Envelope(OpenError::CannotOpen)) => return Err(ReplyError::CannotOpen),
         Err(e) => return Err(ReplyError::Malformed(e.to_string())),
     };
-    let (kind, thread_id, author, day_sent, text, thread_recipients, route, directory_version) = match opened.document {
-        Document::Reply(r) => (
-            MessageKind::Reply,
-            r.thread_id,
-            r.reviewer,
-            r.day_sent,
-            r.text,
-            r.thread_recipients,
-            r.route,
-            r.directory_version,
-        ),
-        Document::Receipt(Receipt {
-            thread_id,
-            reviewer,
-            day_sent,
-            thread_recipients,
-            route,
-            directory_version,
-            ..
-        }) => (
-            MessageKind::Receipt,
-            thread_id,
-            reviewer,
-            day_sent,
-            String::new(),
-            thread_recipients,
-            route,
-            directory_version,
-        ),
-        _ => return Err(ReplyError::NotAReply),
-    };
+    let (kind, thread_id, author, day_sent, text, thread_recipients, route, directory_version, seen) =
+        match opened.document {
+            Document::Reply(r) => (
+                MessageKind::Reply,
+                r.thread_id,
+                r.reviewer,
+                r.day_sent,
+                r.text,
+                r.thread_recipients,
+                r.route,
+                r.directory_version,
+                r.seen,
+            ),
+            Document::Receipt(Receipt {
+                thread_id,
+                reviewer,
+                day_sent,
+                thread_recipients,
+                route,
+                directory_version,
+                ..
+            }) => (
+                MessageKind::Receipt,
+                thread_id,
+                reviewer,
+                day_sent,
+                String::new(),
+                thread_recipients,
+                route,
+                directory_version,
+                None,
+            ),
+            _ => return Err(ReplyError::NotAReply),
+        };
     // The token's format 2 thread, or the thread a format 1 report of it began.
     if thread_id != token.thread_id() && thread_id != token.thread_id_v1() {
         return Err(ReplyError::NotAReply);
@@ -167,6 +172,7 @@ pub fn open_reply(dir: &VerifiedDirectory, token: &MailboxToken, envelope: &[u8]
         thread_recipients,
         route,
         directory_version,
+        seen,
         attachments: sink.collected.into_iter().map(|(m, b)| (m.name, b)).collect(),
     })
 }
@@ -183,6 +189,55 @@ pub fn drop_repeats(messages: &mut Vec<ReplyView>) -> usize {
     }
     *messages = kept;
     before - messages.len()
+}
+
+/// The line shown under a reply saying what its author had read of the reporter's messages.
+pub fn seen_line(reply: &ReplyView) -> Option<String> {
+    let seen = reply.seen.as_ref()?;
+    Some(match seen.messages {
+        1 => format!("Written having read 1 message from you, sent on {}.", seen.newest_day),
+        n => format!("Written having read {n} messages from you, the newest sent on {}.", seen.newest_day),
+    })
+}
+
+/// What the reporter should know from the replies' [`SeenFromReporter`]s: a reply that had read
+/// fewer of their messages, or an older newest one, than a reply written on an earlier day. A
+/// reader that saw less than a colleague had seen before may have had messages withheld from it
+/// (or a message crossed). Messages in mailbox order; empty when nothing is amiss.
+pub fn seen_notes(messages: &[ReplyView]) -> Vec<String> {
+    let replies: Vec<(&ReplyView, &SeenFromReporter)> =
+        messages.iter().filter_map(|m| Some((m, m.seen.as_ref()?))).collect();
+    let mut notes = Vec::new();
+    for (later, seen) in &replies {
+        let behind = replies
+            .iter()
+            .filter(|(earlier, _)| earlier.day_sent < later.day_sent)
+            .filter(|(_, e)| e.messages > seen.messages || e.newest_day > seen.newest_day)
+            .max_by_key(|(_, e)| (e.messages, e.newest_day));
+        if let Some((earlier, e)) = behind {
+            notes.push(format!(
+                "The reply of {} from a reviewer in {} was written having read {} of your messages (the newest \
+                 sent on {}), less than the reply of {} had ({}, the newest sent on {}): something you sent \
+                 may not have reached them. You may want to send it again.",
+                later.day_sent,
+                queue_names(later),
+                seen.messages,
+                seen.newest_day,
+                earlier.day_sent,
+                e.messages,
+                e.newest_day
+            ));
+        }
+    }
+    notes
+}
+
+fn queue_names(m: &ReplyView) -> String {
+    if m.queues.is_empty() {
+        "no current queue".to_owned()
+    } else {
+        m.queues.join(", ")
+    }
 }
 
 /// What the reporter is told when messages repeated.

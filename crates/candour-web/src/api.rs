@@ -16,8 +16,8 @@ use candour_core::wire::{to_hex, MailboxAddress};
 use candour_core::Day;
 use candour_submit::compose::{compose_follow_up, compose_report, ComposeError, Composed};
 use candour_submit::mailbox::{
-    drop_repeats, follow_up_readers, open_reply, repeats_note, FollowUpReaders, MessageKind, ReplyError,
-    NOT_YET_RECEIVED,
+    drop_repeats, follow_up_readers, open_reply, repeats_note, seen_line, seen_notes, FollowUpReaders, MessageKind,
+    ReplyError, NOT_YET_RECEIVED,
 };
 use candour_submit::strip::{self, Kind, StripError};
 use serde::{Deserialize, Serialize};
@@ -527,6 +527,8 @@ fn open_replies(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Resul
     if repeats > 0 {
         warnings.push(repeats_note(repeats));
     }
+    // A reader that had read less of what the reporter sent than a colleague before it.
+    warnings.extend(seen_notes(&views));
     let replies: Vec<Value> = views
         .iter()
         .map(|reply| {
@@ -544,6 +546,8 @@ fn open_replies(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Resul
                 "day": reply.day_sent.to_string(),
                 "text": reply.text,
                 "thread_recipients": reply.thread_recipients,
+                "seen": reply.seen.as_ref().map(|s| json!({"messages": s.messages, "newest_day": s.newest_day.to_string()})),
+                "seen_line": seen_line(reply),
                 "attachments": attachments,
             })
         })

@@ -316,6 +316,7 @@ fn the_page_seals_follow_ups_to_the_committed_readers_only() {
             thread_recipients: recipients.iter().map(|s| (*s).to_owned()).collect(),
             route: Some(route.clone()),
             directory_version: Some(dir.directory().version),
+            seen: None,
         });
         let to = report.reply_recipient.parse().expect("recipient");
         candour_core::message::seal_document(

@@ -92,8 +92,16 @@ pub fn envelope_with(f: &Fixture, attachment: usize, fill: u8) -> Vec<u8> {
         }]
     };
     let signer = ed25519_dalek::SigningKey::from_bytes(&rand::random());
-    candour_core::envelope::seal(&[f.reviewer.recipient()], STANZAS, b"{}", attachments, &signer, Vec::new())
-        .expect("seals")
+    candour_core::envelope::seal(
+        candour_core::envelope::EnvelopeKind::Report,
+        &[f.reviewer.recipient()],
+        STANZAS,
+        b"{}",
+        attachments,
+        &signer,
+        Vec::new(),
+    )
+    .expect("seals")
 }
 
 /// A small real envelope (one padded chunk, 16 KiB).
