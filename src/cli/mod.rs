@@ -6,6 +6,7 @@ mod example;
 mod keys;
 mod mailbox;
 mod net;
+mod page;
 mod report;
 mod review;
 mod secrets;
@@ -36,6 +37,10 @@ enum Command {
     /// Sign and verify the key directory that tells clients who can read reports.
     #[command(subcommand)]
     Directory(directory::DirectoryCommand),
+    /// Build the reporter page for a host apart from the relay, sign its manifest, and check a
+    /// served page or a kept copy against it.
+    #[command(subcommand)]
+    Page(page::PageCommand),
     /// Report wrongdoing: encrypted on this device so only the chosen reviewers can read it.
     #[command(after_help = report::categories_after_help())]
     Report(report::ReportArgs),
@@ -54,6 +59,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Keys(cmd) => keys::run(cmd),
         Command::Directory(cmd) => directory::run(cmd),
+        Command::Page(cmd) => page::run(cmd),
         Command::Report(args) => report::run(args),
         Command::Mailbox(args) => mailbox::run(args),
         Command::Serve(args) => serve::run(args),

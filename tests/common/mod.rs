@@ -82,6 +82,16 @@ impl Relay {
 
     /// A relay serving `directory` that pins the root in `root` (a key or a file holding it).
     pub async fn start_pinning(directory: &Path, root: &Path) -> Relay {
+        Relay::start_configured(directory, root, Vec::new()).await
+    }
+
+    /// The example relay, letting pages from `page_origins` call it across origins.
+    pub async fn start_for_pages(page_origins: Vec<String>) -> Relay {
+        Relay::start_configured(&keys_example().join("directory.json"), &keys_example().join("root.pub"), page_origins)
+            .await
+    }
+
+    async fn start_configured(directory: &Path, root: &Path, page_origins: Vec<String>) -> Relay {
         let data = tempfile::tempdir().expect("tmp");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
@@ -91,6 +101,7 @@ impl Relay {
             directory: directory.to_owned(),
             directory_roots: vec![root.display().to_string()],
             pow_difficulty: 8,
+            page_origins,
             ..candour_relay::Config::default()
         };
         let (stop, stopped) = oneshot::channel::<()>();
@@ -189,4 +200,81 @@ pub fn plain_get(addr: SocketAddr, path: &str) -> (u16, std::collections::HashMa
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
         .collect();
     (status, headers, body.to_owned())
+}
+
+/// A static web host on loopback serving the files under a folder, as any host of a page
+/// bundle would (GET only, the media type by extension, nothing else). It reads the folder on
+/// every request, so a test can change a file under it. Stops when dropped.
+pub struct StaticHost {
+    pub addr: SocketAddr,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl StaticHost {
+    pub fn serve(folder: &Path) -> StaticHost {
+        use std::io::{BufRead as _, Write as _};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (folder, stopping) = (folder.to_owned(), stop.clone());
+        std::thread::spawn(move || {
+            while !stopping.load(std::sync::atomic::Ordering::Relaxed) {
+                let Ok((stream, _)) = listener.accept() else {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    continue;
+                };
+                let folder = folder.clone();
+                std::thread::spawn(move || {
+                    let _ = stream.set_nonblocking(false);
+                    let mut reader = std::io::BufReader::new(&stream);
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).is_err() {
+                        return;
+                    }
+                    // The rest of the head is not needed.
+                    let mut header = String::new();
+                    while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                        header.clear();
+                    }
+                    let path = line.split(' ').nth(1).unwrap_or("/").split('?').next().unwrap_or("/");
+                    let path = if path.ends_with('/') { format!("{path}index.html") } else { path.to_owned() };
+                    let file = folder.join(path.trim_start_matches('/'));
+                    let clean = !path.contains("..");
+                    let (status, body) = match std::fs::read(&file) {
+                        Ok(body) if clean => ("200 OK", body),
+                        // Browsers ask every host for an icon; an empty answer, as the relay gives.
+                        _ if path == "/favicon.ico" => ("204 No Content", Vec::new()),
+                        _ => ("404 Not Found", b"not found".to_vec()),
+                    };
+                    let media = match file.extension().and_then(|e| e.to_str()) {
+                        Some("html") => "text/html; charset=utf-8",
+                        Some("js") => "text/javascript; charset=utf-8",
+                        Some("css") => "text/css; charset=utf-8",
+                        Some("wasm") => "application/wasm",
+                        Some("json") => "application/json",
+                        _ => "application/octet-stream",
+                    };
+                    let mut out = &stream;
+                    let _ = write!(
+                        out,
+                        "HTTP/1.1 {status}\r\nContent-Type: {media}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = out.write_all(&body);
+                });
+            }
+        });
+        StaticHost { addr, stop }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for StaticHost {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
 }

@@ -20,9 +20,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use base64::engine::general_purpose::STANDARD as B64;
-use base64::Engine as _;
-use ed25519_dalek::{Signature, Signer as _};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
@@ -375,18 +372,11 @@ impl VerifiedDirectory {
     }
 }
 
-fn signature_message(directory_bytes: &[u8]) -> Vec<u8> {
-    let mut m = Vec::with_capacity(SIGNATURE_CONTEXT.len() + directory_bytes.len());
-    m.extend_from_slice(SIGNATURE_CONTEXT);
-    m.extend_from_slice(directory_bytes);
-    m
-}
-
 /// Signs a directory. `input` is either an unsigned directory JSON document (signed exactly as
 /// given, after checking it parses and is consistent) or an already-served directory, to which
 /// this root's signature is added (for 2-of-3 signing ceremonies). Returns the served bytes.
 pub fn sign(input: &[u8], root: &RootSecretKey) -> Result<Vec<u8>, DirectoryError> {
-    let trimmed = trim_ascii(input);
+    let trimmed = crate::rootsig::trim_ascii(input);
     let (raw, mut signatures): (Box<RawValue>, Vec<RootSignature>) = match serde_json::from_slice::<Served<'_>>(trimmed)
     {
         Ok(served) => (served.directory.to_owned(), served.signatures),
@@ -398,20 +388,11 @@ pub fn sign(input: &[u8], root: &RootSecretKey) -> Result<Vec<u8>, DirectoryErro
     };
     let directory: Directory = serde_json::from_str(raw.get()).map_err(|e| DirectoryError::Malformed(e.to_string()))?;
     validate(&directory)?;
-    let public = root.public().to_string();
-    signatures.retain(|s| s.key != public);
-    let signature = root.signing_key().sign(&signature_message(raw.get().as_bytes()));
-    signatures.push(RootSignature { key: public, signature: B64.encode(signature.to_bytes()) });
+    crate::rootsig::add(&mut signatures, SIGNATURE_CONTEXT, raw.get().as_bytes(), root);
     let mut out = serde_json::to_vec_pretty(&ServedOut { directory: &raw, signatures: &signatures })
         .map_err(|e| DirectoryError::Malformed(e.to_string()))?;
     out.push(b'\n');
     Ok(out)
-}
-
-fn trim_ascii(b: &[u8]) -> &[u8] {
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |e| e + 1);
-    &b[start..end]
 }
 
 /// Verifies served directory bytes against a trust policy.
@@ -423,23 +404,10 @@ pub fn verify(served: &[u8], policy: &TrustPolicy) -> Result<VerifiedDirectory, 
     }
     let parsed: Served<'_> = serde_json::from_slice(served).map_err(|e| DirectoryError::Malformed(e.to_string()))?;
     let signed_bytes = parsed.directory.get().as_bytes();
-    let message = signature_message(signed_bytes);
-    let mut valid = BTreeSet::new();
-    for sig in &parsed.signatures {
-        let Ok(key) = sig.key.parse::<RootPublicKey>() else { continue };
-        if !policy.roots.contains(&key) {
-            continue; // signatures by roots we do not pin neither help nor hurt
-        }
-        let bytes = B64.decode(&sig.signature).map_err(|_| DirectoryError::BadSignature(key.to_string()))?;
-        let arr: [u8; 64] = bytes.try_into().map_err(|_| DirectoryError::BadSignature(key.to_string()))?;
-        key.0
-             .0
-            .verify_strict(&message, &Signature::from_bytes(&arr))
-            .map_err(|_| DirectoryError::BadSignature(key.to_string()))?;
-        valid.insert(key.0.to_bytes());
-    }
-    if valid.len() < policy.threshold {
-        return Err(DirectoryError::BelowThreshold { valid: valid.len(), required: policy.threshold });
+    let valid = crate::rootsig::count_valid(&parsed.signatures, SIGNATURE_CONTEXT, signed_bytes, &policy.roots)
+        .map_err(|crate::rootsig::Fault::Bad(key)| DirectoryError::BadSignature(key))?;
+    if valid < policy.threshold {
+        return Err(DirectoryError::BelowThreshold { valid, required: policy.threshold });
     }
     // Only now, with the signatures good, is the document itself worth parsing.
     let directory: Directory =

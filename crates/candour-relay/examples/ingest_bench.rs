@@ -100,6 +100,7 @@ async fn relay_run(dir: &std::path::Path, seconds: u64, clients: u64, size: usiz
         max_anonymous_uploads: 1024,
         max_anonymous_inflight_bytes: 1 << 40,
         max_signed_uploads: 1024,
+        page_origins: Vec::new(),
     };
     let state = AppState::new(store, served, verified, limits);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");

@@ -59,6 +59,9 @@ pub struct Limits {
     pub max_anonymous_inflight_bytes: u64,
     /// Signed (reviewer) uploads in progress at once.
     pub max_signed_uploads: usize,
+    /// Origins of reporter pages hosted elsewhere whose browsers may call the reporters' API
+    /// (see [`Config::page_origins`]).
+    pub page_origins: Vec<String>,
 }
 
 impl Limits {
@@ -75,6 +78,7 @@ impl Limits {
             max_anonymous_uploads: config.max_anonymous_uploads,
             max_anonymous_inflight_bytes: config.max_anonymous_inflight_bytes,
             max_signed_uploads: config.max_signed_uploads,
+            page_origins: config.page_origins.clone(),
         }
     }
 }
@@ -167,6 +171,7 @@ impl AppState {
 /// The relay's routes, with JSON errors for unknown routes and methods and the request timeout.
 pub fn router(state: AppState) -> Router {
     let timeout = state.0.limits.request_timeout;
+    let page_origins: Arc<[String]> = state.0.limits.page_origins.clone().into();
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -193,8 +198,52 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(axum::middleware::map_response(json_errors))
         .layer(axum::middleware::from_fn(close_after_refused_bodies))
+        .layer(axum::middleware::from_fn(move |req: Request, next: Next| {
+            let origins = Arc::clone(&page_origins);
+            async move { cross_origin(&origins, req, next).await }
+        }))
         .with_state(state)
 }
+
+/// The reporters' API, across origins, for a page hosted apart from the relay (README "Where
+/// the page comes from"): only for the configured page origins, never with credentials, and
+/// only for what the page calls. Any other origin gets no `Access-Control-Allow-Origin`, so its
+/// browser keeps the answer from it. The API needs no cookie and reveals nothing a direct
+/// request would not, so this is about keeping other sites from using visitors' browsers as
+/// a cheap pool of proof-of-work solvers and readers of the relay's answers.
+async fn cross_origin(origins: &[String], req: Request, next: Next) -> Response {
+    const REPORTER_API: [&str; 5] =
+        ["/v1/directory", "/v1/inbox/challenge", "/v1/inbox", "/v1/mailbox/list", "/v1/mailbox/read"];
+    let path = req.uri().path();
+    let allowed = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .filter(|o| origins.iter().any(|a| a == o))
+        .filter(|_| REPORTER_API.contains(&path))
+        .and_then(|o| HeaderValue::from_str(o).ok());
+    // A preflight from a page origin is answered here; any other OPTIONS goes on to the router
+    // (and meets its method-not-allowed error), so an unknown origin learns nothing new.
+    let preflight = allowed.is_some()
+        && req.method() == Method::OPTIONS
+        && req.headers().contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let mut response = if preflight { StatusCode::NO_CONTENT.into_response() } else { next.run(req).await };
+    let headers = response.headers_mut();
+    headers.append(header::VARY, HeaderValue::from_static("origin"));
+    if let Some(origin) = allowed {
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        if preflight {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST"));
+            headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(PAGE_REQUEST_HEADERS));
+            headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+        }
+    }
+    response
+}
+
+/// The request headers the page sends across origins: a JSON or binary body's type, and the
+/// proof of work ([`candour_core::pow::HEADER`], checked by a test).
+pub const PAGE_REQUEST_HEADERS: &str = "content-type, candour-pow";
 
 /// A request with a body that is refused may have been answered before its body was read, and
 /// then the connection cannot carry another request: say so (`Connection: close`), or a client

@@ -63,6 +63,11 @@ pub struct Config {
     /// disk half-way through a write. Uploads already arriving may use a quarter of it. Never
     /// less than 16 MiB, whatever is set here (`sled_store::SLED_HEADROOM_BYTES`).
     pub min_free_mib: u64,
+    /// Origins of reporter pages hosted apart from the relay (`CANDOUR_PAGE_ORIGINS`, e.g.
+    /// `https://report.pcc.example`; `null` for the page a reporter keeps and opens from disk)
+    /// whose browsers may call the reporters' API across origins. Empty: only the relay's own
+    /// pages. No credentials are ever allowed, and reviewers' requests never need it.
+    pub page_origins: Vec<String>,
 }
 
 impl Default for Config {
@@ -87,6 +92,7 @@ impl Default for Config {
             max_signed_uploads: 32,
             max_connections: crate::DEFAULT_MAX_CONNECTIONS,
             min_free_mib: crate::store::sled_store::DEFAULT_MIN_FREE_BYTES >> 20,
+            page_origins: Vec::new(),
         }
     }
 }

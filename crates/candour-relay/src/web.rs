@@ -1,59 +1,268 @@
-//! The reporter's pages: `/` to report, `/mailbox` to read replies and follow up.
+//! The reporter's pages: the report form and the mailbox, built from the files under `web/`.
 //!
-//! Everything is embedded in the binary: two HTML pages, one stylesheet, three scripts (the
-//! page, the module's glue and a worker) and the WebAssembly module built from `candour-web` (`scripts/build-web.sh`; a test rebuilds it and
-//! compares bytes). The relay serves them and nothing else of the page's: no third-party
-//! resource, no cookie, no inline script, and a Content-Security-Policy that says so. Sealing
-//! happens in the module, in the browser; the page sends the relay only ciphertext.
+//! One set of files serves three ways (README "Where the page comes from"):
+//! - **Hosted apart from the relay**: `candour page build` writes them as a static bundle for
+//!   another origin (the PCC's website, an auditor's host), naming the relay they talk to, with
+//!   a manifest of every file's SHA-256 for the organisation's roots to sign.
+//! - **Kept by the reporter**: two single files (`candour-report.html`, `candour-mailbox.html`)
+//!   with everything inline, opened from disk.
+//! - **Served by the relay** itself (small deployments): the same pages, talking to their own
+//!   origin. Then the relay's operator decides what the page is; see the README.
+//!
+//! Every HTML file carries its Content-Security-Policy, the relay it may connect to, and the
+//! SHA-256 of the module and of the module glue its worker runs; its script, glue and stylesheet
+//! are pinned by integrity attributes (or, in the kept files, by the policy's hashes). So every
+//! part of a page follows from its HTML, and the HTML is what `candour page verify` checks
+//! against the signed manifest. No third-party resource, no cookie, no inline script outside the
+//! kept files; sealing happens in the module, in the browser.
+
+use std::sync::OnceLock;
 
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use candour_core::page_manifest::{PageManifest, MANIFEST_FORMAT};
+use candour_core::wire::Sha256Hex;
+use sha2::{Digest, Sha256, Sha384};
 
-/// The reporter page.
-pub const INDEX_HTML: &str = include_str!("../web/index.html");
-/// The mailbox page.
-pub const MAILBOX_HTML: &str = include_str!("../web/mailbox.html");
+/// The reporter page, before [`site`] fills in its head.
+pub const INDEX_TEMPLATE: &str = include_str!("../web/index.html");
+/// The mailbox page, before [`site`] fills in its head.
+pub const MAILBOX_TEMPLATE: &str = include_str!("../web/mailbox.html");
 /// The stylesheet both pages share.
 pub const CSS: &str = include_str!("../web/candour.css");
 /// The page script: the form and the HTTP calls.
 pub const SCRIPT: &str = include_str!("../web/candour.js");
 /// The glue to the WebAssembly module, shared by the page and its worker.
 pub const MODULE_GLUE: &str = include_str!("../web/candour-module.js");
-/// The worker that runs sealing and the proof of work off the page's thread.
-pub const WORKER: &str = include_str!("../web/candour-worker.js");
 /// The sealing module, `candour-web` built for wasm32-unknown-unknown.
 pub const WASM: &[u8] = include_bytes!("../web/candour.wasm");
 
-/// Same-origin only; the module may be compiled (`wasm-unsafe-eval` allows WebAssembly, not
-/// `eval`); no inline script or style; no framing; forms cannot post anywhere.
-pub const CONTENT_SECURITY_POLICY: &str =
-    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; \
-     style-src 'self'; img-src 'self' blob:; connect-src 'self'; form-action 'none'; \
-     frame-ancestors 'none'; base-uri 'none'";
+/// The line of each template that [`site`] and [`kept`] replace.
+const HEAD_MARKER: &str = "<!-- candour:head";
+/// The script's one import, which the kept files inline instead.
+const GLUE_IMPORT: &str = "import { CandourError, OP, SealingModule } from \"./candour-module.js\";\n";
 
-const JS: &str = "text/javascript; charset=utf-8";
+/// One file of the page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageFile {
+    /// Its path from the bundle's root, e.g. `/index.html`.
+    pub path: &'static str,
+    /// Its media type.
+    pub content_type: &'static str,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Why a page could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PageError {
+    /// The relay address is not an origin the page can name.
+    #[error("{0:?} is not a relay origin: give scheme, host and port only, e.g. https://relay.example.org")]
+    RelayOrigin(String),
+    /// A template lost the line where its head goes, or the script its import.
+    #[error("the page's source files are not as this build expects: {0}")]
+    Template(&'static str),
+}
+
+impl PageError {
+    /// A stable code for scripts and logs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PageError::RelayOrigin(_) => "page-relay-origin",
+            PageError::Template(_) => "page-template",
+        }
+    }
+}
+
+/// The relay address as the page names it: `scheme://host[:port]`, http or https, nothing that
+/// could break out of an HTML attribute or a policy.
+pub fn relay_origin(address: &str) -> Result<String, PageError> {
+    let bad = || PageError::RelayOrigin(address.to_owned());
+    let trimmed = address.trim().trim_end_matches('/');
+    let rest = trimmed.strip_prefix("https://").or_else(|| trimmed.strip_prefix("http://")).ok_or_else(bad)?;
+    let plain = !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c));
+    if !plain || rest.starts_with(':') {
+        return Err(bad());
+    }
+    Ok(trimmed.to_ascii_lowercase())
+}
+
+/// The policy of a hosted page that talks to `relay` (`None`: its own origin). The module may
+/// be compiled (`wasm-unsafe-eval` allows WebAssembly, not `eval`); the worker starts from the
+/// checked glue as a `blob:`; forms cannot post anywhere.
+pub fn hosted_policy(relay: Option<&str>) -> String {
+    let relay = relay.map(|r| format!(" {r}")).unwrap_or_default();
+    format!(
+        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src blob:; style-src 'self'; \
+         img-src 'self' blob:; connect-src 'self'{relay}; form-action 'none'; base-uri 'none'"
+    )
+}
+
+/// What the relay sends with its own pages: the hosted policy, and no framing (which a policy
+/// inside the page cannot forbid).
+pub fn relay_policy() -> &'static str {
+    static POLICY: OnceLock<String> = OnceLock::new();
+    POLICY.get_or_init(|| format!("{}; frame-ancestors 'none'", hosted_policy(None)))
+}
+
+fn sri(bytes: &[u8]) -> String {
+    format!("sha384-{}", B64.encode(Sha384::digest(bytes)))
+}
+
+fn sha256(bytes: &[u8]) -> Sha256Hex {
+    Sha256Hex(Sha256::digest(bytes).into())
+}
+
+fn integrity_meta() -> String {
+    format!(
+        "<meta name=\"candour-integrity\" content=\"wasm={} glue={}\">\n",
+        sha256(WASM),
+        sha256(MODULE_GLUE.as_bytes())
+    )
+}
+
+fn relay_meta(relay: Option<&str>) -> String {
+    relay.map(|r| format!("<meta name=\"candour-relay\" content=\"{r}\">\n")).unwrap_or_default()
+}
+
+/// `template` with its head line replaced by `head`.
+fn with_head(template: &str, head: &str) -> Result<String, PageError> {
+    let start = template.find(HEAD_MARKER).ok_or(PageError::Template("a page lost its candour:head line"))?;
+    let end = template[start..].find("-->\n").ok_or(PageError::Template("the candour:head line is not closed"))?;
+    Ok(format!("{}{head}{}", &template[..start], &template[start + end + 4..]))
+}
+
+/// The hosted pages and their parts, talking to `relay` (`None`: the origin serving them).
+pub fn site(relay: Option<&str>) -> Result<Vec<PageFile>, PageError> {
+    let head = format!(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n{}{}\
+         <link rel=\"stylesheet\" href=\"static/candour.css\" integrity=\"{}\">\n\
+         <link rel=\"modulepreload\" href=\"static/candour-module.js\" integrity=\"{}\">\n\
+         <script type=\"module\" src=\"static/candour.js\" integrity=\"{}\"></script>\n",
+        hosted_policy(relay),
+        relay_meta(relay),
+        integrity_meta(),
+        sri(CSS.as_bytes()),
+        sri(MODULE_GLUE.as_bytes()),
+        sri(SCRIPT.as_bytes()),
+    );
+    const HTML: &str = "text/html; charset=utf-8";
+    const JS: &str = "text/javascript; charset=utf-8";
+    Ok(vec![
+        PageFile { path: "/index.html", content_type: HTML, bytes: with_head(INDEX_TEMPLATE, &head)?.into_bytes() },
+        PageFile { path: "/mailbox.html", content_type: HTML, bytes: with_head(MAILBOX_TEMPLATE, &head)?.into_bytes() },
+        PageFile { path: "/static/candour.css", content_type: "text/css; charset=utf-8", bytes: CSS.into() },
+        PageFile { path: "/static/candour.js", content_type: JS, bytes: SCRIPT.into() },
+        PageFile { path: "/static/candour-module.js", content_type: JS, bytes: MODULE_GLUE.into() },
+        PageFile { path: "/static/candour.wasm", content_type: "application/wasm", bytes: WASM.to_vec() },
+    ])
+}
+
+/// The kept single files, talking to `relay`, and the policy both carry. Everything is
+/// inline: the stylesheet and the script (allowed by their hashes in the policy), the module as
+/// base64 and the glue as text in data blocks (never run as they are: the script checks their
+/// hashes, then compiles the module and starts the worker from the glue).
+pub fn kept(relay: &str) -> Result<(Vec<PageFile>, String), PageError> {
+    if MODULE_GLUE.contains("</") || CSS.contains("</") || SCRIPT.contains("</script") {
+        return Err(PageError::Template("an inlined part contains a closing tag"));
+    }
+    let script = SCRIPT.replacen(GLUE_IMPORT, "", 1);
+    if script.len() == SCRIPT.len() {
+        return Err(PageError::Template("the page script no longer imports the glue as expected"));
+    }
+    let inline_script = format!("{MODULE_GLUE}\n{script}");
+    let csp_hash = |text: &str| format!("'sha256-{}'", B64.encode(Sha256::digest(text.as_bytes())));
+    let policy = format!(
+        "default-src 'none'; script-src {} 'wasm-unsafe-eval'; worker-src blob:; style-src {}; img-src blob:; \
+         connect-src {relay}; form-action 'none'; base-uri 'none'",
+        csp_hash(&inline_script),
+        csp_hash(CSS),
+    );
+    let head = format!(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n{}{}<style>{CSS}</style>\n\
+         <script type=\"application/octet-stream\" id=\"candour-wasm\">{}</script>\n\
+         <script type=\"text/plain\" id=\"candour-glue\">{MODULE_GLUE}</script>\n\
+         <script type=\"module\">{inline_script}</script>\n",
+        relay_meta(Some(relay)),
+        integrity_meta(),
+        B64.encode(WASM),
+    );
+    let kept_links = |html: String| {
+        html.replace("href=\"mailbox.html\"", "href=\"candour-mailbox.html\"")
+            .replace("href=\"index.html\"", "href=\"candour-report.html\"")
+    };
+    let files = vec![
+        PageFile {
+            path: "/candour-report.html",
+            content_type: "text/html; charset=utf-8",
+            bytes: kept_links(with_head(INDEX_TEMPLATE, &head)?).into_bytes(),
+        },
+        PageFile {
+            path: "/candour-mailbox.html",
+            content_type: "text/html; charset=utf-8",
+            bytes: kept_links(with_head(MAILBOX_TEMPLATE, &head)?).into_bytes(),
+        },
+    ];
+    Ok((files, policy))
+}
+
+/// The whole bundle for a page hosted apart from `relay`: the hosted pages, the kept files, and
+/// the unsigned manifest of them all. The same relay and build give the same bytes, always.
+pub fn bundle(relay: &str, app_version: &str) -> Result<(Vec<PageFile>, PageManifest), PageError> {
+    let relay = relay_origin(relay)?;
+    let mut files = site(Some(&relay))?;
+    let (kept_files, kept_policy) = kept(&relay)?;
+    let extra_csp = kept_files.iter().map(|f| (f.path.to_owned(), kept_policy.clone())).collect();
+    files.extend(kept_files);
+    let manifest = PageManifest {
+        format: MANIFEST_FORMAT.into(),
+        app_name: "candour".into(),
+        app_version: app_version.into(),
+        relay: relay.clone(),
+        default_csp: hosted_policy(Some(&relay)),
+        extra_csp,
+        files: files.iter().map(|f| (f.path.to_owned(), sha256(&f.bytes))).collect(),
+        wasm: vec![sha256(WASM)],
+    };
+    Ok((files, manifest))
+}
+
+/// The relay's own copy of the hosted pages (talking to their own origin), built once.
+fn served() -> &'static [PageFile] {
+    static SITE: OnceLock<Vec<PageFile>> = OnceLock::new();
+    // The templates are compiled in and checked by the tests, so this cannot fail in a build
+    // that passed them; if it did, the relay would serve no page rather than a broken one.
+    SITE.get_or_init(|| site(None).unwrap_or_default())
+}
 
 /// The page routes, merged into the relay's router.
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    Router::new()
-        .route("/", get(|| async { page("text/html; charset=utf-8", INDEX_HTML.as_bytes()) }))
-        .route("/mailbox", get(|| async { page("text/html; charset=utf-8", MAILBOX_HTML.as_bytes()) }))
-        .route("/static/candour.css", get(|| async { page("text/css; charset=utf-8", CSS.as_bytes()) }))
-        .route("/static/candour.js", get(|| async { page(JS, SCRIPT.as_bytes()) }))
-        .route("/static/candour-module.js", get(|| async { page(JS, MODULE_GLUE.as_bytes()) }))
-        .route("/static/candour-worker.js", get(|| async { page(JS, WORKER.as_bytes()) }))
-        .route("/static/candour.wasm", get(|| async { page("application/wasm", WASM) }))
-        // Browsers ask for an icon on every visit; an empty answer rather than an error.
-        .route("/favicon.ico", get(|| async { axum::http::StatusCode::NO_CONTENT }))
+    let mut router = Router::new();
+    for (index, file) in served().iter().enumerate() {
+        let handler = move || async move { page(&served()[index]) };
+        router = router.route(file.path, get(handler));
+        // The addresses the relay has always had: `/` and `/mailbox`.
+        match file.path {
+            "/index.html" => router = router.route("/", get(handler)),
+            "/mailbox.html" => router = router.route("/mailbox", get(handler)),
+            _ => {}
+        }
+    }
+    // Browsers ask for an icon on every visit; an empty answer rather than an error.
+    router.route("/favicon.ico", get(|| async { axum::http::StatusCode::NO_CONTENT }))
 }
 
-fn page(content_type: &'static str, body: &'static [u8]) -> Response {
-    let mut response = body.into_response();
+fn page(file: &'static PageFile) -> Response {
+    let mut response = file.bytes.as_slice().into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(file.content_type));
+    if let Ok(policy) = HeaderValue::from_str(relay_policy()) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
@@ -66,4 +275,44 @@ fn page(content_type: &'static str, body: &'static [u8]) -> Response {
     headers
         .insert(header::HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_page_builds_and_names_its_parts() {
+        let files = site(None).expect("site");
+        for html in files.iter().filter(|f| f.path.ends_with(".html")) {
+            let text = std::str::from_utf8(&html.bytes).expect("utf-8");
+            assert!(!text.contains(HEAD_MARKER), "{}", html.path);
+            assert!(text.contains(&sri(SCRIPT.as_bytes())) && text.contains(&sha256(WASM).to_string()));
+        }
+        let (kept, _) = kept("https://relay.example").expect("kept");
+        let report = std::str::from_utf8(&kept[0].bytes).expect("utf-8");
+        assert!(report.contains("href=\"candour-mailbox.html\"") && !report.contains("static/"));
+        assert!(!report.contains(GLUE_IMPORT.trim_end()), "the kept file imports nothing");
+    }
+
+    #[test]
+    fn relay_origins_are_plain() {
+        assert_eq!(relay_origin("https://Relay.Example:8443/").as_deref(), Ok("https://relay.example:8443"));
+        assert_eq!(relay_origin("http://127.0.0.1:9").as_deref(), Ok("http://127.0.0.1:9"));
+        for bad in [
+            "relay.example",
+            "https://relay.example/path",
+            "https://a\" onload=\"x",
+            "ftp://x",
+            "https://",
+            "https://a b",
+        ] {
+            assert_eq!(relay_origin(bad).expect_err(bad).code(), "page-relay-origin", "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_page_may_send_the_proof_of_work_across_origins() {
+        assert!(crate::api::PAGE_REQUEST_HEADERS.split(", ").any(|h| h == candour_core::pow::HEADER));
+    }
 }

@@ -1,5 +1,7 @@
 // The glue to the sealing module (candour-web, built from the same Rust as the CLI), shared by
-// the page and its worker. The module exports two buffers and one call: the page writes 32 bytes
+// the page and its worker: the page imports it, and starts its worker from this same text once it
+// has checked the text's SHA-256 (a worker script cannot carry an integrity attribute), so this
+// file has no imports. The module exports two buffers and one call: the page writes 32 bytes
 // of the browser's CSPRNG and a request frame (parts, then each part's length, then the count),
 // calls, and reads the answer frame. See crates/candour-web/src/{abi,frame}.rs.
 
@@ -66,4 +68,30 @@ function unframe(bytes) {
     at += len;
   }
   return { json: JSON.parse(dec.decode(parts[0])), parts };
+}
+
+// ---- in the worker ------------------------------------------------------------------------
+// The long calls (sealing, the proof of work, opening replies) run here, off the page's thread,
+// so the page stays responsive and its status messages reach screen readers while a phone
+// works. Same module bytes as the page (sent by the page, which has checked them).
+if (typeof WorkerGlobalScope !== "undefined" && self instanceof WorkerGlobalScope) {
+  let module = null;
+  self.onmessage = async (event) => {
+    const { id, wasm, op, request, blobs } = event.data;
+    if (wasm) {
+      try {
+        module = await SealingModule.create(wasm);
+        self.postMessage({ id, json: { ready: true } });
+      } catch (e) {
+        self.postMessage({ id, error: { code: "module-missing", message: e.message } });
+      }
+      return;
+    }
+    try {
+      const answer = module.call(op, request, blobs);
+      self.postMessage({ id, json: answer.json, parts: answer.parts });
+    } catch (e) {
+      self.postMessage({ id, error: { code: e.code || "internal", message: e.message } });
+    }
+  };
 }

@@ -3,26 +3,83 @@
 // routing, metadata stripping, sealing, proof of work, opening replies) runs in the module; this
 // script moves bytes and renders. It stores nothing: no cookies, no localStorage, no IndexedDB.
 
-import { CandourError, OP, SealingModule } from "/static/candour-module.js";
+import { CandourError, OP, SealingModule } from "./candour-module.js";
 
 const $ = (id) => document.getElementById(id);
+
+// ---- where the page's parts come from --------------------------------------------------------
+// The page's HTML names the relay it talks to (absent: the origin that served it) and the
+// SHA-256 of the module and of the module glue the worker runs; the script and glue themselves
+// are pinned by the HTML's integrity attributes. The kept single file carries the module and
+// glue inline. None of this proves the page to its reader (whoever serves the HTML could change
+// it all): it makes every part follow from the HTML, which `candour page verify` checks against
+// the organisation's signed manifest. See README "Where the page comes from".
+const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttribute("content") || null;
+const RELAY = meta("candour-relay") || location.origin;
+const INTEGRITY = Object.fromEntries((meta("candour-integrity") || "").split(/\s+/).filter(Boolean).map((kv) => kv.split("=")));
+
+async function sha256Hex(bytes) {
+  if (!globalThis.crypto || !crypto.subtle) {
+    throw new CandourError("insecure-context", "This page must be opened over https, from a .onion address or from the file you keep; here the browser cannot check its parts.");
+  }
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// The bytes of one part, refused unless they are the ones the HTML names.
+async function matchingPart(name, bytes) {
+  const expected = INTEGRITY[name];
+  const found = await sha256Hex(bytes);
+  if (!expected || expected !== found) {
+    throw new CandourError("page-part-mismatch", `The page's ${name} is not the one this page was built with (SHA-256 ${found}). Someone may have changed it; nothing was sent.`);
+  }
+  return found;
+}
+
+function inline(id) {
+  const node = document.getElementById(id);
+  return node ? node.textContent : null;
+}
+
+function fromBase64(text) {
+  const raw = atob(text.replace(/\s+/g, ""));
+  const out = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+  return out;
+}
 
 // ---- the module ---------------------------------------------------------------------------
 // One instance on the page for quick calls (directory, preview, inspect), and one in a worker
 // for the long ones, so the page never freezes while sealing or solving the proof of work.
 let wasmBytes = null;
+let wasmSha = null;
 let module = null;
 let worker = null;
 const pending = new Map();
 let nextId = 1;
 
 async function loadModule() {
-  const response = await fetch("/static/candour.wasm", { cache: "no-store" });
-  if (!response.ok) throw new CandourError("module-missing", "The sealing module could not be loaded.");
-  wasmBytes = new Uint8Array(await response.arrayBuffer());
+  const kept = inline("candour-wasm");
+  if (kept !== null) {
+    wasmBytes = fromBase64(kept);
+  } else {
+    const response = await fetch(new URL("candour.wasm", import.meta.url), { cache: "no-store" });
+    if (!response.ok) throw new CandourError("module-missing", "The sealing module could not be loaded.");
+    wasmBytes = new Uint8Array(await response.arrayBuffer());
+  }
+  wasmSha = await matchingPart("wasm", wasmBytes);
   module = await SealingModule.create(wasmBytes);
+  // Opened from disk, the page has no origin a worker could start under: the long calls run
+  // on the page (it pauses meanwhile).
+  if (location.protocol === "file:") return;
   try {
-    worker = new Worker("/static/candour-worker.js", { type: "module" });
+    let glue = inline("candour-glue");
+    if (glue === null) {
+      const response = await fetch(new URL("candour-module.js", import.meta.url), { cache: "no-store" });
+      glue = await response.text();
+    }
+    await matchingPart("glue", new TextEncoder().encode(glue));
+    worker = new Worker(URL.createObjectURL(new Blob([glue], { type: "text/javascript" })), { type: "module" });
     worker.onmessage = (event) => {
       const { id, error, json, parts } = event.data;
       const waiting = pending.get(id);
@@ -38,7 +95,8 @@ async function loadModule() {
     await post({ wasm: wasmBytes });
     // For the browser test, which checks that the long calls really run off the page.
     document.documentElement.dataset.worker = "ready";
-  } catch (_) {
+  } catch (e) {
+    if (e instanceof CandourError && e.code === "page-part-mismatch") throw e;
     // No module workers here: the long calls run on the page instead (it pauses meanwhile).
     worker = null;
   }
@@ -66,7 +124,7 @@ const nowUnix = () => Math.floor(Date.now() / 1000);
 async function relay(path, options = {}) {
   let response;
   try {
-    response = await fetch(path, { cache: "no-store", credentials: "omit", referrerPolicy: "no-referrer", ...options });
+    response = await fetch(new URL(path, RELAY), { cache: "no-store", credentials: "omit", referrerPolicy: "no-referrer", mode: "cors", ...options });
   } catch (e) {
     throw new CandourError("unreachable", "The relay could not be reached. Check your connection and try again.");
   }
@@ -612,7 +670,9 @@ async function start() {
       throw new CandourError("no-webassembly", "This browser has WebAssembly turned off (Tor Browser does this at its higher security levels), so your report cannot be locked on this device. Use the Standard level for this page, or the candour command-line tool.");
     }
     await loadModule();
-    $("wasm-sha").textContent = call(OP.sha256, {}, [wasmBytes]).json.sha256;
+    // Computed by the browser, not by the module it describes; still only a number to compare
+    // with the published one: it cannot prove the page (README "Where the page comes from").
+    $("wasm-sha").textContent = wasmSha;
     await loadDirectory();
     show("page-status", "");
     if ($("report")) reportPage();

@@ -220,6 +220,13 @@ impl RelayClient {
         Ok(verified)
     }
 
+    /// One file of a page served under this client's address (`candour page verify`), at most
+    /// `max_bytes` long.
+    pub async fn page_file(&self, path: &str, max_bytes: u64) -> Result<Vec<u8>, ClientError> {
+        let url = self.url(path);
+        self.bytes(self.http.get(&url), &url, max_bytes).await
+    }
+
     /// Signs reviewer requests for the relay `dir` names (done by [`RelayClient::directory`];
     /// a caller holding a verified directory from elsewhere binds with it). A request signed for
     /// one relay is refused by every other.

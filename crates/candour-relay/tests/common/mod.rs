@@ -68,6 +68,7 @@ pub fn test_limits() -> Limits {
         max_anonymous_uploads: 8,
         max_anonymous_inflight_bytes: 64 * 1024 * 1024,
         max_signed_uploads: 8,
+        page_origins: Vec::new(),
     }
 }
 
