@@ -17,7 +17,9 @@ use serde_json::json;
 const WHAT: &str = "APART-CANARY: the duty inspector took cash from the seized property store.";
 
 fn candour(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_candour")).args(args).output().expect("candour runs")
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_candour"));
+    cmd.args(args);
+    common::output_within(cmd, Duration::from_secs(300))
 }
 
 /// `candour page build` for `relay`, then the example root signs the manifest.

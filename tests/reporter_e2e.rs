@@ -184,18 +184,20 @@ fn candour(args: &[&str]) -> std::process::Output {
 /// Runs `candour` with `home` as its working folder, HOME and XDG folders, so a test can check
 /// it wrote nothing there.
 fn candour_in(args: &[&str], home: &std::path::Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_candour"))
-        .args(args)
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_candour"));
+    cmd.args(args)
         .current_dir(home)
         .env("HOME", home)
         .env("XDG_CACHE_HOME", home)
         .env("XDG_CONFIG_HOME", home)
         .env("XDG_DATA_HOME", home)
+        .env("XDG_STATE_HOME", home)
+        .env("XDG_RUNTIME_DIR", home)
+        .env("TMPDIR", home)
         .env_remove("CANDOUR_RELAY")
         .env_remove("CANDOUR_ROOT")
-        .env_remove("CANDOUR_PROXY")
-        .output()
-        .expect("runs")
+        .env_remove("CANDOUR_PROXY");
+    common::output_within(cmd, std::time::Duration::from_secs(300))
 }
 
 /// Serves one canned `/v1/directory` response per connection, as a hostile relay would.
@@ -217,7 +219,7 @@ fn fake_relay(body: Vec<u8>) -> String {
 
 #[test]
 fn report_refuses_a_tampered_directory_or_a_wrong_pin() {
-    let served = std::fs::read(common::keys_example().join("directory.json")).expect("dir");
+    let served = std::fs::read(common::fresh_directory()).expect("dir");
     let tampered = String::from_utf8(served.clone()).expect("utf-8").replacen("DS Tom Reilly", "DS Tom Reiliy", 1);
     let url = fake_relay(tampered.into_bytes());
     let root = common::root_pub();
@@ -241,18 +243,9 @@ fn report_refuses_a_tampered_directory_or_a_wrong_pin() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("refusing to send") && err.contains("pinned root"), "{err}");
 
-    let out = candour(&[
-        "report",
-        "--relay",
-        "http://127.0.0.1:9",
-        "--root",
-        &root,
-        "--category",
-        "other",
-        "--what",
-        "x",
-        "--yes",
-    ]);
+    let (unreachable, _held) = common::unreachable_relay();
+    let out =
+        candour(&["report", "--relay", &unreachable, "--root", &root, "--category", "other", "--what", "x", "--yes"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
     assert!(err.contains("cannot reach the relay"), "{err}");
@@ -270,30 +263,50 @@ async fn cli_report_then_mailbox_with_token_file() {
         r#"{"category": "use-of-force", "subjects": [{"name": "PC Example"}], "what": "CLI canary text", "when": "Friday", "where": "Cells"}"#,
     )
     .expect("write");
+    // Run with an empty folder as its working folder, HOME, XDG folders and TMPDIR: nothing may
+    // be written to disk, anywhere it could put something.
+    let empty = tempfile::tempdir().expect("tmp");
     let out = tokio::task::spawn_blocking({
-        let (url, root, from) = (url.clone(), root.clone(), from.clone());
+        let (url, root, from, home) = (url.clone(), root.clone(), from.clone(), empty.path().to_owned());
         move || {
-            candour(&[
-                "report",
-                "--relay",
-                &url,
-                "--root",
-                &root,
-                "--from",
-                from.to_str().expect("utf-8"),
-                "--yes",
-                "--json",
-            ])
+            candour_in(
+                &[
+                    "report",
+                    "--relay",
+                    &url,
+                    "--root",
+                    &root,
+                    "--from",
+                    from.to_str().expect("utf-8"),
+                    "--yes",
+                    "--json",
+                ],
+                &home,
+            )
         }
     })
     .await
     .expect("join");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let left: Vec<_> = std::fs::read_dir(empty.path()).expect("read").flatten().map(|e| e.path()).collect();
+    assert!(left.is_empty(), "candour report wrote {left:?}");
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json output");
     assert_eq!(json["queues"], serde_json::json!(["psd", "acu"]));
     assert_eq!(json["fallback"], serde_json::json!(false));
     let words = json["token"].as_str().expect("token").to_owned();
     assert_eq!(words.split(' ').count(), 12);
+    // Every field of --from, as the readers' tool opens it (not as the CLI echoes it).
+    let client = common::bound_client(&url).await;
+    let inbox = inbox_after(&client, None).await;
+    let opened = open_document(reviewer("psd-1").identity(), &inbox[0].1[..], &mut DiscardAttachments).expect("opens");
+    let Document::Report(sent) = opened.document else { panic!("not a report") };
+    assert_eq!(sent.concern.category, Some(Category::UseOfForce));
+    assert_eq!(sent.concern.subjects.iter().map(|s| s.name.as_deref()).collect::<Vec<_>>(), [Some("PC Example")]);
+    assert_eq!(
+        (sent.concern.what.as_str(), sent.concern.when.as_deref(), sent.concern.r#where.as_deref()),
+        ("CLI canary text", Some("Friday"), Some("Cells"))
+    );
+    assert_eq!(sent.thread_id, words.parse::<MailboxToken>().expect("token").thread_id());
 
     // An unknown field is an error that lists the valid ones.
     std::fs::write(&from, r#"{"category": "use-of-force", "what": "x", "colour": "red"}"#).expect("write");
@@ -397,7 +410,9 @@ fn socks5_proxy() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
 async fn proxy_carries_everything_including_name_resolution() {
     let relay = Relay::start().await;
     let (proxy, seen) = socks5_proxy();
-    let url = format!("http://localhost:{}", relay.addr.port());
+    // A name no resolver knows (`.invalid` is reserved): only the proxy, which connects every
+    // name to this machine, can reach it, so a client that went around the proxy fails.
+    let url = format!("http://relay.candour-test.invalid:{}", relay.addr.port());
     let root = common::root_pub();
     let out = tokio::task::spawn_blocking(move || {
         candour(&[
@@ -423,7 +438,7 @@ async fn proxy_carries_everything_including_name_resolution() {
     // Directory, challenge and submission all went through the proxy, which was handed the
     // name, not an address: DNS did not leak around it.
     assert!(!seen.is_empty());
-    assert!(seen.iter().all(|t| t == &format!("domain:localhost:{}", relay.addr.port())), "{seen:?}");
+    assert!(seen.iter().all(|t| t == &format!("domain:relay.candour-test.invalid:{}", relay.addr.port())), "{seen:?}");
     relay.shutdown().await;
 }
 
@@ -487,5 +502,77 @@ async fn cli_follow_ups_reach_the_committed_readers_whatever_a_reply_names() {
     assert_eq!(json["reviewers"], serde_json::json!(["psd-1", "psd-2", "acu-1"]));
     let sent = inbox_after(&client, Some(inbox[0].0)).await;
     assert_eq!(openers(&sent[0].1), ["psd-1", "psd-2", "acu-1"], "not the corrupt reply's psd-2 and acu-2");
+    // It is a follow-up of the same case, with the words sent.
+    let opened = open_document(reviewer("psd-1").identity(), &sent[0].1[..], &mut DiscardAttachments).expect("opens");
+    let Document::FollowUp(follow_up) = opened.document else { panic!("not a follow-up") };
+    assert_eq!(
+        (follow_up.thread_id, follow_up.concern.what.as_str()),
+        (report.thread_id, "It happened again on Friday.")
+    );
+    // And the mailbox shows the reply, in words.
+    let out = tokio::task::spawn_blocking({
+        let (url, root, token_file) = (url.clone(), root.clone(), token_file.clone());
+        move || {
+            candour(&["mailbox", "--relay", &url, "--root", &root, "--token-file", token_file.to_str().expect("utf-8")])
+        }
+    })
+    .await
+    .expect("join");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.contains("Please send us the rest."), "{stdout}");
+    relay.shutdown().await;
+}
+
+/// `candour report --attach`: a JPEG's EXIF is removed on this device before sealing (the
+/// readers' tool opens the picture without it); a file whose metadata cannot be removed is
+/// refused, nothing sent, unless `--allow-unstripped` says to send it as it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_attachments_are_stripped_or_refused_unless_allowed() {
+    let relay = Relay::start().await;
+    let (url, root) = (relay.url(), common::root_pub());
+    let client = common::bound_client(&url).await;
+    let files = tempfile::tempdir().expect("tmp");
+    let photo = files.path().join("IMG_0042.jpg");
+    let jpeg = common::jpeg_with_exif();
+    std::fs::write(&photo, &jpeg).expect("write");
+    let notes = files.path().join("notes.docx");
+    std::fs::write(&notes, b"DOCX-CANARY author metadata").expect("write");
+    let report = |extra: Vec<String>| {
+        let (url, root) = (url.clone(), root.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut args: Vec<String> =
+                ["report", "--relay", &url, "--root", &root, "--category", "other", "--what", "see the photo", "--yes"]
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .collect();
+            args.extend(extra);
+            candour(&args.iter().map(String::as_str).collect::<Vec<_>>())
+        })
+    };
+    let attach = |path: &std::path::Path| vec!["--attach".to_owned(), path.display().to_string()];
+
+    let out = report(attach(&photo)).await.expect("join");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let inbox = inbox_after(&client, None).await;
+    let mut sink = CollectAttachments::new(1 << 20);
+    open_document(reviewer("psd-1").identity(), &inbox[0].1[..], &mut sink).expect("opens");
+    let (meta, bytes) = &sink.collected[0];
+    assert_eq!((meta.name.as_str(), meta.media_type.as_str()), ("IMG_0042.jpg", "image/jpeg"));
+    assert!(!bytes.windows(common::EXIF_CANARY.len()).any(|w| w == common::EXIF_CANARY), "EXIF reached the reader");
+    assert!(bytes.starts_with(&[0xFF, 0xD8]) && bytes.len() > 100, "still a JPEG");
+
+    let out = report(attach(&notes)).await.expect("join");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("notes.docx") && err.contains("--allow-unstripped"), "{err}");
+    assert_eq!(inbox_after(&client, Some(inbox[0].0)).await.len(), 0, "nothing was sent");
+
+    let mut allowed = attach(&notes);
+    allowed.push("--allow-unstripped".into());
+    let out = report(allowed).await.expect("join");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let sent = inbox_after(&client, Some(inbox[0].0)).await;
+    let mut sink = CollectAttachments::new(1 << 20);
+    open_document(reviewer("psd-1").identity(), &sent[0].1[..], &mut sink).expect("opens");
+    assert_eq!(sink.collected[0].1, b"DOCX-CANARY author metadata", "sent exactly as it was, as asked");
     relay.shutdown().await;
 }

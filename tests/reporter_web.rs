@@ -12,39 +12,14 @@ use candour_core::envelope::CollectAttachments;
 use candour_core::message::{open_document, seal_document};
 use candour_core::report::{Document, Reply, SCHEMA_VERSION};
 use common::browser::Browser;
-use common::{inbox_after, openers, reviewer, unix_now, Relay};
+use common::{inbox_after, jpeg_with_exif, openers, reviewer, unix_now, Relay, EXIF_CANARY};
 use serde_json::{json, Value};
 
 const WHAT: &str = "WEB-CANARY-WHAT: the custody sergeant deleted the footage on night shift.";
 const SUBJECT: &str = "SUBJECT-CANARY Sgt Example";
-const EXIF_CANARY: &[u8] = b"EXIF-CANARY-Camera-Serial-0042";
 const REPLY: &str = "Thank you. Can you tell us which night?";
 const FOLLOW_UP: &str = "FOLLOWUP-CANARY: it was the 14th, around 3am.";
 const SCREEN_WIDTHS: [(&str, u32); 2] = [("desktop", 1280), ("phone", 360)];
-
-/// A small JPEG with an EXIF block naming the camera: the canary the page must strip.
-fn jpeg_with_exif() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 4) as u8, (y * 5) as u8, 128]));
-    let mut clean = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut clean, 90).encode_image(&img).expect("encode JPEG");
-    assert_eq!(&clean[..4], &[0xFF, 0xD8, 0xFF, 0xE0], "JFIF first");
-    let app0_end = 4 + usize::from(u16::from_be_bytes([clean[4], clean[5]]));
-    // TIFF, big-endian, one IFD entry: Make (0x010F), ASCII, pointing past the IFD.
-    let mut tiff = b"MM\x00\x2A\x00\x00\x00\x08\x00\x01\x01\x0F\x00\x02".to_vec();
-    tiff.extend_from_slice(&(EXIF_CANARY.len() as u32 + 1).to_be_bytes());
-    tiff.extend_from_slice(&26u32.to_be_bytes());
-    tiff.extend_from_slice(&[0, 0, 0, 0]);
-    tiff.extend_from_slice(EXIF_CANARY);
-    tiff.push(0);
-    let mut exif = b"Exif\0\0".to_vec();
-    exif.extend_from_slice(&tiff);
-    let mut out = clean[..app0_end].to_vec();
-    out.extend_from_slice(&[0xFF, 0xE1]);
-    out.extend_from_slice(&(exif.len() as u16 + 2).to_be_bytes());
-    out.extend_from_slice(&exif);
-    out.extend_from_slice(&clean[app0_end..]);
-    out
-}
 
 /// A PNG of noise, about 10 MiB (noise does not compress): the size the timing goal names.
 fn ten_mib_png() -> Vec<u8> {
@@ -90,7 +65,10 @@ fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                out.push((path.clone(), std::fs::read(&path).unwrap_or_default()));
+                out.push((
+                    path.clone(),
+                    std::fs::read(&path).unwrap_or_else(|e| panic!("canary scan cannot read {}: {e}", path.display())),
+                ));
             }
         }
     }
@@ -177,12 +155,20 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
     std::fs::write(&png_path, &png).expect("write");
 
     let b = Browser::start();
+    // Watched from outside the page: every message the page posts to a worker, by operation.
+    b.cdp(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({"source": "window.__workerOps = []; const post = Worker.prototype.postMessage; \
+                 Worker.prototype.postMessage = function (m, t) { if (m && m.op) window.__workerOps.push(m.op); \
+                 return post.call(this, m, t); };"}),
+    );
     b.goto(&relay.url());
     b.find("#report:not([hidden])");
     let worker = b.script("return document.documentElement.dataset.worker", vec![]);
-    assert_eq!(worker, json!("ready"), "sealing and the proof of work run in the worker");
+    assert_eq!(worker, json!("ready"), "the page started its worker");
+    // The SHA-256 of the module the relay embeds, as the browser computed it from what it loaded.
     let module_sha = b.find("#wasm-sha").text();
-    assert_eq!(module_sha.len(), 64, "the page shows the module's SHA-256, got {module_sha:?}");
+    assert_eq!(module_sha, candour_core::wire::to_hex(&sha256(candour_relay::web::WASM)), "the footer's module hash");
     let served = client.directory(&common::policy()).await.expect("directory");
     assert!(b.find("#directory-info").text().contains(&candour_core::wire::to_hex(&served.served_sha256())));
 
@@ -224,6 +210,19 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
     // Send; the token is shown once.
     b.find("#send").click();
     b.wait_for_text_within("#sent", "has been received", std::time::Duration::from_secs(120));
+    // Nothing is stored in the browser: no cookie, web storage, database or cache.
+    let stored = b.script(
+        "return (async () => ({cookie: document.cookie, local: localStorage.length, session: sessionStorage.length, \
+           databases: (await indexedDB.databases()).length, caches: (await caches.keys()).length}))()",
+        vec![],
+    );
+    assert_eq!(stored, json!({"cookie": "", "local": 0, "session": 0, "databases": 0, "caches": 0}), "{stored}");
+    let cookies = b.cdp("Network.getAllCookies", json!({}));
+    assert_eq!(cookies["cookies"], json!([]), "no cookie for any site");
+    // Sealing (operation 4) and the proof of work (5) went to the worker, not the page's thread.
+    let ops = b.script("return window.__workerOps", vec![]);
+    let ops: Vec<u64> = serde_json::from_value(ops).expect("ops");
+    assert!(ops.contains(&4) && ops.contains(&5), "the worker sealed and solved: {ops:?}");
     let words =
         b.script("return [...document.querySelectorAll('#token li')].map(li => li.textContent).join(' ')", vec![]);
     let words = words.as_str().expect("words").to_owned();
@@ -235,7 +234,7 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
     check_layout(&b, "token");
 
     // The seal time against the same call natively in this run (a ratio, not an assertion).
-    let dir_bytes = std::fs::read(common::keys_example().join("directory.json")).expect("dir");
+    let dir_bytes = std::fs::read(common::fresh_directory()).expect("dir");
     let request = json!({"now_unix": unix_now(), "concern": {"category": "honesty-and-integrity", "what": WHAT},
                          "attachments": [{"name": "IMG_0042.jpg"}, {"name": "scan.png"}]});
     let framed = candour_web::frame::build(request.to_string().as_bytes(), &[&dir_bytes, &jpeg, &png]);
@@ -458,6 +457,35 @@ async fn pages_carry_a_strict_policy_and_no_third_party_resource() {
     let (headers, _) = http("/static/candour.wasm");
     assert_eq!(headers.get("content-type").map(String::as_str), Some("application/wasm"));
     assert_eq!(headers.get("content-length"), Some(&candour_relay::web::WASM.len().to_string()));
+    relay.shutdown().await;
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes).into()
+}
+
+/// The console check can fail: one planted policy violation is reported (by each of the two
+/// policies in force, and only then), and a clean page reports none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_planted_policy_violation_is_caught_by_the_console_check() {
+    let relay = Relay::start().await;
+    let b = Browser::start();
+    b.goto(&relay.url());
+    b.find("#report:not([hidden])");
+    assert_eq!(b.console_problems(), Vec::<String>::new(), "a clean page");
+    // An inline script, which the policy forbids: one violation.
+    b.script(
+        "const s = document.createElement('script'); s.textContent = 'window.planted = 1'; document.body.append(s)",
+        vec![],
+    );
+    // Reported once by each policy in force: the relay's header and the page's own <meta>.
+    let problems = b.console_problems();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems.iter().all(|p| p.contains("Content Security Policy") && p == &problems[0]), "{problems:?}");
+    assert_eq!(b.console_problems(), Vec::<String>::new(), "each message is reported once");
+    assert_eq!(b.script("return window.planted === undefined", vec![]), json!(true), "and it did not run");
+    drop(b);
     relay.shutdown().await;
 }
 

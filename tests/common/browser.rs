@@ -7,7 +7,7 @@
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -47,10 +47,6 @@ pub struct Element<'a> {
 pub fn screenshot_dir() -> PathBuf {
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
     tmp.parent().unwrap_or(tmp).join("screenshots")
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port()
 }
 
 fn http(addr: SocketAddr, method: &str, path: &str, body: Option<&Value>) -> Result<(u16, Value), String> {
@@ -118,14 +114,30 @@ fn dechunk(mut rest: &str) -> String {
 impl Browser {
     /// Starts chromedriver on a free port and a headless Chromium with a fresh profile.
     pub fn start() -> Browser {
-        let port = free_port();
-        let driver = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
+        // Port 0: chromedriver binds a free port itself and says which, so no other process
+        // can take a port between our choosing it and chromedriver binding it.
+        let mut child = Command::new("chromedriver")
+            .arg("--port=0")
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .map(Driver)
             .expect("chromedriver runs (Debian package chromium-driver; ./scripts/test.sh installs it)");
+        let stdout = child.stdout.take().expect("chromedriver's output");
+        let driver = Driver(child);
+        let (told, port) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead as _;
+            let mut told = Some(told);
+            // Read to the end, so chromedriver never blocks on a full pipe.
+            for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("started successfully on port ").nth(1) {
+                    if let (Some(told), Ok(port)) = (told.take(), rest.trim_end_matches('.').trim().parse::<u16>()) {
+                        let _ = told.send(port);
+                    }
+                }
+            }
+        });
+        let port = port.recv_timeout(WAIT).expect("chromedriver says which port it listens on");
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let deadline = Instant::now() + WAIT;
         loop {
@@ -299,17 +311,19 @@ impl Browser {
         );
     }
 
-    /// The browser console's messages so far.
+    /// The browser console's messages since the last call. Fails the test if the log cannot be
+    /// read: an unreadable log must never pass for a clean one.
     pub fn console(&self) -> Vec<String> {
         let path = format!("/session/{}/se/log", self.session);
         match http(self.addr, "POST", &path, Some(&json!({"type": "browser"}))) {
             Ok((200, v)) => v["value"]
                 .as_array()
-                .into_iter()
-                .flatten()
+                .unwrap_or_else(|| panic!("the browser log is not a list: {v}"))
+                .iter()
                 .map(|m| format!("{} {}", m["level"].as_str().unwrap_or(""), m["message"].as_str().unwrap_or("")))
                 .collect(),
-            _ => Vec::new(),
+            Ok((status, v)) => panic!("the browser log could not be read ({status}): {v}"),
+            Err(e) => panic!("the browser log could not be read: {e}"),
         }
     }
 

@@ -10,11 +10,12 @@ use candour_core::directory::{self, TrustPolicy, VerifiedDirectory};
 use candour_core::envelope::DiscardAttachments;
 use candour_core::keys::{ReviewerSecret, SecretKeyFile};
 use candour_core::message::open_document;
-use candour_core::Day;
 use candour_submit::client::RelayClient;
 use tokio::sync::oneshot;
 
 pub mod browser;
+/// Shared with the reviewer crate's tests (`crates/candour-review/tests/common`).
+pub mod fresh;
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -24,9 +25,7 @@ pub fn keys_example() -> PathBuf {
     repo().join("keys-example")
 }
 
-pub fn today() -> Day {
-    Day::from_unix_seconds(unix_now())
-}
+pub use fresh::{fresh_directory, today};
 
 pub fn unix_now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
@@ -49,7 +48,7 @@ pub fn policy() -> TrustPolicy {
 }
 
 pub fn example_directory() -> VerifiedDirectory {
-    directory::verify(&std::fs::read(keys_example().join("directory.json")).expect("dir"), &policy()).expect("verifies")
+    directory::verify(&std::fs::read(fresh_directory()).expect("dir"), &policy()).expect("verifies")
 }
 
 pub fn reviewer(id: &str) -> ReviewerSecret {
@@ -72,7 +71,7 @@ pub struct Relay {
 impl Relay {
     /// Binds first, then serves: no sleeping until it is "up".
     pub async fn start() -> Relay {
-        Relay::start_with(&keys_example().join("directory.json")).await
+        Relay::start_with(fresh_directory()).await
     }
 
     /// A relay serving `directory`, pinning the example root.
@@ -87,8 +86,7 @@ impl Relay {
 
     /// The example relay, letting pages from `page_origins` call it across origins.
     pub async fn start_for_pages(page_origins: Vec<String>) -> Relay {
-        Relay::start_configured(&keys_example().join("directory.json"), &keys_example().join("root.pub"), page_origins)
-            .await
+        Relay::start_configured(fresh_directory(), &keys_example().join("root.pub"), page_origins).await
     }
 
     async fn start_configured(directory: &Path, root: &Path, page_origins: Vec<String>) -> Relay {
@@ -277,4 +275,66 @@ impl Drop for StaticHost {
     fn drop(&mut self) {
         self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
     }
+}
+
+/// Runs a child process to the end, failing the test if it takes longer than `limit` (the child
+/// is killed): a hung child must never hang the suite.
+pub fn output_within(mut cmd: std::process::Command, limit: std::time::Duration) -> std::process::Output {
+    use std::process::Stdio;
+    // As `Command::output` does: no stdin, so a child that asks for input ends rather than waits.
+    let child =
+        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("the child starts");
+    let pid = child.id();
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    match finished.recv_timeout(limit) {
+        Ok(output) => output.expect("the child's output"),
+        Err(_) => {
+            let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
+            panic!("{cmd:?} did not finish within {limit:?}");
+        }
+    }
+}
+
+/// An address on loopback where every connection is accepted and closed at once, held for the
+/// test's life: a relay that cannot be reached, without assuming some port is closed.
+pub fn unreachable_relay() -> (String, std::net::TcpListener) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let accepting = listener.try_clone().expect("clone");
+    std::thread::spawn(move || {
+        for stream in accepting.incoming() {
+            drop(stream);
+        }
+    });
+    (url, listener)
+}
+
+/// The camera serial the JPEG fixture's EXIF block carries: what stripping must remove.
+pub const EXIF_CANARY: &[u8] = b"EXIF-CANARY-Camera-Serial-0042";
+
+/// A small JPEG with an EXIF block naming the camera: the canary the page must strip.
+pub fn jpeg_with_exif() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 4) as u8, (y * 5) as u8, 128]));
+    let mut clean = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut clean, 90).encode_image(&img).expect("encode JPEG");
+    assert_eq!(&clean[..4], &[0xFF, 0xD8, 0xFF, 0xE0], "JFIF first");
+    let app0_end = 4 + usize::from(u16::from_be_bytes([clean[4], clean[5]]));
+    // TIFF, big-endian, one IFD entry: Make (0x010F), ASCII, pointing past the IFD.
+    let mut tiff = b"MM\x00\x2A\x00\x00\x00\x08\x00\x01\x01\x0F\x00\x02".to_vec();
+    tiff.extend_from_slice(&(EXIF_CANARY.len() as u32 + 1).to_be_bytes());
+    tiff.extend_from_slice(&26u32.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0, 0, 0]);
+    tiff.extend_from_slice(EXIF_CANARY);
+    tiff.push(0);
+    let mut exif = b"Exif\0\0".to_vec();
+    exif.extend_from_slice(&tiff);
+    let mut out = clean[..app0_end].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&(exif.len() as u16 + 2).to_be_bytes());
+    out.extend_from_slice(&exif);
+    out.extend_from_slice(&clean[app0_end..]);
+    out
 }

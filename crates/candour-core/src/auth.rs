@@ -288,4 +288,44 @@ mod tests {
         assert_eq!(parsed.check_fresh(1_301, 300), Err(AuthError::Stale));
         assert_eq!(SignedHeaders::from_headers(|_| None), Err(AuthError::Missing(HEADER_KEY)));
     }
+
+    /// The timestamp and length headers are plain decimal digits, at most 19 of them, or the
+    /// request is refused; and the freshness window is exactly `max_skew` either way.
+    #[test]
+    fn numbers_in_headers_are_plain_decimals_and_the_window_is_exact() {
+        let key = SigningKey::from_bytes(&[9; 32]);
+        let pairs = sign_request(&key, RELAY, "GET", "/v1/inbox", b"", 1_000).to_header_values();
+        let pairs = &pairs;
+        let with = |name: &'static str, value: &'static str| {
+            SignedHeaders::from_headers(move |n| {
+                if n == name {
+                    return Some(value);
+                }
+                pairs.iter().find(|(k, _)| *k == n).map(|(_, v)| v.as_str())
+            })
+        };
+        for bad in ["", "+1000", " 1000", "1000 ", "-1", "1e3", "0x10", "10000000000000000000", "99999999999999999999"]
+        {
+            assert_eq!(with(HEADER_TIMESTAMP, bad), Err(AuthError::Malformed(HEADER_TIMESTAMP)), "{bad:?}");
+            assert_eq!(with(HEADER_CONTENT_LENGTH, bad), Err(AuthError::Malformed(HEADER_CONTENT_LENGTH)), "{bad:?}");
+        }
+        // Nineteen digits is the most, and fits.
+        assert_eq!(with(HEADER_TIMESTAMP, "9999999999999999999").map(|h| h.timestamp), Ok(9_999_999_999_999_999_999));
+        assert_eq!(with(HEADER_TIMESTAMP, "0").map(|h| h.timestamp), Ok(0));
+        let signed = with(HEADER_TIMESTAMP, "1000").expect("parses");
+        for (now, fresh) in [(700, true), (699, false), (1_300, true), (1_301, false), (1_000, true)] {
+            assert_eq!(signed.check_fresh(now, 300).is_ok(), fresh, "now {now}");
+        }
+        assert_eq!(signed.check_fresh(1_000, 0), Ok(()), "no skew allowed: only the same second");
+        assert_eq!(signed.check_fresh(1_001, 0), Err(AuthError::Stale));
+    }
+
+    /// The codes are part of the API: clients and scripts match on them.
+    #[test]
+    fn error_codes_are_stable() {
+        assert_eq!(AuthError::Missing(HEADER_KEY).code(), "unsigned-request");
+        assert_eq!(AuthError::Malformed(HEADER_NONCE).code(), "malformed-signature-header");
+        assert_eq!(AuthError::Stale.code(), "stale-request");
+        assert_eq!(AuthError::BadSignature.code(), "bad-signature");
+    }
 }

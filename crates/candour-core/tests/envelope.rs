@@ -428,3 +428,45 @@ fn a_weak_author_key_is_refused() {
         other => panic!("a weak author key must be refused, got {other:?}"),
     }
 }
+
+/// The real recipients' stanzas sit among the decoys in a random order: the position of a
+/// reader's stanza says nothing (removing the shuffle puts it first every time, and fails).
+#[test]
+fn the_real_stanza_is_at_a_random_position() {
+    use std::cell::Cell;
+    /// Delegates to an X25519 identity, noting how many X25519 stanzas it was offered before
+    /// one unwrapped.
+    struct Watching<'a> {
+        inner: &'a age::x25519::Identity,
+        offered: Cell<usize>,
+        found_at: Cell<Option<usize>>,
+    }
+    impl age::Identity for Watching<'_> {
+        fn unwrap_stanza(
+            &self,
+            stanza: &age_core::format::Stanza,
+        ) -> Option<Result<age_core::format::FileKey, age::DecryptError>> {
+            if stanza.tag != "X25519" {
+                return None;
+            }
+            let position = self.offered.get();
+            self.offered.set(position + 1);
+            let result = self.inner.unwrap_stanza(stanza);
+            if matches!(result, Some(Ok(_))) {
+                self.found_at.set(Some(position));
+            }
+            result
+        }
+    }
+    let reviewer = ReviewerSecret::generate("psd-1");
+    let mut positions = std::collections::BTreeSet::new();
+    for _ in 0..40 {
+        let sealed = seal_small(&reviewer, 12, b"{}");
+        let watching = Watching { inner: reviewer.identity(), offered: Cell::new(0), found_at: Cell::new(None) };
+        envelope::open(&watching, &sealed[..], &mut DiscardAttachments).expect("opens");
+        assert_eq!(watching.offered.get(), watching.found_at.get().expect("found") + 1);
+        positions.insert(watching.found_at.get().expect("found"));
+    }
+    // 40 envelopes of 12 stanzas: all at one position by chance has odds of 12^-39.
+    assert!(positions.len() > 3, "the real stanza sat at {positions:?}");
+}

@@ -296,4 +296,21 @@ mod tests {
         assert_eq!(book.record([1; 16], 1_300, 1_000, false), Ok(false), "a nonce works once");
         assert_eq!(book.record([2; 16], 1_300, 1_000, false), Ok(true));
     }
+
+    /// A full book forgets only nonces whose requests the clock check would refuse anyway, and
+    /// refuses (`busy`) rather than forget one that could still be replayed.
+    #[test]
+    fn a_full_book_forgets_expired_nonces_and_only_those() {
+        let book = NonceBook::default();
+        let nonce = |i: u128| i.to_be_bytes();
+        for i in 0..MAX_REMEMBERED_NONCES as u128 {
+            assert_eq!(book.record(nonce(i), 1_300, 1_000, false), Ok(true));
+        }
+        assert_eq!(book.record(nonce(u128::MAX), 1_400, 1_300, false), Err(ApiError::BUSY), "none has expired yet");
+        assert_eq!(book.record(nonce(0), 1_400, 1_300, false), Err(ApiError::BUSY), "nor can a replay get in");
+        // One second after they can no longer pass the clock check, they are forgotten.
+        assert_eq!(book.record(nonce(u128::MAX), 1_400, 1_301, false), Ok(true));
+        assert_eq!(book.record(nonce(u128::MAX), 1_400, 1_301, false), Ok(false), "the new one is remembered");
+        assert_eq!(book.record(nonce(0), 1_400, 1_301, false), Ok(true), "an expired one was forgotten");
+    }
 }

@@ -648,8 +648,15 @@ async fn bad_input_table() {
         assert_eq!(code(&body), expected, "{name}: code");
         assert_eq!(snapshot(&store, &places), before, "{name}: the store changed");
     }
-    // Let aborted uploads' clean-up tasks finish, then check again that nothing was left.
-    tokio::task::yield_now().await;
+    // The aborted uploads' clean-up runs on blocking threads, each holding the store: with the
+    // router gone, wait until they have all let go (the condition itself, not a guess at how
+    // long they take), then check again that nothing was left.
+    drop(app);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::sync::Arc::strong_count(&store) > 1 {
+        assert!(std::time::Instant::now() < deadline, "clean-up tasks still hold the store");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
     assert_eq!(snapshot(&store, &places), before);
 }
 

@@ -141,6 +141,13 @@ async fn truncated_and_slow_uploads_keep_nothing() {
     drop(store);
     let reopened = SledStore::open(tmp.path()).expect("reopen");
     assert!(reopened.list(Place::Inbox, None, 10).expect("list").is_empty());
+    drop(reopened);
+    // Not just unlisted: the bytes that arrived are nowhere in the data folder. (Pieces from the
+    // start, the middle and the end of what was sent before each upload stopped.)
+    let tree = common::read_tree(tmp.path());
+    let pieces: Vec<&[u8]> = [0, 35_000, 69_000, 99_000].iter().map(|&at| &whole[at..at + 48]).collect();
+    let hits = common::find_needles(&tree, &pieces);
+    assert!(hits.is_empty(), "an abandoned upload's bytes are still on disk: {hits:?}");
 }
 
 /// The bytes the data folder holds on disk.

@@ -198,8 +198,11 @@ async fn canary_never_reaches_disk_logs_or_responses() {
     let data = tmp.path().join("data");
     let directory = write_directory(tmp.path(), &f);
     let relay = Relay::start(&data, &directory).await;
-    let client = reqwest::Client::new();
+    // Every request names a user agent of its own: it must not be kept either.
+    let user_agent = format!("UA-CANARY-{:016x}", rand::random::<u64>());
+    let client = reqwest::Client::builder().user_agent(user_agent.clone()).build().expect("client");
     let mut responses: Vec<(String, Vec<u8>)> = Vec::new();
+    let started = std::time::SystemTime::now();
 
     let canary = format!("CANARY-{:032x}", rand::random::<u128>());
     let token = MailboxToken::generate();
@@ -267,7 +270,23 @@ async fn canary_never_reaches_disk_logs_or_responses() {
     haystacks.push(("relay logs".into(), logs));
     haystacks.extend(responses);
     let mailbox_id = token.mailbox_id();
-    let needles: [&[u8]; 4] = [canary.as_bytes(), b"127.0.0.1", mailbox_id_hex.as_bytes(), mailbox_id.expose_secret()];
+    // The time of day of the requests, as a log line or a stored record would write it (an ISO
+    // date and hour, or hh:mm:), for each minute the test ran in.
+    let mut times = Vec::new();
+    for moment in [started, std::time::SystemTime::now()] {
+        let secs = moment.duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs();
+        let day = candour_core::Day::from_unix_seconds(secs);
+        times.push(format!("{day}T{:02}", (secs / 3600) % 24));
+        times.push(format!("{:02}:{:02}:", (secs / 3600) % 24, (secs / 60) % 60));
+    }
+    let mut needles: Vec<&[u8]> = vec![
+        canary.as_bytes(),
+        b"127.0.0.1",
+        mailbox_id_hex.as_bytes(),
+        mailbox_id.expose_secret(),
+        user_agent.as_bytes(),
+    ];
+    needles.extend(times.iter().map(|t| t.as_bytes()));
     let hits = find_needles(&haystacks, &needles);
     assert!(hits.is_empty(), "found: {hits:?}");
 }

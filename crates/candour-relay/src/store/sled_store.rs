@@ -37,8 +37,8 @@
 //!   inbox's counter has a high-water mark in the `inbox-counter` file, written durably (write,
 //!   fsync, rename, fsync the folder) before any number above it is handed out, so an inbox
 //!   number is never reused after a crash or once every inbox entry has expired.
-//! - **Crash mid-upload.** Bytes of uploads that never committed stay in `chunks.log` as
-//!   unreferenced ciphertext until the epoch goes; their locations are deleted on reopen.
+//! - **Crash mid-upload.** Bytes of uploads that never committed are overwritten with zeros and
+//!   their locations deleted on reopen, as an aborted upload's are when it is aborted.
 //!
 //! # Retention without rewriting
 //! Each retention epoch (see [`Retention`]) has its own database folder,
@@ -47,7 +47,7 @@
 //! atomic step, after which it is gone from every listing), then deleted once no reader holds
 //! it; a crash in between leaves a `doomed-` folder that the next open deletes. Nothing else is
 //! ever removed from a database except the chunk locations of an aborted upload, whose bytes
-//! then stay in that epoch's `chunks.log` until the epoch goes. So reclaiming space never stops reads or writes and
+//! are overwritten with zeros in place (the log's space is reclaimed when the epoch goes). So reclaiming space never stops reads or writes and
 //! needs no spare disk, and expired ciphertext leaves the data folder on the day it expires (on
 //! SSDs and copy-on-write file systems the freed blocks may persist physically: full-disk
 //! encryption of the data volume covers that, see `deploy/README.md`).
@@ -411,11 +411,31 @@ impl Epoch {
 
     fn remove_chunks(&self, upload: UploadId) -> Result<(), StoreError> {
         let mut batch = sled::Batch::default();
-        for item in self.extents.scan_prefix(keys::chunk_prefix(upload)).keys() {
-            batch.remove(item?);
+        let mut extents = Vec::new();
+        for item in self.extents.scan_prefix(keys::chunk_prefix(upload)) {
+            let (key, value) = item?;
+            extents.push(Extent::decode(&value)?);
+            batch.remove(key);
         }
+        self.erase(&extents)?;
         self.extents.apply_batch(batch)?;
         Ok(())
+    }
+
+    /// Overwrites the bytes of chunks no entry will ever reference (an aborted upload, or one a
+    /// crash cut short) with zeros, durably, before their locations go: a seized disk holds no
+    /// ciphertext of an upload that never became an entry. (On SSDs and copy-on-write file
+    /// systems the old blocks may persist physically; full-disk encryption covers that.)
+    fn erase(&self, extents: &[Extent]) -> Result<(), StoreError> {
+        use std::os::unix::fs::FileExt as _;
+        if extents.is_empty() {
+            return Ok(());
+        }
+        let zeros = vec![0u8; extents.iter().map(|e| e.len as usize).max().unwrap_or(0)];
+        for extent in extents {
+            self.log.write_all_at(&zeros[..extent.len as usize], extent.offset)?;
+        }
+        self.make_log_durable()
     }
 
     /// Deletes the locations (and, in the first layout, the bytes) of chunks that no entry
@@ -425,15 +445,20 @@ impl Epoch {
         for value in self.entries.iter().values() {
             referenced.insert(Meta::decode(&value?)?.upload.0);
         }
-        for tree in [&self.extents, &self.chunk_bytes] {
+        for (tree, located) in [(&self.extents, true), (&self.chunk_bytes, false)] {
             let mut batch = sled::Batch::default();
-            for key in tree.iter().keys() {
-                let key = key?;
+            let mut extents = Vec::new();
+            for item in tree.iter() {
+                let (key, value) = item?;
                 let upload = keys::parse_chunk_upload(&key).ok_or(StoreError::Corrupt("chunk key"))?;
                 if !referenced.contains(&upload.0) {
+                    if located {
+                        extents.push(Extent::decode(&value)?);
+                    }
                     batch.remove(key);
                 }
             }
+            self.erase(&extents)?;
             tree.apply_batch(batch)?;
         }
         Ok(())

@@ -285,7 +285,16 @@ pub fn find_needles(haystacks: &[(String, Vec<u8>)], needles: &[&[u8]]) -> Vec<S
     hits
 }
 
-/// The contents of every file under `dir`, named by path.
+/// The contents of every file under `dir`, named by path. A file that vanished between listing
+/// and reading (a store's temporary file) is left out; one that cannot be read fails the test,
+/// so an unreadable file never passes a canary scan as an empty one.
 pub fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    files_under(dir).into_iter().map(|p| (p.display().to_string(), std::fs::read(&p).unwrap_or_default())).collect()
+    files_under(dir)
+        .into_iter()
+        .filter_map(|p| match std::fs::read(&p) {
+            Ok(bytes) => Some((p.display().to_string(), bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => panic!("canary scan cannot read {}: {e}", p.display()),
+        })
+        .collect()
 }

@@ -268,7 +268,9 @@ mod tests {
         assert!(all.contains("&lt;script&gt;alert(2)&lt;/script&gt;"));
         assert!(all.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(all.contains("Cases &lt;by&gt; month"));
-        assert!(all.contains("7-day &quot;target&quot;") || all.contains("7-day \"target\""));
+        // Escaped wherever it lands (text or attribute): a raw quote could end an attribute.
+        assert!(all.contains("7-day &quot;target&quot;"), "{all}");
+        assert!(!all.contains("7-day \"target"), "{all}");
     }
 
     #[test]

@@ -18,9 +18,8 @@ use candour_core::Day;
 use http_body_util::BodyExt as _;
 use tower::ServiceExt as _;
 
-use super::auth::CSP;
 use super::{check_loopback, routes, Desk, DeskError, DeskOptions, DeskState, Stopped};
-use crate::client::{unix_now, ReviewClient};
+use crate::client::ReviewClient;
 use crate::ReviewSession;
 
 const HOST: &str = "127.0.0.1:4000";
@@ -35,7 +34,9 @@ fn session(cache_dir: &Path) -> ReviewSession {
         roots: vec![root.trim().parse().expect("root")],
         threshold: 1,
         min_version: 0,
-        today: Day::from_unix_seconds(unix_now()),
+        // A fixed day inside the committed directory's validity: these tests never meet a
+        // relay, so nothing else reads the clock against it.
+        today: Day::from_ymd(2026, 12, 1).expect("day"),
     };
     let served = std::fs::read(keys().join("directory.json")).expect("directory");
     let dir = candour_core::directory::verify(&served, &policy).expect("verifies");
@@ -101,7 +102,14 @@ async fn text(response: Response) -> String {
 
 fn assert_hardened(response: &Response) {
     let h = response.headers();
-    assert_eq!(h.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()), Some(CSP));
+    // The literal policy, not the constant it is built from: a loosened constant fails here.
+    assert_eq!(
+        h.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()),
+        Some(
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; \
+             base-uri 'none'"
+        )
+    );
     assert_eq!(h.get(header::X_CONTENT_TYPE_OPTIONS).and_then(|v| v.to_str().ok()), Some("nosniff"));
     assert_eq!(h.get(header::REFERRER_POLICY).and_then(|v| v.to_str().ok()), Some("no-referrer"));
     assert_eq!(h.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("no-store"));

@@ -18,6 +18,10 @@ use candour_submit::compose::{compose_follow_up, compose_report};
 use candour_submit::send::send;
 use tokio::sync::oneshot;
 
+/// Shared with the workspace's tests.
+#[path = "../../../../tests/common/fresh.rs"]
+pub mod fresh;
+
 pub fn keys_example() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../keys-example")
 }
@@ -26,9 +30,7 @@ pub fn unix_now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
-pub fn today() -> Day {
-    Day::from_unix_seconds(unix_now())
-}
+pub use fresh::{fresh_directory, today};
 
 pub fn policy() -> TrustPolicy {
     let root = std::fs::read_to_string(keys_example().join("root.pub")).expect("root.pub");
@@ -60,7 +62,7 @@ impl Relay {
         let config = candour_relay::Config {
             listen: addr,
             data: data.path().join("relay"),
-            directory: keys_example().join("directory.json"),
+            directory: fresh_directory().to_owned(),
             directory_roots: vec![keys_example().join("root.pub").display().to_string()],
             pow_difficulty: 8,
             ..candour_relay::Config::default()
@@ -282,7 +284,7 @@ impl candour_relay::store::Store for TamperableStore {
 
 /// A relay on loopback over `store`, serving the example directory; shut down on drop.
 pub async fn relay_over(store: std::sync::Arc<dyn candour_relay::store::Store>) -> Relay {
-    relay_serving(store, &keys_example().join("directory.json")).await
+    relay_serving(store, fresh_directory()).await
 }
 
 /// A relay on loopback over `store`, serving the signed directory at `directory` (signed by the
