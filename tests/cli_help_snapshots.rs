@@ -1,19 +1,20 @@
 //! Snapshot tests of the reporter commands' `--help`: a change to what a frightened reporter
 //! reads must be deliberate. Regenerate with `CANDOUR_UPDATE_SNAPSHOTS=1 cargo test --test cli_help_snapshots`.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 
 fn help(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_candour"))
-        .args(args)
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_candour"));
+    cmd.args(args)
         .env_remove("CANDOUR_RELAY")
         .env_remove("CANDOUR_ROOT")
         .env_remove("CANDOUR_PROXY")
         .env_remove("CANDOUR_CONFIG")
-        .env("COLUMNS", "100")
-        .output()
-        .expect("runs");
+        .env("COLUMNS", "100");
+    let out = common::output_within(cmd, std::time::Duration::from_secs(60));
     assert!(out.status.success());
     String::from_utf8(out.stdout).expect("utf-8")
 }

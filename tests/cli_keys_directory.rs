@@ -1,5 +1,7 @@
 //! The `candour keys` and `candour directory` commands, run as a user would.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -9,7 +11,7 @@ fn candour(args: &[&str], passphrase_file: Option<&Path>) -> Output {
     if let Some(p) = passphrase_file {
         cmd.env("CANDOUR_PASSPHRASE_FILE", p);
     }
-    cmd.output().expect("candour runs")
+    common::output_within(cmd, std::time::Duration::from_secs(300))
 }
 
 fn text(o: &Output) -> String {

@@ -36,7 +36,7 @@ async fn guided_questions_on_a_terminal_send_what_was_answered() {
             .spawn()
             .expect("`script` from util-linux runs");
         child.stdin.take().expect("stdin").write_all(answers.as_bytes()).expect("type answers");
-        child.wait_with_output().expect("finishes")
+        common::wait_within(child, std::time::Duration::from_secs(300))
     })
     .await
     .expect("join");
@@ -87,7 +87,7 @@ async fn naming_a_reader_on_a_terminal_offers_to_leave_them_out() {
             .spawn()
             .expect("`script` from util-linux runs");
         child.stdin.take().expect("stdin").write_all(answers.as_bytes()).expect("type answers");
-        child.wait_with_output().expect("finishes")
+        common::wait_within(child, std::time::Duration::from_secs(300))
     })
     .await
     .expect("join");

@@ -39,7 +39,7 @@ fn candour(args: &[&str], stdin: &str) -> Output {
     if let Err(e) = child.stdin.take().expect("stdin").write_all(stdin.as_bytes()) {
         assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "stdin: {e}");
     }
-    child.wait_with_output().expect("finishes")
+    common::wait_within(child, std::time::Duration::from_secs(300))
 }
 
 async fn run(args: Vec<String>, stdin: &'static str) -> Output {

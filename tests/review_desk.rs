@@ -362,14 +362,12 @@ async fn desk_triage_reply_overdue_board_and_charts_in_chromium() {
 fn the_command_refuses_a_non_loopback_address_before_asking_for_anything() {
     let keys = common::keys_example();
     for listen in ["0.0.0.0:0", "[::]:0", "192.0.2.1:8080"] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_candour"))
-            .args(["review", "desk", "--no-browser", "--listen", listen, "--root"])
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_candour"));
+        cmd.args(["review", "desk", "--no-browser", "--listen", listen, "--root"])
             .arg(keys.join("root.pub"))
             .arg("--identity")
-            .arg(keys.join("reviewers/psd-1.key"))
-            .stdin(std::process::Stdio::null())
-            .output()
-            .expect("candour runs");
+            .arg(keys.join("reviewers/psd-1.key"));
+        let out = common::output_within(cmd, std::time::Duration::from_secs(60));
         assert!(!out.status.success(), "{listen} was accepted");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("loopback"), "{listen}: {stderr}");

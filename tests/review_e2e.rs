@@ -19,8 +19,8 @@ use common::Relay;
 /// Runs `candour review ARGS` as psd-1, with the passphrase from the example file.
 fn review(relay: &str, cache: &Path, args: &[&str]) -> Output {
     let keys = common::keys_example();
-    Command::new(env!("CARGO_BIN_EXE_candour"))
-        .arg("review")
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_candour"));
+    cmd.arg("review")
         .args(args)
         .args(["--relay", relay, "--cache"])
         .arg(cache)
@@ -31,9 +31,8 @@ fn review(relay: &str, cache: &Path, args: &[&str]) -> Output {
         .env_remove("CANDOUR_RELAY")
         .env_remove("CANDOUR_ROOT")
         .env_remove("CANDOUR_PROXY")
-        .env_remove("CANDOUR_REVIEW_CACHE")
-        .output()
-        .expect("runs")
+        .env_remove("CANDOUR_REVIEW_CACHE");
+    common::output_within(cmd, std::time::Duration::from_secs(300))
 }
 
 fn json(out: &Output) -> serde_json::Value {
@@ -191,14 +190,13 @@ async fn reporter_text_cannot_drive_the_reviewers_terminal() {
     assert!(reply.await.expect("join").status.success());
     let token_file = tmp.path().join("token");
     std::fs::write(&token_file, token.to_words().as_str()).expect("write");
-    let out = Command::new(env!("CARGO_BIN_EXE_candour"))
-        .args(["mailbox", "--relay", &url, "--root"])
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_candour"));
+    cmd.args(["mailbox", "--relay", &url, "--root"])
         .arg(common::keys_example().join("root.pub"))
         .arg("--token-file")
         .arg(&token_file)
-        .env_remove("CANDOUR_RELAY")
-        .output()
-        .expect("runs");
+        .env_remove("CANDOUR_RELAY");
+    let out = common::output_within(cmd, std::time::Duration::from_secs(300));
     let shown = String::from_utf8(out.stdout).expect("utf-8");
     assert!(shown.contains("\u{241B}]52;c;b3duZWQ=\u{2407}thanks") && !shown.contains('\u{1b}'), "{shown:?}");
     relay.shutdown().await;

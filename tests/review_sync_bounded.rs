@@ -95,8 +95,8 @@ async fn junk(client: &RelayClient, readers: &[&str]) {
 /// process's peak resident set in KiB.
 fn sync(relay: &str, cache: &Path, args: &[&str]) -> (Output, u64) {
     let keys = common::keys_example();
-    let out = Command::new("/usr/bin/time")
-        .args(["-f", "candour-peak-rss-kib=%M"])
+    let mut cmd = Command::new("/usr/bin/time");
+    cmd.args(["-f", "candour-peak-rss-kib=%M"])
         .arg(env!("CARGO_BIN_EXE_candour"))
         .args(["review", "sync", "--json", "--relay", relay, "--cache"])
         .arg(cache)
@@ -108,9 +108,9 @@ fn sync(relay: &str, cache: &Path, args: &[&str]) -> (Output, u64) {
         .env_remove("CANDOUR_RELAY")
         .env_remove("CANDOUR_ROOT")
         .env_remove("CANDOUR_PROXY")
-        .env_remove("CANDOUR_MAX_ENTRY_MIB")
-        .output()
-        .expect("GNU time runs the CLI (scripts/test.sh installs it)");
+        .env_remove("CANDOUR_MAX_ENTRY_MIB");
+    // GNU time (scripts/test.sh installs it) runs the CLI.
+    let out = common::output_within(cmd, std::time::Duration::from_secs(600));
     let stderr = String::from_utf8_lossy(&out.stderr);
     let peak = stderr
         .lines()

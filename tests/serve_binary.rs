@@ -1,5 +1,7 @@
 //! `candour serve` as the README runs it: the example defaults, from the repository's root.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
@@ -15,14 +17,13 @@ impl Drop for Child {
 
 #[test]
 fn serve_runs_on_the_example_defaults_and_print_config_shows_them() {
-    let out = Command::new(env!("CARGO_BIN_EXE_candour"))
-        .args(["serve", "--print-config"])
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_candour"));
+    cmd.args(["serve", "--print-config"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("CANDOUR_LISTEN")
         .env_remove("CANDOUR_DATA")
-        .env_remove("CANDOUR_CONFIG")
-        .output()
-        .expect("runs");
+        .env_remove("CANDOUR_CONFIG");
+    let out = common::output_within(cmd, std::time::Duration::from_secs(60));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
     for expected in
@@ -43,13 +44,17 @@ fn serve_runs_on_the_example_defaults_and_print_config_shows_them() {
             .expect("starts"),
     );
     let stderr = child.0.stderr.take().expect("stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    let addr = loop {
-        let line = lines.next().expect("relay printed its address before exiting").expect("line");
-        if let Some(rest) = line.strip_prefix("candour relay listening on ") {
-            break rest.split(' ').next().expect("addr").to_owned();
+    // Read on a thread, so a relay that never says where it listens fails the test in a minute
+    // rather than hanging it.
+    let (told, listening) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(rest) = line.strip_prefix("candour relay listening on ") {
+                let _ = told.send(rest.split(' ').next().unwrap_or_default().to_owned());
+            }
         }
-    };
+    });
+    let addr = listening.recv_timeout(std::time::Duration::from_secs(60)).expect("relay printed its address");
     // A plain HTTP/1.1 request over a socket: no client library between the test and the relay.
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(&addr).expect("connect");

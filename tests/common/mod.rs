@@ -284,6 +284,12 @@ pub fn output_within(mut cmd: std::process::Command, limit: std::time::Duration)
     // As `Command::output` does: no stdin, so a child that asks for input ends rather than waits.
     let child =
         cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("the child starts");
+    wait_within(child, limit)
+}
+
+/// Waits for a started child (its output piped) to finish, at most `limit`; kills it and fails
+/// the test after that.
+pub fn wait_within(child: std::process::Child, limit: std::time::Duration) -> std::process::Output {
     let pid = child.id();
     let (done, finished) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -293,7 +299,7 @@ pub fn output_within(mut cmd: std::process::Command, limit: std::time::Duration)
         Ok(output) => output.expect("the child's output"),
         Err(_) => {
             let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
-            panic!("{cmd:?} did not finish within {limit:?}");
+            panic!("child process {pid} did not finish within {limit:?}");
         }
     }
 }
