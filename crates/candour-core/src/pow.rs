@@ -324,5 +324,51 @@ mod tests {
         assert_eq!(difficulty_for(21, unit, 256 * 1024 * 1024), Some(27));
         assert_eq!(difficulty_for(21, unit, u64::MAX), None);
         assert_eq!(difficulty_for(32, unit, unit + 1), None);
+        assert_eq!(difficulty_for(MAX_DIFFICULTY, unit, unit), Some(MAX_DIFFICULTY), "the most is allowed");
+    }
+
+    /// The leading zero bits of the 256-bit puzzle hash, counted independently of `work`.
+    fn zeros_by_bits(token: &ChallengeToken, counter: u64) -> u32 {
+        let mut h = Sha256::new();
+        h.update(POW_CONTEXT);
+        h.update(token.0);
+        h.update(counter.to_le_bytes());
+        let digest = h.finalize();
+        let high = u128::from_be_bytes(digest[..16].try_into().unwrap_or_default());
+        let low = u128::from_be_bytes(digest[16..].try_into().unwrap_or_default());
+        if high == 0 {
+            128 + low.leading_zeros()
+        } else {
+            high.leading_zeros()
+        }
+    }
+
+    /// Exactly at the boundary: `work` counts leading zero bits across byte edges, the solver
+    /// returns the first counter that meets the difficulty (not one that beats it), and a
+    /// counter with exactly the difficulty's zeros verifies while one bit fewer does not.
+    #[test]
+    fn the_difficulty_boundary_is_exact() {
+        let t = token(6);
+        for n in 0..4096 {
+            assert_eq!(work(&t, n), zeros_by_bits(&t, n), "counter {n}");
+        }
+        let first = (0u64..).find(|&n| zeros_by_bits(&t, n) >= 6).unwrap_or_default();
+        assert_eq!(solve(&Challenge::for_token(t)).map(|s| s.counter), Ok(first), "the first that meets it");
+        let exact = (0u64..).find(|&n| zeros_by_bits(&t, n) == 6).unwrap_or_default();
+        assert_eq!(verify(&Solution { challenge: t, counter: exact }), Ok(()), "exactly enough");
+        let short = (0u64..).find(|&n| zeros_by_bits(&t, n) == 5).unwrap_or_default();
+        assert_eq!(verify(&Solution { challenge: t, counter: short }), Err(PowError::Insufficient), "one bit short");
+        // Past the first byte: a counter with at least 9 zeros is counted across the edge.
+        let nine = (0u64..).find(|&n| zeros_by_bits(&t, n) >= 9).unwrap_or_default();
+        assert_eq!(work(&t, nine), zeros_by_bits(&t, nine));
+        assert_eq!(solve(&Challenge::for_token(token(MAX_DIFFICULTY + 1))), Err(PowError::TooHard(MAX_DIFFICULTY + 1)));
+    }
+
+    #[test]
+    fn error_codes_are_stable() {
+        assert_eq!(PowError::Malformed.code(), "pow-malformed");
+        assert_eq!(PowError::Insufficient.code(), "pow-insufficient");
+        assert_eq!(PowError::TooHard(40).code(), "pow-too-hard");
+        assert_eq!(PowError::Inconsistent.code(), "pow-inconsistent");
     }
 }
