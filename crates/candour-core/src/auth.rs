@@ -320,6 +320,17 @@ mod tests {
         assert_eq!(signed.check_fresh(1_001, 0), Err(AuthError::Stale));
     }
 
+    /// Control characters in a signed field are refused (they could stand for a line break of
+    /// the canonical form); printable ones, the space included, are not.
+    #[test]
+    fn control_characters_in_fields_are_refused_and_only_they() {
+        let key = SigningKey::from_bytes(&[9; 32]);
+        for (path, ok) in [("/v1/a b", true), ("/v1/a~b", true), ("/v1/a\x1fb", false), ("/v1/a\x7fb", false)] {
+            let signed = sign_request(&key, RELAY, "GET", path, b"", 1_000);
+            assert_eq!(signed.verify(RELAY, "GET", path).is_ok(), ok, "{path:?}");
+        }
+    }
+
     /// The codes are part of the API: clients and scripts match on them.
     #[test]
     fn error_codes_are_stable() {
