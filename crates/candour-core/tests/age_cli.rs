@@ -44,7 +44,7 @@ fn reference_age_cli_decrypts_a_candour_envelope() {
         }
     };
     child.stdin.take().expect("stdin").write_all(&sealed).expect("write");
-    let out = child.wait_with_output().expect("age runs");
+    let out = common::child::wait_within(child, std::time::Duration::from_secs(60));
     assert!(out.status.success(), "age -d failed: {}", String::from_utf8_lossy(&out.stderr));
     let plain = out.stdout;
     assert!(plain.starts_with(b"CANDOUR\0"), "framing magic");
@@ -66,5 +66,5 @@ fn reference_age_cli_decrypts_a_candour_envelope() {
         .spawn()
         .expect("age runs");
     child.stdin.take().expect("stdin").write_all(&sealed).expect("write");
-    assert!(!child.wait_with_output().expect("age").status.success());
+    assert!(!common::child::wait_within(child, std::time::Duration::from_secs(60)).status.success());
 }

@@ -10,6 +10,10 @@ use candour_core::report::{Category, Concern, Document, Report, Subject, SCHEMA_
 use candour_core::token::MailboxToken;
 use candour_core::Day;
 
+/// Child processes under a time limit, shared with the workspace's tests.
+#[path = "../../../../tests/common/child.rs"]
+pub mod child;
+
 pub fn keys_example() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../keys-example")
 }
