@@ -124,3 +124,15 @@ fn a_reader_outside_the_named_readers_is_refused_and_odd_routes_are_noted() {
     let notes = check_sealed_to(&dir, "psd-1", &ids(&["psd-1", "psd-9"]), honesty, &[]).expect("named");
     assert_eq!(notes.unknown, ids(&["psd-9"]));
 }
+
+/// The codes are part of the API: the CLI, the page and scripts match on them.
+#[test]
+fn error_codes_are_stable() {
+    use candour_core::routing::{RouteError, SealedToError};
+    assert_eq!(RouteError::UnknownReviewer("x".into()).code(), "unknown-reviewer");
+    assert_eq!(RouteError::PreventQueueEmptied("sb".into()).code(), "prevent-queue-emptied");
+    assert_eq!(RouteError::NobodyLeft("pcc".into()).code(), "nobody-left");
+    assert_eq!(SealedToError::NotAReader("psd-2".into()).code(), "not-a-reader");
+    assert_eq!(SealedToError::Repeated("psd-1".into()).code(), "repeated-reader");
+    assert_eq!(SealedToError::TooMany { readers: 13, stanzas: 12 }.code(), "too-many-readers");
+}
