@@ -113,10 +113,17 @@ fn a_reader_outside_the_named_readers_is_refused_and_odd_routes_are_noted() {
     );
     let many: Vec<String> = (0..=dir.directory().stanzas).map(|i| format!("r{i}")).collect();
     assert_eq!(check_sealed_to(&dir, "r0", &many, honesty, &[]).map_err(|e| e.code()), Err("too-many-readers"));
+    // As many readers as an envelope has stanzas is the most, and allowed.
+    let most = &many[..dir.directory().stanzas];
+    assert_eq!(check_sealed_to(&dir, "r0", most, honesty, &[]).map(|n| n.unknown.len()), Ok(most.len()));
     // A Prevent concern sealed to PSD as well as Special Branch: PSD is outside its route.
     let notes =
         check_sealed_to(&dir, "sb-1", &ids(&["sb-1", "psd-1"]), Some(Category::PreventConcern), &[]).expect("named");
     assert_eq!(notes.outside_route, ids(&["psd-1"]));
+    // Nor may a Prevent concern fall back to the independent queue: the PCC is outside it too.
+    let notes =
+        check_sealed_to(&dir, "sb-1", &ids(&["sb-1", "pcc-1"]), Some(Category::PreventConcern), &[]).expect("named");
+    assert_eq!(notes.outside_route, ids(&["pcc-1"]));
     // The independent queue is a route a reporter may choose for any other category.
     let notes = check_sealed_to(&dir, "pcc-1", &ids(&["pcc-1"]), honesty, &[]).expect("named");
     assert!(notes.outside_route.is_empty(), "{notes:?}");
