@@ -253,6 +253,9 @@ mod tests {
         let err = verify(&served, &[other.public()], 1).expect_err("not pinned");
         assert_eq!(err, ManifestError::BelowThreshold { valid: 0, required: 1 });
         assert_eq!(verify(&served, &[root.public()], 2).expect_err("threshold").code(), "manifest-policy");
+        // A threshold of zero would accept a manifest no root signed: refused as a policy.
+        assert_eq!(verify(&manifest().to_unsigned(), &[root.public()], 0).expect_err("zero").code(), "manifest-policy");
+        assert_eq!(verify(&served, &[], 1).expect_err("no roots").code(), "manifest-policy");
         // Two of two, added one after the other.
         let both = sign(&served, &other).expect("second signature");
         verify(&both, &[root.public(), other.public()], 2).expect("two of two");
