@@ -136,6 +136,21 @@ fn sled_store_keeps_committed_and_drops_uncommitted_across_reopen() {
     assert_eq!(store.list(Place::Inbox, None, 10).expect("list").len(), 1);
     let next = put_blob(&store, Place::Inbox, &blob(3, 10), day(5)).expect("put");
     assert!(next.seq > kept.seq, "numbers are never reused after a restart");
+    // The uncommitted chunk's bytes are gone from the disk, not just unlisted.
+    drop(store);
+    let orphan = blob(2, 1000).as_bytes()[100..164].to_vec();
+    let mut folders = vec![dir.path().to_owned()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("read dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let bytes = std::fs::read(&path).expect("readable");
+                assert!(!bytes.windows(orphan.len()).any(|w| w == orphan), "{} keeps the orphan", path.display());
+            }
+        }
+    }
 }
 
 /// A data folder written by the earlier single-database layout (one `sled-0` with a counter for

@@ -47,8 +47,8 @@
 //! atomic step, after which it is gone from every listing), then deleted once no reader holds
 //! it; a crash in between leaves a `doomed-` folder that the next open deletes. Nothing else is
 //! ever removed from a database except the chunk locations of an aborted upload, whose bytes
-//! are overwritten with zeros in place (the log's space is reclaimed when the epoch goes). So reclaiming space never stops reads or writes and
-//! needs no spare disk, and expired ciphertext leaves the data folder on the day it expires (on
+//! are overwritten with zeros in place (the log's space is reclaimed when the epoch goes). So
+//! reclaiming space never stops reads or writes and needs no spare disk, and expired ciphertext leaves the data folder on the day it expires (on
 //! SSDs and copy-on-write file systems the freed blocks may persist physically: full-disk
 //! encryption of the data volume covers that, see `deploy/README.md`).
 //!
@@ -445,22 +445,31 @@ impl Epoch {
         for value in self.entries.iter().values() {
             referenced.insert(Meta::decode(&value?)?.upload.0);
         }
-        for (tree, located) in [(&self.extents, true), (&self.chunk_bytes, false)] {
-            let mut batch = sled::Batch::default();
-            let mut extents = Vec::new();
-            for item in tree.iter() {
-                let (key, value) = item?;
-                let upload = keys::parse_chunk_upload(&key).ok_or(StoreError::Corrupt("chunk key"))?;
-                if !referenced.contains(&upload.0) {
-                    if located {
-                        extents.push(Extent::decode(&value)?);
-                    }
-                    batch.remove(key);
-                }
+        let orphaned = |key: &[u8]| -> Result<bool, StoreError> {
+            let upload = keys::parse_chunk_upload(key).ok_or(StoreError::Corrupt("chunk key"))?;
+            Ok(!referenced.contains(&upload.0))
+        };
+        // Chunk locations in the log: their bytes are erased before the locations go.
+        let mut batch = sled::Batch::default();
+        let mut extents = Vec::new();
+        for item in self.extents.iter() {
+            let (key, value) = item?;
+            if orphaned(&key)? {
+                extents.push(Extent::decode(&value)?);
+                batch.remove(key);
             }
-            self.erase(&extents)?;
-            tree.apply_batch(batch)?;
         }
+        self.erase(&extents)?;
+        self.extents.apply_batch(batch)?;
+        // Chunks of the first layout, bytes and all, in sled: keys alone are enough.
+        let mut batch = sled::Batch::default();
+        for key in self.chunk_bytes.iter().keys() {
+            let key = key?;
+            if orphaned(&key)? {
+                batch.remove(key);
+            }
+        }
+        self.chunk_bytes.apply_batch(batch)?;
         Ok(())
     }
 }
