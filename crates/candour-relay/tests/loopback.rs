@@ -279,9 +279,15 @@ async fn a_request_from_before_a_restart_is_not_replayed_after_it() {
         AppState::with_nonce_journal(store.clone(), f.served.clone(), f.verified.clone(), test_limits(), data.path())
             .expect("state")
     };
-    // Signed on the relay's clock, a second ahead: as a reviewer's tool would.
+    // Signed a minute ahead (within the allowed skew), so the restarted relay's own start second
+    // cannot refuse it however slowly this test runs: only the journal can.
     let server = Server::start(state()).await;
-    let headers = signed_headers(f.reviewer.signing_key(), "GET", "/v1/inbox", b"");
+    let signed =
+        candour_core::auth::sign_request(f.reviewer.signing_key(), FIXTURE_RELAY, "GET", "/v1/inbox", b"", now() + 60);
+    let mut headers = reqwest::header::HeaderMap::new();
+    for (name, value) in signed.to_header_values() {
+        headers.insert(name, value.parse().expect("header value"));
+    }
     let client = reqwest::Client::new();
     let first = client.get(server.url("/v1/inbox")).headers(headers.clone()).send().await.expect("sent");
     assert_eq!(first.status(), 200);
