@@ -1,5 +1,5 @@
 //! The reporter's command line must not let a report or follow-up reach the person it is
-//! about, nor leave the reporter's words where others can find them (DESIGN §1, §4, §7):
+//! about, nor leave the reporter's words where others can find them (docs/design.md §1, §4, §7):
 //! - `--from FILE` merges with the flags and says what replaced what, so a `--concerning` flag
 //!   is never silently dropped;
 //! - a subject who is one of the readers, or works in PSD/ACU, or is a chief officer, stops the

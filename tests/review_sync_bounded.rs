@@ -1,5 +1,5 @@
 //! A reviewer's sync stays within bounded memory whatever the inbox holds, and downloads of
-//! entries that are not for the reviewer stop after their header (DESIGN §1.7).
+//! entries that are not for the reviewer stop after their header (docs/design.md §1.7).
 //!
 //! The red team's attack: cheap junk entries of about 61 MiB each, some whose header is for another
 //! queue, some whose header is for this reviewer but whose payload is garbage, and one genuine

@@ -1,4 +1,4 @@
-//! The seizure test (DESIGN §1.6): whoever takes the relay's disk must not learn which report
+//! The seizure test (docs/design.md §1.6): whoever takes the relay's disk must not learn which report
 //! was acted on, nor link a report to its case stream, its follow-ups or its mailbox.
 //!
 //! Two worlds, each a real relay on its own data folder, the same reports sent in the same

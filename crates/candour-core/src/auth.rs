@@ -1,4 +1,4 @@
-//! Signed reviewer requests (DESIGN §5): how a reviewer proves to the relay that a request comes
+//! Signed reviewer requests (docs/design.md §5): how a reviewer proves to the relay that a request comes
 //! from an Ed25519 key listed in the signed directory.
 //!
 //! # Canonical request, version 3 (do not modify: it feeds signatures)

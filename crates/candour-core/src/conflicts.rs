@@ -1,5 +1,5 @@
 //! Noticing, on the reporter's device, that a report may reach the person it is about
-//! (DESIGN §1, §7).
+//! (docs/design.md §1, §7).
 //!
 //! A reporter who forgets to tick "it is about someone in PSD or the ACU", or does not know that
 //! the detective they name reads reports, would otherwise send their words to that person. So

@@ -1,6 +1,6 @@
 //! SHA-256 of a long stream, computed beside the encryption rather than after it.
 //!
-//! The author signature covers SHA-256 of everything framed (DESIGN §3), so a large attachment
+//! The author signature covers SHA-256 of everything framed (docs/design.md §3), so a large attachment
 //! is both encrypted and hashed. Where threads exist, pieces of 64 KiB or more are hashed on a
 //! second thread while age encrypts on the caller's, which takes the hash off the critical path
 //! on any machine with two cores. The digest is the same SHA-256 either way: only where it is

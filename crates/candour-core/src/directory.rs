@@ -1,4 +1,4 @@
-//! The key directory (DESIGN §2): who can read what, signed by the offline organisation root.
+//! The key directory (docs/design.md §2): who can read what, signed by the offline organisation root.
 //!
 //! # Served form (do not modify: clients verify it byte for byte)
 //! ```text

@@ -1,4 +1,4 @@
-//! The envelope: one report, follow-up or reply as one age v1 file (DESIGN §3).
+//! The envelope: one report, follow-up or reply as one age v1 file (docs/design.md §3).
 //!
 //! # Composition, and why it is safe
 //! - **Encryption** is age v1 with X25519 recipients, unchanged, so the reference `age` CLI can
@@ -37,7 +37,7 @@
 //! ```
 //! The context is [`SIGNATURE_CONTEXT`] in version 1 and [`EnvelopeKind::signature_context`] in
 //! version 2: one key (a reviewer's) signs replies, receipts and case events, and a signature
-//! made for one kind must never verify as another, whatever the bytes say (DESIGN §3). The kind
+//! made for one kind must never verify as another, whatever the bytes say (docs/design.md §3). The kind
 //! byte is inside the hashed framing as well, so it cannot be changed without the signer.
 //! Attachments stream through in 64 KiB pieces: sealing or opening a 1 GiB file never holds it
 //! in memory.

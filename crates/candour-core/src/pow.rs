@@ -1,4 +1,4 @@
-//! Proof of work for anonymous inbox submissions (DESIGN §1.7, §5).
+//! Proof of work for anonymous inbox submissions (docs/design.md §1.7, §5).
 //!
 //! The relay records no IP addresses, so it cannot rate-limit by sender. Instead each anonymous
 //! submission carries a solution to a single-use hashcash-style puzzle: find a `counter` such

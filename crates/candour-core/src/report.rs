@@ -151,7 +151,7 @@ impl std::fmt::Display for Category {
     }
 }
 
-/// Whom a concern is about, where that changes who may read it (DESIGN §7): concerns about the
+/// Whom a concern is about, where that changes who may read it (docs/design.md §7): concerns about the
 /// people who would normally handle it must be routable outside them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -1,4 +1,4 @@
-//! Routing (DESIGN §7): from a verified directory, a category, whom it concerns and the
+//! Routing (docs/design.md §7): from a verified directory, a category, whom it concerns and the
 //! reviewers the reporter excludes, to the set of reviewers an envelope is sealed to.
 //!
 //! The first directory rule that matches picks the queues. Excluded reviewers' keys are left

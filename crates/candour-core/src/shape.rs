@@ -1,4 +1,4 @@
-//! The visible shape of an envelope, checked without any key (DESIGN §3, §5).
+//! The visible shape of an envelope, checked without any key (docs/design.md §3, §5).
 //!
 //! Every envelope Candour writes is an age v1 file with exactly the directory's `stanzas` X25519
 //! stanzas (real recipients and decoys), at most one random "grease" stanza that age's library

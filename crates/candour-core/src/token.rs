@@ -1,4 +1,4 @@
-//! The mailbox token: the reporter's only key to two-way anonymous follow-up (DESIGN §4).
+//! The mailbox token: the reporter's only key to two-way anonymous follow-up (docs/design.md §4).
 //!
 //! 128 random bits, shown once as 12 BIP39 English words (the last word carries a 4-bit
 //! checksum, so most mistyped words are caught). Everything the reporter needs later is derived

@@ -1,7 +1,7 @@
 //! Single-use guards that cost the relay no unbounded state: stateless proof-of-work challenges
 //! and the replay window of signed requests.
 //!
-//! # Challenges (DESIGN §1.7)
+//! # Challenges (docs/design.md §1.7)
 //! A challenge is a [`ChallengeToken`] whose last 16 bytes are an HMAC-SHA256 (truncated) by a
 //! key drawn at start-up and held only in memory, over the token's version, random bytes, size
 //! bound, difficulty and issue time. Issuing one stores nothing, so however many a client asks

@@ -1,5 +1,5 @@
 //! The Candour relay: an append-only store of opaque ciphertext behind an HTTP API
-//! (DESIGN §5).
+//! (docs/design.md §5).
 //!
 //! It depends on `candour-core` only for wire types, the directory, proof of work and signed
 //! requests; it can never decrypt anything, and its [`store::Store`] accepts only

@@ -513,7 +513,7 @@ async fn parallel_large_uploads_and_reads_keep_the_relay_within_128_mib() {
     assert!(after_reads <= 128 << 20, "the relay peaked at {} MiB", after_reads >> 20);
 }
 
-/// The disk fills (DESIGN §1.7, abuse and faults): on a small tmpfs the relay refuses uploads with
+/// The disk fills (docs/design.md §1.7, abuse and faults): on a small tmpfs the relay refuses uploads with
 /// the stable `disk-full` code and says `not-ready-disk-full`, keeps every entry it acknowledged
 /// byte for byte, and takes uploads again once space returns. Run twice: with the reserve set
 /// to nothing (the built-in 16 MiB headroom that keeps sled's own log off a full disk still

@@ -1,4 +1,4 @@
-//! The reviewer's local cache, encrypted at rest (DESIGN §6).
+//! The reviewer's local cache, encrypted at rest (docs/design.md §6).
 //!
 //! # Construction, and why it is safe
 //! - The cache is one file: [`CACHE_MAGIC`], a random 24-byte nonce, then XChaCha20-Poly1305 of

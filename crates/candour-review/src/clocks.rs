@@ -1,4 +1,4 @@
-//! Clocks (DESIGN §6): acknowledge within 7 days and give feedback within 3 months,
+//! Clocks (docs/design.md §6): acknowledge within 7 days and give feedback within 3 months,
 //! both measured from the day sent inside the report, with overdue cases escalated to the
 //! supervisors of the case's queues. `today` is always a parameter, so tests inject the clock.
 

@@ -1,4 +1,4 @@
-//! Case events: signed, hash-chained, sealed to the case's reviewers (DESIGN §5 "case streams").
+//! Case events: signed, hash-chained, sealed to the case's reviewers (docs/design.md §5 "case streams").
 //!
 //! # Construction
 //! - An event is a JSON document ([`CaseEvent`]) sealed with the core envelope
@@ -22,7 +22,7 @@
 //! Format 2 ([`EVENT_FORMAT`], written now) adds `directory_version` after `day`: the directory
 //! version the author acted under. A retired key verifies only events made under a version up to
 //! its retirement, and an event may not claim an older directory than the events it follows, so
-//! a key taken out of use cannot sign new history even on the day it was retired (DESIGN §5).
+//! a key taken out of use cannot sign new history even on the day it was retired (docs/design.md §5).
 //! Both arrive sealed as [`EnvelopeKind::CaseEvent`] envelopes (framing version 2), or as version
 //! 1 envelopes from before kinds were named.
 

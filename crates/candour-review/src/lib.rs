@@ -1,11 +1,11 @@
-//! The reviewer's side of Candour: fetch, decrypt, triage, reply and statistics (DESIGN §5-6).
+//! The reviewer's side of Candour: fetch, decrypt, triage, reply and statistics (docs/design.md §5-6).
 //!
 //! - [`session::ReviewSession`] is a reviewer at work: `sync` pulls inbox blobs and case events
 //!   from the relay, trial-decrypts, verifies every signature and hash link, and keeps an
 //!   encrypted local [`cache`]; `triage`, `record` and `reply` append signed case events.
 //! - [`event`] defines case events (signed, hash-chained, sealed to the case's reviewers) and
 //!   names tampering; [`state`] folds them into a case's state with a documented merge rule.
-//! - [`triage`] holds the DESIGN §6 fields; [`clocks`] the 7-day and 3-month duties and
+//! - [`triage`] holds the docs/design.md §6 fields; [`clocks`] the 7-day and 3-month duties and
 //!   escalation; [`link`] subject linking; [`stats`] published figures with small-number
 //!   suppression and the sanitised export; [`views`] what `inbox` and `show` display.
 //! - [`desk`] serves all of this as a web UI on loopback, to the reviewer's own browser.

@@ -1,4 +1,4 @@
-//! Linking reports about the same person (DESIGN §6): subjects are compared by a normalised
+//! Linking reports about the same person (docs/design.md §6): subjects are compared by a normalised
 //! name or collar number, so "PC John SMITH" and "john smith" match, as do "PC 01234" and
 //! "1234". Reordered names ("Smith, John") are deliberately not guessed at: a false link would
 //! put one officer's allegations in another's file, so reviewers add an alias as a subject.

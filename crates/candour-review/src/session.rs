@@ -638,7 +638,7 @@ impl ReviewSession {
         };
         let attachments = opened.attachments;
         // The reporter's signature covers the readers it names, not the envelope's recipients:
-        // refuse what the reporter did not send to this reviewer (DESIGN §7).
+        // refuse what the reporter did not send to this reviewer (docs/design.md §7).
         let (sealed_to, category, concerning) = match &opened.document {
             Document::Report(r) => (&r.sealed_to, r.concern.category, r.concern.concerning.clone()),
             Document::FollowUp(f) => {

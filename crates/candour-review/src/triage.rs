@@ -1,4 +1,4 @@
-//! Triage fields (DESIGN §6, ISO 37002 "assess"): what a reviewer records about a case.
+//! Triage fields (docs/design.md §6, ISO 37002 "assess"): what a reviewer records about a case.
 //!
 //! These types feed signed case events: **do not modify** a variant's or field's serialised
 //! name within case-event format 1; add new variants instead.
@@ -62,7 +62,7 @@ macro_rules! named_enum {
 }
 
 named_enum!(
-    /// The national counter-corruption categories the ACU records (DESIGN §6).
+    /// The national counter-corruption categories the ACU records (docs/design.md §6).
     CorruptionCategory, "corruption category", {
         /// Infiltration of the force by criminals.
         Infiltration => "infiltration",

@@ -1,4 +1,4 @@
-//! A reader passes a report on to the person it excluded (DESIGN §7): the reporter's signature
+//! A reader passes a report on to the person it excluded (docs/design.md §7): the reporter's signature
 //! covers the readers the report names, not the envelope's recipients, so a reader can decrypt
 //! the envelope and seal the same signed plaintext again to anyone. The excluded reviewer's
 //! tool must see that the reporter did not send it to them, set it aside, and file nothing.

@@ -1,4 +1,4 @@
-//! Retention is the relay's alone, and nobody can make a report disappear quietly (DESIGN
+//! Retention is the relay's alone, and nobody can make a report disappear quietly (docs/design.md
 //! §1.5, §5).
 //!
 //! - Working a case changes no expiry day: an acted-on report and an ignored one look the same

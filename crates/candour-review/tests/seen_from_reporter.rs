@@ -1,4 +1,4 @@
-//! Replies name what their author had received from the reporter (DESIGN §6): a relay that
+//! Replies name what their author had received from the reporter (docs/design.md §6): a relay that
 //! withholds a follow-up from one reader shows, in the reporter's own mailbox, as a reply that
 //! had read less than an earlier one. The reporter's client says so in plain words.
 

@@ -1,4 +1,4 @@
-//! Sync never stops on one bad entry, and never retries it for ever (DESIGN §1.7): an inbox
+//! Sync never stops on one bad entry, and never retries it for ever (docs/design.md §1.7): an inbox
 //! entry whose bytes the relay cannot serve (a damaged disk) is deferred and said, every entry
 //! after it is taken in, later syncs try it again a bounded number of times, and once it can be
 //! read it joins its case.

@@ -1,4 +1,4 @@
-//! Storage: three append-only areas of opaque ciphertext (DESIGN §5).
+//! Storage: three append-only areas of opaque ciphertext (docs/design.md §5).
 //!
 //! Every method takes and returns [`Ciphertext`], ids derived one-way from client secrets
 //! ([`CaseStreamId`], [`MailboxAddress`]) and [`Day`]s: the storage API has no way to accept a
@@ -19,7 +19,7 @@
 //! numbering may start again, and nothing about it is kept.
 //!
 //! # Retention: uniform, decided by the relay alone
-//! No client can delete an entry, or shorten or extend its life (DESIGN §1.5, §5). Every entry
+//! No client can delete an entry, or shorten or extend its life (docs/design.md §1.5, §5). Every entry
 //! belongs to the retention *epoch* it arrived in (`epoch_days` consecutive days) and is kept
 //! for `days` after the epoch ends, then removed with the whole epoch ([`Retention`]). So the
 //! expiry day says nothing but the arrival epoch, nothing a reviewer does renews or shortens an
