@@ -9,6 +9,18 @@ cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
+# The pinned toolchain (rust-toolchain.toml). Where rustup lacks it by that name but its stable
+# toolchain is that very release, the stable one is linked under the pinned name rather than
+# downloaded again; otherwise rustup installs it.
+pinned=$(sed -n 's/^channel = "\(.*\)"$/\1/p' rust-toolchain.toml)
+if ! rustup toolchain list | grep -q "^$pinned-"; then
+  if [ "$(RUSTUP_TOOLCHAIN=stable rustc --version 2>/dev/null | cut -d' ' -f2)" = "$pinned" ]; then
+    rustup toolchain link "$pinned" "$(RUSTUP_TOOLCHAIN=stable rustc --print sysroot)"
+  else
+    rustup toolchain install "$pinned" --profile minimal
+  fi
+fi
+
 rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
@@ -29,6 +41,8 @@ echo "== cargo fmt --check"
 cargo fmt --all --check
 echo "== cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+echo "== cargo doc (warnings are errors: broken links, links to private items)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --quiet
 echo "== candour-core for wasm32-unknown-unknown"
 cargo build --quiet -p candour-core --target wasm32-unknown-unknown
 echo "== cargo test"

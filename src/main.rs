@@ -1,5 +1,8 @@
 //! `candour`: one command line for every role. Thin: parses arguments and calls the libraries.
 #![forbid(unsafe_code)]
+// The doc comments on the command line's arguments are its help text, read in a terminal: a
+// placeholder such as `<id>` or a bare address is meant as written, not as HTML or a link.
+#![allow(rustdoc::bare_urls, rustdoc::invalid_html_tags)]
 
 mod cli;
 

@@ -79,7 +79,7 @@ fn write_hex(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
     bytes.iter().try_for_each(|b| write!(f, "{b:02x}"))
 }
 
-/// Lowercase hex of `bytes`, as [`parse_hex`] reads it. Written into one allocation of the exact
+/// Lowercase hex of `bytes`, as `parse_hex` reads it. Written into one allocation of the exact
 /// size, with no temporaries, so a caller holding a secret's hex can wipe the only copy.
 pub fn to_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

@@ -646,12 +646,12 @@ pub fn api_json(data: &[u8]) {
 // 9. Metadata strippers
 // ---------------------------------------------------------------------------------------------
 
-/// The bytes stripped as a JPEG (see [`strip_image`]).
+/// The bytes stripped as a JPEG (see `strip_image`).
 pub fn strip_jpeg(data: &[u8]) {
     strip_image(Kind::Jpeg, data);
 }
 
-/// The bytes stripped as a PNG (see [`strip_image`]).
+/// The bytes stripped as a PNG (see `strip_image`).
 pub fn strip_png(data: &[u8]) {
     strip_image(Kind::Png, data);
 }

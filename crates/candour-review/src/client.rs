@@ -179,7 +179,7 @@ impl ReviewClient {
 const READ_AHEAD: usize = 4;
 
 /// An entry's bytes as they arrive from the relay, read on a blocking thread (age and the
-/// envelope parser read synchronously). Only [`READ_AHEAD`] pieces are held; dropping the
+/// envelope parser read synchronously). Only `READ_AHEAD` pieces are held; dropping the
 /// reader stops the download, so an entry found not to be for this reviewer after its header
 /// costs no more than its header. The body must be exactly the listed length: longer is cut off
 /// at once, shorter is an error, both reported by [`EntryReader::failure`].

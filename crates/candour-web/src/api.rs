@@ -1,4 +1,4 @@
-//! The calls the page makes, each a [`frame`](crate::frame) in and a frame out.
+//! The calls the page makes, each a [`frame`] in and a frame out.
 //!
 //! Every call is the same code the CLI runs: `directory::verify` against the roots pinned here,
 //! `compose_report`/`compose_follow_up` for routing and the preview, `strip` for attachments,
