@@ -7,11 +7,11 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::process::Command;
 
+use candour_client::RelayClient;
 use candour_core::envelope::{AttachmentMeta, CollectAttachments, DiscardAttachments};
 use candour_core::message::{open_document, seal_document};
 use candour_core::report::{Category, Concern, Document, Reply, SCHEMA_VERSION};
 use candour_core::token::MailboxToken;
-use candour_submit::client::RelayClient;
 use candour_submit::compose::{compose_follow_up, compose_report, Readers};
 use candour_submit::mailbox::open_reply;
 use candour_submit::send::{send, Attachment, AttachmentData};

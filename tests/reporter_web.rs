@@ -416,7 +416,7 @@ async fn a_directory_signed_by_another_root_makes_the_page_refuse() {
     b.wait_for_text("#page-error", "cannot be used safely");
     b.screenshot("web-refused-directory");
     // The test reads the inbox as a reviewer of that relay, whose directory the other root signed.
-    let client = candour_submit::client::RelayClient::new(&relay.url(), None).expect("client");
+    let client = candour_client::RelayClient::new(&relay.url(), None).expect("client");
     let policy = candour_core::directory::TrustPolicy { roots: vec![other_root.public()], ..common::policy() };
     client.directory(&policy).await.expect("the relay's own directory");
     assert!(inbox_after(&client, None).await.is_empty(), "nothing was sent");

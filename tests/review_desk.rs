@@ -12,6 +12,7 @@ use std::net::TcpStream;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use candour_client::RelayClient;
 use candour_core::envelope::AttachmentMeta;
 use candour_core::report::{Category, Concern, Subject};
 use candour_core::token::MailboxToken;
@@ -21,7 +22,6 @@ use candour_review::desk::{Desk, DeskOptions, Stopped};
 use candour_review::event::ReplyKind;
 use candour_review::triage::{IopcCriterion, Priority, Status};
 use candour_review::ReviewSession;
-use candour_submit::client::RelayClient;
 use candour_submit::compose::compose_report;
 use candour_submit::mailbox::open_reply;
 use candour_submit::send::{send, Attachment, AttachmentData};

@@ -8,9 +8,9 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use candour_client::RelayClient;
 use candour_core::report::{Category, Concern, Subject};
 use candour_core::token::MailboxToken;
-use candour_submit::client::RelayClient;
 use candour_submit::compose::compose_report;
 use candour_submit::mailbox::open_reply;
 use candour_submit::send::send;

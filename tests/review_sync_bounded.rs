@@ -14,9 +14,9 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use candour_client::RelayClient;
 use candour_core::report::{Category, Concern};
 use candour_core::token::MailboxToken;
-use candour_submit::client::RelayClient;
 use candour_submit::compose::compose_report;
 use candour_submit::send::{send, Attachment, AttachmentData};
 use common::Relay;

@@ -21,12 +21,12 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use candour_client::RelayClient;
 use candour_core::report::{Category, Concern};
 use candour_core::token::MailboxToken;
 use candour_core::Day;
 use candour_review::event::{Action, ReplyKind};
 use candour_review::triage::TriageChange;
-use candour_submit::client::RelayClient;
 use candour_submit::compose::{compose_follow_up, compose_report};
 use candour_submit::mailbox::{follow_up_readers, open_reply, FollowUpReaders};
 use candour_submit::send::send;

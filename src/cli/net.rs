@@ -1,9 +1,9 @@
 //! Options every reporter command shares: where the relay is, how to reach it, what to trust.
 
 use anyhow::Context as _;
+use candour_client::RelayClient;
 use candour_core::directory::{TrustPolicy, VerifiedDirectory};
 use candour_core::keys::RootPublicKey;
-use candour_submit::client::RelayClient;
 
 use super::directory::today_utc;
 
@@ -43,7 +43,7 @@ impl NetArgs {
     /// A client for the relay.
     pub fn client(&self) -> anyhow::Result<RelayClient> {
         RelayClient::new(&self.relay, self.proxy.as_deref()).map_err(|e| match e {
-            candour_submit::client::ClientError::OnionWithoutTor(_) => {
+            candour_client::ClientError::OnionWithoutTor(_) => {
                 anyhow::anyhow!("{e}. Start Tor and give --proxy socks5h://127.0.0.1:9050")
             }
             other => other.into(),

@@ -128,7 +128,7 @@ fn build(relay: &str, out: &Path) -> anyhow::Result<ExitCode> {
 
 /// Where the page's files come from.
 enum Source {
-    Served(candour_submit::client::RelayClient),
+    Served(candour_client::RelayClient),
     Folder(PathBuf),
     File(PathBuf),
 }
@@ -157,7 +157,7 @@ async fn verify(
     let source = if served {
         let base = page.trim_end_matches('/');
         let base = base.strip_suffix("/index.html").unwrap_or(base);
-        Source::Served(candour_submit::client::RelayClient::new(base, proxy)?)
+        Source::Served(candour_client::RelayClient::new(base, proxy)?)
     } else if Path::new(page).is_dir() {
         Source::Folder(PathBuf::from(page))
     } else {
@@ -166,7 +166,7 @@ async fn verify(
     let manifest_bytes = match (manifest, &source) {
         (Some(m), _) if m.starts_with("https://") || m.starts_with("http://") => {
             let (base, name) = m.rsplit_once('/').context("a manifest address needs a path")?;
-            candour_submit::client::RelayClient::new(base, proxy)?.page_file(&format!("/{name}"), MAX_MANIFEST).await?
+            candour_client::RelayClient::new(base, proxy)?.page_file(&format!("/{name}"), MAX_MANIFEST).await?
         }
         (Some(m), _) => fs::read(m).with_context(|| format!("reading {m}"))?,
         (None, Source::File(_)) => bail!("give the signed manifest with --manifest to check a single file"),

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use age::secrecy::SecretString;
+use candour_client::RelayClient;
 use candour_core::directory::{self, TrustPolicy, VerifiedDirectory};
 use candour_core::envelope::DiscardAttachments;
 use candour_core::keys::{ReviewerSecret, SecretKeyFile};
 use candour_core::message::open_document;
-use candour_submit::client::RelayClient;
 use tokio::sync::oneshot;
 
 pub mod browser;
@@ -41,8 +41,8 @@ pub fn root_pub() -> String {
 
 /// A relay client that has fetched and verified the directory, as every real client does first:
 /// its reviewer requests are signed for the relay that directory names.
-pub async fn bound_client(url: &str) -> candour_submit::client::RelayClient {
-    let client = candour_submit::client::RelayClient::new(url, None).expect("client");
+pub async fn bound_client(url: &str) -> candour_client::RelayClient {
+    let client = candour_client::RelayClient::new(url, None).expect("client");
     client.directory(&policy()).await.expect("directory");
     client
 }

@@ -513,29 +513,29 @@ fn case_event() {
 fn api_json() {
     let s = Seeds::new("api_json");
     let id = "ab".repeat(32);
-    checked::<candour_relay::api::MailboxRequest>(
+    checked::<candour_core::api::MailboxRequest>(
         &s,
         "mailbox-list.json",
         &format!(r#"{{"mailbox_id": "{id}", "after": 3}}"#),
     );
-    checked::<candour_relay::api::MailboxRequest>(
+    checked::<candour_core::api::MailboxRequest>(
         &s,
         "mailbox-read.json",
         &format!(r#"{{"mailbox_id": "{id}", "seq": 0}}"#),
     );
     s.put("mailbox-uppercase.json", format!(r#"{{"mailbox_id": "{}"}}"#, id.to_uppercase()));
     checked::<pow::ChallengeRequest>(&s, "challenge-request.json", r#"{"max_bytes": 4194304}"#);
-    checked::<candour_relay::api::Policy>(
+    checked::<candour_core::api::Policy>(
         &s,
         "policy.json",
         r#"{"retention_days": 90, "retention_epoch_days": 7, "stanzas": 12, "max_upload_bytes": 268435456, "pow_difficulty": 21, "pow_bytes_per_unit": 4194304}"#,
     );
-    checked::<candour_relay::api::EntryPage>(
+    checked::<candour_core::api::EntryPage>(
         &s,
         "entry-page.json",
         r#"{"entries": [{"seq": 1, "len": 16896, "chunks": 1, "expires": "2027-03-01"}], "next": 1}"#,
     );
-    checked::<candour_relay::api::Appended>(&s, "appended.json", r#"{"seq": 4, "expires": "2027-03-01"}"#);
+    checked::<candour_core::api::Appended>(&s, "appended.json", r#"{"seq": 4, "expires": "2027-03-01"}"#);
     s.put("config-default.toml", candour_relay::Config::default().to_toml());
     let custom = "listen = \"[::1]:9000\"\ndata = \"/var/lib/candour\"\ndirectory_roots = [\"candour-root-x\"]\npow_difficulty = 18\nretention_days = 30\n";
     assert!(candour_relay::Config::from_toml_str(custom).is_ok(), "custom config parses");

@@ -618,16 +618,16 @@ pub fn case_event(data: &[u8]) {
 /// configuration: what parses round-trips; a mailbox id is hashed as the relay does; a
 /// configuration that parses prints (`to_toml`) to TOML that parses back to the same value.
 pub fn api_json(data: &[u8]) {
-    if let Some(request) = json_round_trip_if_parses::<candour_relay::api::MailboxRequest>(data) {
+    if let Some(request) = json_round_trip_if_parses::<candour_core::api::MailboxRequest>(data) {
         if let Ok(id) = request.mailbox_id.parse::<MailboxAddress>() {
             assert_eq!(id.to_string(), request.mailbox_id, "mailbox ids are canonical lowercase hex");
             let _ = candour_core::token::MailboxId::from_bytes(id.0).address();
         }
     }
     let _ = json_round_trip_if_parses::<ChallengeRequest>(data);
-    let _ = json_round_trip_if_parses::<candour_relay::api::Policy>(data);
-    let _ = json_round_trip_if_parses::<candour_relay::api::EntryPage>(data);
-    let _ = json_round_trip_if_parses::<candour_relay::api::Appended>(data);
+    let _ = json_round_trip_if_parses::<candour_core::api::Policy>(data);
+    let _ = json_round_trip_if_parses::<candour_core::api::EntryPage>(data);
+    let _ = json_round_trip_if_parses::<candour_core::api::Appended>(data);
     if let Ok(text) = std::str::from_utf8(data) {
         match candour_relay::Config::from_toml_str(text) {
             Ok(config) => {

@@ -14,14 +14,17 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use candour_core::api::{
+    route, Appended, ChallengeRequest, EntryPage, Health, MailboxRequest, Policy, Stored, DEFAULT_PAGE, MAX_PAGE,
+};
 use candour_core::auth::SignedHeaders;
 use candour_core::directory::VerifiedDirectory;
-use candour_core::pow::{self, Challenge, ChallengeRequest, Solution};
+use candour_core::pow::{self, Challenge, Solution};
 use candour_core::shape::{self, Header};
 use candour_core::wire::{CaseStreamId, Ciphertext, MailboxAddress};
 use candour_core::Day;
 use http_body_util::BodyExt as _;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 use tracing::instrument;
@@ -30,10 +33,6 @@ use crate::error::ApiError;
 use crate::guards::{ChallengeIssuer, NonceBook, Refusal};
 use crate::store::{EntryInfo, Place, Seq, SharedStore, Store, StoreError, UploadId, CHUNK_SIZE};
 use crate::Config;
-
-/// Listing page size when the client names none, and the most it may ask for.
-const DEFAULT_PAGE: usize = 100;
-const MAX_PAGE: usize = 1000;
 
 /// The limits a running relay enforces, taken from [`Config`].
 #[derive(Clone, Debug)]
@@ -173,19 +172,19 @@ pub fn router(state: AppState) -> Router {
     let timeout = state.0.limits.request_timeout;
     let page_origins: Arc<[String]> = state.0.limits.page_origins.clone().into();
     Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/v1/openapi.json", get(openapi))
-        .route("/v1/directory", get(directory))
-        .route("/v1/policy", get(policy))
-        .route("/v1/inbox/challenge", post(challenge))
-        .route("/v1/inbox", post(submit).get(inbox_list))
-        .route("/v1/inbox/{seq}", get(inbox_read))
-        .route("/v1/cases/{stream}", post(case_append).get(case_list))
-        .route("/v1/cases/{stream}/{seq}", get(case_read))
-        .route("/v1/mailboxes/{address}", post(mailbox_append))
-        .route("/v1/mailbox/list", post(mailbox_list))
-        .route("/v1/mailbox/read", post(mailbox_read))
+        .route(route::HEALTHZ, get(healthz))
+        .route(route::READYZ, get(readyz))
+        .route(route::OPENAPI, get(openapi))
+        .route(route::DIRECTORY, get(directory))
+        .route(route::POLICY, get(policy))
+        .route(route::CHALLENGE, post(challenge))
+        .route(route::INBOX, post(submit).get(inbox_list))
+        .route(route::INBOX_ENTRY, get(inbox_read))
+        .route(route::CASE, post(case_append).get(case_list))
+        .route(route::CASE_ENTRY, get(case_read))
+        .route(route::MAILBOX, post(mailbox_append))
+        .route(route::MAILBOX_LIST, post(mailbox_list))
+        .route(route::MAILBOX_READ, post(mailbox_read))
         .merge(crate::web::routes())
         .fallback(|| async { ApiError::NOT_FOUND })
         .method_not_allowed_fallback(|| async { ApiError::METHOD_NOT_ALLOWED })
@@ -213,7 +212,7 @@ pub fn router(state: AppState) -> Router {
 /// a cheap pool of proof-of-work solvers and readers of the relay's answers.
 async fn cross_origin(origins: &[String], req: Request, next: Next) -> Response {
     const REPORTER_API: [&str; 5] =
-        ["/v1/directory", "/v1/inbox/challenge", "/v1/inbox", "/v1/mailbox/list", "/v1/mailbox/read"];
+        [route::DIRECTORY, route::CHALLENGE, route::INBOX, route::MAILBOX_LIST, route::MAILBOX_READ];
     let path = req.uri().path();
     let allowed = req
         .headers()
@@ -566,57 +565,6 @@ fn parse_page(uri: &Uri) -> Result<(Option<Seq>, usize), ApiError> {
     Ok((after, limit))
 }
 
-/// A page of entries and the cursor for the next page.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
-pub struct EntryPage {
-    /// The entries, in order.
-    pub entries: Vec<EntryInfo>,
-    /// Pass as `after` to continue; absent when there was nothing new.
-    pub next: Option<Seq>,
-}
-
-/// The body of a successful append.
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Appended {
-    /// The new entry's number in its place.
-    pub seq: Seq,
-    /// The day the relay will remove it (its epoch's expiry, the same for everything that
-    /// arrived in that epoch).
-    pub expires: Day,
-}
-
-/// The relay's public policy (`GET /v1/policy`): what every client may rely on.
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct Policy {
-    /// Days every entry is kept after the end of its arrival epoch.
-    pub retention_days: u32,
-    /// Days per retention epoch.
-    pub retention_epoch_days: u32,
-    /// The constant stanza count every envelope must have (the directory's).
-    pub stanzas: usize,
-    /// The largest upload accepted.
-    pub max_upload_bytes: u64,
-    /// Proof-of-work difficulty for the first unit of size.
-    pub pow_difficulty: u8,
-    /// Bytes one unit of proof of work buys; each doubling of size adds a bit.
-    pub pow_bytes_per_unit: u64,
-}
-
-/// What the token holder sends to list or read their mailbox.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct MailboxRequest {
-    /// The secret mailbox id, 64 hex digits; the relay hashes it and forgets it.
-    pub mailbox_id: String,
-    /// For listing: the cursor.
-    #[serde(default)]
-    pub after: Option<Seq>,
-    /// For reading: the entry.
-    #[serde(default)]
-    pub seq: Option<Seq>,
-}
-
 async fn list_page(
     state: &AppState,
     place: Place,
@@ -695,16 +643,16 @@ async fn append_signed(
 // Handlers
 
 #[instrument(skip_all, fields(route = "healthz"))]
-async fn healthz() -> Json<serde_json::Value> {
-    Json(serde_json::json!({"status": "ok"}))
+async fn healthz() -> Json<Health> {
+    Json(Health { status: "ok".to_owned() })
 }
 
 /// Ready to take reports: the store accepts a durable write now and has room. `/healthz` only
 /// says the process answers.
 #[instrument(skip_all, fields(route = "readyz"))]
-async fn readyz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     match blocking(state.store(), |s| s.check_writable()).await {
-        Ok(()) => Ok(Json(serde_json::json!({"status": "ready"}))),
+        Ok(()) => Ok(Json(Health { status: "ready".to_owned() })),
         Err(e) if e == ApiError::DISK_FULL => Err(ApiError::NOT_READY_FULL),
         Err(_) => Err(ApiError::NOT_READY),
     }
@@ -770,7 +718,7 @@ async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Body,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+) -> Result<(StatusCode, Json<Stored>), ApiError> {
     if !content_type_is(&headers, "application/octet-stream") {
         return Err(ApiError::WRONG_CONTENT_TYPE);
     }
@@ -795,7 +743,7 @@ async fn submit(
     let _bytes = state.0.anonymous_bytes.clone().try_acquire_many_owned(wanted).map_err(|_| ApiError::BUSY)?;
     let (upload, _) = upload_body(&state, &headers, body, cap, ApiError::BEYOND_CHALLENGE).await?;
     upload.commit(Place::Inbox).await?;
-    Ok((StatusCode::CREATED, Json(serde_json::json!({"status": "stored"}))))
+    Ok((StatusCode::CREATED, Json(Stored::new())))
 }
 
 #[instrument(skip_all, fields(route = "inbox.list"))]

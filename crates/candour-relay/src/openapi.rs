@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 fn error_response(description: &str) -> Value {
-    json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+    json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}})
 }
 
 fn signed(op: Value) -> Value {
@@ -34,7 +34,22 @@ pub fn document() -> String {
         {"name": "after", "in": "query", "schema": {"type": "integer"}, "description": "cursor: entries numbered above this"},
         {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}
     ]);
-    let listed = json!({"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EntryPage"}}}}});
+    let a_page = json!({"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EntryPage"}}}}});
+    let page_of = |bad: &str| {
+        let mut r = a_page.clone();
+        r["400"] = error_response(bad);
+        r
+    };
+    let listed = page_of("bad-query (a query other than after=<seq> and limit=1..1000)");
+    let case_listed = page_of("bad-id (not 64 lowercase hex digits), bad-query");
+    // The token holder's requests: a small JSON body naming the mailbox.
+    let mailbox_errors = |ok: Value| {
+        let mut r = ok;
+        r["400"] = error_response("malformed-json (not JSON, unknown fields, or no seq when reading), bad-id (mailbox_id not 64 lowercase hex digits)");
+        r["413"] = error_response("too-large");
+        r["415"] = error_response("unsupported-media-type (the body must be application/json)");
+        r
+    };
     let appended = json!({"201": {"description": "durably stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Appended"}}}},
         "413": error_response("too-large"), "415": error_response("unsupported-media-type"), "400": error_response("truncated-upload, empty-body, bad-id, invalid-envelope"), "507": error_response("disk-full")});
     let doc = json!({
@@ -62,33 +77,35 @@ pub fn document() -> String {
                 "get": signed(json!({"summary": "list inbox entries by cursor (reviewers)", "parameters": page, "responses": listed}))
             },
             "/v1/inbox/{seq}": {
-                "get": signed(json!({"summary": "read an inbox entry (exactly its listed length: a body cut short means the entry could not be read whole)", "parameters": [seq], "responses": {"200": binary("the envelope"), "404": error_response("not-found"), "500": error_response("storage-failure")}}))
+                "get": signed(json!({"summary": "read an inbox entry (exactly its listed length: a body cut short means the entry could not be read whole)", "parameters": [seq], "responses": {"200": binary("the envelope"), "400": error_response("bad-id (not a decimal entry number)"), "404": error_response("not-found"), "500": error_response("storage-failure")}}))
             },
             "/v1/cases/{stream}": {
                 "post": signed(json!({"summary": "append an encrypted, signed case event", "parameters": [stream], "requestBody": binary("case event ciphertext"), "responses": appended})),
-                "get": signed(json!({"summary": "list a case stream by cursor", "parameters": [stream, page[0], page[1]], "responses": listed}))
+                "get": signed(json!({"summary": "list a case stream by cursor", "parameters": [stream, page[0], page[1]], "responses": case_listed}))
             },
             "/v1/cases/{stream}/{seq}": {
-                "get": signed(json!({"summary": "read a case event", "parameters": [stream, seq], "responses": {"200": binary("the ciphertext"), "404": error_response("not-found")}}))
+                "get": signed(json!({"summary": "read a case event", "parameters": [stream, seq], "responses": {"200": binary("the ciphertext"), "400": error_response("bad-id (a stream id not 64 lowercase hex digits, or an entry number not decimal)"), "404": error_response("not-found")}}))
             },
             "/v1/mailboxes/{address}": {"post": signed(json!({"summary": "append a reply or receipt encrypted to the reporter", "parameters": [address], "requestBody": binary("reply envelope"), "responses": appended}))},
             "/v1/mailbox/list": {"post": {"summary": "list replies (the token holder presents the secret mailbox id; the relay hashes it)",
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MailboxRequest"}}}}, "responses": listed}},
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MailboxRequest"}}}}, "responses": mailbox_errors(a_page.clone())}},
             "/v1/mailbox/read": {"post": {"summary": "read one reply (mailbox_id and seq)",
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MailboxRequest"}}}},
-                "responses": {"200": binary("reply envelope"), "404": error_response("not-found")}}}
+                "responses": mailbox_errors(json!({"200": binary("reply envelope"), "404": error_response("not-found")}))}}
         },
         "components": {
             "securitySchemes": {"CandourSignature": {"type": "apiKey", "in": "header", "name": "candour-signature",
                 "description": "Ed25519 by a reviewer key from the directory over \"candour-request/v3\\n<the directory's relay.https>\\n<METHOD>\\n<path?query>\\n<body length>\\n<sha256(body) hex>\\n<unix seconds>\\n<nonce hex>\\n\" (candour_core::auth); headers candour-key, candour-timestamp, candour-nonce, candour-signature, candour-content-sha256. Timestamps outside the skew window, reused nonces and requests signed for another relay are refused."}},
             "schemas": {
-                "Error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}},
+                "ErrorBody": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}},
                 "ChallengeRequest": {"type": "object", "required": ["max_bytes"], "properties": {"max_bytes": {"type": "integer", "minimum": 0}}},
                 "Challenge": {"type": "object", "required": ["challenge", "difficulty", "max_bytes"], "properties": {"challenge": {"type": "string", "pattern": "^02[0-9a-f]{98}$", "description": "version 2, random (16 bytes), max_bytes (u64 BE), difficulty (1), issue time (u64 BE), MAC (16)"}, "difficulty": {"type": "integer"}, "max_bytes": {"type": "integer"}}},
-                "Policy": {"type": "object", "properties": {"retention_days": {"type": "integer"}, "retention_epoch_days": {"type": "integer"}, "stanzas": {"type": "integer"}, "max_upload_bytes": {"type": "integer"}, "pow_difficulty": {"type": "integer"}, "pow_bytes_per_unit": {"type": "integer"}}},
-                "Entry": {"type": "object", "properties": {"seq": {"type": "integer"}, "len": {"type": "integer"}, "chunks": {"type": "integer"}, "expires": {"type": "string", "format": "date"}}},
-                "EntryPage": {"type": "object", "properties": {"entries": {"type": "array", "items": {"$ref": "#/components/schemas/Entry"}}, "next": {"type": ["integer", "null"]}}},
-                "Appended": {"type": "object", "properties": {"seq": {"type": "integer"}, "expires": {"type": "string", "format": "date"}}},
+                "Policy": {"type": "object", "required": ["retention_days", "retention_epoch_days", "stanzas", "max_upload_bytes", "pow_difficulty", "pow_bytes_per_unit"], "properties": {"retention_days": {"type": "integer"}, "retention_epoch_days": {"type": "integer"}, "stanzas": {"type": "integer"}, "max_upload_bytes": {"type": "integer"}, "pow_difficulty": {"type": "integer"}, "pow_bytes_per_unit": {"type": "integer"}}},
+                "EntryInfo": {"type": "object", "required": ["seq", "len", "chunks", "expires"], "properties": {"seq": {"type": "integer"}, "len": {"type": "integer"}, "chunks": {"type": "integer"}, "expires": {"type": "string", "format": "date"}}},
+                "EntryPage": {"type": "object", "required": ["entries", "next"], "properties": {"entries": {"type": "array", "items": {"$ref": "#/components/schemas/EntryInfo"}}, "next": {"type": ["integer", "null"]}}},
+                "Appended": {"type": "object", "required": ["seq", "expires"], "properties": {"seq": {"type": "integer"}, "expires": {"type": "string", "format": "date"}}},
+                "Stored": {"type": "object", "required": ["status"], "properties": {"status": {"const": "stored"}}},
+                "Health": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["ok", "ready"]}}},
                 "MailboxRequest": {"type": "object", "required": ["mailbox_id"], "properties": {"mailbox_id": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "after": {"type": "integer"}, "seq": {"type": "integer"}}}
             }
         }

@@ -5,10 +5,10 @@ mod common;
 use axum::body::{to_bytes, Body};
 use axum::http::{Method, Request, StatusCode};
 use axum::Router;
+use candour_core::api::EntryPage;
 use candour_core::pow;
 use candour_core::token::MailboxToken;
 use candour_core::wire::{CaseStreamId, Ciphertext, ThreadId};
-use candour_relay::api::EntryPage;
 use candour_relay::router;
 use candour_relay::store::{read_blob, Place, Seq, SharedStore};
 use common::*;
@@ -75,7 +75,7 @@ async fn health_directory_and_openapi() {
     }
     let (status, body) = call(&app, Request::get("/v1/policy").body(Body::empty()).expect("request")).await;
     assert_eq!(status, StatusCode::OK);
-    let policy: candour_relay::api::Policy = serde_json::from_slice(&body).expect("policy");
+    let policy: candour_core::api::Policy = serde_json::from_slice(&body).expect("policy");
     assert_eq!((policy.stanzas, policy.retention_days, policy.retention_epoch_days), (STANZAS, 365, 28));
 }
 
@@ -196,7 +196,7 @@ async fn case_streams_and_mailboxes() {
         let (status, body) =
             call(&app, signed(key, Method::POST, &path, event.clone(), Some("application/octet-stream"))).await;
         assert_eq!(status, StatusCode::CREATED);
-        let appended: candour_relay::api::Appended = serde_json::from_slice(&body).expect("appended");
+        let appended: candour_core::api::Appended = serde_json::from_slice(&body).expect("appended");
         numbers.push(appended.seq.0);
     }
     let (_, body) = call(&app, signed(key, Method::GET, &path, vec![], None)).await;
@@ -216,7 +216,7 @@ async fn case_streams_and_mailboxes() {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
-    let appended: candour_relay::api::Appended = serde_json::from_slice(&body).expect("appended");
+    let appended: candour_core::api::Appended = serde_json::from_slice(&body).expect("appended");
     let seq = appended.seq;
     // Each place counts on its own: the report is the inbox's 1, the events the stream's 1 and
     // 2, the reply the mailbox's 1. One shared counter would have given 1, 2, 3, 4 and linked

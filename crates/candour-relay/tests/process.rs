@@ -9,10 +9,10 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use candour_core::api::EntryPage;
 use candour_core::envelope::{self, DiscardAttachments};
 use candour_core::token::MailboxToken;
 use candour_core::wire::{CaseStreamId, ThreadId};
-use candour_relay::api::EntryPage;
 use common::*;
 use rand::Rng as _;
 use sha2::{Digest, Sha256};

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use age::secrecy::SecretString;
+use candour_client::RelayClient;
 use candour_core::directory::TrustPolicy;
 use candour_core::keys::SecretKeyFile;
 use candour_core::report::{Category, Concern};
@@ -18,7 +19,6 @@ use candour_core::token::MailboxToken;
 use candour_core::Day;
 use candour_review::client::{unix_now, ReviewClient};
 use candour_review::ReviewSession;
-use candour_submit::client::RelayClient;
 use candour_submit::compose::compose_report;
 use tokio::task::JoinSet;
 
@@ -89,7 +89,7 @@ async fn main() -> Fallible<()> {
                 let solution = client.solve_challenge(envelope.len() as u64).await?;
                 client.submit(&solution, reqwest::Body::from(envelope)).await?;
             }
-            Ok::<(), candour_submit::client::ClientError>(())
+            Ok::<(), candour_client::ClientError>(())
         });
     }
     while let Some(done) = uploads.join_next().await {

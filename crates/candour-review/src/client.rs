@@ -1,36 +1,41 @@
-//! The reviewer's relay access: signed reads of the inbox and case streams, signed appends to
-//! case streams and mailboxes.
+//! The reviewer's relay access, as the review engine uses it: the signed calls of
+//! [`candour_client::reviewer`], with listings in the engine's terms, and entries streamed to a
+//! blocking reader ([`EntryReader`]) as they arrive.
 //!
-//! Every signed request goes through [`RelayClient::reviewer_request`] (one transport and one
-//! handling of the relay's errors for both roles). Requests carry the
-//! reviewer's real clock (the relay refuses stale signatures); the triage clocks are separate
-//! and injected.
+//! Requests carry the reviewer's real clock (the relay refuses stale signatures); the triage
+//! clocks are separate and injected.
 
 use std::io::Read;
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
 
+use candour_client::{ClientError, RelayClient};
+use candour_core::api::{self, EntryInfo, Seq};
 use candour_core::directory::{TrustPolicy, VerifiedDirectory};
 use candour_core::wire::{CaseStreamId, MailboxAddress};
 use candour_core::Day;
-use candour_submit::client::{ClientError, RelayClient};
 use ed25519_dalek::SigningKey;
-use serde::Deserialize;
 
-/// One relay listing entry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub use candour_client::reviewer::unix_now;
+
+/// One relay listing entry, as the engine keys it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ListedEntry {
     /// The entry number.
     pub seq: u64,
     /// Its length in bytes.
     pub len: u64,
     /// The day the relay will remove it.
-    #[serde(default)]
     pub expires: Option<Day>,
 }
 
-/// The relay's public policy (`GET /v1/policy`), as far as a reviewer's tool needs it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+impl From<EntryInfo> for ListedEntry {
+    fn from(e: EntryInfo) -> Self {
+        ListedEntry { seq: e.seq.0, len: e.len, expires: Some(e.expires) }
+    }
+}
+
+/// The part of the relay's public policy (`GET /v1/policy`) the engine's clocks use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RelayPolicy {
     /// Days every entry is kept after the end of its arrival epoch.
     pub retention_days: u32,
@@ -38,31 +43,14 @@ pub struct RelayPolicy {
     pub retention_epoch_days: u32,
 }
 
-#[derive(Deserialize)]
-struct Page {
-    entries: Vec<ListedEntry>,
-    next: Option<u64>,
-}
-
-#[derive(Deserialize)]
-struct Appended {
-    seq: u64,
-    #[serde(default)]
-    expires: Option<Day>,
-}
-
-/// The most entries the relay returns per listing page.
-const PAGE: usize = 1000;
-
-/// Unix seconds now, for request signatures.
-pub fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
-}
-
 /// A reviewer's connection to one relay.
 #[derive(Clone, Debug)]
 pub struct ReviewClient {
     relay: RelayClient,
+}
+
+fn listed(entries: Vec<EntryInfo>) -> Vec<ListedEntry> {
+    entries.into_iter().map(ListedEntry::from).collect()
 }
 
 impl ReviewClient {
@@ -73,7 +61,7 @@ impl ReviewClient {
         Ok(ReviewClient { relay: RelayClient::new(base, proxy)? })
     }
 
-    /// The reporter-side client (directory, mailbox).
+    /// The relay client itself (directory, mailbox, signed calls).
     pub fn relay(&self) -> &RelayClient {
         &self.relay
     }
@@ -83,71 +71,36 @@ impl ReviewClient {
         self.relay.directory(policy).await
     }
 
-    async fn list(&self, key: &SigningKey, path: &str, after: Option<u64>) -> Result<Vec<ListedEntry>, ClientError> {
-        let mut all = Vec::new();
-        let mut after = after;
-        loop {
-            let query = match after {
-                Some(a) => format!("{path}?after={a}&limit={PAGE}"),
-                None => format!("{path}?limit={PAGE}"),
-            };
-            let body = self.relay.reviewer_get(key, &query, unix_now()).await?;
-            let page: Page = serde_json::from_slice(&body).map_err(|e| ClientError::Protocol(e.to_string()))?;
-            let full = page.entries.len() == PAGE;
-            all.extend(page.entries);
-            match page.next {
-                Some(n) if full && Some(n) != after => after = Some(n),
-                _ => return Ok(all),
-            }
-        }
-    }
-
     /// Inbox entries after `after`.
     pub async fn inbox_list(&self, key: &SigningKey, after: Option<u64>) -> Result<Vec<ListedEntry>, ClientError> {
-        self.list(key, "/v1/inbox", after).await
+        Ok(listed(self.relay.inbox_list(key, after.map(Seq)).await?))
     }
 
     /// One inbox entry's bytes, as they arrive (see [`EntryReader`]).
     pub fn inbox_stream(&self, key: &SigningKey, entry: ListedEntry) -> EntryReader {
-        EntryReader::start(self.relay.clone(), key.clone(), format!("/v1/inbox/{}", entry.seq), entry.len)
+        EntryReader::start(self.relay.clone(), key.clone(), api::inbox_entry(Seq(entry.seq)), entry.len)
     }
 
     /// One inbox entry's listing (its length), if the relay still has it.
     pub async fn inbox_entry(&self, key: &SigningKey, seq: u64) -> Result<Option<ListedEntry>, ClientError> {
-        let query = match seq.checked_sub(1) {
-            Some(after) => format!("/v1/inbox?after={after}&limit=1"),
-            None => "/v1/inbox?limit=1".to_owned(),
-        };
-        let body = self.relay.reviewer_get(key, &query, unix_now()).await?;
-        let page: Page = serde_json::from_slice(&body).map_err(|e| ClientError::Protocol(e.to_string()))?;
-        Ok(page.entries.into_iter().find(|e| e.seq == seq))
+        Ok(self.relay.inbox_entry(key, Seq(seq)).await?.map(ListedEntry::from))
     }
 
     /// Every entry of a case stream.
     pub async fn case_list(&self, key: &SigningKey, stream: &CaseStreamId) -> Result<Vec<ListedEntry>, ClientError> {
-        self.list(key, &format!("/v1/cases/{stream}"), None).await
+        Ok(listed(self.relay.case_list(key, stream).await?))
     }
 
     /// One case-stream entry's bytes (an event: small, and refused past
-    /// [`candour_submit::client::MAX_ANSWER_BYTES`]).
+    /// [`candour_client::MAX_ANSWER_BYTES`]).
     pub async fn case_read(&self, key: &SigningKey, stream: &CaseStreamId, seq: u64) -> Result<Vec<u8>, ClientError> {
-        self.relay.reviewer_get(key, &format!("/v1/cases/{stream}/{seq}"), unix_now()).await
-    }
-
-    async fn signed(
-        &self,
-        key: &SigningKey,
-        method: reqwest::Method,
-        path: &str,
-        body: Vec<u8>,
-    ) -> Result<Vec<u8>, ClientError> {
-        self.relay.reviewer_request(key, method, path, body, "application/octet-stream", unix_now()).await
+        self.relay.case_read(key, stream, Seq(seq)).await
     }
 
     /// The relay's retention policy.
     pub async fn policy(&self) -> Result<RelayPolicy, ClientError> {
-        let body = self.relay.get_json("/v1/policy").await?;
-        serde_json::from_slice(&body).map_err(|e| ClientError::Protocol(e.to_string()))
+        let policy = self.relay.policy().await?;
+        Ok(RelayPolicy { retention_days: policy.retention_days, retention_epoch_days: policy.retention_epoch_days })
     }
 
     /// Appends a sealed case event; returns its entry number and the day the relay will remove
@@ -158,9 +111,8 @@ impl ReviewClient {
         stream: &CaseStreamId,
         envelope: Vec<u8>,
     ) -> Result<(u64, Option<Day>), ClientError> {
-        let body = self.signed(key, reqwest::Method::POST, &format!("/v1/cases/{stream}"), envelope).await?;
-        let appended: Appended = serde_json::from_slice(&body).map_err(|e| ClientError::Protocol(e.to_string()))?;
-        Ok((appended.seq, appended.expires))
+        let appended = self.relay.case_append(key, stream, envelope).await?;
+        Ok((appended.seq.0, Some(appended.expires)))
     }
 
     /// Appends a sealed reply to the reporter's mailbox (the relay opens it on first append).
@@ -223,7 +175,7 @@ impl EntryReader {
                     return Err(long());
                 }
                 while let Some(piece) =
-                    response.chunk().await.map_err(|e| candour_submit::client::transfer_failed(&url, &e))?
+                    response.chunk().await.map_err(|e| candour_client::transfer_failed(&url, &e))?
                 {
                     got += piece.len() as u64;
                     if got > len {

@@ -6,6 +6,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use candour_client::ClientError;
 use candour_core::directory::VerifiedDirectory;
 use candour_core::envelope::{AttachmentMeta, AttachmentSink, DiscardAttachments, OpenError};
 use candour_core::keys::{parse_age_recipient, ReviewerSecret};
@@ -14,7 +15,6 @@ use candour_core::report::{Document, Receipt, Reply, SCHEMA_VERSION};
 use candour_core::routing::check_sealed_to;
 use candour_core::wire::{CaseStreamId, ThreadId};
 use candour_core::Day;
-use candour_submit::client::ClientError;
 use serde::Serialize;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;

@@ -87,7 +87,7 @@ async fn no_reviewer_can_remove_a_report_and_a_vanished_one_is_reported() {
             .await
             .expect_err("refused");
         assert!(
-            matches!(&refused, candour_submit::client::ClientError::Relay { code, .. } if code == "method-not-allowed" || code == "not-found"),
+            matches!(&refused, candour_client::ClientError::Relay { code, .. } if code == "method-not-allowed" || code == "not-found"),
             "{refused}"
         );
     }

@@ -5,13 +5,13 @@
 
 mod common;
 
+use candour_client::RelayClient;
 use candour_core::commitment::RouteCommitment;
 use candour_core::directory::VerifiedDirectory;
 use candour_core::envelope::DiscardAttachments;
 use candour_core::message::{open_document, seal_document};
 use candour_core::report::{Category, Concern, Document, Reply, Report, SCHEMA_V1, SCHEMA_VERSION};
 use candour_core::token::MailboxToken;
-use candour_submit::client::RelayClient;
 use candour_submit::compose::{compose_follow_up, ComposeError};
 use candour_submit::mailbox::{follow_up_readers, open_reply, FollowUpReaders, ReplyError};
 
@@ -269,7 +269,7 @@ async fn a_reply_withheld_from_the_mailbox_shows_in_the_case() {
         .expect("reply");
     let mailbox = client.mailbox_all(&token.mailbox_id()).await.expect("mailbox");
     assert_eq!(mailbox.len(), 3, "a receipt and two replies");
-    store.hide(candour_relay::store::Place::Mailbox(token.mailbox_id().address()), mailbox[2].seq);
+    store.hide(candour_relay::store::Place::Mailbox(token.mailbox_id().address()), mailbox[2].seq.0);
 
     // The reporter reads what the relay shows (the receipt and the first reply) and writes back
     // the next day.

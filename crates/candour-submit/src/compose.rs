@@ -1,5 +1,5 @@
 //! Composing a report or follow-up: routing, the preview of who can read it, and the sealed
-//! envelope. No network here: [`crate::client`] sends what this builds.
+//! envelope. No network here: `crate::send` (over `candour_client`) sends what this builds.
 
 use std::fmt;
 use std::io::Write;

@@ -5,8 +5,6 @@
 //! the crate has no network code and builds for wasm32, for the browser page.
 #![forbid(unsafe_code)]
 
-#[cfg(feature = "net")]
-pub mod client;
 pub mod compose;
 pub mod mailbox;
 #[cfg(feature = "net")]

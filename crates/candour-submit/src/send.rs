@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use candour_core::envelope::{AttachmentMeta, AttachmentSource};
 
-use crate::client::{ClientError, RelayClient};
 use crate::compose::{ComposeError, SealPlan};
 use crate::upload::channel_body;
+use candour_client::{ClientError, RelayClient};
 
 /// An attachment ready to seal: already stripped bytes, or a file sent as it is.
 #[derive(Debug)]

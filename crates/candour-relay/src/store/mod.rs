@@ -30,7 +30,6 @@ use std::sync::Arc;
 
 use candour_core::wire::{CaseStreamId, Ciphertext, MailboxAddress};
 use candour_core::Day;
-use serde::{Deserialize, Serialize};
 
 pub mod memory;
 pub mod sled_store;
@@ -74,28 +73,13 @@ impl Place {
     }
 }
 
-/// An entry's number within its place: its position in that place's commit order, and the
-/// cursor for listing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Seq(pub u64);
+/// An entry's number within its place (its position in that place's commit order, and the
+/// cursor for listing), and what a listing says about an entry: the API's own types.
+pub use candour_core::api::{EntryInfo, Seq};
 
 /// A handle for the chunks of a blob that is not yet committed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UploadId(pub u64);
-
-/// What a listing says about one entry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EntryInfo {
-    /// The entry's number in its place.
-    pub seq: Seq,
-    /// Its length in bytes.
-    pub len: u64,
-    /// Its number of chunks.
-    pub chunks: u32,
-    /// The day it will be removed: the end of its arrival epoch plus the retention period.
-    pub expires: Day,
-}
 
 /// The relay's retention policy, the same for every entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

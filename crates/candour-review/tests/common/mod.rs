@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use age::secrecy::SecretString;
+use candour_client::RelayClient;
 use candour_core::directory::{TrustPolicy, VerifiedDirectory};
 use candour_core::keys::{ReviewerSecret, SecretKeyFile};
 use candour_core::report::{Category, Concern};
@@ -13,7 +14,6 @@ use candour_core::token::MailboxToken;
 use candour_core::Day;
 use candour_review::client::ReviewClient;
 use candour_review::ReviewSession;
-use candour_submit::client::RelayClient;
 use candour_submit::compose::{compose_follow_up, compose_report};
 use candour_submit::send::send;
 use tokio::sync::oneshot;
