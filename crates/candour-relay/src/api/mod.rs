@@ -5,7 +5,7 @@
 //! user-agent or cookie, and log nothing about a request beyond the route's template and, on
 //! failure, the stable error code. Spans skip every argument.
 //!
-//! - [`router`](mod@router): the routes, and the layers every request passes (timeouts, JSON
+//! - `router`: the routes, and the layers every request passes (timeouts, JSON
 //!   errors, cross-origin rules for the reporters' page).
 //! - `extract`: what a handler takes from a request, each check once: a reviewer's signature
 //!   (`Signed`, `SignedUpload`), the place and entry a path names, the listing cursor, the
@@ -15,7 +15,7 @@
 
 mod extract;
 mod handlers;
-pub mod router;
+mod router;
 mod upload;
 
 use std::sync::Arc;
