@@ -256,6 +256,20 @@ pub enum StripError {
     Io(#[from] io::Error),
 }
 
+impl StripError {
+    /// A stable, machine-readable name.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StripError::Unsupported => "strip-unsupported",
+            StripError::Truncated(_) => "strip-truncated",
+            StripError::Malformed { .. } => "strip-malformed",
+            StripError::TooLarge { .. } => "strip-too-large",
+            StripError::EncryptedPdf => "strip-encrypted-pdf",
+            StripError::Io(_) => "strip-io",
+        }
+    }
+}
+
 fn malformed(kind: Kind, reason: impl Into<String>) -> StripError {
     StripError::Malformed { kind, reason: reason.into() }
 }

@@ -739,3 +739,56 @@ fn sniff_detects_and_replays_the_whole_input() {
     let (kind, _) = sniff(&b"hi"[..]).expect("sniff short");
     assert_eq!(kind, Kind::Other);
 }
+
+/// A PDF whose catalog holds an array nested `depth` deep, with a correct cross-reference
+/// table: RUSTSEC-2026-0187's proof of concept.
+fn deeply_nested_pdf(depth: usize) -> Vec<u8> {
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    let nested = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    for body in
+        [format!("<< /Type /Catalog /Pages 2 0 R /X {nested} >>"), "<< /Type /Pages /Kids [] /Count 0 >>".into()]
+    {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", offsets.len()).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(b"xref\n0 3\n0000000000 65535 f \n");
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(format!("trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes());
+    pdf
+}
+
+/// A crafted PDF nested ten thousand levels deep (about 21 KB) must get an answer, not abort the
+/// process: a stack overflow is not a panic, so `catch_unwind` cannot stop it, and on the
+/// reporter's device it would take everything typed so far with it. The strip runs in a child
+/// process (this test, run again), because the overflow it guards against kills its process.
+#[test]
+fn a_deeply_nested_pdf_is_answered_and_never_aborts_the_process() {
+    const CHILD: &str = "CANDOUR_NESTED_PDF_CHILD";
+    let pdf = deeply_nested_pdf(10_380);
+    if std::env::var_os(CHILD).is_some() {
+        let (kind, input) = sniff(&pdf[..]).expect("sniff");
+        assert_eq!(kind, Kind::Pdf);
+        let mut out = Vec::new();
+        match strip(kind, input, &mut out) {
+            Ok(_) => println!("strip answered: stripped"),
+            Err(e) => println!("strip answered: {}", e.code()),
+        }
+        return;
+    }
+    let child = std::process::Command::new(std::env::current_exe().expect("this test's binary"))
+        .args(["--exact", "a_deeply_nested_pdf_is_answered_and_never_aborts_the_process", "--nocapture"])
+        .env(CHILD, "1")
+        .output()
+        .expect("the child runs");
+    let stdout = String::from_utf8_lossy(&child.stdout);
+    assert!(
+        child.status.success() && stdout.contains("strip answered: "),
+        "stripping a nested PDF killed its process ({}): {stdout}{}",
+        child.status,
+        String::from_utf8_lossy(&child.stderr)
+    );
+}
