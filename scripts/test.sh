@@ -41,6 +41,9 @@ echo "== cargo fmt --check"
 cargo fmt --all --check
 echo "== cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+echo "== cargo deny (bans: duplicates and wildcards; licences; sources. Advisories: scripts/advisories.sh)"
+command -v cargo-deny >/dev/null || cargo install --locked --quiet cargo-deny
+cargo deny --offline check bans licenses sources
 echo "== cargo doc (warnings are errors: broken links, links to private items)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --quiet
 echo "== candour-core for wasm32-unknown-unknown"
