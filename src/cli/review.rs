@@ -13,9 +13,9 @@ use candour_core::keys::{ReviewerSecret, SecretKeyFile};
 use candour_core::report::{Category, Disclosure};
 use candour_core::text::for_terminal;
 use candour_core::Day;
+use candour_desk::{check_loopback, Desk, DeskOptions, Stopped};
 use candour_review::client::ReviewClient;
 use candour_review::clocks::overdue;
-use candour_review::desk::{check_loopback, Desk, DeskOptions, Stopped};
 use candour_review::event::{Action, ReplyKind};
 use candour_review::stats::{count, export, table, DEFAULT_THRESHOLD};
 use candour_review::triage::{

@@ -8,7 +8,8 @@
 //! - [`triage`] holds the docs/design.md §6 fields; [`clocks`] the 7-day and 3-month duties and
 //!   escalation; [`link`] subject linking; [`stats`] published figures with small-number
 //!   suppression and the sanitised export; [`views`] what `inbox` and `show` display.
-//! - [`desk`] serves all of this as a web UI on loopback, to the reviewer's own browser.
+//! - The desk (crate `candour-desk`) serves all of this as a web UI on loopback, to the
+//!   reviewer's own browser.
 //!
 //! Nothing decrypted is written to disk in the clear, except attachments a reviewer
 //! explicitly saves to a folder of their choice.
@@ -18,7 +19,6 @@
 pub mod cache;
 pub mod client;
 pub mod clocks;
-pub mod desk;
 pub mod event;
 pub mod keyring;
 pub mod link;

@@ -44,7 +44,7 @@ use candour_core::Day;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Mutex};
 
-use crate::session::{ReviewSession, SyncReport};
+use candour_review::session::{ReviewSession, SyncReport};
 
 /// The default idle timeout.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
@@ -173,7 +173,7 @@ impl DeskState {
 
     /// The day clocks and events use.
     pub fn today(&self) -> Day {
-        self.today.unwrap_or_else(|| Day::from_unix_seconds(crate::client::unix_now()))
+        self.today.unwrap_or_else(|| Day::from_unix_seconds(candour_review::client::unix_now()))
     }
 
     /// Sets the message for the next page.

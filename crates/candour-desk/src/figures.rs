@@ -5,8 +5,8 @@
 use candour_core::Day;
 
 use super::charts::{Bar, BarChart, Marker, Series};
-use crate::state::{add_months, CaseFile, CaseState, ACKNOWLEDGE_WITHIN_DAYS, FEEDBACK_WITHIN_MONTHS};
-use crate::triage::{Category, Priority};
+use candour_review::state::{add_months, CaseFile, CaseState, ACKNOWLEDGE_WITHIN_DAYS, FEEDBACK_WITHIN_MONTHS};
+use candour_review::triage::{Category, Priority};
 
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -232,7 +232,7 @@ pub(crate) fn words(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::triage::{Outcome, Status};
+    use candour_review::triage::{Outcome, Status};
 
     fn day(s: &str) -> Day {
         s.parse().expect("day")

@@ -14,14 +14,14 @@ use maud::Markup;
 use super::forms::{self, Drafts, FormError, FormFields, InboxQuery};
 use super::pages::{self, BoardColumn, CasePage, Context, InboxPage, LinkRow, SentReply, StatsPage, ThreadItem};
 use super::{auth, figures, DeskState, Flash, Stopped};
-use crate::clocks::{next_due, overdue as overdue_cases};
-use crate::event::{fold_order, Action};
-use crate::link::groups;
-use crate::session::{sanitise_file_name, ReviewError, ReviewSession};
-use crate::state::CaseState;
-use crate::stats::{count, table, DEFAULT_THRESHOLD};
-use crate::triage::TriageChange;
-use crate::views::{inbox as inbox_rows, show};
+use candour_review::clocks::{next_due, overdue as overdue_cases};
+use candour_review::event::{fold_order, Action};
+use candour_review::link::groups;
+use candour_review::session::{sanitise_file_name, ReviewError, ReviewSession};
+use candour_review::state::CaseState;
+use candour_review::stats::{count, table, DEFAULT_THRESHOLD};
+use candour_review::triage::TriageChange;
+use candour_review::views::{inbox as inbox_rows, show};
 
 const CSS: &str = include_str!("desk.css");
 
@@ -430,7 +430,8 @@ async fn overdue(State(state): State<Arc<DeskState>>) -> Response {
 
 async fn links(State(state): State<Arc<DeskState>>) -> Response {
     let session = state.session.lock().await;
-    let folded: Vec<(String, crate::state::CaseState)> = session.cases().map(|c| (c.case_ref(), c.state())).collect();
+    let folded: Vec<(String, candour_review::state::CaseState)> =
+        session.cases().map(|c| (c.case_ref(), c.state())).collect();
     let rows = groups(folded.iter().map(|(r, s)| (r.as_str(), s.subjects.as_slice())))
         .into_iter()
         .map(|group| {

@@ -10,16 +10,16 @@ use super::charts::BarChart;
 use super::figures::words;
 use super::forms::{Drafts, InboxQuery, SortKey};
 use super::Flash;
-use crate::clocks::{Duty, Overdue};
-use crate::event::ReplyKind;
-use crate::link::SubjectGroup;
-use crate::state::{add_months, CaseState, ACKNOWLEDGE_WITHIN_DAYS, FEEDBACK_WITHIN_MONTHS};
-use crate::stats::StatsTable;
-use crate::triage::{
+use candour_review::clocks::{Duty, Overdue};
+use candour_review::event::ReplyKind;
+use candour_review::link::SubjectGroup;
+use candour_review::state::{add_months, CaseState, ACKNOWLEDGE_WITHIN_DAYS, FEEDBACK_WITHIN_MONTHS};
+use candour_review::stats::StatsTable;
+use candour_review::triage::{
     Category, CorruptionCategory, HandlingCode, InformationAssessment, IopcCriterion, Outcome, Priority, RiskLevel,
     SourceEvaluation, Status,
 };
-use crate::views::{CaseView, InboxRow, ThreadMessage};
+use candour_review::views::{CaseView, InboxRow, ThreadMessage};
 
 /// What every page shows around its content.
 #[derive(Debug)]
@@ -893,7 +893,7 @@ pub(crate) struct StatsPage {
     pub table: StatsTable,
 }
 
-fn cell(c: crate::stats::Cell) -> Markup {
+fn cell(c: candour_review::stats::Cell) -> Markup {
     html! {
         @match c.count {
             Some(n) => (n),

@@ -10,14 +10,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use candour_core::Day;
 
-use crate::event::{heads, ReplyKind, VerifiedEvent};
-use crate::link::SubjectKey;
-use crate::state::{CaseFile, CaseState};
-use crate::triage::{
+use candour_review::event::{heads, ReplyKind, VerifiedEvent};
+use candour_review::link::SubjectKey;
+use candour_review::state::{CaseFile, CaseState};
+use candour_review::triage::{
     Assignment, Category, CorruptionCategory, DetrimentRisk, Grading, IopcCriterion, Priority, RiskLevel, Status,
     TriageChange,
 };
-use crate::views::InboxRow;
+use candour_review::views::InboxRow;
 
 /// A submitted form (or query string): every `name=value` pair in order, repeats kept.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -375,7 +375,7 @@ impl InboxQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::triage::Outcome;
+    use candour_review::triage::Outcome;
 
     fn form(pairs: &[(&str, &str)]) -> FormFields {
         FormFields(pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect())

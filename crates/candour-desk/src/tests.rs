@@ -19,8 +19,8 @@ use http_body_util::BodyExt as _;
 use tower::ServiceExt as _;
 
 use super::{check_loopback, routes, Desk, DeskError, DeskOptions, DeskState, Stopped};
-use crate::client::ReviewClient;
-use crate::ReviewSession;
+use candour_review::client::ReviewClient;
+use candour_review::ReviewSession;
 
 const HOST: &str = "127.0.0.1:4000";
 
