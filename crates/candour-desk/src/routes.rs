@@ -14,6 +14,7 @@ use maud::Markup;
 use super::forms::{self, Drafts, FormError, FormFields, InboxQuery};
 use super::pages::{self, BoardColumn, CasePage, Context, InboxPage, LinkRow, SentReply, StatsPage, ThreadItem};
 use super::{auth, figures, DeskState, Flash, Stopped};
+use candour_core::Day;
 use candour_review::clocks::{next_due, overdue as overdue_cases};
 use candour_review::event::{fold_order, Action};
 use candour_review::link::groups;
@@ -31,9 +32,9 @@ pub(crate) fn router(state: Arc<DeskState>) -> Router {
         .route("/", get(inbox))
         .route("/case/{reference}", get(case))
         .route("/case/{reference}/attachment/{entry}/{index}", get(attachment))
-        .route("/case/{reference}/triage", post(triage))
-        .route("/case/{reference}/iopc", post(iopc))
-        .route("/case/{reference}/summary", post(summary))
+        .route("/case/{reference}/triage", post(|state, path, form| record_triage((state, path, form), TRIAGE)))
+        .route("/case/{reference}/iopc", post(|state, path, form| record_triage((state, path, form), IOPC)))
+        .route("/case/{reference}/summary", post(|state, path, form| record_triage((state, path, form), SUMMARY)))
         .route("/case/{reference}/note", post(note))
         .route("/case/{reference}/reply", post(reply))
         .route("/case/{reference}/save", post(save))
@@ -249,82 +250,79 @@ struct TriageForm {
     recorded: &'static str,
 }
 
-/// Records a triage-shaped form: re-verifies the case, computes only what changed since the page
-/// was drawn (a colleague's concurrent change is never written back), records it as one event.
-async fn record_triage(state: &DeskState, reference: &str, form: &FormFields, kind: TriageForm) -> Response {
+/// Runs one action on one case, as every write from a case page does: the session is held for
+/// the whole action, the case is read again from the relay first (see [`refresh`]), and the
+/// answer is the case page (or `back`) with the outcome, keeping what was typed if it failed.
+async fn on_case(
+    state: &DeskState,
+    reference: &str,
+    form: &FormFields,
+    back: Option<&str>,
+    action: impl AsyncFnOnce(&mut ReviewSession, String, Day) -> Result<Done, ActionError>,
+) -> Response {
     let mut session = state.session.lock().await;
     let today = state.today();
     let result = async {
         let case_ref = refresh(&mut session, reference).await?;
+        action(&mut session, case_ref, today).await
+    }
+    .await;
+    let case = canonical(&session, reference);
+    let back = back.map_or_else(|| case_page(&case), str::to_owned);
+    finish(state, &case, form, result, &back)
+}
+
+/// The form fields of a case action: the case its path names and what was typed.
+type CaseForm = (State<Arc<DeskState>>, Path<String>, Extension<FormFields>);
+
+/// Records a triage-shaped form: computes only what changed since the page was drawn (a
+/// colleague's concurrent change is never written back), records it as one event.
+async fn record_triage((State(state), Path(reference), Extension(form)): CaseForm, kind: TriageForm) -> Response {
+    on_case(&state, &reference, &form, None, async |session, case_ref, today| {
         let file = session.case(&case_ref)?;
         let seen = forms::seen_state(file, form.get("seen").unwrap_or_default())?;
-        let change = (kind.change)(form, &seen, &file.readers())?;
+        let change = (kind.change)(&form, &seen, &file.readers())?;
         if change.is_empty() {
             return Ok(Done::said(kind.unchanged));
         }
         let hash = session.triage(&case_ref, change, today).await?;
         Ok(Done::said(format!("{} (event {}).", kind.recorded, hash.short())))
-    }
-    .await;
-    let case = canonical(&session, reference);
-    finish(state, &case, form, result, &case_page(&case))
+    })
+    .await
 }
 
-async fn triage(
-    State(state): State<Arc<DeskState>>,
-    Path(reference): Path<String>,
-    Extension(form): Extension<FormFields>,
-) -> Response {
-    let kind = TriageForm {
-        change: forms::triage_change,
-        unchanged: "Nothing changed, so nothing was recorded.",
-        recorded: "Triage recorded",
-    };
-    record_triage(&state, &reference, &form, kind).await
-}
+/// The triage form.
+const TRIAGE: TriageForm = TriageForm {
+    change: forms::triage_change,
+    unchanged: "Nothing changed, so nothing was recorded.",
+    recorded: "Triage recorded",
+};
 
-async fn iopc(
-    State(state): State<Arc<DeskState>>,
-    Path(reference): Path<String>,
-    Extension(form): Extension<FormFields>,
-) -> Response {
-    let kind = TriageForm {
-        change: |form, seen, _| forms::iopc_change(form, seen),
-        unchanged: "The checklist is unchanged, so nothing was recorded.",
-        recorded: "IOPC checklist recorded",
-    };
-    record_triage(&state, &reference, &form, kind).await
-}
+/// The IOPC checklist.
+const IOPC: TriageForm = TriageForm {
+    change: |form, seen, _| forms::iopc_change(form, seen),
+    unchanged: "The checklist is unchanged, so nothing was recorded.",
+    recorded: "IOPC checklist recorded",
+};
 
-async fn summary(
-    State(state): State<Arc<DeskState>>,
-    Path(reference): Path<String>,
-    Extension(form): Extension<FormFields>,
-) -> Response {
-    let kind = TriageForm {
-        change: |form, seen, _| forms::summary_change(form, seen),
-        unchanged: "The summary is unchanged, so nothing was recorded.",
-        recorded: "Sanitised summary recorded",
-    };
-    record_triage(&state, &reference, &form, kind).await
-}
+/// The sanitised summary editor.
+const SUMMARY: TriageForm = TriageForm {
+    change: |form, seen, _| forms::summary_change(form, seen),
+    unchanged: "The summary is unchanged, so nothing was recorded.",
+    recorded: "Sanitised summary recorded",
+};
 
 async fn note(
     State(state): State<Arc<DeskState>>,
     Path(reference): Path<String>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
-    let mut session = state.session.lock().await;
-    let today = state.today();
-    let result = async {
+    on_case(&state, &reference, &form, None, async |session, case_ref, today| {
         let text = form.text("note").ok_or_else(|| FormError("Write the note first.".into()))?.to_owned();
-        let case_ref = refresh(&mut session, &reference).await?;
         let hash = session.record(&case_ref, Action::Note { text }, today).await?;
         Ok(Done::said(format!("Note added (event {}).", hash.short())))
-    }
-    .await;
-    let case = canonical(&session, &reference);
-    finish(&state, &case, &form, result, &case_page(&case))
+    })
+    .await
 }
 
 async fn reply(
@@ -332,20 +330,15 @@ async fn reply(
     Path(reference): Path<String>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
-    let mut session = state.session.lock().await;
-    let today = state.today();
-    let result = async {
+    on_case(&state, &reference, &form, None, async |session, case_ref, today| {
         let (text, kind) = forms::reply(&form)?;
-        let case_ref = refresh(&mut session, &reference).await?;
         let hash = session.reply(&case_ref, &text, kind, today).await?;
         Ok(Done::said(format!(
             "Reply sealed to the reporter, filed in their mailbox and recorded (event {}).",
             hash.short()
         )))
-    }
-    .await;
-    let case = canonical(&session, &reference);
-    finish(&state, &case, &form, result, &case_page(&case))
+    })
+    .await
 }
 
 /// A folder under `base` that did not exist before: one per save, so saving twice never
@@ -393,10 +386,7 @@ async fn escalate(
     Path(reference): Path<String>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
-    let mut session = state.session.lock().await;
-    let today = state.today();
-    let result = async {
-        let case_ref = refresh(&mut session, &reference).await?;
+    on_case(&state, &reference, &form, Some("/overdue"), async |session, case_ref, today| {
         let file = session.case(&case_ref)?;
         let Some(late) = overdue_cases(session.directory(), [file], today).into_iter().next() else {
             return Ok(Done::said(format!("Case {case_ref} is not overdue: nothing to escalate.")));
@@ -405,10 +395,8 @@ async fn escalate(
         let to = late.escalate_to.clone();
         let hash = session.record(&case_ref, Action::Escalation { to: to.clone(), reason }, today).await?;
         Ok(Done::said(format!("Escalation of {case_ref} to {} recorded (event {}).", to.join(", "), hash.short())))
-    }
-    .await;
-    let case = canonical(&session, &reference);
-    finish(&state, &case, &form, result, "/overdue")
+    })
+    .await
 }
 
 async fn overdue(State(state): State<Arc<DeskState>>) -> Response {
