@@ -56,7 +56,7 @@ async fn retention_removes_expired_epochs_from_the_data_folder() {
     // And it all survives a reopen; the inbox's numbers never go back, even once every entry of
     // an epoch is gone.
     drop(store);
-    let store = SledStore::open(tmp.path()).expect("reopen");
+    let store = reopen(tmp.path());
     assert_eq!(
         read_blob(&store, Place::Inbox, kept.seq).expect("read").map(|c| c.into_bytes()),
         Some(keeper.into_bytes())
@@ -139,7 +139,7 @@ async fn truncated_and_slow_uploads_keep_nothing() {
     }
     assert_eq!(Arc::strong_count(&store), 1, "nothing else holds the store");
     drop(store);
-    let reopened = SledStore::open(tmp.path()).expect("reopen");
+    let reopened = reopen(tmp.path());
     assert!(reopened.list(Place::Inbox, None, 10).expect("list").is_empty());
     drop(reopened);
     // Not just unlisted: the bytes that arrived are nowhere in the data folder. (Pieces from the

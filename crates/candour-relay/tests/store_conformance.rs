@@ -1,10 +1,13 @@
 //! One storage story, run against every backend, so no backend rots.
 
+mod common;
+
 use candour_core::wire::{CaseStreamId, Ciphertext, MailboxAddress};
 use candour_core::Day;
 use candour_relay::store::{
     put_blob, read_blob, MemoryStore, Place, Retention, Seq, SledStore, Store, StoreError, CHUNK_SIZE,
 };
+use common::{reopen, reopen_sled};
 
 /// Day 0 of the story, the first day of an epoch on the default grid.
 fn day(n: i64) -> Day {
@@ -131,7 +134,7 @@ fn sled_store_keeps_committed_and_drops_uncommitted_across_reopen() {
         // The process "dies" here with the upload open.
         kept
     };
-    let store = SledStore::open(dir.path()).expect("reopen");
+    let store = reopen(dir.path());
     assert_eq!(read_blob(&store, Place::Inbox, kept.seq).expect("read"), Some(blob(1, 2 * CHUNK_SIZE)));
     assert_eq!(store.list(Place::Inbox, None, 10).expect("list").len(), 1);
     let next = put_blob(&store, Place::Inbox, &blob(3, 10), day(5)).expect("put");
@@ -240,7 +243,7 @@ fn a_damaged_chunk_log_is_reported_not_served() {
     assert_eq!(bytes.len(), CHUNK_SIZE + 10 + 100, "the log holds the chunks and nothing else");
     bytes[7] ^= 0x40; // inside the first entry's first chunk
     std::fs::write(&log, &bytes).expect("write");
-    let store = SledStore::open(dir.path()).expect("reopen");
+    let store = reopen(dir.path());
     let err = read_blob(&store, Place::Inbox, first).expect_err("a damaged chunk");
     assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
     assert_eq!(err.code(), "corrupt");
@@ -253,7 +256,7 @@ fn a_damaged_chunk_log_is_reported_not_served() {
         .expect("open log")
         .set_len((CHUNK_SIZE + 10 + 50) as u64)
         .expect("truncate");
-    let store = SledStore::open(dir.path()).expect("reopen after truncation");
+    let store = reopen(dir.path());
     let err = read_blob(&store, Place::Inbox, second).expect_err("a truncated chunk");
     assert_eq!(err.code(), "corrupt", "{err:?}");
     // New entries go after the end the file has now, and read back.
@@ -277,7 +280,7 @@ fn an_epoch_with_chunks_inside_sled_still_reads() {
         .expect("an epoch folder");
     // Rewrite the epoch as the first layout had it: bytes in `chunk_bytes`, no extents, no log.
     {
-        let db = sled::Config::new().path(&epoch).segment_size(8 << 20).flush_every_ms(None).open().expect("db");
+        let db = reopen_sled(&sled::Config::new().path(&epoch).segment_size(8 << 20).flush_every_ms(None));
         let extents = db.open_tree("chunk_extent").expect("tree");
         let chunk_bytes = db.open_tree("chunk_bytes").expect("tree");
         let log = std::fs::read(epoch.join("chunks.log")).expect("log");
@@ -291,7 +294,7 @@ fn an_epoch_with_chunks_inside_sled_still_reads() {
         db.flush().expect("flush");
     }
     std::fs::remove_file(epoch.join("chunks.log")).expect("remove log");
-    let store = SledStore::open(dir.path()).expect("reopen");
+    let store = reopen(dir.path());
     assert_eq!(read_blob(&store, Place::Inbox, seq).expect("read"), Some(blob(4, 2 * CHUNK_SIZE + 3)));
     let next = put_blob(&store, Place::Inbox, &blob(5, 10), day(0)).expect("put");
     assert_eq!(read_blob(&store, Place::Inbox, next.seq).expect("read"), Some(blob(5, 10)));

@@ -13,7 +13,7 @@ use candour_core::directory::{self, TrustPolicy, VerifiedDirectory};
 use candour_core::keys::{ReviewerSecret, RootSecretKey};
 use candour_core::pow::{self, Challenge};
 use candour_core::Day;
-use candour_relay::store::{MemoryStore, SharedStore};
+use candour_relay::store::{MemoryStore, SharedStore, SledStore, StoreError};
 use candour_relay::{AppState, Limits};
 
 /// A directory signed by a fresh root, with one reviewer whose secrets the test holds.
@@ -297,4 +297,35 @@ pub fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
             Err(e) => panic!("canary scan cannot read {}: {e}", p.display()),
         })
         .collect()
+}
+
+/// Opens what a store in this process used until a moment ago. sled's own I/O threads let go
+/// of a database's lock a little after its last handle is dropped (a relay restart is a new
+/// process, which never waits for this), so while `open` reports that lock busy it is asked
+/// again, for at most ten seconds; any other failure, or a lock still held then, fails the test.
+pub fn when_released<T, E: std::fmt::Debug>(
+    mut open: impl FnMut() -> Result<T, E>,
+    lock_busy: impl Fn(&E) -> bool,
+) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match open() {
+            Ok(opened) => return opened,
+            Err(e) if lock_busy(&e) && std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => panic!("open: {e:?}"),
+        }
+    }
+}
+
+/// The sled store at `dir`, opened again in this process (see [`when_released`]). The store
+/// reports the busy lock by its kind alone.
+pub fn reopen(dir: &std::path::Path) -> SledStore {
+    when_released(|| SledStore::open(dir), |e| matches!(e, StoreError::Io(kind) if kind == "other error"))
+}
+
+/// A sled database opened again in this process (see [`when_released`]).
+pub fn reopen_sled(config: &sled::Config) -> sled::Db {
+    when_released(|| config.open(), |e| e.to_string().contains("could not acquire lock"))
 }
