@@ -55,3 +55,58 @@ fn lists_must_be_canonical_and_disjoint() {
         Err(CommitmentError::UnknownReader("nobody".into()))
     );
 }
+
+/// Lists a reporter's tool never writes are refused before the signature is even checked: an
+/// empty id, an id longer than any directory allows, and the same reader twice.
+#[test]
+fn empty_overlong_and_repeated_ids_are_not_canonical() {
+    let dir = directory();
+    let token = MailboxToken::from_bytes([7; 16]);
+    let ids: Vec<String> = dir.directory().reviewers.iter().take(2).map(|r| r.id.clone()).collect();
+    let key = token.public_signing_key();
+    let c = RouteCommitment::sign(&dir, token.thread_id(), &ids, &[], &token.signing_key()).expect("signs");
+    let longest = "z".repeat(candour_core::commitment::MAX_ID_LEN);
+    for readers in [
+        vec![String::new(), ids[0].clone()],
+        vec![ids[0].clone(), "z".repeat(candour_core::commitment::MAX_ID_LEN + 1)],
+        vec![ids[0].clone(), ids[0].clone()],
+    ] {
+        let mut bad = c.clone();
+        bad.readers = readers;
+        assert_eq!(bad.verify(&key, &token.thread_id()), Err(CommitmentError::NotCanonical), "{:?}", bad.readers);
+    }
+    // The longest allowed id is canonical: refused only because the signature no longer holds.
+    let mut long = c.clone();
+    long.readers = vec![ids[0].clone(), longest];
+    assert_eq!(long.verify(&key, &token.thread_id()), Err(CommitmentError::BadSignature));
+}
+
+/// A commitment names its readers' keys: checked against a directory where they differ (here,
+/// the committed digest altered), it does not match.
+#[test]
+fn keys_that_differ_from_the_committed_ones_do_not_match() {
+    let dir = directory();
+    let token = MailboxToken::from_bytes([7; 16]);
+    let ids: Vec<String> = dir.directory().reviewers.iter().take(2).map(|r| r.id.clone()).collect();
+    let c = RouteCommitment::sign(&dir, token.thread_id(), &ids, &[], &token.signing_key()).expect("signs");
+    assert!(c.matches_keys(&dir));
+    let mut other = c.clone();
+    other.recipients_digest.0[0] ^= 1;
+    assert!(!other.matches_keys(&dir));
+}
+
+/// The codes are part of the page's and the logs' contract: frozen.
+#[test]
+fn commitment_error_codes_are_frozen() {
+    let codes = [
+        (CommitmentError::NoReaders, "commitment-no-readers"),
+        (CommitmentError::NotCanonical, "commitment-not-canonical"),
+        (CommitmentError::ExcludedReader("a".into()), "commitment-excluded-reader"),
+        (CommitmentError::UnknownReader("a".into()), "commitment-unknown-reader"),
+        (CommitmentError::BadSignature, "commitment-bad-signature"),
+        (CommitmentError::OtherThread, "commitment-other-thread"),
+    ];
+    for (error, code) in codes {
+        assert_eq!(error.code(), code);
+    }
+}

@@ -247,6 +247,11 @@ mod tests {
         assert_eq!(ChallengeIssuer::default().check(&token, now), Err(Refusal::Unknown));
         assert_eq!(issuer.check(&token, now + CHALLENGE_TTL_SECS + 1), Err(Refusal::Expired));
         assert_eq!(issuer.check(&token, now - 5), Err(Refusal::Expired), "issued in the future");
+        // The edges of the window: a second of clock step ahead is tolerated, two are not; a
+        // token is good through its last second and not one after.
+        assert_eq!(issuer.check(&token, now - 1), Ok(()), "issued a second ahead of this clock");
+        assert_eq!(issuer.check(&token, now - 2), Err(Refusal::Expired), "issued two seconds ahead");
+        assert_eq!(issuer.check(&token, now + CHALLENGE_TTL_SECS), Ok(()), "the last second of its life");
         assert_eq!(issuer.redeem(&token, now), Ok(Ok(())));
         assert_eq!(issuer.redeem(&token, now), Ok(Err(Refusal::Used)), "a token works once");
         assert_eq!(issuer.remembered(), 1);
@@ -312,5 +317,56 @@ mod tests {
         assert_eq!(book.record(nonce(u128::MAX), 1_400, 1_301, false), Ok(true));
         assert_eq!(book.record(nonce(u128::MAX), 1_400, 1_301, false), Ok(false), "the new one is remembered");
         assert_eq!(book.record(nonce(0), 1_400, 1_301, false), Ok(true), "an expired one was forgotten");
+    }
+
+    /// The book of redeemed challenges is bounded the same way: when full it forgets only
+    /// tokens past their life (which `check` refuses anyway), and otherwise refuses (`busy`)
+    /// rather than grow or forget one that could be used again.
+    #[test]
+    fn a_full_challenge_book_forgets_expired_tokens_and_only_those() {
+        let issuer = ChallengeIssuer::default();
+        let issued = 1_000;
+        {
+            let mut redeemed = issuer.redeemed.lock().expect("lock");
+            for i in 0..MAX_REDEEMED_CHALLENGES as u128 {
+                redeemed.insert(i.to_be_bytes(), issued + CHALLENGE_TTL_SECS);
+            }
+        }
+        let fresh = issuer.issue(1 << 20, 21, issued);
+        let last_second = issued + CHALLENGE_TTL_SECS;
+        assert_eq!(issuer.redeem(&fresh, last_second), Err(ApiError::BUSY), "none has expired yet");
+        assert_eq!(issuer.remembered(), MAX_REDEEMED_CHALLENGES, "the book never grows past its bound");
+        let later = issuer.issue(1 << 20, 21, last_second + 1);
+        assert_eq!(issuer.redeem(&later, last_second + 1), Ok(Ok(())), "expired tokens were forgotten");
+        assert_eq!(issuer.remembered(), 1);
+        assert_eq!(issuer.redeem(&later, last_second + 1), Ok(Err(Refusal::Used)));
+    }
+
+    /// What an earlier run journaled is refused for two skew windows after the restart (a
+    /// request signed just before it may arrive up to a window late, stamped up to a window
+    /// ahead), and then forgotten like any other nonce.
+    #[test]
+    fn journaled_nonces_are_held_for_two_skew_windows() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let now = 1_000;
+        let skew = 300;
+        let book = NonceBook::journaled(dir.path(), skew, now).expect("journal");
+        assert_eq!(book.record([5; 16], now + skew, now, false), Ok(true));
+        drop(book);
+        let book = NonceBook::journaled(dir.path(), skew, now).expect("reopens");
+        let held: Vec<u64> = book.seen.lock().expect("lock").values().copied().collect();
+        assert_eq!(held, vec![now + 2 * skew]);
+    }
+
+    /// A journal that exists but cannot be read fails the start: a relay that went on with an
+    /// empty book would accept replays of what it had seen.
+    #[test]
+    fn an_unreadable_journal_is_an_error_not_an_empty_book() {
+        for name in [JOURNAL_CURRENT, JOURNAL_PREVIOUS] {
+            let dir = tempfile::tempdir().expect("tmp");
+            // A folder where the file should be: reading it fails (and not as "not found").
+            std::fs::create_dir(dir.path().join(name)).expect("folder");
+            assert!(NonceBook::journaled(dir.path(), 300, 1_000).is_err(), "{name} unreadable, yet the relay started");
+        }
     }
 }
