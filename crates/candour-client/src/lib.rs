@@ -18,6 +18,7 @@ use candour_core::directory::{self, TrustPolicy, VerifiedDirectory};
 
 /// Why talking to the relay failed. Each variant says what a reporter can do about it.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ClientError {
     /// The relay address is not a usable URL, or the proxy setting is wrong.
     #[error("bad relay or proxy address: {0}")]

@@ -57,6 +57,7 @@ pub const DEFAULT_MAX_SKEW_SECONDS: u64 = 300;
 
 /// Why a signed request was refused. Each variant has a stable [`code`](AuthError::code).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum AuthError {
     /// A required header is absent.
     #[error("the request is not signed (missing {0} header)")]

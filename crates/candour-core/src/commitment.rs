@@ -74,6 +74,7 @@ pub struct RouteCommitment {
 
 /// Why a commitment is not acceptable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CommitmentError {
     /// A commitment names no reader.
     #[error("a route commitment names no reader")]

@@ -250,6 +250,7 @@ pub const fn parse_build_number(text: &str) -> u64 {
 
 /// Why a directory was refused. Each variant is a class a test vector can name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum DirectoryError {
     /// Not the served form, or the document does not match the schema (names the field).
     #[error("the directory is malformed: {0}")]

@@ -180,6 +180,7 @@ impl std::fmt::Debug for AttachmentSource<'_> {
 
 /// Why sealing failed. The output written so far must be discarded.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SealError {
     /// No real recipient was given.
     #[error("an envelope needs at least one recipient")]
@@ -221,6 +222,7 @@ pub enum SealError {
 
 /// Why opening failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum OpenError {
     /// The envelope is not for this identity, or it is truncated, tampered with or not an
     /// envelope at all. Deliberately one opaque error: which of these it was must not leak.
@@ -286,6 +288,7 @@ impl FrameError {
 
 /// Precise framing faults, reported after successful decryption.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum FrameError {
     /// The magic bytes are wrong.
     #[error("bad magic")]

@@ -34,6 +34,7 @@ impl PublicSigningKey {
 
 /// A key text that does not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum KeyParseError {
     /// Not base64 of 32 bytes, or not a valid Ed25519 point.
     #[error("not an Ed25519 public key (base64 of 32 bytes)")]
@@ -48,6 +49,18 @@ pub enum KeyParseError {
     /// A root key must start with `candour-root-`.
     #[error("a root public key starts with {ROOT_PUBLIC_PREFIX}")]
     RootPrefix,
+}
+
+impl KeyParseError {
+    /// A stable, machine-readable name.
+    pub fn code(&self) -> &'static str {
+        match self {
+            KeyParseError::Ed25519 => "key-ed25519",
+            KeyParseError::WeakEd25519 => "key-weak-ed25519",
+            KeyParseError::AgeRecipient => "key-age-recipient",
+            KeyParseError::RootPrefix => "key-root-prefix",
+        }
+    }
 }
 
 impl FromStr for PublicSigningKey {
@@ -247,6 +260,7 @@ pub enum SecretKeyFile {
 
 /// Why a secret key file could not be written or unlocked.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SecretFileError {
     /// Wrong passphrase, or not an age passphrase-encrypted file at all.
     #[error("cannot unlock the key file: wrong passphrase, or not a Candour key file")]
@@ -462,5 +476,25 @@ mod tests {
         let debug = format!("{secret:?}");
         assert!(!debug.contains("AGE-SECRET-KEY"));
         assert!(debug.contains("acu-1"));
+    }
+
+    /// Each kind of bad key text has its own code, the same from release to release.
+    #[test]
+    fn each_bad_key_text_has_its_own_stable_code() {
+        let code = |e: KeyParseError| e.code();
+        assert_eq!("nope".parse::<RootPublicKey>().map_err(code), Err("key-root-prefix"));
+        assert_eq!("not base64!".parse::<PublicSigningKey>().map_err(code), Err("key-ed25519"));
+        // The identity point: a small-order key, refused as weak.
+        assert_eq!(
+            B64.encode({
+                let mut k = [0u8; 32];
+                k[0] = 1;
+                k
+            })
+            .parse::<PublicSigningKey>()
+            .map_err(code),
+            Err("key-weak-ed25519")
+        );
+        assert_eq!(parse_age_recipient("age1nope").map(|_| ()).map_err(code), Err("key-age-recipient"));
     }
 }

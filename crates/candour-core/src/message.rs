@@ -22,6 +22,7 @@ pub struct OpenedDocument {
 
 /// Why a document could not be opened.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum OpenDocumentError {
     /// The envelope itself could not be opened.
     #[error(transparent)]

@@ -54,6 +54,7 @@ pub struct PageManifest {
 
 /// Why a manifest, or a file checked against it, is not good.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ManifestError {
     /// Not a manifest (or not a served one).
     #[error("not a page manifest: {0}")]

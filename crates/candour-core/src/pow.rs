@@ -187,6 +187,7 @@ pub struct Solution {
 
 /// Why a proof of work was refused or could not be produced.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PowError {
     /// The header or challenge text is not in the wire form.
     #[error("the proof of work is not in the form <token hex>:<16 hex digits>")]

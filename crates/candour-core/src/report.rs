@@ -411,6 +411,7 @@ pub enum Document {
 
 /// Why a document is not acceptable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum DocumentError {
     /// Not valid JSON for the schema (the message names the field).
     #[error("the document does not match the schema: {0}")]

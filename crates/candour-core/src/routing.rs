@@ -34,6 +34,7 @@ pub struct Fallback {
 
 /// Why a report cannot be routed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RouteError {
     /// The reporter excluded an id the directory does not list.
     #[error("no reviewer with id {0} in the directory")]
@@ -126,6 +127,7 @@ impl Route {
 /// can read a report can seal the same signed document again to someone else. So the tool of
 /// the reviewer opening it checks that the reporter meant them to.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SealedToError {
     /// The opening reviewer is not among the readers the reporter named: someone who could read
     /// it sealed it again to them (a reader passing it to a person it excluded, perhaps the

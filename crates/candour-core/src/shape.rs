@@ -46,6 +46,7 @@ const TAG: u64 = 16;
 
 /// Why bytes are not an envelope Candour would write.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ShapeError {
     /// The bytes do not start with an age v1 header, or it is malformed.
     #[error("not an age v1 file: {0}")]

@@ -39,6 +39,7 @@ pub struct MailboxToken([u8; 16]);
 
 /// Why a typed token was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TokenParseError {
     /// Not 12 words.
     #[error("a mailbox token is 12 words; this has {0}")]
@@ -49,6 +50,17 @@ pub enum TokenParseError {
     /// All words are valid but the checksum fails: a word is wrong or two are swapped.
     #[error("the words do not form a valid token (checksum failed): a word is mistyped or out of order")]
     Checksum,
+}
+
+impl TokenParseError {
+    /// A stable, machine-readable name.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TokenParseError::WordCount(_) => "token-word-count",
+            TokenParseError::UnknownWord(_) => "token-unknown-word",
+            TokenParseError::Checksum => "token-checksum",
+        }
+    }
 }
 
 impl MailboxToken {
@@ -219,6 +231,22 @@ impl fmt::Debug for MailboxId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a reporter mistyped gets a code that stays the same from release to release.
+    #[test]
+    fn each_mistyped_token_has_its_own_stable_code() {
+        let words = MailboxToken::from_bytes([0x5a; 16]).to_words();
+        let mut list: Vec<&str> = words.split(' ').collect();
+        let code = |s: &str| s.parse::<MailboxToken>().err().map(|e| e.code());
+        assert_eq!(code(&list[..11].join(" ")), Some("token-word-count"));
+        let last = list[11];
+        list[11] = "notaword";
+        assert_eq!(code(&list.join(" ")), Some("token-unknown-word"));
+        // Another real word in the last place breaks the checksum.
+        list[11] = if last == "abandon" { "ability" } else { "abandon" };
+        assert_eq!(code(&list.join(" ")), Some("token-checksum"));
+        assert_eq!(code(&words), None);
+    }
 
     #[test]
     fn words_round_trip_with_case_and_spacing() {

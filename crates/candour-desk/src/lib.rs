@@ -53,6 +53,7 @@ const STOP_GRACE: Duration = Duration::from_secs(5);
 
 /// Why the desk could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum DeskError {
     /// The address is not a loopback address: the desk serves only this machine.
     #[error("the desk only listens on a loopback address (127.0.0.1 or [::1]), not {0}")]

@@ -150,6 +150,7 @@ fn open_error_kind(e: &OpenError) -> &'static str {
         OpenError::Malformed(_) => "malformed",
         OpenError::BadSignature => "bad-signature",
         OpenError::Sink(_) => "sink",
+        other => panic!("an open error this harness does not know: {other:?}"),
     }
 }
 
@@ -456,6 +457,7 @@ pub fn token_words(data: &[u8]) {
                     TokenParseError::WordCount(n) => assert!(n == count && n != 12, "{e:?} for {count} words"),
                     TokenParseError::UnknownWord(i) => assert!(count == 12 && (1..=12).contains(&i), "{e:?}"),
                     TokenParseError::Checksum => assert_eq!(count, 12),
+                    other => panic!("a token error this harness does not know: {other:?}"),
                 }
             }
         }

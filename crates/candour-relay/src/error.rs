@@ -13,6 +13,7 @@ use crate::store::StoreError;
 
 /// Why the relay could not start or stopped.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RelayError {
     /// The configuration is invalid.
     #[error("configuration: {0}")]
@@ -26,6 +27,18 @@ pub enum RelayError {
     /// Binding or serving failed.
     #[error("network: {0}")]
     Io(#[from] std::io::Error),
+}
+
+impl RelayError {
+    /// A stable, machine-readable name.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RelayError::Config(_) => "relay-config",
+            RelayError::Directory(_) => "relay-directory",
+            RelayError::Store(e) => e.code(),
+            RelayError::Io(_) => "relay-io",
+        }
+    }
 }
 
 /// An HTTP error with a stable code.
@@ -159,6 +172,8 @@ impl ApiError {
             AuthError::Malformed(_) => "a signature header is malformed",
             AuthError::Stale => "the request timestamp is too far from the relay's clock",
             AuthError::BadSignature => "the request signature does not verify",
+            // A kind of failure added to the protocol later: refused all the same, with its code.
+            _ => "the signed request is refused",
         };
         ApiError::new(StatusCode::UNAUTHORIZED, e.code(), message)
     }

@@ -59,6 +59,7 @@ pub struct PageFile {
 
 /// Why a page could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PageError {
     /// The relay address is not an origin the page can name.
     #[error("{0:?} is not a relay origin: give scheme, host and port only, e.g. https://relay.example.org")]

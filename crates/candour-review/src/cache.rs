@@ -40,6 +40,7 @@ const NONCE_LEN: usize = 24;
 
 /// Why the cache could not be read or written.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum CacheError {
     /// Reading or writing the file failed.
     #[error("cache file {path}: {source}")]
@@ -60,6 +61,17 @@ pub enum CacheError {
         /// The parse error.
         reason: String,
     },
+}
+
+impl CacheError {
+    /// A stable, machine-readable name.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CacheError::Io { .. } => "cache-io",
+            CacheError::CannotOpen(_) => "cache-cannot-open",
+            CacheError::Format { .. } => "cache-format",
+        }
+    }
 }
 
 /// What the cache holds.

@@ -238,6 +238,7 @@ impl fmt::Display for EventLabel {
 
 /// A case stream that fails verification. Every variant names the event at fault.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ChainError {
     /// An entry does not decrypt, or its signature or framing fails: altered or corrupted.
     #[error("case event at relay entry {seq} has been altered: {reason}")]
@@ -307,6 +308,7 @@ impl ChainError {
 
 /// Why an event could not be sealed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SealEventError {
     /// None of the case's reviewers has a usable key in the directory.
     #[error("none of the case's reviewers has an encryption key in the directory")]
@@ -317,6 +319,17 @@ pub enum SealEventError {
     /// The event could not be encoded.
     #[error("encoding the case event failed: {0}")]
     Encode(String),
+}
+
+impl SealEventError {
+    /// A stable, machine-readable name.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SealEventError::NoReaders => "event-no-readers",
+            SealEventError::Seal(e) => e.code(),
+            SealEventError::Encode(_) => "event-encode",
+        }
+    }
 }
 
 /// Seals `event` to the reviewers `readers` (ids from the directory), signed by `signer`.

@@ -74,6 +74,7 @@ enum Fetched {
 
 /// Why a reviewer action failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReviewError {
     /// The relay could not be reached or refused the request.
     #[error(transparent)]

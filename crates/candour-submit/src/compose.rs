@@ -17,6 +17,7 @@ use ed25519_dalek::SigningKey;
 
 /// Why a report cannot be composed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ComposeError {
     /// A new report needs a category.
     #[error("choose a category for the report")]

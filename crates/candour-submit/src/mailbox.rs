@@ -67,6 +67,7 @@ pub struct ReplyView {
 
 /// Why a mailbox entry was not accepted.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReplyError {
     /// Not for this token, or damaged.
     #[error("a message in the mailbox could not be opened with this token")]

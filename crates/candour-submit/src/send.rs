@@ -30,6 +30,7 @@ pub struct Attachment {
 
 /// Why sending failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SendError {
     /// The relay could not be reached or refused the envelope.
     #[error(transparent)]
@@ -43,6 +44,18 @@ pub enum SendError {
     /// The sealing thread failed.
     #[error("sealing stopped unexpectedly: {0}")]
     Internal(String),
+}
+
+impl SendError {
+    /// A stable, machine-readable name.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SendError::Client(e) => e.code(),
+            SendError::Compose(e) => e.code(),
+            SendError::Attachment(..) => "attachment-unreadable",
+            SendError::Internal(_) => "send-internal",
+        }
+    }
 }
 
 /// Solves the relay's proof of work, then seals `plan` with `attachments` while streaming the

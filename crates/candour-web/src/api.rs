@@ -129,6 +129,7 @@ impl Op {
 
 /// Why a call failed. Each has a stable code the page shows and tests match.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum WebError {
     /// No such call.
     #[error("unknown call {0}")]
@@ -204,9 +205,7 @@ impl WebError {
             WebError::Strip { .. } => "attachment-malformed".into(),
             WebError::Unstripped(_) => "attachment-unstripped".into(),
             WebError::TooLarge(_) => "attachments-too-large".into(),
-            WebError::Token(TokenParseError::WordCount(_)) => "token-word-count".into(),
-            WebError::Token(TokenParseError::UnknownWord(_)) => "token-unknown-word".into(),
-            WebError::Token(TokenParseError::Checksum) => "token-checksum".into(),
+            WebError::Token(e) => e.code().into(),
             WebError::Pow(_) => "pow".into(),
             WebError::NoRandomness => "no-randomness".into(),
             WebError::ReachesSubject(_) => "reaches-subject".into(),

@@ -119,6 +119,7 @@ pub struct PurgeReport {
 
 /// A storage failure. Messages are for operators' logs and never carry stored bytes.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StoreError {
     /// The disk is full (or the quota is reached): nothing was acknowledged.
     #[error("the disk is full")]
