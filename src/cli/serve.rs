@@ -44,9 +44,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         print!("{}", candour_relay::print_config(&config));
         return Ok(ExitCode::SUCCESS);
     }
-    // No timestamps in the relay's logs: precise times help link a report to a person.
-    let level = std::env::var("CANDOUR_LOG").ok().and_then(|l| l.parse().ok()).unwrap_or(tracing::Level::INFO);
-    tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr).without_time().init();
+    candour_relay::init_logging();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(config.listen)

@@ -99,6 +99,15 @@ fn parse_root(root: &str) -> Result<RootPublicKey, RelayError> {
         .map_err(|e| RelayError::Config(format!("directory_roots: {root} does not hold a root key: {e}")))
 }
 
+/// Sends the relay's log to standard error, at the level `CANDOUR_LOG` names (`error`, `warn`,
+/// `info`, `debug`, `trace`; `info` otherwise), with no timestamps: precise times help link a
+/// report to a person. Both ways of running a relay (`candour serve` and `candour-relay`) log
+/// through this one setup.
+pub fn init_logging() {
+    let level = std::env::var("CANDOUR_LOG").ok().and_then(|l| l.parse().ok()).unwrap_or(tracing::Level::INFO);
+    tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr).without_time().init();
+}
+
 /// Completes on SIGINT or SIGTERM (Ctrl-C, `systemctl stop`): a ready-made `shutdown` for
 /// [`run`]. If the signal handlers cannot be installed it never completes.
 pub async fn shutdown_signal() {

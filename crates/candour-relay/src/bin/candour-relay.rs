@@ -11,8 +11,7 @@ use candour_relay::Config;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let level = std::env::var("CANDOUR_LOG").ok().and_then(|l| l.parse().ok()).unwrap_or(tracing::Level::INFO);
-    tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr).without_time().init();
+    candour_relay::init_logging();
     let file = std::env::var_os("CANDOUR_CONFIG").map(std::path::PathBuf::from);
     let config = match Config::load(file.as_deref()) {
         Ok(c) => c,
