@@ -53,8 +53,9 @@ pub struct HexError {
     expected: usize,
 }
 
-/// Parses exactly `N` bytes of lowercase hex: the one hex reader of every wire form.
-pub(crate) fn parse_hex<const N: usize>(s: &str) -> Result<[u8; N], HexError> {
+/// Parses exactly `N` bytes of lowercase hex: the one hex reader of every wire form (no upper
+/// case, no sign, no white space, so each value has one spelling).
+pub fn parse_hex<const N: usize>(s: &str) -> Result<[u8; N], HexError> {
     let err = HexError { expected: N };
     let b = s.as_bytes();
     if b.len() != 2 * N {
@@ -79,7 +80,7 @@ fn write_hex(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
     bytes.iter().try_for_each(|b| write!(f, "{b:02x}"))
 }
 
-/// Lowercase hex of `bytes`, as `parse_hex` reads it. Written into one allocation of the exact
+/// Lowercase hex of `bytes`, as [`parse_hex`] reads it. Written into one allocation of the exact
 /// size, with no temporaries, so a caller holding a secret's hex can wipe the only copy.
 pub fn to_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

@@ -86,17 +86,12 @@ impl Serialize for EventHash {
 
 impl<'de> Deserialize<'de> for EventHash {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // The wire's one hex reader: an event hash has one spelling (an upper-case or signed
+        // digit, which `from_str_radix` would take, is refused).
         let s = String::deserialize(d)?;
-        let b = s.as_bytes();
-        if b.len() != 64 {
-            return Err(serde::de::Error::custom("an event hash is 64 hex digits"));
-        }
-        let mut out = [0u8; 32];
-        for (o, pair) in out.iter_mut().zip(b.chunks(2)) {
-            let text = std::str::from_utf8(pair).map_err(serde::de::Error::custom)?;
-            *o = u8::from_str_radix(text, 16).map_err(serde::de::Error::custom)?;
-        }
-        Ok(EventHash(out))
+        candour_core::wire::parse_hex::<32>(&s)
+            .map(EventHash)
+            .map_err(|_| serde::de::Error::custom("an event hash is 64 lowercase hex digits"))
     }
 }
 
@@ -570,4 +565,24 @@ pub fn fold_order(events: &[VerifiedEvent]) -> Vec<&VerifiedEvent> {
         }
     }
     order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An event hash has one spelling: lowercase hex. Upper case, a sign in a digit pair, or
+    /// the wrong length are refused, so two events can never name the same parent differently.
+    #[test]
+    fn an_event_hash_has_one_spelling() {
+        let hash = EventHash([0xab; 32]);
+        let text = serde_json::to_string(&hash).expect("serialises");
+        assert_eq!(serde_json::from_str::<EventHash>(&text).expect("parses"), hash);
+        let lower = "ab".repeat(32);
+        for spelling in
+            [lower.to_uppercase(), format!("+b{}", &lower[2..]), lower[2..].to_owned(), format!("{lower}00")]
+        {
+            assert!(serde_json::from_str::<EventHash>(&format!("\"{spelling}\"")).is_err(), "{spelling} parsed");
+        }
+    }
 }
