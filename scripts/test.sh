@@ -43,7 +43,9 @@ echo "== cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "== cargo deny (bans: duplicates and wildcards; licences; sources. Advisories: scripts/advisories.sh)"
 command -v cargo-deny >/dev/null || cargo install --locked --quiet cargo-deny
-cargo deny --offline check bans licenses sources
+# Not --offline: the crate graph it reads covers every target (Windows crates, the fuzzer's afl),
+# which a build on this machine never downloads. These checks fetch no advisory database.
+cargo deny check bans licenses sources
 echo "== cargo doc (warnings are errors: broken links, links to private items)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --quiet
 echo "== candour-core for wasm32-unknown-unknown"
