@@ -56,15 +56,22 @@ fn lists_must_be_canonical_and_disjoint() {
     );
 }
 
+/// A reporter's commitment to the directory's first two reviewers, with the directory, the
+/// reporter's token and the readers' ids.
+fn two_readers() -> (candour_core::directory::VerifiedDirectory, MailboxToken, Vec<String>, RouteCommitment) {
+    let dir = directory();
+    let token = MailboxToken::from_bytes([7; 16]);
+    let ids: Vec<String> = dir.directory().reviewers.iter().take(2).map(|r| r.id.clone()).collect();
+    let c = RouteCommitment::sign(&dir, token.thread_id(), &ids, &[], &token.signing_key()).expect("signs");
+    (dir, token, ids, c)
+}
+
 /// Lists a reporter's tool never writes are refused before the signature is even checked: an
 /// empty id, an id longer than any directory allows, and the same reader twice.
 #[test]
 fn empty_overlong_and_repeated_ids_are_not_canonical() {
-    let dir = directory();
-    let token = MailboxToken::from_bytes([7; 16]);
-    let ids: Vec<String> = dir.directory().reviewers.iter().take(2).map(|r| r.id.clone()).collect();
+    let (_, token, ids, c) = two_readers();
     let key = token.public_signing_key();
-    let c = RouteCommitment::sign(&dir, token.thread_id(), &ids, &[], &token.signing_key()).expect("signs");
     let longest = "z".repeat(candour_core::commitment::MAX_ID_LEN);
     for readers in [
         vec![String::new(), ids[0].clone()],
@@ -85,10 +92,7 @@ fn empty_overlong_and_repeated_ids_are_not_canonical() {
 /// the committed digest altered), it does not match.
 #[test]
 fn keys_that_differ_from_the_committed_ones_do_not_match() {
-    let dir = directory();
-    let token = MailboxToken::from_bytes([7; 16]);
-    let ids: Vec<String> = dir.directory().reviewers.iter().take(2).map(|r| r.id.clone()).collect();
-    let c = RouteCommitment::sign(&dir, token.thread_id(), &ids, &[], &token.signing_key()).expect("signs");
+    let (dir, _, _, c) = two_readers();
     assert!(c.matches_keys(&dir));
     let mut other = c.clone();
     other.recipients_digest.0[0] ^= 1;
