@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Builds the reporter page's WebAssembly module from source: candour-web for
 # wasm32-unknown-unknown, reproducibly (paths remapped, one codegen unit, locked dependencies),
-# into crates/candour-relay/web/candour.wasm, which the relay embeds. Pass another path to build
+# into crates/candour-web/page/candour.wasm, which the relay embeds. Pass another path to build
 # elsewhere (the reproducibility test does). A force pins its own root with
 # CANDOUR_PINNED_ROOT=candour-root-... (comma-separated for several).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
-out="${1:-crates/candour-relay/web/candour.wasm}"
+out="${1:-crates/candour-web/page/candour.wasm}"
 
 rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown

@@ -1,5 +1,5 @@
 //! The relay embeds a WebAssembly module checked into the repository
-//! (`crates/candour-relay/web/candour.wasm`). This rebuilds it from source with
+//! (`crates/candour-web/page/candour.wasm`). This rebuilds it from source with
 //! `scripts/build-web.sh` the way another machine would, and requires identical bytes, so what the
 //! page runs, and the SHA-256 it shows, is what this source builds: an auditor can do the same.
 //!
@@ -73,12 +73,12 @@ fn the_checked_in_module_is_what_the_source_builds_on_another_machine() {
         .env_remove("CANDOUR_MIN_DIRECTORY_VERSION")
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS"));
-    let checked_in = std::fs::read(repo.join("crates/candour-relay/web/candour.wasm")).expect("checked-in module");
+    let checked_in = std::fs::read(repo.join("crates/candour-web/page/candour.wasm")).expect("checked-in module");
     let rebuilt = std::fs::read(&rebuilt).expect("rebuilt module");
     assert_eq!(&rebuilt[..4], b"\0asm");
     assert!(
         checked_in == rebuilt,
-        "crates/candour-relay/web/candour.wasm ({} bytes) differs from what the source builds on another machine \
+        "crates/candour-web/page/candour.wasm ({} bytes) differs from what the source builds on another machine \
          ({} bytes, {} bytes differ): run scripts/build-web.sh and commit the result; if it still differs, \
          something the build machine chose reached the module (crates/candour-web/BUILD.md)",
         checked_in.len(),

@@ -3,7 +3,6 @@
 use std::fs;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context as _};
 use candour_core::directory::{self, TrustPolicy};
@@ -70,7 +69,7 @@ pub fn run(cmd: DirectoryCommand) -> anyhow::Result<ExitCode> {
         DirectoryCommand::Verify { roots, threshold, min_version, today, file } => {
             let roots = roots.iter().map(|r| super::net::parse_root(r)).collect::<anyhow::Result<Vec<_>>>()?;
             let bytes = fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let today = today.unwrap_or_else(today_utc);
+            let today = today.unwrap_or_else(candour_client::clock::today);
             let policy = TrustPolicy { roots, threshold, min_version, today };
             let verified = directory::verify(&bytes, &policy)
                 .with_context(|| format!("{} failed verification", file.display()))?;
@@ -92,10 +91,4 @@ pub fn run(cmd: DirectoryCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-/// Today's UTC day from the system clock.
-pub fn today_utc() -> Day {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    Day::from_unix_seconds(secs)
 }

@@ -54,8 +54,11 @@ pub fn generate(out: &Path) -> anyhow::Result<ExitCode> {
         write(&reviewers_dir.join(format!("{id}.key")), &file)?;
         write(&reviewers_dir.join(format!("{id}.public.json")), &pretty(entries.last().context("entry")?)?)?;
     }
-    let sopb_and_other: Vec<Category> =
-        Category::ALL.into_iter().filter(|c| !matches!(c, Category::PreventConcern | Category::Compliment)).collect();
+    let sopb_and_other: Vec<Category> = Category::ALL
+        .iter()
+        .copied()
+        .filter(|c| !matches!(c, Category::PreventConcern | Category::Compliment))
+        .collect();
     let doc = Directory {
         format: DIRECTORY_FORMAT.into(),
         organisation: "Example Constabulary (EXAMPLE KEYS: NOT FOR REAL REPORTS)".into(),

@@ -5,18 +5,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context as _};
-use candour_core::conflicts::text_conflicts;
 use candour_core::report::Concern;
 use candour_core::text::for_terminal;
 use candour_core::token::MailboxToken;
-use candour_submit::compose::compose_follow_up;
+use candour_submit::compose::{address_follow_up, compose_follow_up};
 use candour_submit::mailbox::{
     drop_repeats, follow_up_readers, open_reply, repeats_note, seen_line, seen_notes, FollowUpReaders, FollowUpRoute,
     MessageKind, ReplyError, ReplyView, NOT_YET_RECEIVED,
 };
 use candour_submit::send::send;
 
-use super::directory::today_utc;
 use super::net::{runtime, NetArgs};
 use super::report::{confirm, progress_printer};
 
@@ -196,25 +194,16 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
             }
             return Ok(ExitCode::from(EXIT_NOT_YET_RECEIVED));
         };
-        let FollowUpRoute { mut readers, commitment, last_seen, .. } = *route;
-        for id in &args.excluded {
-            if !readers.contains(id) {
-                bail!("{id} is not among your report's readers ({}): nothing to leave out", readers.join(", "));
-            }
-        }
-        readers.retain(|r| !args.excluded.contains(r));
-        if readers.is_empty() {
-            bail!("not sent: that leaves nobody to read it");
-        }
+        let FollowUpRoute { readers, commitment, last_seen, .. } = *route;
+        let mut address = address_follow_up(&dir, readers, &args.excluded, &text)?;
         // Does the message name one of its readers?
-        let conflicts = text_conflicts(&dir, &text, &readers);
-        if !conflicts.is_empty() {
+        if !address.conflicts.is_empty() {
             eprintln!("\nBefore sending, look at this:");
-            for c in &conflicts {
+            for c in &address.conflicts {
                 eprintln!("  - {c}");
             }
             if !args.keep_readers {
-                let named: Vec<String> = conflicts.iter().filter_map(|c| c.reviewer().map(str::to_owned)).collect();
+                let named = address.named_readers();
                 if !io::stdin().is_terminal() || args.send_file.as_deref().is_some_and(|p| p.as_os_str() == "-") {
                     bail!(
                         "not sent: leave them out with {}, or pass --keep-readers to send it to every reader",
@@ -222,15 +211,12 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
                     );
                 }
                 if confirm(&format!("Leave out {}?", named.join(", ")))? {
-                    readers.retain(|r| !named.contains(r));
-                    if readers.is_empty() {
-                        bail!("not sent: that leaves nobody to read it");
-                    }
+                    address = address_follow_up(&dir, address.readers, &named, &text)?;
                 }
             }
         }
         let concern = Concern { what: text, ..Default::default() };
-        let composed = compose_follow_up(&dir, &token, concern, readers, commitment, today_utc())?.with_last_seen(last_seen);
+        let composed = compose_follow_up(&dir, &token, concern, address.readers, commitment, candour_client::clock::today())?.with_last_seen(last_seen);
         if !args.json || !args.yes {
             eprint!("\n{}", composed.preview(&dir));
         }

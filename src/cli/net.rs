@@ -5,8 +5,6 @@ use candour_client::RelayClient;
 use candour_core::directory::{TrustPolicy, VerifiedDirectory};
 use candour_core::keys::RootPublicKey;
 
-use super::directory::today_utc;
-
 /// The lowest directory version this build accepts unless told otherwise.
 pub const MIN_DIRECTORY_VERSION: u64 = match option_env!("CANDOUR_MIN_DIRECTORY_VERSION") {
     Some(v) => candour_core::directory::parse_build_number(v),
@@ -53,8 +51,12 @@ impl NetArgs {
     /// Fetches and verifies the directory; refuses to go on if it fails.
     pub async fn directory(&self, client: &RelayClient) -> anyhow::Result<VerifiedDirectory> {
         let roots = self.roots.iter().map(|r| parse_root(r)).collect::<anyhow::Result<Vec<_>>>()?;
-        let policy =
-            TrustPolicy { roots, threshold: self.threshold, min_version: self.min_version, today: today_utc() };
+        let policy = TrustPolicy {
+            roots,
+            threshold: self.threshold,
+            min_version: self.min_version,
+            today: candour_client::clock::today(),
+        };
         Ok(client.directory(&policy).await?)
     }
 }

@@ -6,12 +6,12 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context as _};
 use candour_core::conflicts::{report_conflicts, Conflict};
+use candour_core::names::FieldParseError;
 use candour_core::report::{Category, Concern, Concerning, Disclosure, Subject};
 use candour_core::token::MailboxToken;
 use candour_submit::compose::{category_help, compose_report, Readers};
 use candour_submit::send::send;
 
-use super::directory::today_utc;
 use super::net::{runtime, NetArgs};
 
 /// Report wrongdoing by a colleague. On a terminal, with no --from or --what, it asks its
@@ -28,7 +28,7 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE")]
     from: Option<PathBuf>,
     /// The category (see --help for the list), e.g. honesty-and-integrity.
-    #[arg(long, value_parser = parse_category)]
+    #[arg(long, value_parser = parse_name::<Category>)]
     category: Option<Category>,
     /// What happened. Prefer --what-file: shell history and other users (ps) can see
     /// arguments.
@@ -49,7 +49,7 @@ pub struct ReportArgs {
     subjects: Vec<Subject>,
     /// The concern is about professional-standards-staff (PSD/ACU) or a chief-officer: it then
     /// goes to the independent queue.
-    #[arg(long, value_parser = parse_concerning)]
+    #[arg(long, value_parser = parse_name::<Concerning>)]
     concerning: Vec<Concerning>,
     /// Whether, and where, you have reported this elsewhere.
     #[arg(long)]
@@ -84,15 +84,9 @@ pub struct ReportArgs {
     json: bool,
 }
 
-fn parse_category(s: &str) -> Result<Category, String> {
-    Category::from_name(s).ok_or_else(|| {
-        format!("unknown category {s:?}; valid categories:\n{}", Category::ALL.map(|c| c.name()).join(", "))
-    })
-}
-
-fn parse_concerning(s: &str) -> Result<Concerning, String> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned()))
-        .map_err(|_| format!("unknown value {s:?}; valid: professional-standards-staff, chief-officer"))
+/// Parses any `named_enum!` value for clap; the refusal lists the allowed names.
+pub fn parse_name<T: std::str::FromStr<Err = FieldParseError>>(s: &str) -> Result<T, String> {
+    s.parse().map_err(|e: FieldParseError| e.to_string())
 }
 
 fn parse_subject(s: &str) -> Result<Subject, String> {
@@ -165,7 +159,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             excluded.extend(answer.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned));
         }
         let token = MailboxToken::generate();
-        let mut composed = compose_report(&dir, &token, concern.clone(), &excluded, today_utc())?;
+        let mut composed = compose_report(&dir, &token, concern.clone(), &excluded, candour_client::clock::today())?;
         // Does it reach the person it is about? Checked here, on this device, before anything
         // is sealed; nothing about it is sent.
         loop {
@@ -201,7 +195,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
                             excluded.push(id);
                         }
                     }
-                    composed = compose_report(&dir, &token, concern.clone(), &excluded, today_utc())?;
+                    composed =
+                        compose_report(&dir, &token, concern.clone(), &excluded, candour_client::clock::today())?;
                 }
             }
         }
@@ -398,7 +393,7 @@ fn read_concern(path: &Path) -> anyhow::Result<Concern> {
             "{} is not a valid report: {e}\nFields: category, concerning, subjects (name, collar_number, role, station), \
              what, when, where, reported_elsewhere, disclosure.\nCategories: {}",
             path.display(),
-            Category::ALL.map(|c| c.name()).join(", ")
+            Category::ALL.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
         )
     })
 }

@@ -8,6 +8,7 @@
 //! so a hostile relay cannot make a client hold more than the protocol sends there.
 #![forbid(unsafe_code)]
 
+pub mod clock;
 pub mod reporter;
 pub mod reviewer;
 
@@ -31,7 +32,7 @@ pub enum ClientError {
     )]
     OnionWithoutTor(String),
     /// The relay could not be reached (network down, wrong address, Tor not running).
-    #[error("cannot reach the relay at {url}: {reason}. Check the address and your connection (and that Tor is running if you use --proxy)")]
+    #[error("cannot reach the relay at {url}: {reason}. Check the address and your connection (and that Tor is running, if you connect through it)")]
     Unreachable {
         /// The URL tried.
         url: String,

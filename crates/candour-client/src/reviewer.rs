@@ -10,12 +10,8 @@ use candour_core::auth;
 use candour_core::wire::{CaseStreamId, MailboxAddress};
 use ed25519_dalek::SigningKey;
 
+use crate::clock::unix_now;
 use crate::{read_limited, ClientError, RelayClient, MAX_ANSWER_BYTES};
-
-/// Unix seconds now, for request signatures.
-pub fn unix_now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
-}
 
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ClientError> {
     serde_json::from_slice(body).map_err(|e| ClientError::Protocol(e.to_string()))
@@ -55,7 +51,7 @@ impl RelayClient {
             Err(ClientError::Relay { code, .. }) if code == "signed-before-start" => {
                 tokio::time::sleep(Duration::from_millis(1100)).await;
                 // This module's clock (the parameter shadows its name), at least a second on.
-                once(self::unix_now().max(unix_now + 1)).await
+                once(crate::clock::unix_now().max(unix_now + 1)).await
             }
             other => other,
         }

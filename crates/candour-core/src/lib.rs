@@ -57,6 +57,7 @@ pub mod directory;
 pub mod envelope;
 pub mod keys;
 pub mod message;
+pub mod names;
 pub mod padding;
 pub mod page_manifest;
 pub mod pow;
@@ -69,3 +70,8 @@ pub mod token;
 pub mod wire;
 
 pub use day::Day;
+
+// `named_enum!` derives serde through core's own copy, named the same way inside core and out.
+extern crate self as candour_core;
+#[doc(hidden)]
+pub use serde as __serde;

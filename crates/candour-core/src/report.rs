@@ -31,76 +31,40 @@ pub const SCHEMA_VERSION: u32 = 2;
 /// The first schema version, still read: no route commitment, no directory version.
 pub const SCHEMA_V1: u32 = 1;
 
-/// What a report is about: the ten Standards of Professional Behaviour (Police (Conduct)
-/// Regulations 2020, Schedule 2), a Prevent (radicalisation) concern, a compliment, or other.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Category {
-    /// Standard 1.
-    HonestyAndIntegrity,
-    /// Standard 2.
-    AuthorityRespectAndCourtesy,
-    /// Standard 3.
-    EqualityAndDiversity,
-    /// Standard 4.
-    UseOfForce,
-    /// Standard 5.
-    OrdersAndInstructions,
-    /// Standard 6.
-    DutiesAndResponsibilities,
-    /// Standard 7.
-    Confidentiality,
-    /// Standard 8.
-    FitnessForWork,
-    /// Standard 9.
-    DiscreditableConduct,
-    /// Standard 10.
-    ChallengingAndReportingImproperConduct,
-    /// A concern that someone is being drawn into terrorism: goes to Special Branch only.
-    PreventConcern,
-    /// Praise for a colleague.
-    Compliment,
-    /// Anything else.
-    Other,
-}
+crate::named_enum!(
+    /// What a report is about: the ten Standards of Professional Behaviour (Police (Conduct)
+    /// Regulations 2020, Schedule 2), a Prevent (radicalisation) concern, a compliment, or other.
+    pub Category, "category", {
+        /// Standard 1.
+        HonestyAndIntegrity => "honesty-and-integrity",
+        /// Standard 2.
+        AuthorityRespectAndCourtesy => "authority-respect-and-courtesy",
+        /// Standard 3.
+        EqualityAndDiversity => "equality-and-diversity",
+        /// Standard 4.
+        UseOfForce => "use-of-force",
+        /// Standard 5.
+        OrdersAndInstructions => "orders-and-instructions",
+        /// Standard 6.
+        DutiesAndResponsibilities => "duties-and-responsibilities",
+        /// Standard 7.
+        Confidentiality => "confidentiality",
+        /// Standard 8.
+        FitnessForWork => "fitness-for-work",
+        /// Standard 9.
+        DiscreditableConduct => "discreditable-conduct",
+        /// Standard 10.
+        ChallengingAndReportingImproperConduct => "challenging-and-reporting-improper-conduct",
+        /// A concern that someone is being drawn into terrorism: goes to Special Branch only.
+        PreventConcern => "prevent-concern",
+        /// Praise for a colleague.
+        Compliment => "compliment",
+        /// Anything else.
+        Other => "other",
+    }
+);
 
 impl Category {
-    /// Every category, in the order forms show them.
-    pub const ALL: [Category; 13] = [
-        Category::HonestyAndIntegrity,
-        Category::AuthorityRespectAndCourtesy,
-        Category::EqualityAndDiversity,
-        Category::UseOfForce,
-        Category::OrdersAndInstructions,
-        Category::DutiesAndResponsibilities,
-        Category::Confidentiality,
-        Category::FitnessForWork,
-        Category::DiscreditableConduct,
-        Category::ChallengingAndReportingImproperConduct,
-        Category::PreventConcern,
-        Category::Compliment,
-        Category::Other,
-    ];
-
-    /// The kebab-case name used in JSON and on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Category::HonestyAndIntegrity => "honesty-and-integrity",
-            Category::AuthorityRespectAndCourtesy => "authority-respect-and-courtesy",
-            Category::EqualityAndDiversity => "equality-and-diversity",
-            Category::UseOfForce => "use-of-force",
-            Category::OrdersAndInstructions => "orders-and-instructions",
-            Category::DutiesAndResponsibilities => "duties-and-responsibilities",
-            Category::Confidentiality => "confidentiality",
-            Category::FitnessForWork => "fitness-for-work",
-            Category::DiscreditableConduct => "discreditable-conduct",
-            Category::ChallengingAndReportingImproperConduct => "challenging-and-reporting-improper-conduct",
-            Category::PreventConcern => "prevent-concern",
-            Category::Compliment => "compliment",
-            Category::Other => "other",
-        }
-    }
-
     /// The title a form shows: the Standard's own name, in words.
     pub fn title(self) -> &'static str {
         match self {
@@ -138,34 +102,18 @@ impl Category {
             Category::Other => "Something that fits none of the above.",
         }
     }
+}
 
-    /// Looks up a category by its kebab-case name.
-    pub fn from_name(name: &str) -> Option<Category> {
-        Category::ALL.into_iter().find(|c| c.name() == name.trim())
+crate::named_enum!(
+    /// Whom a concern is about, where that changes who may read it (docs/design.md §7): concerns
+    /// about the people who would normally handle it must be routable outside them.
+    pub Concerning, "concerning", {
+        /// Staff of the Professional Standards Department or Anti-Corruption Unit.
+        ProfessionalStandardsStaff => "professional-standards-staff",
+        /// A chief officer (ACC and above).
+        ChiefOfficer => "chief-officer",
     }
-}
-
-impl std::fmt::Display for Category {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// Whom a concern is about, where that changes who may read it (docs/design.md §7): concerns about the
-/// people who would normally handle it must be routable outside them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Concerning {
-    /// Staff of the Professional Standards Department or Anti-Corruption Unit.
-    ProfessionalStandardsStaff,
-    /// A chief officer (ACC and above).
-    ChiefOfficer,
-}
-
-impl Concerning {
-    /// Every value.
-    pub const ALL: [Concerning; 2] = [Concerning::ProfessionalStandardsStaff, Concerning::ChiefOfficer];
-}
+);
 
 /// A person the report is about. Every field is optional free text: reporters write what they
 /// know.
@@ -713,9 +661,9 @@ mod tests {
 
     #[test]
     fn category_names_match_serde() {
-        for c in Category::ALL {
+        for &c in Category::ALL {
             assert_eq!(serde_json::to_string(&c).ok(), Some(format!("\"{}\"", c.name())));
-            assert_eq!(Category::from_name(c.name()), Some(c));
+            assert_eq!(c.name().parse::<Category>(), Ok(c));
             assert!(!c.explanation().is_empty());
         }
     }

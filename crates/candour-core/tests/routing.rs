@@ -27,7 +27,7 @@ fn categories_route_as_the_directory_says() {
     let r = route(&dir, Category::PreventConcern, &[Concerning::ProfessionalStandardsStaff], &[]).expect("routes");
     assert_eq!(r.reviewers, ids(&["sb-1"]));
 
-    for about in Concerning::ALL {
+    for &about in Concerning::ALL {
         let r = route(&dir, Category::HonestyAndIntegrity, &[about], &[]).expect("routes");
         assert_eq!((r.queues, r.reviewers), (ids(&["pcc"]), ids(&["pcc-1"])), "{about:?}");
     }

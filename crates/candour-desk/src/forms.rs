@@ -129,7 +129,8 @@ pub(crate) fn triage_change(
 ) -> Result<TriageChange, FormError> {
     let mut change = TriageChange::default();
     if let Some(v) = form.text("category") {
-        let category = Category::from_name(v).ok_or_else(|| FormError(format!("{v:?} is not a category")))?;
+        let category: Category =
+            v.parse().map_err(|e: candour_core::names::FieldParseError| FormError(e.to_string()))?;
         change.category = (Some(category) != seen.category).then_some(category);
     }
     if let Some(v) = form.text("corruption") {
@@ -241,47 +242,41 @@ pub(crate) fn suggested_reply_kind(state: &CaseState) -> ReplyKind {
     }
 }
 
-/// An inbox column to sort by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum SortKey {
-    /// The case reference.
-    Case,
-    /// The day the report was sent.
-    Received,
-    /// The queues.
-    Queue,
-    /// The category.
-    Category,
-    /// The status.
-    Status,
-    /// The priority (urgent highest).
-    Priority,
-    /// The assignee.
-    Assignee,
-    /// The next deadline.
-    Due,
-}
+candour_core::named_enum!(
+    /// An inbox column to sort by.
+    pub(crate) SortKey, "sort column", {
+        /// The case reference.
+        Case => "case",
+        /// The day the report was sent.
+        Received => "received",
+        /// The queues.
+        Queue => "queue",
+        /// The category.
+        Category => "category",
+        /// The status.
+        Status => "status",
+        /// The priority (urgent highest).
+        Priority => "priority",
+        /// The assignee.
+        Assignee => "assignee",
+        /// The next deadline.
+        Due => "due",
+    }
+);
 
 impl SortKey {
-    /// Every column, in table order, with its query name and heading.
-    pub const ALL: [(SortKey, &'static str, &'static str); 8] = [
-        (SortKey::Case, "case", "Case"),
-        (SortKey::Received, "received", "Received"),
-        (SortKey::Queue, "queue", "Queues"),
-        (SortKey::Category, "category", "Category"),
-        (SortKey::Status, "status", "Status"),
-        (SortKey::Priority, "priority", "Priority"),
-        (SortKey::Assignee, "assignee", "Assignee"),
-        (SortKey::Due, "due", "Next deadline"),
-    ];
-
-    fn parse(s: &str) -> Option<SortKey> {
-        SortKey::ALL.iter().find(|(_, name, _)| *name == s).map(|(k, _, _)| *k)
-    }
-
-    /// The query name.
-    pub fn name(self) -> &'static str {
-        SortKey::ALL.iter().find(|(k, _, _)| *k == self).map_or("due", |(_, name, _)| name)
+    /// The column's heading.
+    pub fn heading(self) -> &'static str {
+        match self {
+            SortKey::Case => "Case",
+            SortKey::Received => "Received",
+            SortKey::Queue => "Queues",
+            SortKey::Category => "Category",
+            SortKey::Status => "Status",
+            SortKey::Priority => "Priority",
+            SortKey::Assignee => "Assignee",
+            SortKey::Due => "Next deadline",
+        }
     }
 }
 
@@ -309,9 +304,9 @@ impl InboxQuery {
         InboxQuery {
             queue: q.text("queue").map(str::to_owned),
             status: q.text("status").map(str::to_owned),
-            category: q.text("category").and_then(Category::from_name),
+            category: q.text("category").and_then(|c| c.parse().ok()),
             overdue: q.text("overdue").is_some(),
-            sort: q.text("sort").and_then(SortKey::parse).unwrap_or(SortKey::Due),
+            sort: q.text("sort").and_then(|s| s.parse().ok()).unwrap_or(SortKey::Due),
             descending: q.text("dir") == Some("desc"),
         }
     }

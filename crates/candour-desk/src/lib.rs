@@ -174,7 +174,7 @@ impl DeskState {
 
     /// The day clocks and events use.
     pub fn today(&self) -> Day {
-        self.today.unwrap_or_else(|| Day::from_unix_seconds(candour_review::client::unix_now()))
+        self.today.unwrap_or_else(candour_review::clock::today)
     }
 
     /// Sets the message for the next page.

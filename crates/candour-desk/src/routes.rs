@@ -387,14 +387,14 @@ async fn escalate(
     Extension(form): Extension<FormFields>,
 ) -> Response {
     on_case(&state, &reference, &form, Some("/overdue"), async |session, case_ref, today| {
-        let file = session.case(&case_ref)?;
-        let Some(late) = overdue_cases(session.directory(), [file], today).into_iter().next() else {
+        let Some((late, hash)) = session.escalate_if_overdue(&case_ref, today).await? else {
             return Ok(Done::said(format!("Case {case_ref} is not overdue: nothing to escalate.")));
         };
-        let reason = format!("{} due {} is {} days overdue", late.duty.name(), late.due, late.days_overdue);
-        let to = late.escalate_to.clone();
-        let hash = session.record(&case_ref, Action::Escalation { to: to.clone(), reason }, today).await?;
-        Ok(Done::said(format!("Escalation of {case_ref} to {} recorded (event {}).", to.join(", "), hash.short())))
+        Ok(Done::said(format!(
+            "Escalation of {case_ref} to {} recorded (event {}).",
+            late.escalate_to.join(", "),
+            hash.short()
+        )))
     })
     .await
 }

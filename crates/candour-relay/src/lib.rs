@@ -41,6 +41,7 @@ use candour_core::keys::RootPublicKey;
 use tokio::net::TcpListener;
 
 pub mod api;
+pub mod clock;
 pub mod config;
 mod conn;
 pub mod error;
@@ -82,7 +83,7 @@ pub fn verify_directory(bytes: &[u8], roots: &[String], threshold: usize) -> Res
         ));
     }
     let parsed = roots.iter().map(|r| parse_root(r)).collect::<Result<Vec<_>, _>>()?;
-    let policy = TrustPolicy { roots: parsed, threshold, min_version: 0, today: api::today() };
+    let policy = TrustPolicy { roots: parsed, threshold, min_version: 0, today: clock::today() };
     directory::verify(bytes, &policy).map_err(|e| RelayError::Directory(format!("{e} ({})", e.code())))
 }
 

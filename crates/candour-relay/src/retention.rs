@@ -21,7 +21,7 @@ pub async fn run(store: SharedStore, interval: Duration) {
     loop {
         ticker.tick().await;
         let store = store.clone();
-        let result = tokio::task::spawn_blocking(move || purge(&store, crate::api::today())).await;
+        let result = tokio::task::spawn_blocking(move || purge(&store, crate::clock::today())).await;
         match result {
             Ok(Ok(report)) => tracing::info!(entries = report.entries, epochs = report.epochs, "retention pass"),
             Ok(Err(e)) => tracing::error!(error = e.code(), "retention pass failed"),

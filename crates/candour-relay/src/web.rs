@@ -29,17 +29,17 @@ use candour_core::wire::Sha256Hex;
 use sha2::{Digest, Sha256, Sha384};
 
 /// The reporter page, before [`site`] fills in its head.
-pub const INDEX_TEMPLATE: &str = include_str!("../web/index.html");
+pub const INDEX_TEMPLATE: &str = include_str!("../../candour-web/page/index.html");
 /// The mailbox page, before [`site`] fills in its head.
-pub const MAILBOX_TEMPLATE: &str = include_str!("../web/mailbox.html");
+pub const MAILBOX_TEMPLATE: &str = include_str!("../../candour-web/page/mailbox.html");
 /// The stylesheet both pages share.
-pub const CSS: &str = include_str!("../web/candour.css");
+pub const CSS: &str = include_str!("../../candour-web/page/candour.css");
 /// The page script: the form and the HTTP calls.
-pub const SCRIPT: &str = include_str!("../web/candour.js");
+pub const SCRIPT: &str = include_str!("../../candour-web/page/candour.js");
 /// The glue to the WebAssembly module, shared by the page and its worker.
-pub const MODULE_GLUE: &str = include_str!("../web/candour-module.js");
+pub const MODULE_GLUE: &str = include_str!("../../candour-web/page/candour-module.js");
 /// The sealing module, `candour-web` built for wasm32-unknown-unknown.
-pub const WASM: &[u8] = include_bytes!("../web/candour.wasm");
+pub const WASM: &[u8] = include_bytes!("../../candour-web/page/candour.wasm");
 
 /// The line of each template that [`site`] and [`kept`] replace.
 const HEAD_MARKER: &str = "<!-- candour:head";

@@ -162,7 +162,7 @@ fn sled_store_keeps_committed_and_drops_uncommitted_across_reopen() {
 #[test]
 fn a_data_folder_of_the_earlier_layout_is_converted() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let today = Day::from_unix_seconds(candour_relay::api::unix_now());
+    let today = Day::from_unix_seconds(candour_relay::clock::unix_now());
     let case = Place::Case(CaseStreamId([7; 32]));
     {
         let old = sled::Config::new()

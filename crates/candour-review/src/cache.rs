@@ -256,7 +256,7 @@ impl Cache {
         let io = |source| CacheError::Io { path: self.path.clone(), source };
         let set_aside = if self.path.exists() {
             let mut name = self.path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-            let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            let stamp = candour_client::clock::unix_now();
             name.push(format!(".damaged-{stamp}"));
             let aside = self.path.with_file_name(name);
             fs::rename(&self.path, &aside).map_err(io)?;

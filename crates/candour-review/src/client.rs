@@ -15,7 +15,7 @@ use candour_core::wire::{CaseStreamId, MailboxAddress};
 use candour_core::Day;
 use ed25519_dalek::SigningKey;
 
-pub use candour_client::reviewer::unix_now;
+use candour_client::clock::unix_now;
 
 /// One relay listing entry, as the engine keys it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

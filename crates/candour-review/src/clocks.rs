@@ -8,25 +8,15 @@ use serde::Serialize;
 
 use crate::state::{add_months, CaseFile, CaseState, ACKNOWLEDGE_WITHIN_DAYS, FEEDBACK_WITHIN_MONTHS};
 
-/// A duty to the reporter with a deadline.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Duty {
-    /// Acknowledge receipt.
-    Acknowledge,
-    /// Tell the reporter what is being done.
-    Feedback,
-}
-
-impl Duty {
-    /// The stable name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Duty::Acknowledge => "acknowledge",
-            Duty::Feedback => "feedback",
-        }
+candour_core::named_enum!(
+    /// A duty to the reporter with a deadline.
+    pub Duty, "duty", {
+        /// Acknowledge receipt.
+        Acknowledge => "acknowledge",
+        /// Tell the reporter what is being done.
+        Feedback => "feedback",
     }
-}
+);
 
 /// The next open duty of a case and its deadline, or `None` if the case is concluded or both
 /// duties are done.
@@ -61,6 +51,15 @@ pub struct Overdue {
     pub queues: Vec<String>,
     /// The supervisors of those queues who can read the case.
     pub escalate_to: Vec<String>,
+}
+
+impl Overdue {
+    /// The escalation event this lateness calls for: to the supervisors who can read the
+    /// case, naming the duty, its deadline and how late it is (no case content).
+    pub fn escalation(&self) -> crate::event::Action {
+        let reason = format!("{} due {} is {} days overdue", self.duty.name(), self.due, self.days_overdue);
+        crate::event::Action::Escalation { to: self.escalate_to.clone(), reason }
+    }
 }
 
 /// Every overdue duty on `cases` as of `today`, sorted by assignee (unassigned first), then

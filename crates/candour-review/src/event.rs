@@ -95,28 +95,17 @@ impl<'de> Deserialize<'de> for EventHash {
     }
 }
 
-/// What a reply to the reporter was for, so the clocks know which duty it discharged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ReplyKind {
-    /// Acknowledges receipt (stops the 7-day clock).
-    Acknowledgement,
-    /// Tells the reporter what is being done (stops the 3-month clock).
-    Feedback,
-    /// Anything else (a question, a request for more detail).
-    Message,
-}
-
-impl ReplyKind {
-    /// The stable name.
-    pub fn name(self) -> &'static str {
-        match self {
-            ReplyKind::Acknowledgement => "acknowledgement",
-            ReplyKind::Feedback => "feedback",
-            ReplyKind::Message => "message",
-        }
+candour_core::named_enum!(
+    /// What a reply to the reporter was for, so the clocks know which duty it discharged.
+    pub ReplyKind, "reply kind", {
+        /// Acknowledges receipt (stops the 7-day clock).
+        Acknowledgement => "acknowledgement",
+        /// Tells the reporter what is being done (stops the 3-month clock).
+        Feedback => "feedback",
+        /// Anything else (a question, a request for more detail).
+        Message => "message",
     }
-}
+);
 
 /// What a case event does.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

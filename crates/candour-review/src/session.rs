@@ -21,6 +21,7 @@ use tokio::task::JoinSet;
 
 use crate::cache::{Cache, CacheContents, CacheError, DeferredEntry, SeenDirectory};
 use crate::client::{DownloadFailure, EntryReader, ListedEntry, RelayPolicy, ReviewClient};
+use crate::clocks::{overdue, Overdue};
 use crate::event::{
     heads, open_event, seal_event, verify_chain, Action, CaseEvent, ChainError, EventHash, ReplyKind, Retained,
     SealEventError, VerifiedChain, VerifiedEvent, EVENT_FORMAT,
@@ -86,7 +87,7 @@ pub enum ReviewError {
     #[error("reviewer {0} is not in the verified directory with these keys: ask for the directory to be updated")]
     NotInDirectory(String),
     /// No case matches the reference.
-    #[error("no case {0} in the local cache: run `candour review sync` first")]
+    #[error("no case {0} in the local cache: sync first to fetch new cases")]
     UnknownCase(String),
     /// Several cases match the reference prefix.
     #[error("case reference {0} is ambiguous: {1}")]
@@ -389,7 +390,7 @@ impl ReviewSession {
     /// `vanished` or tampering (nobody may delete an entry; only retention removes them).
     pub async fn sync(&mut self) -> Result<SyncReport, ReviewError> {
         let mut report = SyncReport::default();
-        let today = Day::from_unix_seconds(crate::client::unix_now());
+        let today = Day::from_unix_seconds(candour_client::clock::unix_now());
         let policy = self.client.policy().await?;
         self.sync_inbox(&mut report, today).await?;
         let threads: Vec<ThreadId> = self.contents.cases.keys().copied().collect();
@@ -762,7 +763,7 @@ impl ReviewSession {
         let case = self.case(reference)?;
         let (thread, known, case_ref, readers) = (case.thread_id, case.events.clone(), case.case_ref(), case.readers());
         let policy = self.client.policy().await?;
-        let today = Day::from_unix_seconds(crate::client::unix_now());
+        let today = Day::from_unix_seconds(candour_client::clock::unix_now());
         let retained = Retained { today, old_enough: old_enough(case, &policy, today) };
         let key = self.secret.signing_key();
         let events =
@@ -813,6 +814,23 @@ impl ReviewSession {
         }
         self.cache.save(&self.contents)?;
         Ok(hash)
+    }
+
+    /// Records an escalation of the case's missed duty to the supervisors who can read it, if
+    /// the case is overdue on `today`: what was late and to whom it went, or `None` when
+    /// nothing is late. Both the CLI's `overdue --record` and the desk call this, so an
+    /// escalation reads the same whoever records it.
+    pub async fn escalate_if_overdue(
+        &mut self,
+        reference: &str,
+        today: Day,
+    ) -> Result<Option<(Overdue, EventHash)>, ReviewError> {
+        let case = self.case(reference)?;
+        let Some(late) = overdue(&self.dir, [case], today).into_iter().next() else {
+            return Ok(None);
+        };
+        let hash = self.record(&late.case, late.escalation(), today).await?;
+        Ok(Some((late, hash)))
     }
 
     /// Records triage changes as one signed case event.

@@ -10,60 +10,13 @@ use serde::{Deserialize, Serialize};
 
 pub use candour_core::report::Category;
 
-/// A value given on the command line that is not one of the allowed names.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{value:?} is not a valid {field}; expected one of: {allowed}")]
-pub struct FieldParseError {
-    /// The field being parsed, e.g. "status".
-    pub field: &'static str,
-    /// What was given.
-    pub value: String,
-    /// The accepted names, comma separated.
-    pub allowed: String,
-}
+pub use candour_core::names::FieldParseError;
 
-/// Implements kebab-case names, `Display` and `FromStr` for a fieldless enum.
-macro_rules! named_enum {
-    ($(#[$doc:meta])* $name:ident, $field:literal, { $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        pub enum $name {
-            $($(#[$vdoc])* #[serde(rename = $text)] $variant),+
-        }
-
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable name used in JSON, CSV and on the command line.
-            pub fn name(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.name())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = FieldParseError;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                let wanted = s.trim().to_ascii_lowercase().replace(['_', ' '], "-");
-                $name::ALL.iter().copied().find(|v| v.name() == wanted).ok_or_else(|| FieldParseError {
-                    field: $field,
-                    value: s.to_owned(),
-                    allowed: $name::ALL.iter().map(|v| v.name()).collect::<Vec<_>>().join(", "),
-                })
-            }
-        }
-    };
-}
+use candour_core::named_enum;
 
 named_enum!(
     /// The national counter-corruption categories the ACU records (docs/design.md §6).
-    CorruptionCategory, "corruption category", {
+    pub CorruptionCategory, "corruption category", {
         /// Infiltration of the force by criminals.
         Infiltration => "infiltration",
         /// Unauthorised disclosure of information.
@@ -93,7 +46,7 @@ named_enum!(
 
 named_enum!(
     /// 3x5x2 source evaluation.
-    SourceEvaluation, "source evaluation", {
+    pub SourceEvaluation, "source evaluation", {
         /// 1: reliable.
         Reliable => "1",
         /// 2: untested.
@@ -105,7 +58,7 @@ named_enum!(
 
 named_enum!(
     /// 3x5x2 intelligence assessment.
-    InformationAssessment, "information assessment", {
+    pub InformationAssessment, "information assessment", {
         /// A: known directly to the source.
         KnownDirectly => "a",
         /// B: known indirectly but corroborated.
@@ -121,7 +74,7 @@ named_enum!(
 
 named_enum!(
     /// 3x5x2 handling code.
-    HandlingCode, "handling code", {
+    pub HandlingCode, "handling code", {
         /// P: lawful sharing permitted.
         Permitted => "p",
         /// C: lawful sharing permitted with conditions.
@@ -174,7 +127,7 @@ impl FromStr for Grading {
 
 named_enum!(
     /// The outcome of a closed case, for the yearly statistics.
-    Outcome, "outcome", {
+    pub Outcome, "outcome", {
         /// Gross misconduct found.
         GrossMisconduct => "gross-misconduct",
         /// Misconduct found.
@@ -289,7 +242,7 @@ impl FromStr for Status {
 
 named_enum!(
     /// How urgently a case needs attention.
-    Priority, "priority", {
+    pub Priority, "priority", {
         /// Routine.
         Low => "low",
         /// The default.
@@ -304,7 +257,7 @@ named_enum!(
 named_enum!(
     /// The IOPC mandatory-referral criteria (Police (Conduct) Regulations / IOPC statutory
     /// guidance), each ticked or unticked on its own so two reviewers' ticks merge.
-    IopcCriterion, "IOPC referral criterion", {
+    pub IopcCriterion, "IOPC referral criterion", {
         /// Death or serious injury.
         DeathOrSeriousInjury => "death-or-serious-injury",
         /// Serious assault.
@@ -326,7 +279,7 @@ named_enum!(
 
 named_enum!(
     /// How likely the reporter is to suffer detriment for reporting.
-    RiskLevel, "detriment risk level", {
+    pub RiskLevel, "detriment risk level", {
         /// Low.
         Low => "low",
         /// Medium.

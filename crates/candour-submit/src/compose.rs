@@ -5,6 +5,7 @@ use std::fmt;
 use std::io::Write;
 
 use candour_core::commitment::{CommitmentError, RouteCommitment};
+use candour_core::conflicts::{text_conflicts, Conflict};
 use candour_core::directory::{Role, VerifiedDirectory};
 use candour_core::envelope::{AttachmentSource, SealError};
 use candour_core::message::seal_document;
@@ -34,6 +35,12 @@ pub enum ComposeError {
     /// A follow-up names a reviewer twice.
     #[error("{0} is named twice as a reader")]
     RepeatedRecipient(String),
+    /// The reporter asked to leave out someone who is not among the report's readers.
+    #[error("{0} is not among your report's readers, so there is nothing to leave out")]
+    NotAReader(String),
+    /// Leaving readers out would leave nobody to read the follow-up.
+    #[error("not sent: that leaves nobody to read it")]
+    NobodyLeft,
     /// A follow-up names a reviewer outside the readers the report committed to.
     #[error("{0} is not among the readers your report committed to, so a follow-up cannot go to them")]
     OutsideCommitment(String),
@@ -55,6 +62,8 @@ impl ComposeError {
             ComposeError::UnknownRecipient(_) => "unknown-recipient",
             ComposeError::OutsideCommitment(_) => "outside-commitment",
             ComposeError::RepeatedRecipient(_) => "repeated-recipient",
+            ComposeError::NotAReader(_) => "not-a-reader",
+            ComposeError::NobodyLeft => "nobody-left",
             ComposeError::Commitment(e) => e.code(),
             ComposeError::Seal(_) => "seal-failed",
         }
@@ -109,6 +118,46 @@ pub fn compose_report(
     Ok(Composed { document: Document::Report(report), readers: Readers::Routed(route) })
 }
 
+/// Who a follow-up will go to, before it is composed: the report's readers less those the
+/// reporter leaves out, and where the message seems to name one of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FollowUpAddress {
+    /// The readers it goes to: never more than the report's, never none.
+    pub readers: Vec<String>,
+    /// Readers the message's words seem to name (docs/design.md §7): the face asks before
+    /// sending to them.
+    pub conflicts: Vec<Conflict>,
+}
+
+impl FollowUpAddress {
+    /// The readers the conflicts name, for the face to offer leaving out.
+    pub fn named_readers(&self) -> Vec<String> {
+        self.conflicts.iter().filter_map(|c| c.reviewer().map(str::to_owned)).collect()
+    }
+}
+
+/// Addresses a follow-up: `readers` are the thread's (from
+/// [`crate::mailbox::follow_up_readers`]), of which the reporter leaves out `leave_out`. A
+/// follow-up is never routed afresh (which would forget the report's exclusions), so leaving
+/// out anyone who is not a reader, or everyone, is refused. The CLI and the page both call
+/// this, and call it again with the named readers when the reporter chooses to leave them out.
+pub fn address_follow_up(
+    dir: &VerifiedDirectory,
+    mut readers: Vec<String>,
+    leave_out: &[String],
+    text: &str,
+) -> Result<FollowUpAddress, ComposeError> {
+    if let Some(stranger) = leave_out.iter().find(|id| !readers.contains(id)) {
+        return Err(ComposeError::NotAReader(stranger.clone()));
+    }
+    readers.retain(|r| !leave_out.contains(r));
+    if readers.is_empty() {
+        return Err(ComposeError::NobodyLeft);
+    }
+    let conflicts = text_conflicts(dir, text, &readers);
+    Ok(FollowUpAddress { readers, conflicts })
+}
+
 /// Composes a follow-up to the thread of `token`, sealed to `recipients`: the readers the
 /// report committed to (see [`crate::mailbox::follow_up_readers`]), perhaps fewer. `route` is
 /// that commitment, echoed in the follow-up; it must be this token's, and every recipient one
@@ -124,6 +173,9 @@ pub fn compose_follow_up(
 ) -> Result<Composed, ComposeError> {
     if concern.what.trim().is_empty() {
         return Err(ComposeError::EmptyWhat);
+    }
+    if recipients.is_empty() {
+        return Err(ComposeError::NobodyLeft);
     }
     if let Some(c) = &route {
         c.verify(&token.public_signing_key(), &token.thread_id())?;

@@ -5,6 +5,7 @@
 //! the crate has no network code and builds for wasm32, for the browser page.
 #![forbid(unsafe_code)]
 
+pub mod attach;
 pub mod compose;
 pub mod mailbox;
 #[cfg(feature = "net")]

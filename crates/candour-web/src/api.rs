@@ -5,7 +5,7 @@
 //! `seal_document` for the envelope, `pow::solve` for the relay's challenge and `open_reply` for
 //! the mailbox. The page never sees a key; it sees the token, which it must show once.
 
-use candour_core::conflicts::{report_conflicts, text_conflicts, Conflict};
+use candour_core::conflicts::{report_conflicts, Conflict};
 use candour_core::directory::{self, Role, TrustPolicy, VerifiedDirectory};
 use candour_core::envelope::{AttachmentMeta, AttachmentSource};
 use candour_core::keys::RootPublicKey;
@@ -14,12 +14,15 @@ use candour_core::report::{Category, Concern};
 use candour_core::token::{MailboxToken, TokenParseError};
 use candour_core::wire::{to_hex, MailboxAddress};
 use candour_core::Day;
-use candour_submit::compose::{compose_follow_up, compose_report, ComposeError, Composed};
+use candour_submit::attach::{self, AttachError, Content, UNSTRIPPED_WARNING};
+use candour_submit::compose::{
+    address_follow_up, compose_follow_up, compose_report, ComposeError, Composed, FollowUpAddress,
+};
 use candour_submit::mailbox::{
     drop_repeats, follow_up_readers, open_reply, repeats_note, seen_line, seen_notes, FollowUpReaders, MessageKind,
     ReplyError, NOT_YET_RECEIVED,
 };
-use candour_submit::strip::{self, Kind, StripError};
+use candour_submit::strip::Kind;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -81,10 +84,8 @@ const fn count_roots(text: &str) -> usize {
 /// for much more; the CLI streams from disk and takes up to the relay's limit.
 pub const MAX_ATTACHMENT_BYTES: usize = 100 * 1024 * 1024;
 
-/// The warning for a file whose metadata cannot be removed.
-const UNSTRIPPED: &str = "metadata cannot be removed from this type of file, and it may reveal who made it \
-                          (author, device, location, dates). Convert it to PDF, JPEG or PNG, or tick \
-                          \"send it as it is\".";
+/// How the page's reporter consents to sending a file whose metadata cannot be removed.
+const CONSENT: &str = "or tick \"send it as it is\"";
 
 /// The call numbers the page uses (`candour.js` has the same table).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,16 +150,11 @@ pub enum WebError {
     /// The form cannot be composed into a report (missing category, routing...).
     #[error(transparent)]
     Compose(#[from] ComposeError),
-    /// An attachment could not be stripped.
-    #[error("{name}: {error}")]
-    Strip {
-        /// The attachment's name.
-        name: String,
-        /// What went wrong.
-        error: StripError,
-    },
+    /// An attachment could not be stripped or read.
+    #[error(transparent)]
+    Attach(AttachError),
     /// An attachment of a type whose metadata cannot be removed, without the reporter's consent.
-    #[error("{0}: {UNSTRIPPED}")]
+    #[error("{0}: {UNSTRIPPED_WARNING}, {CONSENT}.")]
     Unstripped(String),
     /// More attachment bytes than a browser can safely seal.
     #[error(
@@ -182,9 +178,15 @@ pub enum WebError {
     /// A follow-up before any reviewer has received the report.
     #[error("{NOT_YET_RECEIVED}")]
     NotYetReceived,
-    /// A follow-up asked to leave out someone who is not among the report's readers.
-    #[error("{0} is not among your report's readers")]
-    NotAReader(String),
+}
+
+impl From<AttachError> for WebError {
+    fn from(e: AttachError) -> Self {
+        match e {
+            AttachError::Unstripped { name } => WebError::Unstripped(name),
+            e => WebError::Attach(e),
+        }
+    }
 }
 
 impl WebError {
@@ -202,7 +204,7 @@ impl WebError {
             WebError::Compose(ComposeError::UnknownRecipient(_)) => "unknown-recipient".into(),
             WebError::Compose(ComposeError::Seal(_)) => "seal".into(),
             WebError::Compose(e) => e.code().into(),
-            WebError::Strip { .. } => "attachment-malformed".into(),
+            WebError::Attach(e) => e.code().into(),
             WebError::Unstripped(_) => "attachment-unstripped".into(),
             WebError::TooLarge(_) => "attachments-too-large".into(),
             WebError::Token(e) => e.code().into(),
@@ -210,7 +212,6 @@ impl WebError {
             WebError::NoRandomness => "no-randomness".into(),
             WebError::ReachesSubject(_) => "reaches-subject".into(),
             WebError::NotYetReceived => "not-yet-received".into(),
-            WebError::NotAReader(_) => "not-a-reader".into(),
         }
     }
 
@@ -378,27 +379,27 @@ struct Stripped {
     sent_as_is: bool,
 }
 
-/// Strips one attachment into memory: its sealing metadata, bytes and what was removed.
+/// Prepares one attachment (`candour_submit::attach`, as the CLI does): its sealing metadata,
+/// bytes and what was removed.
 fn strip_one(form: &AttachmentForm, bytes: &[u8]) -> Result<Prepared, WebError> {
-    // Only the file's own name: a browser gives no folder, but a pasted path could.
-    let name = form.name.rsplit(['/', '\\']).next().unwrap_or("attachment").to_owned();
-    let kind = strip::detect(bytes);
-    let meta = AttachmentMeta { name: name.clone(), media_type: kind.media_type().into() };
-    if kind == Kind::Other {
-        if !form.allow_unstripped {
-            return Err(WebError::Unstripped(name));
-        }
-        let note = Stripped { name, kind: "other", removed: String::new(), sent_as_is: true };
-        return Ok((meta, Zeroizing::new(bytes.to_vec()), note));
-    }
-    let mut out = Zeroizing::new(Vec::with_capacity(bytes.len()));
-    let report = strip::strip(kind, bytes, &mut *out).map_err(|error| WebError::Strip { name: name.clone(), error })?;
-    let kind = match kind {
+    let prepared = attach::prepare(&form.name, bytes, form.allow_unstripped)?;
+    let kind = match prepared.kind {
         Kind::Jpeg => "jpeg",
         Kind::Png => "png",
-        _ => "pdf",
+        Kind::Pdf => "pdf",
+        _ => "other",
     };
-    Ok((meta, out, Stripped { name, kind, removed: report.to_string(), sent_as_is: false }))
+    let note = Stripped {
+        name: prepared.meta.name.clone(),
+        kind,
+        removed: prepared.report.as_ref().map(ToString::to_string).unwrap_or_default(),
+        sent_as_is: prepared.sent_as_is(),
+    };
+    let content = match prepared.content {
+        Content::Stripped(stripped) => stripped,
+        Content::AsIs => Zeroizing::new(bytes.to_vec()),
+    };
+    Ok((prepared.meta, content, note))
 }
 
 /// An attachment stripped and ready to seal, with what stripping did.
@@ -424,7 +425,7 @@ fn inspect(json: &[u8], blobs: &[&[u8]]) -> Result<Value, WebError> {
         // Not an error for inspection: the page warns and offers to send it as it is.
         Err(WebError::Unstripped(name)) => Ok(json!({
             "attachment": {"name": name, "kind": "other", "removed": "", "sent_as_is": true},
-            "warning": UNSTRIPPED,
+            "warning": format!("{UNSTRIPPED_WARNING}, {CONSENT}."),
         })),
         Err(e) => Err(e),
     }
@@ -601,12 +602,9 @@ fn follow_up(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Result<V
     let token = token(&form.token)?;
     let today = Day::from_unix_seconds(form.now_unix);
     // Exactly the report's readers: never routed afresh, which would forget its exclusions.
-    let mut recipients = form.recipients.ok_or(WebError::NotYetReceived)?;
-    if let Some(stranger) = form.exclude.iter().find(|id| !recipients.contains(id)) {
-        return Err(WebError::NotAReader(stranger.clone()));
-    }
-    recipients.retain(|r| !form.exclude.contains(r));
-    let conflicts = text_conflicts(&dir, &form.text, &recipients);
+    let recipients = form.recipients.ok_or(WebError::NotYetReceived)?;
+    let FollowUpAddress { readers: recipients, conflicts } =
+        address_follow_up(&dir, recipients, &form.exclude, &form.text)?;
     let concern = Concern { what: form.text, ..Default::default() };
     let composed =
         compose_follow_up(&dir, &token, concern, recipients, form.route, today)?.with_last_seen(form.last_seen);

@@ -1,5 +1,5 @@
 //! Candour's reporter page in the browser: the same sealing code as `candour report`, built for
-//! `wasm32-unknown-unknown` and driven by the page's small script (`crates/candour-relay/web/`).
+//! `wasm32-unknown-unknown` and driven by the page's small script (`crates/candour-web/page/`).
 //!
 //! The page hands each call a request in one buffer and reads the answer from another
 //! ([`frame`]); [`api`] does the work with `candour-core` and `candour-submit` (directory

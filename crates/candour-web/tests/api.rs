@@ -241,6 +241,14 @@ fn a_report_about_a_reader_is_refused_until_resolved_and_follow_ups_keep_the_rea
         follow(json!({"recipients": readers, "exclude": ["acu-2"]})).expect_err("not a reader").0,
         "not-a-reader"
     );
+    // Leaving every reader out is refused before anything is sealed (it once reached the
+    // sealer with no recipients at all).
+    assert_eq!(
+        follow(json!({"recipients": readers, "exclude": ["psd-1", "psd-2", "acu-1"], "dry_run": false}))
+            .expect_err("nobody left")
+            .0,
+        "nobody-left"
+    );
     let (answer, _) =
         follow(json!({"recipients": readers, "text": "I told DCI Priya Nair", "dry_run": true})).expect("preview");
     assert_eq!(answer["conflicts"][0]["reviewer"], "acu-1", "{answer}");

@@ -18,7 +18,7 @@ pub fn bench_directory(reviewer: &ReviewerSecret, stanzas: usize) -> (Vec<u8>, V
     });
     let served = directory::sign(doc.to_string().as_bytes(), &root).expect("sign");
     let policy =
-        TrustPolicy { roots: vec![root.public()], threshold: 1, min_version: 0, today: candour_relay::api::today() };
+        TrustPolicy { roots: vec![root.public()], threshold: 1, min_version: 0, today: candour_relay::clock::today() };
     let verified = directory::verify(&served, &policy).expect("verify");
     (served, verified)
 }

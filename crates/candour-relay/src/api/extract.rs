@@ -16,7 +16,8 @@ use candour_core::wire::{CaseStreamId, MailboxAddress};
 use tokio::sync::OwnedSemaphorePermit;
 
 use super::upload::{content_type_is, parse_json, small_body, upload_body, UploadGuard};
-use super::{unix_now, AppState};
+use super::AppState;
+use crate::clock::unix_now;
 use crate::error::ApiError;
 use crate::store::{EntryInfo, Place};
 

@@ -13,7 +13,8 @@ use candour_core::pow::{self, Challenge, Solution};
 
 use super::extract::{EntryAt, MailboxBody, Page, PlaceAt, Signed, SignedUpload};
 use super::upload::{content_type_is, declared_length, parse_json, small_body, upload_body};
-use super::{blocking, mib, unix_now, AppState};
+use super::{blocking, mib, AppState};
+use crate::clock::unix_now;
 use crate::error::ApiError;
 use crate::guards::Refusal;
 use crate::store::{Place, Seq};

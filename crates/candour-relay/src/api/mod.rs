@@ -19,11 +19,11 @@ mod router;
 mod upload;
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
+use crate::clock::unix_now;
 use axum::body::Bytes;
 use candour_core::directory::VerifiedDirectory;
-use candour_core::Day;
 use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
@@ -102,20 +102,9 @@ pub(crate) struct Inner {
     pub(crate) started_unix: u64,
 }
 
-/// Seconds since the Unix epoch on the relay's clock (used for signed-request freshness and
-/// today's [`Day`], never stored).
-pub fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
-
 /// Bytes as whole MiB, rounded up, for the in-flight budget (a semaphore's permits).
 pub(crate) fn mib(bytes: u64) -> usize {
     usize::try_from(bytes.div_ceil(1 << 20)).unwrap_or(usize::MAX).min(Semaphore::MAX_PERMITS)
-}
-
-/// Today on the relay's clock.
-pub fn today() -> Day {
-    Day::from_unix_seconds(unix_now())
 }
 
 impl AppState {

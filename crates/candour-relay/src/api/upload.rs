@@ -12,7 +12,8 @@ use http_body_util::BodyExt as _;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::{blocking, today, AppState};
+use super::{blocking, AppState};
+use crate::clock::today;
 use crate::error::ApiError;
 use crate::store::{EntryInfo, Place, SharedStore, UploadId, CHUNK_SIZE};
 

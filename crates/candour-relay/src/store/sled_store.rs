@@ -878,7 +878,7 @@ mod legacy {
         let chunks = old.open_tree(TREE_CHUNK_BYTES)?;
         let counter = old.open_tree("counter_high")?;
         let mut epochs: BTreeMap<Day, Epoch> = BTreeMap::new();
-        let today = Day::from_unix_seconds(crate::api::unix_now());
+        let today = Day::from_unix_seconds(crate::clock::unix_now());
         let mut inbox_high = match counter.get(b"seq")? {
             Some(v) => u64::from_be_bytes(v.as_ref().try_into().map_err(|_| StoreError::Corrupt("counter"))?),
             None => 0,

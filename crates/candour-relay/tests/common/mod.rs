@@ -116,7 +116,7 @@ pub fn memory_state(f: &Fixture) -> (AppState, SharedStore) {
 }
 
 pub fn now() -> u64 {
-    candour_relay::api::unix_now()
+    candour_relay::clock::unix_now()
 }
 
 /// The relay address the fixture directory gives: what every reviewer request to a test relay

@@ -3,7 +3,6 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use age::secrecy::SecretString;
 use candour_client::RelayClient;
@@ -26,9 +25,8 @@ pub fn keys_example() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../keys-example")
 }
 
-pub fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
-}
+#[allow(unused_imports)]
+pub use candour_review::clock::unix_now;
 
 pub use fresh::{fresh_directory, today};
 

@@ -24,10 +24,18 @@ use candour_review::triage::{
 use candour_review::views::{inbox, show};
 use candour_review::{ReviewSession, SyncReport};
 
-use super::directory::today_utc;
 use super::net::{runtime, NetArgs};
+use super::report::parse_name;
 use super::secrets::{passphrase, read_key_file};
 use super::PassphraseArgs;
+
+mod desk;
+mod session;
+mod text;
+
+use desk::desk;
+use session::{data_dir, day, finish, maybe_sync, open, print_sync, recover_cache, require_clean};
+use text::{case_text, inbox_table};
 
 /// Exit status when anything failed verification (a case stream, an inbox entry refused or not
 /// an envelope at all) or vanished before its expiry day: named on stderr.
@@ -143,7 +151,7 @@ pub struct TriageArgs {
     /// The case reference.
     case: String,
     /// Standards of Professional Behaviour category (or prevent-concern, compliment, other).
-    #[arg(long, value_parser = |s: &str| Category::from_name(s).ok_or_else(|| format!("unknown category {s:?}")))]
+    #[arg(long, value_parser = parse_name::<Category>)]
     category: Option<Category>,
     /// National corruption category, e.g. misuse-of-force-systems.
     #[arg(long)]
@@ -204,7 +212,7 @@ pub struct ReplyArgs {
     #[arg(long, value_name = "FILE")]
     text_file: Option<PathBuf>,
     /// acknowledgement (stops the 7-day clock), feedback (stops the 3-month clock) or message.
-    #[arg(long, default_value = "message", value_parser = parse_reply_kind)]
+    #[arg(long, default_value = "message", value_parser = parse_name::<ReplyKind>)]
     kind: ReplyKind,
 }
 
@@ -261,15 +269,6 @@ pub struct DeskArgs {
     /// Do not open a browser: only print the login link.
     #[arg(long)]
     no_browser: bool,
-}
-
-fn parse_reply_kind(s: &str) -> Result<ReplyKind, String> {
-    match s {
-        "acknowledgement" => Ok(ReplyKind::Acknowledgement),
-        "feedback" => Ok(ReplyKind::Feedback),
-        "message" => Ok(ReplyKind::Message),
-        _ => Err(format!("{s:?}: expected acknowledgement, feedback or message")),
-    }
 }
 
 /// Runs a review command.
@@ -353,8 +352,7 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                 if a.record {
                     require_clean(&report)?;
                     for o in &late {
-                        let reason = format!("{} due {} is {} days overdue", o.duty.name(), o.due, o.days_overdue);
-                        s.record(&o.case, Action::Escalation { to: o.escalate_to.clone(), reason }, today).await?;
+                        s.escalate_if_overdue(&o.case, today).await?;
                     }
                 }
                 if a.common.json {
@@ -467,384 +465,4 @@ async fn triage(a: TriageArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-async fn desk(a: DeskArgs) -> anyhow::Result<ExitCode> {
-    // Refused before the passphrase is asked for.
-    if let Some(listen) = a.listen {
-        check_loopback(listen)?;
-    }
-    let mut s = open(&a.common).await?;
-    let report = s.sync().await?;
-    finish(&report)?;
-    let save_dir = match &a.save_dir {
-        Some(d) => d.clone(),
-        None => data_dir()?.join(format!("{}-attachments", s.reviewer_id())),
-    };
-    let options = DeskOptions {
-        idle_timeout: Duration::from_secs(a.idle_minutes * 60),
-        save_dir,
-        today: a.common.today,
-        initial_sync: Some(report),
-    };
-    let desk = match a.listen {
-        Some(listen) => Desk::bind(listen, s, options).await?,
-        None => {
-            let (desk, shared) = Desk::bind_private(s, options).await?;
-            if shared {
-                eprintln!(
-                    "candour: this system offers no loopback address but 127.0.0.1, so the desk shares it: any \
-                     other local server would be sent the desk's cookie if this browser visited it. Close other \
-                     local web tools while the desk is open."
-                );
-            }
-            desk
-        }
-    };
-    let url = desk.login_url().to_owned();
-    if a.common.json {
-        println!("{}", serde_json::json!({"login_url": url, "listen": desk.local_addr().to_string()}));
-    } else {
-        println!("{url}");
-    }
-    std::io::stdout().flush()?;
-    eprintln!(
-        "candour: the desk is open at http://{}/ for the browser that opens the link above (once). Close it with \
-         its \"Close desk\" button or Ctrl-C; it closes itself after {} idle minutes.",
-        desk.local_addr(),
-        a.idle_minutes
-    );
-    if !a.no_browser {
-        open_browser(&url);
-    }
-    let stopped = desk.serve(candour_relay::shutdown_signal()).await?;
-    let why = match stopped {
-        Stopped::Closed => "closed from the browser",
-        Stopped::Idle => "idle timeout",
-        Stopped::Shutdown => "interrupted",
-    };
-    eprintln!("candour: desk closed ({why}).");
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Starts the system's browser on `url` without waiting for it.
-fn open_browser(url: &str) {
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(windows) {
-        "explorer"
-    } else {
-        "xdg-open"
-    };
-    let spawned = std::process::Command::new(opener)
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn();
-    match spawned {
-        // Reaped on a thread so the desk never waits on the browser.
-        Ok(mut child) => {
-            std::thread::spawn(move || child.wait());
-        }
-        Err(e) => eprintln!("candour: could not start {opener} ({e}): open the link above in your browser."),
-    }
-}
-
-fn day(c: &Common) -> Day {
-    c.today.unwrap_or_else(today_utc)
-}
-
-/// The reviewer's data folder: $XDG_DATA_HOME/candour/review, or ~/.local/share/...
-fn data_dir() -> anyhow::Result<PathBuf> {
-    let base = match (std::env::var_os("XDG_DATA_HOME"), std::env::var_os("HOME")) {
-        (Some(x), _) if !x.is_empty() => PathBuf::from(x),
-        (_, Some(h)) if !h.is_empty() => Path::new(&h).join(".local/share"),
-        _ => bail!("no XDG_DATA_HOME or HOME: give the cache file with --cache (and, for the desk, --save-dir)"),
-    };
-    Ok(base.join("candour/review"))
-}
-
-fn default_cache(id: &str) -> anyhow::Result<PathBuf> {
-    Ok(data_dir()?.join(format!("{id}.cache")))
-}
-
-fn read_secret(c: &Common) -> anyhow::Result<ReviewerSecret> {
-    let pass = passphrase(&c.pass, &format!("the key file {}", c.identity.display()), false)?;
-    match read_key_file(&c.identity, &pass)? {
-        SecretKeyFile::Reviewer(r) => Ok(r),
-        SecretKeyFile::Root(_) => bail!("{} is the organisation root key, not a reviewer's", c.identity.display()),
-    }
-}
-
-/// `sync --recover-cache`: sets a damaged cache aside and starts from the previous copy.
-fn recover_cache(c: &Common) -> anyhow::Result<()> {
-    let secret = read_secret(c)?;
-    let path = match &c.cache {
-        Some(p) => p.clone(),
-        None => default_cache(&secret.id)?,
-    };
-    let recovery = candour_review::cache::Cache::new(&path, &secret).recover()?;
-    if let Some(aside) = &recovery.set_aside {
-        eprintln!("candour: the damaged cache is kept as {}", aside.display());
-    }
-    if recovery.restored_previous {
-        eprintln!("candour: restored the previous copy ({} cases); syncing brings it up to date", recovery.cases);
-    } else {
-        eprintln!(
-            "candour: no readable previous copy: rebuilding from the relay, which no longer has anything older than \
-             its retention period (a colleague's cache may)"
-        );
-    }
-    Ok(())
-}
-
-async fn open(c: &Common) -> anyhow::Result<ReviewSession> {
-    let secret = read_secret(c)?;
-    let client = ReviewClient::new(&c.net.relay, c.net.proxy.as_deref())?;
-    let dir = c.net.directory(client.relay()).await?;
-    let cache = match &c.cache {
-        Some(p) => p.clone(),
-        None => default_cache(&secret.id)?,
-    };
-    let mut retired = Vec::new();
-    for path in &c.retired_identity {
-        let pass = passphrase(&c.pass, &format!("the retired key file {}", path.display()), false)?;
-        match read_key_file(path, &pass)? {
-            SecretKeyFile::Reviewer(old) if old.id == secret.id => retired.push(old.identity().clone()),
-            SecretKeyFile::Reviewer(old) => {
-                bail!("{} holds the keys of {}, not of {}", path.display(), old.id, secret.id)
-            }
-            SecretKeyFile::Root(_) => bail!("{} is the organisation root key, not a reviewer's", path.display()),
-        }
-    }
-    let mut session = match ReviewSession::open_with_retired(secret, retired, dir, client, &cache) {
-        Err(candour_review::ReviewError::Cache(
-            e @ (candour_review::cache::CacheError::CannotOpen(_) | candour_review::cache::CacheError::Format { .. }),
-        )) if cache.exists() => bail!(
-            "{e}. Nothing was changed. If this is your cache and it was damaged, `candour review sync \
-             --recover-cache` keeps it aside and starts again from the copy before the last save, then syncs"
-        ),
-        other => other?,
-    };
-    session.set_max_entry_bytes(c.max_entry_mib.saturating_mul(1 << 20));
-    Ok(session)
-}
-
-/// Syncs unless told not to; returns the exit status the command should end with.
-async fn maybe_sync(s: &mut ReviewSession, no_sync: bool) -> anyhow::Result<ExitCode> {
-    if no_sync {
-        return Ok(ExitCode::SUCCESS);
-    }
-    let report = s.sync().await?;
-    finish(&report)
-}
-
-/// Names on stderr everything that failed verification or vanished; the exit status says
-/// whether there was any.
-fn finish(report: &SyncReport) -> anyhow::Result<ExitCode> {
-    for (case, problem) in &report.tampered {
-        eprintln!("candour: TAMPERING: case {case}: {problem}");
-    }
-    for v in &report.vanished {
-        eprintln!("candour: GONE BEFORE ITS TIME: {v}");
-    }
-    for r in &report.rejected {
-        eprintln!("candour: refused: {r}");
-    }
-    for m in &report.malformed {
-        eprintln!("candour: not an envelope Candour writes: {m}");
-    }
-    for f in &report.flagged {
-        eprintln!("candour: routing to ask about: {f}");
-    }
-    for (case, note) in &report.incomplete {
-        eprintln!("candour: case {case}: {note}");
-    }
-    for d in &report.deferred {
-        eprintln!("candour: not taken in yet: {d}");
-    }
-    let clean = report.tampered.is_empty()
-        && report.vanished.is_empty()
-        && report.rejected.is_empty()
-        && report.malformed.is_empty();
-    Ok(if !clean {
-        ExitCode::from(EXIT_TAMPERED)
-    } else if !report.deferred.is_empty() {
-        ExitCode::from(EXIT_DEFERRED)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-/// Refuses to write to the relay while any case stream fails verification.
-fn require_clean(report: &SyncReport) -> anyhow::Result<()> {
-    finish(report)?;
-    if !report.tampered.is_empty() {
-        bail!(
-            "not recorded: {} case stream(s) failed verification (see above); report this to your supervisor",
-            report.tampered.len()
-        );
-    }
-    Ok(())
-}
-
-fn print_sync(report: &SyncReport, json: bool) -> anyhow::Result<ExitCode> {
-    if json {
-        println!("{}", serde_json::to_string_pretty(report)?);
-    } else {
-        println!(
-            "{} inbox entries: {} new reports, {} follow-ups, {} for other queues, {} malformed, {} not taken in \
-             yet; {} new case events; {} receipts filed.",
-            report.inbox_entries,
-            report.reports,
-            report.follow_ups,
-            report.skipped,
-            report.malformed.len(),
-            report.deferred.len(),
-            report.new_events,
-            report.receipts
-        );
-    }
-    finish(report)
-}
-
-fn inbox_table(rows: &[candour_review::views::InboxRow]) -> String {
-    let mut out = format!(
-        "{:<10}  {:<12}  {:<28}  {:<20}  {:<8}  {:>4}  {}\n",
-        "CASE", "QUEUE", "CATEGORY", "STATUS", "PRIORITY", "DAYS", "DUE"
-    );
-    for r in rows {
-        let due = match r.due {
-            Some((duty, d)) => format!("{} {d}{}", duty.name(), if r.overdue { " OVERDUE" } else { "" }),
-            None => "-".into(),
-        };
-        let linked = if r.linked.is_empty() { String::new() } else { format!("  linked: {}", r.linked.join(",")) };
-        let _ = writeln!(
-            out,
-            "{:<10}  {:<12}  {:<28}  {:<20}  {:<8}  {:>4}  {due}{linked}",
-            r.case,
-            r.queues.join(","),
-            r.category.as_deref().unwrap_or("-"),
-            r.status,
-            r.priority,
-            r.days_open.map_or_else(|| "-".into(), |d| d.to_string()),
-        );
-    }
-    if rows.is_empty() {
-        out.push_str("(no cases)\n");
-    }
-    out
-}
-
-fn case_text(v: &candour_review::views::CaseView) -> String {
-    let mut out = String::new();
-    let s = &v.state;
-    let _ = writeln!(out, "Case {}  (queues {}; readable by {})", v.case, v.queues.join(","), v.readers.join(", "));
-    let _ = writeln!(
-        out,
-        "Status {}  priority {}  assignee {}",
-        s.status,
-        s.priority,
-        s.assignee.as_deref().unwrap_or("nobody")
-    );
-    let opt = |o: Option<String>| o.unwrap_or_else(|| "-".into());
-    let _ = writeln!(
-        out,
-        "Category {}  corruption {}  grading {}",
-        opt(s.category.map(|c| c.to_string())),
-        opt(s.corruption.map(|c| c.to_string())),
-        opt(s.grading.map(|g| g.to_string()))
-    );
-    let _ = writeln!(out, "Subjects: {}", if s.subjects.is_empty() { "-".into() } else { s.subjects.join("; ") });
-    let iopc: Vec<String> = s.iopc.iter().map(|c| c.to_string()).collect();
-    let _ =
-        writeln!(out, "IOPC referral criteria met: {}", if iopc.is_empty() { "none".into() } else { iopc.join(", ") });
-    if let Some(r) = &s.detriment_risk {
-        let _ = writeln!(
-            out,
-            "Detriment risk: {}{}",
-            r.level,
-            r.measures.as_deref().map(|m| format!(" ({m})")).unwrap_or_default()
-        );
-    }
-    let _ = writeln!(out, "Sanitised summary: {}", s.summary.as_deref().unwrap_or("(none yet)"));
-    if !v.linked.is_empty() {
-        let _ = writeln!(out, "Linked cases (same subject): {}", v.linked.join(", "));
-    }
-    for m in &v.thread {
-        let c = &m.concern;
-        let _ = writeln!(out, "\n--- {} sent {} (inbox entry {}) ---", m.kind, m.day_sent, m.inbox_entry);
-        if let Some(cat) = c.category {
-            let _ = writeln!(out, "Category: {cat}");
-        }
-        for subject in &c.subjects {
-            let _ = writeln!(out, "About: {subject}");
-        }
-        let _ = writeln!(out, "What: {}", c.what);
-        if let Disclosure::Confidential { name, contact } = &c.disclosure {
-            let _ = writeln!(
-                out,
-                "CONFIDENTIAL CONTACT (protect): name {}, contact {}",
-                name.as_deref().unwrap_or("-"),
-                contact.as_deref().unwrap_or("-")
-            );
-        }
-        for (label, value) in [("When", &c.when), ("Where", &c.r#where), ("Reported elsewhere", &c.reported_elsewhere)]
-        {
-            if let Some(v) = value {
-                let _ = writeln!(out, "{label}: {v}");
-            }
-        }
-        for (name, len) in &m.attachments {
-            let _ = writeln!(out, "Attachment: {name} ({len} bytes; --save-attachments DIR to save)");
-        }
-        for note in &m.mailbox_notes {
-            let _ = writeln!(out, "MAILBOX NOTE: {note}");
-        }
-        for note in &m.notes {
-            let _ = writeln!(out, "ROUTING NOTE: {note}");
-        }
-    }
-    let _ = writeln!(out, "\n--- history ---");
-    for h in &v.history {
-        let _ = writeln!(out, "{}  {:<8}  {}  {}", h.day, h.author, h.hash, h.what);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use clap::CommandFactory as _;
-
-    /// The review commands wrapped as the binary wraps them, for clap's consistency checks.
-    #[derive(Debug, clap::Parser)]
-    struct Wrapper {
-        #[command(subcommand)]
-        review: super::ReviewCommand,
-    }
-
-    #[test]
-    fn arguments_are_consistent() {
-        Wrapper::command().debug_assert();
-    }
-
-    #[test]
-    fn sync_fails_on_anything_missing_refused_or_malformed() {
-        assert_eq!(super::finish(&super::SyncReport::default()).ok(), Some(std::process::ExitCode::SUCCESS));
-        let incomplete = super::SyncReport { incomplete: vec![("c".into(), "old".into())], ..Default::default() };
-        assert_eq!(super::finish(&incomplete).ok(), Some(std::process::ExitCode::SUCCESS), "a warning, not a failure");
-        for failed in [
-            super::SyncReport { malformed: vec!["inbox entry 3: not an age v1 file".into()], ..Default::default() },
-            super::SyncReport { vanished: vec!["inbox entry 1".into()], ..Default::default() },
-            super::SyncReport { rejected: vec!["inbox entry 2".into()], ..Default::default() },
-            super::SyncReport { tampered: vec![("c".into(), "dropped".into())], ..Default::default() },
-        ] {
-            assert_eq!(
-                super::finish(&failed).ok(),
-                Some(std::process::ExitCode::from(super::EXIT_TAMPERED)),
-                "{failed:?}"
-            );
-        }
-    }
 }
