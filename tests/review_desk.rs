@@ -246,12 +246,22 @@ async fn desk_triage_reply_overdue_board_and_charts_in_chromium() {
     submit_form(&b, "/iopc");
     b.wait_for_text(".flash.ok", "IOPC checklist recorded");
     assert!(b.find("form[action$='/iopc'] .warning").text().contains("must be referred"));
+    // A ticked criterion owes a referral without delay: the case is on the board until the
+    // referral is recorded, with its day and reference.
+    assert!(b.find("#clocks-h + dl").text().contains("Refer to the IOPC"), "the referral clock");
+    b.find("#f-referral").type_text("2026/012345");
+    submit_form(&b, "/refer");
+    b.wait_for_text(".flash.ok", &format!("Referral to the IOPC on {today} recorded"));
+    assert!(b.find("#iopc-referred").text().contains("2026/012345"));
+    assert!(!b.exists("form[action$='/iopc'] .warning"), "referred: no more warning");
     b.find("#f-summary").type_text(SUMMARY);
     submit_form(&b, "/summary");
     b.wait_for_text(".flash.ok", "Sanitised summary recorded");
 
-    // Reply: acknowledged by the triage already, so the desk offers feedback.
-    assert_eq!(b.find("#f-kind-feedback").attr("checked").as_deref(), Some("true"));
+    // Reply: triage told the reporter nothing, so the desk offers an acknowledgement; a first
+    // feedback discharges both duties.
+    assert_eq!(b.find("#f-kind-acknowledgement").attr("checked").as_deref(), Some("true"));
+    b.find("#f-kind-feedback").click();
     b.find("#f-reply").type_text(REPLY);
     submit_form(&b, "/reply");
     b.wait_for_text(".flash.ok", "Reply sealed to the reporter");
@@ -273,6 +283,13 @@ async fn desk_triage_reply_overdue_board_and_charts_in_chromium() {
     submit_form(&b, &format!("/case/{older_case}/escalate"));
     b.wait_for_text(".flash.ok", &format!("Escalation of {older_case} to psd-1, acu-1 recorded"));
     assert!(b.find(".board").text().contains(&older_case));
+    // Once per missed duty: the board says it was escalated, and offers no second escalation.
+    assert!(
+        b.find(".board").text().contains(&format!("Escalated to psd-1, acu-1 on {today}")),
+        "{}",
+        b.find(".board").text()
+    );
+    assert!(!b.exists(&format!("form[action='/case/{older_case}/escalate']")), "no second escalation");
 
     // Subject links: both cases name collar 4021.
     click_to_next_page(&b, "nav a[href='/links']");

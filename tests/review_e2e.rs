@@ -105,9 +105,21 @@ async fn review_cli_sync_triage_reply_overdue_stats_export() {
     .expect("join");
     let triaged = json(&out);
     assert_eq!(triaged["state"]["status"], "assessed", "{triaged}");
-    let out = run(args(&["reply", &case, "--text", "Thank you, we have this.", "--kind", "acknowledgement"]))
-        .await
-        .expect("join");
+    // A reviewer who gives another day moves the views, never the record: the acknowledgement
+    // is dated today, not within a deadline it missed.
+    let days_ago = common::today().plus_days(-5).to_string();
+    let out = run(args(&[
+        "reply",
+        &case,
+        "--text",
+        "Thank you, we have this.",
+        "--kind",
+        "acknowledgement",
+        "--today",
+        &days_ago,
+    ]))
+    .await
+    .expect("join");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
     // The reporter reads it with the token.
@@ -120,11 +132,35 @@ async fn review_cli_sync_triage_reply_overdue_stats_export() {
     let shown = json(&run(args(&["show", &case, "--json"])).await.expect("join"));
     // The automatic receipt, the triage, the note and the reply.
     assert_eq!(shown["history"].as_array().map(Vec::len), Some(4), "{shown}");
+    assert_eq!(shown["history"][3]["day"], common::today().to_string(), "{shown}");
+    assert_eq!(shown["state"]["acknowledged_on"], common::today().to_string(), "{shown}");
     assert_eq!(shown["thread"][0]["concern"]["what"], canary);
+
+    // The ticked criterion owes a referral without delay: overdue until it is recorded, and a
+    // referral cannot be dated after the real day.
+    let owed = json(&run(args(&["overdue", "--json"])).await.expect("join"));
+    assert_eq!(owed[0]["duty"], "refer-to-iopc", "{owed}");
+    let tomorrow = common::today().plus_days(1).to_string();
+    let out = run(args(&["refer", &case, "--reference", "2026/012345", "--on", &tomorrow])).await.expect("join");
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("after today"));
+    let out = run(args(&["refer", &case, "--reference", "2026/012345"])).await.expect("join");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
     let day8 = common::today().plus_days(8).to_string();
     let late = json(&run(args(&["overdue", "--today", &day8, "--json"])).await.expect("join"));
     assert_eq!(late.as_array().map(Vec::len), Some(0), "acknowledged: {late}");
+    // No feedback by day 100: `overdue --record` escalates it once, however often it runs.
+    let day100 = common::today().plus_days(100).to_string();
+    for _ in 0..2 {
+        let late = json(&run(args(&["overdue", "--today", &day100, "--record", "--json"])).await.expect("join"));
+        assert_eq!(late[0]["duty"], "feedback", "{late}");
+        assert_eq!(late[0]["escalated_on"], common::today().to_string(), "{late}");
+    }
+    let shown = json(&run(args(&["show", &case, "--json"])).await.expect("join"));
+    let escalations = shown["history"]
+        .as_array()
+        .map_or(0, |h| h.iter().filter(|e| e["what"].as_str().is_some_and(|w| w.starts_with("escalated to"))).count());
+    assert_eq!(escalations, 1, "{shown}");
 
     let year = common::today().ymd().0.to_string();
     let out = run(args(&["stats", "--year", &year])).await.expect("join");

@@ -257,19 +257,17 @@ async fn world(worked: usize) -> Dump {
     psd1.sync().await.expect("sync");
     psd2.sync().await.expect("sync");
     let case = candour_review::state::case_ref(&tokens[worked].thread_id());
-    let start = common::today();
-    // Months of work, as the reviewers' own clocks record it.
+    // Four rounds of work, each dated by the reviewers' own clocks (the real day).
     for month in 0..4i64 {
-        let day = start.plus_days(30 * month);
         let change = TriageChange {
             priority: Some(["low", "normal", "high", "urgent"][month as usize].parse().expect("p")),
             ..Default::default()
         };
-        psd1.triage(&case, change, day).await.expect("triage");
+        psd1.triage(&case, change).await.expect("triage");
         psd2.sync().await.expect("sync");
-        psd2.record(&case, Action::Note { text: format!("month {month}") }, day).await.expect("note");
+        psd2.record(&case, Action::Note { text: format!("month {month}") }).await.expect("note");
         psd1.sync().await.expect("sync");
-        psd1.reply(&case, "We are still on it.", ReplyKind::Feedback, day).await.expect("reply");
+        psd1.reply(&case, "We are still on it.", ReplyKind::Feedback).await.expect("reply");
         if month < 2 {
             follow_up(&client, &tokens[worked], "More: it happened again.").await;
         }

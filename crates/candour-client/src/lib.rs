@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use candour_core::api::{route, ErrorBody};
 use candour_core::directory::{self, TrustPolicy, VerifiedDirectory};
+use candour_core::Day;
 
 /// Why talking to the relay failed. Each variant says what a reporter can do about it.
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +105,9 @@ pub struct RelayClient {
     /// The relay's address as the verified directory gives it: what reviewer requests are
     /// signed for (`candour_core::auth`). Shared by clones.
     pub(crate) binding: std::sync::Arc<std::sync::RwLock<Option<String>>>,
+    /// The day on the relay's clock, from the `Date` header of its latest answer: what a
+    /// reviewer's device checks its own day against before dating an event. Shared by clones.
+    relay_day: std::sync::Arc<std::sync::RwLock<Option<Day>>>,
 }
 
 /// A generic user agent: the relay ignores it, but a network observer should not learn the
@@ -136,7 +140,25 @@ impl RelayClient {
             builder = builder.no_proxy();
         }
         let http = builder.build().map_err(|e| ClientError::Address(e.to_string()))?;
-        Ok(RelayClient { http, base, binding: Default::default() })
+        Ok(RelayClient { http, base, binding: Default::default(), relay_day: Default::default() })
+    }
+
+    /// The relay's day as its latest answer gave it, if any answer carried a `Date` header.
+    pub fn relay_day(&self) -> Option<Day> {
+        self.relay_day.read().ok().and_then(|d| *d)
+    }
+
+    fn note_relay_day(&self, response: &reqwest::Response) {
+        let day = response
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| httpdate::parse_http_date(v).ok())
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| Day::from_unix_seconds(d.as_secs()));
+        if let (Some(day), Ok(mut slot)) = (day, self.relay_day.write()) {
+            *slot = Some(day);
+        }
     }
 
     pub(crate) fn url(&self, path: &str) -> String {
@@ -152,6 +174,7 @@ impl RelayClient {
             .send()
             .await
             .map_err(|e| ClientError::Unreachable { url: url.to_owned(), reason: error_chain(&e) })?;
+        self.note_relay_day(&response);
         if response.status().is_success() {
             return Ok(response);
         }

@@ -76,20 +76,20 @@ pub(crate) fn received_per_month(cases: &[Folded<'_>], year: i64) -> BarChart {
     }
 }
 
-/// The acknowledgement chart's bar for a case sent on `sent`; `None` for a case concluded
-/// without acknowledgement (which the fold never produces, as concluding acknowledges).
-fn acknowledge_bucket(sent: Day, state: &CaseState, today: Day) -> Option<usize> {
-    Some(match state.acknowledged_on.map(|d| d.days_since(sent)) {
+/// The acknowledgement chart's bar for a case sent on `sent`. A case concluded without the
+/// reporter being told has its own bar: closing a case does not acknowledge it.
+fn acknowledge_bucket(sent: Day, state: &CaseState, today: Day) -> usize {
+    match state.acknowledged_on.map(|d| d.days_since(sent)) {
         Some(d) if d <= 1 => 0,
         Some(d) if d <= 3 => 1,
         Some(d) if d <= ACKNOWLEDGE_WITHIN_DAYS => 2,
         Some(d) if d <= 14 => 3,
         Some(d) if d <= 30 => 4,
         Some(_) => 5,
-        None if state.status.is_concluded() => return None,
+        None if state.status.is_concluded() => 8,
         None if today > sent.plus_days(ACKNOWLEDGE_WITHIN_DAYS) => 7,
         None => 6,
-    })
+    }
 }
 
 /// The feedback chart's bar for a case sent on `sent`.
@@ -121,14 +121,12 @@ fn age_bucket(age: i64) -> usize {
 
 /// How long acknowledgement took, for cases received in `year`, against the 7-day duty.
 pub(crate) fn time_to_acknowledge(cases: &[Folded<'_>], year: i64, today: Day) -> BarChart {
-    let labels = ["0–1 d", "2–3 d", "4–7 d", "8–14 d", "15–30 d", "> 30 d", "awaiting", "overdue"];
-    let series_of = [0, 0, 0, 1, 1, 1, 2, 3];
-    let mut counts = [0u64; 8];
+    let labels = ["0–1 d", "2–3 d", "4–7 d", "8–14 d", "15–30 d", "> 30 d", "awaiting", "overdue", "closed,\nnone"];
+    let series_of = [0, 0, 0, 1, 1, 1, 2, 3, 4];
+    let mut counts = [0u64; 9];
     for (case, state) in cases {
         let Some(sent) = sent_in(case, year) else { continue };
-        if let Some(bucket) = acknowledge_bucket(sent, state, today) {
-            counts[bucket] += 1;
-        }
+        counts[acknowledge_bucket(sent, state, today)] += 1;
     }
     let on_time: u64 = counts[..3].iter().sum();
     let done: u64 = counts[..6].iter().sum();
@@ -137,10 +135,11 @@ pub(crate) fn time_to_acknowledge(cases: &[Folded<'_>], year: i64, today: Day) -
         title: format!("Time to acknowledge, reports received in {year}"),
         summary: format!(
             "Of {} acknowledged, {on_time} within {ACKNOWLEDGE_WITHIN_DAYS} days; {} awaiting acknowledgement, {} of \
-             them overdue.",
+             them overdue; {} closed without acknowledgement.",
             plural(done, "report", "reports"),
             counts[6] + counts[7],
-            counts[7]
+            counts[7],
+            counts[8]
         ),
         unit: "cases".into(),
         series: vec![
@@ -148,6 +147,7 @@ pub(crate) fn time_to_acknowledge(cases: &[Folded<'_>], year: i64, today: Day) -
             series("late", "late"),
             series("not yet, in time", "pending"),
             series("not yet, overdue", "overdue"),
+            series("closed without acknowledgement", "neutral"),
         ],
         bars: buckets(&labels, &series_of, &counts),
         marker: Some(Marker { after: 2, label: "7-day target".into() }),
@@ -243,13 +243,15 @@ mod tests {
         let sent = day("2026-03-01");
         let acked = |on: &str| CaseState { acknowledged_on: Some(day(on)), ..CaseState::fold(None, &[]) };
         let today = day("2026-06-01");
-        assert_eq!(acknowledge_bucket(sent, &acked("2026-03-02"), today), Some(0));
-        assert_eq!(acknowledge_bucket(sent, &acked("2026-03-08"), today), Some(2), "day 7 is in time");
-        assert_eq!(acknowledge_bucket(sent, &acked("2026-03-09"), today), Some(3), "day 8 is late");
-        assert_eq!(acknowledge_bucket(sent, &acked("2026-05-09"), today), Some(5));
+        assert_eq!(acknowledge_bucket(sent, &acked("2026-03-02"), today), 0);
+        assert_eq!(acknowledge_bucket(sent, &acked("2026-03-08"), today), 2, "day 7 is in time");
+        assert_eq!(acknowledge_bucket(sent, &acked("2026-03-09"), today), 3, "day 8 is late");
+        assert_eq!(acknowledge_bucket(sent, &acked("2026-05-09"), today), 5);
         let waiting = CaseState::fold(None, &[]);
-        assert_eq!(acknowledge_bucket(sent, &waiting, day("2026-03-08")), Some(6));
-        assert_eq!(acknowledge_bucket(sent, &waiting, day("2026-03-09")), Some(7));
+        assert_eq!(acknowledge_bucket(sent, &waiting, day("2026-03-08")), 6);
+        assert_eq!(acknowledge_bucket(sent, &waiting, day("2026-03-09")), 7);
+        let closed = CaseState { status: Status::Closed(Outcome::Other), ..CaseState::fold(None, &[]) };
+        assert_eq!(acknowledge_bucket(sent, &closed, today), 8, "closing is not telling the reporter");
     }
 
     #[test]

@@ -233,7 +233,7 @@ pub(crate) fn reply(form: &FormFields) -> Result<(String, ReplyKind), FormError>
 
 /// The reply kind to offer first: the duty still owed.
 pub(crate) fn suggested_reply_kind(state: &CaseState) -> ReplyKind {
-    if state.acknowledged_on.is_none() {
+    if !state.is_acknowledged() {
         ReplyKind::Acknowledgement
     } else if state.feedback_on.is_none() {
         ReplyKind::Feedback

@@ -18,6 +18,7 @@ use candour_core::Day;
 use candour_review::clocks::{next_due, overdue as overdue_cases};
 use candour_review::event::{fold_order, Action};
 use candour_review::link::groups;
+use candour_review::session::Escalated;
 use candour_review::session::{sanitise_file_name, ReviewError, ReviewSession};
 use candour_review::state::CaseState;
 use candour_review::stats::{count, table, DEFAULT_THRESHOLD};
@@ -36,6 +37,7 @@ pub(crate) fn router(state: Arc<DeskState>) -> Router {
         .route("/case/{reference}/iopc", post(|state, path, form| record_triage((state, path, form), IOPC)))
         .route("/case/{reference}/summary", post(|state, path, form| record_triage((state, path, form), SUMMARY)))
         .route("/case/{reference}/note", post(note))
+        .route("/case/{reference}/refer", post(refer))
         .route("/case/{reference}/reply", post(reply))
         .route("/case/{reference}/save", post(save))
         .route("/case/{reference}/escalate", post(escalate))
@@ -278,14 +280,14 @@ type CaseForm = (State<Arc<DeskState>>, Path<String>, Extension<FormFields>);
 /// Records a triage-shaped form: computes only what changed since the page was drawn (a
 /// colleague's concurrent change is never written back), records it as one event.
 async fn record_triage((State(state), Path(reference), Extension(form)): CaseForm, kind: TriageForm) -> Response {
-    on_case(&state, &reference, &form, None, async |session, case_ref, today| {
+    on_case(&state, &reference, &form, None, async |session, case_ref, _| {
         let file = session.case(&case_ref)?;
         let seen = forms::seen_state(file, form.get("seen").unwrap_or_default())?;
         let change = (kind.change)(&form, &seen, &file.readers())?;
         if change.is_empty() {
             return Ok(Done::said(kind.unchanged));
         }
-        let hash = session.triage(&case_ref, change, today).await?;
+        let hash = session.triage(&case_ref, change).await?;
         Ok(Done::said(format!("{} (event {}).", kind.recorded, hash.short())))
     })
     .await
@@ -317,10 +319,25 @@ async fn note(
     Path(reference): Path<String>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
-    on_case(&state, &reference, &form, None, async |session, case_ref, today| {
+    on_case(&state, &reference, &form, None, async |session, case_ref, _| {
         let text = form.text("note").ok_or_else(|| FormError("Write the note first.".into()))?.to_owned();
-        let hash = session.record(&case_ref, Action::Note { text }, today).await?;
+        let hash = session.record(&case_ref, Action::Note { text }).await?;
         Ok(Done::said(format!("Note added (event {}).", hash.short())))
+    })
+    .await
+}
+
+async fn refer(
+    State(state): State<Arc<DeskState>>,
+    Path(reference): Path<String>,
+    Extension(form): Extension<FormFields>,
+) -> Response {
+    on_case(&state, &reference, &form, None, async |session, case_ref, _| {
+        let on = form.text("referred_on").ok_or_else(|| FormError("Give the day the referral was made.".into()))?;
+        let on: Day = on.parse().map_err(|_| FormError(format!("{on:?} is not a day (YYYY-MM-DD).")))?;
+        let referral = form.text("referral").ok_or_else(|| FormError("Give the referral's reference.".into()))?;
+        let hash = session.refer_to_iopc(&case_ref, on, referral).await?;
+        Ok(Done::said(format!("Referral to the IOPC on {on} recorded (event {}).", hash.short())))
     })
     .await
 }
@@ -330,9 +347,9 @@ async fn reply(
     Path(reference): Path<String>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
-    on_case(&state, &reference, &form, None, async |session, case_ref, today| {
+    on_case(&state, &reference, &form, None, async |session, case_ref, _| {
         let (text, kind) = forms::reply(&form)?;
-        let hash = session.reply(&case_ref, &text, kind, today).await?;
+        let hash = session.reply(&case_ref, &text, kind).await?;
         Ok(Done::said(format!(
             "Reply sealed to the reporter, filed in their mailbox and recorded (event {}).",
             hash.short()
@@ -387,14 +404,17 @@ async fn escalate(
     Extension(form): Extension<FormFields>,
 ) -> Response {
     on_case(&state, &reference, &form, Some("/overdue"), async |session, case_ref, today| {
-        let Some((late, hash)) = session.escalate_if_overdue(&case_ref, today).await? else {
-            return Ok(Done::said(format!("Case {case_ref} is not overdue: nothing to escalate.")));
-        };
-        Ok(Done::said(format!(
-            "Escalation of {case_ref} to {} recorded (event {}).",
-            late.escalate_to.join(", "),
-            hash.short()
-        )))
+        Ok(Done::said(match session.escalate_if_overdue(&case_ref, today).await? {
+            Escalated::NotOverdue => format!("Case {case_ref} is not overdue: nothing to escalate."),
+            Escalated::Already { on, .. } => {
+                format!("Case {case_ref} was already escalated for this on {on}: nothing new was recorded.")
+            }
+            Escalated::Recorded { late, hash } => format!(
+                "Escalation of {case_ref} to {} recorded (event {}).",
+                late.escalate_to.join(", "),
+                hash.short()
+            ),
+        }))
     })
     .await
 }

@@ -1,6 +1,8 @@
 //! Clocks (docs/design.md §6): acknowledge within 7 days and give feedback within 3 months,
-//! both measured from the day sent inside the report, with overdue cases escalated to the
-//! supervisors of the case's queues. `today` is always a parameter, so tests inject the clock.
+//! both measured from the day sent inside the report, and refer to the IOPC without delay once
+//! a mandatory-referral criterion is ticked; overdue cases are escalated to the supervisors of
+//! the case's queues. `today` is a parameter of every view, so a reviewer can plan ahead; what
+//! is recorded is dated with the real day.
 
 use candour_core::directory::VerifiedDirectory;
 use candour_core::Day;
@@ -15,17 +17,36 @@ candour_core::named_enum!(
         Acknowledge => "acknowledge",
         /// Tell the reporter what is being done.
         Feedback => "feedback",
+        /// Refer the case to the IOPC: due, without delay, on the day a mandatory-referral
+        /// criterion was ticked.
+        ReferToIopc => "refer-to-iopc",
     }
 );
 
-/// The next open duty of a case and its deadline, or `None` if the case is concluded or both
-/// duties are done.
+impl Duty {
+    /// Whether a duty due on `due` is late on `today`: the day after its deadline, or for a
+    /// referral, which is owed without delay, from the day it falls due. The board, the
+    /// inbox and escalation all use this.
+    pub fn is_late(self, due: Day, today: Day) -> bool {
+        match self {
+            Duty::ReferToIopc => today >= due,
+            Duty::Acknowledge | Duty::Feedback => today > due,
+        }
+    }
+}
+
+/// The next open duty of a case and its deadline, or `None` when none is open. A referral to
+/// the IOPC comes first and stays open until it is recorded, whatever the case's status; the
+/// duties to the reporter end when the case is concluded.
 pub fn next_due(case: &CaseFile, state: &CaseState) -> Option<(Duty, Day)> {
+    if let (Some(ticked), None) = (state.iopc_ticked_on, &state.iopc_referral) {
+        return Some((Duty::ReferToIopc, ticked));
+    }
     if state.status.is_concluded() {
         return None;
     }
     let sent = case.day_sent()?;
-    if state.acknowledged_on.is_none() {
+    if !state.is_acknowledged() {
         return Some((Duty::Acknowledge, sent.plus_days(ACKNOWLEDGE_WITHIN_DAYS)));
     }
     if state.feedback_on.is_none() {
@@ -51,6 +72,8 @@ pub struct Overdue {
     pub queues: Vec<String>,
     /// The supervisors of those queues who can read the case.
     pub escalate_to: Vec<String>,
+    /// The day this lateness (this duty, this deadline) was already escalated, if it was.
+    pub escalated_on: Option<Day>,
 }
 
 impl Overdue {
@@ -58,7 +81,8 @@ impl Overdue {
     /// case, naming the duty, its deadline and how late it is (no case content).
     pub fn escalation(&self) -> crate::event::Action {
         let reason = format!("{} due {} is {} days overdue", self.duty.name(), self.due, self.days_overdue);
-        crate::event::Action::Escalation { to: self.escalate_to.clone(), reason }
+        let missed = Some(crate::event::MissedDuty { duty: self.duty, due: self.due });
+        crate::event::Action::Escalation { to: self.escalate_to.clone(), reason, missed }
     }
 }
 
@@ -70,7 +94,7 @@ pub fn overdue<'a>(dir: &VerifiedDirectory, cases: impl IntoIterator<Item = &'a 
         .filter_map(|case| {
             let state = case.state();
             let (duty, due) = next_due(case, &state)?;
-            (today > due).then(|| Overdue {
+            duty.is_late(due, today).then(|| Overdue {
                 case: case.case_ref(),
                 duty,
                 due,
@@ -78,6 +102,7 @@ pub fn overdue<'a>(dir: &VerifiedDirectory, cases: impl IntoIterator<Item = &'a 
                 assignee: state.assignee.clone(),
                 queues: case.queues(dir),
                 escalate_to: case.supervisors(dir),
+                escalated_on: state.escalated.get(&crate::event::MissedDuty { duty, due }).copied(),
             })
         })
         .collect();

@@ -134,11 +134,23 @@ pub enum Action {
         to: Vec<String>,
         /// Why.
         reason: String,
+        /// The duty that was missed, and its deadline: recorded so that escalating the same
+        /// lateness twice writes one event (absent from escalations recorded before).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        missed: Option<MissedDuty>,
     },
     /// The case was closed.
     Close {
         /// The outcome.
         outcome: Outcome,
+    },
+    /// The case was referred to the Independent Office for Police Conduct: discharges the
+    /// referral duty a ticked mandatory-referral criterion opens.
+    IopcReferral {
+        /// The day the referral was made (at most the event's own day).
+        referred_on: Day,
+        /// The IOPC's or the force's reference for the referral.
+        reference: String,
     },
     /// A reviewer's tool filed the automatic receipt (a
     /// [`Receipt`](candour_core::report::Receipt)) in the reporter's mailbox: when a report
@@ -151,6 +163,16 @@ pub enum Action {
     },
 }
 
+/// A duty missed and the deadline it missed, as an escalation names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MissedDuty {
+    /// The duty.
+    pub duty: crate::clocks::Duty,
+    /// Its deadline.
+    pub due: Day,
+}
+
 /// One case event: the JSON sealed in an envelope. **Do not modify** within a format.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -161,7 +183,7 @@ pub struct CaseEvent {
     pub thread_id: ThreadId,
     /// The reviewer id of the author; the envelope must be signed by their directory key.
     pub author: String,
-    /// The day the author acted (their injected clock).
+    /// The day the author acted: the real day on their device (docs/design.md §6).
     pub day: Day,
     /// The version of the directory the author acted under: present in format 2, absent in 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -503,6 +525,9 @@ pub fn verify_chain(
             })
         } else if e.event.day > tomorrow {
             Some(format!("dated {}, in the future", e.event.day))
+        } else if let Action::IopcReferral { referred_on, .. } = &e.event.action {
+            (*referred_on > e.event.day)
+                .then(|| format!("a referral made on {referred_on}, after the day it was recorded ({})", e.event.day))
         } else {
             None
         };

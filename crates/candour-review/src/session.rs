@@ -28,7 +28,7 @@ use crate::event::{
 };
 use crate::keyring::KeyRing;
 use crate::state::{case_ref, CaseFile, Received};
-use crate::triage::{Assignment, TriageChange};
+use crate::triage::{Assignment, Status, TriageChange};
 
 /// Inbox entries started but not yet filed, at most: finished entries wait to be filed in
 /// inbox order, so this bounds what waits behind a slow one.
@@ -118,6 +118,29 @@ pub enum ReviewError {
     /// A triage command changes nothing.
     #[error("nothing to change: give at least one triage field")]
     EmptyTriage,
+    /// A status of "acknowledged" asked for before the reporter was sent an acknowledgement.
+    #[error(
+        "case {0}: the reporter has not been told their report was received. Send a reply of kind \
+         acknowledgement; the status follows"
+    )]
+    AcknowledgeByReply(String),
+    /// An IOPC referral that cannot be recorded as given.
+    #[error("the IOPC referral cannot be recorded: {0}")]
+    BadReferral(String),
+    /// This device's day and the relay's differ by more than a day: events would be misdated.
+    #[error(
+        "this computer's date ({device}) is not the relay's ({relay}): nothing was recorded. Correct the \
+         computer's clock; an event is always dated with the real day"
+    )]
+    ClockDisagrees {
+        /// This device's day.
+        device: Day,
+        /// The relay's day.
+        relay: Day,
+    },
+    /// The relay's answers carry no date to check this device's against.
+    #[error("the relay's answers carry no date, so this computer's cannot be checked: nothing was recorded")]
+    RelayDayUnknown,
     /// Sealing an event failed.
     #[error(transparent)]
     SealEvent(#[from] SealEventError),
@@ -190,6 +213,10 @@ impl ReviewError {
             ReviewError::BadReplyRecipient(_) => "bad-reply-recipient",
             ReviewError::AssigneeCannotRead { .. } => "assignee-cannot-read",
             ReviewError::EmptyTriage => "empty-triage",
+            ReviewError::AcknowledgeByReply(_) => "acknowledge-by-reply",
+            ReviewError::ClockDisagrees { .. } => "clock-disagrees",
+            ReviewError::BadReferral(_) => "bad-referral",
+            ReviewError::RelayDayUnknown => "relay-day-unknown",
             ReviewError::SealEvent(_) => "seal-event",
             ReviewError::SealReply(_) => "seal-reply",
             ReviewError::Attachments { .. } => "attachments",
@@ -253,6 +280,30 @@ pub struct ReviewSession {
     /// Inbox entries longer than this are not downloaded by sync.
     max_entry_bytes: u64,
 }
+
+/// What [`ReviewSession::escalate_if_overdue`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Escalated {
+    /// Nothing is late.
+    NotOverdue,
+    /// This lateness was escalated before, on `on`: nothing new was recorded.
+    Already {
+        /// What is late.
+        late: Overdue,
+        /// When it was first escalated.
+        on: Day,
+    },
+    /// The escalation was recorded as this event.
+    Recorded {
+        /// What is late.
+        late: Overdue,
+        /// The event.
+        hash: EventHash,
+    },
+}
+
+/// The longest IOPC referral reference recorded (theirs are short, e.g. `2026/012345`).
+pub const MAX_REFERRAL_REFERENCE_CHARS: usize = 100;
 
 impl std::fmt::Debug for ReviewSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -788,7 +839,11 @@ impl ReviewSession {
     /// Appends an event to a case, with the heads this reviewer has seen (as of their last
     /// sync) as parents: acting on a stale view is allowed, and the fold merges it. Refused
     /// while the case's stream fails verification.
-    pub async fn record(&mut self, reference: &str, action: Action, today: Day) -> Result<EventHash, ReviewError> {
+    ///
+    /// The event is dated by [`ReviewSession::event_day`]: the real day, never one the
+    /// reviewer chooses.
+    pub async fn record(&mut self, reference: &str, action: Action) -> Result<EventHash, ReviewError> {
+        let today = self.event_day().await?;
         let case = self.case(reference)?;
         let thread = case.thread_id;
         if let Some(source) = self.tampered.get(&thread) {
@@ -816,32 +871,76 @@ impl ReviewSession {
         Ok(hash)
     }
 
+    /// The day an event or reply is dated: this device's, checked against the relay's (the
+    /// `Date` of its latest answer) to within a day either way, for time zones and a midnight
+    /// between the two. A `--today` moves views and deadlines only (docs/design.md §6): an
+    /// acknowledgement cannot be dated back into the 7-day window.
+    pub async fn event_day(&self) -> Result<Day, ReviewError> {
+        if self.client.relay().relay_day().is_none() {
+            // No answer yet in this session: any answer carries the relay's day.
+            self.client.policy().await?;
+        }
+        let device = candour_client::clock::today();
+        match self.client.relay().relay_day() {
+            Some(relay) if device.days_since(relay).abs() <= 1 => Ok(device),
+            Some(relay) => Err(ReviewError::ClockDisagrees { device, relay }),
+            None => Err(ReviewError::RelayDayUnknown),
+        }
+    }
+
     /// Records an escalation of the case's missed duty to the supervisors who can read it, if
-    /// the case is overdue on `today`: what was late and to whom it went, or `None` when
-    /// nothing is late. Both the CLI's `overdue --record` and the desk call this, so an
-    /// escalation reads the same whoever records it.
-    pub async fn escalate_if_overdue(
-        &mut self,
-        reference: &str,
-        today: Day,
-    ) -> Result<Option<(Overdue, EventHash)>, ReviewError> {
+    /// the case is overdue on `today` (the day the views are worked out for; the event itself is
+    /// dated with the real day). Idempotent: a lateness already escalated (the same duty and
+    /// deadline) writes nothing again. Both the CLI's `overdue --record` and the desk call this,
+    /// so an escalation reads the same whoever records it.
+    pub async fn escalate_if_overdue(&mut self, reference: &str, today: Day) -> Result<Escalated, ReviewError> {
         let case = self.case(reference)?;
         let Some(late) = overdue(&self.dir, [case], today).into_iter().next() else {
-            return Ok(None);
+            return Ok(Escalated::NotOverdue);
         };
-        let hash = self.record(&late.case, late.escalation(), today).await?;
-        Ok(Some((late, hash)))
+        if let Some(on) = late.escalated_on {
+            return Ok(Escalated::Already { late, on });
+        }
+        let hash = self.record(&late.case, late.escalation()).await?;
+        Ok(Escalated::Recorded { late, hash })
+    }
+
+    /// Records the case's referral to the IOPC, made on `referred_on` under `iopc_reference`:
+    /// discharges the referral duty. The referral's day is the reviewer's word (it is made
+    /// through the IOPC's own channel), but never after the real day the event is dated with.
+    pub async fn refer_to_iopc(
+        &mut self,
+        reference: &str,
+        referred_on: Day,
+        iopc_reference: &str,
+    ) -> Result<EventHash, ReviewError> {
+        let iopc_reference = iopc_reference.trim();
+        if iopc_reference.is_empty()
+            || iopc_reference.chars().count() > MAX_REFERRAL_REFERENCE_CHARS
+            || iopc_reference.chars().any(char::is_control)
+        {
+            return Err(ReviewError::BadReferral(format!(
+                "give the referral's reference, one line of at most {MAX_REFERRAL_REFERENCE_CHARS} characters"
+            )));
+        }
+        let today = self.event_day().await?;
+        if referred_on > today {
+            return Err(ReviewError::BadReferral(format!("{referred_on} is after today ({today})")));
+        }
+        let action = Action::IopcReferral { referred_on, reference: iopc_reference.to_owned() };
+        self.record(reference, action).await
     }
 
     /// Records triage changes as one signed case event.
-    pub async fn triage(
-        &mut self,
-        reference: &str,
-        change: TriageChange,
-        today: Day,
-    ) -> Result<EventHash, ReviewError> {
+    pub async fn triage(&mut self, reference: &str, change: TriageChange) -> Result<EventHash, ReviewError> {
         if change.is_empty() {
             return Err(ReviewError::EmptyTriage);
+        }
+        if change.status == Some(Status::Acknowledged) {
+            let case = self.case(reference)?;
+            if !case.state().is_acknowledged() {
+                return Err(ReviewError::AcknowledgeByReply(case.case_ref()));
+            }
         }
         if let Some(Assignment::Reviewer(id)) = &change.assignee {
             let case = self.case(reference)?;
@@ -849,17 +948,12 @@ impl ReviewSession {
                 return Err(ReviewError::AssigneeCannotRead { case: case.case_ref(), reviewer: id.clone() });
             }
         }
-        self.record(reference, Action::Triage { change }, today).await
+        self.record(reference, Action::Triage { change }).await
     }
 
     /// Seals a reply to the reporter, files it in their mailbox, and records it on the case.
-    pub async fn reply(
-        &mut self,
-        reference: &str,
-        text: &str,
-        kind: ReplyKind,
-        today: Day,
-    ) -> Result<EventHash, ReviewError> {
+    pub async fn reply(&mut self, reference: &str, text: &str, kind: ReplyKind) -> Result<EventHash, ReviewError> {
+        let today = self.event_day().await?;
         let case = self.case(reference)?;
         let reply = Document::Reply(Reply {
             schema: SCHEMA_VERSION,
@@ -873,7 +967,7 @@ impl ReviewSession {
             seen: case.seen_from_reporter(),
         });
         self.file_in_mailbox(reference, &reply).await?;
-        self.record(reference, Action::Reply { reply_kind: kind, text: text.to_owned() }, today).await
+        self.record(reference, Action::Reply { reply_kind: kind, text: text.to_owned() }).await
     }
 
     /// Seals a document to the reporter of a case and files it in their mailbox.
@@ -930,7 +1024,7 @@ impl ReviewSession {
             });
             let recipients = case.readers();
             self.file_in_mailbox(&reference, &receipt).await?;
-            self.record(&reference, Action::Receipt { recipients }, today).await?;
+            self.record(&reference, Action::Receipt { recipients }).await?;
             report.receipts += 1;
         }
         Ok(())

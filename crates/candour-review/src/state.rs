@@ -20,7 +20,7 @@ use candour_core::wire::ThreadId;
 use candour_core::Day;
 use serde::{Deserialize, Serialize};
 
-use crate::event::{fold_order, Action, ReplyKind, VerifiedEvent};
+use crate::event::{fold_order, Action, MissedDuty, ReplyKind, VerifiedEvent};
 use crate::link::SubjectKey;
 use crate::triage::{
     Assignment, Category, CorruptionCategory, DetrimentRisk, Grading, IopcCriterion, Priority, Status,
@@ -235,15 +235,54 @@ pub struct CaseState {
     pub detriment_risk: Option<DetrimentRisk>,
     /// The sanitised intelligence summary.
     pub summary: Option<String>,
-    /// The first day receipt was acknowledged (a status past "received", or any reply).
+    /// The first day the reporter was sent an acknowledgement or feedback (see
+    /// [`CaseState::is_acknowledged`]).
     pub acknowledged_on: Option<Day>,
-    /// The first day feedback was given.
+    /// The first day the reporter was sent feedback.
     pub feedback_on: Option<Day>,
+    /// The day a mandatory-referral criterion became ticked with none ticked before: when the
+    /// referral duty opened (`None` while none is ticked).
+    pub iopc_ticked_on: Option<Day>,
+    /// The recorded referral to the IOPC: the day it was made and its reference.
+    pub iopc_referral: Option<(Day, String)>,
+    /// Each missed duty already escalated, with the day it first was.
+    #[serde(skip)]
+    pub escalated: BTreeMap<MissedDuty, Day>,
     /// The event history in fold order.
     pub history: Vec<HistoryEntry>,
 }
 
 impl CaseState {
+    /// Whether the reporter has been told their report was received: a reply of kind
+    /// acknowledgement, or the first feedback, was sent. The one definition the clocks, the
+    /// status, the inbox, the charts and the statistics use; a status change, a note, a
+    /// closure or the automatic receipt never acknowledges.
+    pub fn is_acknowledged(&self) -> bool {
+        self.acknowledged_on.is_some()
+    }
+
+    /// Applies a reply of `kind` sent on `day` to the clocks, for a report sent on `sent`;
+    /// returns how the history marks it when it discharged a duty late (" — 3 days late").
+    fn discharge(&mut self, kind: ReplyKind, day: Day, sent: Option<Day>) -> String {
+        let mut late = String::new();
+        if matches!(kind, ReplyKind::Acknowledgement | ReplyKind::Feedback) && self.acknowledged_on.is_none() {
+            self.acknowledged_on = Some(day);
+            if self.status == Status::Received {
+                self.status = Status::Acknowledged;
+            }
+            if let Some(days) = sent.map(|s| day.days_since(s.plus_days(ACKNOWLEDGE_WITHIN_DAYS))).filter(|d| *d > 0) {
+                late = format!(" (acknowledged {days} days late)");
+            }
+        }
+        if kind == ReplyKind::Feedback && self.feedback_on.is_none() {
+            self.feedback_on = Some(day);
+            if let Some(days) = sent.map(|s| day.days_since(add_months(s, FEEDBACK_WITHIN_MONTHS))).filter(|d| *d > 0) {
+                late = format!("{late} (feedback {days} days late)");
+            }
+        }
+        late
+    }
+
     /// Folds `events` over `report` (see the module docs for the merge rule).
     pub fn fold(report: Option<&Report>, events: &[VerifiedEvent]) -> CaseState {
         let mut subjects: BTreeMap<SubjectKey, String> = BTreeMap::new();
@@ -267,6 +306,9 @@ impl CaseState {
             summary: None,
             acknowledged_on: None,
             feedback_on: None,
+            iopc_ticked_on: None,
+            iopc_referral: None,
+            escalated: BTreeMap::new(),
             history: Vec::new(),
         };
         let mut iopc: BTreeMap<IopcCriterion, bool> = BTreeMap::new();
@@ -293,11 +335,14 @@ impl CaseState {
                         parts.push(format!("grading {g}"));
                     }
                     if let Some(s) = change.status {
-                        state.status = s;
-                        if s != Status::Received && state.acknowledged_on.is_none() {
-                            state.acknowledged_on = Some(day);
+                        // "Acknowledged" means the reporter was told: only a reply makes it
+                        // so, never a status someone sets (docs/design.md §6).
+                        if s == Status::Acknowledged && !state.is_acknowledged() {
+                            parts.push(format!("status {s} not applied: no acknowledgement was sent to the reporter"));
+                        } else {
+                            state.status = s;
+                            parts.push(format!("status {s}"));
                         }
-                        parts.push(format!("status {s}"));
                     }
                     if let Some(p) = change.priority {
                         state.priority = p;
@@ -322,6 +367,13 @@ impl CaseState {
                         iopc.insert(*criterion, *ticked);
                         parts.push(format!("IOPC {criterion} {}", if *ticked { "yes" } else { "no" }));
                     }
+                    // The referral duty opens when the first criterion is ticked and closes
+                    // only by a recorded referral; unticking every criterion withdraws it.
+                    match (iopc.values().any(|t| *t), state.iopc_ticked_on) {
+                        (true, None) => state.iopc_ticked_on = Some(day),
+                        (false, Some(_)) if state.iopc_referral.is_none() => state.iopc_ticked_on = None,
+                        _ => {}
+                    }
                     if let Some(r) = &change.detriment_risk {
                         state.detriment_risk = Some(r.clone());
                         parts.push(format!("detriment risk {}", r.level));
@@ -334,17 +386,28 @@ impl CaseState {
                 }
                 Action::Note { text } => format!("note: {text}"),
                 Action::Reply { reply_kind, text } => {
-                    state.acknowledged_on.get_or_insert(day);
-                    if *reply_kind == ReplyKind::Feedback {
-                        state.feedback_on.get_or_insert(day);
-                    }
-                    format!("reply to reporter ({}): {text}", reply_kind.name())
+                    let late = state.discharge(*reply_kind, day, report.map(|r| r.day_sent));
+                    format!("reply to reporter ({}){late}: {text}", reply_kind.name())
                 }
-                Action::Escalation { to, reason } => format!("escalated to {}: {reason}", to.join(", ")),
+                Action::Escalation { to, reason, missed } => {
+                    if let Some(m) = missed {
+                        state.escalated.entry(*m).or_insert(day);
+                    }
+                    format!("escalated to {}: {reason}", to.join(", "))
+                }
                 Action::Close { outcome } => {
                     state.status = Status::Closed(*outcome);
-                    state.acknowledged_on.get_or_insert(day);
                     format!("closed: {outcome}")
+                }
+                Action::IopcReferral { referred_on, reference } => {
+                    state.iopc_referral.get_or_insert_with(|| (*referred_on, reference.clone()));
+                    let late = state
+                        .iopc_ticked_on
+                        .map(|t| referred_on.days_since(t))
+                        .filter(|d| *d > 0)
+                        .map(|d| format!(", {d} days after a mandatory-referral criterion was ticked"))
+                        .unwrap_or_default();
+                    format!("referred to the IOPC on {referred_on} (reference {reference}){late}")
                 }
                 Action::Receipt { recipients } => {
                     format!("automatic receipt filed for the reporter (readers: {})", recipients.join(", "))
@@ -370,7 +433,7 @@ pub fn add_months(day: Day, months: u32) -> Day {
 mod tests {
     use super::*;
     use crate::event::{CaseEvent, EventHash, EVENT_FORMAT};
-    use crate::triage::TriageChange;
+    use crate::triage::{IopcCriterion, Outcome, TriageChange};
 
     /// Whoever watches the relay sees stream ids (in request paths and on disk); a case
     /// reference said aloud or written in an escalation must not point at one.
@@ -435,5 +498,129 @@ mod tests {
         let merged = CaseState::fold(None, &[root, a, b, c, d]);
         assert_eq!(merged.priority, Priority::Low, "causal order beats the day");
         assert_eq!(merged.history.len(), 5);
+    }
+
+    fn act(author: &str, day: i64, parents: Vec<EventHash>, action: Action, seq: u64) -> VerifiedEvent {
+        let mut e = event(author, day, parents, TriageChange::default(), seq);
+        e.event.action = action;
+        e.document = serde_json::to_string(&e.event).expect("json");
+        e.hash = EventHash::of(e.document.as_bytes());
+        e
+    }
+
+    fn report_sent_on(day: i64) -> Report {
+        let token = candour_core::token::MailboxToken::from_bytes([7; 16]);
+        Report {
+            schema: candour_core::report::SCHEMA_VERSION,
+            thread_id: ThreadId([1; 16]),
+            concern: Default::default(),
+            sealed_to: vec!["psd-1".into()],
+            reply_recipient: token.reply_identity().to_public().to_string(),
+            mailbox: token.mailbox_id().address(),
+            reporter_key: token.public_signing_key(),
+            day_sent: Day::from_days_since_epoch(day),
+            route: None,
+            last_seen: None,
+        }
+    }
+
+    /// The 7-day clock stops only when the reporter is told: a status change, a note, the
+    /// automatic receipt, a message and a closure all leave it running, and "acknowledged"
+    /// as a status follows the reply instead of standing in for it.
+    #[test]
+    fn only_telling_the_reporter_acknowledges() {
+        let report = report_sent_on(100);
+        let status = |s: Status| Action::Triage { change: TriageChange { status: Some(s), ..Default::default() } };
+        let reply = |kind: ReplyKind| Action::Reply { reply_kind: kind, text: "t".into() };
+        let receipt = act("psd-1", 100, vec![], Action::Receipt { recipients: vec!["psd-1".into()] }, 1);
+        let assessed = act("psd-1", 101, vec![receipt.hash], status(Status::Assessed), 2);
+        let claimed = act("psd-1", 102, vec![assessed.hash], status(Status::Acknowledged), 3);
+        let note = act("psd-1", 103, vec![claimed.hash], Action::Note { text: "n".into() }, 4);
+        let message = act("psd-1", 104, vec![note.hash], reply(ReplyKind::Message), 5);
+        let silent = [receipt, assessed, claimed, note, message];
+        let state = CaseState::fold(Some(&report), &silent);
+        assert!(!state.is_acknowledged() && state.acknowledged_on.is_none(), "{state:?}");
+        assert_eq!(state.status, Status::Assessed, "a claimed acknowledgement is not applied");
+        assert!(state.history[2].what.contains("not applied: no acknowledgement was sent"), "{:?}", state.history);
+
+        let closed = act("psd-1", 105, vec![silent[4].hash], Action::Close { outcome: Outcome::NoCaseToAnswer }, 6);
+        let state = CaseState::fold(Some(&report), &[silent.to_vec(), vec![closed]].concat());
+        assert!(!state.is_acknowledged(), "closing a case does not tell the reporter");
+
+        // Acknowledged on day 110, three days after the deadline: the status follows, and the
+        // history says it was late.
+        let ack = act("psd-1", 110, vec![silent[4].hash], reply(ReplyKind::Acknowledgement), 6);
+        let state = CaseState::fold(Some(&report), &[silent.to_vec(), vec![ack.clone()]].concat());
+        assert_eq!(state.acknowledged_on, Some(Day::from_days_since_epoch(110)));
+        assert_eq!((state.status, state.feedback_on), (Status::Assessed, None), "assessed stays assessed");
+        let last = state.history.last().map(|h| h.what.clone()).unwrap_or_default();
+        assert!(last.contains("(acknowledged 3 days late)"), "{last}");
+
+        // On a case still at "received", the acknowledgement moves the status on; a first
+        // feedback discharges both duties.
+        let fresh = act("psd-1", 101, vec![], reply(ReplyKind::Feedback), 1);
+        let state = CaseState::fold(Some(&report), &[fresh]);
+        assert_eq!(state.status, Status::Acknowledged);
+        assert_eq!(
+            (state.acknowledged_on, state.feedback_on),
+            (Some(Day::from_days_since_epoch(101)), state.acknowledged_on)
+        );
+        let on_time = state.history.last().map(|h| h.what.clone()).unwrap_or_default();
+        assert!(!on_time.contains("late"), "{on_time}");
+    }
+
+    /// Ticking a mandatory-referral criterion opens a referral duty, owed without delay and
+    /// first among the case's duties; only a recorded referral closes it, and a referral dated
+    /// after the day it was recorded is refused at sync.
+    #[test]
+    fn a_ticked_criterion_owes_a_referral_until_one_is_recorded() {
+        use crate::clocks::{next_due, Duty};
+        use crate::event::{verify_chain, Retained};
+        let report = report_sent_on(100);
+        let received = Received { seq: 1, expires: None, report: report.clone(), attachments: vec![], notes: vec![] };
+        let file = |events: Vec<VerifiedEvent>| CaseFile {
+            thread_id: ThreadId([1; 16]),
+            report: Some(received.clone()),
+            follow_ups: vec![],
+            events,
+        };
+        let tick = |ticked: bool| Action::Triage {
+            change: TriageChange { iopc: vec![(IopcCriterion::SeriousCorruption, ticked)], ..Default::default() },
+        };
+        let day = Day::from_days_since_epoch;
+        let ticked = act("psd-1", 102, vec![], tick(true), 1);
+        let case = file(vec![ticked.clone()]);
+        let due = next_due(&case, &case.state());
+        assert_eq!(due, Some((Duty::ReferToIopc, day(102))), "before the 7-day acknowledgement");
+        assert!(Duty::ReferToIopc.is_late(day(102), day(102)), "without delay: late the day it is owed");
+        assert!(!Duty::Acknowledge.is_late(day(107), day(107)), "day 7 is still in time to acknowledge");
+
+        let referral = |on: i64, seq| {
+            act(
+                "psd-1",
+                105,
+                vec![ticked.hash],
+                Action::IopcReferral { referred_on: day(on), reference: "2026/012345".into() },
+                seq,
+            )
+        };
+        let case = file(vec![ticked.clone(), referral(104, 2)]);
+        let state = case.state();
+        assert_eq!(state.iopc_referral, Some((day(104), "2026/012345".to_owned())));
+        assert_eq!(next_due(&case, &state).map(|d| d.0), Some(Duty::Acknowledge), "the referral duty is done");
+        let last = state.history.last().map(|h| h.what.clone()).unwrap_or_default();
+        assert!(last.contains("referred to the IOPC on") && last.contains("2 days after"), "{last}");
+
+        // Unticked before any referral: the duty is withdrawn.
+        let case = file(vec![ticked.clone(), act("psd-1", 103, vec![ticked.hash], tick(false), 2)]);
+        assert_eq!(next_due(&case, &case.state()).map(|d| d.0), Some(Duty::Acknowledge));
+
+        // A referral claimed for a day after it was recorded is kept, marked, never applied.
+        let retained = Retained { today: day(105), old_enough: false };
+        let chain =
+            verify_chain(vec![ticked.clone(), referral(106, 2)], &[], retained, &["psd-1".to_owned()]).expect("chain");
+        assert_eq!(chain.refused.len(), 1, "{:?}", chain.refused);
+        let case = file(chain.events);
+        assert_eq!(next_due(&case, &case.state()).map(|d| d.0), Some(Duty::ReferToIopc));
     }
 }

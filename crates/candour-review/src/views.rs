@@ -53,7 +53,7 @@ pub fn inbox<'a>(dir: &VerifiedDirectory, cases: impl IntoIterator<Item = &'a Ca
                 assignee: state.assignee.clone(),
                 days_open: case.day_sent().map(|d| today.days_since(d)),
                 due,
-                overdue: due.is_some_and(|(_, d)| today > d),
+                overdue: due.is_some_and(|(duty, d)| duty.is_late(d, today)),
                 linked: linked.get(case_ref).map(|s| s.iter().cloned().collect()).unwrap_or_default(),
             }
         })

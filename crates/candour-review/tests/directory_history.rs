@@ -104,16 +104,10 @@ async fn history_signed_by_a_rotated_key_still_verifies_from_an_empty_cache() {
     let cache = tempfile::tempdir().expect("cache");
     let (token, case, mut psd1) =
         reported_and_received(&relay.url, "Expenses claimed for shifts not worked", cache.path()).await;
-    psd1.triage(
-        &case,
-        TriageChange { priority: Some("high".parse().expect("p")), ..Default::default() },
-        common::today(),
-    )
-    .await
-    .expect("triage");
-    psd1.reply(&case, "Thank you: we are looking into it.", ReplyKind::Acknowledgement, common::today())
+    psd1.triage(&case, TriageChange { priority: Some("high".parse().expect("p")), ..Default::default() })
         .await
-        .expect("reply");
+        .expect("triage");
+    psd1.reply(&case, "Thank you: we are looking into it.", ReplyKind::Acknowledgement).await.expect("reply");
     drop(psd1);
 
     // psd-1 rotates both keys; the next directory keeps the old signing key as retired.
@@ -178,13 +172,9 @@ async fn a_retired_key_cannot_add_to_history_on_the_day_it_was_retired() {
     let psd2_cache = tempfile::tempdir().expect("cache");
     let mut psd2 = open(&relay.url, "psd-2", rotated.clone(), psd2_cache.path()).expect("session");
     psd2.sync().await.expect("sync");
-    psd2.triage(
-        &case,
-        TriageChange { priority: Some("high".parse().expect("p")), ..Default::default() },
-        common::today(),
-    )
-    .await
-    .expect("triage");
+    psd2.triage(&case, TriageChange { priority: Some("high".parse().expect("p")), ..Default::default() })
+        .await
+        .expect("triage");
     let case_file = psd2.case(&case).expect("case");
     let (readers, parents) = (case_file.readers(), heads(&case_file.events));
     assert_eq!(case_file.events.last().and_then(|e| e.event.directory_version), Some(next.version));
@@ -309,13 +299,9 @@ async fn a_rotated_reviewer_still_opens_what_was_sealed_to_their_old_key() {
     assert_eq!(synced.reports, 1, "{synced:?}");
     assert_eq!(synced.tampered, Vec::<(String, String)>::new(), "the old key's receipt event verifies: {synced:?}");
     // What psd-1 does now is signed with the new key and verifies for a colleague.
-    with.triage(
-        &case,
-        TriageChange { priority: Some("urgent".parse().expect("p")), ..Default::default() },
-        common::today(),
-    )
-    .await
-    .expect("triage with the new key");
+    with.triage(&case, TriageChange { priority: Some("urgent".parse().expect("p")), ..Default::default() })
+        .await
+        .expect("triage with the new key");
     let empty = tempfile::tempdir().expect("cache");
     let mut psd2 = open(&after.url, "psd-2", rotated, empty.path()).expect("session");
     let synced = psd2.sync().await.expect("sync");

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use candour_core::report::Category;
 use candour_core::wire::ThreadId;
 use candour_core::Day;
-use candour_review::event::{Action, CaseEvent, EventHash, ReplyKind, EVENT_FORMAT, EVENT_FORMAT_1};
+use candour_review::clocks::Duty;
+use candour_review::event::{Action, CaseEvent, EventHash, MissedDuty, ReplyKind, EVENT_FORMAT, EVENT_FORMAT_1};
 use candour_review::triage::{Assignment, DetrimentRisk, TriageChange};
 
 /// The format 2 events (directory version 7).
@@ -53,7 +54,10 @@ fn events_in(format: &str, directory_version: Option<u64>) -> Vec<CaseEvent> {
             vec![EventHash([0x22; 32]), EventHash([0x33; 32])],
             Action::Reply { reply_kind: ReplyKind::Acknowledgement, text: "Thank you; we are assessing it.".into() },
         ),
-        base(vec![], Action::Escalation { to: vec!["psd-1".into()], reason: "acknowledgement overdue".into() }),
+        base(
+            vec![],
+            Action::Escalation { to: vec!["psd-1".into()], reason: "acknowledgement overdue".into(), missed: None },
+        ),
         base(vec![], Action::Close { outcome: "no-case-to-answer".parse().expect("outcome") }),
     ]
 }
@@ -79,6 +83,31 @@ fn assert_frozen(fixture: &str, events: Vec<CaseEvent>) {
     assert_eq!(text, frozen, "case-event encoding changed; {fixture} must not change");
 }
 
+/// The IOPC referral, a kind added to format 2: its own fixture, so the five above stay as
+/// they were.
+#[test]
+fn the_iopc_referral_event_is_frozen() {
+    let mut event = events().remove(1);
+    event.action = Action::IopcReferral {
+        referred_on: Day::from_ymd(2026, 11, 26).expect("day"),
+        reference: "2026/012345".into(),
+    };
+    assert_frozen("case-events-v2-iopc-referral.jsonl", vec![event]);
+}
+
+/// An escalation that names the duty it was for (so recording it twice writes one): its own
+/// fixture; one without, as recorded before, is in the format 2 file above.
+#[test]
+fn an_escalation_naming_its_missed_duty_is_frozen() {
+    let mut event = events().remove(3);
+    event.action = Action::Escalation {
+        to: vec!["psd-1".into(), "acu-1".into()],
+        reason: "acknowledge due 2026-11-20 is 7 days overdue".into(),
+        missed: Some(MissedDuty { duty: Duty::Acknowledge, due: Day::from_ymd(2026, 11, 20).expect("day") }),
+    };
+    assert_frozen("case-events-v2-escalation-missed.jsonl", vec![event]);
+}
+
 #[test]
 fn case_event_format_1_is_frozen() {
     assert_frozen("case-events-v1.jsonl", events_in(EVENT_FORMAT_1, None));
@@ -97,7 +126,12 @@ fn case_event_format_2_is_frozen() {
 #[test]
 fn events_and_documents_never_parse_as_each_other() {
     use candour_core::report::Document;
-    for name in ["case-events-v1.jsonl", "case-events-v2.jsonl"] {
+    for (name, count) in [
+        ("case-events-v1.jsonl", events().len()),
+        ("case-events-v2.jsonl", events().len()),
+        ("case-events-v2-iopc-referral.jsonl", 1),
+        ("case-events-v2-escalation-missed.jsonl", 1),
+    ] {
         let fixture =
             std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name))
                 .expect("fixture");
@@ -107,7 +141,7 @@ fn events_and_documents_never_parse_as_each_other() {
             assert!(Document::from_json(document.as_bytes()).is_err(), "an event parsed as a document: {line}");
             seen += 1;
         }
-        assert_eq!(seen, events().len(), "{name}");
+        assert_eq!(seen, count, "{name}");
     }
     for name in ["report", "follow-up", "reply", "receipt"] {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -48,11 +48,9 @@ async fn working_a_case_changes_no_expiry_day() {
     psd1.sync().await.expect("sync");
     let case = psd1.cases().find(|c| c.thread_id == acted.thread_id()).expect("the acted-on case").case_ref();
     let change = TriageChange { priority: Some("high".parse().expect("priority")), ..Default::default() };
-    psd1.triage(&case, change, common::today()).await.expect("triage");
-    psd1.record(&case, Action::Note { text: "second action".into() }, common::today()).await.expect("note");
-    psd1.reply(&case, "Thank you", candour_review::event::ReplyKind::Acknowledgement, common::today())
-        .await
-        .expect("reply");
+    psd1.triage(&case, change).await.expect("triage");
+    psd1.record(&case, Action::Note { text: "second action".into() }).await.expect("note");
+    psd1.reply(&case, "Thank you", candour_review::event::ReplyKind::Acknowledgement).await.expect("reply");
     psd1.sync().await.expect("sync again");
 
     assert_eq!(expiries(&relay.url, "/v1/inbox").await, before, "acting on a report renews nothing");

@@ -11,14 +11,14 @@ use candour_core::wire::CaseStreamId;
 use candour_core::Day;
 use candour_review::clocks::{overdue, Duty};
 use candour_review::event::{heads, seal_event, Action, CaseEvent, ChainError, ReplyKind, EVENT_FORMAT};
-use candour_review::session::verify_stream;
+use candour_review::session::{verify_stream, Escalated};
 use candour_review::state::{CaseFile, Received};
 use candour_review::stats::{count, table};
 use candour_review::triage::{Assignment, CorruptionCategory, Grading, IopcCriterion, Priority, Status, TriageChange};
 use candour_review::views::{inbox, show};
 use candour_review::{ReviewError, ReviewSession};
 use candour_submit::mailbox::open_reply;
-use common::{concern, follow_up, report, reviewer, session, today, Relay};
+use common::{concern, follow_up, report, report_sent_on, reviewer, session, today, Relay};
 
 fn refs(s: &ReviewSession) -> BTreeSet<String> {
     s.cases().map(|c| c.case_ref()).collect()
@@ -55,11 +55,7 @@ async fn routing_concurrent_triage_reply_and_follow_up() {
     assert_eq!(psd1.case(&m).expect("case").queues(psd1.directory()), ["psd", "acu"]);
     // A compliment is PSD's alone: it cannot be assigned to the ACU.
     let refused = psd1
-        .triage(
-            &c,
-            TriageChange { assignee: Some(Assignment::Reviewer("acu-1".into())), ..Default::default() },
-            today(),
-        )
+        .triage(&c, TriageChange { assignee: Some(Assignment::Reviewer("acu-1".into())), ..Default::default() })
         .await
         .expect_err("refused");
     assert!(matches!(refused, ReviewError::AssigneeCannotRead { .. }), "{refused}");
@@ -76,7 +72,6 @@ async fn routing_concurrent_triage_reply_and_follow_up() {
                 summary: Some("Summary by psd-1".into()),
                 ..Default::default()
             },
-            day,
         )
         .await
         .expect("psd-1 triage");
@@ -91,7 +86,6 @@ async fn routing_concurrent_triage_reply_and_follow_up() {
                 summary: Some("Summary by psd-2".into()),
                 ..Default::default()
             },
-            day,
         )
         .await
         .expect("psd-2 triage");
@@ -119,7 +113,7 @@ async fn routing_concurrent_triage_reply_and_follow_up() {
     assert_eq!(BTreeSet::from([one, two]), heads(events).into_iter().collect());
 
     // A reply from psd-1 merges both heads, reaches the reporter's mailbox, and is recorded.
-    psd1.reply(&m, "Thank you: we are looking into this.", ReplyKind::Acknowledgement, day).await.expect("reply");
+    psd1.reply(&m, "Thank you: we are looking into this.", ReplyKind::Acknowledgement).await.expect("reply");
     let merged = psd1.case(&m).expect("case").events.last().expect("event").event.clone();
     assert_eq!(merged.parents.len(), 2, "the next event names both heads");
     let reporter = common::bound_client(&relay.url).await;
@@ -151,10 +145,16 @@ async fn routing_concurrent_triage_reply_and_follow_up() {
     let rows = inbox(psd2.directory(), psd2.cases(), day);
     let row = rows.iter().find(|r| r.case == m).expect("row");
     assert_eq!((row.priority.as_str(), row.status.as_str()), ("high", "assessed"));
+    // Two mandatory-referral criteria are ticked: the referral is owed first, without delay.
+    assert_eq!(row.due, Some((Duty::ReferToIopc, day)));
+    assert!(row.overdue, "a referral is late from the day it is owed");
+    psd2.refer_to_iopc(&m, day, "2026/004211").await.expect("referred");
+    let rows = inbox(psd2.directory(), psd2.cases(), day);
+    let row = rows.iter().find(|r| r.case == m).expect("row");
     assert_eq!(row.due.map(|d| d.0), Some(Duty::Feedback));
     let shown = show(psd2.directory(), psd2.case(&m).expect("case"), psd2.cases());
     assert_eq!(shown.thread.len(), 2);
-    assert_eq!(shown.history.len(), 4, "receipt, two triages, the reply");
+    assert_eq!(shown.history.len(), 5, "receipt, two triages, the reply, the referral");
     assert!(shown.history.iter().any(|h| h.author == "psd-2" && h.what.contains("priority high")));
 }
 
@@ -173,7 +173,7 @@ async fn tampered_case_streams_are_detected_and_named() {
     for (i, priority) in [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent].into_iter().enumerate() {
         let s = if i % 2 == 0 { &mut psd1 } else { &mut psd2 };
         s.sync().await.expect("sync");
-        s.triage(&case, TriageChange { priority: Some(priority), ..Default::default() }, day).await.expect("triage");
+        s.triage(&case, TriageChange { priority: Some(priority), ..Default::default() }).await.expect("triage");
     }
     psd1.sync().await.expect("sync");
     // psd-1's first sync filed the automatic receipt; then four triage events.
@@ -252,7 +252,7 @@ async fn tampered_case_streams_are_detected_and_named() {
     );
     // The forged status never reaches the state, and nothing more is written to the case.
     assert_eq!(psd2.case(&case).expect("case").state().status, Status::Received);
-    let refused = psd2.record(&case, Action::Note { text: "x".into() }, day).await.expect_err("refused");
+    let refused = psd2.record(&case, Action::Note { text: "x".into() }).await.expect_err("refused");
     assert!(matches!(refused, ReviewError::Chain { .. }), "{refused}");
 
     // Dropped at the relay (no reviewer can delete: whoever holds its disk can): removing the
@@ -275,13 +275,15 @@ async fn tampered_case_streams_are_detected_and_named() {
 async fn unacknowledged_on_day_eight_is_overdue_and_escalated() {
     let relay = Relay::start().await;
     let tmp = tempfile::tempdir().expect("tmp");
-    let token = report(&relay.url, concern(Category::UseOfForce, "Kicked a detainee")).await;
+    // Sent nine days ago: the case is old, and nobody's clock is moved.
+    let sent = today().plus_days(-9);
+    let token = report_sent_on(&relay.url, concern(Category::UseOfForce, "Kicked a detainee"), &[], sent).await;
     let mut psd2 = session(&relay.url, "psd-2", tmp.path()).await;
     psd2.sync().await.expect("sync");
     let case = case_of(token.thread_id());
-    let sent = psd2.case(&case).expect("case").day_sent().expect("day sent");
+    assert_eq!(psd2.case(&case).expect("case").day_sent(), Some(sent));
 
-    // Injected clock: day 7 is the last day to acknowledge; day 8 is overdue.
+    // The views take any day: day 7 is the last day to acknowledge; day 8 is overdue.
     assert!(overdue(psd2.directory(), psd2.cases(), sent.plus_days(7)).is_empty());
     let late = overdue(psd2.directory(), psd2.cases(), sent.plus_days(8));
     assert_eq!(late.len(), 1);
@@ -289,24 +291,43 @@ async fn unacknowledged_on_day_eight_is_overdue_and_escalated() {
     assert_eq!(late[0].escalate_to, ["psd-1", "acu-1"], "the supervisors of the case's queues");
     assert_eq!(late[0].assignee, None);
 
-    // Assigned, it is listed under the assignee; acknowledged, it is not overdue until the
-    // three-month feedback deadline passes.
-    psd2.triage(
-        &case,
-        TriageChange { assignee: Some(Assignment::Reviewer("psd-2".into())), ..Default::default() },
-        sent,
-    )
-    .await
-    .expect("assign");
+    // Escalating the same lateness twice writes one event; the view says when it was.
+    let events = psd2.case(&case).expect("case").events.len();
+    let first = psd2.escalate_if_overdue(&case, today()).await.expect("escalate");
+    assert!(matches!(first, Escalated::Recorded { .. }), "{first:?}");
+    let again = psd2.escalate_if_overdue(&case, today()).await.expect("escalate again");
+    assert!(matches!(again, Escalated::Already { on, .. } if on == today()), "{again:?}");
+    assert_eq!(psd2.case(&case).expect("case").events.len(), events + 1, "one escalation per missed duty");
+    assert_eq!(overdue(psd2.directory(), psd2.cases(), today())[0].escalated_on, Some(today()));
+
+    // A status is not an acknowledgement: the clock keeps running, and "acknowledged" cannot
+    // be set by hand.
+    psd2.triage(&case, TriageChange { status: Some(Status::Assessed), ..Default::default() }).await.expect("assess");
+    assert_eq!(overdue(psd2.directory(), psd2.cases(), today()).len(), 1, "assessed, still unacknowledged");
+    let refused = psd2
+        .triage(&case, TriageChange { status: Some(Status::Acknowledged), ..Default::default() })
+        .await
+        .expect_err("acknowledged by hand");
+    assert_eq!(refused.code(), "acknowledge-by-reply", "{refused}");
+
+    // Assigned, it is listed under the assignee; acknowledged (today, two days late: events
+    // carry the real day), it is not overdue until the three-month feedback deadline passes.
+    psd2.triage(&case, TriageChange { assignee: Some(Assignment::Reviewer("psd-2".into())), ..Default::default() })
+        .await
+        .expect("assign");
     let late = overdue(psd2.directory(), psd2.cases(), sent.plus_days(8));
     assert_eq!(late[0].assignee.as_deref(), Some("psd-2"));
-    psd2.reply(&case, "Received, thank you.", ReplyKind::Acknowledgement, sent.plus_days(9)).await.expect("reply");
+    psd2.reply(&case, "Received, thank you.", ReplyKind::Acknowledgement).await.expect("reply");
+    let state = psd2.case(&case).expect("case").state();
+    assert_eq!(state.acknowledged_on, Some(today()), "dated by the real clock");
+    let history = state.history.last().map(|h| h.what.clone()).unwrap_or_default();
+    assert!(history.contains("(acknowledged 2 days late)"), "{history}");
     assert!(overdue(psd2.directory(), psd2.cases(), sent.plus_days(30)).is_empty());
     let feedback_due = candour_review::state::add_months(sent, 3);
     assert!(overdue(psd2.directory(), psd2.cases(), feedback_due).is_empty());
     let late = overdue(psd2.directory(), psd2.cases(), feedback_due.plus_days(1));
     assert_eq!(late[0].duty, Duty::Feedback);
-    psd2.reply(&case, "An update.", ReplyKind::Feedback, feedback_due).await.expect("reply");
+    psd2.reply(&case, "An update.", ReplyKind::Feedback).await.expect("reply");
     assert!(overdue(psd2.directory(), psd2.cases(), feedback_due.plus_days(1)).is_empty());
 }
 
@@ -325,10 +346,10 @@ async fn local_cache_holds_no_plaintext_canary() {
     let mut psd1 = session(&relay.url, "psd-1", tmp.path()).await;
     psd1.sync().await.expect("sync");
     let case = case_of(token.thread_id());
-    psd1.triage(&case, TriageChange { summary: Some("SUMMARY-CANARY-22".into()), ..Default::default() }, today())
+    psd1.triage(&case, TriageChange { summary: Some("SUMMARY-CANARY-22".into()), ..Default::default() })
         .await
         .expect("triage");
-    psd1.record(&case, Action::Note { text: "NOTE-CANARY-33".into() }, today()).await.expect("note");
+    psd1.record(&case, Action::Note { text: "NOTE-CANARY-33".into() }).await.expect("note");
     psd1.sync().await.expect("sync");
     // The canaries are in memory...
     let shown = show(psd1.directory(), psd1.case(&case).expect("case"), psd1.cases());
@@ -514,9 +535,7 @@ async fn events_by_non_readers_or_with_impossible_days_are_refused_not_folded() 
     psd1.sync().await.expect("sync");
     let case = case_of(token.thread_id());
     let day = today();
-    psd1.triage(&case, TriageChange { priority: Some(Priority::High), ..Default::default() }, day)
-        .await
-        .expect("triage");
+    psd1.triage(&case, TriageChange { priority: Some(Priority::High), ..Default::default() }).await.expect("triage");
 
     let thread = token.thread_id();
     let stream = CaseStreamId::for_thread(&thread);
@@ -558,5 +577,5 @@ async fn events_by_non_readers_or_with_impossible_days_are_refused_not_folded() 
     let refused: Vec<_> = state.history.iter().filter(|h| h.what.starts_with("REFUSED")).collect();
     assert_eq!(refused.len(), 3, "shown in the history: {:?}", state.history);
     // Still writable: the refused events do not break the chain.
-    psd1.record(&case, Action::Note { text: "seen".into() }, day).await.expect("note");
+    psd1.record(&case, Action::Note { text: "seen".into() }).await.expect("note");
 }

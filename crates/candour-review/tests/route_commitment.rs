@@ -261,10 +261,10 @@ async fn a_reply_withheld_from_the_mailbox_shows_in_the_case() {
     psd1.sync().await.expect("sync");
     let case = candour_review::state::case_ref(&token.thread_id());
     let today = common::today();
-    psd1.reply(&case, "Thank you: we have it.", candour_review::event::ReplyKind::Acknowledgement, today)
+    psd1.reply(&case, "Thank you: we have it.", candour_review::event::ReplyKind::Acknowledgement)
         .await
         .expect("reply");
-    psd1.reply(&case, "Can you tell us who else saw it?", candour_review::event::ReplyKind::Message, today)
+    psd1.reply(&case, "Can you tell us who else saw it?", candour_review::event::ReplyKind::Message)
         .await
         .expect("reply");
     let mailbox = client.mailbox_all(&token.mailbox_id()).await.expect("mailbox");

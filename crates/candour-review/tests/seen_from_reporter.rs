@@ -39,7 +39,7 @@ async fn a_follow_up_withheld_from_one_reader_shows_in_the_reporters_mailbox() {
     common::follow_up(&relay.url, &token, more, readers.clone()).await;
     psd1.sync().await.expect("sync");
     let today = common::today();
-    psd1.reply(&case, "Thank you for both messages.", ReplyKind::Acknowledgement, today).await.expect("reply");
+    psd1.reply(&case, "Thank you for both messages.", ReplyKind::Acknowledgement).await.expect("reply");
 
     // The relay now withholds the follow-up (inbox entry 2) from psd-2, who starts afresh.
     let entries = psd1.client().inbox_list(common::reviewer("psd-1").signing_key(), None).await.expect("inbox list");
@@ -48,7 +48,7 @@ async fn a_follow_up_withheld_from_one_reader_shows_in_the_reporters_mailbox() {
     let other = tempfile::tempdir().expect("cache");
     let mut psd2 = common::session(&relay.url, "psd-2", other.path()).await;
     psd2.sync().await.expect("sync");
-    psd2.reply(&case, "We are looking into your report.", ReplyKind::Message, today.plus_days(1)).await.expect("reply");
+    psd2.reply(&case, "We are looking into your report.", ReplyKind::Message).await.expect("reply");
 
     let views = mailbox(&relay.url, &token).await;
     let replies: Vec<&ReplyView> = views.iter().filter(|v| !v.text.is_empty()).collect();

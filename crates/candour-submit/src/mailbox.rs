@@ -202,17 +202,20 @@ pub fn seen_line(reply: &ReplyView) -> Option<String> {
 }
 
 /// What the reporter should know from the replies' [`SeenFromReporter`]s: a reply that had read
-/// fewer of their messages, or an older newest one, than a reply written on an earlier day. A
-/// reader that saw less than a colleague had seen before may have had messages withheld from it
-/// (or a message crossed). Messages in mailbox order; empty when nothing is amiss.
+/// fewer of their messages, or an older newest one, than a reply written before it (on an
+/// earlier day, or earlier in the mailbox on the same day: replies are dated by the real day, so
+/// two on one day are told apart only by the order they were filed). A reader that saw less
+/// than a colleague had seen before may have had messages withheld from it (or a message
+/// crossed). Messages in mailbox order; empty when nothing is amiss.
 pub fn seen_notes(messages: &[ReplyView]) -> Vec<String> {
-    let replies: Vec<(&ReplyView, &SeenFromReporter)> =
-        messages.iter().filter_map(|m| Some((m, m.seen.as_ref()?))).collect();
+    let replies: Vec<(usize, &ReplyView, &SeenFromReporter)> =
+        messages.iter().enumerate().filter_map(|(i, m)| Some((i, m, m.seen.as_ref()?))).collect();
     let mut notes = Vec::new();
-    for (later, seen) in &replies {
+    for (at, later, seen) in &replies {
         let behind = replies
             .iter()
-            .filter(|(earlier, _)| earlier.day_sent < later.day_sent)
+            .filter(|(i, earlier, _)| (earlier.day_sent, *i) < (later.day_sent, *at))
+            .map(|(_, earlier, e)| (earlier, e))
             .filter(|(_, e)| e.messages > seen.messages || e.newest_day > seen.newest_day)
             .max_by_key(|(_, e)| (e.messages, e.newest_day));
         if let Some((earlier, e)) = behind {

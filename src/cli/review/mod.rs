@@ -60,8 +60,11 @@ pub enum ReviewCommand {
     Triage(Box<TriageArgs>),
     /// Reply to the reporter (sealed to them, filed in their mailbox, recorded on the case).
     Reply(ReplyArgs),
-    /// Cases past the 7-day acknowledgement or 3-month feedback deadline, per assignee, with the
-    /// supervisors they escalate to.
+    /// Record that the case was referred to the IOPC (on a day and under a reference): a ticked
+    /// mandatory-referral criterion keeps the case on the overdue board until this is recorded.
+    Refer(ReferArgs),
+    /// Cases past the 7-day acknowledgement or 3-month feedback deadline, or owing an IOPC
+    /// referral, per assignee, with the supervisors they escalate to.
     Overdue(OverdueArgs),
     /// Yearly figures by category and outcome, with small numbers suppressed (CSV, or --json).
     Stats(StatsArgs),
@@ -91,7 +94,9 @@ pub struct Common {
     /// Print machine-readable JSON.
     #[arg(long)]
     json: bool,
-    /// The day to act as (YYYY-MM-DD) instead of today: for deadlines, and for scripts.
+    /// The day the views and deadlines are worked out for (YYYY-MM-DD) instead of today, for
+    /// planning and scripts. What is recorded (replies, triage, notes, escalations) is always
+    /// dated with the real day.
     #[arg(long, value_name = "DAY")]
     today: Option<Day>,
     /// Sync downloads no inbox entry longer than this many MiB; longer ones are named and kept
@@ -216,6 +221,21 @@ pub struct ReplyArgs {
     kind: ReplyKind,
 }
 
+/// `refer`.
+#[derive(Debug, clap::Args)]
+pub struct ReferArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The case reference.
+    case: String,
+    /// The referral's reference (the IOPC's, or the force's own).
+    #[arg(long = "reference", value_name = "REFERENCE")]
+    referral: String,
+    /// The day the referral was made (YYYY-MM-DD; default today, and never later).
+    #[arg(long, value_name = "DAY")]
+    on: Option<Day>,
+}
+
 /// `overdue`.
 #[derive(Debug, clap::Args)]
 pub struct OverdueArgs {
@@ -333,7 +353,7 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                 }
                 let mut s = open(&a.common).await?;
                 require_clean(&s.sync().await?)?;
-                let hash = s.reply(&a.case, &text, a.kind, day(&a.common)).await?;
+                let hash = s.reply(&a.case, &text, a.kind).await?;
                 if a.common.json {
                     println!("{}", serde_json::json!({"status": "sent", "case": a.case, "event": hash.to_string()}));
                 } else {
@@ -344,16 +364,33 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                 }
                 Ok(ExitCode::SUCCESS)
             }
+            ReviewCommand::Refer(a) => {
+                let mut s = open(&a.common).await?;
+                require_clean(&s.sync().await?)?;
+                let on = a.on.unwrap_or_else(candour_client::clock::today);
+                let hash = s.refer_to_iopc(&a.case, on, &a.referral).await?;
+                if a.common.json {
+                    println!(
+                        "{}",
+                        serde_json::json!({"status": "recorded", "case": a.case, "event": hash.to_string()})
+                    );
+                } else {
+                    println!("Referral of {} to the IOPC on {on} recorded (event {}).", a.case, hash.short());
+                }
+                Ok(ExitCode::SUCCESS)
+            }
             ReviewCommand::Overdue(a) => {
                 let mut s = open(&a.common).await?;
                 let report = s.sync().await?;
                 let today = day(&a.common);
-                let late = overdue(s.directory(), s.cases(), today);
+                let mut late = overdue(s.directory(), s.cases(), today);
                 if a.record {
                     require_clean(&report)?;
+                    // Once per missed duty: what was escalated before is not escalated again.
                     for o in &late {
                         s.escalate_if_overdue(&o.case, today).await?;
                     }
+                    late = overdue(s.directory(), s.cases(), today);
                 }
                 if a.common.json {
                     println!("{}", serde_json::to_string_pretty(&late)?);
@@ -366,18 +403,18 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                             println!("{}:", o.assignee.as_deref().unwrap_or("unassigned"));
                             current = Some(o.assignee.clone());
                         }
+                        let escalation = match (o.escalated_on, o.escalate_to.is_empty()) {
+                            (Some(on), _) => format!("escalated to {} on {on}", o.escalate_to.join(", ")),
+                            (None, true) => "no supervisor can read it".into(),
+                            (None, false) => format!("escalate to {}", o.escalate_to.join(", ")),
+                        };
                         println!(
-                            "  {}  {} due {} ({} days overdue)  queues {}  escalate to {}",
+                            "  {}  {} due {} ({} days overdue)  queues {}  {escalation}",
                             o.case,
                             o.duty.name(),
                             o.due,
                             o.days_overdue,
                             o.queues.join(","),
-                            if o.escalate_to.is_empty() {
-                                "no supervisor can read it".into()
-                            } else {
-                                o.escalate_to.join(", ")
-                            }
                         );
                     }
                 }
@@ -443,13 +480,12 @@ async fn triage(a: TriageArgs) -> anyhow::Result<ExitCode> {
         }
     }
     require_clean(&s.sync().await?)?;
-    let today = day(&a.common);
     let mut events = Vec::new();
     if !change.is_empty() {
-        events.push(s.triage(&a.case, change, today).await?);
+        events.push(s.triage(&a.case, change).await?);
     }
     if let Some(note) = &a.note {
-        events.push(s.record(&a.case, Action::Note { text: note.clone() }, today).await?);
+        events.push(s.record(&a.case, Action::Note { text: note.clone() }).await?);
     }
     let state = s.case(&a.case)?.state();
     if a.common.json {

@@ -42,7 +42,9 @@ pub(crate) fn overdue(ctx: &Context, columns: &[BoardColumn]) -> Markup {
                                 span class="badge overdue" { (o.days_overdue) " d overdue" }
                             }
                             p class="muted" { "Queues " (o.queues.join(", ")) }
-                            @if o.escalate_to.is_empty() {
+                            @if let Some(on) = o.escalated_on {
+                                p class="escalated" { "Escalated to " (o.escalate_to.join(", ")) " on " (on) "." }
+                            } @else if o.escalate_to.is_empty() {
                                 p class="muted" { "No supervisor can read it." }
                             } @else {
                                 form method="post" action={ "/case/" (o.case) "/escalate" } class="inline-form" {

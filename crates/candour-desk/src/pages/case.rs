@@ -182,7 +182,8 @@ fn concern(c: &Concern) -> Markup {
     }
 }
 
-fn clock_row(label: &str, due: Option<Day>, done: Option<Day>, concluded: bool, today: Day) -> Markup {
+/// One duty's row: `duty` says when an open one is late ([`Duty::is_late`]).
+fn clock_row(label: &str, duty: Duty, due: Option<Day>, done: Option<Day>, concluded: bool, today: Day) -> Markup {
     html! {
         dt { (label) }
         dd {
@@ -192,7 +193,7 @@ fn clock_row(label: &str, due: Option<Day>, done: Option<Day>, concluded: bool, 
                     @if let Some(due) = due { @if d > due { " " span class="badge overdue" { "late" } } }
                 }
                 (Some(due), None) if concluded => { "not needed (concluded); was due " (due) }
-                (Some(due), None) if today > due => {
+                (Some(due), None) if duty.is_late(due, today) => {
                     "due " (due) " " span class="badge overdue" { "overdue " (today.days_since(due)) " d" }
                 }
                 (Some(due), None) => { "due " (due) " (" (due.days_since(today)) " d left)" }
@@ -395,10 +396,27 @@ fn iopc_form(ctx: &Context, page: &CasePage<'_>, s: &CaseState, action: &str) ->
                     }
                 }
             }
-            @if !s.iopc.is_empty() {
+            @if !s.iopc.is_empty() && s.iopc_referral.is_none() {
                 p class="warning" { "At least one criterion is met: the case must be referred to the IOPC." }
             }
             button type="submit" { "Save checklist" }
+        }
+        @if let Some((on, referral)) = &s.iopc_referral {
+            p id="iopc-referred" class="panel" { "Referred to the IOPC on " (on) " (reference " (referral) ")." }
+        } @else if s.iopc_ticked_on.is_some() {
+            form method="post" action={ (action) "/refer" } class="panel" aria-labelledby="refer-h" {
+                h2 id="refer-h" { "Record the IOPC referral" }
+                (hidden(ctx, &page.seen))
+                div class="field" {
+                    label for="f-referred-on" { "Day the referral was made" }
+                    input type="date" id="f-referred-on" name="referred_on" value=(ctx.today) required;
+                }
+                div class="field" {
+                    label for="f-referral" { "Referral reference" }
+                    input type="text" id="f-referral" name="referral" maxlength="100" required;
+                }
+                button type="submit" { "Record referral" }
+            }
         }
     }
 }
@@ -447,9 +465,13 @@ pub(crate) fn case(ctx: &Context, page: &CasePage<'_>) -> Markup {
                         dt { "Sent" } dd { (page.sent.map(|d| d.to_string()).unwrap_or_else(|| "unknown".into())) }
                         @let acknowledge_by = page.sent.map(|d| d.plus_days(ACKNOWLEDGE_WITHIN_DAYS));
                         @let feedback_by = page.sent.map(|d| add_months(d, FEEDBACK_WITHIN_MONTHS));
-                        @let late = page.next_due.is_some_and(|(_, d)| ctx.today > d);
-                        (clock_row("Acknowledge (7 days)", acknowledge_by, s.acknowledged_on, concluded, ctx.today))
-                        (clock_row("Feedback (3 months)", feedback_by, s.feedback_on, concluded, ctx.today))
+                        @let late = page.next_due.is_some_and(|(duty, d)| duty.is_late(d, ctx.today));
+                        (clock_row("Acknowledge (7 days)", Duty::Acknowledge, acknowledge_by, s.acknowledged_on, concluded, ctx.today))
+                        (clock_row("Feedback (3 months)", Duty::Feedback, feedback_by, s.feedback_on, concluded, ctx.today))
+                        @if let Some(ticked) = s.iopc_ticked_on {
+                            (clock_row("Refer to the IOPC (without delay)", Duty::ReferToIopc, Some(ticked),
+                                s.iopc_referral.as_ref().map(|(on, _)| *on), false, ctx.today))
+                        }
                         dt { "Next duty" } dd { (due(page.next_due, late, ctx.today)) }
                     }
                 }

@@ -164,6 +164,7 @@ fn duty_words(duty: Duty) -> &'static str {
     match duty {
         Duty::Acknowledge => "acknowledge",
         Duty::Feedback => "feedback",
+        Duty::ReferToIopc => "IOPC referral",
     }
 }
 

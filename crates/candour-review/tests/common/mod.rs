@@ -111,11 +111,17 @@ pub async fn report(url: &str, concern: Concern) -> MailboxToken {
 
 /// A reporter sends a report that the reviewers `excluded` must not read; returns their token.
 pub async fn report_excluding(url: &str, concern: Concern, excluded: &[&str]) -> MailboxToken {
+    report_sent_on(url, concern, excluded, today()).await
+}
+
+/// A report dated `day_sent` by the reporter's device (its own claim, as the day of every
+/// report is): how a test makes a case old without moving anyone's clock.
+pub async fn report_sent_on(url: &str, concern: Concern, excluded: &[&str], day_sent: Day) -> MailboxToken {
     let client = RelayClient::new(url, None).expect("client");
     let dir = client.directory(&policy()).await.expect("directory");
     let token = MailboxToken::generate();
     let excluded: Vec<String> = excluded.iter().map(|s| (*s).to_owned()).collect();
-    let composed = compose_report(&dir, &token, concern, &excluded, today()).expect("compose");
+    let composed = compose_report(&dir, &token, concern, &excluded, day_sent).expect("compose");
     send(&client, composed.plan(&dir, &token), vec![], None).await.expect("send");
     token
 }
@@ -285,12 +291,12 @@ pub async fn relay_over(store: std::sync::Arc<dyn candour_relay::store::Store>) 
     relay_serving(store, fresh_directory()).await
 }
 
-/// A relay on loopback over `store`, serving the signed directory at `directory` (signed by the
-/// example root); shut down on drop. Two relays over one store stand for one relay before and
-/// after a directory update.
-pub async fn relay_serving(store: std::sync::Arc<dyn candour_relay::store::Store>, directory: &Path) -> Relay {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
+/// The relay's state over `store`, serving the signed directory at `directory` (signed by the
+/// example root), with an easy proof of work.
+pub fn relay_state(
+    store: std::sync::Arc<dyn candour_relay::store::Store>,
+    directory: &Path,
+) -> candour_relay::AppState {
     let config = candour_relay::Config {
         directory_roots: vec![keys_example().join("root.pub").display().to_string()],
         pow_difficulty: 8,
@@ -299,7 +305,16 @@ pub async fn relay_serving(store: std::sync::Arc<dyn candour_relay::store::Store
     let (bytes, verified) =
         candour_relay::load_directory(directory, &config.directory_roots, config.directory_threshold)
             .expect("directory");
-    let state = candour_relay::AppState::new(store, bytes, verified, candour_relay::Limits::from_config(&config));
+    candour_relay::AppState::new(store, bytes, verified, candour_relay::Limits::from_config(&config))
+}
+
+/// A relay on loopback over `store`, serving the signed directory at `directory` (signed by the
+/// example root); shut down on drop. Two relays over one store stand for one relay before and
+/// after a directory update.
+pub async fn relay_serving(store: std::sync::Arc<dyn candour_relay::store::Store>, directory: &Path) -> Relay {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let state = relay_state(store, directory);
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(async move {
         candour_relay::serve(listener, candour_relay::router(state), async move {
