@@ -178,7 +178,9 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
     assert_eq!(b.find("#category").attribute("aria-invalid").as_deref(), Some("true"));
     assert_eq!(b.find("#form-error").attribute("role").as_deref(), Some("alert"));
 
-    // The form.
+    // The form. A compliment says what happens to it: passed on, never investigated.
+    b.find("#category").select("compliment");
+    b.wait_for_text("#category-help", "nothing is investigated");
     b.find("#category").select("honesty-and-integrity");
     let shown =
         b.script("const s = document.getElementById('category'); return s.options[s.selectedIndex].text", vec![]);

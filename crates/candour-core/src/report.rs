@@ -98,7 +98,7 @@ impl Category {
             Category::DiscreditableConduct => "Behaviour on or off duty that discredits the police, including criminal conduct.",
             Category::ChallengingAndReportingImproperConduct => "Covering up, or failing to challenge or report, a colleague's misconduct.",
             Category::PreventConcern => "A worry that a colleague is being drawn into terrorism or extremism (goes to Special Branch only).",
-            Category::Compliment => "Recognising a colleague's good work.",
+            Category::Compliment => "Recognising a colleague's good work: it is passed to them or their line manager, and nothing is investigated.",
             Category::Other => "Something that fits none of the above.",
         }
     }

@@ -31,6 +31,12 @@ fn sent_in(case: &CaseFile, year: i64) -> Option<Day> {
     case.day_sent().filter(|d| d.ymd().0 == year)
 }
 
+/// The day sent of a case in `year` that owes the reporter its duties: a compliment owes none
+/// (the clocks' own rule, `candour_review::clocks::next_due`), so it is on no clock chart.
+fn sent_with_duties_in(case: &CaseFile, state: &CaseState, year: i64) -> Option<Day> {
+    sent_in(case, year).filter(|_| state.category != Some(candour_review::triage::Category::Compliment))
+}
+
 fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -125,7 +131,7 @@ pub(crate) fn time_to_acknowledge(cases: &[Folded<'_>], year: i64, today: Day) -
     let series_of = [0, 0, 0, 1, 1, 1, 2, 3, 4];
     let mut counts = [0u64; 9];
     for (case, state) in cases {
-        let Some(sent) = sent_in(case, year) else { continue };
+        let Some(sent) = sent_with_duties_in(case, state, year) else { continue };
         counts[acknowledge_bucket(sent, state, today)] += 1;
     }
     let on_time: u64 = counts[..3].iter().sum();
@@ -160,7 +166,7 @@ pub(crate) fn time_to_feedback(cases: &[Folded<'_>], year: i64, today: Day) -> B
     let series_of = [0, 0, 0, 1, 1, 2, 3, 4];
     let mut counts = [0u64; 8];
     for (case, state) in cases {
-        let Some(sent) = sent_in(case, year) else { continue };
+        let Some(sent) = sent_with_duties_in(case, state, year) else { continue };
         counts[feedback_bucket(sent, state, today)] += 1;
     }
     let on_time: u64 = counts[..3].iter().sum();

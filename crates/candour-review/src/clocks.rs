@@ -37,12 +37,13 @@ impl Duty {
 
 /// The next open duty of a case and its deadline, or `None` when none is open. A referral to
 /// the IOPC comes first and stays open until it is recorded, whatever the case's status; the
-/// duties to the reporter end when the case is concluded.
+/// duties to the reporter end when the case is concluded, and a compliment has none.
 pub fn next_due(case: &CaseFile, state: &CaseState) -> Option<(Duty, Day)> {
     if let (Some(ticked), None) = (state.iopc_ticked_on, &state.iopc_referral) {
         return Some((Duty::ReferToIopc, ticked));
     }
-    if state.status.is_concluded() {
+    // A compliment is not an allegation: no duty to the reporter runs on it.
+    if state.status.is_concluded() || state.category == Some(crate::triage::Category::Compliment) {
         return None;
     }
     let sent = case.day_sent()?;

@@ -124,6 +124,20 @@ pub enum ReviewError {
          acknowledgement; the status follows"
     )]
     AcknowledgeByReply(String),
+    /// A compliment closed with a misconduct outcome, or an allegation with a compliment's.
+    #[error(
+        "case {case} cannot close as {outcome}: a compliment closes as passed-to-officer, \
+         passed-to-line-manager or recorded, and anything else only with the other outcomes{}",
+        category.map(|c| format!(" (its category is {c})")).unwrap_or_default()
+    )]
+    OutcomeNotForCategory {
+        /// The case.
+        case: String,
+        /// The outcome asked for.
+        outcome: crate::triage::Outcome,
+        /// The case's category, if set.
+        category: Option<crate::triage::Category>,
+    },
     /// An IOPC referral that cannot be recorded as given.
     #[error("the IOPC referral cannot be recorded: {0}")]
     BadReferral(String),
@@ -216,6 +230,7 @@ impl ReviewError {
             ReviewError::AcknowledgeByReply(_) => "acknowledge-by-reply",
             ReviewError::ClockDisagrees { .. } => "clock-disagrees",
             ReviewError::BadReferral(_) => "bad-referral",
+            ReviewError::OutcomeNotForCategory { .. } => "outcome-not-for-category",
             ReviewError::RelayDayUnknown => "relay-day-unknown",
             ReviewError::SealEvent(_) => "seal-event",
             ReviewError::SealReply(_) => "seal-reply",
@@ -843,6 +858,21 @@ impl ReviewSession {
     /// The event is dated by [`ReviewSession::event_day`]: the real day, never one the
     /// reviewer chooses.
     pub async fn record(&mut self, reference: &str, action: Action) -> Result<EventHash, ReviewError> {
+        let case = self.case(reference)?;
+        let closing = match &action {
+            Action::Close { outcome } => Some((*outcome, None)),
+            Action::Triage { change } => match change.status {
+                Some(Status::Closed(outcome)) => Some((outcome, change.category)),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some((outcome, new_category)) = closing {
+            let category = new_category.or(case.state().category);
+            if !outcome.fits(category) {
+                return Err(ReviewError::OutcomeNotForCategory { case: case.case_ref(), outcome, category });
+            }
+        }
         let today = self.event_day().await?;
         let case = self.case(reference)?;
         let thread = case.thread_id;

@@ -13,13 +13,17 @@
 //! one hidden entry always has an eligible complement: its own total, or, if the total is the
 //! hidden one, a non-zero cell.) The loop ends because each step hides one more of finitely
 //! many entries.
+//!
+//! Compliments are not allegations: they are counted apart, on a line of their own (open,
+//! passed to the officer, passed to the line manager, recorded) with the same suppression
+//! applied to that line and its total, and never in the allegations' totals.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::state::CaseFile;
-use crate::triage::{Category, Status};
+use crate::triage::{Category, Outcome, Status};
 
 /// The default threshold: counts below it are suppressed.
 pub const DEFAULT_THRESHOLD: u64 = 5;
@@ -49,23 +53,36 @@ pub struct Row {
     pub total: Cell,
 }
 
-/// The published table.
+/// The published table: allegations by category and outcome, and compliments apart.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StatsTable {
     /// The calendar year.
     pub year: i64,
     /// Counts below this are suppressed.
     pub threshold: u64,
-    /// Column names (outcomes).
+    /// Column names (where a case stands, then the outcomes of an allegation).
     pub columns: Vec<String>,
-    /// Rows (categories).
+    /// Rows (every category but compliments).
     pub rows: Vec<Row>,
     /// Column totals.
     pub column_totals: Vec<Cell>,
-    /// The grand total.
+    /// The grand total: allegations only.
     pub total: Cell,
+    /// Compliments, which are not allegations: their own columns, totals and suppression.
+    pub compliments: ComplimentRow,
     /// What "*" means, for whoever reads the file.
     pub note: String,
+}
+
+/// The compliments' line of the published figures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ComplimentRow {
+    /// Column names: still open, then a compliment's outcomes, then any other.
+    pub columns: Vec<String>,
+    /// Cells in column order.
+    pub cells: Vec<Cell>,
+    /// The number of compliments.
+    pub total: Cell,
 }
 
 /// The outcome column a case falls in: its outcome when closed, else where it stands.
@@ -76,12 +93,21 @@ fn column_of(status: Status) -> String {
     }
 }
 
-/// The column order: every open status, then every outcome.
-fn all_columns() -> Vec<String> {
+/// The allegations' columns: every open status, then every outcome but a compliment's.
+fn allegation_columns() -> Vec<String> {
     Status::OPEN
         .iter()
         .map(|s| s.name())
-        .chain(crate::triage::Outcome::ALL.iter().map(|o| o.name().to_owned()))
+        .chain(Outcome::ALL.iter().filter(|o| !o.is_for_compliment()).map(|o| o.name().to_owned()))
+        .collect()
+}
+
+/// The compliments' columns: open (any open status), a compliment's outcomes, and "other" for
+/// one closed otherwise before outcomes were kept apart.
+fn compliment_columns() -> Vec<String> {
+    std::iter::once("open".to_owned())
+        .chain(Outcome::COMPLIMENT.iter().map(|o| o.name().to_owned()))
+        .chain(std::iter::once(Outcome::Other.name().to_owned()))
         .collect()
 }
 
@@ -99,39 +125,84 @@ pub fn count<'a>(cases: impl IntoIterator<Item = &'a CaseFile>, year: i64) -> BT
     counts
 }
 
-/// Builds the suppressed table from raw counts.
-pub fn table(counts: &BTreeMap<(Category, String), u64>, year: i64, threshold: u64) -> StatsTable {
-    let columns = all_columns();
-    let categories = Category::ALL;
-    let (r, c) = (categories.len(), columns.len());
-    // The full grid with margins: row r is the column totals, column c the row totals.
-    let mut grid = vec![vec![0u64; c + 1]; r + 1];
-    for (i, cat) in categories.iter().enumerate() {
-        for (j, col) in columns.iter().enumerate() {
-            let n = counts.get(&(*cat, col.clone())).copied().unwrap_or(0);
+/// A grid of `rows` x `columns` from `at`, with its margins, suppressed: the cells, row
+/// totals, column totals and grand total, `None` where hidden.
+fn suppressed_grid(rows: usize, columns: usize, at: impl Fn(usize, usize) -> u64, threshold: u64) -> Vec<Vec<Cell>> {
+    // The full grid with margins: row `rows` is the column totals, column `columns` the row totals.
+    let mut grid = vec![vec![0u64; columns + 1]; rows + 1];
+    for i in 0..rows {
+        for j in 0..columns {
+            let n = at(i, j);
             grid[i][j] = n;
-            grid[i][c] += n;
-            grid[r][j] += n;
-            grid[r][c] += n;
+            grid[i][columns] += n;
+            grid[rows][j] += n;
+            grid[rows][columns] += n;
         }
     }
     let hidden = suppress(&grid, threshold);
-    let cell = |i: usize, j: usize| Cell { count: (!hidden[i][j]).then_some(grid[i][j]) };
+    grid.iter()
+        .zip(hidden)
+        .map(|(line, hide)| line.iter().zip(hide).map(|(n, h)| Cell { count: (!h).then_some(*n) }).collect())
+        .collect()
+}
+
+/// Builds the suppressed table from raw counts. Compliments are counted apart from the
+/// allegations (their own line, columns and suppression), so the allegation totals are
+/// allegations only.
+pub fn table(counts: &BTreeMap<(Category, String), u64>, year: i64, threshold: u64) -> StatsTable {
+    let columns = allegation_columns();
+    let categories: Vec<Category> = Category::ALL.iter().copied().filter(|c| *c != Category::Compliment).collect();
+    let (r, c) = (categories.len(), columns.len());
+    // An allegation closed with a compliment's outcome (recorded before they were kept apart)
+    // is counted as "other" rather than dropped.
+    let allegation = |i: usize, j: usize| {
+        let here = counts.get(&(categories[i], columns[j].clone())).copied().unwrap_or(0);
+        let strays: u64 = if columns[j] == Outcome::Other.name() {
+            Outcome::COMPLIMENT
+                .iter()
+                .map(|o| counts.get(&(categories[i], o.name().to_owned())).copied().unwrap_or(0))
+                .sum()
+        } else {
+            0
+        };
+        here + strays
+    };
+    let grid = suppressed_grid(r, c, allegation, threshold);
+
+    let compliment_cols = compliment_columns();
+    let compliments: Vec<(&String, u64)> =
+        counts.iter().filter(|((cat, _), _)| *cat == Category::Compliment).map(|((_, col), n)| (col, *n)).collect();
+    let compliment = |_: usize, j: usize| {
+        compliments
+            .iter()
+            .filter(|(col, _)| match j {
+                0 => Status::OPEN.iter().any(|s| s.name() == **col),
+                _ if j == compliment_cols.len() - 1 => {
+                    !Status::OPEN.iter().any(|s| s.name() == **col)
+                        && !Outcome::COMPLIMENT.iter().any(|o| o.name() == **col)
+                }
+                _ => compliment_cols[j] == **col,
+            })
+            .map(|(_, n)| n)
+            .sum()
+    };
+    let line = suppressed_grid(1, compliment_cols.len(), compliment, threshold);
     StatsTable {
         year,
         threshold,
-        columns,
         rows: categories
             .iter()
             .enumerate()
-            .map(|(i, cat)| Row {
-                category: cat.name().to_owned(),
-                cells: (0..c).map(|j| cell(i, j)).collect(),
-                total: cell(i, c),
-            })
+            .map(|(i, cat)| Row { category: cat.name().to_owned(), cells: grid[i][..c].to_vec(), total: grid[i][c] })
             .collect(),
-        column_totals: (0..c).map(|j| cell(r, j)).collect(),
-        total: cell(r, c),
+        column_totals: grid[r][..c].to_vec(),
+        total: grid[r][c],
+        compliments: ComplimentRow {
+            cells: line[0][..compliment_cols.len()].to_vec(),
+            total: line[0][compliment_cols.len()],
+            columns: compliment_cols,
+        },
+        columns,
         note: format!(
             "* = suppressed: a count below {threshold}, or a value hidden so that it cannot be worked out from the totals"
         ),
@@ -174,7 +245,8 @@ pub fn suppress(grid: &[Vec<u64>], threshold: u64) -> Vec<Vec<bool>> {
 }
 
 impl StatsTable {
-    /// CSV: a header, one line per category, then the totals line; suppressed values as `*`.
+    /// CSV: a header, one line per category, then the totals line; after a blank line, the
+    /// compliments' own header and line. Suppressed values as `*`.
     pub fn to_csv(&self) -> String {
         let mut out = format!("category,{},total\n", self.columns.join(","));
         for row in &self.rows {
@@ -183,6 +255,11 @@ impl StatsTable {
         }
         let totals: Vec<String> = self.column_totals.iter().map(|c| c.text()).collect();
         out.push_str(&format!("total,{},{}\n", totals.join(","), self.total.text()));
+        // Compliments are not allegations: their own header and line, after a blank line.
+        let c = &self.compliments;
+        out.push_str(&format!("\ncompliments,{},total\n", c.columns.join(",")));
+        let cells: Vec<String> = c.cells.iter().map(|c| c.text()).collect();
+        out.push_str(&format!("compliment,{},{}\n", cells.join(","), c.total.text()));
         out
     }
 }

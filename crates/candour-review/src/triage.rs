@@ -140,8 +140,35 @@ named_enum!(
         Criminal => "criminal",
         /// Anything else.
         Other => "other",
+        /// A compliment, passed to the officer it praises.
+        PassedToOfficer => "passed-to-officer",
+        /// A compliment, passed to the officer's line manager.
+        PassedToLineManager => "passed-to-line-manager",
+        /// A compliment, recorded.
+        Recorded => "recorded",
     }
 );
+
+impl Outcome {
+    /// The outcomes of a compliment: it is passed on or recorded, never found proven.
+    pub const COMPLIMENT: [Outcome; 3] = [Outcome::PassedToOfficer, Outcome::PassedToLineManager, Outcome::Recorded];
+
+    /// Whether this is a compliment's outcome.
+    pub fn is_for_compliment(self) -> bool {
+        Outcome::COMPLIMENT.contains(&self)
+    }
+
+    /// Whether a case of `category` may close with this outcome: a compliment only with a
+    /// compliment's outcomes, anything else only with the others.
+    pub fn fits(self, category: Option<Category>) -> bool {
+        self.is_for_compliment() == (category == Some(Category::Compliment))
+    }
+
+    /// The outcomes a case of `category` may close with, in display order.
+    pub fn for_category(category: Option<Category>) -> Vec<Outcome> {
+        Outcome::ALL.iter().copied().filter(|o| o.fits(category)).collect()
+    }
+}
 
 /// Where a case stands (ISO 37002: receive, assess, address, conclude). Serialised as its
 /// [name](Status::name), e.g. `"assessed"` or `"closed:misconduct"`.

@@ -291,6 +291,16 @@ async fn unacknowledged_on_day_eight_is_overdue_and_escalated() {
     assert_eq!(late[0].escalate_to, ["psd-1", "acu-1"], "the supervisors of the case's queues");
     assert_eq!(late[0].assignee, None);
 
+    // An allegation is not closed as a compliment would be.
+    let refused = psd2
+        .triage(
+            &case,
+            TriageChange { status: Some("closed:passed-to-officer".parse().expect("status")), ..Default::default() },
+        )
+        .await
+        .expect_err("a compliment's outcome");
+    assert_eq!(refused.code(), "outcome-not-for-category", "{refused}");
+
     // Escalating the same lateness twice writes one event; the view says when it was.
     let events = psd2.case(&case).expect("case").events.len();
     let first = psd2.escalate_if_overdue(&case, today()).await.expect("escalate");
@@ -473,6 +483,34 @@ fn statistics_suppress_a_cell_of_three_and_its_complements() {
     let json = serde_json::to_value(&t).expect("json");
     assert_eq!(json["rows"][0]["cells"][col], serde_json::Value::Null);
     assert_eq!(json["rows"][3]["cells"][col], serde_json::json!(12));
+}
+
+/// Compliments are not allegations: no duty to the reporter runs on one, and the figures count
+/// them on a line of their own, suppressed on its own, never in the allegations' totals.
+#[test]
+fn compliments_are_counted_apart_with_no_clocks() {
+    let praise = case_with(Category::Compliment, "2026-03-01", 1);
+    assert_eq!(candour_review::clocks::next_due(&praise, &praise.state()), None);
+    let allegation = case_with(Category::UseOfForce, "2026-03-01", 2);
+    assert!(candour_review::clocks::next_due(&allegation, &allegation.state()).is_some());
+
+    let mut counts = std::collections::BTreeMap::new();
+    counts.insert((Category::UseOfForce, "received".to_owned()), 12);
+    counts.insert((Category::Compliment, "received".to_owned()), 2);
+    counts.insert((Category::Compliment, "passed-to-officer".to_owned()), 9);
+    counts.insert((Category::Compliment, "passed-to-line-manager".to_owned()), 6);
+    let t = table(&counts, 2026, 5);
+    assert_eq!(t.total.count, Some(12), "the allegations' total holds no compliment");
+    assert!(t.rows.iter().all(|r| r.category != "compliment"));
+    assert!(!t.columns.iter().any(|c| c == "passed-to-officer"), "{:?}", t.columns);
+    let c = &t.compliments;
+    assert_eq!(c.columns, ["open", "passed-to-officer", "passed-to-line-manager", "recorded", "other"]);
+    assert_eq!(c.total.count, Some(17));
+    // The 2 open ones are suppressed, and so is the smallest other count (6), or 2 = 17 - 9 - 6.
+    let counts_shown: Vec<Option<u64>> = c.cells.iter().map(|c| c.count).collect();
+    assert_eq!(counts_shown, [None, Some(9), None, Some(0), Some(0)]);
+    let csv = t.to_csv();
+    assert!(csv.ends_with("\ncompliments,open,passed-to-officer,passed-to-line-manager,recorded,other,total\ncompliment,*,9,*,0,0,17\n"), "{csv}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

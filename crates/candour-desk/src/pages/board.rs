@@ -181,6 +181,25 @@ pub(crate) fn stats(ctx: &Context, page: &StatsPage) -> Markup {
                     }
                 }
             }
+            div class="scroll" {
+                table class="stats compliments" {
+                    caption { "Compliments received in " (t.year) ", counted apart: they are not allegations" }
+                    thead {
+                        tr {
+                            th scope="col" { "" }
+                            @for c in &t.compliments.columns { th scope="col" { (words(c)) } }
+                            th scope="col" { "Total" }
+                        }
+                    }
+                    tbody {
+                        tr {
+                            th scope="row" { "Compliments" }
+                            @for c in &t.compliments.cells { td { (cell(*c)) } }
+                            td { (cell(t.compliments.total)) }
+                        }
+                    }
+                }
+            }
         }
     };
     layout(ctx, "Statistics", Nav::Stats, content)

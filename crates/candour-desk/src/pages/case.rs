@@ -260,7 +260,8 @@ fn hidden(ctx: &Context, seen: &str) -> Markup {
 
 fn triage_form(ctx: &Context, page: &CasePage<'_>, s: &CaseState, action: &str) -> Markup {
     let drafts = page.drafts;
-    let closed = Outcome::ALL.iter().map(|o| Status::Closed(*o));
+    // Only the outcomes this kind of case can have: a compliment is passed on, not proven.
+    let closed = Outcome::for_category(s.category).into_iter().map(Status::Closed);
     let statuses: Vec<Status> = Status::OPEN.into_iter().chain(closed).collect();
     let grading = s.grading;
     let risk = s.detriment_risk.as_ref();
