@@ -52,9 +52,13 @@ async fn a_computer_whose_date_is_not_the_relays_records_nothing() {
     let token = common::report(&honest, common::concern(Category::UseOfForce, "Kicked a detainee")).await;
     let case = candour_review::state::case_ref(&token.thread_id());
 
-    // A new report needs its automatic receipt, which is recorded: a misdated sync files none.
+    // A new report needs its automatic receipt, which is dated: a misdated sync reads the
+    // report but files none, and says why.
     let mut psd1 = common::session(&ahead, "psd-1", cache.path()).await;
-    assert_eq!(psd1.sync().await.expect_err("a receipt would be misdated").code(), "clock-disagrees");
+    let synced = psd1.sync().await.expect("sync reads");
+    assert_eq!((synced.reports, synced.receipts), (1, 0));
+    let held = synced.receipts_held.unwrap_or_default();
+    assert!(held.starts_with("1 automatic receipts not filed: this computer's date"), "{held}");
     let other = tempfile::tempdir().expect("cache");
     let mut honest_psd2 = common::session(&honest, "psd-2", other.path()).await;
     honest_psd2.sync().await.expect("files the receipt");
@@ -62,7 +66,7 @@ async fn a_computer_whose_date_is_not_the_relays_records_nothing() {
     // With nothing to file, the misdated reviewer syncs and reads, but records nothing.
     let mut psd1 = common::session(&ahead, "psd-1", cache.path()).await;
     let synced = psd1.sync().await.expect("sync");
-    assert_eq!(synced.receipts, 0);
+    assert_eq!((synced.receipts, synced.receipts_held), (0, None));
     let refused = psd1.reply(&case, "Received, thank you.", ReplyKind::Acknowledgement).await.expect_err("misdated");
     assert_eq!(refused.code(), "clock-disagrees", "{refused}");
     assert!(refused.to_string().contains("nothing was recorded"), "{refused}");

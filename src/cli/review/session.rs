@@ -115,13 +115,16 @@ pub(super) fn finish(report: &SyncReport) -> anyhow::Result<ExitCode> {
     for d in &report.deferred {
         eprintln!("candour: not taken in yet: {d}");
     }
+    if let Some(held) = &report.receipts_held {
+        eprintln!("candour: {held}");
+    }
     let clean = report.tampered.is_empty()
         && report.vanished.is_empty()
         && report.rejected.is_empty()
         && report.malformed.is_empty();
     Ok(if !clean {
         ExitCode::from(EXIT_TAMPERED)
-    } else if !report.deferred.is_empty() {
+    } else if !report.deferred.is_empty() || report.receipts_held.is_some() {
         ExitCode::from(EXIT_DEFERRED)
     } else {
         ExitCode::SUCCESS

@@ -130,6 +130,19 @@ fn cell(c: candour_review::stats::Cell) -> Markup {
     }
 }
 
+/// A figures table's header row: the row heading, each column in words, the total.
+fn stats_head(first: &str, columns: &[String]) -> Markup {
+    html! {
+        thead {
+            tr {
+                th scope="col" { (first) }
+                @for c in columns { th scope="col" { (words(c)) } }
+                th scope="col" { "Total" }
+            }
+        }
+    }
+}
+
 /// `/stats`: charts, then the publishable table.
 pub(crate) fn stats(ctx: &Context, page: &StatsPage) -> Markup {
     let t = &page.table;
@@ -156,13 +169,7 @@ pub(crate) fn stats(ctx: &Context, page: &StatsPage) -> Markup {
             div class="scroll" {
                 table class="stats" {
                     caption { "Allegations received in " (t.year) " by category and outcome" }
-                    thead {
-                        tr {
-                            th scope="col" { "Category" }
-                            @for c in &t.columns { th scope="col" { (words(c)) } }
-                            th scope="col" { "Total" }
-                        }
-                    }
+                    (stats_head("Category", &t.columns))
                     tbody {
                         @for r in &t.rows {
                             tr {
@@ -184,13 +191,7 @@ pub(crate) fn stats(ctx: &Context, page: &StatsPage) -> Markup {
             div class="scroll" {
                 table class="stats compliments" {
                     caption { "Compliments received in " (t.year) ", counted apart: they are not allegations" }
-                    thead {
-                        tr {
-                            th scope="col" { "" }
-                            @for c in &t.compliments.columns { th scope="col" { (words(c)) } }
-                            th scope="col" { "Total" }
-                        }
-                    }
+                    (stats_head("", &t.compliments.columns))
                     tbody {
                         tr {
                             th scope="row" { "Compliments" }
