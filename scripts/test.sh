@@ -25,13 +25,15 @@ rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
-# The reference age CLI (interop tests), headless Chromium with its WebDriver (browser tests)
-# and GNU time (the bounded-memory sync test reads its peak resident size).
+# The reference age CLI (interop tests), headless Chromium with its WebDriver (browser tests),
+# GNU time (the bounded-memory sync test reads its peak resident size) and aiosmtpd.
 missing=()
 command -v age >/dev/null || missing+=(age)
 [ -x /usr/bin/time ] || missing+=(time)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+# A real SMTP server on loopback for the alert test (Debian's python3, not another on PATH).
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
 if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -306,3 +306,89 @@ async fn a_damaged_cache_is_named_kept_and_recovered() {
     let inbox = json(&run(&["inbox", "--json", "--no-sync"]).await.expect("join"));
     assert_eq!(inbox.as_array().map(Vec::len), Some(2), "{inbox}");
 }
+
+/// `candour review watch` mails an alert through a real SMTP server on loopback (Debian's
+/// aiosmtpd, writing a Maildir), and the alert says only how many: no case text, subject,
+/// category or case reference leaves the encrypted cache by mail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watch_alert_by_email_carries_no_case_content() {
+    let relay = Relay::start().await;
+    let url = relay.url();
+    let client = common::bound_client(&url).await;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let maildir = tmp.path().join("maildir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+    let mut smtp = Command::new("/usr/bin/python3")
+        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(&maildir)
+        .spawn()
+        .expect("aiosmtpd (Debian's python3-aiosmtpd, installed by scripts/test.sh) starts");
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "aiosmtpd did not listen");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+
+    // Three reports: sent today, six days ago (acknowledgement due tomorrow) and nine days ago
+    // (overdue), each with words, a subject and a category an alert must not carry.
+    let needles = ["WATCH-CANARY", "PC Sunita Verma", "use-of-force", "Use of force", "honesty", "Honesty"];
+    let mut references = Vec::new();
+    for (days_ago, category) in
+        [(0, Category::UseOfForce), (6, Category::HonestyAndIntegrity), (9, Category::UseOfForce)]
+    {
+        let dir = client.directory(&common::policy()).await.expect("directory");
+        let token = MailboxToken::generate();
+        let concern = Concern {
+            category: Some(category),
+            subjects: vec![Subject { name: Some("PC Sunita Verma".into()), ..Default::default() }],
+            what: format!("WATCH-CANARY case {days_ago}"),
+            ..Default::default()
+        };
+        let composed =
+            compose_report(&dir, &token, concern, &[], common::today().plus_days(-days_ago)).expect("compose");
+        send(&client, composed.plan(&dir, &token), vec![], None).await.expect("send");
+        references.push(candour_review::state::case_ref(&token.thread_id()));
+    }
+    let cache = tmp.path().join("psd-1.cache");
+    let smtp_at = format!("127.0.0.1:{port}");
+    let args = [
+        "watch",
+        "--once",
+        "--email-to",
+        "psd-1@force.example",
+        "--email-from",
+        "candour@force.example",
+        "--smtp",
+        &smtp_at,
+        "--smtp-security",
+        "none",
+    ];
+    let (u, c) = (url.clone(), cache.clone());
+    let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+    let out = tokio::task::spawn_blocking(move || review(&u, &c, &args.iter().map(String::as_str).collect::<Vec<_>>()))
+        .await
+        .expect("join");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let new = maildir.join("new");
+    let started = std::time::Instant::now();
+    let mail = loop {
+        let files: Vec<_> =
+            std::fs::read_dir(&new).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+        if let [one] = files.as_slice() {
+            break std::fs::read_to_string(one).expect("mail");
+        }
+        assert!(files.len() <= 1, "one alert, not {}", files.len());
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "no alert arrived");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let _ = smtp.kill();
+    let _ = smtp.wait();
+    assert!(mail.contains("Subject: Candour: something to review"), "{mail}");
+    for line in ["3 new reports", "1 acknowledgement due within 2 days", "1 case with a duty past its deadline"] {
+        assert!(mail.contains(line), "{line:?} missing from {mail}");
+    }
+    for needle in needles.iter().copied().chain(references.iter().map(String::as_str)) {
+        assert!(!mail.contains(needle), "{needle:?} is in the alert: {mail}");
+    }
+}

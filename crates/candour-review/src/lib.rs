@@ -20,6 +20,7 @@ pub mod cache;
 pub mod client;
 /// The device clock the engine signs and dates with (the client crate's, so there is one).
 pub use candour_client::clock;
+pub mod alerts;
 pub mod clocks;
 pub mod event;
 pub mod keyring;

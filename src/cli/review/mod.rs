@@ -32,10 +32,12 @@ use super::PassphraseArgs;
 mod desk;
 mod session;
 mod text;
+mod watch;
 
 use desk::desk;
 use session::{data_dir, day, finish, maybe_sync, open, print_sync, recover_cache, require_clean};
 use text::{case_text, inbox_table};
+pub use watch::WatchArgs;
 
 /// Exit status when anything failed verification (a case stream, an inbox entry refused or not
 /// an envelope at all) or vanished before its expiry day: named on stderr.
@@ -75,6 +77,10 @@ pub enum ReviewCommand {
     /// one-time login link on standard output (it works once, so printing it is safe) and opens
     /// it unless --no-browser. Stops on "Close desk", Ctrl-C, or after --idle-minutes.
     Desk(DeskArgs),
+    /// Sync every few minutes and raise alerts that carry no case content (new reports and
+    /// follow-ups, acknowledgements due within two days, overdue duties) on the desktop and by
+    /// email through your own SMTP server.
+    Watch(WatchArgs),
 }
 
 /// What every review command takes.
@@ -364,6 +370,7 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                 }
                 Ok(ExitCode::SUCCESS)
             }
+            ReviewCommand::Watch(a) => watch::watch(a).await,
             ReviewCommand::Refer(a) => {
                 let mut s = open(&a.common).await?;
                 require_clean(&s.sync().await?)?;
