@@ -176,6 +176,7 @@ async fn desk_triage_reply_overdue_board_and_charts_in_chromium() {
     let inbox = b.find("table.inbox").text();
     assert!(inbox.contains(&case) && inbox.contains(&older_case) && inbox.contains("3 of 3 cases"), "{inbox}");
     assert_eq!(b.find_all("tr.is-overdue").len(), 2, "two cases are past the 7-day duty");
+    assert_eq!(b.find_all("table.inbox .badge.new").len(), 3, "every case is new to this reviewer");
     check_page(&b, "inbox");
     b.screenshot("desk-inbox");
     // The link is spent, in the browser and for anyone else.
@@ -199,6 +200,12 @@ async fn desk_triage_reply_overdue_board_and_charts_in_chromium() {
     assert!(b.find("#clocks-h + dl").text().contains("overdue"));
     assert!(b.find("#summary-now-h + dl").text().contains(&older_case), "linked through collar 4021");
     check_page(&b, "case");
+    // Opened, it is no longer new in the inbox; the others still are.
+    b.goto(&format!("http://{addr}/"));
+    b.wait_for_text("h1", "Inbox");
+    assert_eq!(b.find_all("table.inbox .badge.new").len(), 2, "{}", b.find("table.inbox").text());
+    click_to_next_page(&b, &format!("a[href='/case/{case}']"));
+    b.wait_for_text("h1", &case);
 
     // Download: the browser saves the bytes, it does not render them.
     b.find(&format!("a[href^='/case/{case}/attachment/']")).click();

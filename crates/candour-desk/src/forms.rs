@@ -452,6 +452,7 @@ mod tests {
             due: None,
             overdue,
             linked: vec![],
+            unread: 0,
         };
         let rows = vec![row("aaa", 3, "low", false), row("bbb", 10, "urgent", true), row("ccc", 1, "high", false)];
         let q = InboxQuery::parse("sort=priority&dir=desc");

@@ -120,7 +120,11 @@ async fn inbox(State(state): State<Arc<DeskState>>, RawQuery(query): RawQuery) -
 }
 
 async fn case(State(state): State<Arc<DeskState>>, Path(reference): Path<String>) -> Response {
-    let session = state.session.lock().await;
+    let mut session = state.session.lock().await;
+    // Opening the case opens its messages: the inbox's "new" marker clears.
+    if let Err(e) = session.mark_opened(&reference) {
+        return error_page(&state, &session, &e);
+    }
     let file = match session.case(&reference) {
         Ok(c) => c,
         Err(e) => return error_page(&state, &session, &e),

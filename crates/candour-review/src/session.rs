@@ -788,7 +788,13 @@ impl ReviewSession {
                     None => {
                         self.contents.cases.insert(
                             thread,
-                            CaseFile { thread_id: thread, report: Some(received), follow_ups: vec![], events: vec![] },
+                            CaseFile {
+                                thread_id: thread,
+                                report: Some(received),
+                                follow_ups: vec![],
+                                events: vec![],
+                                opened: 0,
+                            },
                         );
                     }
                 }
@@ -801,6 +807,7 @@ impl ReviewSession {
                     report: None,
                     follow_ups: vec![],
                     events: vec![],
+                    opened: 0,
                 });
                 // Only the holder of the thread's token may add to it.
                 let expected = case.report.as_ref().or(case.follow_ups.first()).map(|r| r.report.reporter_key);
@@ -920,6 +927,19 @@ impl ReviewSession {
             Some(relay) => Err(ReviewError::ClockDisagrees { device, relay }),
             None => Err(ReviewError::RelayDayUnknown),
         }
+    }
+
+    /// Marks every message of the case as opened by this reviewer (the desk's case page and
+    /// `show` call it), so the inbox's "new" marker clears until the reporter writes again.
+    pub fn mark_opened(&mut self, reference: &str) -> Result<(), ReviewError> {
+        let thread = self.case(reference)?.thread_id;
+        if let Some(case) = self.contents.cases.get_mut(&thread) {
+            if case.opened != case.messages() {
+                case.opened = case.messages();
+                self.cache.save(&self.contents)?;
+            }
+        }
+        Ok(())
     }
 
     /// Records an escalation of the case's missed duty to the supervisors who can read it, if
@@ -1388,7 +1408,7 @@ mod tests {
                 }
             })
             .collect();
-        CaseFile { thread_id: thread, report: None, follow_ups: vec![], events }
+        CaseFile { thread_id: thread, report: None, follow_ups: vec![], events, opened: 0 }
     }
 
     #[test]

@@ -62,9 +62,28 @@ pub struct CaseFile {
     pub follow_ups: Vec<Received>,
     /// Verified case events, in relay order.
     pub events: Vec<VerifiedEvent>,
+    /// How many of the reporter's messages (the report and follow-ups) this reviewer has
+    /// opened: the rest are new to them ([`CaseFile::unread`]). Kept in their own encrypted
+    /// cache, never on the relay.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub opened: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl CaseFile {
+    /// The reporter's messages here: the report (if it arrived) and the follow-ups.
+    pub fn messages(&self) -> usize {
+        usize::from(self.report.is_some()) + self.follow_ups.len()
+    }
+
+    /// How many of the reporter's messages this reviewer has not opened yet.
+    pub fn unread(&self) -> usize {
+        self.messages().saturating_sub(self.opened)
+    }
+
     /// The case's short reference ([`case_ref`]).
     pub fn case_ref(&self) -> String {
         case_ref(&self.thread_id)
@@ -583,6 +602,7 @@ mod tests {
             report: Some(received.clone()),
             follow_ups: vec![],
             events,
+            opened: 0,
         };
         let tick = |ticked: bool| Action::Triage {
             change: TriageChange { iopc: vec![(IopcCriterion::SeriousCorruption, ticked)], ..Default::default() },

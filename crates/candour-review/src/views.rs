@@ -32,6 +32,8 @@ pub struct InboxRow {
     pub overdue: bool,
     /// Other cases naming the same subject.
     pub linked: Vec<String>,
+    /// The reporter's messages this reviewer has not opened yet.
+    pub unread: usize,
 }
 
 /// The inbox: every case, most urgent deadline first.
@@ -55,6 +57,7 @@ pub fn inbox<'a>(dir: &VerifiedDirectory, cases: impl IntoIterator<Item = &'a Ca
                 due,
                 overdue: due.is_some_and(|(duty, d)| duty.is_late(d, today)),
                 linked: linked.get(case_ref).map(|s| s.iter().cloned().collect()).unwrap_or_default(),
+                unread: case.unread(),
             }
         })
         .collect();

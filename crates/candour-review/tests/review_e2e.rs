@@ -130,9 +130,17 @@ async fn routing_concurrent_triage_reply_and_follow_up() {
     assert_eq!(view.reviewer, "psd-1");
     assert_eq!(view.thread_recipients, ["psd-1", "psd-2", "acu-1", "acu-2"]);
 
+    // New to psd-2 until opened; the follow-up below is new again.
+    let unread =
+        |s: &ReviewSession| inbox(s.directory(), s.cases(), day).iter().find(|r| r.case == m).map(|r| r.unread);
+    assert_eq!(unread(&psd2), Some(1));
+    psd2.mark_opened(&m).expect("opened");
+    assert_eq!(unread(&psd2), Some(0));
+
     // The reporter's follow-up, sent with the token alone, joins the same case.
     follow_up(&relay.url, &misconduct, "It happened again on Friday.", view.thread_recipients.clone()).await;
     let r = psd2.sync().await.expect("sync");
+    assert_eq!(unread(&psd2), Some(1), "the follow-up is new");
     assert_eq!((r.follow_ups, r.reports), (1, 0));
     let case = psd2.case(&m).expect("case");
     assert_eq!(case.follow_ups.len(), 1);
@@ -405,6 +413,7 @@ fn case_with(category: Category, day: &str, seq: u64) -> CaseFile {
         report: Some(Received { seq, expires: None, report, attachments: vec![], notes: vec![] }),
         follow_ups: vec![],
         events: vec![],
+        opened: 0,
     }
 }
 

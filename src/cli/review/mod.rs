@@ -342,6 +342,8 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                         println!("saved {}", p.display());
                     }
                 }
+                // Shown is opened: the inbox no longer marks its messages new.
+                s.mark_opened(&a.case)?;
                 Ok(tampered)
             }
             ReviewCommand::Triage(a) => triage(*a).await,

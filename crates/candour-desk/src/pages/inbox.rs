@@ -82,7 +82,12 @@ pub(crate) fn inbox(ctx: &Context, page: &InboxPage<'_>) -> Markup {
             tbody {
                 @for r in page.rows {
                     tr class=[r.overdue.then_some("is-overdue")] {
-                        td { (case_link(&r.case)) }
+                        td {
+                            (case_link(&r.case))
+                            @if r.unread > 0 {
+                                " " span class="badge new" { (r.unread) " new" }
+                            }
+                        }
                         td { @if let Some(d) = r.days_open { (ctx.today.plus_days(-d)) } }
                         td { (r.queues.join(", ")) }
                         td { (r.category.as_deref().map(words).unwrap_or_default()) }
