@@ -170,7 +170,8 @@ async fn sync_stays_bounded_under_junk_and_stops_downloads_not_for_this_reviewer
     assert_eq!(report["reports"], 0, "{report}");
     let deferred = report["deferred"].as_array().expect("deferred");
     assert_eq!(deferred.len(), 1, "{report}");
-    assert!(deferred[0].as_str().is_some_and(|d| d.contains("--max-entry-mib")), "{report}");
+    assert!(deferred[0].as_str().is_some_and(|d| d.contains("a higher limit takes it in")), "{report}");
+    assert!(stderr.contains("`candour review sync --max-entry-mib N` takes in"), "the CLI says how: {stderr}");
     assert!(stderr.contains("not taken in yet: inbox entry 13"), "{stderr}");
     assert!(peak <= SYNC_RSS_LIMIT_KIB, "sync peaked at {} MiB", peak >> 10);
     // 12 x 64 MiB of junk are on the relay; headers and a first chunk are all sync needs.

@@ -284,6 +284,14 @@ pub struct SyncReport {
     /// bytes did not arrive whole. Kept and tried again by later syncs (see
     /// [`crate::cache::DeferredEntry`]).
     pub deferred: Vec<String>,
+    /// Some entry is held for being longer than this machine downloads: a face says how to
+    /// raise the limit (the CLI's `--max-entry-mib`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub held_too_large: bool,
+    /// Some entry's download was given up after repeated failures: a face says how to retry
+    /// (the CLI's `--retry-deferred`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub held_given_up: bool,
 }
 
 /// A reviewer's session.
@@ -549,11 +557,14 @@ impl ReviewSession {
                     }
                 }
                 Some(e) if d.attempts < MAX_DOWNLOAD_ATTEMPTS => work.push(*e),
-                Some(_) => report.deferred.push(format!(
-                    "inbox entry {seq}: {}; given up after {} attempts (`candour review sync --retry-deferred` \
-                     tries again)",
-                    d.reason, d.attempts
-                )),
+                Some(_) => {
+                    report.deferred.push(format!(
+                        "inbox entry {seq}: {}; given up after {} attempts (a sync that retries held entries \
+                         tries again)",
+                        d.reason, d.attempts
+                    ));
+                    report.held_given_up = true;
+                }
             }
         }
         let after = self.contents.inbox_after.unwrap_or(0);
@@ -661,15 +672,17 @@ impl ReviewSession {
             report.deferred.push(format!("inbox entry {seq}: {reason}; kept to try again"));
         };
         match fetched {
-            Fetched::TooLarge => defer(
-                format!(
-                    "{} MiB, longer than this machine downloads ({} MiB; `candour review sync --max-entry-mib N` \
-                     takes it in)",
-                    entry.len.div_ceil(1 << 20),
-                    self.max_entry_bytes >> 20
-                ),
-                false,
-            ),
+            Fetched::TooLarge => {
+                defer(
+                    format!(
+                        "{} MiB, longer than this machine downloads ({} MiB; a sync with a higher limit takes it in)",
+                        entry.len.div_ceil(1 << 20),
+                        self.max_entry_bytes >> 20
+                    ),
+                    false,
+                );
+                report.held_too_large = true;
+            }
             Fetched::Failed(e) => defer(format!("its bytes did not arrive whole ({e})"), true),
             Fetched::Unreachable(_) => {}
             Fetched::Malformed(e) => {
@@ -1165,7 +1178,7 @@ impl ReviewSession {
         let key = self.secret.signing_key();
         let listed = self.client.inbox_entry(key, seq).await?.ok_or_else(|| ReviewError::Refetched {
             entry: seq,
-            reason: "the relay no longer has it (see `candour review sync`)".into(),
+            reason: "the relay no longer has it (a sync says why)".into(),
         })?;
         Ok(self.client.inbox_stream(key, listed))
     }

@@ -38,7 +38,7 @@ async fn a_damaged_inbox_entry_is_deferred_retried_a_bounded_number_of_times_and
     let given_up = psd1.sync().await.expect("sync");
     assert_eq!(store.damaged_reads(Place::Inbox, 2), MAX_DOWNLOAD_ATTEMPTS, "not downloaded again");
     assert_eq!(given_up.deferred.len(), 1);
-    assert!(given_up.deferred[0].contains("given up after 3 attempts"), "{given_up:?}");
+    assert!(given_up.deferred[0].contains("given up after 3 attempts") && given_up.held_given_up, "{given_up:?}");
 
     // Survives the session: a new session over the same cache still knows about it.
     drop(psd1);
@@ -69,7 +69,7 @@ async fn an_entry_over_the_size_limit_waits_for_a_higher_limit() {
     let small = psd1.sync().await.expect("sync");
     assert_eq!((small.reports, small.skipped, small.deferred.len()), (0, 1, 1), "{small:?}");
     assert!(small.deferred[0].starts_with("inbox entry 1:"), "{small:?}");
-    assert!(small.deferred[0].contains("--max-entry-mib"), "{small:?}");
+    assert!(small.deferred[0].contains("a higher limit takes it in") && small.held_too_large, "{small:?}");
     let again = psd1.sync().await.expect("sync");
     assert_eq!(again.deferred.len(), 1, "still said, never counted as a failed attempt: {again:?}");
     psd1.set_max_entry_bytes(candour_review::session::DEFAULT_MAX_ENTRY_BYTES);

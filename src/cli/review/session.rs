@@ -115,6 +115,12 @@ pub(super) fn finish(report: &SyncReport) -> anyhow::Result<ExitCode> {
     for d in &report.deferred {
         eprintln!("candour: not taken in yet: {d}");
     }
+    if report.held_too_large {
+        eprintln!("candour: `candour review sync --max-entry-mib N` takes in entries up to N MiB.");
+    }
+    if report.held_given_up {
+        eprintln!("candour: `candour review sync --retry-deferred` tries the given-up entries again.");
+    }
     if let Some(held) = &report.receipts_held {
         eprintln!("candour: {held}");
     }
