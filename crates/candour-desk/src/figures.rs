@@ -31,10 +31,10 @@ fn sent_in(case: &CaseFile, year: i64) -> Option<Day> {
     case.day_sent().filter(|d| d.ymd().0 == year)
 }
 
-/// The day sent of a case in `year` that owes the reporter its duties: a compliment owes none
-/// (the clocks' own rule, `candour_review::clocks::next_due`), so it is on no clock chart.
+/// The day sent of a case in `year` that owes the reporter its duties (a compliment owes
+/// none), so that only those are on the clock charts.
 fn sent_with_duties_in(case: &CaseFile, state: &CaseState, year: i64) -> Option<Day> {
-    sent_in(case, year).filter(|_| state.category != Some(candour_review::triage::Category::Compliment))
+    sent_in(case, year).filter(|_| candour_review::clocks::owes_reporter_duties(state))
 }
 
 fn plural(n: u64, one: &str, many: &str) -> String {

@@ -35,6 +35,12 @@ impl Duty {
     }
 }
 
+/// Whether the 7-day and 3-month duties to the reporter run on a case at all: a compliment is
+/// not an allegation, and none runs on it. The clocks and the desk's clock charts use this.
+pub fn owes_reporter_duties(state: &CaseState) -> bool {
+    state.category != Some(crate::triage::Category::Compliment)
+}
+
 /// The next open duty of a case and its deadline, or `None` when none is open. A referral to
 /// the IOPC comes first and stays open until it is recorded, whatever the case's status; the
 /// duties to the reporter end when the case is concluded, and a compliment has none.
@@ -42,8 +48,7 @@ pub fn next_due(case: &CaseFile, state: &CaseState) -> Option<(Duty, Day)> {
     if let (Some(ticked), None) = (state.iopc_ticked_on, &state.iopc_referral) {
         return Some((Duty::ReferToIopc, ticked));
     }
-    // A compliment is not an allegation: no duty to the reporter runs on it.
-    if state.status.is_concluded() || state.category == Some(crate::triage::Category::Compliment) {
+    if state.status.is_concluded() || !owes_reporter_duties(state) {
         return None;
     }
     let sent = case.day_sent()?;
