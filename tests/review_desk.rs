@@ -283,20 +283,56 @@ async fn desk_triage_reply_overdue_board_and_charts_in_chromium() {
     b.wait_for_text("h1", "Overdue");
     let board = b.find(".board").text();
     assert!(board.contains(&older_case) && !board.contains(&case), "{board}");
-    assert!(board.contains("Unassigned") && board.contains("escalation to psd-1"), "{board}");
+    assert!(
+        board.contains("Unassigned") && board.contains("Escalate to psd-1, acu-1; notice to psd-head, dcc"),
+        "{board}"
+    );
     check_page(&b, "overdue");
     b.screenshot("desk-overdue");
-    // Escalating records an event naming the supervisors; the duty is still owed.
+    // Escalating records an event naming the supervisors and seals a notice to those outside
+    // the unit; the duty is still owed.
     submit_form(&b, &format!("/case/{older_case}/escalate"));
     b.wait_for_text(".flash.ok", &format!("Escalation of {older_case} to psd-1, acu-1 recorded"));
+    assert!(b.find(".flash.ok").text().contains("was sent to psd-head, dcc"), "{}", b.find(".flash.ok").text());
     assert!(b.find(".board").text().contains(&older_case));
     // Once per missed duty: the board says it was escalated, and offers no second escalation.
     assert!(
-        b.find(".board").text().contains(&format!("Escalated to psd-1, acu-1 on {today}")),
+        b.find(".board").text().contains(&format!("Escalated on {today} to psd-1, acu-1; notice to psd-head, dcc")),
         "{}",
         b.find(".board").text()
     );
     assert!(!b.exists(&format!("form[action='/case/{older_case}/escalate']")), "no second escalation");
+
+    // A case acknowledged in time whose three-month feedback deadline then passed: it arrives
+    // by "Sync now", is acknowledged here, and stays on the board for its feedback.
+    let quiet = submit(
+        &client,
+        Concern {
+            category: Some(Category::DutiesAndResponsibilities),
+            what: "Left a vulnerable caller without a callback".into(),
+            ..Default::default()
+        },
+        today.plus_days(-100),
+        vec![],
+    )
+    .await;
+    let quiet_case = candour_review::state::case_ref(&quiet.thread_id());
+    submit_form(&b, "/sync");
+    b.wait_for_text(".flash.ok", "Synced: 1 new reports");
+    b.goto(&format!("http://{addr}/case/{quiet_case}"));
+    b.wait_for_text("h1", &quiet_case);
+    assert_eq!(b.find("#f-kind-acknowledgement").attr("checked").as_deref(), Some("true"));
+    b.find("#f-reply").type_text("We have your report.");
+    submit_form(&b, "/reply");
+    b.wait_for_text(".flash.ok", "Reply sealed to the reporter");
+    assert!(b.find("table.history").text().contains("late"), "acknowledged 93 days late, and said so");
+    click_to_next_page(&b, "nav a[href='/overdue']");
+    b.wait_for_text("h1", "Overdue");
+    let card = b.find(&format!("article.card:has(a[href='/case/{quiet_case}'])")).text();
+    assert!(card.contains("feedback was due"), "{card}");
+    submit_form(&b, &format!("/case/{quiet_case}/escalate"));
+    b.wait_for_text(".flash.ok", &format!("Escalation of {quiet_case} to psd-1, acu-1 recorded"));
+    b.screenshot("desk-overdue-escalated");
 
     // Subject links: both cases name collar 4021.
     click_to_next_page(&b, "nav a[href='/links']");
@@ -310,7 +346,7 @@ async fn desk_triage_reply_overdue_board_and_charts_in_chromium() {
     b.wait_for_text("h1", "Statistics");
     assert_eq!(b.find_all("svg.chart").len(), 4);
     let year = today.ymd().0;
-    let this_year = [-10, -40, 0].iter().filter(|d| today.plus_days(**d).ymd().0 == year).count();
+    let this_year = [-10, -40, 0, -100].iter().filter(|d| today.plus_days(**d).ymd().0 == year).count();
     let received = b.find("#received-desc").attr("textContent").unwrap_or_default();
     let cases_word = if this_year == 1 { "case" } else { "cases" };
     assert!(received.starts_with(&format!("{this_year} {cases_word} received in {year}")), "{received}");
@@ -370,6 +406,41 @@ async fn desk_triage_reply_overdue_board_and_charts_in_chromium() {
         })
         .count();
     assert_eq!(replies, 1);
+
+    // The head of PSD, outside the unit, reads no case but receives both escalations on their
+    // own desk: references, duties and days late, never a report's words.
+    let mut head = session(&url, "psd-head", tmp.path()).await;
+    let synced = head.sync().await.expect("sync");
+    assert_eq!((synced.reports, synced.escalations), (0, 2), "{synced:?}");
+    let options = DeskOptions { initial_sync: Some(synced), ..DeskOptions::new(tmp.path().join("head-saved")) };
+    let (desk, _) = Desk::bind_private(head, options).await.expect("binds");
+    let (addr, login) = (desk.local_addr(), desk.login_url().to_owned());
+    let serving = tokio::spawn(desk.serve(std::future::pending()));
+    let b = Browser::start();
+    b.set_viewport(1280, 900);
+    b.goto(&login);
+    b.wait_for_text("h1", "Inbox");
+    assert!(b.find("nav a[href='/escalations']").text().contains("2 new"), "{}", b.find("nav").text());
+    click_to_next_page(&b, "nav a[href='/escalations']");
+    b.wait_for_text("h1", "Escalations to you");
+    let notices = rows(&b, "table.escalations tbody tr");
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    assert!(notices[0].contains(&quiet_case) && notices[0].contains("feedback"), "newest first: {notices:?}");
+    assert!(notices[1].contains(&older_case) && notices[1].contains("acknowledge"), "{notices:?}");
+    assert!(notices.iter().all(|n| n.contains("new") && n.contains("DI Sarah Okafor (PSD) (psd-1)")), "{notices:?}");
+    let page = b.page_source();
+    assert!(!page.contains("DESK-CANARY") && !page.contains("Unnecessary force"), "no report words on the page");
+    check_page(&b, "escalations");
+    b.screenshot("desk-escalations");
+    // Looked at, they are no longer new.
+    b.goto(&format!("http://{addr}/escalations"));
+    b.wait_for_text("h1", "Escalations to you");
+    assert!(!b.find("nav a[href='/escalations']").text().contains("new"));
+    click_to_next_page(&b, "header form[action='/close'] button");
+    b.wait_for_text("h1", "Desk closed");
+    let stopped = tokio::time::timeout(Duration::from_secs(15), serving).await.expect("stops").expect("joins");
+    assert_eq!(stopped.expect("serves"), Stopped::Closed);
+    drop(b);
 
     // Nothing decrypted was left in the cache folder but the saved attachment.
     for entry in std::fs::read_dir(tmp.path()).expect("dir").filter_map(Result::ok) {

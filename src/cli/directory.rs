@@ -87,6 +87,14 @@ pub fn run(cmd: DirectoryCommand) -> anyhow::Result<ExitCode> {
                 let members: Vec<&str> = verified.queue_members(&q.id).map(|r| r.display_name.as_str()).collect();
                 let independent = if q.independent { ", independent" } else { "" };
                 println!("  {} ({}{independent}): {}", q.id, q.name, members.join("; "));
+                let outside: Vec<&str> = verified
+                    .escalation_recipients(std::slice::from_ref(&q.id))
+                    .iter()
+                    .map(|r| r.display_name.as_str())
+                    .collect();
+                if !outside.is_empty() {
+                    println!("    late cases escalate outside the team to: {}", outside.join("; "));
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

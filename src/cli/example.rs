@@ -19,17 +19,26 @@ pub const EXAMPLE_PASSPHRASE: &str = "candour-example-only";
 /// tests unlock them often. Real key files use age's default (18).
 const EXAMPLE_WORK_FACTOR: u8 = 10;
 
-/// One example reviewer: id, display name, role, queue, collar number, other names.
+/// One example reviewer: id, display name, role, queue (empty for those who read no queue and
+/// only receive escalations), collar number, other names.
 type ExampleReviewer = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static [&'static str]);
 
-const REVIEWERS: [ExampleReviewer; 6] = [
+const REVIEWERS: [ExampleReviewer; 10] = [
     ("psd-1", "DI Sarah Okafor (PSD)", "supervisor", "psd", "1187", &["Sally Okafor"]),
     ("psd-2", "DS Tom Reilly (PSD)", "reviewer", "psd", "2716", &["Tommy Reilly"]),
     ("acu-1", "DCI Priya Nair (ACU)", "supervisor", "acu", "2290", &[]),
     ("acu-2", "DC Ewan Hughes (ACU)", "reviewer", "acu", "5512", &["Ewan Pugh"]),
     ("sb-1", "DS Mark Bell (Special Branch, Prevent)", "supervisor", "sb-prevent", "3076", &[]),
     ("pcc-1", "Helen Marsh (Office of the PCC)", "supervisor", "pcc", "", &[]),
+    ("psd-head", "Det Supt Claire Rowe (Head of PSD)", "supervisor", "", "0412", &[]),
+    ("dcc", "DCC Andrew Pryce (Deputy Chief Constable)", "supervisor", "", "", &["Andy Pryce"]),
+    ("sb-head", "Det Supt Gareth Lloyd (Head of Special Branch)", "supervisor", "", "0388", &[]),
+    ("pcc-ce", "Rachel Evans (Chief Executive, Office of the PCC)", "supervisor", "", "", &[]),
 ];
+
+/// Whom each queue's late cases escalate to, outside the team that handles them.
+const ESCALATIONS: [(&str, &[&str]); 4] =
+    [("psd", &["psd-head", "dcc"]), ("acu", &["psd-head", "dcc"]), ("sb-prevent", &["sb-head"]), ("pcc", &["pcc-ce"])];
 
 pub fn generate(out: &Path) -> anyhow::Result<ExitCode> {
     let reviewers_dir = out.join("reviewers");
@@ -45,7 +54,8 @@ pub fn generate(out: &Path) -> anyhow::Result<ExitCode> {
     let mut entries = Vec::new();
     for (id, name, role, queue, collar, aliases) in REVIEWERS {
         let secret = ReviewerSecret::generate(id);
-        let mut entry = directory_entry(&secret, name, role, vec![queue.to_owned()]);
+        let queues = if queue.is_empty() { vec![] } else { vec![queue.to_owned()] };
+        let mut entry = directory_entry(&secret, name, role, queues);
         entry.collar = (!collar.is_empty()).then(|| collar.to_owned());
         entry.aliases = aliases.iter().map(|a| (*a).to_owned()).collect();
         entries.push(entry);
@@ -62,7 +72,7 @@ pub fn generate(out: &Path) -> anyhow::Result<ExitCode> {
     let doc = Directory {
         format: DIRECTORY_FORMAT.into(),
         organisation: "Example Constabulary (EXAMPLE KEYS: NOT FOR REAL REPORTS)".into(),
-        version: 1,
+        version: 3,
         not_after: Day::from_ymd(2030, 12, 31).context("date")?,
         relay: RelayAddresses { https: "http://127.0.0.1:8080".into(), onion: None },
         stanzas: 12,
@@ -100,7 +110,13 @@ pub fn generate(out: &Path) -> anyhow::Result<ExitCode> {
 }
 
 fn queue(id: &str, name: &str, independent: bool) -> Queue {
-    Queue { id: id.into(), name: name.into(), independent }
+    let escalate_to = ESCALATIONS.iter().find(|(q, _)| *q == id).map(|(_, to)| to.to_vec()).unwrap_or_default();
+    Queue {
+        id: id.into(),
+        name: name.into(),
+        independent,
+        escalate_to: escalate_to.into_iter().map(String::from).collect(),
+    }
 }
 
 fn rule(categories: Vec<Category>, concerning: Vec<Concerning>, queues: &[&str]) -> RoutingRule {

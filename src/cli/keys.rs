@@ -59,7 +59,7 @@ pub enum KeysCommand {
         #[command(flatten)]
         pass: PassphraseArgs,
     },
-    /// Regenerate the example organisation in keys-example/ (root, six reviewers, signed
+    /// Regenerate the example organisation in keys-example/ (root, ten reviewers, signed
     /// directory). For demos and tests only: its passphrase is published.
     Example {
         /// Folder to write into; existing example files there are replaced.

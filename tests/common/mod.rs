@@ -150,8 +150,10 @@ impl Drop for Relay {
     }
 }
 
-/// Every example reviewer.
-pub const ALL_REVIEWERS: [&str; 6] = ["psd-1", "psd-2", "acu-1", "acu-2", "sb-1", "pcc-1"];
+/// Every example reviewer: the queues' readers, then those who only receive escalation
+/// notices (and must never open a report).
+pub const ALL_REVIEWERS: [&str; 10] =
+    ["psd-1", "psd-2", "acu-1", "acu-2", "sb-1", "pcc-1", "psd-head", "dcc", "sb-head", "pcc-ce"];
 
 /// Everything in the inbox after entry `after`, fetched as psd-1 (any reviewer may
 /// fetch ciphertext; only the addressed ones can open it).

@@ -265,8 +265,8 @@ fn sample_directory(version: u64, not_after: Day) -> Directory {
         relay: RelayAddresses { https: "https://relay.example".into(), onion: None },
         stanzas: 4,
         queues: vec![
-            Queue { id: "psd".into(), name: "PSD".into(), independent: false },
-            Queue { id: "pcc".into(), name: "PCC".into(), independent: true },
+            Queue { id: "psd".into(), name: "PSD".into(), independent: false, escalate_to: vec![] },
+            Queue { id: "pcc".into(), name: "PCC".into(), independent: true, escalate_to: vec![] },
         ],
         reviewers: vec![reviewer_entry("psd-1", "psd"), reviewer_entry("pcc-1", "pcc")],
         routing: Routing {

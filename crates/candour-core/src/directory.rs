@@ -117,6 +117,12 @@ pub struct Queue {
     /// and the destination for concerns about them.
     #[serde(default)]
     pub independent: bool,
+    /// Who this queue's late cases escalate to outside its handling team (the head of PSD,
+    /// the Deputy Chief Constable, the PCC's office; for Special Branch its own head): reviewer
+    /// ids that do not read this queue. They receive a sanitised escalation notice, never the
+    /// case (docs/design.md §6).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub escalate_to: Vec<String>,
 }
 
 /// A reviewer's role within their queues.
@@ -125,7 +131,7 @@ pub struct Queue {
 pub enum Role {
     /// Reads, triages and replies.
     Reviewer,
-    /// Also receives overdue escalations.
+    /// Also named in overdue escalations within the queue.
     Supervisor,
 }
 
@@ -371,6 +377,22 @@ impl VerifiedDirectory {
         let queue = queue.to_owned();
         self.directory.reviewers.iter().filter(move |r| r.queues.contains(&queue))
     }
+
+    /// Whom late cases in `queues` escalate to outside their handling teams: each queue's
+    /// `escalate_to`, in queue order, each reviewer once.
+    pub fn escalation_recipients(&self, queues: &[String]) -> Vec<&Reviewer> {
+        let mut out: Vec<&Reviewer> = Vec::new();
+        for q in self.directory.queues.iter().filter(|q| queues.contains(&q.id)) {
+            for id in &q.escalate_to {
+                if let Some(r) = self.reviewer(id) {
+                    if !out.iter().any(|o| o.id == r.id) {
+                        out.push(r);
+                    }
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Signs a directory. `input` is either an unsigned directory JSON document (signed exactly as
@@ -502,6 +524,23 @@ pub fn validate(d: &Directory) -> Result<(), DirectoryError> {
     for q in &d.queues {
         if !members.contains_key(q.id.as_str()) {
             return invalid(format!("queue {} has no reviewers", q.id));
+        }
+        // Escalation leaves the handling team: to people in the directory who do not read
+        // the queue, each named once.
+        let mut named = BTreeSet::new();
+        for id in &q.escalate_to {
+            let Some(r) = d.reviewers.iter().find(|r| &r.id == id) else {
+                return invalid(format!("queue {} escalates to {id}, who is not in the directory", q.id));
+            };
+            if r.queues.contains(&q.id) {
+                return invalid(format!(
+                    "queue {} escalates to {id}, who reads the queue: escalation must leave the handling team",
+                    q.id
+                ));
+            }
+            if !named.insert(id.as_str()) {
+                return invalid(format!("queue {} names {id} twice among its escalation recipients", q.id));
+            }
         }
     }
     match queues.get(d.routing.fallback_queue.as_str()) {

@@ -84,16 +84,19 @@ pub enum EnvelopeKind {
     Reply,
     /// A reviewer's case event (case streams; never a mailbox document).
     CaseEvent,
+    /// A reviewer tool's sanitised escalation notice (inbox, to those outside the unit).
+    EscalationNotice,
 }
 
 impl EnvelopeKind {
     /// Every kind, in byte order.
-    pub const ALL: [EnvelopeKind; 5] = [
+    pub const ALL: [EnvelopeKind; 6] = [
         EnvelopeKind::Report,
         EnvelopeKind::FollowUp,
         EnvelopeKind::Receipt,
         EnvelopeKind::Reply,
         EnvelopeKind::CaseEvent,
+        EnvelopeKind::EscalationNotice,
     ];
 
     /// The byte that names this kind in the framing.
@@ -104,6 +107,7 @@ impl EnvelopeKind {
             EnvelopeKind::Receipt => 3,
             EnvelopeKind::Reply => 4,
             EnvelopeKind::CaseEvent => 5,
+            EnvelopeKind::EscalationNotice => 6,
         }
     }
 
@@ -120,6 +124,7 @@ impl EnvelopeKind {
             EnvelopeKind::Receipt => b"candour-envelope-signature/v2/receipt\n",
             EnvelopeKind::Reply => b"candour-envelope-signature/v2/reply\n",
             EnvelopeKind::CaseEvent => b"candour-envelope-signature/v2/case-event\n",
+            EnvelopeKind::EscalationNotice => b"candour-envelope-signature/v2/escalation-notice\n",
         }
     }
 
@@ -131,6 +136,7 @@ impl EnvelopeKind {
             EnvelopeKind::Receipt => "receipt",
             EnvelopeKind::Reply => "reply",
             EnvelopeKind::CaseEvent => "case event",
+            EnvelopeKind::EscalationNotice => "escalation notice",
         }
     }
 }

@@ -59,6 +59,7 @@ pub fn envelope_kind(document: &Document) -> EnvelopeKind {
         Document::FollowUp(_) => EnvelopeKind::FollowUp,
         Document::Receipt(_) => EnvelopeKind::Receipt,
         Document::Reply(_) => EnvelopeKind::Reply,
+        Document::EscalationNotice(_) => EnvelopeKind::EscalationNotice,
     }
 }
 

@@ -343,6 +343,72 @@ pub struct Receipt {
     pub directory_version: Option<u64>,
 }
 
+/// The longest case reference, queue id, reviewer id or duty name a notice may carry.
+pub const MAX_NOTICE_NAME: usize = 64;
+
+/// A sanitised notice that a case is late, sealed by the escalating reviewer's tool to the
+/// people the directory names outside the handling team, and filed in the inbox like any other
+/// envelope (docs/design.md §6). It names the case only by its reference (never the thread, so
+/// it leads to no relay stream) and carries no word of the reporter's: the recipients cannot
+/// read the case, only chase those who can.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationNotice {
+    /// [`SCHEMA_VERSION`] (notices exist from version 2 on).
+    pub schema: u32,
+    /// The case's reference, as its readers quote it.
+    pub case: String,
+    /// The queues the case is handled in.
+    pub queues: Vec<String>,
+    /// The duty missed, by its stable name (e.g. `acknowledge`, `feedback`, `refer-to-iopc`).
+    pub duty: String,
+    /// The duty's deadline.
+    pub due: Day,
+    /// The day the escalation was recorded (the author's checked clock).
+    pub escalated_on: Day,
+    /// Whole days from the deadline to `escalated_on` (0 for a duty owed on its deadline).
+    pub days_late: u32,
+    /// The reviewer id who escalated (the envelope's signer must be their key).
+    pub reviewer: String,
+    /// The reviewer the case is assigned to, if anyone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+    /// The reviewer ids it was sealed to.
+    pub sealed_to: Vec<String>,
+    /// The version of the directory the author's tool held.
+    pub directory_version: u64,
+}
+
+impl EscalationNotice {
+    fn check(&self) -> Result<(), DocumentError> {
+        let bad = |why: &str| Err(DocumentError::BadNotice(why.to_owned()));
+        if self.schema != SCHEMA_VERSION {
+            return Err(DocumentError::Version(self.schema));
+        }
+        let name_ok = |n: &str| {
+            !n.is_empty()
+                && n.len() <= MAX_NOTICE_NAME
+                && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        };
+        if ![self.case.as_str(), self.duty.as_str(), self.reviewer.as_str()].into_iter().all(name_ok)
+            || !self.assignee.as_deref().is_none_or(name_ok)
+        {
+            return bad("a case reference, duty or reviewer id that is empty, too long or not a plain name");
+        }
+        for list in [&self.queues, &self.sealed_to] {
+            let distinct: std::collections::BTreeSet<&String> = list.iter().collect();
+            if list.is_empty() || distinct.len() != list.len() || list.len() > 64 || !list.iter().all(|n| name_ok(n)) {
+                return bad("its queues or recipients are empty, repeated or not plain names");
+            }
+        }
+        // Late on the deadline itself is possible (a referral is owed without delay); before it is not.
+        if self.escalated_on.days_since(self.due) != i64::from(self.days_late) {
+            return bad("its days late do not match its deadline and escalation day");
+        }
+        Ok(())
+    }
+}
+
 /// What an envelope's JSON document is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
@@ -355,6 +421,8 @@ pub enum Document {
     Reply(Reply),
     /// A reviewer tool's automatic receipt.
     Receipt(Receipt),
+    /// A sanitised notice that a case is late, for those outside the handling team.
+    EscalationNotice(EscalationNotice),
 }
 
 /// Why a document is not acceptable.
@@ -394,6 +462,9 @@ pub enum DocumentError {
     /// A report is not sealed to one of the readers it commits to.
     #[error("the report commits to {0} as a reader but is not sealed to them")]
     CommittedReaderLeftOut(String),
+    /// An escalation notice that does not hold together.
+    #[error("the escalation notice is not acceptable: {0}")]
+    BadNotice(String),
 }
 
 impl DocumentError {
@@ -411,6 +482,7 @@ impl DocumentError {
             DocumentError::SealedOutsideRoute(_) => "document-sealed-outside-route",
             DocumentError::CommittedReaderLeftOut(_) => "document-committed-reader-left-out",
             DocumentError::ThreadNotFromKey => "document-thread-not-from-key",
+            DocumentError::BadNotice(_) => "document-bad-escalation-notice",
         }
     }
 }
@@ -419,10 +491,15 @@ impl Document {
     /// Parses and checks a document's JSON.
     pub fn from_json(bytes: &[u8]) -> Result<Document, DocumentError> {
         let doc: Document = serde_json::from_slice(bytes).map_err(|e| DocumentError::Schema(e.to_string()))?;
+        if let Document::EscalationNotice(n) = &doc {
+            n.check()?;
+            return Ok(doc);
+        }
         let schema = match &doc {
             Document::Report(r) | Document::FollowUp(r) => r.schema,
             Document::Reply(r) => r.schema,
             Document::Receipt(r) => r.schema,
+            Document::EscalationNotice(n) => n.schema,
         };
         match schema {
             SCHEMA_V1 => check_v1(&doc)?,
@@ -448,6 +525,7 @@ impl Document {
             Document::Report(r) | Document::FollowUp(r) => r.route.as_ref(),
             Document::Reply(r) => r.route.as_ref(),
             Document::Receipt(r) => r.route.as_ref(),
+            Document::EscalationNotice(_) => None,
         }
     }
 
@@ -457,12 +535,14 @@ impl Document {
         serde_json::to_vec(self).unwrap_or_default()
     }
 
-    /// The thread this document belongs to.
-    pub fn thread_id(&self) -> ThreadId {
+    /// The thread this document belongs to (none for an escalation notice, which names its
+    /// case only by reference).
+    pub fn thread_id(&self) -> Option<ThreadId> {
         match self {
-            Document::Report(r) | Document::FollowUp(r) => r.thread_id,
-            Document::Reply(r) => r.thread_id,
-            Document::Receipt(r) => r.thread_id,
+            Document::Report(r) | Document::FollowUp(r) => Some(r.thread_id),
+            Document::Reply(r) => Some(r.thread_id),
+            Document::Receipt(r) => Some(r.thread_id),
+            Document::EscalationNotice(_) => None,
         }
     }
 }
@@ -482,6 +562,8 @@ fn check_v1(doc: &Document) -> Result<(), DocumentError> {
         Document::Report(r) | Document::FollowUp(r) => (r.route.is_some(), false),
         Document::Reply(r) => (r.route.is_some(), r.directory_version.is_some()),
         Document::Receipt(r) => (r.route.is_some(), r.directory_version.is_some()),
+        // Checked on its own (EscalationNotice::check): there is no version 1 notice.
+        Document::EscalationNotice(_) => (false, false),
     };
     if route {
         return Err(DocumentError::Version2Field("route"));
@@ -527,6 +609,7 @@ fn check_v2(doc: &Document) -> Result<(), DocumentError> {
                 return Err(DocumentError::Route(CommitmentError::OtherThread));
             }
         }
+        Document::EscalationNotice(n) => n.check()?,
     }
     Ok(())
 }
@@ -666,5 +749,47 @@ mod tests {
             assert_eq!(c.name().parse::<Category>(), Ok(c));
             assert!(!c.explanation().is_empty());
         }
+    }
+
+    fn notice() -> EscalationNotice {
+        let due = Day::from_ymd(2026, 3, 1).expect("day");
+        EscalationNotice {
+            schema: SCHEMA_VERSION,
+            case: "C-3f9a21b07c".into(),
+            queues: vec!["psd".into()],
+            duty: "acknowledge".into(),
+            due,
+            escalated_on: due.plus_days(4),
+            days_late: 4,
+            reviewer: "psd-1".into(),
+            assignee: Some("psd-2".into()),
+            sealed_to: vec!["dcc".into()],
+            directory_version: 3,
+        }
+    }
+
+    #[test]
+    fn an_escalation_notice_round_trips_and_has_no_room_for_words() {
+        let good = Document::EscalationNotice(notice());
+        assert_eq!(Document::from_json(&good.to_json()), Ok(good.clone()));
+        assert_eq!(good.thread_id(), None, "a notice leads to no thread");
+        assert_eq!(good.route(), None);
+        // Every field is a plain name, a day or a number: a reporter's sentence fits nowhere.
+        for spoilt in [
+            EscalationNotice { case: "PC Smith took the cash".into(), ..notice() },
+            EscalationNotice { duty: "x".repeat(MAX_NOTICE_NAME + 1), ..notice() },
+            EscalationNotice { assignee: Some("psd 2".into()), ..notice() },
+            EscalationNotice { queues: vec![], ..notice() },
+            EscalationNotice { sealed_to: vec!["dcc".into(), "dcc".into()], ..notice() },
+            EscalationNotice { days_late: 5, ..notice() },
+            EscalationNotice { escalated_on: notice().due.plus_days(-1), days_late: 0, ..notice() },
+        ] {
+            let err = Document::from_json(&Document::EscalationNotice(spoilt.clone()).to_json());
+            assert_eq!(err.map_err(|e| e.code()), Err("document-bad-escalation-notice"), "{spoilt:?}");
+        }
+        let v1 = Document::EscalationNotice(EscalationNotice { schema: SCHEMA_V1, ..notice() });
+        assert_eq!(Document::from_json(&v1.to_json()), Err(DocumentError::Version(SCHEMA_V1)));
+        let extra = String::from_utf8(good.to_json()).expect("utf-8").replacen('{', r#"{"what": "words", "#, 1);
+        assert!(matches!(Document::from_json(extra.as_bytes()), Err(DocumentError::Schema(_))));
     }
 }

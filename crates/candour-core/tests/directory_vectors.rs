@@ -90,7 +90,12 @@ fn sign_then_verify_round_trips_and_adds_signatures() {
 #[test]
 fn the_example_directory_verifies_and_a_wrong_pin_refuses_it() {
     let dir = common::example_directory();
-    assert_eq!(dir.directory().reviewers.len(), 6);
+    assert_eq!(dir.directory().reviewers.len(), 10);
+    let escalations: Vec<Vec<&str>> = ["psd", "acu", "sb-prevent", "pcc"]
+        .iter()
+        .map(|q| ids(dir.escalation_recipients(&[(*q).to_owned()])))
+        .collect();
+    assert_eq!(escalations, [vec!["psd-head", "dcc"], vec!["psd-head", "dcc"], vec!["sb-head"], vec!["pcc-ce"]]);
     let served = fs::read(common::keys_example().join("directory.json")).expect("served");
     let wrong = TrustPolicy {
         roots: vec![RootSecretKey::generate().public()],
@@ -101,6 +106,30 @@ fn the_example_directory_verifies_and_a_wrong_pin_refuses_it() {
     assert_eq!(directory::verify(&served, &wrong).map_err(|e| e.code()).err(), Some("below-threshold"));
     let none = TrustPolicy { roots: vec![], ..wrong };
     assert_eq!(directory::verify(&served, &none).map_err(|e| e.code()).err(), Some("policy"));
+}
+
+fn ids(reviewers: Vec<&directory::Reviewer>) -> Vec<&str> {
+    reviewers.into_iter().map(|r| r.id.as_str()).collect()
+}
+
+/// Escalation leaves the handling team: a queue may escalate only to people in the directory
+/// who do not read it, each named once.
+#[test]
+fn escalation_recipients_are_outside_the_queue_and_known() {
+    let unsigned = fs::read(common::keys_example().join("directory.unsigned.json")).expect("unsigned");
+    let good: directory::Directory = serde_json::from_slice(&unsigned).expect("parses");
+    directory::validate(&good).expect("the example is valid");
+    let with = |queue: &str, to: &[&str]| {
+        let mut d = good.clone();
+        let q = d.queues.iter_mut().find(|q| q.id == queue).expect("queue");
+        q.escalate_to = to.iter().map(|s| (*s).to_owned()).collect();
+        directory::validate(&d).map_err(|e| e.to_string())
+    };
+    assert!(with("psd", &["psd-1"]).expect_err("reads psd").contains("must leave the handling team"));
+    assert!(with("psd", &["nobody"]).expect_err("unknown").contains("not in the directory"));
+    assert!(with("psd", &["dcc", "dcc"]).expect_err("twice").contains("twice"));
+    assert!(with("sb-prevent", &["psd-1"]).is_ok(), "another queue's reader may be named");
+    assert!(with("psd", &[]).is_ok(), "naming nobody is allowed (the field is optional)");
 }
 
 /// One key, one person: a directory giving two reviewers the same signing or encryption key,

@@ -42,6 +42,7 @@ pub(crate) fn router(state: Arc<DeskState>) -> Router {
         .route("/case/{reference}/save", post(save))
         .route("/case/{reference}/escalate", post(escalate))
         .route("/overdue", get(overdue))
+        .route("/escalations", get(escalations))
         .route("/links", get(links))
         .route("/stats", get(stats))
         .route("/stats.csv", get(stats_csv))
@@ -77,6 +78,7 @@ fn context(state: &DeskState, session: &ReviewSession) -> Context {
         today: state.today(),
         flash: state.take_flash(),
         tampered: state.tampered(),
+        new_escalations: session.escalations().iter().filter(|e| !e.seen).count(),
     }
 }
 
@@ -407,17 +409,25 @@ async fn escalate(
     Path(reference): Path<String>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
-    on_case(&state, &reference, &form, Some("/overdue"), async |session, case_ref, today| {
-        Ok(Done::said(match session.escalate_if_overdue(&case_ref, today).await? {
-            Escalated::NotOverdue => format!("Case {case_ref} is not overdue: nothing to escalate."),
+    on_case(&state, &reference, &form, Some("/overdue"), async |session, case_ref, _today| {
+        Ok(Done::said(match session.escalate_if_overdue(&case_ref).await? {
+            Escalated::NotOverdue => format!("Case {case_ref} is not overdue today: nothing to escalate."),
             Escalated::Already { on, .. } => {
                 format!("Case {case_ref} was already escalated for this on {on}: nothing new was recorded.")
             }
-            Escalated::Recorded { late, hash } => format!(
-                "Escalation of {case_ref} to {} recorded (event {}).",
-                late.escalate_to.join(", "),
-                hash.short()
-            ),
+            Escalated::Recorded { late, hash, outside } => {
+                let within = if late.escalate_to.is_empty() { "nobody in the unit".to_owned() } else { late.escalate_to.join(", ") };
+                let notice = if outside.to.is_empty() {
+                    " Nobody outside the unit could be told: every escalation recipient was excluded by the reporter or is named in the report.".to_owned()
+                } else {
+                    format!(
+                        " A sanitised notice (reference, duty, days late; no report content) was sent to {}{}.",
+                        outside.to.join(", "),
+                        if outside.fallback { ", the independent queue, since everyone named for this queue was passed over" } else { "" }
+                    )
+                };
+                format!("Escalation of {case_ref} to {within} recorded (event {}).{notice}", hash.short())
+            }
         }))
     })
     .await
@@ -438,6 +448,16 @@ async fn overdue(State(state): State<Arc<DeskState>>) -> Response {
         }
     }
     html(StatusCode::OK, pages::overdue(&context(&state, &session), &columns))
+}
+
+/// `/escalations`: other teams' late cases escalated to this reviewer; looking marks them seen.
+async fn escalations(State(state): State<Arc<DeskState>>) -> Response {
+    let mut session = state.session.lock().await;
+    let page = pages::escalations(&context(&state, &session), session.directory(), session.escalations());
+    if let Err(e) = session.mark_escalations_seen() {
+        return error_page(&state, &session, &e);
+    }
+    html(StatusCode::OK, page)
 }
 
 async fn links(State(state): State<Arc<DeskState>>) -> Response {
@@ -499,8 +519,12 @@ async fn sync(State(state): State<Arc<DeskState>>, Extension(form): Extension<Fo
     let result = match session.sync().await {
         Ok(report) => {
             state.set_tampered(report.tampered.clone());
+            let escalations = match report.escalations {
+                0 => String::new(),
+                n => format!(" {n} late case(s) escalated to you (see Escalations)."),
+            };
             let text = format!(
-                "Synced: {} new reports, {} follow-ups, {} new case events.",
+                "Synced: {} new reports, {} follow-ups, {} new case events.{escalations}",
                 report.reports, report.follow_ups, report.new_events
             );
             let mut details: Vec<String> =

@@ -1,5 +1,6 @@
 //! Content-free alerts for a reviewer who is not looking at the desk (docs/design.md §6): new
-//! reports, new follow-ups, acknowledgements due within two days, and overdue duties. An alert
+//! reports, new follow-ups, acknowledgements due within two days, overdue duties, and
+//! escalation notices received from other teams. An alert
 //! is a kind and a count, never a case's words, subject, category or reference: it travels by
 //! the desktop's notifications or the force's own mail, outside the encrypted cache, so it says
 //! only that there is something to open.
@@ -30,6 +31,8 @@ candour_core::named_enum!(
         AcknowledgementDue => "acknowledgement-due",
         /// Duties are past their deadline.
         Overdue => "overdue",
+        /// Another team's late cases were escalated to this reviewer.
+        EscalationReceived => "escalation-received",
     }
 );
 
@@ -54,6 +57,7 @@ impl Alert {
                 format!("{n} acknowledgement{s} due within {ACKNOWLEDGE_WARNING_DAYS} days")
             }
             AlertKind::Overdue => format!("{n} case{s} with a duty past its deadline"),
+            AlertKind::EscalationReceived => format!("{n} late case{s} escalated to you by another team"),
         }
     }
 }
@@ -64,7 +68,10 @@ pub const ALERT_TITLE: &str = "Candour: something to review";
 /// The body of an alert message: its lines, and where to look. Nothing else.
 pub fn alert_body(alerts: &[Alert]) -> String {
     let mut body: String = alerts.iter().map(|a| format!("{}\n", a.line())).collect();
-    body.push_str("\nOpen the desk (candour review desk) or run candour review inbox to see them.\n");
+    body.push_str(
+        "\nOpen the desk (candour review desk) or run candour review inbox (escalations: candour review \
+         escalations) to see them.\n",
+    );
     body
 }
 
@@ -98,6 +105,7 @@ impl Watch {
         };
         push(AlertKind::NewReport, synced.reports);
         push(AlertKind::NewFollowUp, synced.follow_ups);
+        push(AlertKind::EscalationReceived, synced.escalations);
         let due_soon = cases
             .iter()
             .filter(|case| {
@@ -126,7 +134,11 @@ mod tests {
         assert_eq!(
             alert_body(&alerts),
             "1 new report\n3 cases with a duty past its deadline\n\nOpen the desk (candour review desk) or run \
-             candour review inbox to see them.\n"
+             candour review inbox (escalations: candour review escalations) to see them.\n"
+        );
+        assert_eq!(
+            Alert { kind: AlertKind::EscalationReceived, count: 2 }.line(),
+            "2 late cases escalated to you by another team"
         );
         assert_eq!("acknowledgement-due".parse::<AlertKind>(), Ok(AlertKind::AcknowledgementDue));
     }

@@ -90,6 +90,9 @@ pub struct CacheContents {
     /// the same version, is refused after it (rollback, or a fork shown to this reviewer).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory: Option<SeenDirectory>,
+    /// Escalation notices received: late cases of other teams this reviewer is to chase.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub escalations: Vec<crate::escalation::ReceivedEscalation>,
 }
 
 /// A directory version and the SHA-256 of its signed bytes.
@@ -306,6 +309,7 @@ mod tests {
             cases: BTreeMap::new(),
             deferred: BTreeMap::new(),
             directory: None,
+            escalations: vec![],
         };
         cache.save(&contents).expect("save");
         assert_eq!(cache.load().expect("load"), contents);

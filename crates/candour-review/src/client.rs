@@ -115,6 +115,13 @@ impl ReviewClient {
         Ok((appended.seq.0, Some(appended.expires)))
     }
 
+    /// Files an envelope in the inbox as anyone does: a proof of work priced by its size,
+    /// then the upload, unsigned (an escalation notice must look like any report).
+    pub async fn inbox_submit(&self, envelope: Vec<u8>) -> Result<(), ClientError> {
+        let solution = self.relay.solve_challenge(envelope.len() as u64).await?;
+        self.relay.submit(&solution, envelope.into()).await
+    }
+
     /// Appends a sealed reply to the reporter's mailbox (the relay opens it on first append).
     pub async fn mailbox_append(
         &self,

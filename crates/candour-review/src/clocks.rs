@@ -1,7 +1,7 @@
 //! Clocks (docs/design.md §6): acknowledge within 7 days and give feedback within 3 months,
 //! both measured from the day sent inside the report, and refer to the IOPC without delay once
 //! a mandatory-referral criterion is ticked; overdue cases are escalated to the supervisors of
-//! the case's queues. `today` is a parameter of every view, so a reviewer can plan ahead; what
+//! the case's queues and, by a sanitised notice, to those the directory names outside them. `today` is a parameter of every view, so a reviewer can plan ahead; what
 //! is recorded is dated with the real day.
 
 use candour_core::directory::VerifiedDirectory;
@@ -78,6 +78,9 @@ pub struct Overdue {
     pub queues: Vec<String>,
     /// The supervisors of those queues who can read the case.
     pub escalate_to: Vec<String>,
+    /// Whom the escalation notice goes to outside the handling team (see
+    /// [`crate::escalation::outside_recipients`]); empty when nobody can be told.
+    pub notify_outside: Vec<String>,
     /// The day this lateness (this duty, this deadline) was already escalated, if it was.
     pub escalated_on: Option<Day>,
 }
@@ -88,7 +91,12 @@ impl Overdue {
     pub fn escalation(&self) -> crate::event::Action {
         let reason = format!("{} due {} is {} days overdue", self.duty.name(), self.due, self.days_overdue);
         let missed = Some(crate::event::MissedDuty { duty: self.duty, due: self.due });
-        crate::event::Action::Escalation { to: self.escalate_to.clone(), reason, missed }
+        crate::event::Action::Escalation {
+            to: self.escalate_to.clone(),
+            reason,
+            missed,
+            notified: self.notify_outside.clone(),
+        }
     }
 }
 
@@ -108,6 +116,7 @@ pub fn overdue<'a>(dir: &VerifiedDirectory, cases: impl IntoIterator<Item = &'a 
                 assignee: state.assignee.clone(),
                 queues: case.queues(dir),
                 escalate_to: case.supervisors(dir),
+                notify_outside: crate::escalation::outside_recipients(dir, case).to,
                 escalated_on: state.escalated.get(&crate::event::MissedDuty { duty, due }).copied(),
             })
         })

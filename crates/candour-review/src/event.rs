@@ -128,7 +128,7 @@ pub enum Action {
         /// The text sent.
         text: String,
     },
-    /// The case was escalated to a supervisor (e.g. overdue).
+    /// The case was escalated to a supervisor (e.g. overdue), and beyond the unit.
     Escalation {
         /// The supervisors told.
         to: Vec<String>,
@@ -138,6 +138,10 @@ pub enum Action {
         /// lateness twice writes one event (absent from escalations recorded before).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         missed: Option<MissedDuty>,
+        /// Those outside the handling team a sanitised notice was sealed to (absent from
+        /// escalations recorded before notices, and when nobody could be told).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        notified: Vec<String>,
     },
     /// The case was closed.
     Close {

@@ -6,7 +6,7 @@
 //! - [`event`] defines case events (signed, hash-chained, sealed to the case's reviewers) and
 //!   names tampering; [`state`] folds them into a case's state with a documented merge rule.
 //! - [`triage`] holds the docs/design.md §6 fields; [`clocks`] the 7-day and 3-month duties and
-//!   escalation; [`link`] subject linking; [`stats`] published figures with small-number
+//!   escalation; [`escalation`] the sanitised notices that take a late case beyond the unit; [`link`] subject linking; [`stats`] published figures with small-number
 //!   suppression and the sanitised export; [`views`] what `inbox` and `show` display.
 //! - The desk (crate `candour-desk`) serves all of this as a web UI on loopback, to the
 //!   reviewer's own browser.
@@ -22,6 +22,7 @@ pub mod client;
 pub use candour_client::clock;
 pub mod alerts;
 pub mod clocks;
+pub mod escalation;
 pub mod event;
 pub mod keyring;
 pub mod link;

@@ -9,9 +9,9 @@ use std::sync::Arc;
 use candour_client::ClientError;
 use candour_core::directory::VerifiedDirectory;
 use candour_core::envelope::{AttachmentMeta, AttachmentSink, DiscardAttachments, OpenError};
-use candour_core::keys::{parse_age_recipient, ReviewerSecret};
+use candour_core::keys::{parse_age_recipient, PublicSigningKey, ReviewerSecret};
 use candour_core::message::{open_document, seal_document, OpenDocumentError, OpenedDocument};
-use candour_core::report::{Document, Receipt, Reply, SCHEMA_VERSION};
+use candour_core::report::{Document, EscalationNotice, Receipt, Reply, SCHEMA_VERSION};
 use candour_core::routing::check_sealed_to;
 use candour_core::wire::{CaseStreamId, ThreadId};
 use candour_core::Day;
@@ -22,6 +22,7 @@ use tokio::task::JoinSet;
 use crate::cache::{Cache, CacheContents, CacheError, DeferredEntry, SeenDirectory};
 use crate::client::{DownloadFailure, EntryReader, ListedEntry, RelayPolicy, ReviewClient};
 use crate::clocks::{overdue, Overdue};
+use crate::escalation::ReceivedEscalation;
 use crate::event::{
     heads, open_event, seal_event, verify_chain, Action, CaseEvent, ChainError, EventHash, ReplyKind, Retained,
     SealEventError, VerifiedChain, VerifiedEvent, EVENT_FORMAT,
@@ -268,6 +269,8 @@ pub struct SyncReport {
     pub vanished: Vec<String>,
     /// Automatic receipts filed in reporters' mailboxes (new reports, and renewals).
     pub receipts: usize,
+    /// Escalation notices received: other teams' late cases this reviewer is to chase.
+    pub escalations: usize,
     /// Why receipts that are due were not filed (this computer's date is not the relay's);
     /// the next sync with a right clock files them.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -326,6 +329,8 @@ pub enum Escalated {
         late: Overdue,
         /// The event.
         hash: EventHash,
+        /// Who outside the unit the notice was sealed to, and who was passed over.
+        outside: crate::escalation::OutsideRecipients,
     },
 }
 
@@ -721,6 +726,10 @@ impl ReviewSession {
                 return;
             }
         };
+        if let Document::EscalationNotice(notice) = opened.document {
+            self.file_escalation(seq, notice, &opened.signer, report);
+            return;
+        }
         let attachments = opened.attachments;
         // The reporter's signature covers the readers it names, not the envelope's recipients:
         // refuse what the reporter did not send to this reviewer (docs/design.md §7).
@@ -734,7 +743,7 @@ impl ReviewSession {
                     reported.map(|r| r.report.concern.concerning.clone()).unwrap_or_default(),
                 )
             }
-            Document::Reply(_) | Document::Receipt(_) => {
+            Document::Reply(_) | Document::Receipt(_) | Document::EscalationNotice(_) => {
                 report.rejected.push(format!("inbox entry {seq}: a reviewer's message in the inbox: ignored"));
                 return;
             }
@@ -770,7 +779,7 @@ impl ReviewSession {
                 ));
             }
             let thread = opened.document.thread_id();
-            if let Some(earlier) = self.contents.cases.get(&thread).and_then(CaseFile::route) {
+            if let Some(earlier) = thread.and_then(|t| self.contents.cases.get(&t)).and_then(CaseFile::route) {
                 if &earlier != route {
                     notes.push("its route commitment differs from the one this case already has".to_owned());
                 }
@@ -844,8 +853,53 @@ impl ReviewSession {
                 report.follow_ups += 1;
             }
             // Refused above.
-            Document::Reply(_) | Document::Receipt(_) => {}
+            Document::Reply(_) | Document::Receipt(_) | Document::EscalationNotice(_) => {}
         }
+    }
+
+    /// Keeps an escalation notice addressed to this reviewer, once checked (see
+    /// [`crate::escalation::check_received`]); the same lateness noticed again is kept once.
+    fn file_escalation(
+        &mut self,
+        seq: u64,
+        notice: EscalationNotice,
+        signer: &PublicSigningKey,
+        report: &mut SyncReport,
+    ) {
+        match crate::escalation::check_received(&self.dir, &self.secret.id, &notice, signer) {
+            Ok(duty) => {
+                let same = |r: &&ReceivedEscalation| {
+                    r.notice.case == notice.case && r.notice.duty == notice.duty && r.notice.due == notice.due
+                };
+                if let Some(first) = self.contents.escalations.iter().find(same) {
+                    report.flagged.push(format!(
+                        "inbox entry {seq}: the escalation of case {} for {} due {} again (first as inbox entry {}): \
+                         kept once",
+                        notice.case, notice.duty, notice.due, first.seq
+                    ));
+                    return;
+                }
+                self.contents.escalations.push(ReceivedEscalation { seq, notice, duty, seen: false });
+                report.escalations += 1;
+            }
+            Err(e) => {
+                report.rejected.push(format!("inbox entry {seq}: an escalation notice refused: {e} ({})", e.code()))
+            }
+        }
+    }
+
+    /// Escalation notices received, oldest first.
+    pub fn escalations(&self) -> &[ReceivedEscalation] {
+        &self.contents.escalations
+    }
+
+    /// Marks every escalation notice received as seen, and saves the cache.
+    pub fn mark_escalations_seen(&mut self) -> Result<(), ReviewError> {
+        if self.contents.escalations.iter().any(|e| !e.seen) {
+            self.contents.escalations.iter_mut().for_each(|e| e.seen = true);
+            self.cache.save(&self.contents)?;
+        }
+        Ok(())
     }
 
     /// Re-reads and verifies one case's stream now (used before appending, and by tests).
@@ -955,21 +1009,58 @@ impl ReviewSession {
         Ok(())
     }
 
-    /// Records an escalation of the case's missed duty to the supervisors who can read it, if
-    /// the case is overdue on `today` (the day the views are worked out for; the event itself is
-    /// dated with the real day). Idempotent: a lateness already escalated (the same duty and
-    /// deadline) writes nothing again. Both the CLI's `overdue --record` and the desk call this,
-    /// so an escalation reads the same whoever records it.
-    pub async fn escalate_if_overdue(&mut self, reference: &str, today: Day) -> Result<Escalated, ReviewError> {
+    /// Escalates the case's missed duty, if it is late on the real day (a day given to the
+    /// views cannot make a case late): seals the sanitised notice to those the directory names
+    /// outside the handling team (see [`crate::escalation::outside_recipients`]) and files it
+    /// in the inbox, then records the escalation naming the case's supervisors and whom the
+    /// notice went to. Idempotent: a lateness already escalated (the same duty and deadline)
+    /// writes nothing again. The notice goes first, so a failure leaves nothing recorded and a
+    /// second attempt sends it again, which its recipients' tools keep once. Both the CLI's
+    /// `overdue --record` and the desk call this, so an escalation reads the same whoever
+    /// records it.
+    pub async fn escalate_if_overdue(&mut self, reference: &str) -> Result<Escalated, ReviewError> {
+        let day = self.event_day().await?;
         let case = self.case(reference)?;
-        let Some(late) = overdue(&self.dir, [case], today).into_iter().next() else {
+        let Some(late) = overdue(&self.dir, [case], day).into_iter().next() else {
             return Ok(Escalated::NotOverdue);
         };
         if let Some(on) = late.escalated_on {
             return Ok(Escalated::Already { late, on });
         }
+        let outside = crate::escalation::outside_recipients(&self.dir, case);
+        if !outside.to.is_empty() {
+            let notice =
+                crate::escalation::notice(&late, &outside.to, &self.secret.id, day, self.dir.directory().version);
+            self.file_in_inbox(&Document::EscalationNotice(notice), &outside.to).await?;
+        }
         let hash = self.record(&late.case, late.escalation()).await?;
-        Ok(Escalated::Recorded { late, hash })
+        Ok(Escalated::Recorded { late, hash, outside })
+    }
+
+    /// Seals a reviewer's document to directory reviewers `to` (padded to the directory's
+    /// stanza count like every envelope) and submits it to the inbox with proof of work, as a
+    /// reporter's tool would: the relay cannot tell it from a report.
+    async fn file_in_inbox(&self, document: &Document, to: &[String]) -> Result<(), ReviewError> {
+        let recipients: Vec<age::x25519::Recipient> =
+            to.iter().filter_map(|id| self.dir.reviewer(id)).filter_map(|r| r.x25519_recipient()).collect();
+        if recipients.len() != to.len() {
+            return Err(ReviewError::Internal("an escalation recipient has no key in the directory".into()));
+        }
+        self.client.inbox_submit(self.seal_signed(&recipients, document)?).await?;
+        Ok(())
+    }
+
+    /// Seals a document of this reviewer's, signed with their key, at the directory's stanza
+    /// count.
+    fn seal_signed(&self, recipients: &[age::x25519::Recipient], document: &Document) -> Result<Vec<u8>, ReviewError> {
+        Ok(seal_document(
+            recipients,
+            self.dir.directory().stanzas,
+            document,
+            vec![],
+            self.secret.signing_key(),
+            vec![],
+        )?)
     }
 
     /// Records the case's referral to the IOPC, made on `referred_on` under `iopc_reference`:
@@ -1046,14 +1137,7 @@ impl ReviewSession {
         let recipient =
             parse_age_recipient(&from.report.reply_recipient).map_err(|_| ReviewError::BadReplyRecipient(case_ref))?;
         let mailbox = from.report.mailbox;
-        let sealed = seal_document(
-            &[recipient],
-            self.dir.directory().stanzas,
-            document,
-            vec![],
-            self.secret.signing_key(),
-            vec![],
-        )?;
+        let sealed = self.seal_signed(&[recipient], document)?;
         self.client.mailbox_append(self.secret.signing_key(), &mailbox, sealed).await?;
         Ok(())
     }

@@ -408,11 +408,17 @@ impl CaseState {
                     let late = state.discharge(*reply_kind, day, report.map(|r| r.day_sent));
                     format!("reply to reporter ({}){late}: {text}", reply_kind.name())
                 }
-                Action::Escalation { to, reason, missed } => {
+                Action::Escalation { to, reason, missed, notified } => {
                     if let Some(m) = missed {
                         state.escalated.entry(*m).or_insert(day);
                     }
-                    format!("escalated to {}: {reason}", to.join(", "))
+                    let outside = if notified.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; notice sent outside the unit to {}", notified.join(", "))
+                    };
+                    let to = if to.is_empty() { "nobody in the unit".to_owned() } else { to.join(", ") };
+                    format!("escalated to {to}: {reason}{outside}")
                 }
                 Action::Close { outcome } => {
                     state.status = Status::Closed(*outcome);

@@ -56,7 +56,12 @@ fn events_in(format: &str, directory_version: Option<u64>) -> Vec<CaseEvent> {
         ),
         base(
             vec![],
-            Action::Escalation { to: vec!["psd-1".into()], reason: "acknowledgement overdue".into(), missed: None },
+            Action::Escalation {
+                to: vec!["psd-1".into()],
+                reason: "acknowledgement overdue".into(),
+                missed: None,
+                notified: vec![],
+            },
         ),
         base(vec![], Action::Close { outcome: "no-case-to-answer".parse().expect("outcome") }),
     ]
@@ -104,8 +109,22 @@ fn an_escalation_naming_its_missed_duty_is_frozen() {
         to: vec!["psd-1".into(), "acu-1".into()],
         reason: "acknowledge due 2026-11-20 is 7 days overdue".into(),
         missed: Some(MissedDuty { duty: Duty::Acknowledge, due: Day::from_ymd(2026, 11, 20).expect("day") }),
+        notified: vec![],
     };
     assert_frozen("case-events-v2-escalation-missed.jsonl", vec![event]);
+}
+
+/// An escalation that also sealed a notice outside the unit names whom: its own fixture.
+#[test]
+fn an_escalation_that_notified_outside_the_unit_is_frozen() {
+    let mut event = events().remove(3);
+    event.action = Action::Escalation {
+        to: vec!["psd-1".into()],
+        reason: "feedback due 2027-02-20 is 3 days overdue".into(),
+        missed: Some(MissedDuty { duty: Duty::Feedback, due: Day::from_ymd(2027, 2, 20).expect("day") }),
+        notified: vec!["psd-head".into(), "dcc".into()],
+    };
+    assert_frozen("case-events-v2-escalation-notified.jsonl", vec![event]);
 }
 
 #[test]
@@ -131,6 +150,7 @@ fn events_and_documents_never_parse_as_each_other() {
         ("case-events-v2.jsonl", events().len()),
         ("case-events-v2-iopc-referral.jsonl", 1),
         ("case-events-v2-escalation-missed.jsonl", 1),
+        ("case-events-v2-escalation-notified.jsonl", 1),
     ] {
         let fixture =
             std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name))

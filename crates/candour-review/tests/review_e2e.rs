@@ -311,9 +311,9 @@ async fn unacknowledged_on_day_eight_is_overdue_and_escalated() {
 
     // Escalating the same lateness twice writes one event; the view says when it was.
     let events = psd2.case(&case).expect("case").events.len();
-    let first = psd2.escalate_if_overdue(&case, today()).await.expect("escalate");
+    let first = psd2.escalate_if_overdue(&case).await.expect("escalate");
     assert!(matches!(first, Escalated::Recorded { .. }), "{first:?}");
-    let again = psd2.escalate_if_overdue(&case, today()).await.expect("escalate again");
+    let again = psd2.escalate_if_overdue(&case).await.expect("escalate again");
     assert!(matches!(again, Escalated::Already { on, .. } if on == today()), "{again:?}");
     assert_eq!(psd2.case(&case).expect("case").events.len(), events + 1, "one escalation per missed duty");
     assert_eq!(overdue(psd2.directory(), psd2.cases(), today())[0].escalated_on, Some(today()));

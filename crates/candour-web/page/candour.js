@@ -190,7 +190,8 @@ function fillExclusions(container, onChange) {
     box.name = "excluded";
     box.addEventListener("change", onChange);
     const queues = r.queues.map((q) => directory.queues.find((x) => x.id === q)?.name || q).join(", ");
-    label.append(box, `${r.display_name} (${queues})`);
+    // Someone who reads no queue is only ever sent notices that a case is late.
+    label.append(box, `${r.display_name} (${queues || "told only when a case is late"})`);
     container.append(label);
   }
 }

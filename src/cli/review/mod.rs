@@ -17,6 +17,7 @@ use candour_desk::{check_loopback, Desk, DeskOptions, Stopped};
 use candour_review::client::ReviewClient;
 use candour_review::clocks::overdue;
 use candour_review::event::{Action, ReplyKind};
+use candour_review::session::Escalated;
 use candour_review::stats::{count, export, table, DEFAULT_THRESHOLD};
 use candour_review::triage::{
     Assignment, CorruptionCategory, DetrimentRisk, Grading, IopcCriterion, Priority, RiskLevel, Status, TriageChange,
@@ -66,8 +67,12 @@ pub enum ReviewCommand {
     /// mandatory-referral criterion keeps the case on the overdue board until this is recorded.
     Refer(ReferArgs),
     /// Cases past the 7-day acknowledgement or 3-month feedback deadline, or owing an IOPC
-    /// referral, per assignee, with the supervisors they escalate to.
+    /// referral, per assignee, with the supervisors they escalate to and who outside the unit
+    /// is sent a sanitised notice.
     Overdue(OverdueArgs),
+    /// Late cases of other teams escalated to you: case reference, duty, deadline, days late,
+    /// who escalated it (never the report). Marks them seen.
+    Escalations(ViewArgs),
     /// Yearly figures by category and outcome, with small numbers suppressed (CSV, or --json).
     Stats(StatsArgs),
     /// Write the sanitised summaries (never the reporter's words) as JSON.
@@ -247,7 +252,9 @@ pub struct ReferArgs {
 pub struct OverdueArgs {
     #[command(flatten)]
     common: Common,
-    /// Also record an escalation event on each overdue case, naming the supervisors.
+    /// Escalate each case late on the real day, once per missed duty: record an escalation
+    /// event naming the supervisors, and seal a sanitised notice (case reference, duty, days
+    /// late; no report content) to those the directory names outside the handling team.
     #[arg(long)]
     record: bool,
 }
@@ -388,6 +395,38 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                 }
                 Ok(ExitCode::SUCCESS)
             }
+            ReviewCommand::Escalations(a) => {
+                let mut s = open(&a.common).await?;
+                let tampered = maybe_sync(&mut s, a.no_sync).await?;
+                let received = s.escalations().to_vec();
+                if a.common.json {
+                    println!("{}", serde_json::to_string_pretty(&received)?);
+                } else if received.is_empty() {
+                    println!("No late case has been escalated to you.");
+                } else {
+                    for e in &received {
+                        let n = &e.notice;
+                        println!(
+                            "{}{}  {} due {} ({} days late on {})  queues {}  escalated by {}  {}",
+                            if e.seen { "  " } else { "* " },
+                            n.case,
+                            n.duty,
+                            n.due,
+                            n.days_late,
+                            n.escalated_on,
+                            n.queues.join(","),
+                            n.reviewer,
+                            n.assignee.as_deref().map_or("unassigned".to_owned(), |a| format!("assigned to {a}"))
+                        );
+                    }
+                    println!(
+                        "You cannot read these cases: chase the team that holds them, quoting the reference. \
+                         * = new."
+                    );
+                }
+                s.mark_escalations_seen()?;
+                Ok(tampered)
+            }
             ReviewCommand::Overdue(a) => {
                 let mut s = open(&a.common).await?;
                 let report = s.sync().await?;
@@ -397,7 +436,19 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                     require_clean(&report)?;
                     // Once per missed duty: what was escalated before is not escalated again.
                     for o in &late {
-                        s.escalate_if_overdue(&o.case, today).await?;
+                        if let Escalated::Recorded { outside, .. } = s.escalate_if_overdue(&o.case).await? {
+                            for (id, why) in &outside.passed_over {
+                                eprintln!("{}: no notice to {id} ({why})", o.case);
+                            }
+                            if outside.fallback {
+                                eprintln!(
+                                    "{}: every escalation recipient was passed over; the notice went to the \
+                                     independent queue: {}",
+                                    o.case,
+                                    outside.to.join(", ")
+                                );
+                            }
+                        }
                     }
                     late = overdue(s.directory(), s.cases(), today);
                 }
@@ -412,10 +463,19 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                             println!("{}:", o.assignee.as_deref().unwrap_or("unassigned"));
                             current = Some(o.assignee.clone());
                         }
-                        let escalation = match (o.escalated_on, o.escalate_to.is_empty()) {
-                            (Some(on), _) => format!("escalated to {} on {on}", o.escalate_to.join(", ")),
-                            (None, true) => "no supervisor can read it".into(),
-                            (None, false) => format!("escalate to {}", o.escalate_to.join(", ")),
+                        let within = if o.escalate_to.is_empty() {
+                            "no supervisor can read it".to_owned()
+                        } else {
+                            o.escalate_to.join(", ")
+                        };
+                        let outside = if o.notify_outside.is_empty() {
+                            "nobody outside the unit can be told".to_owned()
+                        } else {
+                            format!("notice to {}", o.notify_outside.join(", "))
+                        };
+                        let escalation = match o.escalated_on {
+                            Some(on) => format!("escalated on {on} to {within}; {outside}"),
+                            None => format!("escalate to {within}; {outside}"),
                         };
                         println!(
                             "  {}  {} due {} ({} days overdue)  queues {}  {escalation}",

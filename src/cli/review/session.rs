@@ -154,11 +154,12 @@ pub(super) fn print_sync(report: &SyncReport, json: bool) -> anyhow::Result<Exit
         println!("{}", serde_json::to_string_pretty(report)?);
     } else {
         println!(
-            "{} inbox entries: {} new reports, {} follow-ups, {} for other queues, {} malformed, {} not taken in \
-             yet; {} new case events; {} receipts filed.",
+            "{} inbox entries: {} new reports, {} follow-ups, {} escalations to you, {} for other queues, {} \
+             malformed, {} not taken in yet; {} new case events; {} receipts filed.",
             report.inbox_entries,
             report.reports,
             report.follow_ups,
+            report.escalations,
             report.skipped,
             report.malformed.len(),
             report.deferred.len(),

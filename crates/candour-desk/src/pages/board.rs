@@ -19,7 +19,8 @@ pub(crate) fn overdue(ctx: &Context, columns: &[BoardColumn]) -> Markup {
         h1 { "Overdue" }
         p class="muted" {
             "Cases past the 7-day acknowledgement or 3-month feedback deadline on " (ctx.today)
-            ", by assignee, with the supervisors they escalate to."
+            ", by assignee, with the supervisors they escalate to and who outside the unit receives a notice "
+            "(the case reference, the duty and how late it is; never the report)."
         }
         @if columns.is_empty() { p class="empty" { "Nothing is overdue." } }
         div class="board" {
@@ -42,15 +43,19 @@ pub(crate) fn overdue(ctx: &Context, columns: &[BoardColumn]) -> Markup {
                                 span class="badge overdue" { (o.days_overdue) " d overdue" }
                             }
                             p class="muted" { "Queues " (o.queues.join(", ")) }
+                            @let within = if o.escalate_to.is_empty() { "nobody in the unit".to_owned() } else { o.escalate_to.join(", ") };
+                            @let outside = if o.notify_outside.is_empty() {
+                                "nobody outside the unit can be told".to_owned()
+                            } else {
+                                format!("notice to {}", o.notify_outside.join(", "))
+                            };
                             @if let Some(on) = o.escalated_on {
-                                p class="escalated" { "Escalated to " (o.escalate_to.join(", ")) " on " (on) "." }
-                            } @else if o.escalate_to.is_empty() {
-                                p class="muted" { "No supervisor can read it." }
+                                p class="escalated" { "Escalated on " (on) " to " (within) "; " (outside) "." }
                             } @else {
                                 form method="post" action={ "/case/" (o.case) "/escalate" } class="inline-form" {
                                     (csrf(ctx))
                                     button type="submit" class="secondary" {
-                                        "Record escalation to " (o.escalate_to.join(", "))
+                                        "Escalate to " (within) "; " (outside)
                                     }
                                 }
                             }

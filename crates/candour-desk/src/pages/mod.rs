@@ -23,10 +23,12 @@ use candour_review::views::{CaseView, InboxRow, ThreadMessage};
 
 mod board;
 mod case;
+mod escalations;
 mod inbox;
 
 pub(crate) use board::{links, overdue, stats, BoardColumn, LinkRow, StatsPage};
 pub(crate) use case::{case, CasePage, SentReply, ThreadItem};
+pub(crate) use escalations::escalations;
 pub(crate) use inbox::{inbox, InboxPage};
 
 /// What every page shows around its content.
@@ -44,6 +46,8 @@ pub(crate) struct Context {
     pub flash: Option<Flash>,
     /// Cases that failed verification at the last sync.
     pub tampered: Vec<(String, String)>,
+    /// Escalation notices received and not yet looked at.
+    pub new_escalations: usize,
 }
 
 /// Which navigation entry is the current page.
@@ -53,6 +57,7 @@ pub(crate) enum Nav {
     Overdue,
     Links,
     Stats,
+    Escalations,
     Other,
 }
 
@@ -89,6 +94,14 @@ pub(crate) fn layout(ctx: &Context, title: &str, nav: Nav, content: Markup) -> M
                             li { (nav_link("/overdue", "Overdue", nav == Nav::Overdue)) }
                             li { (nav_link("/links", "Subject links", nav == Nav::Links)) }
                             li { (nav_link("/stats", "Statistics", nav == Nav::Stats)) }
+                            li {
+                                a href="/escalations" aria-current=[(nav == Nav::Escalations).then_some("page")] {
+                                    "Escalations"
+                                    @if ctx.new_escalations > 0 {
+                                        " " span class="badge new" { (ctx.new_escalations) " new" }
+                                    }
+                                }
+                            }
                         }
                     }
                     span class="who" {
