@@ -7,7 +7,9 @@
 //!   names tampering; [`state`] folds them into a case's state with a documented merge rule.
 //! - [`triage`] holds the docs/design.md §6 fields; [`clocks`] the 7-day and 3-month duties and
 //!   escalation; [`link`] subject linking; [`stats`] published figures with small-number
-//!   suppression and the sanitised export; [`views`] what `inbox` and `show` display.
+//!   suppression and the sanitised export; [`published`] the force-wide table merged from
+//!   every queue's signed export, suppressed once after merging; [`views`] what `inbox` and
+//!   `show` display.
 //! - The desk (crate `candour-desk`) serves all of this as a web UI on loopback, to the
 //!   reviewer's own browser.
 //!
@@ -25,6 +27,7 @@ pub mod clocks;
 pub mod event;
 pub mod keyring;
 pub mod link;
+pub mod published;
 pub mod session;
 pub mod state;
 pub mod stats;
