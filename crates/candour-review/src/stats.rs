@@ -183,16 +183,23 @@ pub fn table(counts: &BTreeMap<(Category, String), u64>, year: i64, threshold: u
     let categories: Vec<Category> = Category::ALL.iter().copied().filter(|c| *c != Category::Compliment).collect();
     let (r, c) = (categories.len(), columns.len());
     let compliment_cols = compliment_columns();
-    // Each count in its cell; a column that is not one of its category's (counts are only
-    // made by `column_of`, or checked against `columns_for` when they come from elsewhere)
-    // falls in "other" rather than out of the totals.
+    // Each count in its cell. Counts made by `column_of` name their cell; a compliment
+    // counted by where it stands (an open status, as counts were made before) is open; any
+    // other column not of its category's falls in "other" rather than out of the totals.
     let mut allegations = vec![vec![0u64; c]; r];
     let mut compliments = vec![0u64; compliment_cols.len()];
     let other =
         |cols: &[String]| cols.iter().position(|x| x == Outcome::Other.name()).unwrap_or(cols.len().saturating_sub(1));
     for ((category, column), n) in counts {
         if *category == Category::Compliment {
-            let j = compliment_cols.iter().position(|x| x == column).unwrap_or_else(|| other(&compliment_cols));
+            let open = Status::OPEN.iter().any(|s| s.name() == *column);
+            let j = compliment_cols.iter().position(|x| x == column).unwrap_or_else(|| {
+                if open {
+                    0
+                } else {
+                    other(&compliment_cols)
+                }
+            });
             compliments[j] += n;
         } else if let Some(i) = categories.iter().position(|x| x == category) {
             let j = columns.iter().position(|x| x == column).unwrap_or_else(|| other(&columns));
