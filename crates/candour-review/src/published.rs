@@ -62,7 +62,8 @@ pub const STATS_CASE_CONTEXT: &[u8] = b"candour-stats-case/v1\n";
 /// Every queue's export names the same case the same way, so the merge can count it once; but
 /// the case reference ([`crate::state::case_ref`]) and the relay's stream id are other one-way
 /// functions of the thread id under their own contexts, so whoever holds an export cannot match
-/// a row to a reference said in a meeting or to a stream on the relay.
+/// a row to a reference said in a meeting or to a stream on the relay. (A reviewer who can read
+/// a case knows its thread id, and so its stats id, as they know its reference.)
 pub fn stats_id(thread: &ThreadId) -> String {
     let mut h = Sha256::new();
     h.update(STATS_CASE_CONTEXT);
