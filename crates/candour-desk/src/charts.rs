@@ -20,6 +20,9 @@ pub(crate) struct Bar {
     pub label: String,
     /// (series index, count), drawn bottom up; zero counts are skipped.
     pub segments: Vec<(usize, u64)>,
+    /// A published figure that is suppressed: drawn as "*" with no height, never as a count
+    /// (its segments are empty).
+    pub suppressed: bool,
 }
 
 impl Bar {
@@ -129,7 +132,9 @@ impl BarChart {
                                 title { (bar.label) ": " (count) " " (series.map_or("", |s| s.name.as_str())) }
                             }
                         }
-                        @if bar.total() > 0 {
+                        @if bar.suppressed {
+                            text class="value" x=(px(x + bar_w / 2.0)) y=(px(base - 4.0)) text-anchor="middle" { "*" }
+                        } @else if bar.total() > 0 {
                             text class="value" x=(px(x + bar_w / 2.0)) y=(px(bar_top - 4.0)) text-anchor="middle" {
                                 (bar.total())
                             }
@@ -180,10 +185,14 @@ impl BarChart {
                         @for bar in &self.bars {
                             tr {
                                 th scope="row" { (bar.label) }
-                                @for i in 0..self.series.len() {
-                                    td { (bar.segments.iter().filter(|(s, _)| *s == i).map(|(_, n)| n).sum::<u64>()) }
+                                @if bar.suppressed {
+                                    @for _ in 0..=self.series.len() { td { abbr title="suppressed" { "*" } } }
+                                } @else {
+                                    @for i in 0..self.series.len() {
+                                        td { (bar.segments.iter().filter(|(s, _)| *s == i).map(|(_, n)| n).sum::<u64>()) }
+                                    }
+                                    td { (bar.total()) }
                                 }
-                                td { (bar.total()) }
                             }
                         }
                     }
@@ -238,7 +247,10 @@ mod tests {
 
     #[test]
     fn bars_are_proportional_to_counts() {
-        let bars = [1, 2, 4, 0].iter().map(|n| Bar { label: format!("b{n}"), segments: vec![(0, *n)] }).collect();
+        let bars = [1, 2, 4, 0]
+            .iter()
+            .map(|n| Bar { label: format!("b{n}"), segments: vec![(0, *n)], suppressed: false })
+            .collect();
         let svg = chart(bars).svg().into_string();
         let heights = bar_attr(&svg, "height");
         assert_eq!(heights.len(), 3, "a zero count draws no rectangle: {svg}");
@@ -248,8 +260,8 @@ mod tests {
         }
         // Stacked: the segments of one bar add up to the height of a bar of their total.
         let stacked = chart(vec![
-            Bar { label: "x".into(), segments: vec![(0, 1), (1, 3)] },
-            Bar { label: "y".into(), segments: vec![(0, 4)] },
+            Bar { label: "x".into(), segments: vec![(0, 1), (1, 3)], suppressed: false },
+            Bar { label: "y".into(), segments: vec![(0, 4)], suppressed: false },
         ])
         .svg()
         .into_string();
@@ -261,7 +273,7 @@ mod tests {
 
     #[test]
     fn every_text_is_escaped() {
-        let bars = vec![Bar { label: "<script>alert(2)</script>".into(), segments: vec![(1, 1)] }];
+        let bars = vec![Bar { label: "<script>alert(2)</script>".into(), segments: vec![(1, 1)], suppressed: false }];
         let c = chart(bars);
         let all = html! { (c.figure()) }.into_string();
         assert!(!all.contains("<script>"), "{all}");

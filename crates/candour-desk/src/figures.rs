@@ -6,6 +6,7 @@ use candour_core::Day;
 
 use super::charts::{Bar, BarChart, Marker, Series};
 use candour_review::state::{add_months, CaseFile, CaseState, ACKNOWLEDGE_WITHIN_DAYS, FEEDBACK_WITHIN_MONTHS};
+use candour_review::stats::{Cell, StatsTable};
 use candour_review::triage::{Category, Priority};
 
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -23,7 +24,7 @@ fn buckets(labels: &[&str], series_of: &[usize], counts: &[u64]) -> Vec<Bar> {
         .iter()
         .zip(series_of)
         .zip(counts)
-        .map(|((label, s), n)| Bar { label: (*label).to_owned(), segments: vec![(*s, *n)] })
+        .map(|((label, s), n)| Bar { label: (*label).to_owned(), segments: vec![(*s, *n)], suppressed: false })
         .collect()
 }
 
@@ -61,6 +62,7 @@ pub(crate) fn received_per_month(cases: &[Folded<'_>], year: i64) -> BarChart {
         .map(|(label, month)| Bar {
             label: (*label).to_owned(),
             segments: present.iter().enumerate().map(|(s, c)| (s, month[*c])).collect(),
+            suppressed: false,
         })
         .collect();
     let total: u64 = counts.iter().flatten().sum();
@@ -218,10 +220,98 @@ pub(crate) fn open_by_age(cases: &[Folded<'_>], today: Day) -> BarChart {
         bars: labels
             .iter()
             .zip(counts.iter())
-            .map(|(label, c)| Bar { label: (*label).to_owned(), segments: c.iter().copied().enumerate().collect() })
+            .map(|(label, c)| Bar {
+                label: (*label).to_owned(),
+                segments: c.iter().copied().enumerate().collect(),
+                suppressed: false,
+            })
             .collect(),
         marker: None,
     }
+}
+
+/// A bar of a published figure: its count, or "*" when suppressed. Lines of the table that
+/// are zero are left out (the table beside the charts has them); a suppressed one never is, so
+/// a hidden zero looks like any hidden count.
+fn published_bar(name: &str, cell: Cell) -> Option<Bar> {
+    let label = two_lines(&words(name), 14);
+    match cell.count {
+        None => Some(Bar { label, segments: Vec::new(), suppressed: true }),
+        Some(0) => None,
+        Some(n) => Some(Bar { label, segments: vec![(0, n)], suppressed: false }),
+    }
+}
+
+/// A label wrapped at spaces into lines of about `width` characters, two at most (the chart
+/// has room for two); the rest is cut with "…", the full name being in the table.
+fn two_lines(text: &str, width: usize) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    if lines.len() > 2 {
+        let mut second: String = lines[1..].join(" ").chars().take(width.saturating_sub(1)).collect();
+        second.push('…');
+        lines.truncate(1);
+        lines.push(second);
+    }
+    lines.join("\n")
+}
+
+fn published_figure(cell: Cell, what: &str, year: i64) -> String {
+    match cell.count {
+        Some(n) => format!("{} received in {year}", plural(n, what, &format!("{what}s"))),
+        None => format!("The number of {what}s received in {year} is suppressed"),
+    }
+}
+
+/// The charts of the published table, drawn from the suppressed table alone: allegations by
+/// category and by outcome, and compliments by outcome. A suppressed value is drawn as "*",
+/// never as a bar of its count.
+pub(crate) fn published_charts(t: &StatsTable) -> Vec<BarChart> {
+    let one = |name: &str, class: &str| vec![series(name, class)];
+    let shown = " Bars marked * are suppressed.";
+    let by_category: Vec<Bar> = t.rows.iter().filter_map(|r| published_bar(&r.category, r.total)).collect();
+    let by_outcome: Vec<Bar> =
+        t.columns.iter().zip(&t.column_totals).filter_map(|(c, cell)| published_bar(c, *cell)).collect();
+    let c = &t.compliments;
+    let compliments: Vec<Bar> =
+        c.columns.iter().zip(&c.cells).filter_map(|(n, cell)| published_bar(n, *cell)).collect();
+    vec![
+        BarChart {
+            id: "published-category".into(),
+            title: format!("Allegations received in {}, by category", t.year),
+            summary: format!("{}.{shown}", published_figure(t.total, "allegation", t.year)),
+            unit: "allegations".into(),
+            series: one("allegations", "c0"),
+            bars: by_category,
+            marker: None,
+        },
+        BarChart {
+            id: "published-outcome".into(),
+            title: format!("Allegations received in {}, by outcome or where they stand", t.year),
+            summary: format!("{}.{shown}", published_figure(t.total, "allegation", t.year)),
+            unit: "allegations".into(),
+            series: one("allegations", "c10"),
+            bars: by_outcome,
+            marker: None,
+        },
+        BarChart {
+            id: "published-compliments".into(),
+            title: format!("Compliments received in {}, by outcome", t.year),
+            summary: format!("{}.{shown}", published_figure(c.total, "compliment", t.year)),
+            unit: "compliments".into(),
+            series: one("compliments", "good"),
+            bars: compliments,
+            marker: None,
+        },
+    ]
 }
 
 /// A kebab-case name as words: "use-of-force" reads "Use of force", "referred-to-iopc"
@@ -276,5 +366,30 @@ mod tests {
         assert_eq!([7, 8, 91, 92, 365, 366].map(age_bucket), [0, 1, 2, 3, 4, 5]);
         assert_eq!(words("use-of-force"), "Use of force");
         assert_eq!(words("referred-to-iopc"), "Referred to IOPC");
+    }
+
+    #[test]
+    fn published_charts_draw_a_suppressed_value_as_a_star_never_its_count() {
+        use candour_review::stats::table;
+        use std::collections::BTreeMap;
+        let mut counts = BTreeMap::new();
+        counts.insert((Category::UseOfForce, "misconduct".to_owned()), 1);
+        counts.insert((Category::UseOfForce, "dismissed".to_owned()), 6);
+        counts.insert((Category::HonestyAndIntegrity, "dismissed".to_owned()), 7);
+        let t = table(&counts, 2026, 5);
+        let charts = published_charts(&t);
+        let by_outcome = &charts[1];
+        let misconduct = by_outcome.bars.iter().find(|b| b.label == "Misconduct").expect("a bar");
+        assert!(misconduct.suppressed && misconduct.segments.is_empty(), "{misconduct:?}");
+        // The complements suppression chose are stars too, never bars of their counts.
+        for chart in &charts {
+            assert!(chart.bars.iter().all(|b| !b.suppressed || b.segments.is_empty()), "{chart:?}");
+        }
+        let by_category: Vec<_> = charts[0].bars.iter().map(|b| (b.label.as_str(), b.segments.clone())).collect();
+        assert_eq!(by_category, [("Honesty and\nintegrity", vec![(0, 7)]), ("Use of force", vec![(0, 7)])]);
+        let figure = charts[1].figure().into_string();
+        assert!(figure.contains(">*<") && !figure.contains("data-count=\"1\""), "{figure}");
+        assert_eq!(two_lines("Challenging and reporting improper conduct", 14), "Challenging\nand reporting…");
+        assert_eq!(two_lines("Use of force", 14), "Use of force");
     }
 }

@@ -82,6 +82,13 @@ impl DeskError {
     }
 }
 
+/// The force-wide published figures (`candour review stats merge --html`) as a standalone
+/// HTML page: the suppressed table, its charts and where each export came from, with the
+/// stylesheet inline and nothing loaded from elsewhere. Every text is escaped.
+pub fn merged_figures_page(merged: &candour_review::published::MergedTable) -> String {
+    pages::merged_figures(merged, &figures::published_charts(&merged.table)).into_string()
+}
+
 /// Refuses any address but loopback (127.0.0.0/8 and ::1): the desk serves this machine only.
 pub fn check_loopback(addr: SocketAddr) -> Result<(), DeskError> {
     if addr.ip().is_loopback() {

@@ -6,8 +6,10 @@
 //! - [`event`] defines case events (signed, hash-chained, sealed to the case's reviewers) and
 //!   names tampering; [`state`] folds them into a case's state with a documented merge rule.
 //! - [`triage`] holds the docs/design.md §6 fields; [`clocks`] the 7-day and 3-month duties and
-//!   escalation; [`escalation`] the sanitised notices that take a late case beyond the unit; [`link`] subject linking; [`stats`] published figures with small-number
-//!   suppression and the sanitised export; [`views`] what `inbox` and `show` display.
+//!   escalation; [`escalation`] the sanitised notices that take a late case beyond the unit;
+//!   [`link`] subject linking; [`stats`] published figures with small-number suppression and
+//!   the sanitised export; [`published`] the force-wide table merged from every queue's signed
+//!   export, suppressed once after merging; [`views`] what `inbox` and `show` display.
 //! - The desk (crate `candour-desk`) serves all of this as a web UI on loopback, to the
 //!   reviewer's own browser.
 //!
@@ -26,6 +28,7 @@ pub mod escalation;
 pub mod event;
 pub mod keyring;
 pub mod link;
+pub mod published;
 pub mod session;
 pub mod state;
 pub mod stats;

@@ -428,6 +428,12 @@ impl ReviewSession {
         &self.secret.id
     }
 
+    /// This reviewer's directory signing key, for what the session signs in their name
+    /// (a statistics export: [`crate::published::export_queue`]).
+    pub(crate) fn signing_key(&self) -> &ed25519_dalek::SigningKey {
+        self.secret.signing_key()
+    }
+
     /// The verified directory.
     pub fn directory(&self) -> &VerifiedDirectory {
         &self.dir

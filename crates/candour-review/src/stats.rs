@@ -60,7 +60,7 @@ pub struct StatsTable {
     pub year: i64,
     /// Counts below this are suppressed.
     pub threshold: u64,
-    /// Column names (where a case stands, then the outcomes of an allegation).
+    /// Column names (where an open case stands, then the outcomes of an allegation).
     pub columns: Vec<String>,
     /// Rows (every category but compliments).
     pub rows: Vec<Row>,
@@ -85,18 +85,38 @@ pub struct ComplimentRow {
     pub total: Cell,
 }
 
-/// The outcome column a case falls in: its outcome when closed, else where it stands.
-fn column_of(status: Status) -> String {
+/// The column a case of `category` at `status` counts in (docs/design.md §6).
+///
+/// An allegation counts at its outcome when closed, else where it stands; an open status
+/// named like an outcome (reflective practice, referred to the IOPC) counts in that outcome's
+/// column, so the table never has two columns under one heading. An allegation closed with a
+/// compliment's outcome (recorded before they were kept apart) counts as "other" rather than
+/// not at all. A compliment counts as "open" until closed, then at its outcome, or "other" if
+/// it was closed with an allegation's.
+pub fn column_of(category: Category, status: Status) -> String {
+    let compliment = category == Category::Compliment;
     match status {
-        Status::Closed(outcome) => outcome.name().to_owned(),
-        other => other.name(),
+        Status::Closed(outcome) if outcome.is_for_compliment() == compliment => outcome.name().to_owned(),
+        Status::Closed(_) => Outcome::Other.name().to_owned(),
+        _ if compliment => OPEN_COMPLIMENT.to_owned(),
+        open => open.name(),
     }
 }
 
-/// The allegations' columns: every open status, then every outcome but a compliment's.
-fn allegation_columns() -> Vec<String> {
+/// The compliments' column for one not yet closed.
+const OPEN_COMPLIMENT: &str = "open";
+
+/// Whether an open status shares its name with an outcome (and so counts in its column).
+fn named_like_an_outcome(status: Status) -> bool {
+    Outcome::ALL.iter().any(|o| o.name() == status.name())
+}
+
+/// The allegations' columns: every open status not named like an outcome, then every
+/// outcome but a compliment's.
+pub fn allegation_columns() -> Vec<String> {
     Status::OPEN
         .iter()
+        .filter(|s| !named_like_an_outcome(**s))
         .map(|s| s.name())
         .chain(Outcome::ALL.iter().filter(|o| !o.is_for_compliment()).map(|o| o.name().to_owned()))
         .collect()
@@ -104,11 +124,20 @@ fn allegation_columns() -> Vec<String> {
 
 /// The compliments' columns: open (any open status), a compliment's outcomes, and "other" for
 /// one closed otherwise before outcomes were kept apart.
-fn compliment_columns() -> Vec<String> {
-    std::iter::once("open".to_owned())
+pub fn compliment_columns() -> Vec<String> {
+    std::iter::once(OPEN_COMPLIMENT.to_owned())
         .chain(Outcome::COMPLIMENT.iter().map(|o| o.name().to_owned()))
         .chain(std::iter::once(Outcome::Other.name().to_owned()))
         .collect()
+}
+
+/// The columns a case of `category` may count in: [`column_of`] gives one of these.
+pub fn columns_for(category: Category) -> Vec<String> {
+    if category == Category::Compliment {
+        compliment_columns()
+    } else {
+        allegation_columns()
+    }
 }
 
 /// Counts of reports received in `year` (by the day sent) per (category, outcome column).
@@ -120,7 +149,7 @@ pub fn count<'a>(cases: impl IntoIterator<Item = &'a CaseFile>, year: i64) -> BT
         }
         let state = case.state();
         let category = state.category.unwrap_or(Category::Other);
-        *counts.entry((category, column_of(state.status))).or_insert(0) += 1;
+        *counts.entry((category, column_of(category, state.status))).or_insert(0) += 1;
     }
     counts
 }
@@ -153,40 +182,32 @@ pub fn table(counts: &BTreeMap<(Category, String), u64>, year: i64, threshold: u
     let columns = allegation_columns();
     let categories: Vec<Category> = Category::ALL.iter().copied().filter(|c| *c != Category::Compliment).collect();
     let (r, c) = (categories.len(), columns.len());
-    // An allegation closed with a compliment's outcome (recorded before they were kept apart)
-    // is counted as "other" rather than dropped.
-    let allegation = |i: usize, j: usize| {
-        let here = counts.get(&(categories[i], columns[j].clone())).copied().unwrap_or(0);
-        let strays: u64 = if columns[j] == Outcome::Other.name() {
-            Outcome::COMPLIMENT
-                .iter()
-                .map(|o| counts.get(&(categories[i], o.name().to_owned())).copied().unwrap_or(0))
-                .sum()
-        } else {
-            0
-        };
-        here + strays
-    };
-    let grid = suppressed_grid(r, c, allegation, threshold);
-
     let compliment_cols = compliment_columns();
-    let compliments: Vec<(&String, u64)> =
-        counts.iter().filter(|((cat, _), _)| *cat == Category::Compliment).map(|((_, col), n)| (col, *n)).collect();
-    let compliment = |_: usize, j: usize| {
-        compliments
-            .iter()
-            .filter(|(col, _)| match j {
-                0 => Status::OPEN.iter().any(|s| s.name() == **col),
-                _ if j == compliment_cols.len() - 1 => {
-                    !Status::OPEN.iter().any(|s| s.name() == **col)
-                        && !Outcome::COMPLIMENT.iter().any(|o| o.name() == **col)
+    // Each count in its cell. Counts made by `column_of` name their cell; a compliment
+    // counted by where it stands (an open status, as counts were made before) is open; any
+    // other column not of its category's falls in "other" rather than out of the totals.
+    let mut allegations = vec![vec![0u64; c]; r];
+    let mut compliments = vec![0u64; compliment_cols.len()];
+    let other =
+        |cols: &[String]| cols.iter().position(|x| x == Outcome::Other.name()).unwrap_or(cols.len().saturating_sub(1));
+    for ((category, column), n) in counts {
+        if *category == Category::Compliment {
+            let open = Status::OPEN.iter().any(|s| s.name() == *column);
+            let j = compliment_cols.iter().position(|x| x == column).unwrap_or_else(|| {
+                if open {
+                    0
+                } else {
+                    other(&compliment_cols)
                 }
-                _ => compliment_cols[j] == **col,
-            })
-            .map(|(_, n)| n)
-            .sum()
-    };
-    let line = suppressed_grid(1, compliment_cols.len(), compliment, threshold);
+            });
+            compliments[j] += n;
+        } else if let Some(i) = categories.iter().position(|x| x == category) {
+            let j = columns.iter().position(|x| x == column).unwrap_or_else(|| other(&columns));
+            allegations[i][j] += n;
+        }
+    }
+    let grid = suppressed_grid(r, c, |i, j| allegations[i][j], threshold);
+    let line = suppressed_grid(1, compliment_cols.len(), |_, j| compliments[j], threshold);
     StatsTable {
         year,
         threshold,
@@ -322,5 +343,45 @@ mod tests {
         let h = suppress(&grid, 5);
         assert!(h[0][0]);
         assert!(hidden_per_line(&h).iter().all(|&n| n != 1), "{h:?}");
+    }
+
+    /// "Reflective practice" and "referred to the IOPC" are open statuses and outcomes both:
+    /// one column each, counting the open and the closed cases, never two columns under one
+    /// heading. A compliment at either is simply open.
+    #[test]
+    fn an_open_status_named_like_an_outcome_counts_in_that_outcomes_column() {
+        let columns = allegation_columns();
+        let unique: std::collections::BTreeSet<&String> = columns.iter().collect();
+        assert_eq!(unique.len(), columns.len(), "{columns:?}");
+        let cat = Category::HonestyAndIntegrity;
+        for (open, closed) in [
+            (Status::ReflectivePractice, Outcome::ReflectivePractice),
+            (Status::ReferredToIopc, Outcome::ReferredToIopc),
+        ] {
+            assert_eq!(column_of(cat, open), column_of(cat, Status::Closed(closed)));
+            assert_eq!(column_of(Category::Compliment, open), "open");
+        }
+        assert_eq!(column_of(cat, Status::Closed(Outcome::Recorded)), "other", "a stray compliment outcome");
+        assert_eq!(column_of(Category::Compliment, Status::Closed(Outcome::Misconduct)), "other");
+        assert_eq!(column_of(Category::Compliment, Status::Closed(Outcome::Recorded)), "recorded");
+        for category in Category::ALL {
+            for status in Status::OPEN.into_iter().chain(Outcome::ALL.iter().map(|o| Status::Closed(*o))) {
+                assert!(columns_for(*category).contains(&column_of(*category, status)), "{category} {status}");
+            }
+        }
+
+        let mut counts = BTreeMap::new();
+        for (category, status) in [
+            (cat, Status::ReflectivePractice),
+            (cat, Status::Closed(Outcome::ReflectivePractice)),
+            (Category::Compliment, Status::ReflectivePractice),
+            (Category::Compliment, Status::Assessed),
+        ] {
+            *counts.entry((category, column_of(category, status))).or_insert(0) += 1;
+        }
+        let t = table(&counts, 2026, 2);
+        let j = t.columns.iter().position(|c| c == "reflective-practice").expect("column");
+        assert_eq!(t.rows[0].cells[j].count, Some(2), "{t:?}");
+        assert_eq!((t.compliments.cells[0].count, t.compliments.total.count), (Some(2), Some(2)));
     }
 }

@@ -126,16 +126,30 @@ impl FromStr for Grading {
 }
 
 named_enum!(
-    /// The outcome of a closed case, for the yearly statistics.
+    /// The outcome of a closed case, for the yearly statistics: the outcomes forces publish
+    /// (docs/design.md §6), then anything else, then a compliment's. `ALL` is the order of the
+    /// published table's columns.
     pub Outcome, "outcome", {
-        /// Gross misconduct found.
-        GrossMisconduct => "gross-misconduct",
-        /// Misconduct found.
-        Misconduct => "misconduct",
-        /// Practice requiring improvement or management action.
-        ManagementAction => "management-action",
         /// No case to answer.
         NoCaseToAnswer => "no-case-to-answer",
+        /// Practice requiring improvement or management action.
+        ManagementAction => "management-action",
+        /// Dealt with by reflective practice.
+        ReflectivePractice => "reflective-practice",
+        /// Misconduct found.
+        Misconduct => "misconduct",
+        /// A written warning.
+        WrittenWarning => "written-warning",
+        /// A final written warning.
+        FinalWrittenWarning => "final-written-warning",
+        /// Gross misconduct found.
+        GrossMisconduct => "gross-misconduct",
+        /// Dismissed.
+        Dismissed => "dismissed",
+        /// Resigned or retired during the investigation.
+        ResignedOrRetired => "resigned-or-retired",
+        /// Referred to the Independent Office for Police Conduct.
+        ReferredToIopc => "referred-to-iopc",
         /// Criminal proceedings.
         Criminal => "criminal",
         /// Anything else.

@@ -17,6 +17,7 @@ use candour_desk::{check_loopback, Desk, DeskOptions, Stopped};
 use candour_review::client::ReviewClient;
 use candour_review::clocks::overdue;
 use candour_review::event::{Action, ReplyKind};
+use candour_review::published;
 use candour_review::session::Escalated;
 use candour_review::stats::{count, export, table, DEFAULT_THRESHOLD};
 use candour_review::triage::{
@@ -73,7 +74,8 @@ pub enum ReviewCommand {
     /// Late cases of other teams escalated to you: case reference, duty, deadline, days late,
     /// who escalated it (never the report). Marks them seen.
     Escalations(ViewArgs),
-    /// Yearly figures by category and outcome, with small numbers suppressed (CSV, or --json).
+    /// Yearly figures by category and outcome, with small numbers suppressed (CSV, or --json);
+    /// `stats export` and `stats merge` make the force-wide table from every queue's figures.
     Stats(StatsArgs),
     /// Write the sanitised summaries (never the reporter's words) as JSON.
     Export(ExportArgs),
@@ -94,8 +96,10 @@ pub struct Common {
     #[command(flatten)]
     net: NetArgs,
     /// The reviewer's secret key file (from `candour keys reviewer`).
-    #[arg(long, env = "CANDOUR_IDENTITY", value_name = "FILE")]
-    identity: PathBuf,
+    // Required, but typed as an option so that `stats`, whose own arguments give way to its
+    // subcommands', parses when only a subcommand's are given.
+    #[arg(long, env = "CANDOUR_IDENTITY", value_name = "FILE", required = true)]
+    identity: Option<PathBuf>,
     #[command(flatten)]
     pass: PassphraseArgs,
     /// The encrypted cache file (default: $XDG_DATA_HOME/candour/review/<id>.cache, or
@@ -259,17 +263,69 @@ pub struct OverdueArgs {
     record: bool,
 }
 
-/// `stats`.
+/// `stats`: this reviewer's figures, or (with a subcommand) the force-wide table.
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct StatsArgs {
+    #[command(subcommand)]
+    force: Option<StatsCommand>,
     #[command(flatten)]
     common: Common,
     /// The calendar year (by the day reports were sent).
-    #[arg(long)]
-    year: i64,
+    #[arg(long, required = true)]
+    year: Option<i64>,
     /// Counts below this are suppressed (with complements so totals cannot reveal them).
     #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_parser = clap::value_parser!(u64).range(2..))]
     suppress_below: u64,
+}
+
+/// The force-wide published table (docs/design.md §6): each queue exports its exact counts,
+/// signed; the merge verifies and combines them, and only then suppresses small numbers, so no
+/// queue's small cells can be worked out by subtraction.
+#[derive(Debug, clap::Subcommand)]
+pub enum StatsCommand {
+    /// Write a queue's exact counts for a year, one row per case (no reference, day or words),
+    /// signed with your key, for `stats merge`. Any reviewer of the queue may export it.
+    Export(StatsExportArgs),
+    /// Verify every queue's signed export, count each case once, and print the force table
+    /// with small numbers suppressed after merging (CSV, or --json; --html for a page).
+    Merge(StatsMergeArgs),
+}
+
+/// `stats export`.
+#[derive(Debug, clap::Args)]
+pub struct StatsExportArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The queue whose cases to export (you must be a member), e.g. psd.
+    #[arg(long)]
+    queue: String,
+    /// The calendar year (by the day reports were sent).
+    #[arg(long)]
+    year: i64,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+/// `stats merge`.
+#[derive(Debug, clap::Args)]
+pub struct StatsMergeArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The calendar year: every export must be of it.
+    #[arg(long)]
+    year: i64,
+    /// Counts below this are suppressed, once, on the merged counts.
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_parser = clap::value_parser!(u64).range(2..))]
+    suppress_below: u64,
+    /// Also write the published page (the suppressed table, its charts and where each export
+    /// came from) to this HTML file, which loads nothing from elsewhere.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// The signed exports, one or more per queue (from `candour review stats export`).
+    #[arg(value_name = "EXPORT", required = true)]
+    exports: Vec<PathBuf>,
 }
 
 /// `export`.
@@ -489,17 +545,7 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                 }
                 finish(&report)
             }
-            ReviewCommand::Stats(a) => {
-                let mut s = open(&a.common).await?;
-                let report = s.sync().await?;
-                let t = table(&count(s.cases(), a.year), a.year, a.suppress_below);
-                if a.common.json {
-                    println!("{}", serde_json::to_string_pretty(&t)?);
-                } else {
-                    print!("{}", t.to_csv());
-                }
-                finish(&report)
-            }
+            ReviewCommand::Stats(a) => stats(a).await,
             ReviewCommand::Export(a) => {
                 let mut s = open(&a.common).await?;
                 let report = s.sync().await?;
@@ -517,6 +563,88 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
             }
         }
     })
+}
+
+async fn stats(a: StatsArgs) -> anyhow::Result<ExitCode> {
+    match a.force {
+        Some(StatsCommand::Export(e)) => return stats_export(e).await,
+        Some(StatsCommand::Merge(m)) => return stats_merge(m).await,
+        None => {}
+    }
+    let year = a.year.context("give the year with --year")?;
+    let mut s = open(&a.common).await?;
+    let report = s.sync().await?;
+    let t = table(&count(s.cases(), year), year, a.suppress_below);
+    if a.common.json {
+        println!("{}", serde_json::to_string_pretty(&t)?);
+    } else {
+        print!("{}", t.to_csv());
+    }
+    finish(&report)
+}
+
+/// `stats export`: syncs, then signs the queue's rows; refuses while a case stream fails
+/// verification, as every write does, and ends with the sync's status (entries not taken in
+/// yet are cases the export may lack).
+async fn stats_export(a: StatsExportArgs) -> anyhow::Result<ExitCode> {
+    let mut s = open(&a.common).await?;
+    let report = s.sync().await?;
+    let status = finish(&report)?;
+    if !report.tampered.is_empty() {
+        bail!(
+            "not exported: {} case stream(s) failed verification (see above); report this to your supervisor",
+            report.tampered.len()
+        );
+    }
+    let (export, served) = published::export_queue(&s, &a.queue, a.year).await.map_err(published_error)?;
+    match &a.out {
+        Some(path) => {
+            std::fs::write(path, &served).with_context(|| format!("writing {}", path.display()))?;
+            eprintln!(
+                "{} cases of queue {} in {} written to {}, signed by {}",
+                export.rows.len(),
+                export.queue,
+                export.year,
+                path.display(),
+                export.by
+            );
+        }
+        None => std::io::stdout().write_all(&served)?,
+    }
+    Ok(status)
+}
+
+/// `stats merge`: verifies every export against the directory this reviewer's tool trusts,
+/// then merges and suppresses once.
+async fn stats_merge(a: StatsMergeArgs) -> anyhow::Result<ExitCode> {
+    let s = open(&a.common).await?;
+    let mut exports = Vec::new();
+    for path in &a.exports {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        exports.push(
+            published::verify_export(&path.display().to_string(), &bytes, s.directory()).map_err(published_error)?,
+        );
+    }
+    let merged = published::merge(&exports, s.directory(), a.year, a.suppress_below).map_err(published_error)?;
+    for note in &merged.merged.notes {
+        eprintln!("candour: {note}");
+    }
+    if let Some(path) = &a.html {
+        let page = candour_desk::merged_figures_page(&merged);
+        std::fs::write(path, page).with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("the published page is written to {}", path.display());
+    }
+    if a.common.json {
+        println!("{}", serde_json::to_string_pretty(&merged)?);
+    } else {
+        print!("{}", merged.table.to_csv());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A statistics export error with its stable code, for scripts reading stderr.
+fn published_error(e: published::PublishedError) -> anyhow::Error {
+    anyhow::anyhow!("{e} ({})", e.code())
 }
 
 async fn triage(a: TriageArgs) -> anyhow::Result<ExitCode> {

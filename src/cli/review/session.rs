@@ -21,10 +21,11 @@ pub(super) fn default_cache(id: &str) -> anyhow::Result<PathBuf> {
 }
 
 pub(super) fn read_secret(c: &Common) -> anyhow::Result<ReviewerSecret> {
-    let pass = passphrase(&c.pass, &format!("the key file {}", c.identity.display()), false)?;
-    match read_key_file(&c.identity, &pass)? {
+    let identity = c.identity.as_deref().context("give your key file with --identity or CANDOUR_IDENTITY")?;
+    let pass = passphrase(&c.pass, &format!("the key file {}", identity.display()), false)?;
+    match read_key_file(identity, &pass)? {
         SecretKeyFile::Reviewer(r) => Ok(r),
-        SecretKeyFile::Root(_) => bail!("{} is the organisation root key, not a reviewer's", c.identity.display()),
+        SecretKeyFile::Root(_) => bail!("{} is the organisation root key, not a reviewer's", identity.display()),
     }
 }
 

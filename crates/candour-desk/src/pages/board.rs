@@ -148,6 +148,47 @@ fn stats_head(first: &str, columns: &[String]) -> Markup {
     }
 }
 
+/// The published table and the compliments' line, as `candour review stats` gives them.
+pub(crate) fn figures_tables(t: &StatsTable) -> Markup {
+    html! {
+        div class="scroll" {
+            table class="stats" {
+                caption { "Allegations received in " (t.year) " by category and outcome" }
+                (stats_head("Category", &t.columns))
+                tbody {
+                    @for r in &t.rows {
+                        tr {
+                            th scope="row" { (words(&r.category)) }
+                            @for c in &r.cells { td { (cell(*c)) } }
+                            td { (cell(r.total)) }
+                        }
+                    }
+                }
+                tfoot {
+                    tr {
+                        th scope="row" { "Total" }
+                        @for c in &t.column_totals { td { (cell(*c)) } }
+                        td { (cell(t.total)) }
+                    }
+                }
+            }
+        }
+        div class="scroll" {
+            table class="stats compliments" {
+                caption { "Compliments received in " (t.year) ", counted apart: they are not allegations" }
+                (stats_head("", &t.compliments.columns))
+                tbody {
+                    tr {
+                        th scope="row" { "Compliments" }
+                        @for c in &t.compliments.cells { td { (cell(*c)) } }
+                        td { (cell(t.compliments.total)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// `/stats`: charts, then the publishable table.
 pub(crate) fn stats(ctx: &Context, page: &StatsPage) -> Markup {
     let t = &page.table;
@@ -171,41 +212,7 @@ pub(crate) fn stats(ctx: &Context, page: &StatsPage) -> Markup {
                 "The same table as " code { "candour review stats --year " (page.year) } ". " (t.note) " "
                 a href={ "/stats.csv?year=" (page.year) } { "Download as CSV" }
             }
-            div class="scroll" {
-                table class="stats" {
-                    caption { "Allegations received in " (t.year) " by category and outcome" }
-                    (stats_head("Category", &t.columns))
-                    tbody {
-                        @for r in &t.rows {
-                            tr {
-                                th scope="row" { (words(&r.category)) }
-                                @for c in &r.cells { td { (cell(*c)) } }
-                                td { (cell(r.total)) }
-                            }
-                        }
-                    }
-                    tfoot {
-                        tr {
-                            th scope="row" { "Total" }
-                            @for c in &t.column_totals { td { (cell(*c)) } }
-                            td { (cell(t.total)) }
-                        }
-                    }
-                }
-            }
-            div class="scroll" {
-                table class="stats compliments" {
-                    caption { "Compliments received in " (t.year) ", counted apart: they are not allegations" }
-                    (stats_head("", &t.compliments.columns))
-                    tbody {
-                        tr {
-                            th scope="row" { "Compliments" }
-                            @for c in &t.compliments.cells { td { (cell(*c)) } }
-                            td { (cell(t.compliments.total)) }
-                        }
-                    }
-                }
-            }
+            (figures_tables(t))
         }
     };
     layout(ctx, "Statistics", Nav::Stats, content)

@@ -25,11 +25,13 @@ mod board;
 mod case;
 mod escalations;
 mod inbox;
+mod published;
 
-pub(crate) use board::{links, overdue, stats, BoardColumn, LinkRow, StatsPage};
+pub(crate) use board::{figures_tables, links, overdue, stats, BoardColumn, LinkRow, StatsPage};
 pub(crate) use case::{case, CasePage, SentReply, ThreadItem};
 pub(crate) use escalations::escalations;
 pub(crate) use inbox::{inbox, InboxPage};
+pub(crate) use published::merged_figures;
 
 /// What every page shows around its content.
 #[derive(Debug)]
