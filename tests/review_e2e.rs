@@ -15,6 +15,7 @@ use candour_submit::compose::compose_report;
 use candour_submit::mailbox::open_reply;
 use candour_submit::send::send;
 use common::Relay;
+use serde_json::json;
 
 /// Runs `candour review ARGS` as psd-1, with the passphrase from the example file.
 fn review(relay: &str, cache: &Path, args: &[&str]) -> Output {
@@ -41,9 +42,14 @@ fn json(out: &Output) -> serde_json::Value {
 }
 
 async fn submit(client: &RelayClient, concern: Concern) -> MailboxToken {
+    submit_on(client, concern, common::today()).await
+}
+
+/// A report its reporter's device dates `sent`: how a case is made old without moving a clock.
+async fn submit_on(client: &RelayClient, concern: Concern, sent: candour_core::Day) -> MailboxToken {
     let dir = client.directory(&common::policy()).await.expect("directory");
     let token = MailboxToken::generate();
-    let composed = compose_report(&dir, &token, concern, &[], common::today()).expect("compose");
+    let composed = compose_report(&dir, &token, concern, &[], sent).expect("compose");
     send(client, composed.plan(&dir, &token), vec![], None).await.expect("send");
     token
 }
@@ -149,18 +155,36 @@ async fn review_cli_sync_triage_reply_overdue_stats_export() {
     let day8 = common::today().plus_days(8).to_string();
     let late = json(&run(args(&["overdue", "--today", &day8, "--json"])).await.expect("join"));
     assert_eq!(late.as_array().map(Vec::len), Some(0), "acknowledged: {late}");
-    // No feedback by day 100: `overdue --record` escalates it once, however often it runs.
+    // A day given to the views cannot make a case late for the record: on day 100 the
+    // feedback shows as late, but nothing is escalated.
     let day100 = common::today().plus_days(100).to_string();
+    let out = run(args(&["overdue", "--today", &day100, "--record", "--json"])).await.expect("join");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not on the real day: not escalated"), "{out:?}");
+    let late = json(&out);
+    assert_eq!((&late[0]["duty"], &late[0]["escalated_on"]), (&json!("feedback"), &json!(null)), "{late}");
+    // A case late on the real day: `overdue --record` escalates it once, however often it
+    // runs, and seals the notice to those named outside the unit.
+    let old = submit_on(
+        &client,
+        Concern { category: Some(Category::UseOfForce), what: "Unanswered for 100 days".into(), ..Default::default() },
+        common::today().plus_days(-100),
+    )
+    .await;
+    let old_case = candour_review::state::case_ref(&old.thread_id());
     for _ in 0..2 {
-        let late = json(&run(args(&["overdue", "--today", &day100, "--record", "--json"])).await.expect("join"));
-        assert_eq!(late[0]["duty"], "feedback", "{late}");
+        let late = json(&run(args(&["overdue", "--record", "--json"])).await.expect("join"));
+        assert_eq!(late.as_array().map(Vec::len), Some(1), "{late}");
+        assert_eq!(late[0]["case"], old_case.as_str(), "{late}");
         assert_eq!(late[0]["escalated_on"], common::today().to_string(), "{late}");
+        assert_eq!(late[0]["notify_outside"], json!(["psd-head", "dcc"]), "{late}");
     }
-    let shown = json(&run(args(&["show", &case, "--json"])).await.expect("join"));
-    let escalations = shown["history"]
+    let shown = json(&run(args(&["show", &old_case, "--json"])).await.expect("join"));
+    let escalations: Vec<&str> = shown["history"]
         .as_array()
-        .map_or(0, |h| h.iter().filter(|e| e["what"].as_str().is_some_and(|w| w.starts_with("escalated to"))).count());
-    assert_eq!(escalations, 1, "{shown}");
+        .map(|h| h.iter().filter_map(|e| e["what"].as_str()).filter(|w| w.starts_with("escalated to")).collect())
+        .unwrap_or_default();
+    assert_eq!(escalations.len(), 1, "{shown}");
+    assert!(escalations[0].ends_with("notice sent outside the unit to psd-head, dcc"), "{escalations:?}");
 
     let year = common::today().ymd().0.to_string();
     let out = run(args(&["stats", "--year", &year])).await.expect("join");

@@ -492,7 +492,15 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                     require_clean(&report)?;
                     // Once per missed duty: what was escalated before is not escalated again.
                     for o in &late {
-                        if let Escalated::Recorded { outside, .. } = s.escalate_if_overdue(&o.case).await? {
+                        let done = s.escalate_if_overdue(&o.case).await?;
+                        if done == Escalated::NotOverdue {
+                            eprintln!(
+                                "{}: late on {today} but not on the real day: not escalated (a day given to the \
+                                 views cannot make a case late for the record)",
+                                o.case
+                            );
+                        }
+                        if let Escalated::Recorded { outside, .. } = done {
                             for (id, why) in &outside.passed_over {
                                 eprintln!("{}: no notice to {id} ({why})", o.case);
                             }
