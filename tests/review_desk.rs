@@ -222,6 +222,8 @@ async fn desk_triage_reply_overdue_board_and_charts_in_chromium() {
         }
     };
     assert_eq!(std::fs::read(&downloaded).expect("read"), photo);
+    let offered = downloaded.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+    assert!(offered.starts_with(&case) && !offered.contains("evil"), "offered without the reporter's name: {offered}");
     assert!(b.current_url().ends_with(&format!("/case/{case}")), "still on the case page");
     // Save: decrypted into a fresh folder under --save-dir.
     submit_form(&b, "/save");
@@ -230,6 +232,13 @@ async fn desk_triage_reply_overdue_board_and_charts_in_chromium() {
     let files: Vec<_> = std::fs::read_dir(&folder).expect("saved folder").filter_map(Result::ok).collect();
     assert_eq!(files.len(), 1);
     assert_eq!(std::fs::read(files[0].path()).expect("read"), photo);
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = files[0].metadata().expect("metadata").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "only the reviewer can read a saved attachment");
+        let name = files[0].file_name().to_string_lossy().into_owned();
+        assert!(name.starts_with(&case) && name.ends_with(".html") && !name.contains("evil"), "{name}");
+    }
 
     // Triage: every kind of field at once.
     b.find("#f-status").select("assessed");

@@ -416,3 +416,55 @@ async fn a_watch_alert_by_email_carries_no_case_content() {
         assert!(!mail.contains(needle), "{needle:?} is in the alert: {mail}");
     }
 }
+
+/// `show --save-attachments` writes files only the reviewer can read, named after the case, not
+/// the reporter's phone: its file name ("IMG_20261130_..._Flat12") names a day, a person and a
+/// place. `--original-names` keeps it when a reviewer asks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saved_attachments_carry_nothing_of_the_reporters_file_name() {
+    use candour_core::envelope::AttachmentMeta;
+    use candour_submit::send::{Attachment, AttachmentData};
+    use std::os::unix::fs::PermissionsExt as _;
+    let relay = Relay::start().await;
+    let url = relay.url();
+    let client = common::bound_client(&url).await;
+    let dir = client.directory(&common::policy()).await.expect("directory");
+    let token = MailboxToken::generate();
+    let concern = Concern { category: Some(Category::UseOfForce), what: "See the photo".into(), ..Default::default() };
+    let composed = compose_report(&dir, &token, concern, &[], common::today()).expect("compose");
+    let photo: Vec<u8> = (0..4_000u32).map(|i| (i % 253) as u8).collect();
+    let attachment = Attachment {
+        meta: AttachmentMeta { name: "IMG_20261130_SgtJones_Flat12.jpg".into(), media_type: "image/jpeg".into() },
+        data: AttachmentData::Bytes(photo.clone()),
+    };
+    send(&client, composed.plan(&dir, &token), vec![attachment], None).await.expect("send");
+    let case = candour_review::state::case_ref(&token.thread_id());
+    let tmp = tempfile::tempdir().expect("tmp");
+    let cache = tmp.path().join("psd-1.cache");
+    for (flag, folder) in [(None, "plain"), (Some("--original-names"), "named")] {
+        let out_dir = tmp.path().join(folder);
+        let (u, c, reference, out) = (url.clone(), cache.clone(), case.clone(), out_dir.clone());
+        let shown = tokio::task::spawn_blocking(move || {
+            let mut args = vec!["show", reference.as_str(), "--json", "--save-attachments"];
+            let folder = out.display().to_string();
+            args.push(&folder);
+            args.extend(flag);
+            review(&u, &c, &args)
+        })
+        .await
+        .expect("join");
+        let saved: Vec<String> = serde_json::from_value(json(&shown)["saved_attachments"].clone()).expect("paths");
+        assert_eq!(saved.len(), 1, "{saved:?}");
+        let path = std::path::PathBuf::from(&saved[0]);
+        let name = path.file_name().and_then(|n| n.to_str()).expect("name").to_owned();
+        assert_eq!(std::fs::read(&path).expect("read"), photo);
+        assert_eq!(std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777, 0o600, "{name}");
+        match flag {
+            None => {
+                assert!(name.starts_with(&case) && name.ends_with(".jpg"), "{name}");
+                assert!(!name.contains("Jones") && !name.contains("2026"), "{name}");
+            }
+            Some(_) => assert!(name.ends_with("IMG_20261130_SgtJones_Flat12.jpg"), "{name}"),
+        }
+    }
+}

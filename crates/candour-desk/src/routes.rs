@@ -19,7 +19,7 @@ use candour_review::clocks::{next_due, overdue as overdue_cases};
 use candour_review::event::{fold_order, Action};
 use candour_review::link::groups;
 use candour_review::session::Escalated;
-use candour_review::session::{sanitise_file_name, ReviewError, ReviewSession};
+use candour_review::session::{saved_file_name, ReviewError, ReviewSession, SavedNames};
 use candour_review::state::CaseState;
 use candour_review::stats::{count, table, DEFAULT_THRESHOLD};
 use candour_review::triage::TriageChange;
@@ -175,9 +175,13 @@ async fn attachment(
     let session = state.session.lock().await;
     match session.attachment(&reference, entry, index).await {
         Ok((meta, bytes)) => {
-            // ASCII only: every browser reads it the same way, and no quote can close the value.
-            let name: String =
-                sanitise_file_name(&meta.name).chars().map(|c| if c.is_ascii() { c } else { '_' }).collect();
+            // Offered without the reporter's own file name (shown as text on the case page), and
+            // in ASCII only: every browser reads it the same way, and no quote can close it.
+            let case = session.case(&reference).map(|c| c.case_ref()).unwrap_or_default();
+            let name: String = saved_file_name(&case, entry, index, &meta, SavedNames::Neutral)
+                .chars()
+                .map(|c| if c.is_ascii() { c } else { '_' })
+                .collect();
             let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
                 .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
             (
@@ -389,7 +393,12 @@ async fn save(
     let result = async {
         let case_ref = session.case(&reference)?.case_ref();
         let folder = fresh_folder(&state.save_dir, &case_ref)?;
-        let files = session.save_attachments(&case_ref, &folder).await?;
+        let names = if form.get("original_names").is_some_and(|v| v == "on") {
+            SavedNames::Original
+        } else {
+            SavedNames::Neutral
+        };
+        let files = session.save_attachments(&case_ref, &folder, names).await?;
         Ok(Done {
             text: format!(
                 "{} attachment(s) saved, decrypted, in {}. Nothing was opened; open them with care.",

@@ -1201,16 +1201,29 @@ impl ReviewSession {
     }
 
     /// Fetches a case's report (and follow-ups) again and writes their attachments into
-    /// `folder` under sanitised names. Returns the files written. On any failure the files of
+    /// `folder` (created readable by this user alone) as files only this user can read, named
+    /// as `names` says (see [`saved_file_name`]). Returns the files written. On any failure the files of
     /// the failing envelope are removed (a tampered envelope is only detected at its end).
     /// Entries are read as they arrive: memory stays small whatever their size.
-    pub async fn save_attachments(&self, reference: &str, folder: &Path) -> Result<Vec<PathBuf>, ReviewError> {
+    pub async fn save_attachments(
+        &self,
+        reference: &str,
+        folder: &Path,
+        names: SavedNames,
+    ) -> Result<Vec<PathBuf>, ReviewError> {
         let case = self.case(reference)?;
+        let case_ref = case.case_ref();
         let err = |reason: String| ReviewError::Attachments { path: folder.to_owned(), reason };
-        std::fs::create_dir_all(folder).map_err(|e| err(e.to_string()))?;
+        create_private_folder(folder).map_err(|e| err(e.to_string()))?;
         let mut written = Vec::new();
         for received in case.report.iter().chain(case.follow_ups.iter()).filter(|r| !r.attachments.is_empty()) {
-            let sink = FolderSink { folder: folder.to_owned(), prefix: received.seq, written: Vec::new() };
+            let sink = FolderSink {
+                folder: folder.to_owned(),
+                case: case_ref.clone(),
+                entry: received.seq,
+                names,
+                written: Vec::new(),
+            };
             let (sink, result) = self.open_refetched(received.seq, sink).await?;
             if let Err(reason) = result {
                 for f in &sink.written {
@@ -1451,8 +1464,55 @@ pub fn verify_stream(
 /// Writes attachments into a folder as `<inbox entry>-<index>-<sanitised name>`.
 struct FolderSink {
     folder: PathBuf,
-    prefix: u64,
+    case: String,
+    entry: u64,
+    names: SavedNames,
     written: Vec<PathBuf>,
+}
+
+/// How saved and downloaded attachments are named.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SavedNames {
+    /// `CASE-ENTRY-INDEX.ext`: the reporter's own file name is left out, since phones put
+    /// dates, places and people's names in them; only a plain extension is kept.
+    #[default]
+    Neutral,
+    /// `CASE-ENTRY-INDEX-NAME`: the reporter's file name, sanitised, when a reviewer asks.
+    Original,
+}
+
+/// The name an attachment is saved or offered under (see [`SavedNames`]).
+pub fn saved_file_name(case: &str, entry: u64, index: usize, meta: &AttachmentMeta, names: SavedNames) -> String {
+    match names {
+        SavedNames::Original => format!("{case}-{entry}-{index}-{}", sanitise_file_name(&meta.name)),
+        SavedNames::Neutral => format!("{case}-{entry}-{index}.{}", plain_extension(meta)),
+    }
+}
+
+/// A short extension that says what kind of file it is and nothing more: the name's own if it
+/// is 1 to 5 letters or digits, else one for the media type, else `bin`.
+fn plain_extension(meta: &AttachmentMeta) -> String {
+    let own = meta.name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
+    if let Some(ext) = own.filter(|e| (1..=5).contains(&e.len()) && e.chars().all(|c| c.is_ascii_alphanumeric())) {
+        return ext;
+    }
+    match meta.media_type.as_str() {
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "application/pdf" => "pdf",
+        "text/plain" => "txt",
+        _ => "bin",
+    }
+    .to_owned()
+}
+
+/// Creates `folder` (and any missing parents) readable by this user alone on Unix.
+fn create_private_folder(folder: &Path) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(folder)
 }
 
 /// A file name safe on every platform: no separators, no leading dots, bounded length.
@@ -1472,8 +1532,13 @@ pub fn sanitise_file_name(name: &str) -> String {
 
 impl AttachmentSink for FolderSink {
     fn attachment(&mut self, index: usize, meta: &AttachmentMeta, _len: u64, data: &mut dyn Read) -> io::Result<()> {
-        let path = self.folder.join(format!("{}-{}-{}", self.prefix, index, sanitise_file_name(&meta.name)));
-        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path)?;
+        let path = self.folder.join(saved_file_name(&self.case, self.entry, index, meta, self.names));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        // Decrypted evidence: readable by this user alone, whatever the umask.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&path)?;
         self.written.push(path);
         io::copy(data, &mut file)?;
         file.sync_all()

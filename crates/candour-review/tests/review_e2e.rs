@@ -11,7 +11,7 @@ use candour_core::wire::CaseStreamId;
 use candour_core::Day;
 use candour_review::clocks::{overdue, Duty};
 use candour_review::event::{heads, seal_event, Action, CaseEvent, ChainError, ReplyKind, EVENT_FORMAT};
-use candour_review::session::{verify_stream, Escalated};
+use candour_review::session::{verify_stream, Escalated, SavedNames};
 use candour_review::state::{CaseFile, Received};
 use candour_review::stats::{count, table};
 use candour_review::triage::{Assignment, CorruptionCategory, Grading, IopcCriterion, Priority, Status, TriageChange};
@@ -561,12 +561,23 @@ async fn attachments_are_saved_only_on_request_under_safe_names() {
         "sync saves no attachment, only the cache and its previous generation: {kept:?}"
     );
 
-    let out = tmp.path().join("saved");
-    let saved = psd1.save_attachments(&case, &out).await.expect("save");
+    // Saved by default under a name that carries nothing of the reporter's, as a file and in
+    // a folder only this user can read.
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+    let out = tmp.path().join("saved").join("case");
+    let saved = psd1.save_attachments(&case, &out, SavedNames::Neutral).await.expect("save");
     assert_eq!(saved.len(), 1);
     assert_eq!(saved[0].parent(), Some(out.as_path()), "written inside the chosen folder only");
-    assert!(saved[0].file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with("_etc_evil_photo.jpg")));
+    let entry = psd1.case(&case).expect("case").report.as_ref().expect("report").seq;
+    assert_eq!(saved[0].file_name().and_then(|n| n.to_str()), Some(format!("{case}-{entry}-0.jpg").as_str()));
     assert_eq!(std::fs::read(&saved[0]).expect("read"), photo);
+    assert_eq!((mode(&saved[0]), mode(&out), mode(out.parent().expect("parent"))), (0o600, 0o700, 0o700));
+    // Asked for, the reporter's own name, sanitised.
+    let again = tmp.path().join("named");
+    let named = psd1.save_attachments(&case, &again, SavedNames::Original).await.expect("save");
+    assert!(named[0].file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with("_etc_evil_photo.jpg")));
+    assert_eq!(mode(&named[0]), 0o600);
 }
 
 /// Any directory reviewer may append to any case stream (the relay cannot know a case's

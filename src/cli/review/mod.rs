@@ -18,7 +18,7 @@ use candour_review::client::ReviewClient;
 use candour_review::clocks::overdue;
 use candour_review::event::{Action, ReplyKind};
 use candour_review::published;
-use candour_review::session::Escalated;
+use candour_review::session::{Escalated, SavedNames};
 use candour_review::stats::{count, export, table, DEFAULT_THRESHOLD};
 use candour_review::triage::{
     Assignment, CorruptionCategory, DetrimentRisk, Grading, IopcCriterion, Priority, RiskLevel, Status, TriageChange,
@@ -155,9 +155,14 @@ pub struct ShowArgs {
     common: Common,
     /// The case reference (at least 4 leading hex digits).
     case: String,
-    /// Save the attachments, decrypted, into this folder.
+    /// Save the attachments, decrypted, into this folder, as files only you can read, named
+    /// CASE-ENTRY-INDEX.ext (the reporter's file names are left out: phones put dates and
+    /// names in them).
     #[arg(long, value_name = "DIR")]
     save_attachments: Option<PathBuf>,
+    /// Save under the reporter's own file names (sanitised) instead.
+    #[arg(long, requires = "save_attachments")]
+    original_names: bool,
     /// Use the cache as it is, without syncing first.
     #[arg(long)]
     no_sync: bool,
@@ -391,7 +396,10 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                 let tampered = maybe_sync(&mut s, a.no_sync).await?;
                 let view = show(s.directory(), s.case(&a.case)?, s.cases());
                 let saved = match &a.save_attachments {
-                    Some(dir) => s.save_attachments(&a.case, dir).await?,
+                    Some(dir) => {
+                        let names = if a.original_names { SavedNames::Original } else { SavedNames::Neutral };
+                        s.save_attachments(&a.case, dir, names).await?
+                    }
                     None => Vec::new(),
                 };
                 if a.common.json {

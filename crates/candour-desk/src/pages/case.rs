@@ -482,6 +482,12 @@ pub(crate) fn case(ctx: &Context, page: &CasePage<'_>) -> Markup {
                     @if has_attachments {
                         form method="post" action={ (action) "/save" } class="inline-form" {
                             (hidden(ctx, &page.seen))
+                            div class="field check" {
+                                input type="checkbox" name="original_names" id="f-original-names";
+                                label for="f-original-names" {
+                                    "Keep the reporter's file names (they may hold dates, places or names)"
+                                }
+                            }
                             button type="submit" class="secondary" { "Save all attachments to a folder" }
                         }
                     }
