@@ -349,13 +349,25 @@ async fn desk_triage_reply_overdue_board_and_charts_in_chromium() {
     let links = b.find("table.links").text();
     assert!(links.contains(&case) && links.contains(&older_case), "{links}");
     check_page(&b, "links");
+    // The older report repeats the first: joined as its duplicate, it leaves the inbox and
+    // the figures, and its clocks stop.
+    b.find(&format!("#f-join-{older_case}")).select(&case);
+    submit_form(&b, &format!("/case/{older_case}/discard"));
+    b.wait_for_text(".flash.ok", &format!("Case {older_case} set aside as not a report (duplicate)"));
+    assert!(b.find(".banner.discarded").text().contains(&case), "{}", b.find(".banner.discarded").text());
+    assert!(b.exists("form[action$='/restore']"), "a supervisor is offered the restore");
+    b.goto(&format!("http://{addr}/"));
+    b.wait_for_text("h1", "Inbox");
+    assert!(!b.find("table.inbox").text().contains(&older_case));
+    assert!(b.find("p.discarded").text().contains(&format!("{older_case} (duplicate of {case})")));
 
     // Statistics: four SVG charts and the published table.
     click_to_next_page(&b, "nav a[href='/stats']");
     b.wait_for_text("h1", "Statistics");
     assert_eq!(b.find_all("svg.chart").len(), 4);
     let year = today.ymd().0;
-    let this_year = [-10, -40, 0, -100].iter().filter(|d| today.plus_days(**d).ymd().0 == year).count();
+    // The duplicate (sent 40 days ago) is in no figure.
+    let this_year = [-10, 0, -100].iter().filter(|d| today.plus_days(**d).ymd().0 == year).count();
     let received = b.find("#received-desc").attr("textContent").unwrap_or_default();
     let cases_word = if this_year == 1 { "case" } else { "cases" };
     assert!(received.starts_with(&format!("{this_year} {cases_word} received in {year}")), "{received}");

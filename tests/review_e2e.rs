@@ -468,3 +468,42 @@ async fn saved_attachments_carry_nothing_of_the_reporters_file_name() {
         }
     }
 }
+
+/// `discard` sets an entry aside (its clock stops, it leaves the inbox and the figures) and
+/// `restore` brings it back, from the command line; a duplicate must name what it repeats.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn discard_and_restore_from_the_command_line() {
+    let relay = Relay::start().await;
+    let url = relay.url();
+    let client = common::bound_client(&url).await;
+    let old = common::today().plus_days(-20);
+    let spam = Concern { category: Some(Category::Other), what: "WIN A PRIZE".into(), ..Default::default() };
+    let token = submit_on(&client, spam, old).await;
+    let case = candour_review::state::case_ref(&token.thread_id());
+    let tmp = tempfile::tempdir().expect("tmp");
+    let cache = tmp.path().join("psd-1.cache");
+    let run = |args: Vec<String>| {
+        let (u, c) = (url.clone(), cache.clone());
+        tokio::task::spawn_blocking(move || review(&u, &c, &args.iter().map(String::as_str).collect::<Vec<_>>()))
+    };
+    let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let overdue = json(&run(args(&["overdue", "--json"])).await.expect("join"));
+    assert_eq!(overdue.as_array().map(Vec::len), Some(1), "{overdue}");
+
+    let out = run(args(&["discard", &case, "--reason", "duplicate"])).await.expect("join");
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("must name the case it repeats"));
+    let out = run(args(&["discard", &case, "--reason", "spam", "--note", "prize draw"])).await.expect("join");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("set aside as not a report (spam)"));
+    let inbox = json(&run(args(&["inbox", "--json"])).await.expect("join"));
+    assert_eq!(inbox, json!([]), "{inbox}");
+    let text = String::from_utf8_lossy(&run(args(&["inbox", "--no-sync"])).await.expect("join").stdout).to_string();
+    assert!(text.contains(&format!("Not reports, set aside: {case} (spam)")), "{text}");
+    let overdue = json(&run(args(&["overdue", "--json"])).await.expect("join"));
+    assert_eq!(overdue, json!([]), "no clock runs: {overdue}");
+
+    let out = run(args(&["restore", &case, "--note", "a real concern after all"])).await.expect("join");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let overdue = json(&run(args(&["overdue", "--json"])).await.expect("join"));
+    assert_eq!(overdue[0]["case"], case.as_str(), "its clock runs again: {overdue}");
+}

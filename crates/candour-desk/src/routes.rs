@@ -14,9 +14,10 @@ use maud::Markup;
 use super::forms::{self, Drafts, FormError, FormFields, InboxQuery};
 use super::pages::{self, BoardColumn, CasePage, Context, InboxPage, LinkRow, SentReply, StatsPage, ThreadItem};
 use super::{auth, figures, DeskState, Flash, Stopped};
+use candour_core::names::FieldParseError;
 use candour_core::Day;
 use candour_review::clocks::{next_due, overdue as overdue_cases};
-use candour_review::event::{fold_order, Action};
+use candour_review::event::{fold_order, Action, DiscardReason};
 use candour_review::link::groups;
 use candour_review::session::Escalated;
 use candour_review::session::{saved_file_name, ReviewError, ReviewSession, SavedNames};
@@ -38,6 +39,8 @@ pub(crate) fn router(state: Arc<DeskState>) -> Router {
         .route("/case/{reference}/summary", post(|state, path, form| record_triage((state, path, form), SUMMARY)))
         .route("/case/{reference}/note", post(note))
         .route("/case/{reference}/refer", post(refer))
+        .route("/case/{reference}/discard", post(discard))
+        .route("/case/{reference}/restore", post(restore))
         .route("/case/{reference}/reply", post(reply))
         .route("/case/{reference}/save", post(save))
         .route("/case/{reference}/escalate", post(escalate))
@@ -117,8 +120,20 @@ async fn inbox(State(state): State<Arc<DeskState>>, RawQuery(query): RawQuery) -
         .map(|q| (q.id.clone(), q.name.clone()))
         .collect();
     let rows = query.apply(all, today);
-    let page = InboxPage { rows: &rows, total, query: &query, queues };
+    let discarded = candour_review::views::discarded(session.cases())
+        .into_iter()
+        .map(|(case, d)| (case, words_of(d.reason.name(), d.duplicate_of.as_deref())))
+        .collect();
+    let page = InboxPage { rows: &rows, total, query: &query, queues, discarded };
     html(StatusCode::OK, pages::inbox(&context(&state, &session), &page))
+}
+
+/// Why an entry was set aside, in words: "spam", "duplicate of 3f9a21b07c".
+fn words_of(reason: &str, duplicate_of: Option<&str>) -> String {
+    match duplicate_of {
+        Some(of) => format!("{reason} of {of}"),
+        None => reason.to_owned(),
+    }
 }
 
 async fn case(State(state): State<Arc<DeskState>>, Path(reference): Path<String>) -> Response {
@@ -164,6 +179,10 @@ async fn case(State(state): State<Arc<DeskState>>, Path(reference): Path<String>
         drafts,
         reply_kind: forms::suggested_reply_kind(&view.state),
         tampered: state.tampered().into_iter().find(|(c, _)| *c == view.case).map(|(_, what)| what),
+        can_restore: session
+            .directory()
+            .reviewer(session.reviewer_id())
+            .is_some_and(|r| r.role == candour_core::directory::Role::Supervisor),
     };
     html(StatusCode::OK, pages::case(&ctx, &page))
 }
@@ -337,6 +356,38 @@ async fn note(
     .await
 }
 
+async fn discard(
+    State(state): State<Arc<DeskState>>,
+    Path(reference): Path<String>,
+    Extension(form): Extension<FormFields>,
+) -> Response {
+    on_case(&state, &reference, &form, None, async |session, case_ref, _| {
+        let reason = form.text("reason").unwrap_or_default();
+        let reason: DiscardReason = reason.parse().map_err(|e: FieldParseError| FormError(e.to_string()))?;
+        let duplicate_of = form.text("duplicate_of");
+        let note = form.text("note").unwrap_or_default();
+        let hash = session.discard(&case_ref, reason, duplicate_of, note).await?;
+        Ok(Done::said(format!(
+            "Case {case_ref} set aside as not a report ({reason}); its clocks are stopped (event {}).",
+            hash.short()
+        )))
+    })
+    .await
+}
+
+async fn restore(
+    State(state): State<Arc<DeskState>>,
+    Path(reference): Path<String>,
+    Extension(form): Extension<FormFields>,
+) -> Response {
+    on_case(&state, &reference, &form, None, async |session, case_ref, _| {
+        let note = form.text("note").ok_or_else(|| FormError("Say why it is a report.".into()))?;
+        let hash = session.restore(&case_ref, note).await?;
+        Ok(Done::said(format!("Case {case_ref} restored as a report; its clocks run again (event {}).", hash.short())))
+    })
+    .await
+}
+
 async fn refer(
     State(state): State<Arc<DeskState>>,
     Path(reference): Path<String>,
@@ -480,7 +531,10 @@ async fn links(State(state): State<Arc<DeskState>>) -> Response {
                 .cases
                 .iter()
                 .filter_map(|case| folded.iter().find(|(r, _)| r == case))
-                .map(|(r, s)| (r.clone(), s.status.name(), s.category.map(|c| c.name().to_owned())))
+                .map(|(r, s)| {
+                    let status = if s.discarded.is_some() { "discarded".to_owned() } else { s.status.name() };
+                    (r.clone(), status, s.category.map(|c| c.name().to_owned()))
+                })
                 .collect();
             LinkRow { group, cases }
         })
@@ -497,7 +551,9 @@ async fn stats(State(state): State<Arc<DeskState>>, RawQuery(query): RawQuery) -
     let session = state.session.lock().await;
     let today = state.today();
     let year = year_of(query.as_deref(), &state);
-    let folded: Vec<figures::Folded<'_>> = session.cases().map(|c| (c, c.state())).collect();
+    // Entries set aside as not reports are in no figure, as in the published table.
+    let folded: Vec<figures::Folded<'_>> =
+        session.cases().map(|c| (c, c.state())).filter(|(_, s)| s.discarded.is_none()).collect();
     let first = folded.iter().filter_map(|(c, _)| c.day_sent()).map(|d| d.ymd().0).min().unwrap_or(today.ymd().0);
     let last = today.ymd().0.max(year);
     let page = StatsPage {

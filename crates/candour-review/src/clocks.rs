@@ -41,10 +41,15 @@ pub fn owes_reporter_duties(state: &CaseState) -> bool {
     state.category != Some(crate::triage::Category::Compliment)
 }
 
-/// The next open duty of a case and its deadline, or `None` when none is open. A referral to
+/// The next open duty of a case and its deadline, or `None` when none is open or the entry was
+/// discarded as not a report. A referral to
 /// the IOPC comes first and stays open until it is recorded, whatever the case's status; the
 /// duties to the reporter end when the case is concluded, and a compliment has none.
 pub fn next_due(case: &CaseFile, state: &CaseState) -> Option<(Duty, Day)> {
+    // Not a report (spam, a test, a duplicate): no clock runs until a supervisor restores it.
+    if state.discarded.is_some() {
+        return None;
+    }
     if let (Some(ticked), None) = (state.iopc_ticked_on, &state.iopc_referral) {
         return Some((Duty::ReferToIopc, ticked));
     }

@@ -107,6 +107,18 @@ candour_core::named_enum!(
     }
 );
 
+candour_core::named_enum!(
+    /// Why an inbox entry is not a report, when a reviewer discards it.
+    pub DiscardReason, "discard reason", {
+        /// Sent to waste the unit's time, or to bury a real report.
+        Spam => "spam",
+        /// A test of the channel.
+        Test => "test",
+        /// The same report again (it is joined to the case it repeats).
+        Duplicate => "duplicate",
+    }
+);
+
 /// What a case event does.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", deny_unknown_fields)]
@@ -155,6 +167,23 @@ pub enum Action {
         referred_on: Day,
         /// The IOPC's or the force's reference for the referral.
         reference: String,
+    },
+    /// The entry is not a report (spam, a test, a duplicate): every clock stops and it leaves
+    /// the statistics, until a supervisor restores it.
+    Discard {
+        /// Why.
+        reason: DiscardReason,
+        /// For a duplicate, the reference of the case it repeats.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        duplicate_of: Option<String>,
+        /// The reviewer's explanation.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        note: String,
+    },
+    /// A supervisor undid a discard: the case is a report again, with its clocks.
+    Restore {
+        /// Why.
+        note: String,
     },
     /// A reviewer's tool filed the automatic receipt (a
     /// [`Receipt`](candour_core::report::Receipt)) in the reporter's mailbox: when a report
@@ -452,7 +481,9 @@ pub struct VerifiedChain {
 /// it. Anything else missing was dropped by someone.
 ///
 /// Every signature is by a directory reviewer, but not every reviewer may act on a case: an
-/// event whose author is not among `readers` (the case's) is refused, as is one dated before
+/// event whose author is not among `readers` (the case's) is refused, and so is a restore of a
+/// discarded case by anyone not among `supervisors` (the case's readers who supervise one of
+/// its queues), as is one dated before
 /// an event it follows (its parents') or after tomorrow on this reviewer's clock (days are the
 /// author's own claim). Refused events stay in the chain, marked, so a reviewer sees them, but
 /// are never folded into the case's state.
@@ -461,6 +492,7 @@ pub fn verify_chain(
     known: &[VerifiedEvent],
     retained: Retained,
     readers: &[String],
+    supervisors: &[String],
 ) -> Result<VerifiedChain, ChainError> {
     let mut position: BTreeMap<EventHash, usize> = BTreeMap::new();
     for (i, e) in events.iter().enumerate() {
@@ -529,6 +561,8 @@ pub fn verify_chain(
             })
         } else if e.event.day > tomorrow {
             Some(format!("dated {}, in the future", e.event.day))
+        } else if matches!(e.event.action, Action::Restore { .. }) && !supervisors.contains(&e.event.author) {
+            Some(format!("a discard undone by {}, who is not a supervisor of the case's queues", e.event.author))
         } else if let Action::IopcReferral { referred_on, .. } = &e.event.action {
             (*referred_on > e.event.day)
                 .then(|| format!("a referral made on {referred_on}, after the day it was recorded ({})", e.event.day))

@@ -47,7 +47,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::session::{ReviewError, ReviewSession};
 use crate::state::CaseFile;
-use crate::stats::{column_of, columns_for, table, StatsTable};
+use crate::stats::{column_of, columns_for, table, StatsTable, DISCARDED_COLUMN};
 use crate::triage::Category;
 
 /// The `format` of this version's exports.
@@ -282,7 +282,13 @@ pub fn build_export<'a>(
             ExportRow {
                 case: stats_id(&case.thread_id),
                 category,
-                column: column_of(category, state.status),
+                // A discard is exported as such, so that a merge taking this (newer) row over
+                // another queue's stale one leaves the entry out.
+                column: if state.discarded.is_some() {
+                    DISCARDED_COLUMN.to_owned()
+                } else {
+                    column_of(category, state.status)
+                },
                 events: u64::try_from(case.events.len()).unwrap_or(u64::MAX),
             }
         })
@@ -401,7 +407,7 @@ pub fn verify_export(source: &str, served: &[u8], dir: &VerifiedDirectory) -> Re
         if !seen.insert(row.case.as_str()) {
             return Err(format("a case has two rows".to_owned()));
         }
-        if !columns_for(row.category).contains(&row.column) {
+        if row.column != DISCARDED_COLUMN && !columns_for(row.category).contains(&row.column) {
             return Err(format(format!("{:?} is not a column for {}", row.column, row.category)));
         }
     }
@@ -504,7 +510,9 @@ pub fn merge(
         if let Some(&(stale, _)) = rows.iter().find(|(_, r)| !same(r)) {
             *superseded.entry((stale, taken_from)).or_insert(0) += 1;
         }
-        *counts.entry((taken.category, taken.column.clone())).or_insert(0) += 1;
+        if taken.column != DISCARDED_COLUMN {
+            *counts.entry((taken.category, taken.column.clone())).or_insert(0) += 1;
+        }
     }
     if disagree > 0 {
         return Err(PublishedError::RowsDisagree(disagree));
@@ -737,6 +745,22 @@ mod tests {
         let refused = merge(&exports, &org.dir, 2026, 1).expect_err("disagree");
         assert_eq!(refused.code(), "stats-rows-disagree");
         assert!(!refused.to_string().contains(&id(1)), "{refused}");
+    }
+
+    /// An entry discarded as not a report after another queue's cache last saw it: the newer
+    /// row (the discard) is taken, and the entry is counted nowhere.
+    #[test]
+    fn a_newer_discard_takes_the_entry_out_of_the_merged_table() {
+        let org = org();
+        let discarded = ExportRow { column: DISCARDED_COLUMN.into(), ..row(1, HONESTY, Status::Received, 4) };
+        let exports = org.all(vec![
+            ("psd", discarded),
+            ("acu", row(1, HONESTY, Status::Assessed, 3)),
+            ("acu", row(2, HONESTY, Status::Assessed, 3)),
+        ]);
+        let merged = merge(&exports, &org.dir, 2026, 1).expect("merges");
+        assert_eq!((merged.merged.cases, cell(&merged.table, HONESTY, "assessed")), (1, Some(1)));
+        assert_eq!(merged.table.total.count, Some(1));
     }
 
     /// The point of merging first: a cell of 1 in psd and 1 in pcc is 2 in the force table,

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use candour_client::ClientError;
-use candour_core::directory::VerifiedDirectory;
+use candour_core::directory::{Role, VerifiedDirectory};
 use candour_core::envelope::{AttachmentMeta, AttachmentSink, DiscardAttachments, OpenError};
 use candour_core::keys::{parse_age_recipient, PublicSigningKey, ReviewerSecret};
 use candour_core::message::{open_document, seal_document, OpenDocumentError, OpenedDocument};
@@ -24,8 +24,8 @@ use crate::client::{DownloadFailure, EntryReader, ListedEntry, RelayPolicy, Revi
 use crate::clocks::{overdue, Overdue};
 use crate::escalation::ReceivedEscalation;
 use crate::event::{
-    heads, open_event, seal_event, verify_chain, Action, CaseEvent, ChainError, EventHash, ReplyKind, Retained,
-    SealEventError, VerifiedChain, VerifiedEvent, EVENT_FORMAT,
+    heads, open_event, seal_event, verify_chain, Action, CaseEvent, ChainError, DiscardReason, EventHash, ReplyKind,
+    Retained, SealEventError, VerifiedChain, VerifiedEvent, EVENT_FORMAT,
 };
 use crate::keyring::KeyRing;
 use crate::state::{case_ref, CaseFile, Received};
@@ -142,6 +142,17 @@ pub enum ReviewError {
     /// An IOPC referral that cannot be recorded as given.
     #[error("the IOPC referral cannot be recorded: {0}")]
     BadReferral(String),
+    /// A discard or restore that cannot be recorded as asked.
+    #[error("case {case}: {why}")]
+    Discard {
+        /// The case.
+        case: String,
+        /// Why, in plain words.
+        why: String,
+    },
+    /// Only a supervisor of the case's queues may undo a discard.
+    #[error("case {0}: only a supervisor of the case's queues who can read it may restore a discarded entry")]
+    RestoreNeedsSupervisor(String),
     /// This device's day and the relay's differ by more than a day: events would be misdated.
     #[error(
         "this computer's date ({device}) is not the relay's ({relay}): nothing was recorded. Correct the \
@@ -231,6 +242,8 @@ impl ReviewError {
             ReviewError::AcknowledgeByReply(_) => "acknowledge-by-reply",
             ReviewError::ClockDisagrees { .. } => "clock-disagrees",
             ReviewError::BadReferral(_) => "bad-referral",
+            ReviewError::Discard { .. } => "cannot-discard",
+            ReviewError::RestoreNeedsSupervisor(_) => "restore-needs-supervisor",
             ReviewError::OutcomeNotForCategory { .. } => "outcome-not-for-category",
             ReviewError::RelayDayUnknown => "relay-day-unknown",
             ReviewError::SealEvent(_) => "seal-event",
@@ -310,6 +323,9 @@ pub struct ReviewSession {
     /// Inbox entries longer than this are not downloaded by sync.
     max_entry_bytes: u64,
 }
+
+/// The longest note a discard or restore may carry.
+pub const MAX_DISCARD_NOTE_CHARS: usize = 2000;
 
 /// What [`ReviewSession::escalate_if_overdue`] did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -1095,6 +1111,63 @@ impl ReviewSession {
         self.record(reference, action).await
     }
 
+    /// Sets an entry aside as not a report (spam, a test, a duplicate of `duplicate_of`): every
+    /// clock stops and the statistics leave it out; the history keeps it, and a supervisor can
+    /// restore it. A duplicate must name another case this reviewer can read, and is joined to
+    /// it.
+    pub async fn discard(
+        &mut self,
+        reference: &str,
+        reason: DiscardReason,
+        duplicate_of: Option<&str>,
+        note: &str,
+    ) -> Result<EventHash, ReviewError> {
+        let case = self.case(reference)?;
+        let case_ref = case.case_ref();
+        let refuse = |why: String| Err(ReviewError::Discard { case: case_ref.clone(), why });
+        if let Some(d) = case.state().discarded {
+            return refuse(format!("already discarded ({}) on {} by {}", d.reason, d.on, d.by));
+        }
+        let duplicate_of = match (reason, duplicate_of) {
+            (DiscardReason::Duplicate, Some(other)) => {
+                let other = self.case(other)?.case_ref();
+                if other == case_ref {
+                    return refuse("a case cannot repeat itself".into());
+                }
+                Some(other)
+            }
+            (DiscardReason::Duplicate, None) => return refuse("a duplicate must name the case it repeats".into()),
+            (_, Some(_)) => return refuse("only a duplicate names another case".into()),
+            (_, None) => None,
+        };
+        let note = note.trim();
+        if note.chars().count() > MAX_DISCARD_NOTE_CHARS {
+            return refuse(format!("the note is longer than {MAX_DISCARD_NOTE_CHARS} characters"));
+        }
+        self.record(&case_ref, Action::Discard { reason, duplicate_of, note: note.to_owned() }).await
+    }
+
+    /// Undoes a discard: the entry is a report again, with its clocks. A supervisor's act, and
+    /// said why.
+    pub async fn restore(&mut self, reference: &str, note: &str) -> Result<EventHash, ReviewError> {
+        let case = self.case(reference)?;
+        let case_ref = case.case_ref();
+        if !self.dir.reviewer(&self.secret.id).is_some_and(|r| r.role == Role::Supervisor) {
+            return Err(ReviewError::RestoreNeedsSupervisor(case_ref));
+        }
+        if case.state().discarded.is_none() {
+            return Err(ReviewError::Discard { case: case_ref, why: "it was not discarded".into() });
+        }
+        let note = note.trim();
+        if note.is_empty() || note.chars().count() > MAX_DISCARD_NOTE_CHARS {
+            return Err(ReviewError::Discard {
+                case: case_ref,
+                why: format!("say why it is restored, in at most {MAX_DISCARD_NOTE_CHARS} characters"),
+            });
+        }
+        self.record(&case_ref, Action::Restore { note: note.to_owned() }).await
+    }
+
     /// Records triage changes as one signed case event.
     pub async fn triage(&mut self, reference: &str, change: TriageChange) -> Result<EventHash, ReviewError> {
         if change.is_empty() {
@@ -1352,7 +1425,12 @@ async fn fetch_case(
         event.expires = entry.expires;
         events.push(event);
     }
-    verify_chain(events, known, retained, readers).map_err(FetchError::Chain)
+    verify_chain(events, known, retained, readers, &supervisors_among(dir, readers)).map_err(FetchError::Chain)
+}
+
+/// The case readers who are supervisors: who may undo a discard.
+fn supervisors_among(dir: &VerifiedDirectory, readers: &[String]) -> Vec<String> {
+    readers.iter().filter(|id| dir.reviewer(id).is_some_and(|r| r.role == Role::Supervisor)).cloned().collect()
 }
 
 /// Reads an inbox entry as it arrives: its visible header first (checked for the relay's
@@ -1458,7 +1536,7 @@ pub fn verify_stream(
         .iter()
         .map(|(seq, bytes)| open_event(dir, identity, thread, *seq, bytes))
         .collect::<Result<Vec<_>, _>>()?;
-    verify_chain(events, known, retained, readers)
+    verify_chain(events, known, retained, readers, &supervisors_among(dir, readers))
 }
 
 /// Writes attachments into a folder as `<inbox entry>-<index>-<sanitised name>`.

@@ -202,6 +202,19 @@ impl CaseFile {
     }
 }
 
+/// Why and when an entry was set aside as not a report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Discarded {
+    /// Spam, a test or a duplicate.
+    pub reason: crate::event::DiscardReason,
+    /// For a duplicate, the case it repeats.
+    pub duplicate_of: Option<String>,
+    /// The day it was discarded.
+    pub on: Day,
+    /// Who discarded it.
+    pub by: String,
+}
+
 /// Domain separation for case references.
 pub const CASE_REFERENCE_CONTEXT: &[u8] = b"candour/v1/case-reference\n";
 
@@ -264,6 +277,10 @@ pub struct CaseState {
     pub iopc_ticked_on: Option<Day>,
     /// The recorded referral to the IOPC: the day it was made and its reference.
     pub iopc_referral: Option<(Day, String)>,
+    /// Set when the entry was discarded as not a report (and not restored since): no clock
+    /// runs and the statistics leave it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discarded: Option<Discarded>,
     /// Each missed duty already escalated, with the day it first was.
     #[serde(skip)]
     pub escalated: BTreeMap<MissedDuty, Day>,
@@ -328,6 +345,7 @@ impl CaseState {
             iopc_ticked_on: None,
             iopc_referral: None,
             escalated: BTreeMap::new(),
+            discarded: None,
             history: Vec::new(),
         };
         let mut iopc: BTreeMap<IopcCriterion, bool> = BTreeMap::new();
@@ -419,6 +437,21 @@ impl CaseState {
                     };
                     let to = if to.is_empty() { "nobody in the unit".to_owned() } else { to.join(", ") };
                     format!("escalated to {to}: {reason}{outside}")
+                }
+                Action::Discard { reason, duplicate_of, note } => {
+                    state.discarded = Some(Discarded {
+                        reason: *reason,
+                        duplicate_of: duplicate_of.clone(),
+                        on: day,
+                        by: e.event.author.clone(),
+                    });
+                    let of = duplicate_of.as_deref().map(|c| format!(" of {c}")).unwrap_or_default();
+                    let note = if note.is_empty() { String::new() } else { format!(": {note}") };
+                    format!("discarded, not a report ({reason}{of}); every clock stopped{note}")
+                }
+                Action::Restore { note } => {
+                    state.discarded = None;
+                    format!("restored as a report, its clocks running again: {note}")
                 }
                 Action::Close { outcome } => {
                     state.status = Status::Closed(*outcome);
@@ -643,8 +676,8 @@ mod tests {
 
         // A referral claimed for a day after it was recorded is kept, marked, never applied.
         let retained = Retained { today: day(105), old_enough: false };
-        let chain =
-            verify_chain(vec![ticked.clone(), referral(106, 2)], &[], retained, &["psd-1".to_owned()]).expect("chain");
+        let chain = verify_chain(vec![ticked.clone(), referral(106, 2)], &[], retained, &["psd-1".to_owned()], &[])
+            .expect("chain");
         assert_eq!(chain.refused.len(), 1, "{:?}", chain.refused);
         let case = file(chain.events);
         assert_eq!(next_due(&case, &case.state()).map(|d| d.0), Some(Duty::ReferToIopc));

@@ -140,7 +140,12 @@ pub fn columns_for(category: Category) -> Vec<String> {
     }
 }
 
+/// The column an export gives an entry discarded as not a report: never a column of the
+/// table, so the merge can tell a discard apart from a stale row and leave the entry out.
+pub const DISCARDED_COLUMN: &str = "discarded";
+
 /// Counts of reports received in `year` (by the day sent) per (category, outcome column).
+/// Entries discarded as not reports (spam, tests, duplicates) are not counted.
 pub fn count<'a>(cases: impl IntoIterator<Item = &'a CaseFile>, year: i64) -> BTreeMap<(Category, String), u64> {
     let mut counts = BTreeMap::new();
     for case in cases {
@@ -148,6 +153,9 @@ pub fn count<'a>(cases: impl IntoIterator<Item = &'a CaseFile>, year: i64) -> BT
             continue;
         }
         let state = case.state();
+        if state.discarded.is_some() {
+            continue;
+        }
         let category = state.category.unwrap_or(Category::Other);
         *counts.entry((category, column_of(category, state.status))).or_insert(0) += 1;
     }

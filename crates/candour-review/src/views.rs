@@ -36,9 +36,11 @@ pub struct InboxRow {
     pub unread: usize,
 }
 
-/// The inbox: every case, most urgent deadline first.
+/// The inbox: every case, most urgent deadline first; entries discarded as not reports are
+/// left out (see [`discarded`]).
 pub fn inbox<'a>(dir: &VerifiedDirectory, cases: impl IntoIterator<Item = &'a CaseFile>, today: Day) -> Vec<InboxRow> {
-    let cases: Vec<(&CaseFile, CaseState)> = cases.into_iter().map(|c| (c, c.state())).collect();
+    let cases: Vec<(&CaseFile, CaseState)> =
+        cases.into_iter().map(|c| (c, c.state())).filter(|(_, s)| s.discarded.is_none()).collect();
     let refs: Vec<String> = cases.iter().map(|(c, _)| c.case_ref()).collect();
     let linked = links(refs.iter().map(String::as_str).zip(cases.iter().map(|(_, s)| s.subjects.as_slice())));
     let mut rows: Vec<InboxRow> = cases
@@ -65,6 +67,14 @@ pub fn inbox<'a>(dir: &VerifiedDirectory, cases: impl IntoIterator<Item = &'a Ca
     // Cases with no open duty go last rather than first.
     rows.sort_by_key(|r| r.due.is_none());
     rows
+}
+
+/// The entries discarded as not reports, by reference, oldest discard first.
+pub fn discarded<'a>(cases: impl IntoIterator<Item = &'a CaseFile>) -> Vec<(String, crate::state::Discarded)> {
+    let mut out: Vec<(String, crate::state::Discarded)> =
+        cases.into_iter().filter_map(|c| Some((c.case_ref(), c.state().discarded?))).collect();
+    out.sort_by(|a, b| (a.1.on, &a.0).cmp(&(b.1.on, &b.0)));
+    out
 }
 
 /// One message in the thread: the report or a follow-up.

@@ -127,6 +127,21 @@ fn an_escalation_that_notified_outside_the_unit_is_frozen() {
     assert_frozen("case-events-v2-escalation-notified.jsonl", vec![event]);
 }
 
+/// Setting an entry aside as not a report, and a supervisor undoing it: their own fixture.
+#[test]
+fn discard_and_restore_events_are_frozen() {
+    use candour_review::event::DiscardReason;
+    let (mut discard, mut spam, mut restore) = (events().remove(1), events().remove(1), events().remove(1));
+    discard.action = Action::Discard {
+        reason: DiscardReason::Duplicate,
+        duplicate_of: Some("3f9a21b07c".into()),
+        note: "Same officer, same evening.".into(),
+    };
+    spam.action = Action::Discard { reason: DiscardReason::Spam, duplicate_of: None, note: String::new() };
+    restore.action = Action::Restore { note: "A real concern after all.".into() };
+    assert_frozen("case-events-v2-discard.jsonl", vec![discard, spam, restore]);
+}
+
 #[test]
 fn case_event_format_1_is_frozen() {
     assert_frozen("case-events-v1.jsonl", events_in(EVENT_FORMAT_1, None));
@@ -151,6 +166,7 @@ fn events_and_documents_never_parse_as_each_other() {
         ("case-events-v2-iopc-referral.jsonl", 1),
         ("case-events-v2-escalation-missed.jsonl", 1),
         ("case-events-v2-escalation-notified.jsonl", 1),
+        ("case-events-v2-discard.jsonl", 3),
     ] {
         let fixture =
             std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name))

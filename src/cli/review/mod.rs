@@ -16,14 +16,14 @@ use candour_core::Day;
 use candour_desk::{check_loopback, Desk, DeskOptions, Stopped};
 use candour_review::client::ReviewClient;
 use candour_review::clocks::overdue;
-use candour_review::event::{Action, ReplyKind};
+use candour_review::event::{Action, DiscardReason, ReplyKind};
 use candour_review::published;
 use candour_review::session::{Escalated, SavedNames};
 use candour_review::stats::{count, export, table, DEFAULT_THRESHOLD};
 use candour_review::triage::{
     Assignment, CorruptionCategory, DetrimentRisk, Grading, IopcCriterion, Priority, RiskLevel, Status, TriageChange,
 };
-use candour_review::views::{inbox, show};
+use candour_review::views::{discarded, inbox, show};
 use candour_review::{ReviewSession, SyncReport};
 
 use super::net::{runtime, NetArgs};
@@ -67,6 +67,12 @@ pub enum ReviewCommand {
     /// Record that the case was referred to the IOPC (on a day and under a reference): a ticked
     /// mandatory-referral criterion keeps the case on the overdue board until this is recorded.
     Refer(ReferArgs),
+    /// Set an entry aside as not a report (spam, test, or a duplicate of another case): every
+    /// clock stops and it leaves the inbox and the statistics. Kept in the history; a
+    /// supervisor can restore it.
+    Discard(DiscardArgs),
+    /// Undo a discard (supervisors only): the entry is a report again, with its clocks.
+    Restore(RestoreArgs),
     /// Cases past the 7-day acknowledgement or 3-month feedback deadline, or owing an IOPC
     /// referral, per assignee, with the supervisors they escalate to and who outside the unit
     /// is sent a sanitised notice.
@@ -256,6 +262,36 @@ pub struct ReferArgs {
     on: Option<Day>,
 }
 
+/// `discard`.
+#[derive(Debug, clap::Args)]
+pub struct DiscardArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The case reference.
+    case: String,
+    /// Why it is not a report: spam, test or duplicate.
+    #[arg(long, value_parser = parse_name::<DiscardReason>)]
+    reason: DiscardReason,
+    /// For a duplicate: the case it repeats (they are joined).
+    #[arg(long, value_name = "CASE")]
+    duplicate_of: Option<String>,
+    /// A note for the history.
+    #[arg(long, default_value = "")]
+    note: String,
+}
+
+/// `restore`.
+#[derive(Debug, clap::Args)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The case reference.
+    case: String,
+    /// Why it is a report after all (required).
+    #[arg(long)]
+    note: String,
+}
+
 /// `overdue`.
 #[derive(Debug, clap::Args)]
 pub struct OverdueArgs {
@@ -388,6 +424,12 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                     println!("{}", serde_json::to_string_pretty(&rows)?);
                 } else {
                     print!("{}", for_terminal(&inbox_table(&rows)));
+                    let set_aside = discarded(s.cases());
+                    if !set_aside.is_empty() {
+                        let refs: Vec<String> =
+                            set_aside.iter().map(|(case, d)| format!("{case} ({})", d.reason)).collect();
+                        println!("Not reports, set aside: {}", refs.join(", "));
+                    }
                 }
                 Ok(tampered)
             }
@@ -444,6 +486,34 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             ReviewCommand::Watch(a) => watch::watch(a).await,
+            ReviewCommand::Discard(a) => {
+                let mut s = open(&a.common).await?;
+                require_clean(&s.sync().await?)?;
+                let hash = s.discard(&a.case, a.reason, a.duplicate_of.as_deref(), &a.note).await?;
+                let case = s.case(&a.case)?.case_ref();
+                if a.common.json {
+                    println!("{}", serde_json::json!({"status": "recorded", "case": case, "event": hash.to_string()}));
+                } else {
+                    println!(
+                        "Case {case} set aside as not a report ({}); its clocks are stopped (event {}).",
+                        a.reason,
+                        hash.short()
+                    );
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            ReviewCommand::Restore(a) => {
+                let mut s = open(&a.common).await?;
+                require_clean(&s.sync().await?)?;
+                let hash = s.restore(&a.case, &a.note).await?;
+                let case = s.case(&a.case)?.case_ref();
+                if a.common.json {
+                    println!("{}", serde_json::json!({"status": "recorded", "case": case, "event": hash.to_string()}));
+                } else {
+                    println!("Case {case} restored as a report; its clocks run again (event {}).", hash.short());
+                }
+                Ok(ExitCode::SUCCESS)
+            }
             ReviewCommand::Refer(a) => {
                 let mut s = open(&a.common).await?;
                 require_clean(&s.sync().await?)?;

@@ -98,6 +98,21 @@ pub(crate) fn links(ctx: &Context, rows: &[LinkRow]) -> Markup {
                                     li {
                                         (case_link(case)) " " (status_badge(status))
                                         @if let Some(c) = category { " " (words(c)) }
+                                        // A repeat of another case: join it, as a duplicate.
+                                        @if status != "discarded" {
+                                            @let id = format!("f-join-{case}");
+                                            form method="post" action={ "/case/" (case) "/discard" } class="inline-form join" {
+                                                (csrf(ctx))
+                                                input type="hidden" name="reason" value="duplicate";
+                                                label for=(id) class="visually-hidden" { "Case " (case) " repeats" }
+                                                select id=(id) name="duplicate_of" {
+                                                    @for (other, _, _) in r.cases.iter().filter(|(o, _, _)| o != case) {
+                                                        option value=(other) { (other) }
+                                                    }
+                                                }
+                                                button type="submit" class="secondary" { "Join as a duplicate" }
+                                            }
+                                        }
                                     }
                                 }
                             }

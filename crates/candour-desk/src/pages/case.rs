@@ -45,6 +45,8 @@ pub(crate) struct CasePage<'a> {
     pub reply_kind: ReplyKind,
     /// Why nothing can be recorded, if the stream failed verification.
     pub tampered: Option<String>,
+    /// Whether this reviewer may restore a discarded entry (a supervisor).
+    pub can_restore: bool,
 }
 
 /// A value a `<select>` offers: what the form sends and what the reviewer reads.
@@ -422,6 +424,52 @@ fn iopc_form(ctx: &Context, page: &CasePage<'_>, s: &CaseState, action: &str) ->
     }
 }
 
+/// "Not a report": set aside as spam, a test or a duplicate; or, once set aside, restored by a
+/// supervisor.
+fn discard_form(ctx: &Context, page: &CasePage<'_>, s: &CaseState, action: &str) -> Markup {
+    html! {
+        @if let Some(d) = &s.discarded {
+            form method="post" action={ (action) "/restore" } class="panel" aria-labelledby="restore-h" {
+                h2 id="restore-h" { "Restore as a report" }
+                p class="muted" {
+                    @if page.can_restore {
+                        "Set aside by " (d.by) " on " (d.on) ". Restoring starts its clocks again."
+                    } @else {
+                        "Only a supervisor of the case's queues can restore it."
+                    }
+                }
+                (hidden(ctx, &page.seen))
+                div class="field" {
+                    label for="f-restore-note" { "Why it is a report" }
+                    textarea id="f-restore-note" name="note" rows="2" required disabled[!page.can_restore] {}
+                }
+                button type="submit" disabled[!page.can_restore] { "Restore" }
+            }
+        } @else {
+            form method="post" action={ (action) "/discard" } class="panel" aria-labelledby="discard-h" {
+                h2 id="discard-h" { "Not a report" }
+                p class="muted" { "Stops every clock and leaves the statistics; a supervisor can undo it." }
+                (hidden(ctx, &page.seen))
+                div class="field" {
+                    label for="f-discard-reason" { "Why" }
+                    select id="f-discard-reason" name="reason" {
+                        @for r in DiscardReason::ALL { option value=(r.name()) { (words(r.name())) } }
+                    }
+                }
+                div class="field" {
+                    label for="f-duplicate-of" { "For a duplicate: the case it repeats" }
+                    input type="text" id="f-duplicate-of" name="duplicate_of" maxlength="64";
+                }
+                div class="field" {
+                    label for="f-discard-note" { "Note" }
+                    textarea id="f-discard-note" name="note" rows="2" {}
+                }
+                button type="submit" class="secondary" { "Set aside" }
+            }
+        }
+    }
+}
+
 fn note_form(ctx: &Context, page: &CasePage<'_>, action: &str) -> Markup {
     html! {
         form method="post" action={ (action) "/note" } class="panel" aria-labelledby="note-h" {
@@ -456,6 +504,13 @@ pub(crate) fn case(ctx: &Context, page: &CasePage<'_>) -> Markup {
         }
         @if let Some(t) = &page.tampered {
             div class="flash error" role="alert" { p { "This case's history failed verification: " (t) } }
+        }
+        @if let Some(d) = &s.discarded {
+            div class="banner discarded" role="note" {
+                strong { "Not a report: " (words(d.reason.name())) }
+                @if let Some(of) = &d.duplicate_of { " of " (case_link(of)) }
+                ". Set aside by " (d.by) " on " (d.on) "; no clock runs and the statistics leave it out."
+            }
         }
         div class="case-grid" {
             div class="case-main" {
@@ -543,6 +598,7 @@ pub(crate) fn case(ctx: &Context, page: &CasePage<'_>) -> Markup {
                 (summary_form(ctx, page, s, &action))
                 (iopc_form(ctx, page, s, &action))
                 (note_form(ctx, page, &action))
+                (discard_form(ctx, page, s, &action))
             }
         }
     };

@@ -13,6 +13,8 @@ pub(crate) struct InboxPage<'a> {
     pub query: &'a InboxQuery,
     /// The queues to filter by: (id, name).
     pub queues: Vec<(String, String)>,
+    /// Entries set aside as not reports: (case, why).
+    pub discarded: Vec<(String, String)>,
 }
 
 /// `/`: every case, filtered and sorted.
@@ -100,6 +102,15 @@ pub(crate) fn inbox(ctx: &Context, page: &InboxPage<'_>) -> Markup {
                 }
                 @if page.rows.is_empty() {
                     tr { td colspan="9" class="muted" { "No cases match." } }
+                }
+            }
+        }
+        @if !page.discarded.is_empty() {
+            p class="muted discarded" {
+                "Set aside as not reports (no clocks run): "
+                @for (i, (case, why)) in page.discarded.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    (case_link(case)) " (" (why) ")"
                 }
             }
         }

@@ -11,7 +11,7 @@ use super::figures::words;
 use super::forms::{Drafts, InboxQuery, SortKey};
 use super::Flash;
 use candour_review::clocks::{Duty, Overdue};
-use candour_review::event::ReplyKind;
+use candour_review::event::{DiscardReason, ReplyKind};
 use candour_review::link::SubjectGroup;
 use candour_review::state::{add_months, CaseState, ACKNOWLEDGE_WITHIN_DAYS, FEEDBACK_WITHIN_MONTHS};
 use candour_review::stats::StatsTable;
