@@ -507,7 +507,8 @@ async fn overdue(State(state): State<Arc<DeskState>>) -> Response {
             }),
         }
     }
-    html(StatusCode::OK, pages::overdue(&context(&state, &session), &columns))
+    let leavers = candour_review::views::leavers(dir, session.cases());
+    html(StatusCode::OK, pages::overdue(&context(&state, &session), &columns, &leavers))
 }
 
 /// `/escalations`: other teams' late cases escalated to this reviewer; looking marks them seen.

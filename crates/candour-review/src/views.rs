@@ -77,6 +77,49 @@ pub fn discarded<'a>(cases: impl IntoIterator<Item = &'a CaseFile>) -> Vec<(Stri
     out
 }
 
+/// An open case held by, or readable by, someone no longer in the directory: a supervisor
+/// reassigns it (docs/design.md §6).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LeaverCase {
+    /// The case reference.
+    pub case: String,
+    /// Its queues.
+    pub queues: Vec<String>,
+    /// The assignee, if they have left.
+    pub assigned_to_leaver: Option<String>,
+    /// Readers who have left (their keys could open the case; they can no longer act on it).
+    pub leavers: Vec<String>,
+    /// The readers still in the directory, whom it can be reassigned to.
+    pub remaining: Vec<String>,
+}
+
+/// Every open case (not concluded, not set aside) whose assignee or any reader has left the
+/// directory, assigned ones first.
+pub fn leavers<'a>(dir: &VerifiedDirectory, cases: impl IntoIterator<Item = &'a CaseFile>) -> Vec<LeaverCase> {
+    let mut out: Vec<LeaverCase> = cases
+        .into_iter()
+        .filter_map(|case| {
+            let state = case.state();
+            if state.status.is_concluded() || state.discarded.is_some() {
+                return None;
+            }
+            let readers = case.readers();
+            let (gone, remaining): (Vec<String>, Vec<String>) =
+                readers.into_iter().partition(|id| dir.reviewer(id).is_none());
+            let assigned_to_leaver = state.assignee.filter(|a| dir.reviewer(a).is_none());
+            (assigned_to_leaver.is_some() || !gone.is_empty()).then(|| LeaverCase {
+                case: case.case_ref(),
+                queues: case.queues(dir),
+                assigned_to_leaver,
+                leavers: gone,
+                remaining,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (a.assigned_to_leaver.is_none(), &a.case).cmp(&(b.assigned_to_leaver.is_none(), &b.case)));
+    out
+}
+
 /// One message in the thread: the report or a follow-up.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ThreadMessage {

@@ -308,3 +308,37 @@ async fn a_rotated_reviewer_still_opens_what_was_sealed_to_their_old_key() {
     assert_eq!(synced.tampered, Vec::<(String, String)>::new(), "{synced:?}");
     assert_eq!(psd2.case(&case).expect("case").state().priority, "urgent".parse().expect("p"));
 }
+
+/// A reviewer who leaves is removed from the directory: the open cases assigned to them, or
+/// that their key could read, are listed for a supervisor to reassign to the readers still here.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_leavers_open_cases_are_listed_for_reassignment() {
+    use candour_core::report::Category;
+    use candour_review::triage::Assignment;
+    use candour_review::views::leavers;
+    let relay = common::Relay::start().await;
+    let cache = tempfile::tempdir().expect("cache");
+    let (_, case, mut psd1) = reported_and_received(&relay.url, "Left the custody door open", cache.path()).await;
+    let other = common::report(&relay.url, common::concern(Category::Other, "A closed matter")).await;
+    let closed = candour_review::state::case_ref(&other.thread_id());
+    psd1.sync().await.expect("sync");
+    let assign = TriageChange { assignee: Some(Assignment::Reviewer("psd-2".into())), ..Default::default() };
+    psd1.triage(&case, assign).await.expect("assign");
+    let close =
+        TriageChange { status: Some("closed:no-case-to-answer".parse().expect("status")), ..Default::default() };
+    psd1.triage(&closed, close).await.expect("close");
+    assert!(leavers(psd1.directory(), psd1.cases()).is_empty(), "nobody has left yet");
+
+    // psd-2 leaves: the next directory has no psd-2.
+    let mut next = example_document();
+    next.version += 1;
+    next.reviewers.retain(|r| r.id != "psd-2");
+    drop(psd1);
+    let psd1 = open(&relay.url, "psd-1", signed(&next), cache.path()).expect("the newer directory");
+    let listed = leavers(psd1.directory(), psd1.cases());
+    assert_eq!(listed.len(), 1, "the open case only, not the closed one: {listed:?}");
+    assert_eq!(listed[0].case, case);
+    assert_eq!(listed[0].assigned_to_leaver.as_deref(), Some("psd-2"));
+    assert_eq!(listed[0].leavers, ["psd-2"]);
+    assert_eq!(listed[0].remaining, ["psd-1", "acu-1", "acu-2"], "the readers still here");
+}

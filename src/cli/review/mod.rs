@@ -23,7 +23,7 @@ use candour_review::stats::{count, export, table, DEFAULT_THRESHOLD};
 use candour_review::triage::{
     Assignment, CorruptionCategory, DetrimentRisk, Grading, IopcCriterion, Priority, RiskLevel, Status, TriageChange,
 };
-use candour_review::views::{discarded, inbox, show};
+use candour_review::views::{discarded, inbox, leavers, show};
 use candour_review::{ReviewSession, SyncReport};
 
 use super::net::{runtime, NetArgs};
@@ -77,6 +77,9 @@ pub enum ReviewCommand {
     /// referral, per assignee, with the supervisors they escalate to and who outside the unit
     /// is sent a sanitised notice.
     Overdue(OverdueArgs),
+    /// Open cases assigned to, or readable by, someone who has left the directory, with the
+    /// readers still here to reassign them to (`triage CASE --assign ID`).
+    Leavers(ViewArgs),
     /// Late cases of other teams escalated to you: case reference, duty, deadline, days late,
     /// who escalated it (never the report). Marks them seen.
     Escalations(ViewArgs),
@@ -528,6 +531,35 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                     println!("Referral of {} to the IOPC on {on} recorded (event {}).", a.case, hash.short());
                 }
                 Ok(ExitCode::SUCCESS)
+            }
+            ReviewCommand::Leavers(a) => {
+                let mut s = open(&a.common).await?;
+                let tampered = maybe_sync(&mut s, a.no_sync).await?;
+                let rows = leavers(s.directory(), s.cases());
+                if a.common.json {
+                    println!("{}", serde_json::to_string_pretty(&rows)?);
+                } else if rows.is_empty() {
+                    println!("No open case is held by, or readable by, anyone who has left the directory.");
+                } else {
+                    for r in &rows {
+                        let held = r
+                            .assigned_to_leaver
+                            .as_deref()
+                            .map_or_else(String::new, |a| format!("assigned to {a}, who has left; "));
+                        println!(
+                            "{}  queues {}  {held}left: {}  reassign to: {}",
+                            r.case,
+                            r.queues.join(","),
+                            if r.leavers.is_empty() { "-".to_owned() } else { r.leavers.join(", ") },
+                            if r.remaining.is_empty() {
+                                "nobody who can read it".to_owned()
+                            } else {
+                                r.remaining.join(", ")
+                            }
+                        );
+                    }
+                }
+                Ok(tampered)
             }
             ReviewCommand::Escalations(a) => {
                 let mut s = open(&a.common).await?;

@@ -14,13 +14,30 @@ pub(crate) struct BoardColumn {
 }
 
 /// `/overdue`: overdue duties, one column per assignee.
-pub(crate) fn overdue(ctx: &Context, columns: &[BoardColumn]) -> Markup {
+pub(crate) fn overdue(ctx: &Context, columns: &[BoardColumn], leavers: &[LeaverCase]) -> Markup {
     let content = html! {
         h1 { "Overdue" }
         p class="muted" {
             "Cases past the 7-day acknowledgement or 3-month feedback deadline on " (ctx.today)
             ", by assignee, with the supervisors they escalate to and who outside the unit receives a notice "
             "(the case reference, the duty and how late it is; never the report)."
+        }
+        @if !leavers.is_empty() {
+            section class="panel leavers" aria-labelledby="leavers-h" {
+                h2 id="leavers-h" { "Open cases of people who have left" }
+                p class="muted" { "Reassign each to a reader who is still here (Assignee, on the case page)." }
+                ul class="plain" {
+                    @for l in leavers {
+                        li {
+                            (case_link(&l.case))
+                            @if let Some(a) = &l.assigned_to_leaver { " assigned to " (a) ", who has left;" }
+                            @if !l.leavers.is_empty() { " readable by leavers " (l.leavers.join(", ")) ";" }
+                            " readers still here: "
+                            @if l.remaining.is_empty() { "nobody" } @else { (l.remaining.join(", ")) }
+                        }
+                    }
+                }
+            }
         }
         @if columns.is_empty() { p class="empty" { "Nothing is overdue." } }
         div class="board" {

@@ -19,7 +19,7 @@ use candour_review::triage::{
     Category, CorruptionCategory, HandlingCode, InformationAssessment, IopcCriterion, Outcome, Priority, RiskLevel,
     SourceEvaluation, Status,
 };
-use candour_review::views::{CaseView, InboxRow, ThreadMessage};
+use candour_review::views::{CaseView, InboxRow, LeaverCase, ThreadMessage};
 
 mod board;
 mod case;
