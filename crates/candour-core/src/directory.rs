@@ -467,7 +467,7 @@ pub fn validate(d: &Directory) -> Result<(), DirectoryError> {
     let mut ids = BTreeSet::new();
     let mut signing_keys = BTreeMap::new();
     let mut encryption_keys = BTreeMap::new();
-    let mut members: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut members: BTreeSet<&str> = BTreeSet::new();
     for r in &d.reviewers {
         if r.id.is_empty() || !ids.insert(r.id.as_str()) {
             return invalid(format!("reviewer id {:?} is empty or repeated", r.id));
@@ -499,7 +499,7 @@ pub fn validate(d: &Directory) -> Result<(), DirectoryError> {
             if !queues.contains_key(q.as_str()) {
                 return invalid(format!("reviewer {} is in unknown queue {q}", r.id));
             }
-            *members.entry(q.as_str()).or_default() += 1;
+            members.insert(q.as_str());
         }
     }
     // A retired key is never anyone's current key, and is retired once.
@@ -522,7 +522,7 @@ pub fn validate(d: &Directory) -> Result<(), DirectoryError> {
         ));
     }
     for q in &d.queues {
-        if !members.contains_key(q.id.as_str()) {
+        if !members.contains(q.id.as_str()) {
             return invalid(format!("queue {} has no reviewers", q.id));
         }
         // Escalation leaves the handling team: to people in the directory who do not read
