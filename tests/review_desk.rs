@@ -342,6 +342,18 @@ async fn desk_triage_reply_overdue_board_and_charts_in_chromium() {
     submit_form(&b, &format!("/case/{quiet_case}/escalate"));
     b.wait_for_text(".flash.ok", &format!("Escalation of {quiet_case} to psd-1, acu-1 recorded"));
     b.screenshot("desk-overdue-escalated");
+    // The same case meets a mandatory-referral criterion: the referral is owed at once, and
+    // recorded with its day and reference.
+    b.goto(&format!("http://{addr}/case/{quiet_case}"));
+    b.wait_for_text("h1", &quiet_case);
+    b.find("#f-iopc-serious-corruption").click();
+    submit_form(&b, "/iopc");
+    b.wait_for_text(".flash.ok", "IOPC checklist recorded");
+    assert!(b.find("#clocks-h + dl").text().contains("Refer to the IOPC"), "the referral clock");
+    b.find("#f-referral").type_text("2026/054321");
+    submit_form(&b, "/refer");
+    b.wait_for_text(".flash.ok", &format!("Referral to the IOPC on {today} recorded"));
+    assert!(b.find("#iopc-referred").text().contains("2026/054321"));
 
     // Subject links: both cases name collar 4021.
     click_to_next_page(&b, "nav a[href='/links']");
