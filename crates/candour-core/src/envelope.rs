@@ -224,6 +224,9 @@ pub enum SealError {
     /// Reading an attachment or writing the output failed.
     #[error("i/o error while sealing: {0}")]
     Io(#[from] io::Error),
+    /// The envelope to seal again does not open with the identity given, or is damaged.
+    #[error("the envelope does not open with this key, or is damaged, so it cannot be sealed again")]
+    CannotReseal,
 }
 
 /// Why opening failed.
@@ -258,6 +261,7 @@ impl SealError {
             SealError::AttachmentLength { .. } => "seal-attachment-length",
             SealError::Age(_) => "seal-age",
             SealError::Io(_) => "seal-io",
+            SealError::CannotReseal => "seal-cannot-reseal",
         }
     }
 }
@@ -474,14 +478,7 @@ pub fn seal<W: Write>(
     let total = framed_len(document.len(), &metas);
     let padded = padded_len(total);
 
-    // Real recipients and throwaway decoys, shuffled so position says nothing either.
-    let decoys: Vec<age::x25519::Recipient> =
-        (recipients.len()..stanzas).map(|_| age::x25519::Identity::generate().to_public()).collect();
-    let mut all: Vec<&age::x25519::Recipient> = recipients.iter().chain(decoys.iter()).collect();
-    all.shuffle(&mut OsRng);
-    let encryptor = age::Encryptor::with_recipients(all.into_iter().map(|r| r as &dyn age::Recipient))
-        .map_err(|e| SealError::Age(e.to_string()))?;
-    let stream = encryptor.wrap_output(output)?;
+    let stream = encryptor(recipients, stanzas)?.wrap_output(output)?;
     let mut w = HashingWriter { inner: stream, hash: StreamDigest::new(), written: 0 };
 
     w.write_all(MAGIC)?;
@@ -497,8 +494,7 @@ pub fn seal<W: Write>(
         w.write_all(meta)?;
         w.write_all(&len.to_be_bytes())?;
         let copied = copy_in_pieces(&mut a.reader.take(*len), &mut w, &mut piece)?;
-        let mut probe = [0u8; 1];
-        if copied != *len || a.reader.read(&mut probe)? != 0 {
+        if copied != *len || !at_end(a.reader)? {
             return Err(SealError::AttachmentLength { index, name: a.meta.name.clone(), declared: *len });
         }
     }
@@ -521,6 +517,76 @@ pub fn seal<W: Write>(
         remaining -= n as u64;
     }
     Ok(w.inner.finish()?)
+}
+
+/// Whether `reader` has nothing more to give (an interrupted read is tried again).
+fn at_end(reader: &mut dyn Read) -> io::Result<bool> {
+    let mut probe = [0u8; 1];
+    loop {
+        match reader.read(&mut probe) {
+            Ok(n) => return Ok(n == 0),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// An age encryptor to `recipients` and throwaway decoys up to `stanzas`, shuffled so that
+/// position says nothing either.
+fn encryptor(recipients: &[age::x25519::Recipient], stanzas: usize) -> Result<age::Encryptor, SealError> {
+    let decoys: Vec<age::x25519::Recipient> =
+        (recipients.len()..stanzas).map(|_| age::x25519::Identity::generate().to_public()).collect();
+    let mut all: Vec<&age::x25519::Recipient> = recipients.iter().chain(decoys.iter()).collect();
+    all.shuffle(&mut OsRng);
+    age::Encryptor::with_recipients(all.into_iter().map(|r| r as &dyn age::Recipient))
+        .map_err(|e| SealError::Age(e.to_string()))
+}
+
+/// Seals an envelope `identity` can open again, to other `recipients` with exactly `stanzas`
+/// stanzas, written to `output`: the same framed plaintext byte for byte (document,
+/// attachments, the author's signature, the padding), under a fresh file key and fresh decoys,
+/// so the new readers verify the author's own signature and nobody can tell the copy from the
+/// original by its ciphertext. This is how a case is passed on to new readers (docs/design.md §6
+/// "Moving cases"): the person re-sealing cannot change a word without the author's signature
+/// failing for those who open it. The plaintext is not checked here; the caller should have
+/// opened it with [`open`] first, and every new reader opens it again.
+///
+/// On error, whatever was written to `output` is garbage and must be discarded.
+pub fn reseal<R: Read, W: Write>(
+    identity: &dyn age::Identity,
+    input: R,
+    recipients: &[age::x25519::Recipient],
+    stanzas: usize,
+    output: W,
+) -> Result<W, SealError> {
+    if !(MIN_STANZAS..=MAX_STANZAS).contains(&stanzas) {
+        return Err(SealError::StanzaCount(stanzas));
+    }
+    if recipients.is_empty() {
+        return Err(SealError::NoRecipients);
+    }
+    if recipients.len() > stanzas {
+        return Err(SealError::TooManyRecipients { recipients: recipients.len(), stanzas });
+    }
+    let decryptor = age::Decryptor::new(input).map_err(|_| SealError::CannotReseal)?;
+    if decryptor.is_scrypt() {
+        return Err(SealError::CannotReseal);
+    }
+    let mut plaintext = decryptor.decrypt(std::iter::once(identity)).map_err(|_| SealError::CannotReseal)?;
+    let mut w = encryptor(recipients, stanzas)?.wrap_output(output)?;
+    // Plaintext passes through it: wiped when dropped, on success or error.
+    let mut piece = Zeroizing::new(vec![0u8; PIECE]);
+    loop {
+        let n = match plaintext.read(&mut piece) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            // The authenticated stream failed: a damaged or tampered original.
+            Err(_) => return Err(SealError::CannotReseal),
+        };
+        w.write_all(&piece[..n])?;
+    }
+    Ok(w.finish()?)
 }
 
 /// `io::copy` with a 64 KiB buffer: one age chunk per call, so hashing and encryption work on
@@ -756,4 +822,34 @@ pub fn header_shape(envelope: &[u8]) -> Option<HeaderShape> {
     }
     finish(current.take(), &mut shape);
     Some(shape)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer whose flush fails, as a full disk's may.
+    struct FlushFails;
+
+    impl Write for FlushFails {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Err(io::Error::other("the disk is full"))
+        }
+    }
+
+    /// The hashing writer hides nothing from its caller: a failed flush underneath is a failed
+    /// flush, and only what the inner writer accepted is hashed and counted.
+    #[test]
+    fn the_hashing_writer_passes_flush_failures_on_and_counts_what_was_written() {
+        let mut w = HashingWriter { inner: FlushFails, hash: StreamDigest::new(), written: 0 };
+        w.write_all(b"abc").expect("writes");
+        assert_eq!(w.written, 3);
+        assert!(w.flush().is_err(), "a failed flush must not be reported as done");
+        let mut expected = StreamDigest::new();
+        expected.update(b"abc");
+        assert_eq!(w.hash.finalize(), expected.finalize());
+    }
 }
