@@ -109,6 +109,7 @@ async fn reply_is_read_with_the_token_and_follow_up_reaches_the_same_readers() {
 
     // The reviewer replies (through the core directly, as the reviewer tool will).
     let reply = Document::Reply(Reply {
+        reader_changes: vec![],
         schema: SCHEMA_VERSION,
         thread_id: report.thread_id,
         reviewer: "psd-1".into(),
@@ -457,6 +458,7 @@ async fn cli_follow_ups_reach_the_committed_readers_whatever_a_reply_names() {
     let Document::Report(report) = opened.document else { panic!("not a report") };
     let dir = common::example_directory();
     let corrupt = Document::Reply(Reply {
+        reader_changes: vec![],
         schema: SCHEMA_VERSION,
         thread_id: report.thread_id,
         reviewer: "psd-2".into(),

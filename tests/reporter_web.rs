@@ -273,6 +273,7 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
 
     // The reviewer replies; the mailbox page reads it with the token alone.
     let reply = Document::Reply(Reply {
+        reader_changes: vec![],
         schema: SCHEMA_VERSION,
         thread_id: report.thread_id,
         reviewer: "psd-1".into(),
@@ -303,6 +304,7 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
     // commitment, so only the commitment stops the page sealing the follow-up to acu-2.
     let psd2 = reviewer("psd-2");
     let corrupt = Document::Reply(Reply {
+        reader_changes: vec![],
         schema: SCHEMA_VERSION,
         thread_id: report.thread_id,
         reviewer: "psd-2".into(),

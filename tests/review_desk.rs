@@ -582,3 +582,119 @@ async fn no_other_local_server_is_sent_the_desks_cookie() {
     drop(b);
     relay.shutdown().await;
 }
+
+/// The reporter's follow-up, as their client sends it with the token alone: to the readers the
+/// mailbox gives (following any signed transfer), carrying the changes it applied.
+async fn reporter_follows_up(client: &RelayClient, token: &MailboxToken, what: &str) -> Vec<String> {
+    use candour_submit::mailbox::{follow_up_readers, FollowUpReaders};
+    let dir = client.directory(&common::policy()).await.expect("directory");
+    let mut views = Vec::new();
+    for entry in client.mailbox_all(&token.mailbox_id()).await.expect("mailbox") {
+        let bytes = client.mailbox_read(&token.mailbox_id(), entry.seq).await.expect("read");
+        views.extend(open_reply(&dir, token, &bytes).ok());
+    }
+    let FollowUpReaders::Known(route) = follow_up_readers(&dir, token, &views) else { panic!("no receipt yet") };
+    let concern = Concern { what: what.to_owned(), ..Default::default() };
+    let composed = candour_submit::compose::compose_follow_up_after(
+        &dir,
+        token,
+        concern,
+        route.readers.clone(),
+        route.commitment.clone(),
+        route.reader_changes.clone(),
+        common::today(),
+    )
+    .expect("compose");
+    send(client, composed.plan(&dir, token), vec![], None).await.expect("send");
+    route.readers
+}
+
+/// A Prevent concern the reporter filed as "other" reached the PSD and the ACU. psd-1 transfers
+/// it to Special Branch on the desk: it leaves psd-1's desk, arrives on sb-1's with its history,
+/// and the reporter's next follow-up reaches sb-1 only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_misrouted_prevent_concern_moves_from_the_psd_desk_to_special_branch_in_chromium() {
+    const WORDS: &str = "TRANSFER-CANARY says he will travel to fight and has asked others to go";
+    let relay = Relay::start().await;
+    let url = relay.url();
+    let client = common::bound_client(&url).await;
+    let concern = Concern { category: Some(Category::Other), what: WORDS.into(), ..Default::default() };
+    let token = submit(&client, concern, common::today().plus_days(-3), vec![]).await;
+    let case = candour_review::state::case_ref(&token.thread_id());
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut psd1 = session(&url, "psd-1", tmp.path()).await;
+    psd1.sync().await.expect("sync");
+    psd1.record(&case, candour_review::event::Action::Note { text: "Reads as a Prevent concern.".into() })
+        .await
+        .expect("note");
+    let synced = psd1.sync().await.expect("sync");
+
+    // psd-1's desk: the case is in the inbox; transfer it to Special Branch.
+    let options = DeskOptions { initial_sync: Some(synced), ..DeskOptions::new(tmp.path().join("psd-saved")) };
+    let (desk, _) = Desk::bind_private(psd1, options).await.expect("binds");
+    let (addr, login) = (desk.local_addr(), desk.login_url().to_owned());
+    let serving = tokio::spawn(desk.serve(std::future::pending()));
+    let b = Browser::start();
+    b.set_viewport(1280, 900);
+    b.goto(&login);
+    b.wait_for_text("h1", "Inbox");
+    assert!(b.find("table.inbox").text().contains(&case));
+    click_to_next_page(&b, &format!("a[href='/case/{case}']"));
+    b.wait_for_text("h1", &case);
+    check_page(&b, "case before the transfer");
+    b.find("#f-transfer-queue").select("sb-prevent");
+    b.find("#f-transfer-note").type_text("A Prevent concern: Special Branch's alone.");
+    submit_form(&b, "/transfer");
+    b.wait_for_text(".flash.ok", "transferred to sb-prevent");
+    assert!(b.find(".flash.ok").text().contains("No longer readers: acu-1, acu-2, psd-1, psd-2"));
+    b.wait_for_text(".banner", "Passed on");
+    assert!(!b.exists("form[action$='/note']"), "nothing more can be recorded here");
+    let history = b.find("table.history").text();
+    assert!(history.contains("transferred to sb-prevent: readers now sb-1"), "{history}");
+    b.screenshot("desk-transferred");
+    b.goto(&format!("http://{addr}/"));
+    b.wait_for_text("h1", "Inbox");
+    assert!(!b.find("main").text().contains(&case), "it left psd-1's desk");
+    click_to_next_page(&b, "header form[action='/close'] button");
+    b.wait_for_text("h1", "Desk closed");
+    tokio::time::timeout(Duration::from_secs(15), serving).await.expect("stops").expect("joins").expect("serves");
+    drop(b);
+
+    // The reporter, with the token alone, now reaches Special Branch only.
+    let sealed_to = reporter_follows_up(&client, &token, "TRANSFER-CANARY the date is next week").await;
+    assert_eq!(sealed_to, ["sb-1"]);
+    let mut psd2 = session(&url, "psd-2", tmp.path()).await;
+    let synced = psd2.sync().await.expect("sync");
+    assert_eq!((synced.reports, synced.follow_ups, psd2.cases().count()), (1, 0, 0), "{synced:?}");
+
+    // sb-1's desk: the case arrives with its history and the follow-up.
+    let mut sb1 = session(&url, "sb-1", tmp.path()).await;
+    let synced = sb1.sync().await.expect("sync");
+    assert!(synced.tampered.is_empty() && synced.rejected.is_empty(), "{synced:?}");
+    assert_eq!((synced.reports, synced.follow_ups), (1, 1), "{synced:?}");
+    let options = DeskOptions { initial_sync: Some(synced), ..DeskOptions::new(tmp.path().join("sb-saved")) };
+    let (desk, _) = Desk::bind_private(sb1, options).await.expect("binds");
+    let login = desk.login_url().to_owned();
+    let serving = tokio::spawn(desk.serve(std::future::pending()));
+    let b = Browser::start();
+    b.set_viewport(1280, 900);
+    b.goto(&login);
+    b.wait_for_text("h1", "Inbox");
+    assert!(b.find("table.inbox").text().contains(&case), "it arrived on sb-1's desk");
+    click_to_next_page(&b, &format!("a[href='/case/{case}']"));
+    b.wait_for_text("h1", &case);
+    let thread = b.find("section[aria-labelledby=thread-h]").text();
+    assert!(thread.contains(WORDS) && thread.contains("the date is next week"), "{thread}");
+    let history = b.find("table.history").text();
+    assert!(
+        history.contains("Reads as a Prevent concern.") && history.contains("transferred to sb-prevent"),
+        "{history}"
+    );
+    assert!(!history.contains("REFUSED"), "{history}");
+    check_page(&b, "case after the transfer");
+    b.screenshot("desk-transfer-arrived");
+    click_to_next_page(&b, "header form[action='/close'] button");
+    b.wait_for_text("h1", "Desk closed");
+    tokio::time::timeout(Duration::from_secs(15), serving).await.expect("stops").expect("joins").expect("serves");
+    relay.shutdown().await;
+}

@@ -507,3 +507,51 @@ async fn discard_and_restore_from_the_command_line() {
     let overdue = json(&run(args(&["overdue", "--json"])).await.expect("join"));
     assert_eq!(overdue[0]["case"], case.as_str(), "its clock runs again: {overdue}");
 }
+
+/// `transfer` moves a case to another queue from the command line: it says who reads it now and
+/// who no longer does, it leaves psd-1's inbox and clocks, and psd-1 can act on it no more;
+/// `add-reader` refuses a case moved away from its user.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transfer_from_the_command_line() {
+    let relay = Relay::start().await;
+    let url = relay.url();
+    let client = common::bound_client(&url).await;
+    let old = common::today().plus_days(-10);
+    let misrouted =
+        Concern { category: Some(Category::Other), what: "talk of joining a militia".into(), ..Default::default() };
+    let token = submit_on(&client, misrouted, old).await;
+    let case = candour_review::state::case_ref(&token.thread_id());
+    let tmp = tempfile::tempdir().expect("tmp");
+    let cache = tmp.path().join("psd-1.cache");
+    let run = |args: Vec<String>| {
+        let (u, c) = (url.clone(), cache.clone());
+        tokio::task::spawn_blocking(move || review(&u, &c, &args.iter().map(String::as_str).collect::<Vec<_>>()))
+    };
+    let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let overdue = json(&run(args(&["overdue", "--json"])).await.expect("join"));
+    assert_eq!(overdue.as_array().map(Vec::len), Some(1), "{overdue}");
+
+    let out = run(args(&["transfer", &case, "--to", "nowhere", "--note", "x"])).await.expect("join");
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("there is no queue nowhere"));
+    let out = run(args(&["transfer", &case, "--to", "sb-prevent", "--note", "a Prevent concern"])).await.expect("join");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("Case {case} transferred to sb-prevent")), "{text}");
+    assert!(text.contains("Readers now: sb-1."), "{text}");
+    assert!(text.contains("No longer readers: acu-1, acu-2, psd-1, psd-2"), "{text}");
+
+    let inbox = json(&run(args(&["inbox", "--json"])).await.expect("join"));
+    assert_eq!(inbox, json!([]), "{inbox}");
+    let overdue = json(&run(args(&["overdue", "--json"])).await.expect("join"));
+    assert_eq!(overdue, json!([]), "its clock runs in Special Branch now: {overdue}");
+    let shown =
+        String::from_utf8_lossy(&run(args(&["show", &case, "--no-sync"])).await.expect("join").stdout).to_string();
+    assert!(shown.contains("transferred to sb-prevent: readers now sb-1"), "the history stays: {shown}");
+    let out = run(args(&["add-reader", &case, "pcc-1", "--note", "x"])).await.expect("join");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("transferred away from you"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

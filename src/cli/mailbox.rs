@@ -8,7 +8,7 @@ use anyhow::{bail, Context as _};
 use candour_core::report::Concern;
 use candour_core::text::for_terminal;
 use candour_core::token::MailboxToken;
-use candour_submit::compose::{address_follow_up, compose_follow_up};
+use candour_submit::compose::{address_follow_up, compose_follow_up_after};
 use candour_submit::mailbox::{
     drop_repeats, follow_up_readers, open_reply, repeats_note, seen_line, seen_notes, FollowUpReaders, FollowUpRoute,
     MessageKind, ReplyError, ReplyView, NOT_YET_RECEIVED,
@@ -194,7 +194,7 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
             }
             return Ok(ExitCode::from(EXIT_NOT_YET_RECEIVED));
         };
-        let FollowUpRoute { readers, commitment, last_seen, .. } = *route;
+        let FollowUpRoute { readers, commitment, last_seen, reader_changes, .. } = *route;
         let mut address = address_follow_up(&dir, readers, &args.excluded, &text)?;
         // Does the message name one of its readers?
         if !address.conflicts.is_empty() {
@@ -216,7 +216,16 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
             }
         }
         let concern = Concern { what: text, ..Default::default() };
-        let composed = compose_follow_up(&dir, &token, concern, address.readers, commitment, candour_client::clock::today())?.with_last_seen(last_seen);
+        let composed = compose_follow_up_after(
+            &dir,
+            &token,
+            concern,
+            address.readers,
+            commitment,
+            reader_changes,
+            candour_client::clock::today(),
+        )?
+        .with_last_seen(last_seen);
         if !args.json || !args.yes {
             eprint!("\n{}", composed.preview(&dir));
         }

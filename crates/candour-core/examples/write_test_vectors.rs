@@ -174,6 +174,7 @@ fn write_golden_v2(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
     )?;
     let day = Day::from_ymd(2026, 12, 1).ok_or("day")?;
     let report = Report {
+        reader_changes: vec![],
         schema: SCHEMA_VERSION,
         thread_id: token.thread_id(),
         concern: Concern {
@@ -200,6 +201,7 @@ fn write_golden_v2(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
         ..report.clone()
     };
     let reply = Reply {
+        reader_changes: vec![],
         schema: SCHEMA_VERSION,
         thread_id: token.thread_id(),
         reviewer: "golden-1".into(),
@@ -211,6 +213,7 @@ fn write_golden_v2(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
         seen: None,
     };
     let receipt = Receipt {
+        reader_changes: vec![],
         schema: SCHEMA_VERSION,
         thread_id: token.thread_id(),
         reviewer: "golden-1".into(),
@@ -461,6 +464,7 @@ fn write_golden(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let identity = age::x25519::Identity::generate();
     let token = MailboxToken::from_bytes(*b"golden-token-v1!");
     let doc = Document::Report(Report {
+        reader_changes: vec![],
         schema: SCHEMA_V1,
         thread_id: token.thread_id(),
         concern: Concern {

@@ -449,15 +449,7 @@ pub fn seal<W: Write>(
     signer: &SigningKey,
     output: W,
 ) -> Result<W, SealError> {
-    if !(MIN_STANZAS..=MAX_STANZAS).contains(&stanzas) {
-        return Err(SealError::StanzaCount(stanzas));
-    }
-    if recipients.is_empty() {
-        return Err(SealError::NoRecipients);
-    }
-    if recipients.len() > stanzas {
-        return Err(SealError::TooManyRecipients { recipients: recipients.len(), stanzas });
-    }
+    check_recipients(recipients, stanzas)?;
     if document.len() > MAX_DOCUMENT_LEN as usize {
         return Err(SealError::DocumentTooLarge(document.len()));
     }
@@ -519,6 +511,20 @@ pub fn seal<W: Write>(
     Ok(w.inner.finish()?)
 }
 
+/// Refuses a stanza count outside the bounds, no recipient, or more recipients than stanzas.
+fn check_recipients(recipients: &[age::x25519::Recipient], stanzas: usize) -> Result<(), SealError> {
+    if !(MIN_STANZAS..=MAX_STANZAS).contains(&stanzas) {
+        return Err(SealError::StanzaCount(stanzas));
+    }
+    if recipients.is_empty() {
+        return Err(SealError::NoRecipients);
+    }
+    if recipients.len() > stanzas {
+        return Err(SealError::TooManyRecipients { recipients: recipients.len(), stanzas });
+    }
+    Ok(())
+}
+
 /// Whether `reader` has nothing more to give (an interrupted read is tried again).
 fn at_end(reader: &mut dyn Read) -> io::Result<bool> {
     let mut probe = [0u8; 1];
@@ -559,15 +565,7 @@ pub fn reseal<R: Read, W: Write>(
     stanzas: usize,
     output: W,
 ) -> Result<W, SealError> {
-    if !(MIN_STANZAS..=MAX_STANZAS).contains(&stanzas) {
-        return Err(SealError::StanzaCount(stanzas));
-    }
-    if recipients.is_empty() {
-        return Err(SealError::NoRecipients);
-    }
-    if recipients.len() > stanzas {
-        return Err(SealError::TooManyRecipients { recipients: recipients.len(), stanzas });
-    }
+    check_recipients(recipients, stanzas)?;
     let decryptor = age::Decryptor::new(input).map_err(|_| SealError::CannotReseal)?;
     if decryptor.is_scrypt() {
         return Err(SealError::CannotReseal);

@@ -32,6 +32,7 @@
 //!     day_sent: "2026-11-27".parse::<Day>().unwrap(),
 //!     route: None,
 //!     last_seen: None,
+//!     reader_changes: vec![],
 //! });
 //! // Twelve stanzas: one real recipient and eleven throwaway decoys.
 //! let sealed = seal_document(&[reviewer.recipient()], 12, &report, vec![],
@@ -61,6 +62,7 @@ pub mod names;
 pub mod padding;
 pub mod page_manifest;
 pub mod pow;
+pub mod reader_change;
 pub mod report;
 mod rootsig;
 pub mod routing;

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::commitment::{CommitmentError, RouteCommitment, Sha256Hex};
 use crate::day::Day;
 use crate::keys::PublicSigningKey;
+use crate::reader_change::ReaderChange;
 use crate::wire::{MailboxAddress, ThreadId};
 
 /// The schema version this crate writes.
@@ -232,6 +233,12 @@ pub struct Report {
     /// case records, so replies a relay withholds from the mailbox become visible.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<Sha256Hex>,
+    /// Version 2, follow-ups: the reader changes ([`crate::reader_change`]) the reporter's
+    /// client applied to the route commitment to find `sealed_to`, in the order applied, so a
+    /// follow-up to a transferred case shows every reader why it went to them. Empty while the
+    /// readers are the commitment's, and always in a report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reader_changes: Vec<ReaderChange>,
 }
 
 /// Domain separation for [`seen_reply_digest`].
@@ -314,6 +321,10 @@ pub struct Reply {
     /// before this field, and in a case whose report has not arrived).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seen: Option<SeenFromReporter>,
+    /// Version 2: every reader change the case has accepted, in the order applied, so the
+    /// reporter's client can follow a transfer ([`crate::reader_change::apply`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reader_changes: Vec<ReaderChange>,
 }
 
 /// The automatic acknowledgement of receipt that the first reviewer tool to open a report files
@@ -341,6 +352,9 @@ pub struct Receipt {
     /// Version 2 (required there): the version of the directory the author's tool held.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_version: Option<u64>,
+    /// Version 2: every reader change the case has accepted, as in [`Reply::reader_changes`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reader_changes: Vec<ReaderChange>,
 }
 
 /// The longest case reference, queue id, reviewer id or duty name a notice may carry.
@@ -465,6 +479,9 @@ pub enum DocumentError {
     /// An escalation notice that does not hold together.
     #[error("the escalation notice is not acceptable: {0}")]
     BadNotice(String),
+    /// A follow-up's reader changes do not fit it (or a report carries some).
+    #[error("the document's reader changes are not acceptable: {0}")]
+    ReaderChanges(String),
 }
 
 impl DocumentError {
@@ -483,6 +500,7 @@ impl DocumentError {
             DocumentError::CommittedReaderLeftOut(_) => "document-committed-reader-left-out",
             DocumentError::ThreadNotFromKey => "document-thread-not-from-key",
             DocumentError::BadNotice(_) => "document-bad-escalation-notice",
+            DocumentError::ReaderChanges(_) => "document-reader-changes",
         }
     }
 }
@@ -558,6 +576,15 @@ fn check_v1(doc: &Document) -> Result<(), DocumentError> {
             return Err(DocumentError::Version2Field("seen"));
         }
     }
+    let changes = match doc {
+        Document::Report(r) | Document::FollowUp(r) => !r.reader_changes.is_empty(),
+        Document::Reply(r) => !r.reader_changes.is_empty(),
+        Document::Receipt(r) => !r.reader_changes.is_empty(),
+        Document::EscalationNotice(_) => false,
+    };
+    if changes {
+        return Err(DocumentError::Version2Field("reader_changes"));
+    }
     let (route, version) = match doc {
         Document::Report(r) | Document::FollowUp(r) => (r.route.is_some(), false),
         Document::Reply(r) => (r.route.is_some(), r.directory_version.is_some()),
@@ -585,9 +612,22 @@ fn check_v2(doc: &Document) -> Result<(), DocumentError> {
             }
             let route = r.route.as_ref().ok_or(DocumentError::MissingField("route"))?;
             route.verify(&r.reporter_key, &r.thread_id)?;
+            // A follow-up to a transferred case goes to the readers the last change left; the
+            // chain itself (signatures, exclusions, each change from the readers before it) is
+            // checked by the reviewer's tool against the directory (reader_change::apply).
+            if matches!(doc, Document::Report(_)) && !r.reader_changes.is_empty() {
+                return Err(DocumentError::ReaderChanges("a report carries none".into()));
+            }
+            if r.reader_changes.len() > crate::reader_change::MAX_READER_CHANGES {
+                return Err(DocumentError::ReaderChanges("too many".into()));
+            }
+            if r.reader_changes.iter().any(|c| c.thread_id != r.thread_id) {
+                return Err(DocumentError::ReaderChanges("one is for another thread".into()));
+            }
+            let readers = r.reader_changes.last().map_or(&route.readers, |c| &c.after);
             let mut seen = std::collections::BTreeSet::new();
             for id in &r.sealed_to {
-                if !seen.insert(id) || route.readers.binary_search(id).is_err() {
+                if !seen.insert(id) || readers.binary_search(id).is_err() {
                     return Err(DocumentError::SealedOutsideRoute(id.clone()));
                 }
             }
@@ -600,13 +640,22 @@ fn check_v2(doc: &Document) -> Result<(), DocumentError> {
                 return Err(DocumentError::MissingField("sealed_to"));
             }
         }
-        Document::Reply(Reply { route, directory_version, thread_id, .. })
-        | Document::Receipt(Receipt { route, directory_version, thread_id, .. }) => {
+        Document::Reply(Reply { route, directory_version, thread_id, reader_changes, .. })
+        | Document::Receipt(Receipt { route, directory_version, thread_id, reader_changes, .. }) => {
             if directory_version.is_none() {
                 return Err(DocumentError::MissingField("directory_version"));
             }
             if route.as_ref().is_some_and(|c| &c.thread_id != thread_id) {
                 return Err(DocumentError::Route(CommitmentError::OtherThread));
+            }
+            if !reader_changes.is_empty() && route.is_none() {
+                return Err(DocumentError::ReaderChanges("a case without a route commitment has none".into()));
+            }
+            if reader_changes.len() > crate::reader_change::MAX_READER_CHANGES {
+                return Err(DocumentError::ReaderChanges("too many".into()));
+            }
+            if reader_changes.iter().any(|c| &c.thread_id != thread_id) {
+                return Err(DocumentError::ReaderChanges("one is for another thread".into()));
             }
         }
         Document::EscalationNotice(n) => n.check()?,
@@ -620,6 +669,7 @@ mod tests {
 
     fn sample() -> Report {
         Report {
+            reader_changes: vec![],
             schema: SCHEMA_V1,
             thread_id: ThreadId([1; 16]),
             concern: Concern {
@@ -657,6 +707,7 @@ mod tests {
                 ..sample()
             }),
             Document::Reply(Reply {
+                reader_changes: vec![],
                 schema: 1,
                 thread_id: ThreadId([1; 16]),
                 reviewer: "psd-1".into(),
@@ -668,6 +719,7 @@ mod tests {
                 seen: None,
             }),
             Document::Receipt(Receipt {
+                reader_changes: vec![],
                 schema: 1,
                 thread_id: ThreadId([1; 16]),
                 reviewer: "psd-2".into(),
@@ -714,6 +766,7 @@ mod tests {
         v["thread_id"] = serde_json::json!(ThreadId::for_reporter(&sample().reporter_key).to_string());
         assert_eq!(Document::from_json(v.to_string().as_bytes()), Err(DocumentError::MissingField("route")));
         let reply = Document::Reply(Reply {
+            reader_changes: vec![],
             schema: SCHEMA_V1,
             thread_id: ThreadId([1; 16]),
             reviewer: "psd-1".into(),

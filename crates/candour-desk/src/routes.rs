@@ -41,6 +41,8 @@ pub(crate) fn router(state: Arc<DeskState>) -> Router {
         .route("/case/{reference}/refer", post(refer))
         .route("/case/{reference}/discard", post(discard))
         .route("/case/{reference}/restore", post(restore))
+        .route("/case/{reference}/transfer", post(transfer))
+        .route("/case/{reference}/add-reader", post(add_reader))
         .route("/case/{reference}/reply", post(reply))
         .route("/case/{reference}/save", post(save))
         .route("/case/{reference}/escalate", post(escalate))
@@ -183,6 +185,34 @@ async fn case(State(state): State<Arc<DeskState>>, Path(reference): Path<String>
             .directory()
             .reviewer(session.reviewer_id())
             .is_some_and(|r| r.role == candour_core::directory::Role::Supervisor),
+        passed_on: (!file.is_read_by(session.reviewer_id())).then(|| moved_away(file)),
+        queues_to: dir
+            .directory()
+            .queues
+            .iter()
+            .filter(|q| !view.queues.contains(&q.id))
+            .map(|q| (q.id.clone(), q.name.clone()))
+            .collect(),
+        addable: {
+            let readers = file.readers();
+            let excluded = file.excluded();
+            let candidates: Vec<String> = dir
+                .directory()
+                .reviewers
+                .iter()
+                .filter(|r| !readers.contains(&r.id) && !excluded.contains(&r.id) && r.x25519_recipient().is_some())
+                .map(|r| r.id.clone())
+                .collect();
+            let named = candour_review::escalation::named_in_case(dir, file, &candidates);
+            candidates
+                .into_iter()
+                .filter(|id| !named.contains(id))
+                .map(|id| {
+                    let name = dir.reviewer(&id).map_or_else(|| id.clone(), |r| r.display_name.clone());
+                    (id, name)
+                })
+                .collect()
+        },
     };
     html(StatusCode::OK, pages::case(&ctx, &page))
 }
@@ -373,6 +403,76 @@ async fn discard(
         )))
     })
     .await
+}
+
+/// Who moved a case away from its readers, when, and to whom: from its latest accepted
+/// transfer.
+fn moved_away(file: &candour_review::state::CaseFile) -> String {
+    let last = fold_order(&file.events).into_iter().rev().find_map(|e| match &e.event.action {
+        Action::Transfer { queue, change, .. } if e.refused.is_none() => Some(format!(
+            "{} transferred it to {queue} ({}) on {}.",
+            change.author,
+            change.after.join(", "),
+            change.day
+        )),
+        _ => None,
+    });
+    last.unwrap_or_else(|| format!("its readers are now {}.", file.readers().join(", ")))
+}
+
+async fn transfer(
+    State(state): State<Arc<DeskState>>,
+    Path(reference): Path<String>,
+    Extension(form): Extension<FormFields>,
+) -> Response {
+    on_case(&state, &reference, &form, None, async |session, case_ref, _| {
+        let queue = form.text("queue").ok_or_else(|| FormError("Choose the queue it goes to.".into()))?.to_owned();
+        let note = form.text("note").ok_or_else(|| FormError("Say why it moves.".into()))?.to_owned();
+        let moved = session.transfer(&case_ref, &queue, &note).await?;
+        Ok(moved_done(&case_ref, &format!("transferred to {queue}"), &moved))
+    })
+    .await
+}
+
+async fn add_reader(
+    State(state): State<Arc<DeskState>>,
+    Path(reference): Path<String>,
+    Extension(form): Extension<FormFields>,
+) -> Response {
+    on_case(&state, &reference, &form, None, async |session, case_ref, _| {
+        let reviewer = form.text("reviewer").ok_or_else(|| FormError("Choose the reviewer to add.".into()))?.to_owned();
+        let note = form.text("note").ok_or_else(|| FormError("Say why they should read it.".into()))?.to_owned();
+        let moved = session.add_reader(&case_ref, &reviewer, &note).await?;
+        Ok(moved_done(&case_ref, &format!("shared with {reviewer}"), &moved))
+    })
+    .await
+}
+
+/// What a transfer or an added reader did, in plain words.
+fn moved_done(case: &str, how: &str, moved: &candour_review::session::Moved) -> Done {
+    let mut details = vec![format!("Readers now: {}.", moved.readers.join(", "))];
+    if !moved.removed.is_empty() {
+        details.push(format!(
+            "No longer readers: {} (they could read it until now; their inbox and clocks drop it).",
+            moved.removed.join(", ")
+        ));
+    }
+    for (id, why) in &moved.passed_over {
+        details.push(format!("Not made a reader: {id} ({why})."));
+    }
+    if moved.history_gone > 0 {
+        details.push(format!("{} earlier event(s) had left the relay and could not be passed on.", moved.history_gone));
+    }
+    Done {
+        text: format!(
+            "Case {case} {how}: the report, {} follow-up(s) and {} case event(s) sealed again to {} (event {}).",
+            moved.messages_copied.saturating_sub(1),
+            moved.history_copied,
+            moved.added.join(", "),
+            moved.event.short()
+        ),
+        details,
+    }
 }
 
 async fn restore(

@@ -80,6 +80,7 @@ fn main() {
 
 fn report(token: &MailboxToken, what: &str) -> Report {
     Report {
+        reader_changes: vec![],
         schema: SCHEMA_V1,
         thread_id: token.thread_id(),
         concern: Concern {
@@ -139,6 +140,7 @@ fn envelopes(identity: &age::x25519::Identity) -> Vec<(&'static str, Vec<u8>)> {
         ),
     ));
     let reply = Document::Reply(Reply {
+        reader_changes: vec![],
         schema: SCHEMA_V1,
         thread_id: token.thread_id(),
         reviewer: "psd-1".into(),
@@ -151,6 +153,7 @@ fn envelopes(identity: &age::x25519::Identity) -> Vec<(&'static str, Vec<u8>)> {
     });
     out.push(("reply-2-stanzas.age", seal(2, &reply, reviewer.signing_key(), vec![])));
     let receipt = Document::Receipt(Receipt {
+        reader_changes: vec![],
         schema: SCHEMA_V1,
         thread_id: token.thread_id(),
         reviewer: "psd-1".into(),
@@ -466,6 +469,7 @@ fn case_event() {
         (
             "document-reply.json",
             Document::Reply(Reply {
+                reader_changes: vec![],
                 schema: 1,
                 thread_id: token.thread_id(),
                 reviewer: "psd-1".into(),
@@ -480,6 +484,7 @@ fn case_event() {
         (
             "document-receipt.json",
             Document::Receipt(Receipt {
+                reader_changes: vec![],
                 schema: 1,
                 thread_id: token.thread_id(),
                 reviewer: "psd-2".into(),

@@ -31,25 +31,27 @@ pub struct OutsideRecipients {
     pub fallback: bool,
 }
 
+/// Those of `candidates` the case's report or follow-ups name (as a subject, by name, collar
+/// number or other name, or in the free text): the person reported on may be a reviewer.
+pub fn named_in_case(dir: &VerifiedDirectory, case: &CaseFile, candidates: &[String]) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for r in case.report.iter().chain(&case.follow_ups) {
+        for c in report_conflicts(dir, &r.report.concern, candidates) {
+            if let Some(id) = c.reviewer() {
+                if !found.iter().any(|f| f == id) {
+                    found.push(id.to_owned());
+                }
+            }
+        }
+    }
+    found
+}
+
 /// Works out who outside the handling team is told that `case` is late.
 pub fn outside_recipients(dir: &VerifiedDirectory, case: &CaseFile) -> OutsideRecipients {
     let readers = case.readers();
     let excluded = case.route().map(|r| r.excluded).unwrap_or_default();
-    let named = |candidates: &[String]| -> Vec<String> {
-        let mut found: Vec<String> = Vec::new();
-        for r in case.report.iter().chain(&case.follow_ups) {
-            // Subjects by name, collar number or other name, and the free text, of the report
-            // and of every follow-up.
-            for c in report_conflicts(dir, &r.report.concern, candidates) {
-                if let Some(id) = c.reviewer() {
-                    if !found.iter().any(|f| f == id) {
-                        found.push(id.to_owned());
-                    }
-                }
-            }
-        }
-        found
-    };
+    let named = |candidates: &[String]| named_in_case(dir, case, candidates);
     let mut out = OutsideRecipients::default();
     let choose = |candidates: Vec<String>, out: &mut OutsideRecipients| {
         let candidates: Vec<String> = candidates.into_iter().filter(|id| !readers.contains(id)).collect();

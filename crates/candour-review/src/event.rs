@@ -29,8 +29,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+use candour_core::directory::Role;
 use candour_core::directory::VerifiedDirectory;
 use candour_core::envelope::{self, DiscardAttachments, EnvelopeKind, OpenError};
+use candour_core::reader_change::ReaderChange;
 use candour_core::wire::ThreadId;
 use candour_core::Day;
 use ed25519_dalek::SigningKey;
@@ -185,6 +187,27 @@ pub enum Action {
         /// Why.
         note: String,
     },
+    /// The case was transferred to another queue (docs/design.md §6 "Moving cases"): its
+    /// readers became that queue's members (less anyone the reporter excluded or the report
+    /// names), and the author's tool re-sealed the report, follow-ups and history to those it
+    /// adds. By a supervisor among the readers; the old readers could read the case until then.
+    Transfer {
+        /// The queue it went to.
+        queue: String,
+        /// The signed change, as the reporter's client checks it.
+        change: ReaderChange,
+        /// Why.
+        note: String,
+    },
+    /// One more reviewer was made a reader, and the author's tool re-sealed the case to them.
+    AddReader {
+        /// The reviewer added.
+        reviewer: String,
+        /// The signed change, as the reporter's client checks it.
+        change: ReaderChange,
+        /// Why.
+        note: String,
+    },
     /// A reviewer's tool filed the automatic receipt (a
     /// [`Receipt`](candour_core::report::Receipt)) in the reporter's mailbox: when a report
     /// first arrived, or again before the previous one would leave the relay, so the reporter's
@@ -194,6 +217,31 @@ pub enum Action {
         /// The readers named in it.
         recipients: Vec<String>,
     },
+}
+
+impl Action {
+    /// The signed reader change a transfer or an added reader carries.
+    pub fn reader_change(&self) -> Option<&ReaderChange> {
+        match self {
+            Action::Transfer { change, .. } | Action::AddReader { change, .. } => Some(change),
+            _ => None,
+        }
+    }
+}
+
+/// Who may act on a case, for [`verify_chain`]: its first readers (the reporter's route
+/// commitment's, or a version 1 report's), changed only by the reader changes its history
+/// accepts, never to include someone the reporter excluded.
+#[derive(Clone, Copy, Debug)]
+pub struct CaseReaders<'a> {
+    /// The directory the reader changes' authors, keys and roles are checked against.
+    pub dir: &'a VerifiedDirectory,
+    /// The case's thread.
+    pub thread: &'a ThreadId,
+    /// The readers before any change.
+    pub first: &'a [String],
+    /// The reviewers the reporter excluded.
+    pub excluded: &'a [String],
 }
 
 /// A duty missed and the deadline it missed, as an escalation names it.
@@ -481,9 +529,9 @@ pub struct VerifiedChain {
 /// it. Anything else missing was dropped by someone.
 ///
 /// Every signature is by a directory reviewer, but not every reviewer may act on a case: an
-/// event whose author is not among `readers` (the case's) is refused, and so is a restore of a
-/// discarded case by anyone not among `supervisors` (the case's readers who supervise one of
-/// its queues), as is one dated before
+/// event whose author is not among the case's readers (as the reader changes it follows left
+/// them: see [`CaseReaders`]) is refused, and so is a restore of a discarded case by a reader
+/// who is not a supervisor, a reader change that does not apply, and an event dated before
 /// an event it follows (its parents') or after tomorrow on this reviewer's clock (days are the
 /// author's own claim). Refused events stay in the chain, marked, so a reviewer sees them, but
 /// are never folded into the case's state.
@@ -491,8 +539,7 @@ pub fn verify_chain(
     events: Vec<VerifiedEvent>,
     known: &[VerifiedEvent],
     retained: Retained,
-    readers: &[String],
-    supervisors: &[String],
+    case: &CaseReaders<'_>,
 ) -> Result<VerifiedChain, ChainError> {
     let mut position: BTreeMap<EventHash, usize> = BTreeMap::new();
     for (i, e) in events.iter().enumerate() {
@@ -534,8 +581,56 @@ pub fn verify_chain(
     let versions: BTreeMap<EventHash, u64> =
         all.iter().filter_map(|e| Some((e.hash, e.event.directory_version?))).collect();
     let tomorrow = retained.today.plus_days(1);
+    let why_refused = refusals(&all, case, tomorrow, &days, &versions);
     let mut refused = Vec::new();
     for e in &mut all {
+        e.refused = why_refused.get(&e.hash).cloned();
+        if let Some(why) = &e.refused {
+            refused.push(format!("{}: not applied: {why}", e.label()));
+        }
+    }
+    Ok(VerifiedChain { events: all, missing_history, refused })
+}
+
+/// Why each refused event is refused, by hash. Walks the fold order, so an event is judged by
+/// the readers its own past left: its author must be one of the readers as the accepted reader
+/// changes among its ancestors left them, and a reader change must start from the readers as
+/// every change accepted before it (in fold order) left them, as the reporter's client
+/// applies them ([`candour_core::reader_change::apply`]).
+fn refusals(
+    all: &[VerifiedEvent],
+    case: &CaseReaders<'_>,
+    tomorrow: Day,
+    days: &BTreeMap<EventHash, Day>,
+    versions: &BTreeMap<EventHash, u64>,
+) -> BTreeMap<EventHash, String> {
+    let mut why_refused = BTreeMap::new();
+    // For each event, the accepted reader changes among its ancestors, in fold order.
+    let mut changes_seen: BTreeMap<EventHash, Vec<EventHash>> = BTreeMap::new();
+    let mut accepted: Vec<(EventHash, &ReaderChange)> = Vec::new();
+    let mut current: Vec<String> = {
+        let mut v = case.first.to_vec();
+        v.sort();
+        v.dedup();
+        v
+    };
+    for e in fold_order(all) {
+        let mut seen: Vec<EventHash> = Vec::new();
+        for p in &e.event.parents {
+            for h in
+                changes_seen.get(p).into_iter().flatten().chain(accepted.iter().map(|(h, _)| h).filter(|h| *h == p))
+            {
+                if !seen.contains(h) {
+                    seen.push(*h);
+                }
+            }
+        }
+        // The readers as this event's author knew them: after the latest change they had seen.
+        let known_readers: Vec<String> = accepted
+            .iter()
+            .rev()
+            .find(|(h, _)| seen.contains(h))
+            .map_or_else(|| sorted(case.first), |(_, c)| c.after.clone());
         let later_parent =
             e.event.parents.iter().filter_map(|p| days.get(p)).max().copied().filter(|p| e.event.day < *p);
         // A format 1 event follows anything; a format 2 one may not claim an older directory
@@ -548,7 +643,8 @@ pub fn verify_chain(
             .max()
             .copied()
             .filter(|p| e.event.directory_version.is_none_or(|v| v < *p));
-        e.refused = if !readers.contains(&e.event.author) {
+        let supervisor = case.dir.reviewer(&e.event.author).is_some_and(|r| r.role == Role::Supervisor);
+        let why = if known_readers.binary_search(&e.event.author).is_err() {
             Some(format!("written by {}, who is not one of the case's readers", e.event.author))
         } else if let Some(parent_day) = later_parent {
             Some(format!("dated {}, before the event it follows ({parent_day})", e.event.day))
@@ -561,19 +657,46 @@ pub fn verify_chain(
             })
         } else if e.event.day > tomorrow {
             Some(format!("dated {}, in the future", e.event.day))
-        } else if matches!(e.event.action, Action::Restore { .. }) && !supervisors.contains(&e.event.author) {
+        } else if matches!(e.event.action, Action::Restore { .. }) && !supervisor {
             Some(format!("a discard undone by {}, who is not a supervisor of the case's queues", e.event.author))
         } else if let Action::IopcReferral { referred_on, .. } = &e.event.action {
             (*referred_on > e.event.day)
                 .then(|| format!("a referral made on {referred_on}, after the day it was recorded ({})", e.event.day))
+        } else if let Some(change) = e.event.action.reader_change() {
+            if change.author != e.event.author {
+                Some(format!("a reader change signed by {} recorded by {}", change.author, e.event.author))
+            } else if change.day != e.event.day {
+                Some(format!("a reader change dated {} recorded on {}", change.day, e.event.day))
+            } else {
+                change
+                    .verify(case.dir, case.thread, &current, case.excluded)
+                    .err()
+                    .map(|err| format!("a reader change that does not apply: {err} ({})", err.code()))
+            }
         } else {
             None
         };
-        if let Some(why) = &e.refused {
-            refused.push(format!("{}: not applied: {why}", e.label()));
+        changes_seen.insert(e.hash, seen);
+        match why {
+            Some(why) => {
+                why_refused.insert(e.hash, why);
+            }
+            None => {
+                if let Some(change) = e.event.action.reader_change() {
+                    current = change.after.clone();
+                    accepted.push((e.hash, change));
+                }
+            }
         }
     }
-    Ok(VerifiedChain { events: all, missing_history, refused })
+    why_refused
+}
+
+fn sorted(list: &[String]) -> Vec<String> {
+    let mut v = list.to_vec();
+    v.sort();
+    v.dedup();
+    v
 }
 
 /// The current heads of a verified DAG: events no other event names as a parent.

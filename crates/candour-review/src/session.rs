@@ -24,8 +24,8 @@ use crate::client::{DownloadFailure, EntryReader, ListedEntry, RelayPolicy, Revi
 use crate::clocks::{overdue, Overdue};
 use crate::escalation::ReceivedEscalation;
 use crate::event::{
-    heads, open_event, seal_event, verify_chain, Action, CaseEvent, ChainError, DiscardReason, EventHash, ReplyKind,
-    Retained, SealEventError, VerifiedChain, VerifiedEvent, EVENT_FORMAT,
+    heads, open_event, seal_event, verify_chain, Action, CaseEvent, CaseReaders, ChainError, DiscardReason, EventHash,
+    ReplyKind, Retained, SealEventError, VerifiedChain, VerifiedEvent, EVENT_FORMAT,
 };
 use crate::keyring::KeyRing;
 use crate::state::{case_ref, CaseFile, Received};
@@ -150,6 +150,20 @@ pub enum ReviewError {
         /// Why, in plain words.
         why: String,
     },
+    /// A transfer or added reader that cannot be made as asked.
+    #[error("case {case} cannot be passed on: {why}")]
+    Move {
+        /// The case.
+        case: String,
+        /// Why, in plain words.
+        why: String,
+    },
+    /// A transfer moved the case away from this reviewer: they can read its history up to
+    /// then, and do nothing more with it.
+    #[error(
+        "case {0} was transferred away from you: you can read its history up to the transfer, and act on it no more"
+    )]
+    PassedOn(String),
     /// Only a supervisor of the case's queues may undo a discard.
     #[error("case {0}: only a supervisor of the case's queues who can read it may restore a discarded entry")]
     RestoreNeedsSupervisor(String),
@@ -235,6 +249,8 @@ impl ReviewError {
             ReviewError::UnknownCase(_) => "unknown-case",
             ReviewError::AmbiguousCase(..) => "ambiguous-case",
             ReviewError::Chain { .. } => "case-stream-tampered",
+            ReviewError::Move { .. } => "case-move-refused",
+            ReviewError::PassedOn(_) => "case-passed-on",
             ReviewError::NoReport(_) => "no-report",
             ReviewError::BadReplyRecipient(_) => "bad-reply-recipient",
             ReviewError::AssigneeCannotRead { .. } => "assignee-cannot-read",
@@ -322,6 +338,12 @@ pub struct ReviewSession {
     tampered: BTreeMap<ThreadId, ChainError>,
     /// Inbox entries longer than this are not downloaded by sync.
     max_entry_bytes: u64,
+    /// Reporter's envelopes this sync found sealed to other readers: filed only if their case's
+    /// history holds a reader change that makes this reviewer a reader (a transfer's copies).
+    passed_on_pending: Vec<(u64, Option<Day>, OpenedDocument)>,
+    /// Whether such envelopes are held for that check (false while it runs: then they are
+    /// refused as the reporter did not send them to this reviewer).
+    holding_passed_on: bool,
 }
 
 /// The longest note a discard or restore may carry.
@@ -422,6 +444,8 @@ impl ReviewSession {
             cache,
             contents,
             tampered: BTreeMap::new(),
+            passed_on_pending: Vec::new(),
+            holding_passed_on: true,
             max_entry_bytes: DEFAULT_MAX_ENTRY_BYTES,
         })
     }
@@ -465,9 +489,16 @@ impl ReviewSession {
         &self.contents
     }
 
-    /// Every case this reviewer can read.
+    /// Every case this reviewer reads: not those a transfer moved away from them
+    /// ([`ReviewSession::passed_on`]).
     pub fn cases(&self) -> impl Iterator<Item = &CaseFile> {
-        self.contents.cases.values()
+        self.contents.cases.values().filter(|c| c.is_read_by(&self.secret.id) || c.readers().is_empty())
+    }
+
+    /// The cases a transfer moved away from this reviewer: their cache keeps the history up to
+    /// the transfer, but they are no longer readers, and no inbox, clock or figure counts them.
+    pub fn passed_on(&self) -> impl Iterator<Item = &CaseFile> {
+        self.contents.cases.values().filter(|c| !c.is_read_by(&self.secret.id) && !c.readers().is_empty())
     }
 
     /// The case whose reference starts with `reference` (at least 4 hex digits).
@@ -476,7 +507,8 @@ impl ReviewSession {
         if wanted.len() < 4 {
             return Err(ReviewError::UnknownCase(reference.to_owned()));
         }
-        let matches: Vec<&CaseFile> = self.cases().filter(|c| c.case_ref().starts_with(&wanted)).collect();
+        let matches: Vec<&CaseFile> =
+            self.contents.cases.values().filter(|c| c.case_ref().starts_with(&wanted)).collect();
         match matches.as_slice() {
             [one] => Ok(one),
             [] => Err(ReviewError::UnknownCase(reference.to_owned())),
@@ -498,6 +530,7 @@ impl ReviewSession {
         let today = Day::from_unix_seconds(candour_client::clock::unix_now());
         let policy = self.client.policy().await?;
         self.sync_inbox(&mut report, today).await?;
+        self.file_passed_on(&mut report, &policy, today).await?;
         let threads: Vec<ThreadId> = self.contents.cases.keys().copied().collect();
         for chunk in threads.chunks(CONCURRENT_REQUESTS) {
             let mut tasks = JoinSet::new();
@@ -506,9 +539,9 @@ impl ReviewSession {
                 let (client, dir, identity) = (self.client.clone(), Arc::clone(&self.dir), Arc::clone(&self.identity));
                 let key = self.secret.signing_key().clone();
                 let retained = Retained { today, old_enough: old_enough(case, &policy, today) };
-                let (thread, known, readers) = (*thread, case.events.clone(), case.readers());
+                let (thread, known, scope) = (*thread, case.events.clone(), CaseScope::of(case, &self.secret.id));
                 tasks.spawn(async move {
-                    let fetched = fetch_case(&client, &dir, &identity, &key, &thread, &known, retained, &readers).await;
+                    let fetched = fetch_case(&client, &dir, &identity, &key, &thread, &known, retained, &scope).await;
                     (thread, known.len(), fetched)
                 });
             }
@@ -752,15 +785,14 @@ impl ReviewSession {
             self.file_escalation(seq, notice, &opened.signer, report);
             return;
         }
-        let attachments = opened.attachments;
         // The reporter's signature covers the readers it names, not the envelope's recipients:
         // refuse what the reporter did not send to this reviewer (docs/design.md §7).
         let (sealed_to, category, concerning) = match &opened.document {
-            Document::Report(r) => (&r.sealed_to, r.concern.category, r.concern.concerning.clone()),
+            Document::Report(r) => (r.sealed_to.clone(), r.concern.category, r.concern.concerning.clone()),
             Document::FollowUp(f) => {
                 let reported = self.contents.cases.get(&f.thread_id).and_then(|c| c.report.as_ref());
                 (
-                    &f.sealed_to,
+                    f.sealed_to.clone(),
                     reported.and_then(|r| r.report.concern.category),
                     reported.map(|r| r.report.concern.concerning.clone()).unwrap_or_default(),
                 )
@@ -770,9 +802,37 @@ impl ReviewSession {
                 return;
             }
         };
-        let notes = match check_sealed_to(&self.dir, &self.secret.id, sealed_to, category, &concerning) {
-            Ok(found) => {
+        // A copy a transfer re-sealed to this reviewer names the readers the reporter sealed it
+        // to: it is filed only where the case's history makes this reviewer a reader.
+        let thread = opened.document.thread_id();
+        let passed_on = !sealed_to.contains(&self.secret.id)
+            && opened.document.route().is_some()
+            && thread.is_some_and(|t| self.contents.cases.get(&t).is_some_and(|c| c.is_read_by(&self.secret.id)));
+        if self.holding_passed_on
+            && !sealed_to.contains(&self.secret.id)
+            && opened.document.route().is_some()
+            && !passed_on
+        {
+            self.passed_on_pending.push((seq, expires, opened));
+            return;
+        }
+        let attachments = opened.attachments;
+        let mut sealed_to = sealed_to;
+        if passed_on {
+            sealed_to.push(self.secret.id.clone());
+        }
+        let passed_on_note =
+            passed_on.then(|| "re-sealed to this reviewer when the case was passed on to them".to_owned());
+        let notes = match check_sealed_to(&self.dir, &self.secret.id, &sealed_to, category, &concerning) {
+            Ok(mut found) => {
                 let mut notes = Vec::new();
+                // Readers a transfer or an added reader brought in are where the case's own
+                // history put them, not outside its route.
+                let brought_in: Vec<String> = thread
+                    .and_then(|t| self.contents.cases.get(&t))
+                    .map(|c| c.reader_changes().iter().flat_map(|ch| ch.added()).collect())
+                    .unwrap_or_default();
+                found.outside_route.retain(|id| !brought_in.contains(id));
                 if !found.outside_route.is_empty() {
                     notes.push(format!(
                         "sealed to {} as well, outside the queues this directory routes its category to",
@@ -790,6 +850,25 @@ impl ReviewSession {
             }
         };
         let mut notes = notes;
+        notes.extend(passed_on_note);
+        if let (Document::FollowUp(f), Some(route)) = (&opened.document, opened.document.route()) {
+            if !f.reader_changes.is_empty() {
+                // The reporter's client applied these to find its readers: they must hold under
+                // this directory as they did under the reporter's.
+                let applied = candour_core::reader_change::apply(
+                    &self.dir,
+                    &f.thread_id,
+                    &route.readers,
+                    &route.excluded,
+                    &f.reader_changes,
+                );
+                if let Some((_, why)) = applied.refused.first() {
+                    notes.push(format!("a reader change it names does not apply here: {why} ({})", why.code()));
+                } else if let Some(outside) = f.sealed_to.iter().find(|id| !applied.readers.contains(id)) {
+                    notes.push(format!("sealed to {outside}, whom no reader change it names made a reader"));
+                }
+            }
+        }
         if let Some(route) = opened.document.route() {
             // The commitment binds the readers' keys as the reporter's directory gave them: under
             // the same version they must be this directory's, or one of the two was forged.
@@ -846,13 +925,7 @@ impl ReviewSession {
             }
             Document::FollowUp(f) => {
                 let thread = f.thread_id;
-                let case = self.contents.cases.entry(thread).or_insert_with(|| CaseFile {
-                    thread_id: thread,
-                    report: None,
-                    follow_ups: vec![],
-                    events: vec![],
-                    opened: 0,
-                });
+                let case = self.contents.cases.entry(thread).or_insert_with(|| CaseFile::empty(thread));
                 // Only the holder of the thread's token may add to it.
                 let expected = case.report.as_ref().or(case.follow_ups.first()).map(|r| r.report.reporter_key);
                 if expected.is_some_and(|k| k != f.reporter_key) {
@@ -924,16 +997,81 @@ impl ReviewSession {
         Ok(())
     }
 
+    /// Files the reporter's envelopes this sync found sealed to other readers where their case's
+    /// history makes this reviewer a reader: the copies a transfer or an added reader re-sealed
+    /// to them (docs/design.md §6 "Moving cases"). The case's stream is verified first, exactly
+    /// as at any sync; anything its history does not explain is refused as not sent to them.
+    async fn file_passed_on(
+        &mut self,
+        report: &mut SyncReport,
+        policy: &RelayPolicy,
+        today: Day,
+    ) -> Result<(), ReviewError> {
+        let pending = std::mem::take(&mut self.passed_on_pending);
+        for (seq, expires, opened) in pending {
+            let (Some(thread), Some(route)) = (opened.document.thread_id(), opened.document.route().cloned()) else {
+                continue;
+            };
+            let known = self.contents.cases.get(&thread);
+            if !known.is_some_and(|c| c.is_read_by(&self.secret.id)) {
+                let events = known.map(|c| c.events.clone()).unwrap_or_default();
+                let sent = match &opened.document {
+                    Document::Report(r) | Document::FollowUp(r) => r.day_sent,
+                    _ => today,
+                };
+                let old_enough = sent.plus_days(i64::from(policy.retention_days)) <= today;
+                let scope = CaseScope {
+                    first: route.readers.clone(),
+                    excluded: route.excluded.clone(),
+                    me: self.secret.id.clone(),
+                };
+                let key = self.secret.signing_key().clone();
+                let fetched = fetch_case(
+                    &self.client,
+                    &self.dir,
+                    &self.identity,
+                    &key,
+                    &thread,
+                    &events,
+                    Retained { today, old_enough },
+                    &scope,
+                )
+                .await;
+                match fetched {
+                    Ok(chain) => {
+                        let case = self.contents.cases.entry(thread).or_insert_with(|| CaseFile::empty(thread));
+                        let was = std::mem::replace(&mut case.events, chain.events);
+                        if !case.is_read_by(&self.secret.id) {
+                            case.events = was;
+                            if case.report.is_none() && case.follow_ups.is_empty() {
+                                self.contents.cases.remove(&thread);
+                            }
+                        }
+                    }
+                    Err(FetchError::Chain(e)) => {
+                        report.tampered.push((case_ref(&thread), e.to_string()));
+                    }
+                    Err(FetchError::Client(e)) => return Err(e.into()),
+                }
+            }
+            // Filed now if the history made this reviewer a reader; refused otherwise.
+            self.holding_passed_on = false;
+            self.file_inbox_entry(seq, expires, Ok(opened), report);
+            self.holding_passed_on = true;
+        }
+        Ok(())
+    }
+
     /// Re-reads and verifies one case's stream now (used before appending, and by tests).
     pub async fn verify_case(&mut self, reference: &str) -> Result<usize, ReviewError> {
         let case = self.case(reference)?;
-        let (thread, known, case_ref, readers) = (case.thread_id, case.events.clone(), case.case_ref(), case.readers());
+        let (thread, known, case_ref, scope) =
+            (case.thread_id, case.events.clone(), case.case_ref(), CaseScope::of(case, &self.secret.id));
         let policy = self.client.policy().await?;
         let today = Day::from_unix_seconds(candour_client::clock::unix_now());
         let retained = Retained { today, old_enough: old_enough(case, &policy, today) };
         let key = self.secret.signing_key();
-        let events =
-            fetch_case(&self.client, &self.dir, &self.identity, key, &thread, &known, retained, &readers).await;
+        let events = fetch_case(&self.client, &self.dir, &self.identity, key, &thread, &known, retained, &scope).await;
         let events = match events {
             Ok(chain) => chain.events,
             Err(FetchError::Chain(source)) => {
@@ -972,6 +1110,9 @@ impl ReviewSession {
             if !outcome.fits(category) {
                 return Err(ReviewError::OutcomeNotForCategory { case: case.case_ref(), outcome, category });
             }
+        }
+        if !case.is_read_by(&self.secret.id) && !case.readers().is_empty() {
+            return Err(ReviewError::PassedOn(case.case_ref()));
         }
         let today = self.event_day().await?;
         let case = self.case(reference)?;
@@ -1147,6 +1288,182 @@ impl ReviewSession {
         self.record(&case_ref, Action::Discard { reason, duplicate_of, note: note.to_owned() }).await
     }
 
+    /// Transfers a case to another queue (docs/design.md §6 "Moving cases"): its readers become
+    /// the queue's members, less anyone the reporter excluded or the case names, and the
+    /// report, follow-ups and history are re-sealed to those it adds. A supervisor's act among
+    /// the readers, said why. Readers it leaves out lose the case from their inbox and clocks
+    /// (they could read it until now, and the history says so).
+    pub async fn transfer(&mut self, reference: &str, queue: &str, note: &str) -> Result<Moved, ReviewError> {
+        let case = self.case(reference)?;
+        let case_ref = case.case_ref();
+        let refuse = |why: String| ReviewError::Move { case: case_ref.clone(), why };
+        if self.dir.queue(queue).is_none() {
+            return Err(refuse(format!("there is no queue {queue} in the directory")));
+        }
+        let members: Vec<String> = self.dir.queue_members(queue).map(|r| r.id.clone()).collect();
+        let excluded = case.excluded();
+        let named = crate::escalation::named_in_case(&self.dir, case, &members);
+        let mut passed_over = Vec::new();
+        let mut after = Vec::new();
+        for id in members {
+            if excluded.contains(&id) {
+                passed_over.push((id, "excluded by the reporter".to_owned()));
+            } else if named.contains(&id) {
+                passed_over.push((id, "named in the report".to_owned()));
+            } else {
+                after.push(id);
+            }
+        }
+        if after.is_empty() {
+            return Err(refuse(format!(
+                "nobody in {queue} may read it ({})",
+                passed_over.iter().map(|(id, why)| format!("{id}: {why}")).collect::<Vec<_>>().join("; ")
+            )));
+        }
+        self.move_case(reference, after, MoveKind::Transfer(queue.to_owned()), note, passed_over).await
+    }
+
+    /// Makes one more reviewer a reader of a case and re-seals the report, follow-ups and
+    /// history to them (docs/design.md §6 "Moving cases"); said why. Never someone the
+    /// reporter excluded or the case names.
+    pub async fn add_reader(&mut self, reference: &str, reviewer: &str, note: &str) -> Result<Moved, ReviewError> {
+        let case = self.case(reference)?;
+        let case_ref = case.case_ref();
+        let refuse = |why: String| ReviewError::Move { case: case_ref.clone(), why };
+        if case.excluded().iter().any(|e| e == reviewer) {
+            return Err(refuse(format!("the reporter excluded {reviewer}: they can never read it")));
+        }
+        if !crate::escalation::named_in_case(&self.dir, case, &[reviewer.to_owned()]).is_empty() {
+            return Err(refuse(format!("the report names {reviewer}: they may not read it")));
+        }
+        let mut after = current_readers(case);
+        if after.iter().any(|r| r == reviewer) {
+            return Err(refuse(format!("{reviewer} already reads it")));
+        }
+        after.push(reviewer.to_owned());
+        self.move_case(reference, after, MoveKind::AddReader(reviewer.to_owned()), note, Vec::new()).await
+    }
+
+    /// Signs the reader change, records it, re-seals the history, report and follow-ups to the
+    /// readers it adds, and files a receipt carrying it for the reporter. Nothing is recorded
+    /// until every inbox entry to pass on has been fetched and re-sealed, so a report gone from
+    /// the relay stops the move before it starts.
+    async fn move_case(
+        &mut self,
+        reference: &str,
+        after: Vec<String>,
+        how: MoveKind,
+        note: &str,
+        passed_over: Vec<(String, String)>,
+    ) -> Result<Moved, ReviewError> {
+        let case = self.case(reference)?;
+        let case_ref = case.case_ref();
+        let refuse = |why: String| ReviewError::Move { case: case_ref.clone(), why };
+        if case.route().is_none() {
+            return Err(refuse(
+                "it was sent by an older version of Candour, without the reporter's signed list of readers, so its                  readers cannot be changed"
+                    .into(),
+            ));
+        }
+        let Some(report) = case.report.clone() else {
+            return Err(refuse("its report has not arrived here, and only the report can be passed on".into()));
+        };
+        if !case.is_read_by(&self.secret.id) {
+            return Err(ReviewError::PassedOn(case_ref));
+        }
+        let note = note.trim().to_owned();
+        if note.is_empty() {
+            return Err(refuse("say why: the history keeps the reason with the move".into()));
+        }
+        let thread = case.thread_id;
+        let before = current_readers(case);
+        let follow_ups = case.follow_ups.clone();
+        let excluded = case.excluded();
+        let today = self.event_day().await?;
+        let change = candour_core::reader_change::ReaderChange::sign(
+            &self.dir,
+            thread,
+            &self.secret.id,
+            self.secret.signing_key(),
+            today,
+            &before,
+            &after,
+            &excluded,
+        )
+        .map_err(|e| refuse(format!("{e} ({})", e.code())))?;
+        let added = change.added();
+        let recipients: Vec<age::x25519::Recipient> =
+            added.iter().filter_map(|id| self.dir.reviewer(id)).filter_map(|r| r.x25519_recipient()).collect();
+        let stanzas = self.dir.directory().stanzas;
+        // The reporter's own envelopes, byte for byte under a new file key: the new readers
+        // check the reporter's signature themselves.
+        let mut inbox_copies = Vec::new();
+        for received in std::iter::once(&report).chain(&follow_ups) {
+            let (_, opened) = self.open_refetched(received.seq, DiscardAttachments).await?;
+            opened.map_err(|reason| ReviewError::Refetched { entry: received.seq, reason })?;
+            let reader = self.refetch(received.seq).await?;
+            let (identity, to) = (Arc::clone(&self.identity), recipients.clone());
+            let copy = tokio::task::spawn_blocking(move || {
+                candour_core::envelope::reseal(identity.as_ref(), reader, &to, stanzas, Vec::new())
+            })
+            .await
+            .map_err(|e| ReviewError::Internal(e.to_string()))??;
+            inbox_copies.push(copy);
+        }
+        let action = match how {
+            MoveKind::Transfer(queue) => Action::Transfer { queue, change: change.clone(), note },
+            MoveKind::AddReader(reviewer) => Action::AddReader { reviewer, change: change.clone(), note },
+        };
+        let hash = self.record(reference, action).await?;
+        // The history, the move included, in relay order so every parent comes first.
+        let key = self.secret.signing_key().clone();
+        let stream = CaseStreamId::for_thread(&thread);
+        let seqs: Vec<u64> = self.case(reference)?.events.iter().map(|e| e.seq).collect();
+        let listed: Vec<u64> = self.client.case_list(&key, &stream).await?.into_iter().map(|e| e.seq).collect();
+        let mut history_copied = 0;
+        let mut history_gone = 0;
+        for seq in seqs {
+            if !listed.contains(&seq) {
+                history_gone += 1;
+                continue;
+            }
+            let bytes = self.client.case_read(&key, &stream, seq).await?;
+            // Opened and checked as at sync, so only this case's own events are passed on.
+            open_event(&self.dir, self.identity.as_ref(), &thread, seq, &bytes)
+                .map_err(|e| ReviewError::Chain { case: case_ref.clone(), source: e })?;
+            let copy =
+                candour_core::envelope::reseal(self.identity.as_ref(), &bytes[..], &recipients, stanzas, Vec::new())?;
+            self.client.case_append(&key, &stream, copy).await?;
+            history_copied += 1;
+        }
+        for copy in inbox_copies {
+            self.client.inbox_submit(copy).await?;
+        }
+        // The reporter's next follow-up goes to the new readers: a receipt carries the change.
+        let case = self.case(reference)?;
+        let receipt = Document::Receipt(Receipt {
+            schema: SCHEMA_VERSION,
+            thread_id: thread,
+            reviewer: self.secret.id.clone(),
+            day_sent: today,
+            thread_recipients: change.after.clone(),
+            route: case.route(),
+            directory_version: Some(self.dir.directory().version),
+            reader_changes: case.reader_changes(),
+        });
+        self.file_in_mailbox_unchecked(reference, &receipt).await?;
+        Ok(Moved {
+            event: hash,
+            readers: change.after.clone(),
+            added,
+            removed: change.removed(),
+            passed_over,
+            history_copied,
+            history_gone,
+            messages_copied: 1 + follow_ups.len(),
+        })
+    }
+
     /// Undoes a discard: the entry is a report again, with its clocks. A supervisor's act, and
     /// said why.
     pub async fn restore(&mut self, reference: &str, note: &str) -> Result<EventHash, ReviewError> {
@@ -1202,13 +1519,25 @@ impl ReviewSession {
             route: case.route(),
             directory_version: Some(self.dir.directory().version),
             seen: case.seen_from_reporter(),
+            reader_changes: case.reader_changes(),
         });
         self.file_in_mailbox(reference, &reply).await?;
         self.record(reference, Action::Reply { reply_kind: kind, text: text.to_owned() }).await
     }
 
-    /// Seals a document to the reporter of a case and files it in their mailbox.
+    /// Seals a document to the reporter of a case and files it in their mailbox; refused once
+    /// a transfer has moved the case away from this reviewer.
     async fn file_in_mailbox(&self, reference: &str, document: &Document) -> Result<(), ReviewError> {
+        let case = self.case(reference)?;
+        if !case.is_read_by(&self.secret.id) && !case.readers().is_empty() {
+            return Err(ReviewError::PassedOn(case.case_ref()));
+        }
+        self.file_in_mailbox_unchecked(reference, document).await
+    }
+
+    /// [`ReviewSession::file_in_mailbox`] without the reader check: the receipt a transfer
+    /// files is its author's last act on a case it may have left.
+    async fn file_in_mailbox_unchecked(&self, reference: &str, document: &Document) -> Result<(), ReviewError> {
         let case = self.case(reference)?;
         let case_ref = case.case_ref();
         // Follow-ups carry the same reply key and mailbox (both derive from the token).
@@ -1264,6 +1593,7 @@ impl ReviewSession {
                 thread_recipients: case.readers(),
                 route: case.route(),
                 directory_version: Some(self.dir.directory().version),
+                reader_changes: case.reader_changes(),
             });
             let recipients = case.readers();
             self.file_in_mailbox(&reference, &receipt).await?;
@@ -1377,12 +1707,68 @@ impl AttachmentSink for OneAttachment {
     }
 }
 
+/// What a transfer or an added reader did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Moved {
+    /// The event recording it.
+    pub event: EventHash,
+    /// The case's readers now.
+    pub readers: Vec<String>,
+    /// The readers added, to whom everything was re-sealed.
+    pub added: Vec<String>,
+    /// The readers it was moved away from.
+    pub removed: Vec<String>,
+    /// Members of the queue left out, each with why (excluded by the reporter, named in it).
+    pub passed_over: Vec<(String, String)>,
+    /// Case events re-sealed to the new readers.
+    pub history_copied: usize,
+    /// Case events retention had already taken from the relay: not passed on.
+    pub history_gone: usize,
+    /// The reporter's messages (report and follow-ups) re-sealed to the new readers.
+    pub messages_copied: usize,
+}
+
+/// The readers a reader change starts from: those the latest accepted change left, else the
+/// route commitment's.
+fn current_readers(case: &CaseFile) -> Vec<String> {
+    case.reader_changes().last().map(|c| c.after.clone()).unwrap_or_else(|| case.first_readers())
+}
+
+/// How a case's readers change.
+enum MoveKind {
+    /// To another queue's members.
+    Transfer(String),
+    /// One reviewer more.
+    AddReader(String),
+}
+
 enum FetchError {
     Chain(ChainError),
     Client(ClientError),
 }
 
+/// Who may read a case before its history is checked: what [`fetch_case`] needs of the case
+/// file, owned so it can travel to a task.
+#[derive(Clone, Debug)]
+struct CaseScope {
+    first: Vec<String>,
+    excluded: Vec<String>,
+    me: String,
+}
+
+impl CaseScope {
+    fn of(case: &CaseFile, me: &str) -> CaseScope {
+        CaseScope { first: case.first_readers(), excluded: case.excluded(), me: me.to_owned() }
+    }
+}
+
 /// Lists a case stream, opens the entries not yet verified, and verifies the whole chain.
+///
+/// An entry this reviewer's key does not open is tampering, except where the history explains
+/// it (docs/design.md §6 "Moving cases"): after a reader change this reviewer can read, entries
+/// may be the copies sealed to the readers it added, or, once it moved the case away from this
+/// reviewer, the new readers' events; and before the first entry this reviewer can open, the
+/// history as it stood before a reader change that made them a reader.
 // Each argument is one independent input of the check; bundling them would only rename them.
 #[allow(clippy::too_many_arguments)]
 async fn fetch_case(
@@ -1393,11 +1779,13 @@ async fn fetch_case(
     thread: &ThreadId,
     known: &[VerifiedEvent],
     retained: Retained,
-    readers: &[String],
+    scope: &CaseScope,
 ) -> Result<VerifiedChain, FetchError> {
     let stream = CaseStreamId::for_thread(thread);
     let listed = client.case_list(key, &stream).await.map_err(FetchError::Client)?;
     let mut events = Vec::with_capacity(listed.len());
+    // For each entry in served order: the index of its event, or None where it is not for us.
+    let mut served: Vec<(u64, Option<usize>)> = Vec::with_capacity(listed.len());
     for entry in listed {
         // The same entry as one verified before: same number and, where known, the same expiry
         // day (numbers start again in a stream whose every entry has expired, never within one
@@ -1406,6 +1794,7 @@ async fn fetch_case(
         if let Some(k) = same {
             let mut k = k.clone();
             k.expires = entry.expires.or(k.expires);
+            served.push((entry.seq, Some(events.len())));
             events.push(k);
             continue;
         }
@@ -1421,16 +1810,59 @@ async fn fetch_case(
             }));
         }
         let bytes = client.case_read(key, &stream, entry.seq).await.map_err(FetchError::Client)?;
+        if !sealed_to(identity, &bytes) {
+            served.push((entry.seq, None));
+            continue;
+        }
         let mut event = open_event(dir, identity, thread, entry.seq, &bytes).map_err(FetchError::Chain)?;
         event.expires = entry.expires;
+        served.push((entry.seq, Some(events.len())));
         events.push(event);
     }
-    verify_chain(events, known, retained, readers, &supervisors_among(dir, readers)).map_err(FetchError::Chain)
+    let readers = CaseReaders { dir, thread, first: &scope.first, excluded: &scope.excluded };
+    let chain = verify_chain(events, known, retained, &readers).map_err(FetchError::Chain)?;
+    check_foreign_entries(&chain, &served, &scope.me).map_err(FetchError::Chain)?;
+    Ok(chain)
 }
 
-/// The case readers who are supervisors: who may undo a discard.
-fn supervisors_among(dir: &VerifiedDirectory, readers: &[String]) -> Vec<String> {
-    readers.iter().filter(|id| dir.reviewer(id).is_some_and(|r| r.role == Role::Supervisor)).cloned().collect()
+/// Whether age's header says `bytes` are sealed to `identity` (its MAC is checked with the
+/// file key, so a stanza cannot be faked for one reader without the others).
+fn sealed_to(identity: &KeyRing, bytes: &[u8]) -> bool {
+    age::Decryptor::new(bytes)
+        .ok()
+        .filter(|d| !d.is_scrypt())
+        .is_some_and(|d| d.decrypt(std::iter::once(identity as &dyn age::Identity)).is_ok())
+}
+
+/// Checks that every entry of a case stream this reviewer cannot open is explained by a reader
+/// change in the verified history (see [`fetch_case`]).
+fn check_foreign_entries(chain: &VerifiedChain, served: &[(u64, Option<usize>)], me: &str) -> Result<(), ChainError> {
+    // `chain.events` holds the events retention took from the relay first, then the served ones.
+    let offset = chain.events.len() - served.iter().filter(|(_, i)| i.is_some()).count();
+    let accepted_change = |i: usize| {
+        chain.events.get(offset + i).filter(|e| e.refused.is_none()).and_then(|e| e.event.action.reader_change())
+    };
+    let first_open = served.iter().position(|(_, i)| i.is_some());
+    let made_me_a_reader = served
+        .iter()
+        .filter_map(|(_, i)| accepted_change((*i)?))
+        .any(|c| c.before.binary_search(&me.to_owned()).is_err() && c.after.binary_search(&me.to_owned()).is_ok());
+    let mut change_seen = false;
+    for (position, (seq, index)) in served.iter().enumerate() {
+        match index {
+            Some(i) => change_seen |= accepted_change(*i).is_some(),
+            None => {
+                let before_my_time = made_me_a_reader && first_open.is_none_or(|f| position < f);
+                if !change_seen && !before_my_time {
+                    return Err(ChainError::Altered {
+                        seq: *seq,
+                        reason: "it does not decrypt with this reviewer's key".into(),
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Reads an inbox entry as it arrives: its visible header first (checked for the relay's
@@ -1511,7 +1943,13 @@ fn receipt_due(case: &CaseFile, policy: &RelayPolicy, today: Day) -> bool {
     let newest = case
         .events
         .iter()
-        .filter(|e| matches!(e.event.action, Action::Receipt { .. } | Action::Reply { .. }))
+        // A reader change files a receipt with it (docs/design.md §6 "Moving cases").
+        .filter(|e| {
+            matches!(
+                e.event.action,
+                Action::Receipt { .. } | Action::Reply { .. } | Action::Transfer { .. } | Action::AddReader { .. }
+            )
+        })
         .map(|e| e.event.day)
         .max();
     match newest {
@@ -1536,7 +1974,7 @@ pub fn verify_stream(
         .iter()
         .map(|(seq, bytes)| open_event(dir, identity, thread, *seq, bytes))
         .collect::<Result<Vec<_>, _>>()?;
-    verify_chain(events, known, retained, readers, &supervisors_among(dir, readers))
+    verify_chain(events, known, retained, &CaseReaders { dir, thread, first: readers, excluded: &[] })
 }
 
 /// Writes attachments into a folder as `<inbox entry>-<index>-<sanitised name>`.

@@ -74,6 +74,11 @@ fn is_zero(n: &usize) -> bool {
 }
 
 impl CaseFile {
+    /// A case known by its thread alone, before anything of it is filed.
+    pub fn empty(thread_id: ThreadId) -> CaseFile {
+        CaseFile { thread_id, report: None, follow_ups: vec![], events: vec![], opened: 0 }
+    }
+
     /// The reporter's messages here: the report (if it arrived) and the follow-ups.
     pub fn messages(&self) -> usize {
         usize::from(self.report.is_some()) + self.follow_ups.len()
@@ -89,9 +94,49 @@ impl CaseFile {
         case_ref(&self.thread_id)
     }
 
-    /// The reviewers the report (or its latest follow-up) was sealed to: the case's readers.
+    /// The case's readers: those the report (or its latest follow-up) was sealed to, or, once
+    /// its history has accepted a reader change (a transfer, an added reader), those the latest
+    /// such change left.
     pub fn readers(&self) -> Vec<String> {
+        match self.reader_changes().last() {
+            Some(change) => change.after.clone(),
+            None => self.sealed_readers(),
+        }
+    }
+
+    /// The readers the report (or its latest follow-up) was sealed to.
+    fn sealed_readers(&self) -> Vec<String> {
         self.report.as_ref().or(self.follow_ups.last()).map(|r| r.report.sealed_to.clone()).unwrap_or_default()
+    }
+
+    /// The readers before any reader change: the route commitment's (format 2), else the
+    /// readers the report was sealed to. Reader changes start from them.
+    pub fn first_readers(&self) -> Vec<String> {
+        match self.route() {
+            Some(route) => route.readers,
+            None => self.sealed_readers(),
+        }
+    }
+
+    /// The reviewers the reporter excluded (format 2): never to be made readers.
+    pub fn excluded(&self) -> Vec<String> {
+        self.route().map(|r| r.excluded).unwrap_or_default()
+    }
+
+    /// The reader changes the case's history accepted, in fold order: what every reply and
+    /// receipt carries to the reporter, so their follow-ups reach the readers they leave.
+    pub fn reader_changes(&self) -> Vec<candour_core::reader_change::ReaderChange> {
+        fold_order(&self.events)
+            .into_iter()
+            .filter(|e| e.refused.is_none())
+            .filter_map(|e| e.event.action.reader_change().cloned())
+            .collect()
+    }
+
+    /// Whether `reviewer` reads the case now (a reader whom a transfer moved it away from does
+    /// not, though their cache keeps its history up to the transfer).
+    pub fn is_read_by(&self, reviewer: &str) -> bool {
+        self.readers().iter().any(|r| r == reviewer)
     }
 
     /// The reporter's route commitment (format 2): the report's, or the first follow-up's
@@ -470,6 +515,28 @@ impl CaseState {
                 Action::Receipt { recipients } => {
                     format!("automatic receipt filed for the reporter (readers: {})", recipients.join(", "))
                 }
+                Action::Transfer { queue, change, note } | Action::AddReader { reviewer: queue, change, note } => {
+                    // An assignee the case moved away from no longer holds it.
+                    if state.assignee.as_ref().is_some_and(|a| change.after.binary_search(a).is_err()) {
+                        state.assignee = None;
+                    }
+                    let removed = change.removed();
+                    let gone = if removed.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; {} could read it until now and no longer can", removed.join(", "))
+                    };
+                    let how = if matches!(e.event.action, Action::Transfer { .. }) {
+                        format!("transferred to {queue}")
+                    } else {
+                        format!("{queue} added as a reader")
+                    };
+                    format!(
+                        "{how}: readers now {}{gone}; the report and its history re-sealed to {}: {note}",
+                        change.after.join(", "),
+                        change.added().join(", ")
+                    )
+                }
             };
             state.history.push(HistoryEntry { day, author: e.event.author.clone(), hash: e.hash.short(), what });
         }
@@ -579,6 +646,7 @@ mod tests {
             day_sent: Day::from_days_since_epoch(day),
             route: None,
             last_seen: None,
+            reader_changes: vec![],
         }
     }
 
@@ -633,7 +701,7 @@ mod tests {
     #[test]
     fn a_ticked_criterion_owes_a_referral_until_one_is_recorded() {
         use crate::clocks::{next_due, Duty};
-        use crate::event::{verify_chain, Retained};
+        use crate::event::{verify_chain, CaseReaders, Retained};
         let report = report_sent_on(100);
         let received = Received { seq: 1, expires: None, report: report.clone(), attachments: vec![], notes: vec![] };
         let file = |events: Vec<VerifiedEvent>| CaseFile {
@@ -676,10 +744,26 @@ mod tests {
 
         // A referral claimed for a day after it was recorded is kept, marked, never applied.
         let retained = Retained { today: day(105), old_enough: false };
-        let chain = verify_chain(vec![ticked.clone(), referral(106, 2)], &[], retained, &["psd-1".to_owned()], &[])
-            .expect("chain");
+        let dir = example_directory();
+        let readers =
+            CaseReaders { dir: &dir, thread: &ThreadId([1; 16]), first: &["psd-1".to_owned()], excluded: &[] };
+        let chain = verify_chain(vec![ticked.clone(), referral(106, 2)], &[], retained, &readers).expect("chain");
         assert_eq!(chain.refused.len(), 1, "{:?}", chain.refused);
         let case = file(chain.events);
         assert_eq!(next_due(&case, &case.state()).map(|d| d.0), Some(Duty::ReferToIopc));
+    }
+
+    /// The example directory, checked against its root on a fixed day inside its validity.
+    fn example_directory() -> VerifiedDirectory {
+        let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../keys-example");
+        let root = std::fs::read_to_string(base.join("root.pub")).expect("root.pub");
+        let policy = candour_core::directory::TrustPolicy {
+            roots: vec![root.trim().parse().expect("root key")],
+            threshold: 1,
+            min_version: 0,
+            today: Day::from_ymd(2026, 12, 1).expect("a day"),
+        };
+        let served = std::fs::read(base.join("directory.json")).expect("directory.json");
+        candour_core::directory::verify(&served, &policy).expect("the example directory verifies")
     }
 }

@@ -142,6 +142,37 @@ fn discard_and_restore_events_are_frozen() {
     assert_frozen("case-events-v2-discard.jsonl", vec![discard, spam, restore]);
 }
 
+/// A transfer and an added reader, each carrying the signed reader change the reporter's client
+/// checks (docs/design.md §6 "Moving cases"): their own fixture.
+#[test]
+fn transfer_and_add_reader_events_are_frozen() {
+    use candour_core::keys::PublicSigningKey;
+    use candour_core::reader_change::ReaderChange;
+    use candour_core::wire::SignatureHex;
+    use ed25519_dalek::Signer as _;
+    let key = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
+    let (mut transfer, mut add) = (events().remove(1), events().remove(1));
+    let signed = |before: &[&str], after: &[&str]| {
+        let mut c = ReaderChange {
+            thread_id: transfer.thread_id,
+            author: transfer.author.clone(),
+            signing_key: PublicSigningKey(key.verifying_key()),
+            day: transfer.day,
+            directory_version: 7,
+            before: before.iter().map(|s| (*s).to_owned()).collect(),
+            after: after.iter().map(|s| (*s).to_owned()).collect(),
+            signature: SignatureHex([0; 64]),
+        };
+        c.signature = SignatureHex(key.sign(&c.signed_bytes()).to_bytes());
+        c
+    };
+    let moved = signed(&["acu-1", "psd-1", "psd-2"], &["sb-1"]);
+    let added = signed(&["acu-1", "psd-1", "psd-2"], &["acu-1", "pcc-1", "psd-1", "psd-2"]);
+    transfer.action = Action::Transfer { queue: "sb-prevent".into(), change: moved, note: "A Prevent concern.".into() };
+    add.action = Action::AddReader { reviewer: "pcc-1".into(), change: added, note: "The PCC asked.".into() };
+    assert_frozen("case-events-v2-reader-change.jsonl", vec![transfer, add]);
+}
+
 #[test]
 fn case_event_format_1_is_frozen() {
     assert_frozen("case-events-v1.jsonl", events_in(EVENT_FORMAT_1, None));
@@ -167,6 +198,7 @@ fn events_and_documents_never_parse_as_each_other() {
         ("case-events-v2-escalation-missed.jsonl", 1),
         ("case-events-v2-escalation-notified.jsonl", 1),
         ("case-events-v2-discard.jsonl", 3),
+        ("case-events-v2-reader-change.jsonl", 2),
     ] {
         let fixture =
             std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name))

@@ -397,6 +397,7 @@ async fn local_cache_holds_no_plaintext_canary() {
 fn case_with(category: Category, day: &str, seq: u64) -> CaseFile {
     let token = candour_core::token::MailboxToken::generate();
     let report = candour_core::report::Report {
+        reader_changes: vec![],
         schema: 1,
         thread_id: token.thread_id(),
         concern: concern(category, "x"),

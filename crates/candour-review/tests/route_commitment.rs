@@ -26,6 +26,7 @@ async fn file_reply(
     let psd1 = common::reviewer("psd-1");
     let dir = client.directory(&common::policy()).await.expect("directory");
     let reply = Document::Reply(Reply {
+        reader_changes: vec![],
         schema,
         thread_id: report.thread_id,
         reviewer: "psd-1".into(),

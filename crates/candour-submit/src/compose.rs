@@ -9,6 +9,7 @@ use candour_core::conflicts::{text_conflicts, Conflict};
 use candour_core::directory::{Role, VerifiedDirectory};
 use candour_core::envelope::{AttachmentSource, SealError};
 use candour_core::message::seal_document;
+use candour_core::reader_change::{self, ReaderChange};
 use candour_core::report::{Category, Concern, Document, Report, SCHEMA_V1, SCHEMA_VERSION};
 use candour_core::routing::{route, Route, RouteError};
 use candour_core::token::MailboxToken;
@@ -50,6 +51,9 @@ pub enum ComposeError {
     /// Sealing failed.
     #[error(transparent)]
     Seal(#[from] SealError),
+    /// A reader change the follow-up was to carry does not apply.
+    #[error("a change of your report's readers does not check out: {0}")]
+    ReaderChange(reader_change::ReaderChangeError),
 }
 
 impl ComposeError {
@@ -66,6 +70,7 @@ impl ComposeError {
             ComposeError::NobodyLeft => "nobody-left",
             ComposeError::Commitment(e) => e.code(),
             ComposeError::Seal(_) => "seal-failed",
+            ComposeError::ReaderChange(e) => e.code(),
         }
     }
 }
@@ -171,6 +176,22 @@ pub fn compose_follow_up(
     route: Option<RouteCommitment>,
     today: Day,
 ) -> Result<Composed, ComposeError> {
+    compose_follow_up_after(dir, token, concern, recipients, route, Vec::new(), today)
+}
+
+/// [`compose_follow_up`] to a thread whose readers changed: `reader_changes` are those
+/// [`crate::mailbox::follow_up_readers`] applied (a transfer, an added reader), carried in the
+/// follow-up, and every recipient must be one of the readers they leave. Each change is checked
+/// again here against the directory and the commitment's exclusions.
+pub fn compose_follow_up_after(
+    dir: &VerifiedDirectory,
+    token: &MailboxToken,
+    concern: Concern,
+    recipients: Vec<String>,
+    route: Option<RouteCommitment>,
+    reader_changes: Vec<ReaderChange>,
+    today: Day,
+) -> Result<Composed, ComposeError> {
     if concern.what.trim().is_empty() {
         return Err(ComposeError::EmptyWhat);
     }
@@ -180,9 +201,22 @@ pub fn compose_follow_up(
     if let Some(c) = &route {
         c.verify(&token.public_signing_key(), &token.thread_id())?;
     }
+    let readers = match &route {
+        Some(c) => {
+            let applied = reader_change::apply(dir, &c.thread_id, &c.readers, &c.excluded, &reader_changes);
+            if let Some((_, why)) = applied.refused.into_iter().next() {
+                return Err(ComposeError::ReaderChange(why));
+            }
+            Some(applied.readers)
+        }
+        None if !reader_changes.is_empty() => {
+            return Err(ComposeError::ReaderChange(reader_change::ReaderChangeError::NotCanonical))
+        }
+        None => None,
+    };
     for id in &recipients {
-        if let Some(c) = &route {
-            if c.readers.binary_search(id).is_err() {
+        if let Some(readers) = &readers {
+            if readers.binary_search(id).is_err() {
                 return Err(ComposeError::OutsideCommitment(id.clone()));
             }
         }
@@ -197,7 +231,8 @@ pub fn compose_follow_up(
     // A format 2 thread is the commitment's (bound to the token's key); a format 1 thread is
     // the one its report began.
     let thread = route.as_ref().map_or_else(|| token.thread_id_v1(), |c| c.thread_id);
-    let report = report(token, thread, concern, recipients.clone(), route, today);
+    let mut report = report(token, thread, concern, recipients.clone(), route, today);
+    report.reader_changes = reader_changes;
     Ok(Composed { document: Document::FollowUp(report), readers: Readers::Thread(recipients) })
 }
 
@@ -220,6 +255,7 @@ fn report(
         day_sent: today,
         route,
         last_seen: None,
+        reader_changes: Vec::new(),
     }
 }
 

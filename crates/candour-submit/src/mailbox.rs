@@ -17,6 +17,7 @@ use candour_core::commitment::RouteCommitment;
 use candour_core::directory::{Role, VerifiedDirectory};
 use candour_core::envelope::{CollectAttachments, OpenError};
 use candour_core::message::{open_document, OpenDocumentError};
+use candour_core::reader_change::{self, ReaderChange};
 use candour_core::report::{Document, Receipt, SeenFromReporter};
 use candour_core::token::MailboxToken;
 use candour_core::wire::ThreadId;
@@ -61,6 +62,9 @@ pub struct ReplyView {
     pub directory_version: Option<u64>,
     /// What the reviewer had received from the reporter when writing it (format 2 replies).
     pub seen: Option<SeenFromReporter>,
+    /// The reader changes (transfers, added readers) the message carries, as the case's
+    /// history accepted them; each is checked here before it applies ([`follow_up_readers`]).
+    pub reader_changes: Vec<ReaderChange>,
     /// Attachments (name, bytes).
     pub attachments: Vec<(String, Vec<u8>)>,
 }
@@ -110,7 +114,7 @@ pub fn open_reply(dir: &VerifiedDirectory, token: &MailboxToken, envelope: &[u8]
         Err(OpenDocumentError::Envelope(OpenError::CannotOpen)) => return Err(ReplyError::CannotOpen),
         Err(e) => return Err(ReplyError::Malformed(e.to_string())),
     };
-    let (kind, thread_id, author, day_sent, text, thread_recipients, route, directory_version, seen) =
+    let (kind, thread_id, author, day_sent, text, thread_recipients, route, directory_version, seen, reader_changes) =
         match opened.document {
             Document::Reply(r) => (
                 MessageKind::Reply,
@@ -122,6 +126,7 @@ pub fn open_reply(dir: &VerifiedDirectory, token: &MailboxToken, envelope: &[u8]
                 r.route,
                 r.directory_version,
                 r.seen,
+                r.reader_changes,
             ),
             Document::Receipt(Receipt {
                 thread_id,
@@ -130,6 +135,7 @@ pub fn open_reply(dir: &VerifiedDirectory, token: &MailboxToken, envelope: &[u8]
                 thread_recipients,
                 route,
                 directory_version,
+                reader_changes,
                 ..
             }) => (
                 MessageKind::Receipt,
@@ -141,6 +147,7 @@ pub fn open_reply(dir: &VerifiedDirectory, token: &MailboxToken, envelope: &[u8]
                 route,
                 directory_version,
                 None,
+                reader_changes,
             ),
             _ => return Err(ReplyError::NotAReply),
         };
@@ -174,6 +181,7 @@ pub fn open_reply(dir: &VerifiedDirectory, token: &MailboxToken, envelope: &[u8]
         route,
         directory_version,
         seen,
+        reader_changes,
         attachments: sink.collected.into_iter().map(|(m, b)| (m.name, b)).collect(),
     })
 }
@@ -277,6 +285,12 @@ pub struct FollowUpRoute {
     pub departed: Vec<String>,
     /// Messages that carried no commitment after one had been seen: given no weight.
     pub uncommitted_ignored: usize,
+    /// The reader changes applied to the commitment, in order: the follow-up carries them, so
+    /// every reader sees why it reached them.
+    pub reader_changes: Vec<ReaderChange>,
+    /// Reader changes a message carried that did not apply, each with why (shown, never
+    /// applied).
+    pub refused_changes: Vec<(ReaderChange, reader_change::ReaderChangeError)>,
     /// The newest reply (not receipt) about the thread, by its
     /// [`candour_core::report::seen_reply_digest`]: what the follow-up names as last seen.
     pub last_seen: Option<candour_core::commitment::Sha256Hex>,
@@ -315,6 +329,30 @@ impl FollowUpRoute {
                  added: your follow-ups go only to the readers your report chose."
             ));
         }
+        for change in &self.reader_changes {
+            let added = change.added();
+            let removed = change.removed();
+            let mut line = format!("On {}, {} passed your report on", change.day, change.author);
+            if !added.is_empty() {
+                line.push_str(&format!(" to {}", added.join(", ")));
+            }
+            if !removed.is_empty() {
+                line.push_str(&format!(", away from {}", removed.join(", ")));
+            }
+            line.push_str(&format!(
+                ". Your follow-ups now go to {}. Nobody you excluded can be added this way.",
+                change.after.join(", ")
+            ));
+            notes.push(line);
+        }
+        for (change, why) in &self.refused_changes {
+            notes.push(format!(
+                "A message said {} had passed your report on to {}, but that does not check out ({why}), so your \
+                 follow-ups do not go there.",
+                change.author,
+                change.added().join(", ")
+            ));
+        }
         if !self.departed.is_empty() {
             notes.push(format!(
                 "{} no longer in the list of reviewers, so your follow-ups cannot reach them.",
@@ -336,15 +374,21 @@ pub fn follow_up_readers(dir: &VerifiedDirectory, token: &MailboxToken, messages
     let Some(commitment) = messages.iter().find_map(|m| m.route.clone()) else {
         return legacy_readers(messages, v1_thread);
     };
+    // Transfers and added readers: each checked against the directory, the commitment's
+    // exclusions and the readers the previous change left (docs/design.md §6 "Moving cases").
+    let offered: Vec<ReaderChange> =
+        messages.iter().filter(|m| m.route.is_some()).flat_map(|m| m.reader_changes.iter().cloned()).collect();
+    let changes = reader_change::apply(dir, &commitment.thread_id, &commitment.readers, &commitment.excluded, &offered);
+    let current = &changes.readers;
     // In directory order, as every other list of readers is shown.
     let readers: Vec<String> = dir
         .directory()
         .reviewers
         .iter()
-        .filter(|r| commitment.readers.binary_search(&r.id).is_ok())
+        .filter(|r| current.binary_search(&r.id).is_ok())
         .map(|r| r.id.clone())
         .collect();
-    let departed: Vec<String> = commitment.readers.iter().filter(|id| dir.reviewer(id).is_none()).cloned().collect();
+    let departed: Vec<String> = current.iter().filter(|id| dir.reviewer(id).is_none()).cloned().collect();
     let mut proposed: Vec<(String, String)> = Vec::new();
     let mut refused_excluded: Vec<String> = Vec::new();
     let mut uncommitted_ignored = 0;
@@ -353,7 +397,11 @@ pub fn follow_up_readers(dir: &VerifiedDirectory, token: &MailboxToken, messages
             uncommitted_ignored += 1;
             continue;
         }
-        for id in m.thread_recipients.iter().filter(|id| commitment.readers.binary_search(id).is_err()) {
+        // Someone who read the thread before a change is not a proposal: old messages name them.
+        let earlier = |id: &String| {
+            commitment.readers.binary_search(id).is_ok() || changes.applied.iter().any(|c| c.before.contains(id))
+        };
+        for id in m.thread_recipients.iter().filter(|id| current.binary_search(id).is_err() && !earlier(id)) {
             if commitment.excluded.binary_search(id).is_ok() {
                 if !refused_excluded.contains(id) {
                     refused_excluded.push(id.clone());
@@ -373,6 +421,8 @@ pub fn follow_up_readers(dir: &VerifiedDirectory, token: &MailboxToken, messages
         refused_excluded,
         departed,
         uncommitted_ignored,
+        reader_changes: changes.applied,
+        refused_changes: changes.refused,
     }))
 }
 
@@ -391,6 +441,8 @@ fn legacy_readers(messages: &[ReplyView], v1_thread: ThreadId) -> FollowUpReader
             departed: vec![],
             uncommitted_ignored: ignored,
             last_seen: newest_reply(messages, v1_thread),
+            reader_changes: vec![],
+            refused_changes: vec![],
         })),
         None => FollowUpReaders::NotYetReceived,
     }

@@ -506,6 +506,7 @@ function mailboxPage() {
       request.recipients = followUp.readers;
       if (followUp.route) request.route = followUp.route;
       if (followUp.last_seen) request.last_seen = followUp.last_seen;
+      if (followUp.reader_changes && followUp.reader_changes.length) request.reader_changes = followUp.reader_changes;
     }
     return request;
   }

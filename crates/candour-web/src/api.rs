@@ -16,7 +16,7 @@ use candour_core::wire::{to_hex, MailboxAddress};
 use candour_core::Day;
 use candour_submit::attach::{self, AttachError, Content, UNSTRIPPED_WARNING};
 use candour_submit::compose::{
-    address_follow_up, compose_follow_up, compose_report, ComposeError, Composed, FollowUpAddress,
+    address_follow_up, compose_follow_up_after, compose_report, ComposeError, Composed, FollowUpAddress,
 };
 use candour_submit::mailbox::{
     drop_repeats, follow_up_readers, open_reply, repeats_note, seen_line, seen_notes, FollowUpReaders, MessageKind,
@@ -563,6 +563,7 @@ fn open_replies(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Resul
             "refused_excluded": route.refused_excluded,
             "departed": route.departed,
             "last_seen": route.last_seen,
+            "reader_changes": route.reader_changes,
         }),
     };
     Ok(json!({ "replies": replies, "warnings": warnings, "follow_up": follow_up }))
@@ -584,6 +585,10 @@ struct FollowUpForm {
     /// The newest reply the mailbox showed, as `open_replies` gave it in `follow_up.last_seen`.
     #[serde(default)]
     last_seen: Option<candour_core::commitment::Sha256Hex>,
+    /// The reader changes (a transfer, an added reader) `open_replies` applied, as it gave
+    /// them in `follow_up.reader_changes`: checked again here, and carried in the follow-up.
+    #[serde(default)]
+    reader_changes: Vec<candour_core::reader_change::ReaderChange>,
     /// Readers to leave out of this follow-up (it can only narrow, never add).
     #[serde(default)]
     exclude: Vec<String>,
@@ -606,8 +611,8 @@ fn follow_up(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Result<V
     let FollowUpAddress { readers: recipients, conflicts } =
         address_follow_up(&dir, recipients, &form.exclude, &form.text)?;
     let concern = Concern { what: form.text, ..Default::default() };
-    let composed =
-        compose_follow_up(&dir, &token, concern, recipients, form.route, today)?.with_last_seen(form.last_seen);
+    let composed = compose_follow_up_after(&dir, &token, concern, recipients, form.route, form.reader_changes, today)?
+        .with_last_seen(form.last_seen);
     let readers = readers_json(&composed, &dir);
     if form.dry_run {
         return Ok(json!({ "sealed_to": readers, "conflicts": conflicts_json(&conflicts) }));

@@ -316,6 +316,7 @@ fn the_page_seals_follow_ups_to_the_committed_readers_only() {
     let route = report.route.clone().expect("commitment");
     let reply = |who: &str, recipients: &[&str]| {
         let doc = Document::Reply(Reply {
+            reader_changes: vec![],
             schema: SCHEMA_VERSION,
             thread_id: report.thread_id,
             reviewer: who.into(),

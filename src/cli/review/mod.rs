@@ -73,6 +73,13 @@ pub enum ReviewCommand {
     Discard(DiscardArgs),
     /// Undo a discard (supervisors only): the entry is a report again, with its clocks.
     Restore(RestoreArgs),
+    /// Transfer a case to another queue (supervisors only): its readers become that queue's
+    /// members (never anyone the reporter excluded or the report names), the report, follow-ups
+    /// and history are re-sealed to them, and the reporter's follow-ups go to them from now on.
+    Transfer(TransferArgs),
+    /// Make one more reviewer a reader of a case: the report, follow-ups and history are
+    /// re-sealed to them, and the reporter's follow-ups reach them too.
+    AddReader(AddReaderArgs),
     /// Cases past the 7-day acknowledgement or 3-month feedback deadline, or owing an IOPC
     /// referral, per assignee, with the supervisors they escalate to and who outside the unit
     /// is sent a sanitised notice.
@@ -291,6 +298,35 @@ pub struct RestoreArgs {
     /// The case reference.
     case: String,
     /// Why it is a report after all (required).
+    #[arg(long)]
+    note: String,
+}
+
+/// `transfer`.
+#[derive(Debug, clap::Args)]
+pub struct TransferArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The case reference.
+    case: String,
+    /// The queue it goes to (e.g. `sb-prevent`).
+    #[arg(long, value_name = "QUEUE")]
+    to: String,
+    /// Why (required: the history keeps it).
+    #[arg(long)]
+    note: String,
+}
+
+/// `add-reader`.
+#[derive(Debug, clap::Args)]
+pub struct AddReaderArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The case reference.
+    case: String,
+    /// The reviewer to add (their directory id).
+    reviewer: String,
+    /// Why (required: the history keeps it).
     #[arg(long)]
     note: String,
 }
@@ -515,6 +551,22 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                 } else {
                     println!("Case {case} restored as a report; its clocks run again (event {}).", hash.short());
                 }
+                Ok(ExitCode::SUCCESS)
+            }
+            ReviewCommand::Transfer(a) => {
+                let mut s = open(&a.common).await?;
+                require_clean(&s.sync().await?)?;
+                let case = s.case(&a.case)?.case_ref();
+                let moved = s.transfer(&a.case, &a.to, &a.note).await?;
+                print_moved(&case, &format!("transferred to {}", a.to), &moved, a.common.json);
+                Ok(ExitCode::SUCCESS)
+            }
+            ReviewCommand::AddReader(a) => {
+                let mut s = open(&a.common).await?;
+                require_clean(&s.sync().await?)?;
+                let case = s.case(&a.case)?.case_ref();
+                let moved = s.add_reader(&a.case, &a.reviewer, &a.note).await?;
+                print_moved(&case, &format!("{} added as a reader", a.reviewer), &moved, a.common.json);
                 Ok(ExitCode::SUCCESS)
             }
             ReviewCommand::Refer(a) => {
@@ -816,4 +868,50 @@ async fn triage(a: TriageArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `transfer` and `add-reader` did, in plain words (or JSON).
+fn print_moved(case: &str, how: &str, moved: &candour_review::session::Moved, json: bool) {
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "status": "recorded",
+                "case": case,
+                "event": moved.event.to_string(),
+                "readers": moved.readers,
+                "added": moved.added,
+                "removed": moved.removed,
+                "passed_over": moved.passed_over.iter().map(|(id, why)| serde_json::json!({"reviewer": id, "why": why})).collect::<Vec<_>>(),
+                "history_copied": moved.history_copied,
+                "history_gone": moved.history_gone,
+                "messages_copied": moved.messages_copied,
+            })
+        );
+        return;
+    }
+    println!("Case {case} {how} (event {}).", moved.event.short());
+    println!("  Readers now: {}.", moved.readers.join(", "));
+    println!(
+        "  Re-sealed to {}: the report and {} follow-up(s), and {} case event(s).",
+        moved.added.join(", "),
+        moved.messages_copied.saturating_sub(1),
+        moved.history_copied
+    );
+    if !moved.removed.is_empty() {
+        println!(
+            "  No longer readers: {} (they could read it until now; their inbox and clocks drop it).",
+            moved.removed.join(", ")
+        );
+    }
+    for (id, why) in &moved.passed_over {
+        println!("  Not made a reader: {id} ({why}).");
+    }
+    if moved.history_gone > 0 {
+        println!(
+            "  {} earlier event(s) had already left the relay and could not be passed on; your cache keeps them.",
+            moved.history_gone
+        );
+    }
+    println!("  The reporter's next follow-up goes to the new readers (a receipt in their mailbox says so).");
 }

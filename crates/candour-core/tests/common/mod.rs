@@ -43,6 +43,7 @@ pub fn reviewer(id: &str) -> ReviewerSecret {
 
 pub fn report(token: &MailboxToken, category: Category, what: &str, sealed_to: Vec<String>) -> Document {
     Document::Report(Report {
+        reader_changes: vec![],
         schema: SCHEMA_V1,
         thread_id: token.thread_id(),
         concern: Concern {

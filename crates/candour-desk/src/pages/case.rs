@@ -47,6 +47,14 @@ pub(crate) struct CasePage<'a> {
     pub tampered: Option<String>,
     /// Whether this reviewer may restore a discarded entry (a supervisor).
     pub can_restore: bool,
+    /// Set when a transfer moved the case away from this reviewer: who moved it, when, and
+    /// where. Nothing more can be recorded.
+    pub passed_on: Option<String>,
+    /// The queues it could be transferred to: (id, name).
+    pub queues_to: Vec<(String, String)>,
+    /// The reviewers who could be added as readers (never one the reporter excluded or the
+    /// report names): (id, name).
+    pub addable: Vec<(String, String)>,
 }
 
 /// A value a `<select>` offers: what the form sends and what the reviewer reads.
@@ -470,6 +478,47 @@ fn discard_form(ctx: &Context, page: &CasePage<'_>, s: &CaseState, action: &str)
     }
 }
 
+/// Transfer to another queue (supervisors), or add one reader (anyone reading the case).
+fn move_form(ctx: &Context, page: &CasePage<'_>, action: &str) -> Markup {
+    html! {
+        form method="post" action={ (action) "/transfer" } class="panel" aria-labelledby="transfer-h" {
+            h2 id="transfer-h" { "Transfer to another queue" }
+            p class="muted" {
+                "Its readers become that queue's (never anyone the reporter excluded or the report names); the                  report, follow-ups and history are sealed again to them, and the reporter's follow-ups go to                  them from now on. "
+                @if !page.can_restore { "Only a supervisor can transfer a case." }
+            }
+            (hidden(ctx, &page.seen))
+            div class="field" {
+                label for="f-transfer-queue" { "Queue" }
+                select id="f-transfer-queue" name="queue" disabled[!page.can_restore] {
+                    @for (id, name) in &page.queues_to { option value=(id) { (name) " (" (id) ")" } }
+                }
+            }
+            div class="field" {
+                label for="f-transfer-note" { "Why" }
+                textarea id="f-transfer-note" name="note" rows="2" required disabled[!page.can_restore] {}
+            }
+            button type="submit" class="secondary" disabled[!page.can_restore] { "Transfer" }
+        }
+        form method="post" action={ (action) "/add-reader" } class="panel" aria-labelledby="add-reader-h" {
+            h2 id="add-reader-h" { "Add a reader" }
+            p class="muted" { "They can read the whole case, and the reporter's follow-ups reach them too." }
+            (hidden(ctx, &page.seen))
+            div class="field" {
+                label for="f-add-reader" { "Reviewer" }
+                select id="f-add-reader" name="reviewer" {
+                    @for (id, name) in &page.addable { option value=(id) { (name) " (" (id) ")" } }
+                }
+            }
+            div class="field" {
+                label for="f-add-reader-note" { "Why" }
+                textarea id="f-add-reader-note" name="note" rows="2" required {}
+            }
+            button type="submit" class="secondary" { "Add reader" }
+        }
+    }
+}
+
 fn note_form(ctx: &Context, page: &CasePage<'_>, action: &str) -> Markup {
     html! {
         form method="post" action={ (action) "/note" } class="panel" aria-labelledby="note-h" {
@@ -504,6 +553,12 @@ pub(crate) fn case(ctx: &Context, page: &CasePage<'_>) -> Markup {
         }
         @if let Some(t) = &page.tampered {
             div class="flash error" role="alert" { p { "This case's history failed verification: " (t) } }
+        }
+        @if let Some(moved) = &page.passed_on {
+            div class="banner discarded" role="note" {
+                strong { "Passed on: " } (moved)
+                " You can read its history up to then, and record nothing more."
+            }
         }
         @if let Some(d) = &s.discarded {
             div class="banner discarded" role="note" {
@@ -592,13 +647,16 @@ pub(crate) fn case(ctx: &Context, page: &CasePage<'_>) -> Markup {
                     }
                 }
             }
-            div class="case-side" {
-                (triage_form(ctx, page, s, &action))
-                (reply_form(ctx, page, &action))
-                (summary_form(ctx, page, s, &action))
-                (iopc_form(ctx, page, s, &action))
-                (note_form(ctx, page, &action))
-                (discard_form(ctx, page, s, &action))
+            @if page.passed_on.is_none() {
+                div class="case-side" {
+                    (triage_form(ctx, page, s, &action))
+                    (reply_form(ctx, page, &action))
+                    (summary_form(ctx, page, s, &action))
+                    (iopc_form(ctx, page, s, &action))
+                    (note_form(ctx, page, &action))
+                    (discard_form(ctx, page, s, &action))
+                    (move_form(ctx, page, &action))
+                }
             }
         }
     };

@@ -52,6 +52,11 @@ pub struct Relay {
 }
 
 impl Relay {
+    /// The folder the relay keeps everything in: what whoever seizes its disk gets.
+    pub fn data_path(&self) -> &Path {
+        self._data.path()
+    }
+
     /// Binds first, then serves: no sleeping until it is "up".
     pub async fn start() -> Relay {
         let data = tempfile::tempdir().expect("tmp");
