@@ -1399,12 +1399,27 @@ impl ReviewSession {
         // check the reporter's signature themselves.
         let mut inbox_copies = Vec::new();
         for received in std::iter::once(&report).chain(&follow_ups) {
-            let (_, opened) = self.open_refetched(received.seq, DiscardAttachments).await?;
-            opened.map_err(|reason| ReviewError::Refetched { entry: received.seq, reason })?;
-            let reader = self.refetch(received.seq).await?;
-            let (identity, to) = (Arc::clone(&self.identity), recipients.clone());
+            // Downloaded once, opened and compared with what this case filed from that entry
+            // (a relay serving another envelope sealed to this reviewer there would otherwise
+            // pass another case on), then re-sealed from the same bytes.
+            let mut reader = self.refetch(received.seq).await?;
+            let (identity, to, expected) = (Arc::clone(&self.identity), recipients.clone(), received.report.clone());
+            let seq = received.seq;
             let copy = tokio::task::spawn_blocking(move || {
-                candour_core::envelope::reseal(identity.as_ref(), reader, &to, stanzas, Vec::new())
+                let mut bytes = Vec::new();
+                reader
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| ReviewError::Refetched { entry: seq, reason: e.to_string() })?;
+                let opened = open_document(identity.as_ref(), &bytes[..], &mut DiscardAttachments)
+                    .map_err(|e| ReviewError::Refetched { entry: seq, reason: e.to_string() })?;
+                let same = matches!(&opened.document, Document::Report(r) | Document::FollowUp(r) if *r == expected);
+                if !same {
+                    return Err(ReviewError::Refetched {
+                        entry: seq,
+                        reason: "the relay served another document than this case filed from it".into(),
+                    });
+                }
+                Ok(candour_core::envelope::reseal(identity.as_ref(), &bytes[..], &to, stanzas, Vec::new())?)
             })
             .await
             .map_err(|e| ReviewError::Internal(e.to_string()))??;
