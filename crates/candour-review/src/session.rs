@@ -1407,9 +1407,11 @@ impl ReviewSession {
             let seq = received.seq;
             let copy = tokio::task::spawn_blocking(move || {
                 let mut bytes = Vec::new();
-                reader
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| ReviewError::Refetched { entry: seq, reason: e.to_string() })?;
+                reader.read_to_end(&mut bytes).map_err(|e| ReviewError::Refetched {
+                    entry: seq,
+                    // The download's own reason (cut short, too long, refused) says more.
+                    reason: reader.failure().map_or_else(|| e.to_string(), |f| f.error.to_string()),
+                })?;
                 let opened = open_document(identity.as_ref(), &bytes[..], &mut DiscardAttachments)
                     .map_err(|e| ReviewError::Refetched { entry: seq, reason: e.to_string() })?;
                 let same = matches!(&opened.document, Document::Report(r) | Document::FollowUp(r) if *r == expected);

@@ -282,3 +282,40 @@ async fn an_excluded_reviewer_is_never_added_and_a_change_outside_the_rules_appl
     assert_eq!(pcc1.sync().await.expect("sync").follow_ups, 1);
     assert_eq!(psd1.sync().await.expect("sync").follow_ups, 1);
 }
+
+/// An operator who swaps the case's report on the relay's disk for another report to the same
+/// readers cannot make a transfer carry the wrong report: the supervisor's tool compares what it
+/// downloads with what it filed and refuses, and nothing reaches the new readers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transfer_refuses_a_report_the_relay_swapped_and_writes_nothing() {
+    use candour_relay::store::{Place, Store as _};
+    let store = std::sync::Arc::new(common::TamperableStore::default());
+    let relay = common::relay_over(store.clone()).await;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let moved_token = common::report(&relay.url, concern(Category::Other, "CANARY-swap-moved")).await;
+    let _other = common::report(&relay.url, concern(Category::Other, "CANARY-swap-other")).await;
+    let case = case_of(&moved_token);
+    let mut psd1 = session(&relay.url, "psd-1", tmp.path()).await;
+    assert_eq!(psd1.sync().await.expect("sync").reports, 2);
+    let inbox = store.list(Place::Inbox, None, 10).expect("list");
+    assert_eq!(inbox.len(), 2);
+    let stream = Place::Case(CaseStreamId::for_thread(&moved_token.thread_id()));
+    let history_before = store.list(stream, None, 100).expect("list").len();
+
+    // The first entry is the moved case's report; the operator serves the other one in its place.
+    store.serve_instead(Place::Inbox, inbox[0].seq.0, inbox[1].seq.0);
+    let refused = psd1.transfer(&case, "sb-prevent", "a Prevent concern").await.expect_err("swapped");
+    assert_eq!(refused.code(), "refetched", "{refused}");
+    assert!(refused.to_string().contains("another document"), "{refused}");
+    assert_eq!(store.list(Place::Inbox, None, 10).expect("list").len(), 2, "no copy was uploaded");
+    assert_eq!(store.list(stream, None, 100).expect("list").len(), history_before, "no transfer was recorded");
+    let mut sb1 = session(&relay.url, "sb-1", tmp.path()).await;
+    assert_eq!(sb1.sync().await.expect("sync").reports, 0, "Special Branch received nothing");
+
+    // With the disk put right, the same transfer goes through and carries the right report.
+    store.serve_instead(Place::Inbox, inbox[0].seq.0, inbox[0].seq.0);
+    psd1.transfer(&case, "sb-prevent", "a Prevent concern").await.expect("transfer");
+    assert_eq!(sb1.sync().await.expect("sync").reports, 1);
+    let filed = sb1.case(&case).expect("sb-1 reads it");
+    assert_eq!(filed.report.as_ref().map(|r| r.report.concern.what.as_str()), Some("CANARY-swap-moved"));
+}

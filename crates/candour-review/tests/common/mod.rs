@@ -176,6 +176,9 @@ pub struct TamperableStore {
     hidden: std::sync::Mutex<std::collections::HashSet<(candour_relay::store::Place, u64)>>,
     /// Entries whose reads fail as a damaged disk's would, and how many reads were tried.
     damaged: std::sync::Mutex<std::collections::HashMap<(candour_relay::store::Place, u64), u32>>,
+    /// Entries whose reads serve another entry's bytes at the same place, as an operator who
+    /// swapped two files on the relay's disk would.
+    swapped: std::sync::Mutex<std::collections::HashMap<(candour_relay::store::Place, u64), u64>>,
 }
 
 impl TamperableStore {
@@ -188,6 +191,7 @@ impl TamperableStore {
             }),
             hidden: Default::default(),
             damaged: Default::default(),
+            swapped: Default::default(),
         }
     }
 
@@ -210,6 +214,19 @@ impl TamperableStore {
     /// Hides an entry from every reader.
     pub fn hide(&self, place: candour_relay::store::Place, seq: u64) {
         self.hidden.lock().expect("lock").insert((place, seq));
+    }
+
+    /// Makes reads of entry `seq` at `place` serve entry `instead` there.
+    pub fn serve_instead(&self, place: candour_relay::store::Place, seq: u64, instead: u64) {
+        self.swapped.lock().expect("lock").insert((place, seq), instead);
+    }
+
+    fn swapped_for(
+        &self,
+        place: candour_relay::store::Place,
+        seq: candour_relay::store::Seq,
+    ) -> candour_relay::store::Seq {
+        self.swapped.lock().expect("lock").get(&(place, seq.0)).map_or(seq, |s| candour_relay::store::Seq(*s))
     }
 
     fn is_hidden(&self, place: candour_relay::store::Place, seq: u64) -> bool {
@@ -254,6 +271,10 @@ impl candour_relay::store::Store for TamperableStore {
             .into_iter()
             .filter(|e| !self.is_hidden(place, e.seq.0))
             .take(limit)
+            .map(|e| match self.inner.info(place, self.swapped_for(place, e.seq)) {
+                Ok(Some(served)) => candour_relay::store::EntryInfo { seq: e.seq, ..served },
+                _ => e,
+            })
             .collect())
     }
     fn info(
@@ -264,7 +285,8 @@ impl candour_relay::store::Store for TamperableStore {
         if self.is_hidden(place, seq.0) {
             return Ok(None);
         }
-        self.inner.info(place, seq)
+        let served = self.swapped_for(place, seq);
+        Ok(self.inner.info(place, served)?.map(|info| candour_relay::store::EntryInfo { seq, ..info }))
     }
     fn read_chunk(
         &self,
@@ -281,7 +303,7 @@ impl candour_relay::store::Store for TamperableStore {
             }
             return Err(candour_relay::store::StoreError::Corrupt("damaged on purpose"));
         }
-        self.inner.read_chunk(place, seq, index)
+        self.inner.read_chunk(place, self.swapped_for(place, seq), index)
     }
     fn purge_expired(&self, today: Day) -> Result<candour_relay::store::PurgeReport, candour_relay::store::StoreError> {
         self.inner.purge_expired(today)
