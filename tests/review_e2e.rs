@@ -19,6 +19,11 @@ use serde_json::json;
 
 /// Runs `candour review ARGS` as psd-1, with the passphrase from the example file.
 fn review(relay: &str, cache: &Path, args: &[&str]) -> Output {
+    review_as(&common::keys_example().join("reviewers/psd-1.key"), relay, cache, args)
+}
+
+/// `candour review` with the key file at `identity` (its passphrase the example's).
+fn review_as(identity: &Path, relay: &str, cache: &Path, args: &[&str]) -> Output {
     let keys = common::keys_example();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_candour"));
     cmd.arg("review")
@@ -27,7 +32,7 @@ fn review(relay: &str, cache: &Path, args: &[&str]) -> Output {
         .arg(cache)
         .arg("--root")
         .arg(keys.join("root.pub"))
-        .env("CANDOUR_IDENTITY", keys.join("reviewers/psd-1.key"))
+        .env("CANDOUR_IDENTITY", identity)
         .env("CANDOUR_PASSPHRASE_FILE", keys.join("passphrase.txt"))
         .env_remove("CANDOUR_RELAY")
         .env_remove("CANDOUR_ROOT")
@@ -554,4 +559,68 @@ async fn transfer_from_the_command_line() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// psd-2 leaves and psd-3 joins: `leavers` lists the case, `hand-over` (without a case: every
+/// one the leaver could read) re-seals it to psd-3, whose own tool then lists it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hand_over_from_the_command_line() {
+    use age::secrecy::SecretString;
+    use candour_core::keys::{ReviewerSecret, SecretKeyFile};
+    let relay = Relay::start().await;
+    let client = common::bound_client(&relay.url()).await;
+    let token =
+        submit(&client, Concern { category: Some(Category::Other), what: "overtime".into(), ..Default::default() })
+            .await;
+    let case = candour_review::state::case_ref(&token.thread_id());
+    let tmp = tempfile::tempdir().expect("tmp");
+    let cache = tmp.path().join("psd-1.cache");
+    let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let run = |url: String, args: Vec<String>| {
+        let c = cache.clone();
+        tokio::task::spawn_blocking(move || review(&url, &c, &args.iter().map(String::as_str).collect::<Vec<_>>()))
+    };
+    let out = run(relay.url(), args(&["triage", &case, "--assign", "psd-2"])).await.expect("join");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // The next directory: psd-2 gone, psd-3 (a fresh key, kept in a key file) in the PSD.
+    let successor = ReviewerSecret::generate("psd-3");
+    let (_folder, next) =
+        common::fresh::signed_directory(|doc| common::fresh::leaver_replaced(doc, "psd-2", &successor));
+    let key_file = tmp.path().join("psd-3.key");
+    let pass = std::fs::read_to_string(common::keys_example().join("passphrase.txt")).expect("passphrase");
+    let mut bytes = Vec::new();
+    SecretKeyFile::Reviewer(successor)
+        .write_protected(&SecretString::from(pass.trim().to_owned()), 10, &mut bytes)
+        .expect("key file");
+    std::fs::write(&key_file, bytes).expect("write");
+    let relay = Relay::restart_serving(relay.stop_keeping_data().await, &next).await;
+
+    let listed = json(&run(relay.url(), args(&["leavers", "--json"])).await.expect("join"));
+    assert_eq!(listed[0]["case"], json!(case), "{listed}");
+    assert_eq!(listed[0]["leavers"], json!(["psd-2"]), "{listed}");
+    let out =
+        run(relay.url(), args(&["hand-over", "--from", "acu-1", "--to", "psd-3", "--note", "x"])).await.expect("join");
+    assert!(!out.status.success(), "acu-1 has not left");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no open case you read has acu-1"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(relay.url(), args(&["hand-over", "--from", "psd-2", "--to", "psd-3", "--note", "psd-2 left"]))
+        .await
+        .expect("join");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("Case {case} psd-2's place handed over to psd-3")), "{text}");
+    assert!(text.contains("Readers now: acu-1, acu-2, psd-1, psd-3."), "{text}");
+    assert_eq!(json(&run(relay.url(), args(&["leavers", "--json", "--no-sync"])).await.expect("join")), json!([]));
+
+    let (url, psd3_cache) = (relay.url(), tmp.path().join("psd-3.cache"));
+    let inbox = tokio::task::spawn_blocking(move || review_as(&key_file, &url, &psd3_cache, &["inbox", "--json"]))
+        .await
+        .expect("join");
+    let inbox = json(&inbox);
+    assert_eq!(inbox.as_array().map(Vec::len), Some(1), "{inbox}");
+    assert_eq!(inbox[0]["case"], json!(case), "{inbox}");
 }

@@ -29,23 +29,41 @@ pub fn today() -> Day {
 /// file, so none depends on its far expiry (real directories expire within weeks: README).
 pub fn fresh_directory() -> &'static Path {
     static FRESH: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
-    &FRESH
-        .get_or_init(|| {
-            let unsigned = std::fs::read(keys_example().join("directory.unsigned.json")).expect("unsigned");
-            let mut doc: directory::Directory = serde_json::from_slice(&unsigned).expect("parses");
-            doc.not_after = today().plus_days(30);
-            let pass = SecretString::from("candour-example-only".to_owned());
-            let file = std::fs::read(keys_example().join("root.key")).expect("root.key");
-            let SecretKeyFile::Root(root) = SecretKeyFile::read_protected(&file[..], &pass).expect("unlocks") else {
-                panic!("root.key is not a root key")
-            };
-            let served = directory::sign(&serde_json::to_vec_pretty(&doc).expect("json"), &root).expect("signs");
-            let dir = tempfile::tempdir().expect("tmp");
-            let path = dir.path().join("directory.json");
-            std::fs::write(&path, served).expect("write");
-            (dir, path)
-        })
-        .1
+    &FRESH.get_or_init(|| signed_directory(|_| {})).1
+}
+
+/// The example directory, expiring in 30 days, changed by `edit` and signed by the example
+/// root, in a temporary folder (kept while the folder is).
+pub fn signed_directory(edit: impl FnOnce(&mut directory::Directory)) -> (tempfile::TempDir, PathBuf) {
+    let unsigned = std::fs::read(keys_example().join("directory.unsigned.json")).expect("unsigned");
+    let mut doc: directory::Directory = serde_json::from_slice(&unsigned).expect("parses");
+    doc.not_after = today().plus_days(30);
+    edit(&mut doc);
+    let pass = SecretString::from("candour-example-only".to_owned());
+    let file = std::fs::read(keys_example().join("root.key")).expect("root.key");
+    let SecretKeyFile::Root(root) = SecretKeyFile::read_protected(&file[..], &pass).expect("unlocks") else {
+        panic!("root.key is not a root key")
+    };
+    let served = directory::sign(&serde_json::to_vec_pretty(&doc).expect("json"), &root).expect("signs");
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("directory.json");
+    std::fs::write(&path, served).expect("write");
+    (dir, path)
+}
+
+/// `doc` one version on, in which `leaver` has left and `successor` holds a place like theirs
+/// (same role and queues, new keys and name).
+pub fn leaver_replaced(doc: &mut directory::Directory, leaver: &str, successor: &candour_core::keys::ReviewerSecret) {
+    doc.version += 1;
+    let mut joined = doc.reviewers.iter().find(|r| r.id == leaver).expect("the leaver is in the directory").clone();
+    doc.reviewers.retain(|r| r.id != leaver);
+    joined.id = successor.id.clone();
+    joined.display_name = format!("{} (successor to {leaver})", successor.id);
+    joined.aliases.clear();
+    joined.collar = None;
+    joined.signing_key = successor.public_signing_key();
+    joined.recipients[0].key = successor.recipient().to_string();
+    doc.reviewers.push(joined);
 }
 
 fn unix_seconds() -> u64 {

@@ -94,7 +94,16 @@ impl Relay {
     }
 
     async fn start_configured(directory: &Path, root: &Path, page_origins: Vec<String>) -> Relay {
-        let data = tempfile::tempdir().expect("tmp");
+        Relay::start_on(tempfile::tempdir().expect("tmp"), directory, root, page_origins).await
+    }
+
+    /// A relay over the data folder an earlier one left ([`Relay::stop_keeping_data`]), serving
+    /// `directory`: how a force publishes its next directory.
+    pub async fn restart_serving(data: tempfile::TempDir, directory: &Path) -> Relay {
+        Relay::start_on(data, directory, &keys_example().join("root.pub"), Vec::new()).await
+    }
+
+    async fn start_on(data: tempfile::TempDir, directory: &Path, root: &Path, page_origins: Vec<String>) -> Relay {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let config = candour_relay::Config {

@@ -208,6 +208,20 @@ pub enum Action {
         /// Why.
         note: String,
     },
+    /// A reviewer who has left the directory gave up their place on the case to a successor
+    /// (docs/design.md §6 "Leavers"): by a supervisor among the readers, whose tool re-sealed
+    /// the report, follow-ups and history to the successor. The leaver's key could read the
+    /// case until then; a case assigned to the leaver passes to the successor.
+    HandOver {
+        /// The reviewer who left.
+        leaver: String,
+        /// The reviewer who takes their place.
+        successor: String,
+        /// The signed change, as the reporter's client checks it.
+        change: ReaderChange,
+        /// Why.
+        note: String,
+    },
     /// A reviewer's tool filed the automatic receipt (a
     /// [`Receipt`](candour_core::report::Receipt)) in the reporter's mailbox: when a report
     /// first arrived, or again before the previous one would leave the relay, so the reporter's
@@ -220,10 +234,12 @@ pub enum Action {
 }
 
 impl Action {
-    /// The signed reader change a transfer or an added reader carries.
+    /// The signed reader change a transfer, an added reader or a hand-over carries.
     pub fn reader_change(&self) -> Option<&ReaderChange> {
         match self {
-            Action::Transfer { change, .. } | Action::AddReader { change, .. } => Some(change),
+            Action::Transfer { change, .. } | Action::AddReader { change, .. } | Action::HandOver { change, .. } => {
+                Some(change)
+            }
             _ => None,
         }
     }

@@ -1344,6 +1344,47 @@ impl ReviewSession {
         self.move_case(reference, after, MoveKind::AddReader(reviewer.to_owned()), note, Vec::new()).await
     }
 
+    /// Hands a leaver's place on a case to their successor (docs/design.md §6 "Leavers"): the
+    /// leaver, no longer in the directory, stops being a reader; the successor becomes one, with
+    /// the report, follow-ups and history re-sealed to them; a case assigned to the leaver is
+    /// assigned to the successor. A supervisor's act (it removes a reader), said why.
+    pub async fn hand_over(
+        &mut self,
+        reference: &str,
+        leaver: &str,
+        successor: &str,
+        note: &str,
+    ) -> Result<Moved, ReviewError> {
+        let case = self.case(reference)?;
+        let case_ref = case.case_ref();
+        let refuse = |why: String| ReviewError::Move { case: case_ref.clone(), why };
+        let mut after = current_readers(case);
+        if !after.iter().any(|r| r == leaver) {
+            return Err(refuse(format!("{leaver} does not read it, so has no place on it to hand over")));
+        }
+        if self.dir.reviewer(leaver).is_some() {
+            return Err(refuse(format!(
+                "{leaver} is still in the directory: a place is handed over once the directory no longer lists its \
+                 holder (to move the case, transfer it)"
+            )));
+        }
+        if self.dir.reviewer(successor).is_none() {
+            return Err(refuse(format!("there is no reviewer {successor} in the directory")));
+        }
+        if case.excluded().iter().any(|e| e == successor) {
+            return Err(refuse(format!("the reporter excluded {successor}: they can never read it")));
+        }
+        if !crate::escalation::named_in_case(&self.dir, case, &[successor.to_owned()]).is_empty() {
+            return Err(refuse(format!("the report names {successor}: they may not read it")));
+        }
+        after.retain(|r| r != leaver);
+        if !after.iter().any(|r| r == successor) {
+            after.push(successor.to_owned());
+        }
+        let how = MoveKind::HandOver { leaver: leaver.to_owned(), successor: successor.to_owned() };
+        self.move_case(reference, after, how, note, Vec::new()).await
+    }
+
     /// Signs the reader change, records it, re-seals the history, report and follow-ups to the
     /// readers it adds, and files a receipt carrying it for the reporter. Nothing is recorded
     /// until every inbox entry to pass on has been fetched and re-sealed, so a report gone from
@@ -1361,7 +1402,7 @@ impl ReviewSession {
         let refuse = |why: String| ReviewError::Move { case: case_ref.clone(), why };
         if case.route().is_none() {
             return Err(refuse(
-                "it was sent by an older version of Candour, without the reporter's signed list of readers, so its                  readers cannot be changed"
+                "it was sent by an older version of Candour, without the reporter's signed list of readers, so its readers cannot be changed"
                     .into(),
             ));
         }
@@ -1398,7 +1439,10 @@ impl ReviewSession {
         // The reporter's own envelopes, byte for byte under a new file key: the new readers
         // check the reporter's signature themselves.
         let mut inbox_copies = Vec::new();
-        for received in std::iter::once(&report).chain(&follow_ups) {
+        // A change that only removes readers (a transfer to a queue whose members already read
+        // the case, a hand-over to a reader) has nobody to re-seal to.
+        let to_copy = if recipients.is_empty() { 0 } else { 1 + follow_ups.len() };
+        for received in std::iter::once(&report).chain(&follow_ups).take(to_copy) {
             // Downloaded once, opened and compared with what this case filed from that entry
             // (a relay serving another envelope sealed to this reviewer there would otherwise
             // pass another case on), then re-sealed from the same bytes.
@@ -1430,6 +1474,9 @@ impl ReviewSession {
         let action = match how {
             MoveKind::Transfer(queue) => Action::Transfer { queue, change: change.clone(), note },
             MoveKind::AddReader(reviewer) => Action::AddReader { reviewer, change: change.clone(), note },
+            MoveKind::HandOver { leaver, successor } => {
+                Action::HandOver { leaver, successor, change: change.clone(), note }
+            }
         };
         let hash = self.record(reference, action).await?;
         // The history, the move included, in relay order so every parent comes first.
@@ -1439,7 +1486,7 @@ impl ReviewSession {
         let listed: Vec<u64> = self.client.case_list(&key, &stream).await?.into_iter().map(|e| e.seq).collect();
         let mut history_copied = 0;
         let mut history_gone = 0;
-        for seq in seqs {
+        for seq in seqs.into_iter().filter(|_| !recipients.is_empty()) {
             if !listed.contains(&seq) {
                 history_gone += 1;
                 continue;
@@ -1477,7 +1524,7 @@ impl ReviewSession {
             passed_over,
             history_copied,
             history_gone,
-            messages_copied: 1 + follow_ups.len(),
+            messages_copied: to_copy,
         })
     }
 
@@ -1757,6 +1804,8 @@ enum MoveKind {
     Transfer(String),
     /// One reviewer more.
     AddReader(String),
+    /// A leaver's place to their successor.
+    HandOver { leaver: String, successor: String },
 }
 
 enum FetchError {
@@ -1964,7 +2013,11 @@ fn receipt_due(case: &CaseFile, policy: &RelayPolicy, today: Day) -> bool {
         .filter(|e| {
             matches!(
                 e.event.action,
-                Action::Receipt { .. } | Action::Reply { .. } | Action::Transfer { .. } | Action::AddReader { .. }
+                Action::Receipt { .. }
+                    | Action::Reply { .. }
+                    | Action::Transfer { .. }
+                    | Action::AddReader { .. }
+                    | Action::HandOver { .. }
             )
         })
         .map(|e| e.event.day)

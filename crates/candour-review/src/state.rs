@@ -515,6 +515,19 @@ impl CaseState {
                 Action::Receipt { recipients } => {
                     format!("automatic receipt filed for the reporter (readers: {})", recipients.join(", "))
                 }
+                Action::HandOver { leaver, successor, change, note } => {
+                    if state.assignee.as_ref() == Some(leaver) {
+                        state.assignee = Some(successor.clone());
+                    } else if state.assignee.as_ref().is_some_and(|a| change.after.binary_search(a).is_err()) {
+                        state.assignee = None;
+                    }
+                    format!(
+                        "{leaver}'s place handed over to {successor}, {leaver} having left: readers now {}; the \
+                         report and its history re-sealed to {}: {note}",
+                        change.after.join(", "),
+                        if change.added().is_empty() { "nobody new".to_owned() } else { change.added().join(", ") }
+                    )
+                }
                 Action::Transfer { queue, change, note } | Action::AddReader { reviewer: queue, change, note } => {
                     // An assignee the case moved away from no longer holds it.
                     if state.assignee.as_ref().is_some_and(|a| change.after.binary_search(a).is_err()) {

@@ -342,3 +342,122 @@ async fn a_leavers_open_cases_are_listed_for_reassignment() {
     assert_eq!(listed[0].leavers, ["psd-2"]);
     assert_eq!(listed[0].remaining, ["psd-1", "acu-1", "acu-2"], "the readers still here");
 }
+
+/// psd-2 leaves and psd-3 joins: a supervisor hands psd-2's place on their open case to psd-3,
+/// whose tool then reads the report and its whole history, holds psd-2's assignment, and
+/// receives the reporter's next follow-up; psd-2's key no longer does. A reviewer still in the
+/// directory, or a successor the reporter excluded, is refused, as is a non-supervisor.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_hands_a_leavers_place_to_their_successor() {
+    use candour_core::envelope::DiscardAttachments;
+    use candour_core::message::open_document;
+    use candour_core::report::Category;
+    use candour_core::wire::CaseStreamId;
+    use candour_relay::store::{Place, Store as _};
+    use candour_review::triage::Assignment;
+    use candour_review::views::leavers;
+    let store = std::sync::Arc::new(common::TamperableStore::default());
+    let before = common::relay_over(store.clone()).await;
+    let cache = tempfile::tempdir().expect("cache");
+    let canary = "CANARY-handover-7e21 the sergeant's overtime";
+    let token = common::report(&before.url, common::concern(Category::Other, canary)).await;
+    let excluding = common::report_excluding(
+        &before.url,
+        common::concern(Category::Other, "CANARY-handover-7e21 the other matter"),
+        &["acu-2"],
+    )
+    .await;
+    let case = candour_review::state::case_ref(&token.thread_id());
+    let other = candour_review::state::case_ref(&excluding.thread_id());
+    let mut psd1 = common::session(&before.url, "psd-1", cache.path()).await;
+    psd1.sync().await.expect("sync");
+    let assign = TriageChange { assignee: Some(Assignment::Reviewer("psd-2".into())), ..Default::default() };
+    psd1.triage(&case, assign).await.expect("assign");
+    psd1.record(&case, candour_review::event::Action::Note { text: "psd-2 to see the duty rota".into() })
+        .await
+        .expect("note");
+    drop(psd1);
+
+    // The next directory: psd-2 has left, psd-3 has joined the PSD.
+    let successor = ReviewerSecret::generate("psd-3");
+    let mut next = example_document();
+    next.not_after = common::today().plus_days(30);
+    common::fresh::leaver_replaced(&mut next, "psd-2", &successor);
+    let served = directory::sign(&serde_json::to_vec_pretty(&next).expect("json"), &example_root()).expect("signs");
+    let folder = tempfile::tempdir().expect("tmp");
+    std::fs::write(folder.path().join("directory.json"), &served).expect("write");
+    let after = common::relay_serving(store.clone(), &folder.path().join("directory.json")).await;
+    let mut psd1 = open(&after.url, "psd-1", signed(&next), cache.path()).expect("psd-1 under the new directory");
+    psd1.sync().await.expect("sync");
+    let listed = leavers(psd1.directory(), psd1.cases());
+    assert_eq!(listed.len(), 2, "both open cases psd-2 could read: {listed:?}");
+
+    // Refusals first: nothing is recorded for any of them.
+    let stream = Place::Case(CaseStreamId::for_thread(&token.thread_id()));
+    let events_before = store.list(stream, None, 100).expect("list").len();
+    for (from, to, note, why) in [
+        ("acu-1", "psd-3", "moving on", "still in the directory"),
+        ("psd-2", "psd-9", "moving on", "no reviewer psd-9"),
+        ("psd-2", "psd-3", "  ", "say why"),
+        ("psd-1", "psd-3", "moving on", "still in the directory"),
+    ] {
+        let refused = psd1.hand_over(&case, from, to, note).await.expect_err(why);
+        assert_eq!(refused.code(), "case-move-refused", "{refused}");
+        assert!(refused.to_string().contains(why), "{refused}");
+    }
+    let refused = psd1.hand_over(&other, "psd-2", "acu-2", "moving on").await.expect_err("excluded");
+    assert!(refused.to_string().contains("excluded acu-2"), "{refused}");
+    let mut acu2 = open(&after.url, "acu-2", signed(&next), cache.path()).expect("acu-2");
+    acu2.sync().await.expect("sync");
+    let refused = acu2.hand_over(&case, "psd-2", "psd-3", "moving on").await.expect_err("not a supervisor");
+    assert!(refused.to_string().contains("supervisor"), "{refused}");
+    assert_eq!(store.list(stream, None, 100).expect("list").len(), events_before, "no refusal was recorded");
+
+    let moved =
+        psd1.hand_over(&case, "psd-2", "psd-3", "psd-2 left the PSD; psd-3 takes the case").await.expect("hand over");
+    assert_eq!(moved.added, ["psd-3"]);
+    assert_eq!(moved.removed, ["psd-2"]);
+    assert_eq!(moved.readers, ["acu-1", "acu-2", "psd-1", "psd-3"]);
+    assert_eq!(moved.messages_copied, 1);
+    let state = psd1.case(&case).expect("case").state();
+    assert_eq!(state.assignee.as_deref(), Some("psd-3"), "psd-2's assignment passes to psd-3");
+    let remaining = leavers(psd1.directory(), psd1.cases());
+    assert_eq!(remaining.iter().map(|l| l.case.as_str()).collect::<Vec<_>>(), [other.as_str()], "{remaining:?}");
+
+    // psd-3's tool, from an empty cache, reads the case and its whole verified history.
+    let fresh_cache = tempfile::tempdir().expect("cache");
+    let mut psd3 = ReviewSession::open(
+        successor,
+        signed(&next),
+        ReviewClient::new(&after.url, None).expect("client"),
+        &fresh_cache.path().join("psd-3.cache"),
+    )
+    .expect("psd-3");
+    let synced = psd3.sync().await.expect("sync");
+    assert!(synced.tampered.is_empty() && synced.rejected.is_empty(), "{synced:?}");
+    assert_eq!(synced.reports, 1, "only the case handed over: {synced:?}");
+    let file = psd3.case(&case).expect("psd-3 reads it");
+    assert_eq!(file.report.as_ref().map(|r| r.report.concern.what.as_str()), Some(canary));
+    let history: Vec<String> = file.state().history.iter().map(|h| h.what.clone()).collect();
+    assert!(history.iter().any(|h| h.contains("psd-2 to see the duty rota")), "{history:?}");
+    assert!(history.iter().any(|h| h.starts_with("psd-2's place handed over to psd-3")), "{history:?}");
+    assert_eq!(file.state().assignee.as_deref(), Some("psd-3"));
+    assert!(psd3.cases().any(|c| c.case_ref() == case), "in psd-3's inbox");
+
+    // The reporter's client follows the change: the next follow-up reaches psd-3, not psd-2.
+    let mut sealed_to = common::reporter_follows_up(&after.url, &token, "CANARY-handover-7e21 one more thing").await;
+    sealed_to.sort();
+    assert_eq!(sealed_to, ["acu-1", "acu-2", "psd-1", "psd-3"]);
+    assert_eq!(psd3.sync().await.expect("sync").follow_ups, 1);
+    let psd2 = common::reviewer("psd-2");
+    let newest = store.list(Place::Inbox, None, 100).expect("list").last().expect("entry").seq;
+    let mut bytes = Vec::new();
+    let mut chunk = 0;
+    while let Some(c) = store.read_chunk(Place::Inbox, newest, chunk).expect("read") {
+        bytes.extend_from_slice(c.as_bytes());
+        chunk += 1;
+    }
+    assert!(open_document(psd2.identity(), &bytes[..], &mut DiscardAttachments).is_err(), "psd-2's key cannot open it");
+    let opened = open_document(common::reviewer("psd-1").identity(), &bytes[..], &mut DiscardAttachments);
+    assert!(opened.is_ok(), "the newest entry is the follow-up, which psd-1's key opens");
+}

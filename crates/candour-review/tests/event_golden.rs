@@ -170,7 +170,17 @@ fn transfer_and_add_reader_events_are_frozen() {
     let added = signed(&["acu-1", "psd-1", "psd-2"], &["acu-1", "pcc-1", "psd-1", "psd-2"]);
     transfer.action = Action::Transfer { queue: "sb-prevent".into(), change: moved, note: "A Prevent concern.".into() };
     add.action = Action::AddReader { reviewer: "pcc-1".into(), change: added, note: "The PCC asked.".into() };
-    assert_frozen("case-events-v2-reader-change.jsonl", vec![transfer, add]);
+    assert_frozen("case-events-v2-reader-change.jsonl", vec![transfer.clone(), add]);
+    // A leaver's place handed to their successor (docs/design.md §6 "Leavers"): its own fixture.
+    let handed = signed(&["acu-1", "psd-1", "psd-2"], &["acu-1", "psd-1", "psd-3"]);
+    let mut hand_over = transfer;
+    hand_over.action = Action::HandOver {
+        leaver: "psd-2".into(),
+        successor: "psd-3".into(),
+        change: handed,
+        note: "psd-2 left the PSD.".into(),
+    };
+    assert_frozen("case-events-v2-hand-over.jsonl", vec![hand_over]);
 }
 
 #[test]
@@ -199,6 +209,7 @@ fn events_and_documents_never_parse_as_each_other() {
         ("case-events-v2-escalation-notified.jsonl", 1),
         ("case-events-v2-discard.jsonl", 3),
         ("case-events-v2-reader-change.jsonl", 2),
+        ("case-events-v2-hand-over.jsonl", 1),
     ] {
         let fixture =
             std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name))

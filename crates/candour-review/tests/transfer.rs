@@ -10,59 +10,20 @@ mod common;
 
 use std::path::Path;
 
-use candour_client::RelayClient;
 use candour_core::reader_change::ReaderChange;
-use candour_core::report::{Category, Concern, Document, Receipt, SCHEMA_VERSION};
+use candour_core::report::{Category, Document, Receipt, SCHEMA_VERSION};
 use candour_core::token::MailboxToken;
 use candour_core::wire::{CaseStreamId, SignatureHex};
 use candour_review::clocks::overdue;
 use candour_review::event::{heads, seal_event, Action, CaseEvent, EVENT_FORMAT};
 use candour_review::ReviewSession;
-use candour_submit::compose::compose_follow_up_after;
-use candour_submit::mailbox::{follow_up_readers, open_reply, FollowUpReaders, FollowUpRoute};
-use candour_submit::send::send;
-use common::{concern, report_excluding, report_sent_on, reviewer, session, today, Relay};
+use common::{
+    concern, report_excluding, report_sent_on, reporter_follows_up, reporter_route, reviewer, session, today, Relay,
+};
 use ed25519_dalek::Signer as _;
 
 fn case_of(token: &MailboxToken) -> String {
     candour_review::state::case_ref(&token.thread_id())
-}
-
-/// Who the reporter's next follow-up goes to, as their client finds it from the mailbox alone.
-async fn reporter_route(url: &str, token: &MailboxToken) -> FollowUpRoute {
-    let client = RelayClient::new(url, None).expect("client");
-    let dir = client.directory(&common::policy()).await.expect("directory");
-    let mut views = Vec::new();
-    for entry in client.mailbox_all(&token.mailbox_id()).await.expect("mailbox") {
-        let bytes = client.mailbox_read(&token.mailbox_id(), entry.seq).await.expect("read");
-        if let Ok(view) = open_reply(&dir, token, &bytes) {
-            views.push(view);
-        }
-    }
-    match follow_up_readers(&dir, token, &views) {
-        FollowUpReaders::Known(route) => *route,
-        FollowUpReaders::NotYetReceived => panic!("no receipt in the mailbox"),
-    }
-}
-
-/// The reporter sends a follow-up as their client would: to the readers the mailbox gives,
-/// carrying the reader changes it applied. Returns who it was sealed to.
-async fn reporter_follows_up(url: &str, token: &MailboxToken, what: &str) -> Vec<String> {
-    let client = RelayClient::new(url, None).expect("client");
-    let dir = client.directory(&common::policy()).await.expect("directory");
-    let route = reporter_route(url, token).await;
-    let composed = compose_follow_up_after(
-        &dir,
-        token,
-        Concern { what: what.to_owned(), ..Default::default() },
-        route.readers.clone(),
-        route.commitment.clone(),
-        route.reader_changes.clone(),
-        today(),
-    )
-    .expect("compose");
-    send(&client, composed.plan(&dir, token), vec![], None).await.expect("send");
-    route.readers
 }
 
 /// Every file under `dir`, read whole; an unreadable file fails the scan rather than passing it.

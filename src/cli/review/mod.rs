@@ -85,8 +85,12 @@ pub enum ReviewCommand {
     /// is sent a sanitised notice.
     Overdue(OverdueArgs),
     /// Open cases assigned to, or readable by, someone who has left the directory, with the
-    /// readers still here to reassign them to (`triage CASE --assign ID`).
+    /// readers still here to reassign them to (`hand-over`, or `triage CASE --assign ID`).
     Leavers(ViewArgs),
+    /// Hand a leaver's place on a case to their successor (supervisors only): the report,
+    /// follow-ups and history are re-sealed to the successor, who takes over the leaver's
+    /// assignment; without CASE, every open case `leavers` lists for the leaver.
+    HandOver(HandOverArgs),
     /// Late cases of other teams escalated to you: case reference, duty, deadline, days late,
     /// who escalated it (never the report). Marks them seen.
     Escalations(ViewArgs),
@@ -326,6 +330,24 @@ pub struct AddReaderArgs {
     case: String,
     /// The reviewer to add (their directory id).
     reviewer: String,
+    /// Why (required: the history keeps it).
+    #[arg(long)]
+    note: String,
+}
+
+/// `hand-over`.
+#[derive(Debug, clap::Args)]
+pub struct HandOverArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The case reference; without it, every open case the leaver could read.
+    case: Option<String>,
+    /// The reviewer who has left (their id in the earlier directory).
+    #[arg(long, value_name = "LEAVER")]
+    from: String,
+    /// The reviewer who takes their place (their directory id).
+    #[arg(long, value_name = "SUCCESSOR")]
+    to: String,
     /// Why (required: the history keeps it).
     #[arg(long)]
     note: String,
@@ -613,6 +635,49 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                 }
                 Ok(tampered)
             }
+            ReviewCommand::HandOver(a) => {
+                let mut s = open(&a.common).await?;
+                require_clean(&s.sync().await?)?;
+                let cases: Vec<String> = match &a.case {
+                    Some(case) => vec![s.case(case)?.case_ref()],
+                    None => leavers(s.directory(), s.cases())
+                        .into_iter()
+                        .filter(|r| r.leavers.contains(&a.from))
+                        .map(|r| r.case)
+                        .collect(),
+                };
+                if cases.is_empty() {
+                    anyhow::bail!("no open case you read has {} as a reader", a.from);
+                }
+                let mut refused = 0;
+                for case in &cases {
+                    match s.hand_over(case, &a.from, &a.to, &a.note).await {
+                        Ok(moved) => print_moved(
+                            case,
+                            &format!("{}'s place handed over to {}", a.from, a.to),
+                            &moved,
+                            a.common.json,
+                        ),
+                        // One refusal (a case the successor may not read) leaves the others to go.
+                        Err(e) if a.case.is_none() && e.code() == "case-move-refused" => {
+                            refused += 1;
+                            if a.common.json {
+                                println!(
+                                    "{}",
+                                    serde_json::json!({"status": "refused", "case": case, "code": e.code(), "message": e.to_string()})
+                                );
+                            } else {
+                                eprintln!("Case {case} not handed over: {e}");
+                            }
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                if refused > 0 {
+                    anyhow::bail!("{refused} of {} cases were not handed over (see above)", cases.len());
+                }
+                Ok(ExitCode::SUCCESS)
+            }
             ReviewCommand::Escalations(a) => {
                 let mut s = open(&a.common).await?;
                 let tampered = maybe_sync(&mut s, a.no_sync).await?;
@@ -892,12 +957,16 @@ fn print_moved(case: &str, how: &str, moved: &candour_review::session::Moved, js
     }
     println!("Case {case} {how} (event {}).", moved.event.short());
     println!("  Readers now: {}.", moved.readers.join(", "));
-    println!(
-        "  Re-sealed to {}: the report and {} follow-up(s), and {} case event(s).",
-        moved.added.join(", "),
-        moved.messages_copied.saturating_sub(1),
-        moved.history_copied
-    );
+    if moved.added.is_empty() {
+        println!("  Nobody new reads it, so nothing was re-sealed.");
+    } else {
+        println!(
+            "  Re-sealed to {}: the report and {} follow-up(s), and {} case event(s).",
+            moved.added.join(", "),
+            moved.messages_copied.saturating_sub(1),
+            moved.history_copied
+        );
+    }
     if !moved.removed.is_empty() {
         println!(
             "  No longer readers: {} (they could read it until now; their inbox and clocks drop it).",

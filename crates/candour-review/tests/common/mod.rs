@@ -168,6 +168,43 @@ pub async fn follow_up(url: &str, token: &MailboxToken, what: &str, recipients: 
     send(&client, composed.plan(&dir, token), vec![], None).await.expect("send");
 }
 
+/// Who the reporter's next follow-up goes to, as their client finds it from the mailbox alone.
+pub async fn reporter_route(url: &str, token: &MailboxToken) -> candour_submit::mailbox::FollowUpRoute {
+    let client = RelayClient::new(url, None).expect("client");
+    let dir = client.directory(&policy()).await.expect("directory");
+    let mut views = Vec::new();
+    for entry in client.mailbox_all(&token.mailbox_id()).await.expect("mailbox") {
+        let bytes = client.mailbox_read(&token.mailbox_id(), entry.seq).await.expect("read");
+        if let Ok(view) = candour_submit::mailbox::open_reply(&dir, token, &bytes) {
+            views.push(view);
+        }
+    }
+    match candour_submit::mailbox::follow_up_readers(&dir, token, &views) {
+        candour_submit::mailbox::FollowUpReaders::Known(route) => *route,
+        candour_submit::mailbox::FollowUpReaders::NotYetReceived => panic!("no receipt in the mailbox"),
+    }
+}
+
+/// The reporter sends a follow-up as their client would: to the readers the mailbox gives,
+/// carrying the reader changes it applied. Returns who it was sealed to.
+pub async fn reporter_follows_up(url: &str, token: &MailboxToken, what: &str) -> Vec<String> {
+    let client = RelayClient::new(url, None).expect("client");
+    let dir = client.directory(&policy()).await.expect("directory");
+    let route = reporter_route(url, token).await;
+    let composed = candour_submit::compose::compose_follow_up_after(
+        &dir,
+        token,
+        Concern { what: what.to_owned(), ..Default::default() },
+        route.readers.clone(),
+        route.commitment.clone(),
+        route.reader_changes.clone(),
+        today(),
+    )
+    .expect("compose");
+    send(&client, composed.plan(&dir, token), vec![], None).await.expect("send");
+    route.readers
+}
+
 /// A store whose operator can make entries disappear, as someone with access to the relay's
 /// disk could: listings and reads skip the hidden ones. (No client can delete anything.)
 #[derive(Debug, Default)]
