@@ -388,6 +388,18 @@ async fn desk_triage_reply_overdue_board_and_charts_in_chromium() {
     check_page(&b, "stats");
     b.screenshot("desk-stats");
 
+    // The set-aside duplicate is disposed of by psd-1, a supervisor: it leaves the desk.
+    b.goto(&format!("http://{addr}/case/{older_case}"));
+    b.wait_for_text("h1", &older_case);
+    b.find("#f-dispose-note").type_text("A duplicate: nothing of it to keep.");
+    submit_form(&b, &format!("/case/{older_case}/dispose"));
+    b.wait_for_text(".flash.ok", &format!("Case {older_case} disposed of"));
+    b.wait_for_text("h1", "Inbox");
+    assert!(!b.find("table.inbox").text().contains(&older_case));
+    assert!(!b.exists("p.discarded") || !b.find("p.discarded").text().contains(&older_case), "nor its set-aside list");
+    b.goto(&format!("http://{addr}/case/{older_case}"));
+    assert!(!b.find("main").text().contains("Dispose of this case"), "its page is gone");
+
     // A smaller laptop screen: the pages reflow rather than scroll sideways.
     b.set_viewport(1024, 768);
     for page in ["/".to_owned(), format!("/case/{case}"), "/overdue".to_owned(), "/stats".to_owned()] {

@@ -624,3 +624,37 @@ async fn hand_over_from_the_command_line() {
     assert_eq!(inbox.as_array().map(Vec::len), Some(1), "{inbox}");
     assert_eq!(inbox[0]["case"], json!(case), "{inbox}");
 }
+
+/// A supervisor closes a case and disposes of it from the command line: recorded, forgotten
+/// here, listed by `disposed`, and `show` no longer finds it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dispose_from_the_command_line() {
+    let relay = Relay::start().await;
+    let url = relay.url();
+    let client = common::bound_client(&url).await;
+    let token = submit(
+        &client,
+        Concern { category: Some(Category::Other), what: "CANARY-cli-dispose".into(), ..Default::default() },
+    )
+    .await;
+    let case = candour_review::state::case_ref(&token.thread_id());
+    let tmp = tempfile::tempdir().expect("tmp");
+    let cache = tmp.path().join("psd-1.cache");
+    let run = |args: &[&str]| review(&url, &cache, args);
+    let out = run(&["dispose", &case, "--note", "no further value"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("still open"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["triage", &case, "--status", "closed:no-case-to-answer"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["dispose", &case, "--note", "records review: no further value"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("Case {case} disposed of")));
+    let listed = json(&run(&["disposed", "--json", "--no-sync"]));
+    assert_eq!(listed[0]["case"], json!(case), "{listed}");
+    assert!(listed[0]["why"].as_str().is_some_and(|w| w.contains("disposed of early by psd-1")), "{listed}");
+    let out = run(&["show", &case, "--no-sync"]);
+    assert!(!out.status.success(), "the case is gone from this tool");
+    let out = run(&["sync"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(json(&run(&["inbox", "--json", "--no-sync"])).as_array().is_some_and(Vec::is_empty));
+}

@@ -94,6 +94,7 @@ pub fn generate(out: &Path) -> anyhow::Result<ExitCode> {
             fallback_queue: "pcc".into(),
         },
         retired: vec![],
+        records: None,
     };
     let unsigned = pretty(&doc)?;
     let served = directory::sign(&unsigned, &root)?;

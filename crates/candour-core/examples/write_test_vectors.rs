@@ -277,6 +277,7 @@ fn sample_directory(version: u64, not_after: Day) -> Directory {
             fallback_queue: "pcc".into(),
         },
         retired: vec![],
+        records: None,
     }
 }
 

@@ -62,7 +62,24 @@ pub struct Directory {
     /// checking what they signed before they were retired, never for sealing or requests.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub retired: Vec<RetiredKey>,
+    /// How long reviewers' tools keep a concluded case (the force's records retention and
+    /// disposal policy); absent: until a supervisor disposes of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub records: Option<RecordsPolicy>,
 }
+
+/// The force's rule for its reviewers' own copies of cases (docs/design.md §6 "Disposal"): a
+/// case closed, or set aside as not a report, is forgotten by every reader's tool this many days
+/// after the day it was concluded. The relay's copies follow the relay's own retention.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordsPolicy {
+    /// Days a concluded case is kept, from 1 to [`MAX_KEEP_CONCLUDED_DAYS`].
+    pub keep_concluded_days: u32,
+}
+
+/// The longest a directory may ask tools to keep a concluded case: a hundred years.
+pub const MAX_KEEP_CONCLUDED_DAYS: u32 = 36_525;
 
 /// A signing key a reviewer used to hold. A directory keeps it for as long as anything it signed
 /// may still be read (case histories, replies in mailboxes), so that rotating a key or removing a
@@ -457,6 +474,11 @@ pub fn validate(d: &Directory) -> Result<(), DirectoryError> {
     }
     if !(MIN_STANZAS..=MAX_STANZAS).contains(&d.stanzas) {
         return invalid(format!("stanzas must be between {MIN_STANZAS} and {MAX_STANZAS}"));
+    }
+    if let Some(records) = d.records {
+        if !(1..=MAX_KEEP_CONCLUDED_DAYS).contains(&records.keep_concluded_days) {
+            return invalid(format!("records.keep_concluded_days must be between 1 and {MAX_KEEP_CONCLUDED_DAYS}"));
+        }
     }
     let mut queues = BTreeMap::new();
     for q in &d.queues {

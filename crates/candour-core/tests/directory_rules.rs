@@ -147,3 +147,24 @@ fn build_numbers_read_as_decimal() {
     assert_eq!(parse_build_number("18446744073709551615"), u64::MAX);
     assert_eq!(parse_build_number("0309"), 309);
 }
+
+/// The force's records rule (docs/design.md §6 "Disposal"): from one day to a hundred years,
+/// absent by default, and signed with the rest (a tool reads it from the verified directory).
+#[test]
+fn the_records_rule_is_bounded_and_travels_signed() {
+    use candour_core::directory::{RecordsPolicy, MAX_KEEP_CONCLUDED_DAYS};
+    let mut doc = example();
+    assert_eq!(doc.records, None);
+    assert!(!String::from_utf8(served(&doc)).expect("utf-8").contains("records"), "absent when unset");
+    for days in [1, 2190, MAX_KEEP_CONCLUDED_DAYS] {
+        doc.records = Some(RecordsPolicy { keep_concluded_days: days });
+        directory::validate(&doc).expect("within bounds");
+        assert_eq!(verified(&doc).directory().records, Some(RecordsPolicy { keep_concluded_days: days }));
+    }
+    for days in [0, MAX_KEEP_CONCLUDED_DAYS + 1] {
+        doc.records = Some(RecordsPolicy { keep_concluded_days: days });
+        assert!(refused(&doc).contains("keep_concluded_days must be between 1 and 36525"), "{days}");
+    }
+    let text = r#"{"keep_concluded_days": 30, "keep_open_days": 1}"#;
+    assert!(serde_json::from_str::<RecordsPolicy>(text).is_err(), "an unknown rule is refused, not ignored");
+}

@@ -41,6 +41,7 @@ pub(crate) fn router(state: Arc<DeskState>) -> Router {
         .route("/case/{reference}/refer", post(refer))
         .route("/case/{reference}/discard", post(discard))
         .route("/case/{reference}/restore", post(restore))
+        .route("/case/{reference}/dispose", post(dispose))
         .route("/case/{reference}/transfer", post(transfer))
         .route("/case/{reference}/add-reader", post(add_reader))
         .route("/case/{reference}/reply", post(reply))
@@ -488,6 +489,31 @@ async fn restore(
     .await
 }
 
+/// A supervisor's early disposal of a concluded case: the case leaves this desk (and every
+/// reader's tool), so the answer goes back to the inbox.
+async fn dispose(
+    State(state): State<Arc<DeskState>>,
+    Path(reference): Path<String>,
+    Extension(form): Extension<FormFields>,
+) -> Response {
+    on_case(&state, &reference, &form, Some("/"), async |session, case_ref, _| {
+        let note = form.text("note").ok_or_else(|| FormError("Say why it is disposed of.".into()))?;
+        let forgotten = session.dispose(&case_ref, note).await?;
+        let files: usize = forgotten.iter().map(|f| f.files_removed).sum();
+        let left: Vec<String> =
+            forgotten.iter().flat_map(|f| f.files_left.iter().map(|(p, e)| format!("{} ({e})", p.display()))).collect();
+        let mut text = format!(
+            "Case {case_ref} disposed of: recorded, and forgotten by this desk with {files} saved attachment file(s); \
+             every other reader's tool forgets it at its next sync."
+        );
+        if !left.is_empty() {
+            text.push_str(&format!(" Remove these saved files by hand: {}.", left.join("; ")));
+        }
+        Ok(Done::said(text))
+    })
+    .await
+}
+
 async fn refer(
     State(state): State<Arc<DeskState>>,
     Path(reference): Path<String>,
@@ -540,7 +566,7 @@ async fn save(
     Path(reference): Path<String>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
-    let session = state.session.lock().await;
+    let mut session = state.session.lock().await;
     let result = async {
         let case_ref = session.case(&reference)?.case_ref();
         let folder = fresh_folder(&state.save_dir, &case_ref)?;

@@ -93,6 +93,28 @@ pub struct CacheContents {
     /// Escalation notices received: late cases of other teams this reviewer is to chase.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub escalations: Vec<crate::escalation::ReceivedEscalation>,
+    /// The files this tool saved each case's attachments to, removed when the case is
+    /// disposed of (docs/design.md §6 "Disposal").
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub saved: BTreeMap<ThreadId, Vec<PathBuf>>,
+    /// The cases this tool has forgotten, and why: their reference and the rule, never their
+    /// contents.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disposed: Vec<DisposedCase>,
+}
+
+/// A case a reviewer's tool forgot (docs/design.md §6 "Disposal").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisposedCase {
+    /// The case reference.
+    pub case: String,
+    /// The day this tool forgot it.
+    pub on: Day,
+    /// Why: the supervisor's early disposal, or the force's retention.
+    pub why: String,
+    /// Saved files that could not be removed (the reviewer is told to remove them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files_left: Vec<PathBuf>,
 }
 
 /// A directory version and the SHA-256 of its signed bytes.
@@ -310,6 +332,8 @@ mod tests {
             deferred: BTreeMap::new(),
             directory: None,
             escalations: vec![],
+            saved: BTreeMap::new(),
+            disposed: vec![],
         };
         cache.save(&contents).expect("save");
         assert_eq!(cache.load().expect("load"), contents);

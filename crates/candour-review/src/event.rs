@@ -187,6 +187,13 @@ pub enum Action {
         /// Why.
         note: String,
     },
+    /// A supervisor disposed of a concluded case (closed, or set aside as not a report) before
+    /// the force's retention ran out (docs/design.md §6 "Disposal"): every reader's tool
+    /// forgets it, keeping only a note that it did.
+    Dispose {
+        /// Why (the force's records decision).
+        note: String,
+    },
     /// The case was transferred to another queue (docs/design.md §6 "Moving cases"): its
     /// readers became that queue's members (less anyone the reporter excluded or the report
     /// names), and the author's tool re-sealed the report, follow-ups and history to those it
@@ -675,6 +682,8 @@ fn refusals(
             Some(format!("dated {}, in the future", e.event.day))
         } else if matches!(e.event.action, Action::Restore { .. }) && !supervisor {
             Some(format!("a discard undone by {}, who is not a supervisor of the case's queues", e.event.author))
+        } else if matches!(e.event.action, Action::Dispose { .. }) && !supervisor {
+            Some(format!("a disposal recorded by {}, who is not a supervisor", e.event.author))
         } else if let Action::IopcReferral { referred_on, .. } = &e.event.action {
             (*referred_on > e.event.day)
                 .then(|| format!("a referral made on {referred_on}, after the day it was recorded ({})", e.event.day))

@@ -150,6 +150,14 @@ pub enum ReviewError {
         /// Why, in plain words.
         why: String,
     },
+    /// A disposal that cannot be made as asked.
+    #[error("case {case} cannot be disposed of: {why}")]
+    Dispose {
+        /// The case.
+        case: String,
+        /// Why, in plain words.
+        why: String,
+    },
     /// A transfer or added reader that cannot be made as asked.
     #[error("case {case} cannot be passed on: {why}")]
     Move {
@@ -259,6 +267,7 @@ impl ReviewError {
             ReviewError::ClockDisagrees { .. } => "clock-disagrees",
             ReviewError::BadReferral(_) => "bad-referral",
             ReviewError::Discard { .. } => "cannot-discard",
+            ReviewError::Dispose { .. } => "cannot-dispose",
             ReviewError::RestoreNeedsSupervisor(_) => "restore-needs-supervisor",
             ReviewError::OutcomeNotForCategory { .. } => "outcome-not-for-category",
             ReviewError::RelayDayUnknown => "relay-day-unknown",
@@ -324,6 +333,25 @@ pub struct SyncReport {
     /// (the CLI's `--retry-deferred`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub held_given_up: bool,
+    /// Cases this sync forgot under the force's records rule or a supervisor's disposal:
+    /// reference and why.
+    pub forgotten: Vec<Forgotten>,
+    /// Cases due to be forgotten but kept because the reporter wrote after they were
+    /// concluded: reference and what to do.
+    pub kept: Vec<(String, String)>,
+}
+
+/// A case a reviewer's tool forgot (docs/design.md §6 "Disposal").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Forgotten {
+    /// The case reference.
+    pub case: String,
+    /// Why.
+    pub why: String,
+    /// Saved attachment files removed with it.
+    pub files_removed: usize,
+    /// Saved files that could not be removed, and why: the reviewer must remove them.
+    pub files_left: Vec<(PathBuf, String)>,
 }
 
 /// A reviewer's session.
@@ -436,7 +464,7 @@ impl ReviewSession {
         }
         let identity = Arc::new(KeyRing::new(secret.identity().clone(), retired));
         let dir = Arc::new(dir);
-        Ok(ReviewSession {
+        let mut session = ReviewSession {
             secret,
             identity,
             dir,
@@ -447,7 +475,10 @@ impl ReviewSession {
             passed_on_pending: Vec::new(),
             holding_passed_on: true,
             max_entry_bytes: DEFAULT_MAX_ENTRY_BYTES,
-        })
+        };
+        // A case past the force's retention is forgotten before anything can show it.
+        session.forget_due(candour_client::clock::today())?;
+        Ok(session)
     }
 
     /// Sets the longest inbox entry sync downloads ([`DEFAULT_MAX_ENTRY_BYTES`] unless set);
@@ -575,8 +606,94 @@ impl ReviewSession {
             }
         }
         self.file_due_receipts(&mut report, &policy, today).await?;
+        report.forgotten = self.forget_due(today)?;
+        for case in self.contents.cases.values() {
+            if let Some(why) = written_after_conclusion(case, &self.dir, today) {
+                report.kept.push((case.case_ref(), why));
+            }
+        }
         self.cache.save(&self.contents)?;
         Ok(report)
+    }
+
+    /// Forgets every case a supervisor disposed of, and every case concluded longer ago than
+    /// the force's records rule keeps it (docs/design.md §6 "Disposal"): the case file, the
+    /// attachment files this tool saved for it, and the previous copy of the cache that still
+    /// held it. What is left is its reference, the day and why. A case whose reporter wrote
+    /// after it was concluded is kept (see [`SyncReport::kept`]): nothing the reporter sent
+    /// is forgotten unread. `today` is the device's day ([`ReviewSession::sync`] and opening a
+    /// session pass it); the relay's copies follow the relay's own retention.
+    pub fn forget_due(&mut self, today: Day) -> Result<Vec<Forgotten>, ReviewError> {
+        let due: Vec<(ThreadId, String)> = self
+            .contents
+            .cases
+            .iter()
+            .filter(|(thread, _)| !self.tampered.contains_key(*thread))
+            .filter_map(|(thread, case)| {
+                let (why, _) = disposal_due(case, &self.dir, today)?;
+                written_after_conclusion(case, &self.dir, today).is_none().then_some((*thread, why))
+            })
+            .collect();
+        let mut forgotten = Vec::new();
+        for (thread, why) in due {
+            let case = case_ref(&thread);
+            self.contents.cases.remove(&thread);
+            let mut removed = 0;
+            let mut left = Vec::new();
+            for path in self.contents.saved.remove(&thread).unwrap_or_default() {
+                match std::fs::remove_file(&path) {
+                    Ok(()) => removed += 1,
+                    // Already gone (moved or deleted by the reviewer): nothing left to remove.
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => left.push((path, e.to_string())),
+                }
+            }
+            self.contents.disposed.push(crate::cache::DisposedCase {
+                case: case.clone(),
+                on: today,
+                why: why.clone(),
+                files_left: left.iter().map(|(p, _)| p.clone()).collect(),
+            });
+            forgotten.push(Forgotten { case, why, files_removed: removed, files_left: left });
+        }
+        if !forgotten.is_empty() {
+            // Twice: the first save keeps the copy it replaces as `.previous`, which still held
+            // the cases; the second replaces that copy with one that does not.
+            self.cache.save(&self.contents)?;
+            self.cache.save(&self.contents)?;
+        }
+        Ok(forgotten)
+    }
+
+    /// Records a supervisor's early disposal of a concluded case (closed, or set aside as not
+    /// a report) and forgets it here; every other reader's tool forgets it at its next sync.
+    /// Said why, as the force's records policy asks (docs/design.md §6 "Disposal").
+    pub async fn dispose(&mut self, reference: &str, note: &str) -> Result<Vec<Forgotten>, ReviewError> {
+        let case = self.case(reference)?;
+        let case_ref = case.case_ref();
+        let refuse = |why: String| ReviewError::Dispose { case: case_ref.clone(), why };
+        if !self.dir.reviewer(&self.secret.id).is_some_and(|r| r.role == Role::Supervisor) {
+            return Err(refuse("only a supervisor can dispose of a case before the force's retention ends".into()));
+        }
+        let state = case.state();
+        if !state.status.is_concluded() && state.discarded.is_none() {
+            return Err(refuse(format!(
+                "it is still open ({}): only a closed case, or one set aside as not a report, is disposed of",
+                state.status
+            )));
+        }
+        let note = note.trim();
+        if note.is_empty() || note.chars().count() > MAX_DISCARD_NOTE_CHARS {
+            return Err(refuse(format!("say why, in at most {MAX_DISCARD_NOTE_CHARS} characters")));
+        }
+        self.record(&case_ref, Action::Dispose { note: note.to_owned() }).await?;
+        let today = self.event_day().await?;
+        self.forget_due(today)
+    }
+
+    /// What this tool has forgotten, oldest first (docs/design.md §6 "Disposal").
+    pub fn disposed(&self) -> &[crate::cache::DisposedCase] {
+        &self.contents.disposed
     }
 
     async fn sync_inbox(&mut self, report: &mut SyncReport, today: Day) -> Result<(), ReviewError> {
@@ -1673,7 +1790,7 @@ impl ReviewSession {
     /// the failing envelope are removed (a tampered envelope is only detected at its end).
     /// Entries are read as they arrive: memory stays small whatever their size.
     pub async fn save_attachments(
-        &self,
+        &mut self,
         reference: &str,
         folder: &Path,
         names: SavedNames,
@@ -1699,6 +1816,12 @@ impl ReviewSession {
                 return Err(err(reason));
             }
             written.extend(sink.written);
+        }
+        // Remembered, so that disposing of the case removes them too.
+        if !written.is_empty() {
+            let thread = case.thread_id;
+            self.contents.saved.entry(thread).or_default().extend(written.iter().cloned());
+            self.cache.save(&self.contents)?;
         }
         Ok(written)
     }
@@ -2002,6 +2125,31 @@ fn old_enough(case: &CaseFile, policy: &RelayPolicy, today: Day) -> bool {
         .chain(case.events.iter().map(|e| e.event.day))
         .min();
     started.is_none_or(|d| d.plus_days(i64::from(policy.retention_days)) <= today)
+}
+
+/// Why a case is due to be forgotten today, and the day its disposal counts from: a
+/// supervisor's early disposal, or the force's retention run out since it was concluded (or
+/// set aside as not a report, whichever is later).
+fn disposal_due(case: &CaseFile, dir: &VerifiedDirectory, today: Day) -> Option<(String, Day)> {
+    let state = case.state();
+    if let Some(d) = state.disposed {
+        return Some((format!("disposed of early by {} on {}: {}", d.by, d.on, d.note), d.on));
+    }
+    let keep = dir.directory().records?.keep_concluded_days;
+    let since = state.concluded_on.into_iter().chain(state.discarded.map(|d| d.on)).max()?;
+    (since.plus_days(i64::from(keep)) <= today)
+        .then(|| (format!("concluded on {since}, and the force keeps a concluded case {keep} days"), since))
+}
+
+/// Why a case due to be forgotten is kept: its reporter wrote after the day its disposal
+/// counts from, and nobody has looked at the case since.
+fn written_after_conclusion(case: &CaseFile, dir: &VerifiedDirectory, today: Day) -> Option<String> {
+    let (_, since) = disposal_due(case, dir, today)?;
+    let later = case.report.iter().chain(&case.follow_ups).map(|r| r.report.day_sent).filter(|d| *d > since).max()?;
+    Some(format!(
+        "due to be disposed of, but the reporter wrote on {later}, after it was concluded or disposed of on \
+         {since}: it is kept; reopen it, or close it again and dispose of it"
+    ))
 }
 
 /// Whether a case's reporter needs a receipt now (see [`ReviewSession::sync`]).

@@ -260,6 +260,17 @@ pub struct Discarded {
     pub by: String,
 }
 
+/// A supervisor's early disposal of a concluded case (docs/design.md §6 "Disposal").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Disposal {
+    /// The day it was recorded.
+    pub on: Day,
+    /// The supervisor.
+    pub by: String,
+    /// Why.
+    pub note: String,
+}
+
 /// Domain separation for case references.
 pub const CASE_REFERENCE_CONTEXT: &[u8] = b"candour/v1/case-reference\n";
 
@@ -326,6 +337,11 @@ pub struct CaseState {
     /// runs and the statistics leave it out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discarded: Option<Discarded>,
+    /// The day the case was last concluded (closed, or no further action), while it stays so:
+    /// the force's retention runs from it (docs/design.md §6 "Disposal").
+    pub concluded_on: Option<Day>,
+    /// Set when a supervisor disposed of the concluded case early: every reader's tool forgets it.
+    pub disposed: Option<Disposal>,
     /// Each missed duty already escalated, with the day it first was.
     #[serde(skip)]
     pub escalated: BTreeMap<MissedDuty, Day>,
@@ -391,6 +407,8 @@ impl CaseState {
             iopc_referral: None,
             escalated: BTreeMap::new(),
             discarded: None,
+            concluded_on: None,
+            disposed: None,
             history: Vec::new(),
         };
         let mut iopc: BTreeMap<IopcCriterion, bool> = BTreeMap::new();
@@ -498,6 +516,14 @@ impl CaseState {
                     state.discarded = None;
                     format!("restored as a report, its clocks running again: {note}")
                 }
+                Action::Dispose { note } => {
+                    if state.status.is_concluded() || state.discarded.is_some() {
+                        state.disposed = Some(Disposal { on: day, by: e.event.author.clone(), note: note.clone() });
+                        format!("disposed of early; every reader's tool forgets the case: {note}")
+                    } else {
+                        format!("a disposal recorded while the case was open, so not applied: {note}")
+                    }
+                }
                 Action::Close { outcome } => {
                     state.status = Status::Closed(*outcome);
                     format!("closed: {outcome}")
@@ -551,6 +577,11 @@ impl CaseState {
                     )
                 }
             };
+            if !state.status.is_concluded() {
+                state.concluded_on = None;
+            } else if state.concluded_on.is_none() {
+                state.concluded_on = Some(day);
+            }
             state.history.push(HistoryEntry { day, author: e.event.author.clone(), hash: e.hash.short(), what });
         }
         state.subjects = subjects.into_values().collect::<BTreeSet<_>>().into_iter().collect();

@@ -142,6 +142,15 @@ fn discard_and_restore_events_are_frozen() {
     assert_frozen("case-events-v2-discard.jsonl", vec![discard, spam, restore]);
 }
 
+/// A supervisor's early disposal of a concluded case (docs/design.md §6 "Disposal"): its own
+/// fixture.
+#[test]
+fn dispose_event_is_frozen() {
+    let mut dispose = events().remove(1);
+    dispose.action = Action::Dispose { note: "Records review: no further policing purpose.".into() };
+    assert_frozen("case-events-v2-dispose.jsonl", vec![dispose]);
+}
+
 /// A transfer and an added reader, each carrying the signed reader change the reporter's client
 /// checks (docs/design.md §6 "Moving cases"): their own fixture.
 #[test]
@@ -210,6 +219,7 @@ fn events_and_documents_never_parse_as_each_other() {
         ("case-events-v2-discard.jsonl", 3),
         ("case-events-v2-reader-change.jsonl", 2),
         ("case-events-v2-hand-over.jsonl", 1),
+        ("case-events-v2-dispose.jsonl", 1),
     ] {
         let fixture =
             std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name))

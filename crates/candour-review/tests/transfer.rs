@@ -26,24 +26,9 @@ fn case_of(token: &MailboxToken) -> String {
     candour_review::state::case_ref(&token.thread_id())
 }
 
-/// Every file under `dir`, read whole; an unreadable file fails the scan rather than passing it.
+/// The files under `dir` holding `needle`, as text for the assertion messages.
 fn scan_for(dir: &Path, needle: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).expect("read dir") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let bytes = std::fs::read(&path).expect("every file the relay keeps is readable here");
-                if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
-                    found.push(path.display().to_string());
-                }
-            }
-        }
-    }
-    found
+    common::files_holding(dir, needle).iter().map(|p| p.display().to_string()).collect()
 }
 
 fn overdue_refs(s: &ReviewSession) -> Vec<String> {

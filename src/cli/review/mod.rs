@@ -73,6 +73,12 @@ pub enum ReviewCommand {
     Discard(DiscardArgs),
     /// Undo a discard (supervisors only): the entry is a report again, with its clocks.
     Restore(RestoreArgs),
+    /// Dispose of a concluded case before the force's retention ends (supervisors only):
+    /// recorded, and every reader's tool forgets it and the attachment files it saved.
+    Dispose(DisposeArgs),
+    /// The cases this tool has forgotten (disposed of, or past the force's retention): their
+    /// reference, the day and why.
+    Disposed(ViewArgs),
     /// Transfer a case to another queue (supervisors only): its readers become that queue's
     /// members (never anyone the reporter excluded or the report names), the report, follow-ups
     /// and history are re-sealed to them, and the reporter's follow-ups go to them from now on.
@@ -302,6 +308,18 @@ pub struct RestoreArgs {
     /// The case reference.
     case: String,
     /// Why it is a report after all (required).
+    #[arg(long)]
+    note: String,
+}
+
+/// `dispose`.
+#[derive(Debug, clap::Args)]
+pub struct DisposeArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The case reference.
+    case: String,
+    /// Why (required: the force's records decision, kept with the disposal).
     #[arg(long)]
     note: String,
 }
@@ -574,6 +592,38 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                     println!("Case {case} restored as a report; its clocks run again (event {}).", hash.short());
                 }
                 Ok(ExitCode::SUCCESS)
+            }
+            ReviewCommand::Dispose(a) => {
+                let mut s = open(&a.common).await?;
+                require_clean(&s.sync().await?)?;
+                let case = s.case(&a.case)?.case_ref();
+                let forgotten = s.dispose(&a.case, &a.note).await?;
+                if a.common.json {
+                    println!("{}", serde_json::json!({"status": "recorded", "case": case, "forgotten": forgotten}));
+                } else {
+                    println!(
+                        "Case {case} disposed of: recorded, and forgotten here; every other reader's tool forgets it at its next sync. The relay's copies go at the end of its own retention."
+                    );
+                }
+                session::print_forgotten(&forgotten);
+                Ok(if forgotten.iter().any(|f| !f.files_left.is_empty()) { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+            }
+            ReviewCommand::Disposed(a) => {
+                let mut s = open(&a.common).await?;
+                let status = maybe_sync(&mut s, a.no_sync).await?;
+                if a.common.json {
+                    println!("{}", serde_json::to_string_pretty(s.disposed())?);
+                } else if s.disposed().is_empty() {
+                    println!("This tool has forgotten no case.");
+                } else {
+                    for d in s.disposed() {
+                        println!("{}  forgotten {}  {}", d.case, d.on, d.why);
+                        for path in &d.files_left {
+                            println!("    saved file left to remove by hand: {}", path.display());
+                        }
+                    }
+                }
+                Ok(status)
             }
             ReviewCommand::Transfer(a) => {
                 let mut s = open(&a.common).await?;

@@ -125,6 +125,10 @@ pub(super) fn finish(report: &SyncReport) -> anyhow::Result<ExitCode> {
     if let Some(held) = &report.receipts_held {
         eprintln!("candour: {held}");
     }
+    print_forgotten(&report.forgotten);
+    for (case, why) in &report.kept {
+        eprintln!("candour: case {case}: {why}");
+    }
     let clean = report.tampered.is_empty()
         && report.vanished.is_empty()
         && report.rejected.is_empty()
@@ -136,6 +140,19 @@ pub(super) fn finish(report: &SyncReport) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Says which cases were forgotten and why, and names every saved file left to remove by hand.
+pub(super) fn print_forgotten(forgotten: &[candour_review::session::Forgotten]) {
+    for f in forgotten {
+        eprintln!(
+            "candour: case {} forgotten here ({}); {} saved attachment file(s) removed",
+            f.case, f.why, f.files_removed
+        );
+        for (path, error) in &f.files_left {
+            eprintln!("candour: REMOVE BY HAND: {} could not be removed: {error}", path.display());
+        }
+    }
 }
 
 /// Refuses to write to the relay while any case stream fails verification.

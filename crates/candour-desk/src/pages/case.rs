@@ -478,13 +478,36 @@ fn discard_form(ctx: &Context, page: &CasePage<'_>, s: &CaseState, action: &str)
     }
 }
 
+/// Early disposal of a concluded case (supervisors; docs/design.md §6 "Disposal"), shown once
+/// the case is closed or set aside.
+fn dispose_form(ctx: &Context, page: &CasePage<'_>, s: &CaseState, action: &str) -> Markup {
+    html! {
+        @if s.status.is_concluded() || s.discarded.is_some() {
+            form method="post" action={ (action) "/dispose" } class="panel" aria-labelledby="dispose-h" {
+                h2 id="dispose-h" { "Dispose of this case" }
+                p class="muted" {
+                    "Before the force's retention ends. Recorded; every reader's tool then forgets the case and "
+                    "the attachment files it saved. The relay's copies go at the end of its own retention. "
+                    @if !page.can_restore { "Only a supervisor can dispose of a case." }
+                }
+                (hidden(ctx, &page.seen))
+                div class="field" {
+                    label for="f-dispose-note" { "Why (the records decision)" }
+                    textarea id="f-dispose-note" name="note" rows="2" required disabled[!page.can_restore] {}
+                }
+                button type="submit" class="secondary" disabled[!page.can_restore] { "Dispose of it" }
+            }
+        }
+    }
+}
+
 /// Transfer to another queue (supervisors), or add one reader (anyone reading the case).
 fn move_form(ctx: &Context, page: &CasePage<'_>, action: &str) -> Markup {
     html! {
         form method="post" action={ (action) "/transfer" } class="panel" aria-labelledby="transfer-h" {
             h2 id="transfer-h" { "Transfer to another queue" }
             p class="muted" {
-                "Its readers become that queue's (never anyone the reporter excluded or the report names); the                  report, follow-ups and history are sealed again to them, and the reporter's follow-ups go to                  them from now on. "
+                "Its readers become that queue's (never anyone the reporter excluded or the report names); the report, follow-ups and history are sealed again to them, and the reporter's follow-ups go to them from now on. "
                 @if !page.can_restore { "Only a supervisor can transfer a case." }
             }
             (hidden(ctx, &page.seen))
@@ -655,6 +678,7 @@ pub(crate) fn case(ctx: &Context, page: &CasePage<'_>) -> Markup {
                     (iopc_form(ctx, page, s, &action))
                     (note_form(ctx, page, &action))
                     (discard_form(ctx, page, s, &action))
+                    (dispose_form(ctx, page, s, &action))
                     (move_form(ctx, page, &action))
                 }
             }

@@ -205,6 +205,23 @@ pub async fn reporter_follows_up(url: &str, token: &MailboxToken, what: &str) ->
     route.readers
 }
 
+/// Every file under `dir` holding `needle`, read whole; an unreadable file fails the scan.
+pub fn files_holding(dir: &Path, needle: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if std::fs::read(&path).expect("readable").windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
 /// A store whose operator can make entries disappear, as someone with access to the relay's
 /// disk could: listings and reads skip the hidden ones. (No client can delete anything.)
 #[derive(Debug, Default)]
