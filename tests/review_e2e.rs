@@ -658,3 +658,49 @@ async fn dispose_from_the_command_line() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(json(&run(&["inbox", "--json", "--no-sync"])).as_array().is_some_and(Vec::is_empty));
 }
+
+/// A confidential reporter's name, held by the custodian pcc-ce: `show` says it is held, a
+/// reader asks with `identity request`, the custodian lists and grants it, and `show` then gives
+/// the name to that reader.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn custodian_held_identity_from_the_command_line() {
+    let relay = Relay::start().await;
+    let url = relay.url();
+    let client = common::bound_client(&url).await;
+    let concern = Concern {
+        category: Some(Category::Other),
+        what: "expenses".into(),
+        disclosure: candour_core::report::Disclosure::Confidential {
+            name: Some("CANARY-cli-name Sam Jones".into()),
+            contact: None,
+        },
+        ..Default::default()
+    };
+    let token = submit(&client, concern).await;
+    let case = candour_review::state::case_ref(&token.thread_id());
+    let tmp = tempfile::tempdir().expect("tmp");
+    let keys = common::keys_example();
+    let (psd1, custodian) = (keys.join("reviewers/psd-1.key"), keys.join("reviewers/pcc-ce.key"));
+    let as_psd1 = |args: &[&str]| review_as(&psd1, &url, &tmp.path().join("psd-1.cache"), args);
+    let as_custodian = |args: &[&str]| review_as(&custodian, &url, &tmp.path().join("pcc-ce.cache"), args);
+
+    let shown = as_psd1(&["show", &case]);
+    let text = String::from_utf8_lossy(&shown.stdout);
+    assert!(text.contains("held by the identity custodian (pcc-ce)"), "{text}");
+    assert!(!text.contains("CANARY-cli-name"), "{text}");
+    let out = as_psd1(&["identity", "request", &case, "--reason", "to take a statement"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let requests = json(&as_custodian(&["identity", "requests", "--json"]));
+    assert_eq!(requests[0]["case"], json!(case), "{requests}");
+    assert_eq!(requests[0]["request"]["requester"], json!("psd-1"), "{requests}");
+    let seq = requests[0]["seq"].as_u64().expect("seq").to_string();
+    let out = as_custodian(&["identity", "grant", &seq, "--note", "approved by the Head of PSD"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let again = as_custodian(&["identity", "grant", &seq, "--note", "twice"]);
+    assert!(!again.status.success(), "answered once");
+    let shown = as_psd1(&["show", &case]);
+    let text = String::from_utf8_lossy(&shown.stdout);
+    assert!(text.contains("REPORTER'S IDENTITY (protect; granted to you by pcc-ce"), "{text}");
+    assert!(text.contains("CANARY-cli-name Sam Jones"), "{text}");
+    assert!(text.contains("pcc-ce granted the request"), "the history says so: {text}");
+}

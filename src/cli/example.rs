@@ -95,6 +95,7 @@ pub fn generate(out: &Path) -> anyhow::Result<ExitCode> {
         },
         retired: vec![],
         records: None,
+        custodians: vec!["pcc-ce".into()],
     };
     let unsigned = pretty(&doc)?;
     let served = directory::sign(&unsigned, &root)?;

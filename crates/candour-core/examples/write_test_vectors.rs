@@ -278,6 +278,7 @@ fn sample_directory(version: u64, not_after: Day) -> Directory {
         },
         retired: vec![],
         records: None,
+        custodians: vec![],
     }
 }
 

@@ -66,6 +66,11 @@ pub struct Directory {
     /// disposal policy); absent: until a supervisor disposes of it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records: Option<RecordsPolicy>,
+    /// The identity custodians (reviewer ids): a confidential reporter's name and contact are
+    /// sealed to them, not to the case's readers (docs/design.md §6 "Custodian-held
+    /// identities"). Empty: the readers read them with the report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custodians: Vec<String>,
 }
 
 /// The force's rule for its reviewers' own copies of cases (docs/design.md §6 "Disposal"): a
@@ -474,6 +479,15 @@ pub fn validate(d: &Directory) -> Result<(), DirectoryError> {
     }
     if !(MIN_STANZAS..=MAX_STANZAS).contains(&d.stanzas) {
         return invalid(format!("stanzas must be between {MIN_STANZAS} and {MAX_STANZAS}"));
+    }
+    let mut custodians = BTreeSet::new();
+    for c in &d.custodians {
+        if !custodians.insert(c.as_str()) || !d.reviewers.iter().any(|r| &r.id == c) {
+            return invalid(format!("custodian {c:?} is repeated or not a reviewer in the directory"));
+        }
+    }
+    if d.custodians.len() > d.stanzas {
+        return invalid("more identity custodians than stanzas".into());
     }
     if let Some(records) = d.records {
         if !(1..=MAX_KEEP_CONCLUDED_DAYS).contains(&records.keep_concluded_days) {

@@ -86,17 +86,27 @@ pub enum EnvelopeKind {
     CaseEvent,
     /// A reviewer tool's sanitised escalation notice (inbox, to those outside the unit).
     EscalationNotice,
+    /// A confidential reporter's name and contact, sealed to the identity custodians and
+    /// carried inside the report (docs/design.md §6 "Custodian-held identities").
+    HeldIdentity,
+    /// A case reader's request to the custodians for a held identity (inbox).
+    IdentityRequest,
+    /// A custodian's answer to a request, to the requester alone (inbox).
+    IdentityAnswer,
 }
 
 impl EnvelopeKind {
     /// Every kind, in byte order.
-    pub const ALL: [EnvelopeKind; 6] = [
+    pub const ALL: [EnvelopeKind; 9] = [
         EnvelopeKind::Report,
         EnvelopeKind::FollowUp,
         EnvelopeKind::Receipt,
         EnvelopeKind::Reply,
         EnvelopeKind::CaseEvent,
         EnvelopeKind::EscalationNotice,
+        EnvelopeKind::HeldIdentity,
+        EnvelopeKind::IdentityRequest,
+        EnvelopeKind::IdentityAnswer,
     ];
 
     /// The byte that names this kind in the framing.
@@ -108,6 +118,9 @@ impl EnvelopeKind {
             EnvelopeKind::Reply => 4,
             EnvelopeKind::CaseEvent => 5,
             EnvelopeKind::EscalationNotice => 6,
+            EnvelopeKind::HeldIdentity => 7,
+            EnvelopeKind::IdentityRequest => 8,
+            EnvelopeKind::IdentityAnswer => 9,
         }
     }
 
@@ -125,6 +138,9 @@ impl EnvelopeKind {
             EnvelopeKind::Reply => b"candour-envelope-signature/v2/reply\n",
             EnvelopeKind::CaseEvent => b"candour-envelope-signature/v2/case-event\n",
             EnvelopeKind::EscalationNotice => b"candour-envelope-signature/v2/escalation-notice\n",
+            EnvelopeKind::HeldIdentity => b"candour-envelope-signature/v2/held-identity\n",
+            EnvelopeKind::IdentityRequest => b"candour-envelope-signature/v2/identity-request\n",
+            EnvelopeKind::IdentityAnswer => b"candour-envelope-signature/v2/identity-answer\n",
         }
     }
 
@@ -137,6 +153,9 @@ impl EnvelopeKind {
             EnvelopeKind::Reply => "reply",
             EnvelopeKind::CaseEvent => "case event",
             EnvelopeKind::EscalationNotice => "escalation notice",
+            EnvelopeKind::HeldIdentity => "held identity",
+            EnvelopeKind::IdentityRequest => "identity request",
+            EnvelopeKind::IdentityAnswer => "identity answer",
         }
     }
 }

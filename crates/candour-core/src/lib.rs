@@ -52,6 +52,7 @@ pub mod api;
 pub mod auth;
 pub mod commitment;
 pub mod conflicts;
+pub mod custody;
 pub mod day;
 mod digest;
 pub mod directory;

@@ -60,6 +60,9 @@ pub fn envelope_kind(document: &Document) -> EnvelopeKind {
         Document::Receipt(_) => EnvelopeKind::Receipt,
         Document::Reply(_) => EnvelopeKind::Reply,
         Document::EscalationNotice(_) => EnvelopeKind::EscalationNotice,
+        Document::HeldIdentity(_) => EnvelopeKind::HeldIdentity,
+        Document::IdentityRequest(_) => EnvelopeKind::IdentityRequest,
+        Document::IdentityAnswer(_) => EnvelopeKind::IdentityAnswer,
     }
 }
 
@@ -96,6 +99,11 @@ pub fn open_document<R: Read>(
     }
     if let Document::Report(r) | Document::FollowUp(r) = &document {
         if r.reporter_key != opened.signer {
+            return Err(DocumentError::WrongSigner.into());
+        }
+    }
+    if let Document::HeldIdentity(h) = &document {
+        if h.reporter_key != opened.signer {
             return Err(DocumentError::WrongSigner.into());
         }
     }

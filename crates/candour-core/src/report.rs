@@ -172,6 +172,15 @@ pub enum Disclosure {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         contact: Option<String>,
     },
+    /// Contact details in confidence, sealed to the directory's identity custodians rather
+    /// than to the readers (docs/design.md §6 "Custodian-held identities"): a reader sees that
+    /// they are held, and by whom, and asks a custodian for them.
+    Held {
+        /// The custodians it was sealed to.
+        custodians: Vec<String>,
+        /// The [`crate::custody::HeldIdentity`] envelope, base64.
+        held: String,
+    },
 }
 
 /// The reporter's own words: what a `--from` file or the web form holds. Field names are the
@@ -437,6 +446,12 @@ pub enum Document {
     Receipt(Receipt),
     /// A sanitised notice that a case is late, for those outside the handling team.
     EscalationNotice(EscalationNotice),
+    /// A confidential reporter's name and contact, for the identity custodians.
+    HeldIdentity(crate::custody::HeldIdentity),
+    /// A reader's request to the custodians for the reporter's identity.
+    IdentityRequest(crate::custody::IdentityRequest),
+    /// A custodian's answer to such a request.
+    IdentityAnswer(crate::custody::IdentityAnswer),
 }
 
 /// Why a document is not acceptable.
@@ -479,6 +494,9 @@ pub enum DocumentError {
     /// An escalation notice that does not hold together.
     #[error("the escalation notice is not acceptable: {0}")]
     BadNotice(String),
+    /// A held identity, identity request or answer that is not acceptable.
+    #[error("a custodian-held identity document is not acceptable: {0}")]
+    Custody(String),
     /// A follow-up's reader changes do not fit it (or a report carries some).
     #[error("the document's reader changes are not acceptable: {0}")]
     ReaderChanges(String),
@@ -500,6 +518,7 @@ impl DocumentError {
             DocumentError::CommittedReaderLeftOut(_) => "document-committed-reader-left-out",
             DocumentError::ThreadNotFromKey => "document-thread-not-from-key",
             DocumentError::BadNotice(_) => "document-bad-escalation-notice",
+            DocumentError::Custody(_) => "document-bad-custody",
             DocumentError::ReaderChanges(_) => "document-reader-changes",
         }
     }
@@ -513,11 +532,24 @@ impl Document {
             n.check()?;
             return Ok(doc);
         }
+        let custody = match &doc {
+            Document::HeldIdentity(h) => Some(h.check()),
+            Document::IdentityRequest(r) => Some(r.check()),
+            Document::IdentityAnswer(a) => Some(a.check()),
+            _ => None,
+        };
+        if let Some(checked) = custody {
+            checked.map_err(|e| DocumentError::Custody(e.to_string()))?;
+            return Ok(doc);
+        }
         let schema = match &doc {
             Document::Report(r) | Document::FollowUp(r) => r.schema,
             Document::Reply(r) => r.schema,
             Document::Receipt(r) => r.schema,
             Document::EscalationNotice(n) => n.schema,
+            Document::HeldIdentity(h) => h.schema,
+            Document::IdentityRequest(r) => r.schema,
+            Document::IdentityAnswer(a) => a.schema,
         };
         match schema {
             SCHEMA_V1 => check_v1(&doc)?,
@@ -543,7 +575,10 @@ impl Document {
             Document::Report(r) | Document::FollowUp(r) => r.route.as_ref(),
             Document::Reply(r) => r.route.as_ref(),
             Document::Receipt(r) => r.route.as_ref(),
-            Document::EscalationNotice(_) => None,
+            Document::EscalationNotice(_)
+            | Document::HeldIdentity(_)
+            | Document::IdentityRequest(_)
+            | Document::IdentityAnswer(_) => None,
         }
     }
 
@@ -560,6 +595,9 @@ impl Document {
             Document::Report(r) | Document::FollowUp(r) => Some(r.thread_id),
             Document::Reply(r) => Some(r.thread_id),
             Document::Receipt(r) => Some(r.thread_id),
+            Document::HeldIdentity(h) => Some(h.thread_id),
+            Document::IdentityRequest(r) => Some(r.thread_id),
+            Document::IdentityAnswer(a) => Some(a.thread_id),
             Document::EscalationNotice(_) => None,
         }
     }
@@ -580,7 +618,10 @@ fn check_v1(doc: &Document) -> Result<(), DocumentError> {
         Document::Report(r) | Document::FollowUp(r) => !r.reader_changes.is_empty(),
         Document::Reply(r) => !r.reader_changes.is_empty(),
         Document::Receipt(r) => !r.reader_changes.is_empty(),
-        Document::EscalationNotice(_) => false,
+        Document::EscalationNotice(_)
+        | Document::HeldIdentity(_)
+        | Document::IdentityRequest(_)
+        | Document::IdentityAnswer(_) => false,
     };
     if changes {
         return Err(DocumentError::Version2Field("reader_changes"));
@@ -589,8 +630,11 @@ fn check_v1(doc: &Document) -> Result<(), DocumentError> {
         Document::Report(r) | Document::FollowUp(r) => (r.route.is_some(), false),
         Document::Reply(r) => (r.route.is_some(), r.directory_version.is_some()),
         Document::Receipt(r) => (r.route.is_some(), r.directory_version.is_some()),
-        // Checked on its own (EscalationNotice::check): there is no version 1 notice.
-        Document::EscalationNotice(_) => (false, false),
+        // Checked on their own (EscalationNotice::check, crate::custody): there is no version 1.
+        Document::EscalationNotice(_)
+        | Document::HeldIdentity(_)
+        | Document::IdentityRequest(_)
+        | Document::IdentityAnswer(_) => (false, false),
     };
     if route {
         return Err(DocumentError::Version2Field("route"));
@@ -659,6 +703,9 @@ fn check_v2(doc: &Document) -> Result<(), DocumentError> {
             }
         }
         Document::EscalationNotice(n) => n.check()?,
+        Document::HeldIdentity(h) => h.check().map_err(|e| DocumentError::Custody(e.to_string()))?,
+        Document::IdentityRequest(r) => r.check().map_err(|e| DocumentError::Custody(e.to_string()))?,
+        Document::IdentityAnswer(a) => a.check().map_err(|e| DocumentError::Custody(e.to_string()))?,
     }
     Ok(())
 }

@@ -151,7 +151,7 @@ fn framing_faults_after_decryption_are_precise() {
     // Version 2 framing: magic 0..8, version 8..10, kind 10, document length 11..15, "{}" 15..17.
     expect_frame(with(&|p| p[0] = b'X'), FrameError::Magic);
     expect_frame(with(&|p| p[9] = 3), FrameError::Version(3));
-    expect_frame(with(&|p| p[10] = 9), FrameError::Kind(9));
+    expect_frame(with(&|p| p[10] = 10), FrameError::Kind(10));
     expect_frame(with(&|p| p[11..15].copy_from_slice(&u32::MAX.to_be_bytes())), FrameError::DocumentLength(u32::MAX));
     expect_frame(with(&|p| p[17] = 7), FrameError::Tag(7));
     expect_frame(with(&|p| p.truncate(30)), FrameError::Truncated);

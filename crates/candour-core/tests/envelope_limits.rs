@@ -32,13 +32,26 @@ fn meta(name: &str) -> AttachmentMeta {
 #[test]
 fn every_kind_has_its_own_stable_name() {
     let names: Vec<&str> = EnvelopeKind::ALL.iter().map(|k| k.name()).collect();
-    assert_eq!(names, ["report", "follow-up", "receipt", "reply", "case event", "escalation notice"]);
+    assert_eq!(
+        names,
+        [
+            "report",
+            "follow-up",
+            "receipt",
+            "reply",
+            "case event",
+            "escalation notice",
+            "held identity",
+            "identity request",
+            "identity answer"
+        ]
+    );
     for kind in EnvelopeKind::ALL {
         assert_eq!(kind.to_string(), kind.name(), "Display is the name");
         assert_eq!(EnvelopeKind::from_byte(kind.byte()), Some(kind));
     }
     assert_eq!(EnvelopeKind::from_byte(0), None);
-    assert_eq!(EnvelopeKind::from_byte(7), None);
+    assert_eq!(EnvelopeKind::from_byte(10), None);
 }
 
 #[test]

@@ -49,6 +49,9 @@ pub(crate) fn router(state: Arc<DeskState>) -> Router {
         .route("/case/{reference}/escalate", post(escalate))
         .route("/overdue", get(overdue))
         .route("/escalations", get(escalations))
+        .route("/identity", get(identity_requests))
+        .route("/identity/{seq}", post(answer_identity))
+        .route("/case/{reference}/identity-request", post(request_identity))
         .route("/links", get(links))
         .route("/stats", get(stats))
         .route("/stats.csv", get(stats_csv))
@@ -85,6 +88,12 @@ fn context(state: &DeskState, session: &ReviewSession) -> Context {
         flash: state.take_flash(),
         tampered: state.tampered(),
         new_escalations: session.escalations().iter().filter(|e| !e.seen).count(),
+        identity_requests: session
+            .directory()
+            .directory()
+            .custodians
+            .contains(&session.reviewer_id().to_owned())
+            .then(|| session.identity_requests().iter().filter(|r| r.answered.is_none()).count()),
     }
 }
 
@@ -172,6 +181,13 @@ async fn case(State(state): State<Arc<DeskState>>, Path(reference): Path<String>
         })
         .collect();
     let drafts = ctx.flash.as_ref().and_then(|f| f.drafts.for_case(&view.case));
+    let identity = match file.report.as_ref().map(|r| &r.report.concern.disclosure) {
+        Some(candour_core::report::Disclosure::Held { custodians, .. }) => Some(pages::IdentityPanel {
+            custodians: custodians.clone(),
+            answers: session.identity_answers(&view.case).unwrap_or_default(),
+        }),
+        _ => None,
+    };
     let page = CasePage {
         view: &view,
         readers,
@@ -214,6 +230,7 @@ async fn case(State(state): State<Arc<DeskState>>, Path(reference): Path<String>
                 })
                 .collect()
         },
+        identity,
     };
     html(StatusCode::OK, pages::case(&ctx, &page))
 }
@@ -635,6 +652,58 @@ async fn overdue(State(state): State<Arc<DeskState>>) -> Response {
     }
     let leavers = candour_review::views::leavers(dir, session.cases());
     html(StatusCode::OK, pages::overdue(&context(&state, &session), &columns, &leavers))
+}
+
+/// `/identity`: the requests this identity custodian has received.
+async fn identity_requests(State(state): State<Arc<DeskState>>) -> Response {
+    let session = state.session.lock().await;
+    html(
+        StatusCode::OK,
+        pages::identity_requests(&context(&state, &session), session.directory(), session.identity_requests()),
+    )
+}
+
+/// A custodian grants or declines one request.
+async fn answer_identity(
+    State(state): State<Arc<DeskState>>,
+    Path(seq): Path<u64>,
+    Extension(form): Extension<FormFields>,
+) -> Response {
+    let mut session = state.session.lock().await;
+    let result: Result<Done, ActionError> = async {
+        let grant = match form.text("decision") {
+            Some("grant") => true,
+            Some("decline") => false,
+            _ => return Err(FormError("Choose to grant or decline.".into()).into()),
+        };
+        let note = form.text("note").ok_or_else(|| FormError("Say why, for the requester.".into()))?;
+        session.answer_identity(seq, grant, note).await?;
+        Ok(Done::said(if grant {
+            format!("Request {seq} granted: the reporter's details were sealed to the requester alone.")
+        } else {
+            format!("Request {seq} declined; the requester is told why.")
+        }))
+    }
+    .await;
+    finish(&state, "", &form, result, "/identity")
+}
+
+/// A reader asks the custodians for the reporter's identity.
+async fn request_identity(
+    State(state): State<Arc<DeskState>>,
+    Path(reference): Path<String>,
+    Extension(form): Extension<FormFields>,
+) -> Response {
+    on_case(&state, &reference, &form, None, async |session, case_ref, _| {
+        let reason = form.text("reason").ok_or_else(|| FormError("Say why you need it.".into()))?;
+        let hash = session.request_identity(&case_ref, reason).await?;
+        Ok(Done::said(format!(
+            "Request for the reporter's identity recorded (event {}) and sealed to the custodians; their answer \
+             arrives with a later sync.",
+            hash.short()
+        )))
+    })
+    .await
 }
 
 /// `/escalations`: other teams' late cases escalated to this reviewer; looking marks them seen.

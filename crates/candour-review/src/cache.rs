@@ -101,6 +101,13 @@ pub struct CacheContents {
     /// contents.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub disposed: Vec<DisposedCase>,
+    /// Requests for reporters' identities this custodian received (docs/design.md §6
+    /// "Custodian-held identities").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identity_requests: Vec<crate::custody::ReceivedIdentityRequest>,
+    /// Custodians' answers to this reviewer's requests, by case.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub identity_answers: BTreeMap<ThreadId, Vec<crate::custody::ReceivedAnswer>>,
 }
 
 /// A case a reviewer's tool forgot (docs/design.md §6 "Disposal").
@@ -334,6 +341,8 @@ mod tests {
             escalations: vec![],
             saved: BTreeMap::new(),
             disposed: vec![],
+            identity_requests: vec![],
+            identity_answers: BTreeMap::new(),
         };
         cache.save(&contents).expect("save");
         assert_eq!(cache.load().expect("load"), contents);

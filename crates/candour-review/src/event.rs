@@ -187,6 +187,22 @@ pub enum Action {
         /// Why.
         note: String,
     },
+    /// The author asked the identity custodians for the confidential reporter's name and
+    /// contact (docs/design.md §6 "Custodian-held identities").
+    IdentityRequested {
+        /// Why they need it.
+        reason: String,
+    },
+    /// A custodian answered the author's request: granted (the identity was re-sealed to the
+    /// author alone) or declined. Recorded by the author's tool when the answer arrives.
+    IdentityAnswered {
+        /// The custodian.
+        custodian: String,
+        /// Whether it was granted.
+        granted: bool,
+        /// The custodian's note.
+        note: String,
+    },
     /// A supervisor disposed of a concluded case (closed, or set aside as not a report) before
     /// the force's retention ran out (docs/design.md §6 "Disposal"): every reader's tool
     /// forgets it, keeping only a note that it did.

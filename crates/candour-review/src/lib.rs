@@ -24,6 +24,7 @@ pub mod client;
 pub use candour_client::clock;
 pub mod alerts;
 pub mod clocks;
+pub mod custody;
 pub mod escalation;
 pub mod event;
 pub mod keyring;

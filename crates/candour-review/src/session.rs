@@ -11,7 +11,7 @@ use candour_core::directory::{Role, VerifiedDirectory};
 use candour_core::envelope::{AttachmentMeta, AttachmentSink, DiscardAttachments, OpenError};
 use candour_core::keys::{parse_age_recipient, PublicSigningKey, ReviewerSecret};
 use candour_core::message::{open_document, seal_document, OpenDocumentError, OpenedDocument};
-use candour_core::report::{Document, EscalationNotice, Receipt, Reply, SCHEMA_VERSION};
+use candour_core::report::{Disclosure, Document, EscalationNotice, Receipt, Reply, SCHEMA_VERSION};
 use candour_core::routing::check_sealed_to;
 use candour_core::wire::{CaseStreamId, ThreadId};
 use candour_core::Day;
@@ -150,6 +150,14 @@ pub enum ReviewError {
         /// Why, in plain words.
         why: String,
     },
+    /// A request for, or answer about, a held identity that cannot be made as asked.
+    #[error("{case}: {why}")]
+    Custody {
+        /// The case, or the request.
+        case: String,
+        /// Why, in plain words.
+        why: String,
+    },
     /// A disposal that cannot be made as asked.
     #[error("case {case} cannot be disposed of: {why}")]
     Dispose {
@@ -268,6 +276,7 @@ impl ReviewError {
             ReviewError::BadReferral(_) => "bad-referral",
             ReviewError::Discard { .. } => "cannot-discard",
             ReviewError::Dispose { .. } => "cannot-dispose",
+            ReviewError::Custody { .. } => "custody-refused",
             ReviewError::RestoreNeedsSupervisor(_) => "restore-needs-supervisor",
             ReviewError::OutcomeNotForCategory { .. } => "outcome-not-for-category",
             ReviewError::RelayDayUnknown => "relay-day-unknown",
@@ -336,6 +345,10 @@ pub struct SyncReport {
     /// Cases this sync forgot under the force's records rule or a supervisor's disposal:
     /// reference and why.
     pub forgotten: Vec<Forgotten>,
+    /// Identity requests received (custodians).
+    pub identity_requests: usize,
+    /// Custodians' answers received to this reviewer's requests.
+    pub identity_answers: usize,
     /// Cases due to be forgotten but kept because the reporter wrote after they were
     /// concluded: reference and what to do.
     pub kept: Vec<(String, String)>,
@@ -605,6 +618,7 @@ impl ReviewSession {
                 }
             }
         }
+        self.record_identity_answers().await?;
         self.file_due_receipts(&mut report, &policy, today).await?;
         report.forgotten = self.forget_due(today)?;
         for case in self.contents.cases.values() {
@@ -638,6 +652,7 @@ impl ReviewSession {
         for (thread, why) in due {
             let case = case_ref(&thread);
             self.contents.cases.remove(&thread);
+            self.contents.identity_answers.remove(&thread);
             let mut removed = 0;
             let mut left = Vec::new();
             for path in self.contents.saved.remove(&thread).unwrap_or_default() {
@@ -902,6 +917,18 @@ impl ReviewSession {
             self.file_escalation(seq, notice, &opened.signer, report);
             return;
         }
+        let OpenedDocument { document, signer, attachments } = opened;
+        let opened = match document {
+            Document::IdentityRequest(request) => {
+                self.file_identity_request(seq, request, &signer, report);
+                return;
+            }
+            Document::IdentityAnswer(answer) => {
+                self.file_identity_answer(seq, answer, &signer, report);
+                return;
+            }
+            document => OpenedDocument { document, signer, attachments },
+        };
         // The reporter's signature covers the readers it names, not the envelope's recipients:
         // refuse what the reporter did not send to this reviewer (docs/design.md §7).
         let (sealed_to, category, concerning) = match &opened.document {
@@ -914,8 +941,18 @@ impl ReviewSession {
                     reported.map(|r| r.report.concern.concerning.clone()).unwrap_or_default(),
                 )
             }
-            Document::Reply(_) | Document::Receipt(_) | Document::EscalationNotice(_) => {
+            Document::Reply(_)
+            | Document::Receipt(_)
+            | Document::EscalationNotice(_)
+            | Document::IdentityRequest(_)
+            | Document::IdentityAnswer(_) => {
                 report.rejected.push(format!("inbox entry {seq}: a reviewer's message in the inbox: ignored"));
+                return;
+            }
+            Document::HeldIdentity(_) => {
+                report.rejected.push(format!(
+                    "inbox entry {seq}: a reporter's held identity on its own, outside any report: ignored"
+                ));
                 return;
             }
         };
@@ -1065,8 +1102,237 @@ impl ReviewSession {
                 report.follow_ups += 1;
             }
             // Refused above.
-            Document::Reply(_) | Document::Receipt(_) | Document::EscalationNotice(_) => {}
+            Document::Reply(_)
+            | Document::Receipt(_)
+            | Document::EscalationNotice(_)
+            | Document::HeldIdentity(_)
+            | Document::IdentityRequest(_)
+            | Document::IdentityAnswer(_) => {}
         }
+    }
+
+    /// Keeps a request for a reporter's identity addressed to this custodian, once checked;
+    /// the same request again is kept once.
+    fn file_identity_request(
+        &mut self,
+        seq: u64,
+        request: candour_core::custody::IdentityRequest,
+        signer: &PublicSigningKey,
+        report: &mut SyncReport,
+    ) {
+        if let Err(e) = crate::custody::check_request(&self.dir, &self.secret.id, &request, signer) {
+            report.rejected.push(format!("inbox entry {seq}: an identity request refused: {e} ({})", e.code()));
+            return;
+        }
+        if let Some(first) = self.contents.identity_requests.iter().find(|r| r.request == request) {
+            report.flagged.push(format!(
+                "inbox entry {seq}: the same identity request as inbox entry {} again: kept once",
+                first.seq
+            ));
+            return;
+        }
+        let case = case_ref(&request.thread_id);
+        self.contents.identity_requests.push(crate::custody::ReceivedIdentityRequest {
+            seq,
+            request,
+            case,
+            answered: None,
+        });
+        report.identity_requests += 1;
+    }
+
+    /// Keeps a custodian's answer to this reviewer's request, once checked: from a custodian,
+    /// to a request this reviewer recorded on a case they hold, and, if granted, carrying the
+    /// identity this case's reporter signed. The next sync records it on the case's history.
+    fn file_identity_answer(
+        &mut self,
+        seq: u64,
+        answer: candour_core::custody::IdentityAnswer,
+        signer: &PublicSigningKey,
+        report: &mut SyncReport,
+    ) {
+        let refuse = |report: &mut SyncReport, e: crate::custody::CustodyRefused| {
+            report.rejected.push(format!("inbox entry {seq}: an identity answer refused: {e} ({})", e.code()));
+        };
+        if let Err(e) = crate::custody::check_answer(&self.dir, &self.secret.id, &answer, signer) {
+            return refuse(report, e);
+        }
+        let me = self.secret.id.clone();
+        let Some(case) = self.contents.cases.get(&answer.thread_id) else {
+            return refuse(report, crate::custody::CustodyRefused::NotAsked);
+        };
+        let asked = case
+            .events
+            .iter()
+            .any(|e| e.event.author == me && matches!(e.event.action, Action::IdentityRequested { .. }));
+        let Some(reported) = case.report.as_ref().filter(|_| asked) else {
+            return refuse(report, crate::custody::CustodyRefused::NotAsked);
+        };
+        let revealed = match &answer.granted {
+            None => None,
+            Some(held) => match candour_core::custody::open_held(
+                self.identity.as_ref(),
+                held,
+                &answer.thread_id,
+                &reported.report.reporter_key,
+            ) {
+                Ok(h) => Some(crate::custody::Revealed { name: h.name, contact: h.contact }),
+                Err(e) => {
+                    return refuse(
+                        report,
+                        crate::custody::CustodyRefused::NotTheReporters(format!("{e} ({})", e.code())),
+                    )
+                }
+            },
+        };
+        let answers = self.contents.identity_answers.entry(answer.thread_id).or_default();
+        if answers.iter().any(|a| a.seq == seq) {
+            return;
+        }
+        answers.push(crate::custody::ReceivedAnswer {
+            seq,
+            custodian: answer.custodian,
+            day: answer.day,
+            note: answer.note,
+            revealed,
+            recorded: false,
+        });
+        report.identity_answers += 1;
+    }
+
+    /// Records on each case every custodian's answer not yet in its history.
+    async fn record_identity_answers(&mut self) -> Result<(), ReviewError> {
+        let pending: Vec<(ThreadId, usize, Action)> = self
+            .contents
+            .identity_answers
+            .iter()
+            .flat_map(|(thread, answers)| {
+                answers.iter().enumerate().filter(|(_, a)| !a.recorded).map(|(i, a)| {
+                    let action = Action::IdentityAnswered {
+                        custodian: a.custodian.clone(),
+                        granted: a.revealed.is_some(),
+                        note: a.note.clone(),
+                    };
+                    (*thread, i, action)
+                })
+            })
+            .collect();
+        for (thread, index, action) in pending {
+            if self.tampered.contains_key(&thread) || !self.contents.cases.contains_key(&thread) {
+                continue;
+            }
+            self.record(&case_ref(&thread), action).await?;
+            if let Some(a) = self.contents.identity_answers.get_mut(&thread).and_then(|v| v.get_mut(index)) {
+                a.recorded = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// Asks the identity custodians for a confidential reporter's name and contact, said why
+    /// (docs/design.md §6 "Custodian-held identities"): recorded on the case first, so nothing
+    /// reaches a custodian that the history does not show, then sealed to the custodians the
+    /// report's identity was sealed to.
+    pub async fn request_identity(&mut self, reference: &str, reason: &str) -> Result<EventHash, ReviewError> {
+        let case = self.case(reference)?;
+        let case_ref = case.case_ref();
+        let refuse = |why: String| ReviewError::Custody { case: case_ref.clone(), why };
+        let Some(Disclosure::Held { custodians, held }) = case.report.as_ref().map(|r| &r.report.concern.disclosure)
+        else {
+            return Err(refuse("its reporter's name and contact are not held by a custodian".into()));
+        };
+        let (custodians, held) = (custodians.clone(), held.clone());
+        let thread = case.thread_id;
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > candour_core::custody::MAX_CUSTODY_NOTE_CHARS {
+            return Err(refuse(format!(
+                "say why you need it, in at most {} characters",
+                candour_core::custody::MAX_CUSTODY_NOTE_CHARS
+            )));
+        }
+        let to: Vec<String> = custodians.into_iter().filter(|c| self.dir.directory().custodians.contains(c)).collect();
+        if to.is_empty() {
+            return Err(refuse("no custodian it was sealed to is a custodian in the directory now".into()));
+        }
+        let hash = self.record(&case_ref, Action::IdentityRequested { reason: reason.to_owned() }).await?;
+        let request = candour_core::custody::IdentityRequest {
+            schema: SCHEMA_VERSION,
+            thread_id: thread,
+            requester: self.secret.id.clone(),
+            day: self.event_day().await?,
+            reason: reason.to_owned(),
+            held,
+        };
+        self.file_in_inbox(&Document::IdentityRequest(request), &to).await?;
+        Ok(hash)
+    }
+
+    /// The identity requests this custodian has received, oldest first.
+    pub fn identity_requests(&self) -> &[crate::custody::ReceivedIdentityRequest] {
+        &self.contents.identity_requests
+    }
+
+    /// Answers an identity request (named by its inbox entry), as its custodian: a grant
+    /// re-seals the reporter's own held envelope to the requester alone; a refusal says why.
+    pub async fn answer_identity(&mut self, seq: u64, grant: bool, note: &str) -> Result<(), ReviewError> {
+        let refuse = |why: String| ReviewError::Custody { case: format!("request {seq}"), why };
+        let Some(index) = self.contents.identity_requests.iter().position(|r| r.seq == seq) else {
+            return Err(refuse("there is no such identity request".into()));
+        };
+        let received = self.contents.identity_requests[index].clone();
+        if received.answered.is_some() {
+            return Err(refuse("it was answered already".into()));
+        }
+        let note = note.trim();
+        if note.is_empty() || note.chars().count() > candour_core::custody::MAX_CUSTODY_NOTE_CHARS {
+            return Err(refuse("say why".into()));
+        }
+        let request = &received.request;
+        let Some(recipient) = self.dir.reviewer(&request.requester).and_then(|r| r.x25519_recipient()) else {
+            return Err(refuse(format!("{} is no longer in the directory", request.requester)));
+        };
+        let granted = if grant {
+            // Opened first: only the identity of the thread asked about is passed on.
+            let bytes = candour_core::custody::held_bytes(&request.held).map_err(|e| refuse(e.to_string()))?;
+            let opened = open_document(self.identity.as_ref(), &bytes[..], &mut DiscardAttachments)
+                .map_err(|e| refuse(format!("the held identity does not open: {e}")))?;
+            match opened.document {
+                Document::HeldIdentity(h) if h.thread_id == request.thread_id => {}
+                _ => return Err(refuse("the envelope it carries is not the identity of the case it names".into())),
+            }
+            let stanzas = self.dir.directory().stanzas;
+            Some(
+                candour_core::custody::reseal_held(self.identity.as_ref(), &request.held, &[recipient], stanzas)
+                    .map_err(|e| refuse(e.to_string()))?,
+            )
+        } else {
+            None
+        };
+        let day = self.event_day().await?;
+        let answer = candour_core::custody::IdentityAnswer {
+            schema: SCHEMA_VERSION,
+            thread_id: request.thread_id,
+            requester: request.requester.clone(),
+            custodian: self.secret.id.clone(),
+            day,
+            note: note.to_owned(),
+            granted,
+        };
+        self.file_in_inbox(&Document::IdentityAnswer(answer), std::slice::from_ref(&request.requester)).await?;
+        self.contents.identity_requests[index].answered = Some((day, grant));
+        self.cache.save(&self.contents)?;
+        Ok(())
+    }
+
+    /// The custodians' answers to this reviewer's requests on a case.
+    pub fn identity_answers(&self, reference: &str) -> Result<&[crate::custody::ReceivedAnswer], ReviewError> {
+        let thread = self.case(reference)?.thread_id;
+        Ok(self.contents.identity_answers.get(&thread).map_or(&[], Vec::as_slice))
+    }
+
+    /// The reporter's name and contact, if a custodian granted this reviewer's request.
+    pub fn revealed_identity(&self, reference: &str) -> Option<&crate::custody::Revealed> {
+        self.identity_answers(reference).ok()?.iter().rev().find_map(|a| a.revealed.as_ref())
     }
 
     /// Keeps an escalation notice addressed to this reviewer, once checked (see
@@ -1324,7 +1590,7 @@ impl ReviewSession {
         let recipients: Vec<age::x25519::Recipient> =
             to.iter().filter_map(|id| self.dir.reviewer(id)).filter_map(|r| r.x25519_recipient()).collect();
         if recipients.len() != to.len() {
-            return Err(ReviewError::Internal("an escalation recipient has no key in the directory".into()));
+            return Err(ReviewError::Internal("a recipient has no key in the directory".into()));
         }
         self.client.inbox_submit(self.seal_signed(&recipients, document)?).await?;
         Ok(())

@@ -516,6 +516,16 @@ impl CaseState {
                     state.discarded = None;
                     format!("restored as a report, its clocks running again: {note}")
                 }
+                Action::IdentityRequested { reason } => {
+                    format!("asked the identity custodians for the reporter's name and contact: {reason}")
+                }
+                Action::IdentityAnswered { custodian, granted: true, note } => format!(
+                    "{custodian} granted the request: the reporter's name and contact were re-sealed to {} alone: {note}",
+                    e.event.author
+                ),
+                Action::IdentityAnswered { custodian, granted: false, note } => {
+                    format!("{custodian} declined the request for the reporter's name and contact: {note}")
+                }
                 Action::Dispose { note } => {
                     if state.status.is_concluded() || state.discarded.is_some() {
                         state.disposed = Some(Disposal { on: day, by: e.event.author.clone(), note: note.clone() });

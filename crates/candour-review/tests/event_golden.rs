@@ -142,6 +142,25 @@ fn discard_and_restore_events_are_frozen() {
     assert_frozen("case-events-v2-discard.jsonl", vec![discard, spam, restore]);
 }
 
+/// A reader's request for a custodian-held identity, and the answers their tool records
+/// (docs/design.md §6 "Custodian-held identities"): their own fixture.
+#[test]
+fn identity_request_and_answer_events_are_frozen() {
+    let (mut asked, mut granted, mut declined) = (events().remove(1), events().remove(1), events().remove(1));
+    asked.action = Action::IdentityRequested { reason: "To take a witness statement in person.".into() };
+    granted.action = Action::IdentityAnswered {
+        custodian: "pcc-ce".into(),
+        granted: true,
+        note: "Approved by the Head of PSD.".into(),
+    };
+    declined.action = Action::IdentityAnswered {
+        custodian: "pcc-ce".into(),
+        granted: false,
+        note: "Not needed for a roster check.".into(),
+    };
+    assert_frozen("case-events-v2-identity.jsonl", vec![asked, granted, declined]);
+}
+
 /// A supervisor's early disposal of a concluded case (docs/design.md §6 "Disposal"): its own
 /// fixture.
 #[test]
@@ -220,6 +239,7 @@ fn events_and_documents_never_parse_as_each_other() {
         ("case-events-v2-reader-change.jsonl", 2),
         ("case-events-v2-hand-over.jsonl", 1),
         ("case-events-v2-dispose.jsonl", 1),
+        ("case-events-v2-identity.jsonl", 3),
     ] {
         let fixture =
             std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name))

@@ -6,11 +6,12 @@ use std::io::Write;
 
 use candour_core::commitment::{CommitmentError, RouteCommitment};
 use candour_core::conflicts::{text_conflicts, Conflict};
+use candour_core::custody::HeldIdentity;
 use candour_core::directory::{Role, VerifiedDirectory};
 use candour_core::envelope::{AttachmentSource, SealError};
 use candour_core::message::seal_document;
 use candour_core::reader_change::{self, ReaderChange};
-use candour_core::report::{Category, Concern, Document, Report, SCHEMA_V1, SCHEMA_VERSION};
+use candour_core::report::{Category, Concern, Disclosure, Document, Report, SCHEMA_V1, SCHEMA_VERSION};
 use candour_core::routing::{route, Route, RouteError};
 use candour_core::token::MailboxToken;
 use candour_core::wire::ThreadId;
@@ -54,6 +55,16 @@ pub enum ComposeError {
     /// A reader change the follow-up was to carry does not apply.
     #[error("a change of your report's readers does not check out: {0}")]
     ReaderChange(reader_change::ReaderChangeError),
+    /// The reporter gave a name or contact, and every identity custodian is someone they
+    /// excluded: nobody is left to hold it.
+    #[error(
+        "not sent: your name and contact would be held by the identity custodians ({0}), and you excluded them \
+         all. Send without them, or include a custodian"
+    )]
+    NoCustodian(String),
+    /// The name and contact could not be sealed for the custodians.
+    #[error("your name and contact could not be sealed for the custodians: {0}")]
+    Custody(candour_core::custody::CustodyError),
 }
 
 impl ComposeError {
@@ -71,6 +82,8 @@ impl ComposeError {
             ComposeError::Commitment(e) => e.code(),
             ComposeError::Seal(_) => "seal-failed",
             ComposeError::ReaderChange(e) => e.code(),
+            ComposeError::NoCustodian(_) => "no-custodian",
+            ComposeError::Custody(e) => e.code(),
         }
     }
 }
@@ -115,6 +128,8 @@ pub fn compose_report(
     if concern.what.trim().is_empty() {
         return Err(ComposeError::EmptyWhat);
     }
+    let mut concern = concern;
+    hold_identity(dir, token, &mut concern, excluded)?;
     let route = route(dir, category, &concern.concerning, excluded)?;
     // The reporter's own word on who may read the thread (crate::compose's caller shows it):
     // follow-ups go to these readers whatever a reviewer's reply later says.
@@ -231,9 +246,48 @@ pub fn compose_follow_up_after(
     // A format 2 thread is the commitment's (bound to the token's key); a format 1 thread is
     // the one its report began.
     let thread = route.as_ref().map_or_else(|| token.thread_id_v1(), |c| c.thread_id);
+    let mut concern = concern;
+    let excluded = route.as_ref().map(|c| c.excluded.clone()).unwrap_or_default();
+    if route.is_some() {
+        hold_identity(dir, token, &mut concern, &excluded)?;
+    }
     let mut report = report(token, thread, concern, recipients.clone(), route, today);
     report.reader_changes = reader_changes;
     Ok(Composed { document: Document::FollowUp(report), readers: Readers::Thread(recipients) })
+}
+
+/// Where the directory names identity custodians, seals a confidential reporter's name and
+/// contact to them (less any the reporter excluded) in place of the plain details, so the
+/// case's readers hold only ciphertext they cannot open (docs/design.md §6 "Custodian-held
+/// identities"). Without custodians the details go to the readers, as the reporter is told.
+fn hold_identity(
+    dir: &VerifiedDirectory,
+    token: &MailboxToken,
+    concern: &mut Concern,
+    excluded: &[String],
+) -> Result<(), ComposeError> {
+    let Disclosure::Confidential { name, contact } = &concern.disclosure else { return Ok(()) };
+    let custodians: Vec<String> =
+        dir.directory().custodians.iter().filter(|c| !excluded.contains(c)).cloned().collect();
+    if dir.directory().custodians.is_empty() {
+        return Ok(());
+    }
+    if custodians.is_empty() {
+        return Err(ComposeError::NoCustodian(dir.directory().custodians.join(", ")));
+    }
+    let recipients: Vec<age::x25519::Recipient> =
+        custodians.iter().filter_map(|id| dir.reviewer(id)).filter_map(|r| r.x25519_recipient()).collect();
+    let identity = HeldIdentity {
+        schema: SCHEMA_VERSION,
+        thread_id: token.thread_id(),
+        reporter_key: token.public_signing_key(),
+        name: name.clone(),
+        contact: contact.clone(),
+    };
+    let held = candour_core::custody::seal_held(&identity, &recipients, dir.directory().stanzas, &token.signing_key())
+        .map_err(ComposeError::Custody)?;
+    concern.disclosure = Disclosure::Held { custodians, held };
+    Ok(())
 }
 
 fn report(
@@ -348,7 +402,28 @@ impl Composed {
             ),
             Readers::Thread(_) => (Vec::new(), None),
         };
-        Preview { queues, readers, fallback }
+        let disclosure = match &self.document {
+            Document::Report(r) | Document::FollowUp(r) => Some(&r.concern.disclosure),
+            _ => None,
+        };
+        let identity = match disclosure {
+            Some(Disclosure::Held { custodians, .. }) => {
+                let names: Vec<String> = custodians
+                    .iter()
+                    .map(|id| dir.reviewer(id).map_or_else(|| id.clone(), |r| format!("{} [{id}]", r.display_name)))
+                    .collect();
+                Some(format!(
+                    "Your name and contact are sealed to the identity custodian ({}) alone. The people above see \
+                     only that they are held, and must ask the custodian, giving a reason, to learn who you are.",
+                    names.join(", ")
+                ))
+            }
+            Some(Disclosure::Confidential { .. }) => {
+                Some("Your name and contact will be read by everyone above, with the report.".to_owned())
+            }
+            _ => None,
+        };
+        Preview { queues, readers, fallback, identity }
     }
 }
 
@@ -361,6 +436,9 @@ pub struct Preview {
     pub readers: Vec<PreviewReader>,
     /// The fallback warning, if exclusions emptied a queue.
     pub fallback: Option<String>,
+    /// Who reads the reporter's name and contact, if they gave any (docs/design.md §6
+    /// "Custodian-held identities").
+    pub identity: Option<String>,
 }
 
 /// One person who will be able to read the report.
@@ -388,6 +466,9 @@ impl fmt::Display for Preview {
         }
         if let Some(warning) = &self.fallback {
             writeln!(f, "Note: {warning}")?;
+        }
+        if let Some(identity) = &self.identity {
+            writeln!(f, "Note: {identity}")?;
         }
         Ok(())
     }

@@ -222,6 +222,12 @@ function renderReaders(container, sealedTo) {
     note.textContent = sealedTo.fallback;
     container.append(note);
   }
+  if (sealedTo.identity) {
+    const note = document.createElement("p");
+    note.className = "identity-note";
+    note.textContent = sealedTo.identity;
+    container.append(note);
+  }
 }
 
 // What the module noticed: the report (or follow-up) may reach the person it is about. Each

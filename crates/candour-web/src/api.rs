@@ -346,6 +346,7 @@ fn readers_json(composed: &Composed, dir: &VerifiedDirectory) -> Value {
             "id": r.id, "display_name": r.display_name, "queues": r.queues, "supervisor": r.supervisor,
         })).collect::<Vec<_>>(),
         "fallback": p.fallback,
+        "identity": p.identity,
     })
 }
 

@@ -79,6 +79,10 @@ pub enum ReviewCommand {
     /// The cases this tool has forgotten (disposed of, or past the force's retention): their
     /// reference, the day and why.
     Disposed(ViewArgs),
+    /// Custodian-held identities: a reader asks the custodians for a confidential reporter's
+    /// name and contact; a custodian lists the requests and grants or declines each.
+    #[command(subcommand)]
+    Identity(IdentityCommand),
     /// Transfer a case to another queue (supervisors only): its readers become that queue's
     /// members (never anyone the reporter excluded or the report names), the report, follow-ups
     /// and history are re-sealed to them, and the reporter's follow-ups go to them from now on.
@@ -312,6 +316,43 @@ pub struct RestoreArgs {
     note: String,
 }
 
+/// `identity`.
+#[derive(Debug, clap::Subcommand)]
+pub enum IdentityCommand {
+    /// Ask the identity custodians for the reporter's name and contact (recorded on the case).
+    Request(IdentityRequestArgs),
+    /// The requests you have received as a custodian: inbox entry, case, who asked, why.
+    Requests(ViewArgs),
+    /// Grant a request: the reporter's own sealed details are re-sealed to the requester alone.
+    Grant(IdentityAnswerArgs),
+    /// Decline a request, saying why.
+    Decline(IdentityAnswerArgs),
+}
+
+/// `identity request`.
+#[derive(Debug, clap::Args)]
+pub struct IdentityRequestArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The case reference.
+    case: String,
+    /// Why you need the reporter's identity (required: the custodian and the history keep it).
+    #[arg(long)]
+    reason: String,
+}
+
+/// `identity grant` and `identity decline`.
+#[derive(Debug, clap::Args)]
+pub struct IdentityAnswerArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The request, by the inbox entry `identity requests` lists.
+    request: u64,
+    /// Why (required: the requester reads it).
+    #[arg(long)]
+    note: String,
+}
+
 /// `dispose`.
 #[derive(Debug, clap::Args)]
 pub struct DisposeArgs {
@@ -523,13 +564,31 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                     }
                     None => Vec::new(),
                 };
+                let answers = s.identity_answers(&a.case)?.to_vec();
                 if a.common.json {
                     let mut value = serde_json::to_value(&view)?;
                     value["saved_attachments"] = serde_json::json!(saved);
+                    value["identity_answers"] = serde_json::to_value(&answers)?;
                     println!("{}", serde_json::to_string_pretty(&value)?);
                 } else {
                     // The reporter's words reach the terminal shown, never obeyed.
                     print!("{}", for_terminal(&case_text(&view)));
+                    for answer in &answers {
+                        let text = match &answer.revealed {
+                            Some(r) => format!(
+                                "REPORTER'S IDENTITY (protect; granted to you by {} on {}): name {}, contact {}",
+                                answer.custodian,
+                                answer.day,
+                                r.name.as_deref().unwrap_or("-"),
+                                r.contact.as_deref().unwrap_or("-")
+                            ),
+                            None => format!(
+                                "Identity request declined by {} on {}: {}",
+                                answer.custodian, answer.day, answer.note
+                            ),
+                        };
+                        println!("{}", for_terminal(&text));
+                    }
                     for p in saved {
                         println!("saved {}", p.display());
                     }
@@ -625,6 +684,47 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                 }
                 Ok(status)
             }
+            ReviewCommand::Identity(IdentityCommand::Request(a)) => {
+                let mut s = open(&a.common).await?;
+                require_clean(&s.sync().await?)?;
+                let case = s.case(&a.case)?.case_ref();
+                let hash = s.request_identity(&a.case, &a.reason).await?;
+                if a.common.json {
+                    println!("{}", serde_json::json!({"status": "recorded", "case": case, "event": hash.to_string()}));
+                } else {
+                    println!(
+                        "Request for the reporter's identity on case {case} recorded (event {}) and sealed to the \
+                         custodians; their answer reaches you at a later sync.",
+                        hash.short()
+                    );
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            ReviewCommand::Identity(IdentityCommand::Requests(a)) => {
+                let mut s = open(&a.common).await?;
+                let status = maybe_sync(&mut s, a.no_sync).await?;
+                if a.common.json {
+                    println!("{}", serde_json::to_string_pretty(s.identity_requests())?);
+                } else if s.identity_requests().is_empty() {
+                    println!("No request for a reporter's identity has reached you.");
+                } else {
+                    for r in s.identity_requests() {
+                        let answered = match r.answered {
+                            Some((day, true)) => format!("granted {day}"),
+                            Some((day, false)) => format!("declined {day}"),
+                            None => "waiting".to_owned(),
+                        };
+                        let line = format!(
+                            "{}  case {}  asked by {} on {}  {answered}  why: {}",
+                            r.seq, r.case, r.request.requester, r.request.day, r.request.reason
+                        );
+                        println!("{}", for_terminal(&line));
+                    }
+                }
+                Ok(status)
+            }
+            ReviewCommand::Identity(IdentityCommand::Grant(a)) => answer_identity(a, true).await,
+            ReviewCommand::Identity(IdentityCommand::Decline(a)) => answer_identity(a, false).await,
             ReviewCommand::Transfer(a) => {
                 let mut s = open(&a.common).await?;
                 require_clean(&s.sync().await?)?;
@@ -986,6 +1086,20 @@ async fn triage(a: TriageArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// What `transfer` and `add-reader` did, in plain words (or JSON).
+/// `identity grant` and `identity decline`.
+async fn answer_identity(a: IdentityAnswerArgs, grant: bool) -> anyhow::Result<ExitCode> {
+    let mut s = open(&a.common).await?;
+    require_clean(&s.sync().await?)?;
+    s.answer_identity(a.request, grant, &a.note).await?;
+    let what = if grant { "granted: the reporter's details were re-sealed to the requester alone" } else { "declined" };
+    if a.common.json {
+        println!("{}", serde_json::json!({"status": "sent", "request": a.request, "granted": grant}));
+    } else {
+        println!("Identity request {} {what}; the answer is sealed to the requester.", a.request);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn print_moved(case: &str, how: &str, moved: &candour_review::session::Moved, json: bool) {
     if json {
         println!(

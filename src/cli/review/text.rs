@@ -75,13 +75,25 @@ pub(super) fn case_text(v: &candour_review::views::CaseView) -> String {
             let _ = writeln!(out, "About: {subject}");
         }
         let _ = writeln!(out, "What: {}", c.what);
-        if let Disclosure::Confidential { name, contact } = &c.disclosure {
-            let _ = writeln!(
-                out,
-                "CONFIDENTIAL CONTACT (protect): name {}, contact {}",
-                name.as_deref().unwrap_or("-"),
-                contact.as_deref().unwrap_or("-")
-            );
+        match &c.disclosure {
+            Disclosure::Confidential { name, contact } => {
+                let _ = writeln!(
+                    out,
+                    "CONFIDENTIAL CONTACT (protect): name {}, contact {}",
+                    name.as_deref().unwrap_or("-"),
+                    contact.as_deref().unwrap_or("-")
+                );
+            }
+            Disclosure::Held { custodians, .. } => {
+                let _ = writeln!(
+                    out,
+                    "CONFIDENTIAL CONTACT held by the identity custodian ({}), sealed so no reader can open it; \
+                     `candour review identity request {} --reason WHY` asks for it",
+                    custodians.join(", "),
+                    v.case
+                );
+            }
+            Disclosure::Anonymous => {}
         }
         for (label, value) in [("When", &c.when), ("Where", &c.r#where), ("Reported elsewhere", &c.reported_elsewhere)]
         {

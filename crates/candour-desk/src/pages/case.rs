@@ -55,6 +55,18 @@ pub(crate) struct CasePage<'a> {
     /// The reviewers who could be added as readers (never one the reporter excluded or the
     /// report names): (id, name).
     pub addable: Vec<(String, String)>,
+    /// Where the reporter's name and contact are held by custodians: who holds them, and the
+    /// answers to this reviewer's requests.
+    pub identity: Option<IdentityPanel<'a>>,
+}
+
+/// A custodian-held identity, as this reviewer stands with it.
+#[derive(Debug)]
+pub(crate) struct IdentityPanel<'a> {
+    /// The custodians it was sealed to.
+    pub custodians: Vec<String>,
+    /// The answers to this reviewer's requests, oldest first.
+    pub answers: &'a [candour_review::custody::ReceivedAnswer],
 }
 
 /// A value a `<select>` offers: what the form sends and what the reviewer reads.
@@ -185,6 +197,11 @@ fn concern(c: &Concern) -> Markup {
                         br;
                         "Name: " (shown(name.as_deref().unwrap_or("not given"))) br;
                         "Contact: " (shown(contact.as_deref().unwrap_or("not given")))
+                    }
+                    Disclosure::Held { custodians, .. } => {
+                        strong class="protect" { "Confidential: the name and contact are held by the identity custodian" }
+                        " (" (custodians.join(", ")) "), sealed so that no reader can open them. Ask for them under "
+                        "\"Reporter's identity\"."
                     }
                 }
             }
@@ -478,6 +495,42 @@ fn discard_form(ctx: &Context, page: &CasePage<'_>, s: &CaseState, action: &str)
     }
 }
 
+/// The reporter's identity, held by the custodians: what was granted to this reviewer, what
+/// was declined, and the request form (docs/design.md §6 "Custodian-held identities").
+fn identity_form(ctx: &Context, page: &CasePage<'_>, action: &str) -> Markup {
+    let Some(panel) = &page.identity else { return html! {} };
+    let revealed = panel.answers.iter().rev().find_map(|a| a.revealed.as_ref().map(|r| (a, r)));
+    html! {
+        section class="panel" aria-labelledby="identity-h" {
+            h2 id="identity-h" { "Reporter's identity" }
+            @if let Some((answer, r)) = revealed {
+                p { strong class="protect" { "Confidential: protect these details." } }
+                p class="muted" { "Granted to you by " (answer.custodian) " on " (answer.day) ": " (answer.note) }
+                dl class="revealed" {
+                    dt { "Name" } dd { (shown(r.name.as_deref().unwrap_or("not given"))) }
+                    dt { "Contact" } dd { (shown(r.contact.as_deref().unwrap_or("not given"))) }
+                }
+            } @else {
+                p class="muted" {
+                    "Held by the identity custodian (" (panel.custodians.join(", ")) "). No reader can open it; ask, "
+                    "saying why: the request and the answer go in the case's history."
+                }
+                @for a in panel.answers.iter().filter(|a| a.revealed.is_none()) {
+                    p class="warning" { "Declined by " (a.custodian) " on " (a.day) ": " (a.note) }
+                }
+                form method="post" action={ (action) "/identity-request" } {
+                    (hidden(ctx, &page.seen))
+                    div class="field" {
+                        label for="f-identity-reason" { "Why you need it" }
+                        textarea id="f-identity-reason" name="reason" rows="2" required {}
+                    }
+                    button type="submit" class="secondary" { "Ask the custodian" }
+                }
+            }
+        }
+    }
+}
+
 /// Early disposal of a concluded case (supervisors; docs/design.md §6 "Disposal"), shown once
 /// the case is closed or set aside.
 fn dispose_form(ctx: &Context, page: &CasePage<'_>, s: &CaseState, action: &str) -> Markup {
@@ -672,6 +725,7 @@ pub(crate) fn case(ctx: &Context, page: &CasePage<'_>) -> Markup {
             }
             @if page.passed_on.is_none() {
                 div class="case-side" {
+                    (identity_form(ctx, page, &action))
                     (triage_form(ctx, page, s, &action))
                     (reply_form(ctx, page, &action))
                     (summary_form(ctx, page, s, &action))

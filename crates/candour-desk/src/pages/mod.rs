@@ -24,12 +24,14 @@ use candour_review::views::{CaseView, InboxRow, LeaverCase, ThreadMessage};
 mod board;
 mod case;
 mod escalations;
+mod identity;
 mod inbox;
 mod published;
 
 pub(crate) use board::{figures_tables, links, overdue, stats, BoardColumn, LinkRow, StatsPage};
-pub(crate) use case::{case, CasePage, SentReply, ThreadItem};
+pub(crate) use case::{case, CasePage, IdentityPanel, SentReply, ThreadItem};
 pub(crate) use escalations::escalations;
+pub(crate) use identity::identity_requests;
 pub(crate) use inbox::{inbox, InboxPage};
 pub(crate) use published::merged_figures;
 
@@ -50,6 +52,8 @@ pub(crate) struct Context {
     pub tampered: Vec<(String, String)>,
     /// Escalation notices received and not yet looked at.
     pub new_escalations: usize,
+    /// For an identity custodian: requests waiting for an answer (`None` for everyone else).
+    pub identity_requests: Option<usize>,
 }
 
 /// Which navigation entry is the current page.
@@ -60,6 +64,7 @@ pub(crate) enum Nav {
     Links,
     Stats,
     Escalations,
+    Identity,
     Other,
 }
 
@@ -96,6 +101,14 @@ pub(crate) fn layout(ctx: &Context, title: &str, nav: Nav, content: Markup) -> M
                             li { (nav_link("/overdue", "Overdue", nav == Nav::Overdue)) }
                             li { (nav_link("/links", "Subject links", nav == Nav::Links)) }
                             li { (nav_link("/stats", "Statistics", nav == Nav::Stats)) }
+                            @if let Some(waiting) = ctx.identity_requests {
+                                li {
+                                    a href="/identity" aria-current=[(nav == Nav::Identity).then_some("page")] {
+                                        "Identity requests"
+                                        @if waiting > 0 { " " span class="badge new" { (waiting) " waiting" } }
+                                    }
+                                }
+                            }
                             li {
                                 a href="/escalations" aria-current=[(nav == Nav::Escalations).then_some("page")] {
                                     "Escalations"

@@ -59,13 +59,18 @@ impl Relay {
 
     /// Binds first, then serves: no sleeping until it is "up".
     pub async fn start() -> Relay {
+        Relay::start_with(fresh_directory()).await
+    }
+
+    /// A relay on its own data folder (sled), serving the signed directory at `directory`.
+    pub async fn start_with(directory: &Path) -> Relay {
         let data = tempfile::tempdir().expect("tmp");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let config = candour_relay::Config {
             listen: addr,
             data: data.path().join("relay"),
-            directory: fresh_directory().to_owned(),
+            directory: directory.to_owned(),
             directory_roots: vec![keys_example().join("root.pub").display().to_string()],
             pow_difficulty: 8,
             ..candour_relay::Config::default()
