@@ -300,3 +300,119 @@ fn an_epoch_with_chunks_inside_sled_still_reads() {
     assert_eq!(read_blob(&store, Place::Inbox, next.seq).expect("read"), Some(blob(5, 10)));
     assert_eq!(std::fs::metadata(epoch.join("chunks.log")).expect("log").len(), 10);
 }
+
+/// An aborted upload's bytes leave the disk at once, not at the next restart: an abandoned
+/// report must not sit in the chunk log until the relay happens to be restarted.
+#[test]
+fn an_aborted_upload_leaves_no_bytes_on_disk() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SledStore::open(dir.path()).expect("open");
+    put_blob(&store, Place::Inbox, &blob(4, 100), day(5)).expect("put");
+    let upload = store.begin(day(5)).expect("begin");
+    store.put_chunk(upload, 0, &blob(9, 3000)).expect("chunk");
+    store.put_chunk(upload, 1, &blob(8, 3000)).expect("chunk");
+    let needles = [blob(9, 3000).as_bytes()[200..264].to_vec(), blob(8, 3000).as_bytes()[200..264].to_vec()];
+    let needles: Vec<&[u8]> = needles.iter().map(Vec::as_slice).collect();
+    assert_eq!(common::find_needles(&common::read_tree(dir.path()), &needles).len(), 2, "the scan sees them first");
+    store.abort(upload).expect("abort");
+    assert_eq!(common::find_needles(&common::read_tree(dir.path()), &needles), Vec::<String>::new());
+    assert_eq!(store.commit(upload, Place::Inbox).expect_err("gone").code(), StoreError::UnknownUpload.code());
+}
+
+/// Inbox numbers are never given out twice, even once every entry that held them has expired
+/// and its epoch is gone: a reviewer's cursor past a number would otherwise skip a new report.
+#[test]
+fn inbox_numbers_are_never_reused_after_everything_expired() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let short = Retention { days: 30, epoch_days: 7 };
+    let last = {
+        let store = SledStore::open_with(dir.path(), short).expect("open");
+        let mut last = Seq(0);
+        for tag in 0..3 {
+            last = put_blob(&store, Place::Inbox, &blob(tag, 10), day(1)).expect("put").seq;
+        }
+        store.purge_expired(day(400)).expect("purge");
+        assert!(store.list(Place::Inbox, None, 10).expect("list").is_empty(), "all expired");
+        last
+    };
+    let store = common::when_released(
+        || SledStore::open_with(dir.path(), short),
+        |e| matches!(e, StoreError::Io(kind) if kind == "other error"),
+    );
+    let next = put_blob(&store, Place::Inbox, &blob(7, 10), day(401)).expect("put").seq;
+    assert!(next > last, "{next:?} after {last:?}");
+}
+
+/// What a crash or an operator leaves in the data folder: stray temporary and readiness-check
+/// files are cleared on opening, a folder that only looks like an epoch is left alone (never
+/// a panic), and an inbox counter that cannot be read stops the store rather than restarting
+/// the numbering.
+#[test]
+fn leftovers_in_the_data_folder_are_cleared_or_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    drop(SledStore::open(dir.path()).expect("open"));
+    std::fs::write(dir.path().join("inbox-counter.tmp"), b"12").expect("write");
+    std::fs::write(dir.path().join("ready-check-4711"), b"").expect("write");
+    std::fs::create_dir(dir.path().join("epoch-x")).expect("mkdir");
+    std::fs::create_dir(dir.path().join("epoch-2026-01-01")).expect("mkdir");
+    let store = common::reopen(dir.path());
+    assert!(!dir.path().join("inbox-counter.tmp").exists(), "a temporary file is cleared");
+    assert!(!dir.path().join("ready-check-4711").exists(), "a readiness probe a crash left is cleared");
+    assert!(dir.path().join("epoch-x").exists() && dir.path().join("epoch-2026-01-01").exists(), "left alone");
+    let shown = format!("{store:?}");
+    assert!(shown.contains("SledStore") && shown.contains("retention"), "{shown}");
+    drop(store);
+    let counter = dir.path().join("inbox-counter");
+    if counter.exists() {
+        std::fs::remove_file(&counter).expect("rm");
+    }
+    std::fs::create_dir(&counter).expect("a counter that cannot be read as a file");
+    // Asked again while sled's threads still hold the last handle's lock (see common::reopen).
+    let refused = common::when_released(
+        || match SledStore::open(dir.path()) {
+            Ok(_) => panic!("a store whose inbox counter cannot be read opened"),
+            Err(StoreError::Io(kind)) if kind == "other error" => Err(StoreError::Io(kind)),
+            Err(refused) => Ok(refused),
+        },
+        |e| matches!(e, StoreError::Io(kind) if kind == "other error"),
+    );
+    assert!(refused.to_string().to_lowercase().contains("directory"), "{refused}");
+}
+
+/// The free-space reserve, as documented: sled's two segments at least, 256 MiB by default.
+/// Uploads under way are checked against three quarters of it, on their first chunk and every
+/// 16th, so a long upload cannot fill the disk under sled's own log.
+#[test]
+fn uploads_under_way_stop_at_three_quarters_of_the_reserve() {
+    use candour_relay::store::sled_store::{DEFAULT_MIN_FREE_BYTES, SLED_HEADROOM_BYTES};
+    assert_eq!(SLED_HEADROOM_BYTES, 16 << 20, "two 8 MiB sled segments");
+    assert_eq!(DEFAULT_MIN_FREE_BYTES, 256 << 20);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SledStore::open(dir.path()).expect("open");
+    let free = fs2::available_space(dir.path()).expect("free space");
+    let chunk = blob(5, 100);
+    // A reserve a little above the free space: no new upload, but one under way goes on
+    // (three quarters of it is below what is free).
+    let upload = store.begin(day(5)).expect("begin");
+    store.set_min_free_bytes(free / 10 * 12);
+    assert_eq!(store.begin(day(5)).expect_err("no new upload").code(), StoreError::DiskFull.code());
+    store.put_chunk(upload, 0, &chunk).expect("three quarters of the reserve is free");
+    // Twice the free space: three quarters of it is not free, checked on chunk 16, not 1 to 15.
+    store.set_min_free_bytes(free * 2);
+    for index in 1..16 {
+        store.put_chunk(upload, index, &chunk).expect("checked once per 16 chunks");
+    }
+    assert_eq!(
+        store.put_chunk(upload, 16, &chunk).expect_err("the 16th is checked").code(),
+        StoreError::DiskFull.code()
+    );
+    let fresh = {
+        store.set_min_free_bytes(0);
+        store.begin(day(5)).expect("begin")
+    };
+    store.set_min_free_bytes(free * 2);
+    assert_eq!(
+        store.put_chunk(fresh, 0, &chunk).expect_err("the first is checked").code(),
+        StoreError::DiskFull.code()
+    );
+}

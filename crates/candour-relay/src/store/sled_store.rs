@@ -931,3 +931,75 @@ mod legacy {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    /// Every caller's data is synced by a sync that started after it asked: one caller, one
+    /// sync; a failed sync is reported and the next caller syncs again; callers that queue
+    /// behind a sync in progress share the next one instead of each running their own.
+    #[test]
+    fn group_sync_runs_a_sync_for_every_caller_and_shares_it_between_waiting_ones() {
+        let group = GroupSync::default();
+        let runs = AtomicU32::new(0);
+        let counted = || {
+            runs.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        };
+        group.run(counted).expect("sync");
+        assert_eq!(runs.load(Ordering::SeqCst), 1, "a lone caller's sync runs");
+        group.run(counted).expect("sync");
+        assert_eq!(runs.load(Ordering::SeqCst), 2, "and runs again for the next caller");
+        let failed = group.run(|| Err(StoreError::Io("disk gone".into())));
+        assert!(matches!(failed, Err(StoreError::Io(m)) if m == "disk gone"));
+        group.run(counted).expect("sync");
+        assert_eq!(runs.load(Ordering::SeqCst), 3, "a failure covers nobody");
+
+        // Eight callers arrive while one slow sync runs: it started before they asked, so it
+        // covers none of them, and they share what follows rather than running eight.
+        let group = Arc::new(GroupSync::default());
+        let runs = Arc::new(AtomicU32::new(0));
+        let (started_tx, started_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let first = {
+            let (group, runs) = (Arc::clone(&group), Arc::clone(&runs));
+            std::thread::spawn(move || {
+                group.run(|| {
+                    runs.fetch_add(1, Ordering::SeqCst);
+                    started_tx.send(()).expect("started");
+                    release_rx.recv().expect("released");
+                    Ok(())
+                })
+            })
+        };
+        started_rx.recv().expect("the first sync is running");
+        let waiting: Vec<_> = (0..8)
+            .map(|_| {
+                let (group, runs) = (Arc::clone(&group), Arc::clone(&runs));
+                std::thread::spawn(move || {
+                    group.run(|| {
+                        runs.fetch_add(1, Ordering::SeqCst);
+                        Ok(())
+                    })
+                })
+            })
+            .collect();
+        // Waits on the state itself, not on time: each waiter has taken its ticket once
+        // `issued` counts it (bounded, so a broken group fails rather than hangs).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while group.state.lock().expect("lock").issued < 9 {
+            assert!(std::time::Instant::now() < deadline, "the waiters never asked");
+            std::thread::yield_now();
+        }
+        release_tx.send(()).expect("release");
+        first.join().expect("join").expect("sync");
+        for w in waiting {
+            w.join().expect("join").expect("sync");
+        }
+        let total = runs.load(Ordering::SeqCst);
+        assert!((2..=9).contains(&total), "{total} syncs");
+        assert!(total < 9, "the waiting callers shared a sync: {total}");
+    }
+}
