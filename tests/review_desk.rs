@@ -498,6 +498,98 @@ async fn desk_triage_reply_overdue_board_and_charts_in_chromium() {
     println!("desk browser test: {:.1} s", started.elapsed().as_secs_f64());
 }
 
+/// A desk of its own for `session`, signed in in a fresh Chromium; returns the browser, the
+/// desk's address and its serving task.
+async fn open_desk(
+    session: ReviewSession,
+    saved: &Path,
+) -> (Browser, std::net::SocketAddr, tokio::task::JoinHandle<Result<Stopped, candour_desk::DeskError>>) {
+    let (desk, _) = Desk::bind_private(session, DeskOptions::new(saved.to_owned())).await.expect("binds");
+    let (addr, login) = (desk.local_addr(), desk.login_url().to_owned());
+    let serving = tokio::spawn(desk.serve(std::future::pending()));
+    let b = Browser::start();
+    b.set_viewport(1280, 900);
+    b.goto(&login);
+    b.wait_for_text("h1", "Inbox");
+    (b, addr, serving)
+}
+
+/// Closes the desk from its own button and waits for it to stop.
+async fn close_desk(b: &Browser, serving: tokio::task::JoinHandle<Result<Stopped, candour_desk::DeskError>>) {
+    click_to_next_page(b, "header form[action='/close'] button");
+    b.wait_for_text("h1", "Desk closed");
+    let stopped = tokio::time::timeout(Duration::from_secs(15), serving).await.expect("stops").expect("joins");
+    assert_eq!(stopped.expect("serves"), Stopped::Closed);
+}
+
+/// A confidential reporter's name, held by the custodian (pcc-ce): psd-1's desk says it is held
+/// and asks, saying why; pcc-ce's desk lists the request and grants it; psd-1's desk then shows
+/// the name, and the history says who learned it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_asks_the_custodian_for_the_reporters_name_on_the_desk_in_chromium() {
+    let relay = Relay::start().await;
+    let url = relay.url();
+    let client = common::bound_client(&url).await;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let concern = Concern {
+        category: Some(Category::Other),
+        what: "Expenses claimed for a course never attended".into(),
+        disclosure: candour_core::report::Disclosure::Confidential {
+            name: Some("DESK-NAME Robin Price".into()),
+            contact: Some("DESK-CONTACT 07700 900456".into()),
+        },
+        ..Default::default()
+    };
+    let token = submit(&client, concern, common::today(), vec![]).await;
+    let case = candour_review::state::case_ref(&token.thread_id());
+
+    let mut psd1 = session(&url, "psd-1", tmp.path()).await;
+    psd1.sync().await.expect("sync");
+    let (b, addr, serving) = open_desk(psd1, &tmp.path().join("psd-1-saved")).await;
+    b.goto(&format!("http://{addr}/case/{case}"));
+    b.wait_for_text("h1", &case);
+    assert!(b.find("main").text().contains("held by the identity custodian"), "{}", b.find("main").text());
+    assert!(!b.page_source().contains("DESK-NAME"), "no reader's page holds the name");
+    check_page(&b, "case with a held identity");
+    b.find("#f-identity-reason").type_text("To take a witness statement in person.");
+    submit_form(&b, "/identity-request");
+    b.wait_for_text(".flash.ok", "Request for the reporter's identity recorded");
+    assert!(b.find("table.history").text().contains("asked the identity custodians"));
+    close_desk(&b, serving).await;
+    drop(b);
+
+    let mut custodian = session(&url, "pcc-ce", tmp.path()).await;
+    custodian.sync().await.expect("sync");
+    let (b, _, serving) = open_desk(custodian, &tmp.path().join("pcc-ce-saved")).await;
+    assert!(b.find("nav a[href='/identity']").text().contains("1 waiting"), "{}", b.find("nav").text());
+    click_to_next_page(&b, "nav a[href='/identity']");
+    b.wait_for_text("h1", "Identity requests");
+    let request = b.find("section.identity-request").text();
+    assert!(request.contains(&case) && request.contains("To take a witness statement"), "{request}");
+    assert!(!b.page_source().contains("Expenses claimed"), "the custodian never sees the report");
+    check_page(&b, "identity requests");
+    b.find("section.identity-request textarea").type_text("Approved by the Head of PSD.");
+    click_to_next_page(&b, "section.identity-request button[value='grant']");
+    b.wait_for_text(".flash.ok", "granted");
+    assert!(b.find("section.identity-request").text().contains("granted on"));
+    b.screenshot("desk-identity-requests");
+    close_desk(&b, serving).await;
+    drop(b);
+
+    let mut psd1 = session(&url, "psd-1", tmp.path()).await;
+    psd1.sync().await.expect("sync");
+    let (b, addr, serving) = open_desk(psd1, &tmp.path().join("psd-1-saved")).await;
+    b.goto(&format!("http://{addr}/case/{case}"));
+    b.wait_for_text("h1", &case);
+    let panel = b.find("section[aria-labelledby='identity-h']").text();
+    assert!(panel.contains("DESK-NAME Robin Price") && panel.contains("DESK-CONTACT 07700 900456"), "{panel}");
+    assert!(panel.contains("Granted to you by pcc-ce"), "{panel}");
+    assert!(b.find("table.history").text().contains("pcc-ce granted the request"));
+    b.screenshot("desk-identity-granted");
+    close_desk(&b, serving).await;
+    relay.shutdown().await;
+}
+
 #[test]
 fn the_command_refuses_a_non_loopback_address_before_asking_for_anything() {
     let keys = common::keys_example();
