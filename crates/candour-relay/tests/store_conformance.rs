@@ -212,6 +212,26 @@ fn a_data_folder_of_the_earlier_layout_is_converted() {
     let event = store.info(case, Seq(2)).expect("info").expect("present");
     assert!(event.expires >= today.plus_days(400), "never shorter than the life it had");
     assert!(event.expires < today.plus_days(400 + i64::from(store.retention().epoch_days)));
+    // Exactly the earliest expiry an epoch on the grid has on or after the entry's own: found
+    // by trying every epoch around it, not by the store's formula.
+    let r = store.retention();
+    let (days, epoch_days) = (i64::from(r.days), i64::from(r.epoch_days));
+    let grid_expiry = |original: Day| {
+        (0..4 * epoch_days)
+            .map(|k| r.epoch_start(original.plus_days(-days - 2 * epoch_days + k)))
+            .map(|first| r.expires_after(first.plus_days(epoch_days - 1)))
+            .filter(|e| *e >= original)
+            .min()
+            .expect("an epoch")
+    };
+    for (place, seq, original) in [
+        (Place::Inbox, 1, today.plus_days(300)),
+        (case, 2, today.plus_days(400)),
+        (Place::Inbox, 4, today.plus_days(30)),
+    ] {
+        let info = store.info(place, Seq(seq)).expect("info").expect("present");
+        assert_eq!(info.expires, grid_expiry(original), "entry {seq}");
+    }
     assert!(put_blob(&store, Place::Inbox, &blob(1, 5), today).expect("put").seq.0 > 4096);
     assert_eq!(put_blob(&store, case, &blob(1, 5), today).expect("put").seq, Seq(3));
     drop(store);
@@ -415,4 +435,21 @@ fn uploads_under_way_stop_at_three_quarters_of_the_reserve() {
         store.put_chunk(fresh, 0, &chunk).expect_err("the first is checked").code(),
         StoreError::DiskFull.code()
     );
+}
+
+/// The earlier layout's `CURRENT` file must name a `sled-` folder that exists: anything else is
+/// refused as damage rather than converted, so an operator's stray file never drives a
+/// conversion that deletes epochs.
+#[test]
+fn a_current_file_naming_anything_but_an_earlier_database_is_refused() {
+    for (name, make_folder) in [("elsewhere", true), ("sled-0", false)] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("CURRENT"), format!("{name}\n")).expect("write");
+        if make_folder {
+            std::fs::create_dir(dir.path().join(name)).expect("mkdir");
+        }
+        let refused = SledStore::open(dir.path()).expect_err("refused");
+        assert_eq!(refused.code(), StoreError::Corrupt("").code(), "{name}: {refused}");
+        assert!(dir.path().join("CURRENT").exists(), "{name}: nothing was converted or removed");
+    }
 }
