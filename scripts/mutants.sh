@@ -6,12 +6,12 @@
 # Installs cargo-mutants if needed (it is not part of ./scripts/test.sh: the default set takes
 # hours on two cores). With no FILE, mutates the files the threat model rests on: candour-core's
 # request signatures, envelope, routing, padding, proof of work, directory, commitments, page
-# manifest and root signatures, and the relay's guards and sled store. Each mutant is built and
-# run against the tests of the crate it is in. cargo-mutants works on a copy of the tree, so the
-# checkout is never left mutated. Prints, per file, caught / missed / timeouts / unviable and the
-# score (caught over caught plus missed), then every missed mutant; the full output stays in
-# target/mutants/. CANDOUR_MUTANTS_LIB_ONLY=1 runs only each crate's unit tests (much faster;
-# scores then count only what those tests catch).
+# manifest, root signatures, reader changes and custodian-held identities, and the relay's
+# guards and sled store. Each mutant is built and run against the tests of the crate it is in.
+# cargo-mutants works on a copy of the tree, so the checkout is never left mutated. Prints, per
+# file, caught / missed / timeouts / unviable and the score (caught over caught plus missed),
+# then every missed mutant; the full output stays in target/mutants/. CANDOUR_MUTANTS_LIB_ONLY=1
+# runs only each crate's unit tests (much faster; scores then count only what those tests catch).
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 if ! command -v cargo-mutants >/dev/null; then
@@ -29,6 +29,8 @@ if [ ${#files[@]} -eq 0 ]; then
     crates/candour-core/src/directory.rs
     crates/candour-core/src/page_manifest.rs
     crates/candour-core/src/rootsig.rs
+    crates/candour-core/src/reader_change.rs
+    crates/candour-core/src/custody.rs
     crates/candour-relay/src/guards.rs
     crates/candour-relay/src/store/sled_store.rs
   )
