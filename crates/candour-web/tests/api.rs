@@ -362,3 +362,30 @@ fn the_page_seals_follow_ups_to_the_committed_readers_only() {
     let (code, _) = call(8, request(json!(["psd-1", "acu-2"]), &altered), &[&served]).expect_err("altered");
     assert_eq!(code, "commitment-bad-signature", "and dropping the exclusion breaks the reporter's signature");
 }
+
+/// A confidential reporter on the page: the preview says the custodian (pcc-ce) alone holds the
+/// name, and the sealed report carries it held, opened by pcc-ce's key and by no reader's.
+#[test]
+fn the_page_holds_a_confidential_name_for_the_custodian() {
+    let mut concern = concern("honesty-and-integrity", "held name");
+    concern["disclosure"] = json!({"confidential": {"name": "WEB-NAME Alex Doe", "contact": "WEB-CONTACT 0161"}});
+    let dir = served_directory();
+    let (preview, _) =
+        call(2, json!({"now_unix": now(), "concern": concern.clone(), "excluded": []}), &[&dir]).expect("preview");
+    let said = preview["identity"].as_str().expect("the preview says who reads the name");
+    assert!(said.contains("identity custodian") && said.contains("[pcc-ce]"), "{said}");
+    let (_, parts) = call(4, json!({"now_unix": now(), "concern": concern, "excluded": []}), &[&dir]).expect("seals");
+    let opened = open_document(reviewer("psd-1").identity(), &parts[0][..], &mut CollectAttachments::new(1 << 20))
+        .expect("psd-1 opens the report");
+    let Document::Report(report) = opened.document else { panic!("not a report") };
+    let candour_core::report::Disclosure::Held { custodians, held } = &report.concern.disclosure else {
+        panic!("held: {:?}", report.concern.disclosure)
+    };
+    assert_eq!(custodians, &["pcc-ce"]);
+    assert!(!serde_json::to_string(&report).expect("json").contains("WEB-NAME"), "the report holds no name");
+    let open = |id: &str| {
+        candour_core::custody::open_held(reviewer(id).identity(), held, &report.thread_id, &report.reporter_key)
+    };
+    assert!(open("psd-1").is_err() && open("psd-2").is_err(), "no reader opens it");
+    assert_eq!(open("pcc-ce").expect("the custodian opens it").name.as_deref(), Some("WEB-NAME Alex Doe"));
+}
