@@ -70,6 +70,9 @@ pub enum CustodyRefused {
     /// An answer for a case this reviewer does not hold, or never asked about.
     #[error("it answers a request this reviewer did not make for a case they hold")]
     NotAsked,
+    /// An answer for a case that has since moved away from this reviewer.
+    #[error("it answers a request for a case that has since been passed on away from this reviewer")]
+    MovedAway,
     /// A grant whose identity is not the reporter's own.
     #[error("the identity it carries is not this case's reporter's: {0}")]
     NotTheReporters(String),
@@ -84,6 +87,7 @@ impl CustodyRefused {
             CustodyRefused::AnswerNotFromCustodian(_) => "custody-answer-not-from-custodian",
             CustodyRefused::NotForMe(_) => "custody-not-for-me",
             CustodyRefused::NotAsked => "custody-not-asked",
+            CustodyRefused::MovedAway => "custody-moved-away",
             CustodyRefused::NotTheReporters(_) => "custody-not-the-reporters",
         }
     }

@@ -618,7 +618,7 @@ impl ReviewSession {
                 }
             }
         }
-        self.record_identity_answers().await?;
+        self.record_identity_answers(&mut report).await?;
         self.file_due_receipts(&mut report, &policy, today).await?;
         report.forgotten = self.forget_due(today)?;
         for case in self.contents.cases.values() {
@@ -1168,6 +1168,10 @@ impl ReviewSession {
         let Some(reported) = case.report.as_ref().filter(|_| asked) else {
             return refuse(report, crate::custody::CustodyRefused::NotAsked);
         };
+        // A name granted for a case this reviewer no longer reads is not theirs to hold.
+        if !case.is_read_by(&me) {
+            return refuse(report, crate::custody::CustodyRefused::MovedAway);
+        }
         let revealed = match &answer.granted {
             None => None,
             Some(held) => match candour_core::custody::open_held(
@@ -1200,8 +1204,30 @@ impl ReviewSession {
         report.identity_answers += 1;
     }
 
-    /// Records on each case every custodian's answer not yet in its history.
-    async fn record_identity_answers(&mut self) -> Result<(), ReviewError> {
+    /// Records on each case every custodian's answer not yet in its history. Run once the
+    /// cases' streams are read: a grant for a case a transfer has since moved away from this
+    /// reviewer is dropped, name and all, and said.
+    async fn record_identity_answers(&mut self, report: &mut SyncReport) -> Result<(), ReviewError> {
+        let me = self.secret.id.clone();
+        let moved: Vec<ThreadId> = self
+            .contents
+            .identity_answers
+            .keys()
+            .filter(|t| self.contents.cases.get(t).is_some_and(|c| !c.is_read_by(&me)))
+            .copied()
+            .collect();
+        for thread in moved {
+            if let Some(answers) = self.contents.identity_answers.remove(&thread) {
+                for a in answers.iter().filter(|a| !a.recorded) {
+                    let e = crate::custody::CustodyRefused::MovedAway;
+                    report.rejected.push(format!(
+                        "inbox entry {}: an identity answer refused: {e} ({})",
+                        a.seq,
+                        e.code()
+                    ));
+                }
+            }
+        }
         let pending: Vec<(ThreadId, usize, Action)> = self
             .contents
             .identity_answers
@@ -1221,7 +1247,13 @@ impl ReviewSession {
             if self.tampered.contains_key(&thread) || !self.contents.cases.contains_key(&thread) {
                 continue;
             }
-            self.record(&case_ref(&thread), action).await?;
+            match self.record(&case_ref(&thread), action).await {
+                Ok(_) => {}
+                // Moved away from this reviewer since they asked: nothing more can be recorded
+                // on it by them (the answer stays in their cache), and sync must not fail for it.
+                Err(ReviewError::PassedOn(_)) => {}
+                Err(e) => return Err(e),
+            }
             if let Some(a) = self.contents.identity_answers.get_mut(&thread).and_then(|v| v.get_mut(index)) {
                 a.recorded = true;
             }
@@ -1332,6 +1364,9 @@ impl ReviewSession {
 
     /// The reporter's name and contact, if a custodian granted this reviewer's request.
     pub fn revealed_identity(&self, reference: &str) -> Option<&crate::custody::Revealed> {
+        if !self.case(reference).ok()?.is_read_by(&self.secret.id) {
+            return None;
+        }
         self.identity_answers(reference).ok()?.iter().rev().find_map(|a| a.revealed.as_ref())
     }
 

@@ -224,3 +224,26 @@ async fn the_reporter_is_told_who_reads_their_name() {
     let Document::Report(r) = &composed.document else { panic!("a report") };
     assert!(matches!(r.concern.disclosure, Disclosure::Confidential { .. }), "no custodian: as before");
 }
+
+/// A reader who asked, and from whom the case was then transferred away, is not given the name
+/// when the custodian's grant arrives, and their sync goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grant_for_a_case_moved_away_from_the_requester_is_refused() {
+    let (relay, _folder) = relay_with_custodian().await;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (_, case) = confidential_report(&relay.url).await;
+    let mut psd1 = session(&relay.url, "psd-1", tmp.path()).await;
+    let mut psd2 = session(&relay.url, "psd-2", tmp.path()).await;
+    let mut custodian = session(&relay.url, "pcc-ce", tmp.path()).await;
+    psd1.sync().await.expect("sync");
+    psd2.sync().await.expect("sync");
+    psd2.request_identity(&case, "to check the rota").await.expect("request");
+    psd1.sync().await.expect("sync");
+    psd1.transfer(&case, "sb-prevent", "a Prevent concern after all").await.expect("transfer");
+    custodian.sync().await.expect("sync");
+    let seq = custodian.identity_requests()[0].seq;
+    custodian.answer_identity(seq, true, "approved").await.expect("grant");
+    let synced = psd2.sync().await.expect("the requester's sync goes on");
+    assert!(synced.rejected.iter().any(|r| r.contains("custody-moved-away")), "{synced:?}");
+    assert!(psd2.revealed_identity(&case).is_none());
+}
