@@ -143,6 +143,14 @@ fn a_held_identity_is_checked_at_its_edges() {
     ] {
         assert_eq!(seal(&bad).expect_err("refused").code(), "custody-field", "{bad:?}");
     }
+    // Re-sealed for one requester: theirs to open, as the same identity, and nobody else's.
+    let requester = ReviewerSecret::generate("psd-1");
+    let granted = reseal_held(custodian.identity(), &held, &[requester.recipient()], 4).expect("reseal");
+    let opened = open_held(requester.identity(), &granted, &token.thread_id(), &token.public_signing_key())
+        .expect("the requester opens the grant");
+    assert_eq!(opened, good);
+    assert!(open_held(custodian.identity(), &granted, &token.thread_id(), &token.public_signing_key()).is_err());
+    assert!(reseal_held(requester.identity(), &held, &[requester.recipient()], 4).is_err(), "only a holder reseals");
     // Opened for another thread, or as another reporter's, it is refused.
     let other = MailboxToken::generate();
     let err =
@@ -201,6 +209,8 @@ fn requests_and_answers_are_checked_at_their_edges() {
     };
     let parse = |d: Document| Document::from_json(&d.to_json()).map_err(|e| e.code());
     assert!(parse(Document::IdentityRequest(request.clone())).is_ok(), "at the limit");
+    let longest = IdentityRequest { held: "A".repeat(MAX_HELD_CHARS), ..request.clone() };
+    assert!(parse(Document::IdentityRequest(longest)).is_ok(), "a held envelope of the largest size");
     for bad in [
         IdentityRequest { reason: "r".repeat(MAX_CUSTODY_NOTE_CHARS + 1), ..request.clone() },
         IdentityRequest { reason: " ".into(), ..request.clone() },
