@@ -567,7 +567,9 @@ async fn transfer_from_the_command_line() {
 async fn hand_over_from_the_command_line() {
     use age::secrecy::SecretString;
     use candour_core::keys::{ReviewerSecret, SecretKeyFile};
-    let relay = Relay::start().await;
+    let store: std::sync::Arc<dyn candour_relay::store::Store> =
+        std::sync::Arc::new(candour_relay::store::MemoryStore::new());
+    let relay = Relay::serving(store.clone(), common::fresh_directory()).await;
     let client = common::bound_client(&relay.url()).await;
     let token =
         submit(&client, Concern { category: Some(Category::Other), what: "overtime".into(), ..Default::default() })
@@ -594,7 +596,9 @@ async fn hand_over_from_the_command_line() {
         .write_protected(&SecretString::from(pass.trim().to_owned()), 10, &mut bytes)
         .expect("key file");
     std::fs::write(&key_file, bytes).expect("write");
-    let relay = Relay::restart_serving(relay.stop_keeping_data().await, &next).await;
+    // The force publishes the next directory: the relay now serves it, over the same store.
+    relay.shutdown().await;
+    let relay = Relay::serving(store, &next).await;
 
     let listed = json(&run(relay.url(), args(&["leavers", "--json"])).await.expect("join"));
     assert_eq!(listed[0]["case"], json!(case), "{listed}");

@@ -66,6 +66,23 @@ pub fn leaver_replaced(doc: &mut directory::Directory, leaver: &str, successor: 
     doc.reviewers.push(joined);
 }
 
+/// The relay's state over `store`, serving the signed directory at `directory` (signed by the
+/// example root), with an easy proof of work.
+pub fn relay_state(
+    store: std::sync::Arc<dyn candour_relay::store::Store>,
+    directory: &Path,
+) -> candour_relay::AppState {
+    let config = candour_relay::Config {
+        directory_roots: vec![keys_example().join("root.pub").display().to_string()],
+        pow_difficulty: 8,
+        ..candour_relay::Config::default()
+    };
+    let (bytes, verified) =
+        candour_relay::load_directory(directory, &config.directory_roots, config.directory_threshold)
+            .expect("directory");
+    candour_relay::AppState::new(store, bytes, verified, candour_relay::Limits::from_config(&config))
+}
+
 fn unix_seconds() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }

@@ -97,10 +97,22 @@ impl Relay {
         Relay::start_on(tempfile::tempdir().expect("tmp"), directory, root, page_origins).await
     }
 
-    /// A relay over the data folder an earlier one left ([`Relay::stop_keeping_data`]), serving
-    /// `directory`: how a force publishes its next directory.
-    pub async fn restart_serving(data: tempfile::TempDir, directory: &Path) -> Relay {
-        Relay::start_on(data, directory, &keys_example().join("root.pub"), Vec::new()).await
+    /// A relay over `store`, serving `directory` (signed by the example root). Two relays over
+    /// one store stand for one relay before and after the force publishes its next directory,
+    /// with no restart of an on-disk store to wait for.
+    pub async fn serving(store: std::sync::Arc<dyn candour_relay::store::Store>, directory: &Path) -> Relay {
+        let state = fresh::relay_state(store, directory);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            candour_relay::serve(listener, candour_relay::router(state), async move {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("relay serves");
+        });
+        Relay { addr, data: tempfile::tempdir().expect("tmp"), stop: Some(stop), task: Some(task) }
     }
 
     async fn start_on(data: tempfile::TempDir, directory: &Path, root: &Path, page_origins: Vec<String>) -> Relay {

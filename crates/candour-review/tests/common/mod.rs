@@ -377,22 +377,7 @@ pub async fn relay_over(store: std::sync::Arc<dyn candour_relay::store::Store>) 
     relay_serving(store, fresh_directory()).await
 }
 
-/// The relay's state over `store`, serving the signed directory at `directory` (signed by the
-/// example root), with an easy proof of work.
-pub fn relay_state(
-    store: std::sync::Arc<dyn candour_relay::store::Store>,
-    directory: &Path,
-) -> candour_relay::AppState {
-    let config = candour_relay::Config {
-        directory_roots: vec![keys_example().join("root.pub").display().to_string()],
-        pow_difficulty: 8,
-        ..candour_relay::Config::default()
-    };
-    let (bytes, verified) =
-        candour_relay::load_directory(directory, &config.directory_roots, config.directory_threshold)
-            .expect("directory");
-    candour_relay::AppState::new(store, bytes, verified, candour_relay::Limits::from_config(&config))
-}
+pub use fresh::relay_state;
 
 /// A relay on loopback over `store`, serving the signed directory at `directory` (signed by the
 /// example root); shut down on drop. Two relays over one store stand for one relay before and
