@@ -388,12 +388,17 @@ async fn desk_triage_reply_overdue_board_and_charts_in_chromium() {
     check_page(&b, "stats");
     b.screenshot("desk-stats");
 
-    // The set-aside duplicate is disposed of by psd-1, a supervisor: it leaves the desk.
+    // The set-aside duplicate: psd-1 proposes its disposal, acu-1 (a second supervisor) agrees,
+    // and at the next sync it leaves psd-1's desk.
     b.goto(&format!("http://{addr}/case/{older_case}"));
     b.wait_for_text("h1", &older_case);
     b.find("#f-dispose-note").type_text("A duplicate: nothing of it to keep.");
     submit_form(&b, &format!("/case/{older_case}/dispose"));
-    b.wait_for_text(".flash.ok", &format!("Case {older_case} disposed of"));
+    b.wait_for_text(".flash.ok", "takes effect once a second supervisor agrees");
+    let mut acu1 = session(&url, "acu-1", tmp.path()).await;
+    acu1.sync().await.expect("sync");
+    assert_eq!(acu1.dispose(&older_case, "agreed").await.expect("agree").len(), 1);
+    click_to_next_page(&b, "header form[action='/sync'] button");
     b.wait_for_text("h1", "Inbox");
     assert!(!b.find("table.inbox").text().contains(&older_case));
     assert!(!b.exists("p.discarded") || !b.find("p.discarded").text().contains(&older_case), "nor its set-aside list");

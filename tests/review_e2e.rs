@@ -652,10 +652,16 @@ async fn dispose_from_the_command_line() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = run(&["dispose", &case, "--note", "records review: no further value"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("takes effect once a second supervisor"));
+    let acu1 = common::keys_example().join("reviewers/acu-1.key");
+    let out = review_as(&acu1, &url, &tmp.path().join("acu-1.cache"), &["dispose", &case, "--note", "agreed"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("Case {case} disposed of")));
+    let out = run(&["sync"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let listed = json(&run(&["disposed", "--json", "--no-sync"]));
     assert_eq!(listed[0]["case"], json!(case), "{listed}");
-    assert!(listed[0]["why"].as_str().is_some_and(|w| w.contains("disposed of early by psd-1")), "{listed}");
+    assert!(listed[0]["why"].as_str().is_some_and(|w| w.contains("disposed of early by psd-1 and acu-1")), "{listed}");
     let out = run(&["show", &case, "--no-sync"]);
     assert!(!out.status.success(), "the case is gone from this tool");
     let out = run(&["sync"]);

@@ -212,15 +212,15 @@ pub fn held_bytes(held: &str) -> Result<Vec<u8>, CustodyError> {
     base64::engine::general_purpose::STANDARD.decode(held).map_err(|_| CustodyError::Encoding)
 }
 
-/// Opens a held envelope with `identity` and checks it is the identity the reporter of
-/// `thread` (token key `reporter_key`) signed.
-pub fn open_held(
+/// Opens a held envelope with `identity` and checks it is the identity of `thread`, signed by
+/// the reporter key it names: what a custodian checks before re-sealing it.
+pub fn open_held_for_thread(
     identity: &dyn age::Identity,
     held: &str,
     thread: &ThreadId,
-    reporter_key: &PublicSigningKey,
 ) -> Result<HeldIdentity, CustodyError> {
     let bytes = held_bytes(held)?;
+    // `open_document` refuses a held identity not signed by the reporter key it names.
     let opened = open_document(identity, &bytes[..], &mut DiscardAttachments)?;
     let held = match opened.document {
         Document::HeldIdentity(h) => h,
@@ -229,7 +229,19 @@ pub fn open_held(
     if held.thread_id != *thread {
         return Err(CustodyError::OtherThread);
     }
-    if held.reporter_key != *reporter_key || opened.signer != *reporter_key {
+    Ok(held)
+}
+
+/// Opens a held envelope with `identity` and checks it is the identity the reporter of
+/// `thread` (token key `reporter_key`) signed: what a requester checks of a grant.
+pub fn open_held(
+    identity: &dyn age::Identity,
+    held: &str,
+    thread: &ThreadId,
+    reporter_key: &PublicSigningKey,
+) -> Result<HeldIdentity, CustodyError> {
+    let held = open_held_for_thread(identity, held, thread)?;
+    if held.reporter_key != *reporter_key {
         return Err(CustodyError::OtherReporter);
     }
     Ok(held)

@@ -516,6 +516,11 @@ async fn dispose(
     on_case(&state, &reference, &form, Some("/"), async |session, case_ref, _| {
         let note = form.text("note").ok_or_else(|| FormError("Say why it is disposed of.".into()))?;
         let forgotten = session.dispose(&case_ref, note).await?;
+        if forgotten.is_empty() {
+            return Ok(Done::said(format!(
+                "Disposal of case {case_ref} proposed and recorded; it takes effect once a second supervisor agrees."
+            )));
+        }
         let files: usize = forgotten.iter().map(|f| f.files_removed).sum();
         let left: Vec<String> =
             forgotten.iter().flat_map(|f| f.files_left.iter().map(|(p, e)| format!("{} ({e})", p.display()))).collect();

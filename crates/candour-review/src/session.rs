@@ -620,12 +620,7 @@ impl ReviewSession {
         }
         self.record_identity_answers(&mut report).await?;
         self.file_due_receipts(&mut report, &policy, today).await?;
-        report.forgotten = self.forget_due(today)?;
-        for case in self.contents.cases.values() {
-            if let Some(why) = written_after_conclusion(case, &self.dir, today) {
-                report.kept.push((case.case_ref(), why));
-            }
-        }
+        (report.forgotten, report.kept) = self.forget_due_and_kept(today)?;
         self.cache.save(&self.contents)?;
         Ok(report)
     }
@@ -638,16 +633,20 @@ impl ReviewSession {
     /// is forgotten unread. `today` is the device's day ([`ReviewSession::sync`] and opening a
     /// session pass it); the relay's copies follow the relay's own retention.
     pub fn forget_due(&mut self, today: Day) -> Result<Vec<Forgotten>, ReviewError> {
-        let due: Vec<(ThreadId, String)> = self
-            .contents
-            .cases
-            .iter()
-            .filter(|(thread, _)| !self.tampered.contains_key(*thread))
-            .filter_map(|(thread, case)| {
-                let (why, _) = disposal_due(case, &self.dir, today)?;
-                written_after_conclusion(case, &self.dir, today).is_none().then_some((*thread, why))
-            })
-            .collect();
+        Ok(self.forget_due_and_kept(today)?.0)
+    }
+
+    /// [`ReviewSession::forget_due`], and the cases kept because their reporter wrote after.
+    fn forget_due_and_kept(&mut self, today: Day) -> Result<ForgottenAndKept, ReviewError> {
+        let mut due: Vec<(ThreadId, String)> = Vec::new();
+        let mut kept = Vec::new();
+        for (thread, case) in self.contents.cases.iter().filter(|(t, _)| !self.tampered.contains_key(*t)) {
+            match disposal_due(case, &self.dir, today) {
+                Some(DueDisposal { kept: Some(why), .. }) => kept.push((case.case_ref(), why)),
+                Some(DueDisposal { why, kept: None }) => due.push((*thread, why)),
+                None => {}
+            }
+        }
         let mut forgotten = Vec::new();
         for (thread, why) in due {
             let case = case_ref(&thread);
@@ -677,12 +676,14 @@ impl ReviewSession {
             self.cache.save(&self.contents)?;
             self.cache.save(&self.contents)?;
         }
-        Ok(forgotten)
+        Ok((forgotten, kept))
     }
 
     /// Records a supervisor's early disposal of a concluded case (closed, or set aside as not
-    /// a report) and forgets it here; every other reader's tool forgets it at its next sync.
-    /// Said why, as the force's records policy asks (docs/design.md §6 "Disposal").
+    /// a report), said why, as the force's records policy asks (docs/design.md §6
+    /// "Disposal"). The first supervisor's proposes it; a second supervisor's makes it take
+    /// effect: the case is forgotten here (returned) and by every other reader's tool at its
+    /// next sync. Empty while only proposed.
     pub async fn dispose(&mut self, reference: &str, note: &str) -> Result<Vec<Forgotten>, ReviewError> {
         let case = self.case(reference)?;
         let case_ref = case.case_ref();
@@ -696,6 +697,9 @@ impl ReviewSession {
                 "it is still open ({}): only a closed case, or one set aside as not a report, is disposed of",
                 state.status
             )));
+        }
+        if state.disposal_proposed.as_ref().is_some_and(|p| p.by == self.secret.id) {
+            return Err(refuse("you proposed it already: a second supervisor must agree".into()));
         }
         let note = note.trim();
         if note.is_empty() || note.chars().count() > MAX_DISCARD_NOTE_CHARS {
@@ -1325,13 +1329,10 @@ impl ReviewSession {
         };
         let granted = if grant {
             // Opened first: only the identity of the thread asked about is passed on.
-            let bytes = candour_core::custody::held_bytes(&request.held).map_err(|e| refuse(e.to_string()))?;
-            let opened = open_document(self.identity.as_ref(), &bytes[..], &mut DiscardAttachments)
-                .map_err(|e| refuse(format!("the held identity does not open: {e}")))?;
-            match opened.document {
-                Document::HeldIdentity(h) if h.thread_id == request.thread_id => {}
-                _ => return Err(refuse("the envelope it carries is not the identity of the case it names".into())),
-            }
+            candour_core::custody::open_held_for_thread(self.identity.as_ref(), &request.held, &request.thread_id)
+                .map_err(|e| {
+                    refuse(format!("it does not carry the identity of the case it names: {e} ({})", e.code()))
+                })?;
             let stanzas = self.dir.directory().stanzas;
             Some(
                 candour_core::custody::reseal_held(self.identity.as_ref(), &request.held, &[recipient], stanzas)
@@ -2428,29 +2429,47 @@ fn old_enough(case: &CaseFile, policy: &RelayPolicy, today: Day) -> bool {
     started.is_none_or(|d| d.plus_days(i64::from(policy.retention_days)) <= today)
 }
 
-/// Why a case is due to be forgotten today, and the day its disposal counts from: a
-/// supervisor's early disposal, or the force's retention run out since it was concluded (or
-/// set aside as not a report, whichever is later).
-fn disposal_due(case: &CaseFile, dir: &VerifiedDirectory, today: Day) -> Option<(String, Day)> {
-    let state = case.state();
-    if let Some(d) = state.disposed {
-        return Some((format!("disposed of early by {} on {}: {}", d.by, d.on, d.note), d.on));
-    }
-    let keep = dir.directory().records?.keep_concluded_days;
-    let since = state.concluded_on.into_iter().chain(state.discarded.map(|d| d.on)).max()?;
-    (since.plus_days(i64::from(keep)) <= today)
-        .then(|| (format!("concluded on {since}, and the force keeps a concluded case {keep} days"), since))
+/// What a pass of forgetting did: the cases forgotten, and those kept because their reporter
+/// wrote after (reference and why).
+type ForgottenAndKept = (Vec<Forgotten>, Vec<(String, String)>);
+
+/// A case due to be forgotten today (docs/design.md §6 "Disposal").
+struct DueDisposal {
+    /// Why: two supervisors' early disposal, or the force's retention run out since it was
+    /// concluded (or set aside as not a report, whichever is later).
+    why: String,
+    /// Set when the reporter wrote after the day the disposal counts from: the case is kept,
+    /// and this says why.
+    kept: Option<String>,
 }
 
-/// Why a case due to be forgotten is kept: its reporter wrote after the day its disposal
-/// counts from, and nobody has looked at the case since.
-fn written_after_conclusion(case: &CaseFile, dir: &VerifiedDirectory, today: Day) -> Option<String> {
-    let (_, since) = disposal_due(case, dir, today)?;
-    let later = case.report.iter().chain(&case.follow_ups).map(|r| r.report.day_sent).filter(|d| *d > since).max()?;
-    Some(format!(
-        "due to be disposed of, but the reporter wrote on {later}, after it was concluded or disposed of on \
-         {since}: it is kept; reopen it, or close it again and dispose of it"
-    ))
+/// Whether a case is due to be forgotten today; its state is folded once, and only where a
+/// records rule or a disposal could apply.
+fn disposal_due(case: &CaseFile, dir: &VerifiedDirectory, today: Day) -> Option<DueDisposal> {
+    let rule = dir.directory().records.map(|r| r.keep_concluded_days);
+    if rule.is_none() && !case.events.iter().any(|e| matches!(e.event.action, Action::Dispose { .. })) {
+        return None;
+    }
+    let state = case.state();
+    let (why, since) = match (state.disposed, rule) {
+        (Some(d), _) => (format!("disposed of early by {} on {}: {}", d.by, d.on, d.note), d.on),
+        (None, Some(keep)) => {
+            let since = state.concluded_on.into_iter().chain(state.discarded.map(|d| d.on)).max()?;
+            if since.plus_days(i64::from(keep)) > today {
+                return None;
+            }
+            (format!("concluded on {since}, and the force keeps a concluded case {keep} days"), since)
+        }
+        (None, None) => return None,
+    };
+    let later = case.report.iter().chain(&case.follow_ups).map(|r| r.report.day_sent).filter(|d| *d > since).max();
+    let kept = later.map(|later| {
+        format!(
+            "due to be disposed of, but the reporter wrote on {later}, after it was concluded or disposed of on \
+             {since}: it is kept; reopen it, or close it again and dispose of it"
+        )
+    });
+    Some(DueDisposal { why, kept })
 }
 
 /// Whether a case's reporter needs a receipt now (see [`ReviewSession::sync`]).

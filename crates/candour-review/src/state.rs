@@ -342,6 +342,9 @@ pub struct CaseState {
     pub concluded_on: Option<Day>,
     /// Set when a supervisor disposed of the concluded case early: every reader's tool forgets it.
     pub disposed: Option<Disposal>,
+    /// A supervisor's proposal to dispose of the concluded case early, waiting for a second
+    /// supervisor; withdrawn if the case is reopened.
+    pub disposal_proposed: Option<Disposal>,
     /// Each missed duty already escalated, with the day it first was.
     #[serde(skip)]
     pub escalated: BTreeMap<MissedDuty, Day>,
@@ -409,6 +412,7 @@ impl CaseState {
             discarded: None,
             concluded_on: None,
             disposed: None,
+            disposal_proposed: None,
             history: Vec::new(),
         };
         let mut iopc: BTreeMap<IopcCriterion, bool> = BTreeMap::new();
@@ -527,11 +531,21 @@ impl CaseState {
                     format!("{custodian} declined the request for the reporter's name and contact: {note}")
                 }
                 Action::Dispose { note } => {
-                    if state.status.is_concluded() || state.discarded.is_some() {
-                        state.disposed = Some(Disposal { on: day, by: e.event.author.clone(), note: note.clone() });
-                        format!("disposed of early; every reader's tool forgets the case: {note}")
-                    } else {
+                    let author = &e.event.author;
+                    if !state.status.is_concluded() && state.discarded.is_none() {
                         format!("a disposal recorded while the case was open, so not applied: {note}")
+                    } else if let Some(first) = state.disposal_proposed.as_ref().filter(|p| &p.by != author) {
+                        // Two supervisors, so no single reviewer can erase a case from every
+                        // reader's tool (docs/design.md §6 "Disposal").
+                        let by = format!("{} and {author}", first.by);
+                        let what = format!("disposed of early, agreed by {by}; every reader's tool forgets the case: {note}");
+                        state.disposed = Some(Disposal { on: day, by, note: note.clone() });
+                        what
+                    } else if state.disposal_proposed.is_some() {
+                        format!("the same supervisor again: a disposal needs a second supervisor: {note}")
+                    } else {
+                        state.disposal_proposed = Some(Disposal { on: day, by: author.clone(), note: note.clone() });
+                        format!("proposed early disposal; it takes effect once a second supervisor agrees: {note}")
                     }
                 }
                 Action::Close { outcome } => {
@@ -587,6 +601,9 @@ impl CaseState {
                     )
                 }
             };
+            if !state.status.is_concluded() && state.discarded.is_none() {
+                state.disposal_proposed = None;
+            }
             if !state.status.is_concluded() {
                 state.concluded_on = None;
             } else if state.concluded_on.is_none() {

@@ -96,7 +96,19 @@ async fn a_supervisor_disposes_of_a_closed_case_and_every_readers_tool_forgets_i
     assert!(refused.to_string().contains("say why"), "{refused}");
     assert!(psd1.case(&case).is_ok(), "nothing was forgotten by a refusal");
 
-    let forgotten = psd1.dispose(&case, "records review: no further value").await.expect("dispose");
+    // No single reviewer erases a case: psd-1's disposal is a proposal until a second
+    // supervisor who reads it (acu-1) agrees; proposing twice is not agreeing.
+    let proposed = psd1.dispose(&case, "records review: no further value").await.expect("propose");
+    assert_eq!(proposed, vec![], "one supervisor forgets nothing");
+    assert!(psd1.case(&case).is_ok() && cache_holds(&cache_of("psd-1"), "psd-1", gone));
+    let refused = psd1.dispose(&case, "records review: no further value").await.expect_err("twice");
+    assert!(refused.to_string().contains("a second supervisor must agree"), "{refused}");
+    let mut acu1 = session(&relay.url, "acu-1", &caches).await;
+    acu1.sync().await.expect("sync");
+    let agreed = acu1.dispose(&case, "agreed: no further value").await.expect("agree");
+    assert_eq!(agreed.iter().map(|f| f.case.as_str()).collect::<Vec<_>>(), [case.as_str()]);
+    assert!(!cache_holds(&caches.join("acu-1.cache"), "acu-1", gone));
+    let forgotten = psd1.sync().await.expect("sync").forgotten;
     assert_eq!(forgotten.len(), 1, "{forgotten:?}");
     assert_eq!((forgotten[0].case.as_str(), forgotten[0].files_removed), (case.as_str(), 1));
     assert!(forgotten[0].files_left.is_empty());
@@ -107,7 +119,7 @@ async fn a_supervisor_disposes_of_a_closed_case_and_every_readers_tool_forgets_i
     assert_eq!(common::files_holding(&saves.join("psd-1"), gone), Vec::<PathBuf>::new());
     assert_eq!(common::files_holding(&saves.join("psd-1"), stays).len(), 1, "the other case's file is kept");
     assert_eq!(psd1.disposed().len(), 1);
-    assert!(psd1.disposed()[0].why.contains("disposed of early by psd-1"), "{:?}", psd1.disposed());
+    assert!(psd1.disposed()[0].why.contains("disposed of early by psd-1 and acu-1"), "{:?}", psd1.disposed());
     assert!(!serde_json::to_string(psd1.disposed()).expect("json").contains(gone), "the note keeps no contents");
 
     // psd-2's tool forgets it at its next sync, files and all.

@@ -658,7 +658,13 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                 let case = s.case(&a.case)?.case_ref();
                 let forgotten = s.dispose(&a.case, &a.note).await?;
                 if a.common.json {
-                    println!("{}", serde_json::json!({"status": "recorded", "case": case, "forgotten": forgotten}));
+                    let status = if forgotten.is_empty() { "proposed" } else { "recorded" };
+                    println!("{}", serde_json::json!({"status": status, "case": case, "forgotten": forgotten}));
+                } else if forgotten.is_empty() {
+                    println!(
+                        "Disposal of case {case} proposed and recorded; it takes effect once a second supervisor who \
+                         reads it agrees (`candour review dispose {case} --note ...`)."
+                    );
                 } else {
                     println!(
                         "Case {case} disposed of: recorded, and forgotten here; every other reader's tool forgets it at its next sync. The relay's copies go at the end of its own retention."

@@ -539,8 +539,10 @@ fn dispose_form(ctx: &Context, page: &CasePage<'_>, s: &CaseState, action: &str)
             form method="post" action={ (action) "/dispose" } class="panel" aria-labelledby="dispose-h" {
                 h2 id="dispose-h" { "Dispose of this case" }
                 p class="muted" {
-                    "Before the force's retention ends. Recorded; every reader's tool then forgets the case and "
-                    "the attachment files it saved. The relay's copies go at the end of its own retention. "
+                    "Before the force's retention ends, agreed by two supervisors: the first proposes it, the "
+                    "second makes it take effect. Every reader's tool then forgets the case and the attachment "
+                    "files it saved. The relay's copies go at the end of its own retention. "
+                    @if let Some(p) = &s.disposal_proposed { "Proposed by " (p.by) " on " (p.on) ": " (p.note) ". " }
                     @if !page.can_restore { "Only a supervisor can dispose of a case." }
                 }
                 (hidden(ctx, &page.seen))
