@@ -18,8 +18,17 @@ pub struct Config {
     /// Address to listen on (`CANDOUR_LISTEN`). Loopback by default: put a TLS reverse proxy or
     /// a Tor onion service in front (see `deploy/`).
     pub listen: SocketAddr,
-    /// The data folder (`CANDOUR_DATA`).
+    /// The data folder (`CANDOUR_DATA`): the sled store, when that is the store, and the
+    /// journal of signed requests already seen.
     pub data: PathBuf,
+    /// Where entries are kept (`CANDOUR_STORE`): `sled` (the embedded default, in `data`) or a
+    /// PostgreSQL connection string (`postgres://candour@db1:5432,db2:5432/candour?target_session_attrs=read-write`,
+    /// opened by `candour serve`; see deploy/postgresql/README.md). It must not hold a
+    /// password: put that in the file `store_password_file` names.
+    pub store: String,
+    /// A file holding the PostgreSQL password, if the database asks for one
+    /// (`CANDOUR_STORE_PASSWORD_FILE`). Empty: none.
+    pub store_password_file: PathBuf,
     /// The signed directory file, served byte for byte (`CANDOUR_DIRECTORY`).
     pub directory: PathBuf,
     /// The organisation root keys (`candour-root-...`, or files holding one) the directory must
@@ -75,6 +84,8 @@ impl Default for Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data: PathBuf::from("./candour-data"),
+            store: SLED_STORE.to_owned(),
+            store_password_file: PathBuf::new(),
             directory: PathBuf::from("keys-example/directory.json"),
             directory_roots: vec!["keys-example/root.pub".into()],
             directory_threshold: 1,
@@ -93,6 +104,34 @@ impl Default for Config {
             max_connections: crate::DEFAULT_MAX_CONNECTIONS,
             min_free_mib: crate::store::sled_store::DEFAULT_MIN_FREE_BYTES >> 20,
             page_origins: Vec::new(),
+        }
+    }
+}
+
+/// The `store` setting that keeps entries in sled, in the data folder.
+pub const SLED_STORE: &str = "sled";
+
+/// Which kind of store a `store` setting names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoreKind {
+    /// sled in the data folder.
+    Sled,
+    /// A PostgreSQL database, by connection string.
+    Postgres,
+}
+
+impl Config {
+    /// Which kind of store `store` names, or a plain refusal of anything else.
+    pub fn store_kind(&self) -> Result<StoreKind, RelayError> {
+        let store = self.store.trim();
+        if store == SLED_STORE {
+            Ok(StoreKind::Sled)
+        } else if store.starts_with("postgres://") || store.starts_with("postgresql://") {
+            Ok(StoreKind::Postgres)
+        } else {
+            Err(RelayError::Config(
+                "store must be \"sled\" or a postgres:// connection string (see deploy/postgresql/README.md)".into(),
+            ))
         }
     }
 }

@@ -219,20 +219,37 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     run_on(listener, config, shutdown).await
 }
 
-/// [`run`] on a listener that is already bound (tests bind `127.0.0.1:0` first).
+/// [`run`] on a listener that is already bound (tests bind `127.0.0.1:0` first). Opens the
+/// store `config.store` names, which must be sled here: a PostgreSQL store is opened by
+/// `candour serve`, which hands it to [`run_on_store`].
 pub async fn run_on(
     listener: TcpListener,
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), RelayError> {
-    let (bytes, verified) = load_directory(&config.directory, &config.directory_roots, config.directory_threshold)?;
+    if config.store_kind()? != config::StoreKind::Sled {
+        return Err(RelayError::Config(
+            "this program opens only the sled store; `candour serve` opens PostgreSQL".into(),
+        ));
+    }
     let data = config.data.clone();
     let retention = config.retention();
     let sled = tokio::task::spawn_blocking(move || store::SledStore::open_with(data, retention))
         .await
         .map_err(|_| RelayError::Config("the store opener panicked".into()))??;
     sled.set_min_free_bytes(config.min_free_mib.saturating_mul(1 << 20));
-    let store: store::SharedStore = Arc::new(sled);
+    run_on_store(listener, config, Arc::new(sled), shutdown).await
+}
+
+/// [`run_on`] over a store that is already open (a PostgreSQL store, opened by the binary,
+/// which alone depends on it). `config.store` is not read again.
+pub async fn run_on_store(
+    listener: TcpListener,
+    config: Config,
+    store: store::SharedStore,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), RelayError> {
+    let (bytes, verified) = load_directory(&config.directory, &config.directory_roots, config.directory_threshold)?;
     let state =
         AppState::with_nonce_journal(store.clone(), bytes, verified, Limits::from_config(&config), &config.data)?;
     let retention = tokio::spawn(retention::run(store, Duration::from_secs(config.purge_interval_secs.max(60))));

@@ -2,107 +2,13 @@
 
 mod common;
 
-use candour_core::wire::{CaseStreamId, Ciphertext, MailboxAddress};
+use candour_core::wire::{CaseStreamId, Ciphertext};
 use candour_core::Day;
+use candour_relay::store::conformance::{bad_input, blob, concurrent_commits, day, reopen_keeps_committed, story};
 use candour_relay::store::{
     put_blob, read_blob, MemoryStore, Place, Retention, Seq, SledStore, Store, StoreError, CHUNK_SIZE,
 };
 use common::{reopen, reopen_sled};
-
-/// Day 0 of the story, the first day of an epoch on the default grid.
-fn day(n: i64) -> Day {
-    let start = Retention::DEFAULT.epoch_start(Day::from_days_since_epoch(20_000));
-    start.plus_days(n)
-}
-
-fn blob(tag: u8, len: usize) -> Ciphertext {
-    Ciphertext::from_sealed_bytes((0..len).map(|i| tag ^ (i % 251) as u8).collect())
-}
-
-/// The story every store must tell the same way.
-fn story(store: &dyn Store) {
-    let retention = store.retention();
-    let epoch = i64::from(retention.epoch_days);
-    let case = Place::Case(CaseStreamId([7; 32]));
-    let mailbox = Place::Mailbox(MailboxAddress([9; 32]));
-
-    // Empty to begin with.
-    assert!(store.list(Place::Inbox, None, 100).expect("list").is_empty());
-
-    // Sizes around the chunk boundary, including several chunks.
-    let sizes = [1, CHUNK_SIZE - 1, CHUNK_SIZE, CHUNK_SIZE + 1, 3 * CHUNK_SIZE + 17];
-    let mut seqs = Vec::new();
-    for (i, &len) in sizes.iter().enumerate() {
-        let b = blob(i as u8, len);
-        let info = put_blob(store, Place::Inbox, &b, day(0)).expect("put");
-        assert_eq!(read_blob(store, Place::Inbox, info.seq).expect("read"), Some(b));
-        assert_eq!((info.len, info.chunks as usize), (len as u64, len.div_ceil(CHUNK_SIZE)));
-        seqs.push(info.seq);
-    }
-    // The inbox counts 1, 2, 3, ... in commit order; listing pages by cursor.
-    assert_eq!(seqs, (1..=sizes.len() as u64).map(Seq).collect::<Vec<_>>());
-    let page = store.list(Place::Inbox, None, 2).expect("list");
-    assert_eq!(page.iter().map(|e| e.seq).collect::<Vec<_>>(), seqs[..2]);
-    let rest = store.list(Place::Inbox, Some(page[1].seq), 100).expect("list");
-    assert_eq!(rest.iter().map(|e| e.seq).collect::<Vec<_>>(), seqs[2..]);
-    assert_eq!(rest[2].len, (3 * CHUNK_SIZE + 17) as u64);
-    assert_eq!(rest[2].chunks, 4);
-
-    // Every entry of an epoch shares one expiry day: the end of the epoch plus the retention.
-    let first_expiry = day(epoch - 1).plus_days(1 + i64::from(retention.days));
-    assert!(store.list(Place::Inbox, None, 100).expect("list").iter().all(|e| e.expires == first_expiry));
-    let later_same_epoch = put_blob(store, Place::Inbox, &blob(9, 5), day(epoch - 1)).expect("put");
-    assert_eq!(later_same_epoch.expires, first_expiry, "the arrival day within the epoch does not show");
-
-    // Places are separate, and each counts on its own from 1: no number relates two places.
-    let c1 = put_blob(store, case, &blob(40, 10), day(1)).expect("case");
-    let m1 = put_blob(store, mailbox, &blob(41, 10), day(1)).expect("mailbox");
-    let c2 = put_blob(store, case, &blob(42, 10), day(2)).expect("case");
-    assert_eq!((c1.seq, c2.seq, m1.seq), (Seq(1), Seq(2), Seq(1)));
-    assert_eq!(store.list(case, None, 10).expect("list").len(), 2);
-    assert_eq!(read_blob(store, mailbox, m1.seq).expect("read"), Some(blob(41, 10)));
-    assert_eq!(read_blob(store, case, m1.seq).expect("read"), Some(blob(40, 10)), "same number, other place");
-    assert_eq!(store.info(Place::Case(CaseStreamId([8; 32])), c1.seq).expect("info"), None);
-
-    // An aborted or uncommitted upload is never visible.
-    let upload = store.begin(day(2)).expect("begin");
-    store.put_chunk(upload, 0, &blob(50, 100)).expect("chunk");
-    assert!(matches!(store.put_chunk(upload, 5, &blob(50, 1)), Err(StoreError::BadChunk(_))));
-    assert!(matches!(
-        store.put_chunk(upload, 1, &Ciphertext::from_sealed_bytes(vec![0; CHUNK_SIZE + 1])),
-        Err(StoreError::BadChunk(_))
-    ));
-    store.abort(upload).expect("abort");
-    assert!(matches!(store.commit(upload, Place::Inbox), Err(StoreError::UnknownUpload)));
-    assert_eq!(store.list(Place::Inbox, None, 100).expect("list").len(), sizes.len() + 1);
-
-    // The next epoch: a case stream continues its numbers across epochs, and its entries list in
-    // order across them.
-    let c3 = put_blob(store, case, &blob(43, 10), day(epoch)).expect("case");
-    assert_eq!(c3.seq, Seq(3));
-    assert!(c3.expires > first_expiry);
-    assert_eq!(store.list(case, None, 10).expect("list").iter().map(|e| e.seq.0).collect::<Vec<_>>(), [1, 2, 3]);
-    let newer_inbox = put_blob(store, Place::Inbox, &blob(44, 10), day(epoch)).expect("put");
-
-    // Purge removes exactly the epochs expired on or before today, whole.
-    assert_eq!(store.purge_expired(first_expiry.plus_days(-1)).expect("purge").entries, 0, "not a day early");
-    let purged = store.purge_expired(first_expiry).expect("purge");
-    assert_eq!((purged.entries, purged.epochs), (sizes.len() as u64 + 4, 1));
-    for seq in &seqs {
-        assert_eq!(read_blob(store, Place::Inbox, *seq).expect("read"), None);
-    }
-    assert_eq!(read_blob(store, mailbox, m1.seq).expect("read"), None);
-    assert_eq!(read_blob(store, case, c3.seq).expect("read"), Some(blob(43, 10)));
-    assert_eq!(read_blob(store, Place::Inbox, newer_inbox.seq).expect("read"), Some(blob(44, 10)));
-    assert_eq!(store.list(case, None, 10).expect("list").len(), 1);
-
-    // The inbox never reuses a number, even for entries that are gone; a case stream continues
-    // from its newest live entry.
-    let after = put_blob(store, Place::Inbox, &blob(60, 5), day(epoch + 1)).expect("put");
-    assert_eq!(after.seq, Seq(newer_inbox.seq.0 + 1));
-    assert_eq!(put_blob(store, case, &blob(61, 5), day(epoch + 1)).expect("put").seq, Seq(4));
-    store.check_writable().expect("writable");
-}
 
 #[test]
 fn memory_store_tells_the_story() {
@@ -124,23 +30,24 @@ fn stores_with_another_retention_tell_the_story() {
 }
 
 #[test]
+fn every_store_refuses_bad_input_and_keeps_what_it_holds() {
+    bad_input(&MemoryStore::new());
+    let dir = tempfile::tempdir().expect("tempdir");
+    bad_input(&SledStore::open(dir.path()).expect("open"));
+}
+
+#[test]
+fn every_store_numbers_concurrent_commits_once_each() {
+    concurrent_commits(&MemoryStore::new(), 4, 10);
+    let dir = tempfile::tempdir().expect("tempdir");
+    concurrent_commits(&SledStore::open(dir.path()).expect("open"), 4, 10);
+}
+
+#[test]
 fn sled_store_keeps_committed_and_drops_uncommitted_across_reopen() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let kept = {
-        let store = SledStore::open(dir.path()).expect("open");
-        let kept = put_blob(&store, Place::Inbox, &blob(1, 2 * CHUNK_SIZE), day(5)).expect("put");
-        let upload = store.begin(day(5)).expect("begin");
-        store.put_chunk(upload, 0, &blob(2, 1000)).expect("chunk");
-        // The process "dies" here with the upload open.
-        kept
-    };
-    let store = reopen(dir.path());
-    assert_eq!(read_blob(&store, Place::Inbox, kept.seq).expect("read"), Some(blob(1, 2 * CHUNK_SIZE)));
-    assert_eq!(store.list(Place::Inbox, None, 10).expect("list").len(), 1);
-    let next = put_blob(&store, Place::Inbox, &blob(3, 10), day(5)).expect("put");
-    assert!(next.seq > kept.seq, "numbers are never reused after a restart");
+    reopen_keeps_committed(&|| Box::new(reopen(dir.path())));
     // The uncommitted chunk's bytes are gone from the disk, not just unlisted.
-    drop(store);
     let orphan = blob(2, 1000).as_bytes()[100..164].to_vec();
     let mut folders = vec![dir.path().to_owned()];
     while let Some(folder) = folders.pop() {

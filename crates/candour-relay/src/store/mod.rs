@@ -31,6 +31,7 @@ use std::sync::Arc;
 use candour_core::wire::{CaseStreamId, Ciphertext, MailboxAddress};
 use candour_core::Day;
 
+pub mod conformance;
 pub mod memory;
 pub mod sled_store;
 
