@@ -229,7 +229,7 @@ pub async fn run_on(
 ) -> Result<(), RelayError> {
     if config.store_kind()? != config::StoreKind::Sled {
         return Err(RelayError::Config(
-            "this program opens only the sled store; `candour serve` opens PostgreSQL".into(),
+            "this relay opens only the sled store (store = \"sled\"); a PostgreSQL store must be opened by the caller and given to run_on_store".into(),
         ));
     }
     let data = config.data.clone();
