@@ -21,14 +21,10 @@ pub struct Config {
     /// The data folder (`CANDOUR_DATA`): the sled store, when that is the store, and the
     /// journal of signed requests already seen.
     pub data: PathBuf,
-    /// Where entries are kept (`CANDOUR_STORE`): `sled` (the embedded default, in `data`) or a
-    /// PostgreSQL connection string (`postgres://candour@db1:5432,db2:5432/candour?target_session_attrs=read-write`,
-    /// opened by `candour serve`; see deploy/postgresql/README.md). It must not hold a
-    /// password: put that in the file `store_password_file` names.
+    /// Where entries are kept (`CANDOUR_STORE`): `sled`, the embedded store in `data`. A
+    /// `postgres://` connection string is recognised and refused: no program in this build
+    /// opens PostgreSQL yet.
     pub store: String,
-    /// A file holding the PostgreSQL password, if the database asks for one
-    /// (`CANDOUR_STORE_PASSWORD_FILE`). Empty: none.
-    pub store_password_file: PathBuf,
     /// The signed directory file, served byte for byte (`CANDOUR_DIRECTORY`).
     pub directory: PathBuf,
     /// The organisation root keys (`candour-root-...`, or files holding one) the directory must
@@ -85,7 +81,6 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data: PathBuf::from("./candour-data"),
             store: SLED_STORE.to_owned(),
-            store_password_file: PathBuf::new(),
             directory: PathBuf::from("keys-example/directory.json"),
             directory_roots: vec!["keys-example/root.pub".into()],
             directory_threshold: 1,
@@ -129,9 +124,7 @@ impl Config {
         } else if store.starts_with("postgres://") || store.starts_with("postgresql://") {
             Ok(StoreKind::Postgres)
         } else {
-            Err(RelayError::Config(
-                "store must be \"sled\" or a postgres:// connection string (see deploy/postgresql/README.md)".into(),
-            ))
+            Err(RelayError::Config("store must be \"sled\" (the embedded store in the data folder)".into()))
         }
     }
 }
@@ -233,6 +226,10 @@ mod tests {
         assert_eq!(env.directory_roots, vec!["a".to_owned(), "b".to_owned()]);
         assert_eq!(env.data, PathBuf::from("/var/lib/candour"));
         assert!(Config::from_toml_str("access_log = true").is_err());
+        assert_eq!(c.store_kind().ok(), Some(StoreKind::Sled), "sled is the default");
+        let postgres = Config::from_toml_str("store = \"postgres://candour@db/candour\"").expect("parses");
+        assert_eq!(postgres.store_kind().ok(), Some(StoreKind::Postgres));
+        assert!(Config::from_toml_str("store = \"mysql://x\"").expect("parses").store_kind().is_err());
         assert!(Config::default().with_env([("CANDOUR_POW_DIFFICULTY".into(), "lots".into())]).is_err());
     }
 }

@@ -220,8 +220,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
 }
 
 /// [`run`] on a listener that is already bound (tests bind `127.0.0.1:0` first). Opens the
-/// store `config.store` names, which must be sled here: a PostgreSQL store is opened by
-/// `candour serve`, which hands it to [`run_on_store`].
+/// store `config.store` names, which must be sled.
 pub async fn run_on(
     listener: TcpListener,
     config: Config,
@@ -229,27 +228,39 @@ pub async fn run_on(
 ) -> Result<(), RelayError> {
     if config.store_kind()? != config::StoreKind::Sled {
         return Err(RelayError::Config(
-            "this relay opens only the sled store (store = \"sled\"); a PostgreSQL store must be opened by the caller and given to run_on_store".into(),
+            "store = postgres://... is not supported by this relay yet: use store = \"sled\"".into(),
         ));
     }
+    // The directory first: a relay that cannot serve it touches no data folder.
+    let directory = load_directory(&config.directory, &config.directory_roots, config.directory_threshold)?;
     let data = config.data.clone();
     let retention = config.retention();
     let sled = tokio::task::spawn_blocking(move || store::SledStore::open_with(data, retention))
         .await
         .map_err(|_| RelayError::Config("the store opener panicked".into()))??;
     sled.set_min_free_bytes(config.min_free_mib.saturating_mul(1 << 20));
-    run_on_store(listener, config, Arc::new(sled), shutdown).await
+    serve_store(listener, config, Arc::new(sled), directory, shutdown).await
 }
 
-/// [`run_on`] over a store that is already open (a PostgreSQL store, opened by the binary,
-/// which alone depends on it). `config.store` is not read again.
+/// [`run_on`] over a store that is already open, for a backend that lives in a crate of its
+/// own. `config.store` is not read.
 pub async fn run_on_store(
     listener: TcpListener,
     config: Config,
     store: store::SharedStore,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), RelayError> {
-    let (bytes, verified) = load_directory(&config.directory, &config.directory_roots, config.directory_threshold)?;
+    let directory = load_directory(&config.directory, &config.directory_roots, config.directory_threshold)?;
+    serve_store(listener, config, store, directory, shutdown).await
+}
+
+async fn serve_store(
+    listener: TcpListener,
+    config: Config,
+    store: store::SharedStore,
+    (bytes, verified): (Vec<u8>, VerifiedDirectory),
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), RelayError> {
     let state =
         AppState::with_nonce_journal(store.clone(), bytes, verified, Limits::from_config(&config), &config.data)?;
     let retention = tokio::spawn(retention::run(store, Duration::from_secs(config.purge_interval_secs.max(60))));
