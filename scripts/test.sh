@@ -34,6 +34,10 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 # A real SMTP server on loopback for the alert test (Debian's python3, not another on PATH).
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
+# PostgreSQL's server binaries (initdb, pg_ctl, pg_basebackup): the PostgreSQL store's tests
+# start throwaway primaries and standbys in temporary folders, on loopback, as an unprivileged
+# user (crates/candour-store-pg/tests/cluster).
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
@@ -52,5 +56,15 @@ echo "== cargo doc (warnings are errors: broken links, links to private items)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --quiet
 echo "== candour-core for wasm32-unknown-unknown"
 cargo build --quiet -p candour-core --target wasm32-unknown-unknown
+# A test process killed half-way (a timeout, ^C) cannot stop the PostgreSQL servers it started:
+# stop any that are left, when the suite ends however it ends.
+stop_test_servers() {
+  for pid_file in "${TMPDIR:-/tmp}"/candour-pg-*/*/postmaster.pid; do
+    [ -f "$pid_file" ] || continue
+    pid=$(head -n 1 "$pid_file")
+    kill -KILL -- "-$pid" "$pid" 2>/dev/null || true
+  done
+}
+trap stop_test_servers EXIT
 echo "== cargo test"
 cargo test --workspace

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
+use candour_relay::config::StoreKind;
+use candour_relay::store::SharedStore;
 use candour_relay::Config;
+use candour_store_pg::PgStore;
 
 /// Run the relay: an append-only store of ciphertext. It records no IP address, user agent or
 /// time of day. Configuration: defaults, then the TOML file (--config or CANDOUR_CONFIG), then
@@ -52,12 +55,48 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot listen on {}", config.listen))?;
         // The bound address (the configured port may be 0), never a client's.
         let bound = listener.local_addr().map_or_else(|_| config.listen.to_string(), |a| a.to_string());
-        eprintln!(
-            "candour relay listening on {bound} (data in {}, directory {})",
-            config.data.display(),
-            config.directory.display()
-        );
-        candour_relay::run_on(listener, config, candour_relay::shutdown_signal()).await?;
+        match config.store_kind()? {
+            StoreKind::Sled => {
+                eprintln!(
+                    "candour relay listening on {bound} (data in {}, directory {})",
+                    config.data.display(),
+                    config.directory.display()
+                );
+                candour_relay::run_on(listener, config, candour_relay::shutdown_signal()).await?;
+            }
+            StoreKind::Postgres => {
+                // The directory first: a relay that cannot serve it touches no database.
+                candour_relay::load_directory(&config.directory, &config.directory_roots, config.directory_threshold)?;
+                let store = open_postgres(&config).await?;
+                // The connection string has no password (the store refuses one), so it may show.
+                eprintln!(
+                    "candour relay listening on {bound} (entries in PostgreSQL at {}, directory {})",
+                    config.store.trim(),
+                    config.directory.display()
+                );
+                candour_relay::run_on_store(listener, config, store, candour_relay::shutdown_signal()).await?;
+            }
+        }
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Opens the PostgreSQL store `config.store` names, with the password from
+/// `config.store_password_file` if one is set (crates/candour-store-pg).
+async fn open_postgres(config: &Config) -> anyhow::Result<SharedStore> {
+    let url = config.store.trim().to_owned();
+    let password_file = config.store_password_file.clone();
+    let retention = config.retention();
+    let store = tokio::task::spawn_blocking(move || {
+        let password = if password_file.as_os_str().is_empty() {
+            None
+        } else {
+            Some(PgStore::read_password_file(&password_file)?)
+        };
+        PgStore::open(&url, password.as_ref().map(|p| p.as_slice()), retention)
+    })
+    .await
+    .context("the store opener stopped")?
+    .context("cannot open the PostgreSQL store")?;
+    Ok(std::sync::Arc::new(store))
 }

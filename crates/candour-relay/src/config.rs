@@ -21,10 +21,14 @@ pub struct Config {
     /// The data folder (`CANDOUR_DATA`): the sled store, when that is the store, and the
     /// journal of signed requests already seen.
     pub data: PathBuf,
-    /// Where entries are kept (`CANDOUR_STORE`): `sled`, the embedded store in `data`. A
-    /// `postgres://` connection string is recognised and refused: no program in this build
-    /// opens PostgreSQL yet.
+    /// Where entries are kept (`CANDOUR_STORE`): `sled` (the embedded default, in `data`) or a
+    /// PostgreSQL connection string (`postgres://candour@db1:5432,db2:5432/candour?target_session_attrs=read-write`,
+    /// opened by `candour serve`; see deploy/postgresql/README.md). It must not hold a
+    /// password: put that in the file `store_password_file` names.
     pub store: String,
+    /// A file holding the PostgreSQL password, if the database asks for one
+    /// (`CANDOUR_STORE_PASSWORD_FILE`). Empty: none.
+    pub store_password_file: PathBuf,
     /// The signed directory file, served byte for byte (`CANDOUR_DIRECTORY`).
     pub directory: PathBuf,
     /// The organisation root keys (`candour-root-...`, or files holding one) the directory must
@@ -81,6 +85,7 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data: PathBuf::from("./candour-data"),
             store: SLED_STORE.to_owned(),
+            store_password_file: PathBuf::new(),
             directory: PathBuf::from("keys-example/directory.json"),
             directory_roots: vec!["keys-example/root.pub".into()],
             directory_threshold: 1,
@@ -124,7 +129,9 @@ impl Config {
         } else if store.starts_with("postgres://") || store.starts_with("postgresql://") {
             Ok(StoreKind::Postgres)
         } else {
-            Err(RelayError::Config("store must be \"sled\" (the embedded store in the data folder)".into()))
+            Err(RelayError::Config(
+                "store must be \"sled\" or a postgres:// connection string (see deploy/postgresql/README.md)".into(),
+            ))
         }
     }
 }

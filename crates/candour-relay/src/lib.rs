@@ -220,7 +220,8 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
 }
 
 /// [`run`] on a listener that is already bound (tests bind `127.0.0.1:0` first). Opens the
-/// store `config.store` names, which must be sled.
+/// store `config.store` names, which must be sled here: a PostgreSQL store is opened by
+/// `candour serve` (crates/candour-store-pg), which hands it to [`run_on_store`].
 pub async fn run_on(
     listener: TcpListener,
     config: Config,
@@ -228,7 +229,7 @@ pub async fn run_on(
 ) -> Result<(), RelayError> {
     if config.store_kind()? != config::StoreKind::Sled {
         return Err(RelayError::Config(
-            "store = postgres://... is not supported by this relay yet: use store = \"sled\"".into(),
+            "this program opens only the sled store: run `candour serve` for store = postgres://...".into(),
         ));
     }
     // The directory first: a relay that cannot serve it touches no data folder.
@@ -251,6 +252,15 @@ pub async fn run_on_store(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), RelayError> {
     let directory = load_directory(&config.directory, &config.directory_roots, config.directory_threshold)?;
+    // The data folder holds the journal of signed requests already seen, whatever the store.
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&config.data)
+            .map_err(|e| RelayError::Config(format!("cannot create the data folder {}: {e}", config.data.display())))?;
+    }
     serve_store(listener, config, store, directory, shutdown).await
 }
 

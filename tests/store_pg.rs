@@ -1,0 +1,303 @@
+//! `candour serve` on PostgreSQL, broken as a real deployment breaks: the relay SIGKILLed under
+//! load, PostgreSQL restarted under load, and the primary lost (SIGKILL of every one of its
+//! processes) with a synchronous standby promoted in its place. In each, every report the relay
+//! acknowledged is in the database afterwards, read straight from it, and every entry there is
+//! exactly an envelope a client sent: nothing lost, nothing half-visible.
+//!
+//! The servers are Debian's PostgreSQL in temporary folders on loopback
+//! (crates/candour-store-pg/tests/cluster); `scripts/test.sh` installs it if missing.
+
+mod common;
+
+#[path = "../crates/candour-store-pg/tests/cluster/mod.rs"]
+mod cluster;
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use candour_client::RelayClient;
+use candour_relay::store::conformance::dump;
+use candour_relay::store::{Place, Retention};
+use candour_store_pg::PgStore;
+use cluster::{Node, Scratch};
+use sha2::{Digest, Sha256};
+
+/// `candour serve` on the store `store`; SIGKILLed when dropped.
+struct Relay {
+    child: std::process::Child,
+    url: String,
+    _data: tempfile::TempDir,
+}
+
+impl Relay {
+    fn start(store: &str) -> Relay {
+        let data = tempfile::tempdir().expect("tmp");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_candour"))
+            .arg("serve")
+            .env_remove("CANDOUR_CONFIG")
+            .env("CANDOUR_LISTEN", "127.0.0.1:0")
+            .env("CANDOUR_DATA", data.path().join("relay"))
+            .env("CANDOUR_STORE", store)
+            .env("CANDOUR_DIRECTORY", common::fresh_directory())
+            .env("CANDOUR_DIRECTORY_ROOTS", common::root_pub())
+            .env("CANDOUR_POW_DIFFICULTY", "4")
+            .env("CANDOUR_REQUEST_TIMEOUT_SECS", "20")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("candour serve starts");
+        let stderr = child.stderr.take().expect("stderr");
+        let (told, listening) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut said = Vec::new();
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(rest) = line.strip_prefix("candour relay listening on ") {
+                    let _ = told.send(Ok(rest.split(' ').next().unwrap_or_default().to_owned()));
+                }
+                said.push(line);
+            }
+            let _ = told.send(Err(said.join("\n")));
+        });
+        let addr = match listening.recv_timeout(Duration::from_secs(60)) {
+            Ok(Ok(addr)) => addr,
+            other => panic!("the relay did not start: {other:?}"),
+        };
+        Relay { child, url: format!("http://{addr}"), _data: data }
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        let _ = self.child.kill(); // SIGKILL
+        let _ = self.child.wait();
+    }
+}
+
+fn id(blob: &[u8]) -> [u8; 32] {
+    Sha256::digest(blob).into()
+}
+
+/// A real envelope to psd-1, its document `len` random bytes: unique, so its hash names it.
+fn envelope(dir: &candour_core::directory::VerifiedDirectory, len: usize) -> Vec<u8> {
+    let recipient = dir.reviewer("psd-1").and_then(|r| r.x25519_recipient()).expect("psd-1");
+    let document: Vec<u8> = (0..len).map(|_| rand::random::<u8>()).collect();
+    let signer = ed25519_dalek::SigningKey::from_bytes(&rand::random());
+    candour_core::envelope::seal(
+        candour_core::envelope::EnvelopeKind::Report,
+        &[recipient],
+        dir.directory().stanzas,
+        &document,
+        vec![],
+        &signer,
+        Vec::new(),
+    )
+    .expect("seal")
+}
+
+/// What the load's clients saw: every envelope sent, and those acknowledged with when and how
+/// long each took.
+#[derive(Default)]
+struct Load {
+    sent: HashSet<[u8; 32]>,
+    acked: Vec<([u8; 32], Instant, Duration)>,
+    refused: usize,
+    /// The first refusal, for the failure message.
+    first_refusal: Option<String>,
+}
+
+/// `clients` reporters submitting back to back to whichever relay `url` names now, until
+/// `stop`; a refused or failed submission is counted and followed by a new one 50 ms later.
+fn start_load(
+    url: Arc<Mutex<String>>,
+    clients: usize,
+    stop: Arc<AtomicBool>,
+    load: Arc<Mutex<Load>>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let dir = Arc::new(common::example_directory());
+    (0..clients)
+        .map(|_| {
+            let (url, stop, load, dir) = (Arc::clone(&url), Arc::clone(&stop), Arc::clone(&load), Arc::clone(&dir));
+            tokio::spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    let blob = envelope(&dir, rand::random::<usize>() % 150_000);
+                    let blob_id = id(&blob);
+                    let started = Instant::now();
+                    let client = RelayClient::new(&url.lock().expect("lock").clone(), None).expect("client");
+                    load.lock().expect("lock").sent.insert(blob_id);
+                    let total = blob.len() as u64;
+                    let outcome = match client.solve_challenge(total).await {
+                        Ok(solution) => client.submit(&solution, reqwest::Body::from(blob)).await,
+                        Err(e) => Err(e),
+                    };
+                    match outcome {
+                        Ok(()) => load.lock().expect("lock").acked.push((blob_id, Instant::now(), started.elapsed())),
+                        Err(e) => {
+                            {
+                                let mut load = load.lock().expect("lock");
+                                load.refused += 1;
+                                load.first_refusal.get_or_insert_with(|| e.to_string());
+                            }
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                        }
+                    }
+                }
+            })
+        })
+        .collect()
+}
+
+async fn stop_load(stop: &AtomicBool, tasks: Vec<tokio::task::JoinHandle<()>>) {
+    stop.store(true, Ordering::Relaxed);
+    for task in tasks {
+        task.await.expect("client task");
+    }
+}
+
+/// Every inbox entry in the database at `url`, by hash, read with the store itself (no relay
+/// may be running on it). Panics if one is stored twice.
+fn stored(url: &str) -> HashSet<[u8; 32]> {
+    // The store's driver is blocking: off the test's asynchronous threads.
+    tokio::task::block_in_place(|| stored_now(url))
+}
+
+fn stored_now(url: &str) -> HashSet<[u8; 32]> {
+    let store = PgStore::open(url, None, Retention::DEFAULT).expect("open the database directly");
+    let entries = dump(&store, &[Place::Inbox]);
+    let ids: HashSet<[u8; 32]> = entries.values().map(|(_, bytes)| id(bytes)).collect();
+    assert_eq!(ids.len(), entries.len(), "no envelope is stored twice");
+    ids
+}
+
+/// Acknowledged ⊆ stored ⊆ sent; returns how many acknowledged reports are missing (0 to pass).
+fn check(load: &Load, stored: &HashSet<[u8; 32]>) -> usize {
+    let lost = load.acked.iter().filter(|(blob, _, _)| !stored.contains(blob)).count();
+    let strangers = stored.iter().filter(|blob| !load.sent.contains(*blob)).count();
+    assert_eq!(strangers, 0, "a stored entry is not exactly an envelope a client sent (half-written?)");
+    lost
+}
+
+fn percentile(mut latencies: Vec<Duration>, p: f64) -> Duration {
+    latencies.sort();
+    latencies.get(((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1)).copied().unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn relay_on_postgres_loses_nothing_acknowledged_when_it_or_postgres_dies_under_load() {
+    let scratch = Scratch::new();
+    let node = Node::primary(&scratch, "pg");
+    let url = node.database("candour");
+    let load = Arc::new(Mutex::new(Load::default()));
+
+    // SIGKILL of the relay at a random moment under load, three times.
+    for _ in 0..3 {
+        let relay = Relay::start(&url);
+        let stop = Arc::new(AtomicBool::new(false));
+        let tasks = start_load(Arc::new(Mutex::new(relay.url.clone())), 4, Arc::clone(&stop), Arc::clone(&load));
+        tokio::time::sleep(Duration::from_millis(400 + rand::random::<u64>() % 800)).await;
+        drop(relay);
+        stop_load(&stop, tasks).await;
+    }
+    let after_relay_kills = load.lock().expect("lock").acked.len();
+
+    // PostgreSQL stopped at once (no checkpoint: recovery from WAL) under load, twice; the
+    // relay stays up, refuses while the database is away and carries on once it is back.
+    let relay = Relay::start(&url);
+    let stop = Arc::new(AtomicBool::new(false));
+    let tasks = start_load(Arc::new(Mutex::new(relay.url.clone())), 4, Arc::clone(&stop), Arc::clone(&load));
+    let mut restarts = Vec::new();
+    for _ in 0..2 {
+        tokio::time::sleep(Duration::from_millis(500 + rand::random::<u64>() % 800)).await;
+        let before = load.lock().expect("lock").acked.len();
+        node.stop_immediate();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        node.start();
+        restarts.push((before, Instant::now()));
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    stop_load(&stop, tasks).await;
+    drop(relay);
+
+    let load = load.lock().expect("lock");
+    let (_, last_restart) = restarts[restarts.len() - 1];
+    let served_after = load.acked.iter().filter(|(_, at, _)| *at > last_restart).count();
+    let stored = stored(&url);
+    let lost = check(&load, &stored);
+    eprintln!(
+        "postgres crash test: {} acknowledged ({after_relay_kills} across 3 relay kills), {} stored, {} sent, \
+         {} refused or cut off, {lost} lost; {served_after} acknowledged after the last PostgreSQL restart",
+        load.acked.len(),
+        stored.len(),
+        load.sent.len(),
+        load.refused
+    );
+    assert_eq!(lost, 0, "an acknowledged report is missing");
+    assert!(
+        after_relay_kills >= 3,
+        "the clients got work acknowledged between relay kills; first refusal: {:?}",
+        load.first_refusal
+    );
+    assert!(served_after > 0, "the relay carried on after PostgreSQL came back");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_relay_fails_over_to_the_synchronous_standby_and_every_acknowledged_report_is_on_it() {
+    let scratch = Scratch::new();
+    let primary = Node::primary(&scratch, "primary");
+    primary.sql("CREATE DATABASE candour");
+    let standby = Node::standby_of(&primary, &scratch, "standby");
+    primary.require_synchronous_standby();
+    let both = format!(
+        "postgres://candour@127.0.0.1:{},127.0.0.1:{}/candour?target_session_attrs=read-write",
+        primary.port, standby.port
+    );
+    let relay = Relay::start(&both);
+    let load = Arc::new(Mutex::new(Load::default()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let tasks = start_load(Arc::new(Mutex::new(relay.url.clone())), 4, Arc::clone(&stop), Arc::clone(&load));
+
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    // The primary's machine is lost: every process of it killed at once.
+    let killed = Instant::now();
+    let acked_before_loss = load.lock().expect("lock").acked.len();
+    primary.kill();
+    // The operator (or a watchdog) sees it is gone and promotes the standby.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    standby.promote();
+    let promoted = Instant::now();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    stop_load(&stop, tasks).await;
+    drop(relay);
+
+    let load = load.lock().expect("lock");
+    let steady: Vec<Duration> = load.acked.iter().filter(|(_, at, _)| *at < killed).map(|(_, _, took)| *took).collect();
+    // Service is back when a submission begun after the loss is acknowledged.
+    let first_after = load.acked.iter().filter(|(_, at, took)| *at - *took > killed).map(|(_, at, _)| *at).min();
+    let stored = stored(&standby.url().replace("/postgres", "/candour"));
+    let lost = check(&load, &stored);
+    let outage = first_after.map(|at| at.duration_since(killed));
+    eprintln!(
+        "failover test: {} acknowledged ({acked_before_loss} before the primary was killed), {lost} lost, \
+         {} stored on the promoted standby, {} refused or cut off; no service for {:.2} s after the kill \
+         ({:.2} s after promotion); p50 {:?}, p99 {:?} before the kill ({} submissions)",
+        load.acked.len(),
+        stored.len(),
+        load.refused,
+        outage.map_or(f64::NAN, |d| d.as_secs_f64()),
+        first_after.map_or(f64::NAN, |at| at.duration_since(promoted).as_secs_f64()),
+        percentile(steady.clone(), 0.50),
+        percentile(steady.clone(), 0.99),
+        steady.len()
+    );
+    assert_eq!(lost, 0, "an acknowledged report is not on the promoted standby");
+    assert!(
+        acked_before_loss > 0,
+        "reports were acknowledged before the loss; first refusal: {:?}",
+        load.first_refusal
+    );
+    assert!(first_after.is_some(), "the relay carried on on the promoted standby");
+}
