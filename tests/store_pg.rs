@@ -20,9 +20,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use candour_client::RelayClient;
+use candour_core::report::{Category, Concern};
+use candour_core::token::MailboxToken;
 use candour_relay::store::conformance::dump;
 use candour_relay::store::{Place, Retention};
 use candour_store_pg::PgStore;
+use candour_submit::compose::compose_report;
+use candour_submit::send::send;
 use cluster::{Node, Scratch};
 use sha2::{Digest, Sha256};
 
@@ -300,4 +304,175 @@ async fn the_relay_fails_over_to_the_synchronous_standby_and_every_acknowledged_
         load.first_refusal
     );
     assert!(first_after.is_some(), "the relay carried on on the promoted standby");
+}
+
+/// The backup and restore drill of deploy/postgresql/README.md, with its own script: a base
+/// backup by `backup.sh` (verified by `pg_verifybackup`), more reports archived as WAL after it,
+/// then a server restored from the backup and the archive holds every report of both.
+#[test]
+fn deploy_backup_script_and_restore_drill_recover_every_report() {
+    let scratch = Scratch::new();
+    let archive = scratch.folder("archive");
+    let wal = scratch.folder("archive/wal");
+    let primary = Node::primary(&scratch, "primary");
+    primary.set(&format!("archive_mode = on\narchive_command = 'test ! -f {0}/%f && cp %p {0}/%f'", wal.display()));
+    primary.restart();
+    let url = primary.database("candour");
+    let store = PgStore::open(&url, None, Retention::DEFAULT).expect("open");
+    let dir = common::example_directory();
+    let mut committed = HashSet::new();
+    let mut put = |n: usize| {
+        for _ in 0..n {
+            let blob = envelope(&dir, 80_000);
+            committed.insert(id(&blob));
+            let sealed = candour_core::wire::Ciphertext::from_sealed_bytes(blob);
+            candour_relay::store::put_blob(&store, Place::Inbox, &sealed, common::today()).expect("put");
+        }
+    };
+    put(5);
+
+    // A copy the servers' user can reach, wherever the checkout is.
+    let script = archive.join("backup.sh");
+    std::fs::copy(common::repo().join("deploy/postgresql/backup.sh"), &script).expect("copy backup.sh");
+    let backup = cluster::as_server_user(
+        &script,
+        &[
+            ("ARCHIVE", archive.display().to_string()),
+            ("PGHOST", "127.0.0.1".into()),
+            ("PGPORT", primary.port.to_string()),
+            ("PGUSER", "candour".into()),
+        ],
+    );
+    cluster::succeed(backup, "deploy/postgresql/backup.sh");
+    let taken: Vec<_> = std::fs::read_dir(archive.join("base")).expect("base").flatten().map(|e| e.path()).collect();
+    assert_eq!(taken.len(), 1, "one verified backup, no .partial left: {taken:?}");
+
+    // Reports after the backup reach the drill through the WAL archive alone.
+    put(3);
+    drop(store);
+    let segment = primary.sql("SELECT pg_walfile_name(pg_switch_wal())");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !wal.join(&segment).exists() {
+        assert!(Instant::now() < deadline, "segment {segment} was never archived");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    let drill = Node::restored_from(&scratch, "drill", &taken[0], &wal);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let count = loop {
+        let count = drill.sql_in("candour", "SELECT count(*) FROM candour_entries");
+        if count == "8" || Instant::now() > deadline {
+            break count;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(count, "8", "the drill holds every report, before and after the backup");
+    assert_eq!(drill.sql("SELECT pg_is_in_recovery()"), "t", "the drill stays read-only");
+    assert_eq!(committed.len(), 8);
+}
+
+/// Envelopes sealed to reviewers of another force (keys this directory does not hold), of the
+/// same shape as this force's: what a pooled inbox holds besides a force's own reports.
+fn foreign_envelope(stanzas: usize) -> Vec<u8> {
+    let stranger = age::x25519::Identity::generate().to_public();
+    let signer = ed25519_dalek::SigningKey::from_bytes(&rand::random());
+    candour_core::envelope::seal(
+        candour_core::envelope::EnvelopeKind::Report,
+        &[stranger],
+        stanzas,
+        &[0x42; 1500],
+        vec![],
+        &signer,
+        Vec::new(),
+    )
+    .expect("seal")
+}
+
+/// `candour review sync` as psd-1 from `relay` into a new cache; its wall time and JSON report.
+fn timed_sync(relay: &str) -> (Duration, serde_json::Value) {
+    let keys = common::keys_example();
+    let cache = tempfile::tempdir().expect("cache");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_candour"));
+    cmd.args(["review", "sync", "--json", "--relay", relay, "--cache"])
+        .arg(cache.path().join("psd-1.cache"))
+        .arg("--root")
+        .arg(keys.join("root.pub"))
+        .env("CANDOUR_IDENTITY", keys.join("reviewers/psd-1.key"))
+        .env("CANDOUR_PASSPHRASE_FILE", keys.join("passphrase.txt"))
+        .env_remove("CANDOUR_RELAY")
+        .env_remove("CANDOUR_ROOT")
+        .env_remove("CANDOUR_PROXY");
+    let started = Instant::now();
+    let out = common::output_within(cmd, Duration::from_secs(1800));
+    let took = started.elapsed();
+    assert!(out.status.success(), "sync: {}", String::from_utf8_lossy(&out.stderr));
+    (took, serde_json::from_slice(&out.stdout).expect("json report"))
+}
+
+/// A reviewer's sync of a pooled inbox of 10,000 envelopes, 9,000 of them for other forces'
+/// reviewers, against a sync of the same 1,000 own reports alone, in one run on PostgreSQL.
+/// Run by `scripts/bench-pooled-sync.sh`; the suite skips it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: scripts/bench-pooled-sync.sh"]
+async fn pooled_inbox_sync_against_own_reports_alone() {
+    const OWN: usize = 1_000;
+    const FOREIGN: usize = 9_000;
+    let scratch = Scratch::new();
+    let node = Node::primary(&scratch, "pg");
+    let pooled = node.database("pooled");
+    let alone = node.database("alone");
+    let dir = common::example_directory();
+    let stanzas = dir.directory().stanzas;
+
+    tokio::task::block_in_place(|| {
+        let store = PgStore::open(&pooled, None, Retention::DEFAULT).expect("open");
+        for _ in 0..FOREIGN {
+            let sealed = candour_core::wire::Ciphertext::from_sealed_bytes(foreign_envelope(stanzas));
+            candour_relay::store::put_blob(&store, Place::Inbox, &sealed, common::today()).expect("put");
+        }
+    });
+    // This force's reports, as reporters send them, through the relay.
+    let relay = Relay::start(&pooled);
+    let client = common::bound_client(&relay.url).await;
+    let token = MailboxToken::generate();
+    for i in 0..OWN {
+        let concern = Concern {
+            category: Some(Category::HonestyAndIntegrity),
+            what: format!("Report {i}: the sergeant took cash from the seized-property store"),
+            ..Default::default()
+        };
+        let composed = compose_report(&dir, &token, concern, &[], common::today()).expect("compose");
+        send(&client, composed.plan(&dir, &token), vec![], None).await.expect("send");
+    }
+    drop(relay);
+    // The same own reports, byte for byte, alone in a database of their own.
+    tokio::task::block_in_place(|| {
+        let from = PgStore::open(&pooled, None, Retention::DEFAULT).expect("open");
+        let to = PgStore::open(&alone, None, Retention::DEFAULT).expect("open");
+        for ((_, seq), (_, bytes)) in dump(&from, &[Place::Inbox]) {
+            if seq > FOREIGN as u64 {
+                let sealed = candour_core::wire::Ciphertext::from_sealed_bytes(bytes);
+                candour_relay::store::put_blob(&to, Place::Inbox, &sealed, common::today()).expect("put");
+            }
+        }
+    });
+
+    let relay = Relay::start(&alone);
+    let (own_time, own_report) = tokio::task::block_in_place(|| timed_sync(&relay.url));
+    drop(relay);
+    let relay = Relay::start(&pooled);
+    let (pooled_time, pooled_report) = tokio::task::block_in_place(|| timed_sync(&relay.url));
+    drop(relay);
+    eprintln!(
+        "pooled sync: {} envelopes ({FOREIGN} for other forces) in {:.2} s; the same {OWN} own reports alone in \
+         {:.2} s; pooled/alone = {:.2}x; reports taken in {} and {}",
+        OWN + FOREIGN,
+        pooled_time.as_secs_f64(),
+        own_time.as_secs_f64(),
+        pooled_time.as_secs_f64() / own_time.as_secs_f64(),
+        pooled_report["reports"],
+        own_report["reports"],
+    );
+    assert_eq!(pooled_report["reports"], own_report["reports"], "both syncs take in the same reports");
+    assert_eq!(own_report["reports"], OWN, "{own_report}");
 }

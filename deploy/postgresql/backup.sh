@@ -6,6 +6,8 @@
 # chunks and key live on in backups and archived WAL until those are deleted, so this bounds
 # how long after expiry a purged report could still be recovered from them.
 set -eu
+# Debian keeps pg_verifybackup with the server's binaries, off the PATH.
+PATH="/usr/lib/postgresql/${PG_MAJOR:-15}/bin:$PATH"
 ARCHIVE=${ARCHIVE:-/var/lib/postgresql/candour-archive}
 KEEP_DAYS=${KEEP_DAYS:-14}
 stamp=$(date -u +%Y%m%dT%H%M%SZ)

@@ -90,6 +90,9 @@ pub use schema::SCHEMA_VERSION;
 /// bound how many wait for one.
 pub const POOL_SIZE: usize = 8;
 
+/// Uploads whose epoch the store remembers at most (each entry is two integers).
+const UPLOAD_EPOCHS_KEPT: usize = 4096;
+
 /// How long a caller waits for a free connection before the request fails (`io`).
 const POOL_WAIT: Duration = Duration::from_secs(10);
 
@@ -280,6 +283,9 @@ pub struct PgStore {
     keeper: Mutex<Option<Client>>,
     /// Epoch keys already read, by the epoch's first day.
     keys: Mutex<HashMap<i64, Zeroizing<[u8; 32]>>>,
+    /// The epoch of each upload this store began and has not yet committed or aborted, so a
+    /// chunk needs no lookup (at most [`UPLOAD_EPOCHS_KEPT`]; others are looked up).
+    uploads: Mutex<HashMap<i64, i64>>,
     /// A purge deleted key rows that no `VACUUM (FULL)` has rewritten away yet.
     vacuum_owed: std::sync::atomic::AtomicBool,
 }
@@ -364,6 +370,7 @@ impl PgStore {
             pool,
             keeper: Mutex::new(None),
             keys: Mutex::new(HashMap::new()),
+            uploads: Mutex::new(HashMap::new()),
             vacuum_owed: std::sync::atomic::AtomicBool::new(false),
         };
         {
@@ -517,28 +524,35 @@ impl PgStore {
         self.run(|client| read(client).map_err(|e| db_error(&e)))
     }
 
-    /// [`Store::begin`] on one connection.
+    /// [`Store::begin`] on one connection: one round trip, committed without waiting for the
+    /// disk (an upload row lost in a crash makes its next chunk or its commit refused).
     fn begin_in(&self, client: &mut Client, first: i64) -> Result<UploadId, StoreError> {
         self.epoch_key(client, first, true)?;
         // Random ids: an id says nothing about when, or after which other upload, it began.
         loop {
             let id = (rand::rngs::OsRng.next_u64() >> 1) as i64;
-            let inserted = client
-                .execute(
-                    "INSERT INTO candour_uploads (upload, epoch, chunks, len) VALUES ($1, $2, 0, 0) \
-                     ON CONFLICT DO NOTHING",
-                    &[&id, &first],
-                )
+            // Two integers formatted into the statement: nothing else reaches its text.
+            let answers = client
+                .simple_query(&format!(
+                    "BEGIN; SET LOCAL synchronous_commit TO off; \
+                     INSERT INTO candour_uploads (upload, epoch, chunks, len) SELECT {id}, {first}, 0, 0 \
+                     WHERE NOT EXISTS (SELECT 1 FROM candour_entries WHERE upload = {id}) ON CONFLICT DO NOTHING; \
+                     COMMIT"
+                ))
                 .map_err(|e| db_error(&e))?;
-            let taken: bool = client
-                .query_one("SELECT EXISTS (SELECT 1 FROM candour_entries WHERE upload = $1)", &[&id])
-                .and_then(|r| r.try_get(0))
-                .map_err(|e| db_error(&e))?;
-            if inserted == 1 && !taken {
-                return Ok(UploadId(id as u64));
-            }
+            let inserted: u64 = answers
+                .iter()
+                .map(|m| match m {
+                    postgres::SimpleQueryMessage::CommandComplete(n) => *n,
+                    _ => 0,
+                })
+                .sum();
             if inserted == 1 {
-                client.execute("DELETE FROM candour_uploads WHERE upload = $1", &[&id]).map_err(|e| db_error(&e))?;
+                let mut uploads = self.uploads.lock().map_err(|_| poisoned())?;
+                if uploads.len() < UPLOAD_EPOCHS_KEPT {
+                    uploads.insert(id, first);
+                }
+                return Ok(UploadId(id as u64));
             }
         }
     }
@@ -552,12 +566,16 @@ impl PgStore {
         index: u32,
         chunk: &Ciphertext,
     ) -> Result<(), StoreError> {
-        let epoch: i64 = client
-            .query_opt("SELECT epoch FROM candour_uploads WHERE upload = $1", &[&id])
-            .map_err(|e| db_error(&e))?
-            .ok_or(StoreError::UnknownUpload)?
-            .try_get(0)
-            .map_err(|e| db_error(&e))?;
+        let cached = self.uploads.lock().map_err(|_| poisoned())?.get(&id).copied();
+        let epoch: i64 = match cached {
+            Some(epoch) => epoch,
+            None => client
+                .query_opt("SELECT epoch FROM candour_uploads WHERE upload = $1", &[&id])
+                .map_err(|e| db_error(&e))?
+                .ok_or(StoreError::UnknownUpload)?
+                .try_get(0)
+                .map_err(|e| db_error(&e))?,
+        };
         let key = self.epoch_key(client, epoch, false)?;
         let mut nonce = [0u8; 24];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
@@ -572,20 +590,30 @@ impl PgStore {
         let mut tx = client.transaction().map_err(|e| db_error(&e))?;
         // Not durable yet: the entry's commit flushes it (see "Durability").
         tx.batch_execute("SET LOCAL synchronous_commit TO off").map_err(|e| db_error(&e))?;
-        let counted = tx
+        // Counted and stored in one statement: the chunk is written only if it is the next one.
+        let stored_rows = tx
             .execute(
-                "UPDATE candour_uploads SET chunks = chunks + 1, len = len + $3 WHERE upload = $1 AND chunks = $2",
-                &[&id, &idx, &len],
+                &format!(
+                    "WITH counted AS (UPDATE candour_uploads SET chunks = chunks + 1, len = len + $3 \
+                     WHERE upload = $1 AND chunks = $2 RETURNING upload) \
+                     INSERT INTO {} (upload, idx, bytes) SELECT upload, $2, $4 FROM counted",
+                    chunk_table(epoch)
+                ),
+                &[&id, &idx, &len, &stored],
             )
             .map_err(|e| db_error(&e))?;
-        if counted != 1 {
-            return Err(StoreError::BadChunk("chunks must arrive in order"));
+        if stored_rows != 1 {
+            drop(tx);
+            let known: bool = client
+                .query_one("SELECT EXISTS (SELECT 1 FROM candour_uploads WHERE upload = $1)", &[&id])
+                .and_then(|r| r.try_get(0))
+                .map_err(|e| db_error(&e))?;
+            return Err(if known {
+                StoreError::BadChunk("chunks must arrive in order")
+            } else {
+                StoreError::UnknownUpload
+            });
         }
-        tx.execute(
-            &format!("INSERT INTO {} (upload, idx, bytes) VALUES ($1, $2, $3)", chunk_table(epoch)),
-            &[&id, &idx, &stored],
-        )
-        .map_err(|e| db_error(&e))?;
         tx.commit().map_err(|e| db_error(&e))
     }
 
@@ -647,8 +675,8 @@ impl PgStore {
     fn commit_in(&self, tx: &mut Transaction<'_>, upload: i64, place: Place) -> Result<Option<EntryInfo>, StoreError> {
         let row = tx
             .query_opt(
-                "SELECT epoch, chunks, len, server_start = pg_postmaster_start_time() \
-                 FROM candour_uploads WHERE upload = $1 FOR UPDATE",
+                "DELETE FROM candour_uploads WHERE upload = $1 \
+                 RETURNING epoch, chunks, len, server_start = pg_postmaster_start_time()",
                 &[&upload],
             )
             .map_err(|e| db_error(&e))?
@@ -666,27 +694,25 @@ impl PgStore {
         }
         let (area, owner) = area_owner(place);
         let seq: i64 = if place == Place::Inbox {
-            tx.query_one("UPDATE candour_inbox SET high = high + 1 RETURNING high", &[])
-                .and_then(|r| r.try_get(0))
-                .map_err(|e| db_error(&e))?
+            tx.query_one(
+                "WITH counter AS (UPDATE candour_inbox SET high = high + 1 RETURNING high) \
+                 INSERT INTO candour_entries (area, owner, seq, upload, epoch, len, chunks) \
+                 SELECT $1, $2, high, $3, $4, $5, $6 FROM counter RETURNING seq",
+                &[&area, &owner, &upload, &epoch, &len, &chunks],
+            )
+            .and_then(|r| r.try_get(0))
+            .map_err(|e| db_error(&e))?
         } else {
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&place_lock(area, &owner)]).map_err(|e| db_error(&e))?;
-            let newest: i64 = tx
-                .query_one(
-                    "SELECT coalesce(max(seq), 0) FROM candour_entries WHERE area = $1 AND owner = $2",
-                    &[&area, &owner],
-                )
-                .and_then(|r| r.try_get(0))
-                .map_err(|e| db_error(&e))?;
-            newest + 1
+            tx.query_one(
+                "INSERT INTO candour_entries (area, owner, seq, upload, epoch, len, chunks) \
+                 SELECT $1, $2, coalesce(max(seq), 0) + 1, $3, $4, $5, $6 FROM candour_entries \
+                 WHERE area = $1 AND owner = $2 RETURNING seq",
+                &[&area, &owner, &upload, &epoch, &len, &chunks],
+            )
+            .and_then(|r| r.try_get(0))
+            .map_err(|e| db_error(&e))?
         };
-        tx.execute(
-            "INSERT INTO candour_entries (area, owner, seq, upload, epoch, len, chunks) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[&area, &owner, &seq, &upload, &epoch, &len, &chunks],
-        )
-        .map_err(|e| db_error(&e))?;
-        tx.execute("DELETE FROM candour_uploads WHERE upload = $1", &[&upload]).map_err(|e| db_error(&e))?;
         self.info_of(seq, epoch, len, chunks).map(Some)
     }
 }
@@ -730,7 +756,10 @@ impl Store for PgStore {
             Ok(Some(info))
         })?;
         match committed {
-            Some(info) => Ok(info),
+            Some(info) => {
+                self.uploads.lock().map_err(|_| poisoned())?.remove(&id);
+                Ok(info)
+            }
             None => {
                 self.abort(upload)?;
                 Err(StoreError::Io("the database restarted during this upload: it must be sent again".into()))
@@ -740,6 +769,7 @@ impl Store for PgStore {
 
     fn abort(&self, upload: UploadId) -> Result<(), StoreError> {
         let Ok(id) = i64::try_from(upload.0) else { return Ok(()) };
+        self.uploads.lock().map_err(|_| poisoned())?.remove(&id);
         self.run(|client| {
             let mut tx = client.transaction().map_err(|e| db_error(&e))?;
             let row = tx

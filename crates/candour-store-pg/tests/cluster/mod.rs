@@ -31,7 +31,7 @@ fn tool(name: &str) -> PathBuf {
     bin_dir().map_or_else(|| PathBuf::from(name), |bin| bin.join(name))
 }
 
-fn running_as_root() -> bool {
+pub fn running_as_root() -> bool {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| s.lines().find_map(|l| l.strip_prefix("Uid:")).map(|u| u.split_whitespace().next() == Some("0")))
@@ -94,6 +94,41 @@ impl Scratch {
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
+
+    /// A folder `name` in here that the servers' user owns (for WAL archives and backups).
+    pub fn folder(&self, name: &str) -> PathBuf {
+        let dir = self.path().join(name);
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        if running_as_root() {
+            let (uid, gid) = postgres_ids();
+            std::os::unix::fs::chown(&dir, Some(uid), Some(gid)).expect("chown");
+        }
+        dir
+    }
+}
+
+/// `program` run as the servers' user with `envs` set, Debian's PostgreSQL binaries first on the
+/// PATH (`runuser` when root, which starts from a clean environment, so they are passed by `env`).
+pub fn as_server_user(program: &Path, envs: &[(&str, String)]) -> Command {
+    let path = format!(
+        "{}:{}",
+        bin_dir().map_or_else(String::new, |b| b.display().to_string()),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut c = Command::new("env");
+    if running_as_root() {
+        c = Command::new("runuser");
+        c.args(["-u", "postgres", "--", "env"]);
+    }
+    c.arg(format!("PATH={path}"));
+    c.args(envs.iter().map(|(k, v)| format!("{k}={v}")));
+    c.arg(program).current_dir("/");
+    c
+}
+
+/// Runs `command`, panicking with its output unless it succeeds.
+pub fn succeed(command: Command, what: &str) -> Output {
+    run(command, what)
 }
 
 impl Default for Scratch {
@@ -139,6 +174,37 @@ impl Node {
         node.configure("");
         node.start();
         node
+    }
+
+    /// A server restored from the plain base backup `backup`, replaying the WAL in `wal_archive`
+    /// as a read-only standby with no primary (the restore drill of deploy/postgresql/README.md).
+    pub fn restored_from(scratch: &Scratch, name: &str, backup: &Path, wal_archive: &Path) -> Node {
+        let data = scratch.path().join(name);
+        let mut copy = as_server_user(Path::new("cp"), &[]);
+        copy.arg("-a").arg(backup).arg(&data);
+        run(copy, "copy the base backup");
+        let node = Node { data, port: free_port() };
+        node.configure(&format!(
+            "restore_command = 'cp {}/%f %p'\nprimary_conninfo = ''\narchive_mode = off\nhot_standby = on",
+            wal_archive.display()
+        ));
+        let mut signal = as_server_user(Path::new("touch"), &[]);
+        signal.arg(node.data.join("standby.signal"));
+        run(signal, "standby.signal");
+        node.start();
+        node
+    }
+
+    /// Restarts the server cleanly (for settings that need it, such as `archive_mode`).
+    pub fn restart(&self) {
+        let mut restart = pg("pg_ctl");
+        restart
+            .arg("-D")
+            .arg(&self.data)
+            .arg("-l")
+            .arg(self.data.join("server.log"))
+            .args(["-w", "-m", "fast", "restart"]);
+        run(restart, "pg_ctl restart");
     }
 
     /// Appends the settings every test server has, then `extra`; the last setting of a name wins.
