@@ -434,8 +434,9 @@ async fn pooled_inbox_sync_against_own_reports_alone() {
     // This force's reports, as reporters send them, through the relay.
     let relay = Relay::start(&pooled);
     let client = common::bound_client(&relay.url).await;
-    let token = MailboxToken::generate();
     for i in 0..OWN {
+        // Each report from a reporter of its own (one token each, as on the page).
+        let token = MailboxToken::generate();
         let concern = Concern {
             category: Some(Category::HonestyAndIntegrity),
             what: format!("Report {i}: the sergeant took cash from the seized-property store"),
