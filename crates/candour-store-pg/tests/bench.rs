@@ -89,6 +89,43 @@ fn report(setup: &str, raw: (Duration, Vec<Duration>), store: (Duration, Vec<Dur
     );
 }
 
+/// `WRITERS` threads each putting `ENVELOPES / WRITERS` envelopes through one store at once, as
+/// the relay's blocking threads do under load: the latency of each, and the total time.
+const WRITERS: usize = 8;
+
+fn concurrent_store_loop(url: &str) -> (Duration, Vec<Duration>) {
+    let store = PgStore::open(url, None, Retention::DEFAULT).expect("open");
+    let started = Instant::now();
+    let each: Vec<Duration> = std::thread::scope(|scope| {
+        let writers: Vec<_> = (0..WRITERS)
+            .map(|w| {
+                let store = &store;
+                scope.spawn(move || {
+                    (0..ENVELOPES / WRITERS)
+                        .map(|i| {
+                            let one = Instant::now();
+                            let bytes = envelope(w * ENVELOPES + i);
+                            put_blob(store, Place::Inbox, &Ciphertext::from_sealed_bytes(bytes), day(0)).expect("put");
+                            one.elapsed()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        writers.into_iter().flat_map(|w| w.join().expect("writer")).collect()
+    });
+    (started.elapsed(), each)
+}
+
+fn report_concurrent(setup: &str, run: (Duration, Vec<Duration>)) {
+    eprintln!(
+        "{setup}, {WRITERS} writers at once: {:.0} envelopes/s, p50 {:?}, p99 {:?}",
+        run.1.len() as f64 / run.0.as_secs_f64(),
+        percentile(run.1.clone(), 0.50),
+        percentile(run.1, 0.99),
+    );
+}
+
 #[test]
 #[ignore = "a benchmark: scripts/bench-pg.sh"]
 fn ingest_against_a_raw_insert_loop() {
@@ -100,14 +137,17 @@ fn ingest_against_a_raw_insert_loop() {
     let raw = raw_loop(&alone.database("raw"));
     let store = store_loop(&alone.database("store"));
     report("one server", raw, store);
+    report_concurrent("one server", concurrent_store_loop(&alone.database("busy")));
     drop(alone);
 
     let primary = Node::primary(&scratch, "primary");
     let raw_url = primary.database("raw");
     let store_url = primary.database("store");
+    let busy_url = primary.database("busy");
     let _standby = Node::standby_of(&primary, &scratch, "standby");
     primary.require_synchronous_standby();
     let raw = raw_loop(&raw_url);
     let store = store_loop(&store_url);
     report("primary with a synchronous standby", raw, store);
+    report_concurrent("primary with a synchronous standby", concurrent_store_loop(&busy_url));
 }
