@@ -286,6 +286,9 @@ pub struct PgStore {
     /// The epoch of each upload this store began and has not yet committed or aborted, so a
     /// chunk needs no lookup (at most [`UPLOAD_EPOCHS_KEPT`]; others are looked up).
     uploads: Mutex<HashMap<i64, i64>>,
+    /// A call failed as after a restart or failover: the open lock must be checked, and taken
+    /// again if its connection is gone, before the next call.
+    relock_owed: std::sync::atomic::AtomicBool,
     /// A purge deleted key rows that no `VACUUM (FULL)` has rewritten away yet.
     vacuum_owed: std::sync::atomic::AtomicBool,
 }
@@ -371,6 +374,7 @@ impl PgStore {
             keeper: Mutex::new(None),
             keys: Mutex::new(HashMap::new()),
             uploads: Mutex::new(HashMap::new()),
+            relock_owed: std::sync::atomic::AtomicBool::new(false),
             vacuum_owed: std::sync::atomic::AtomicBool::new(false),
         };
         {
@@ -415,6 +419,22 @@ impl PgStore {
             }
             std::thread::sleep(Duration::from_millis(200));
         }
+    }
+
+    /// Takes [`OPEN_LOCK`] again if the connection holding it is gone (the database restarted
+    /// or failed over), so a second relay opening the database still finds it held.
+    fn keep_open_lock(&self) -> Result<(), StoreError> {
+        // Asked, not assumed: an idle connection cannot know the server restarted.
+        let lost = self
+            .keeper
+            .lock()
+            .map_err(|_| poisoned())?
+            .as_mut()
+            .is_none_or(|keeper| keeper.simple_query("SELECT 1").is_err());
+        if lost {
+            self.take_open_lock(Duration::ZERO)?;
+        }
+        Ok(())
     }
 
     /// Discards every upload that has no entry: under the open lock, these are a crash's.
@@ -504,6 +524,12 @@ impl PgStore {
     /// is safe for every step here: a step that got as far as committing before the connection
     /// dropped finds its upload gone or its chunk counted and refuses, never doubles.
     fn run<T>(&self, mut step: impl FnMut(&mut Client) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        if self.relock_owed.load(std::sync::atomic::Ordering::SeqCst) {
+            match self.keep_open_lock() {
+                Ok(()) => self.relock_owed.store(false, std::sync::atomic::Ordering::SeqCst),
+                Err(e) => tracing::warn!(code = e.code(), "could not take the store's open lock again yet"),
+            }
+        }
         let mut client = self.pool.get()?;
         match step(&mut client) {
             // The driver does not always know its connection closed by the time a call fails,
@@ -512,6 +538,9 @@ impl PgStore {
             Err(StoreError::Io(_)) => {
                 client.retire();
                 self.pool.discard_idle();
+                // The connection holding the open lock is likely gone with the rest: take it
+                // again once the database answers (checked before each call until then).
+                self.relock_owed.store(true, std::sync::atomic::Ordering::SeqCst);
                 let mut client = self.pool.get()?;
                 step(&mut client)
             }
@@ -539,7 +568,12 @@ impl PgStore {
                      WHERE NOT EXISTS (SELECT 1 FROM candour_entries WHERE upload = {id}) ON CONFLICT DO NOTHING; \
                      COMMIT"
                 ))
-                .map_err(|e| db_error(&e))?;
+                .map_err(|e| {
+                    // A statement that failed after BEGIN leaves the session's transaction
+                    // aborted: end it before the connection goes back to the pool.
+                    let _ = client.batch_execute("ROLLBACK");
+                    db_error(&e)
+                })?;
             let inserted: u64 = answers
                 .iter()
                 .map(|m| match m {
@@ -875,18 +909,6 @@ impl Store for PgStore {
                 "the database did not confirm a write in time: is its synchronous standby down?".into(),
             ));
         }
-        // Asked, not assumed: an idle connection cannot know the server restarted.
-        let lost = self
-            .keeper
-            .lock()
-            .map_err(|_| poisoned())?
-            .as_mut()
-            .is_none_or(|keeper| keeper.simple_query("SELECT 1").is_err());
-        if lost {
-            // The database restarted or failed over: take the open lock again, for the next
-            // relay that opens it to see.
-            self.take_open_lock(Duration::ZERO)?;
-        }
-        Ok(())
+        self.keep_open_lock()
     }
 }

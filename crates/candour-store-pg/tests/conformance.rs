@@ -100,8 +100,13 @@ fn a_restarted_server_is_reconnected_and_keeps_what_was_committed() {
     assert!(store.list(Place::Inbox, None, 10).is_err(), "no server, no answer");
     assert_eq!(store.check_writable().err().map(|e| e.code()), Some("io"), "not ready without a server");
     node.start();
-    store.check_writable().expect("ready again once the server is back");
     assert_eq!(read_blob(&store, Place::Inbox, kept.seq).expect("read"), Some(blob(1, 3 * CHUNK_SIZE)));
+    // The first call after the restart took the open lock again (0x63616e64_6f757201), before
+    // any readiness check: a second relay would still find the database in use.
+    let held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted \
+                AND classid = 1667329636 AND objid = 1869967873";
+    assert_eq!(node.sql_in("restart", held), "1", "the open lock is held again");
+    store.check_writable().expect("ready again once the server is back");
     let next = put_blob(&store, Place::Inbox, &blob(3, 10), day(0)).expect("put after restart");
     assert_eq!(next.seq.0, kept.seq.0 + 1);
     // The upload open when the server went down may have lost its row or chunks that were not
