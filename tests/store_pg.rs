@@ -250,11 +250,28 @@ async fn relay_on_postgres_loses_nothing_acknowledged_when_it_or_postgres_dies_u
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_relay_fails_over_to_the_synchronous_standby_and_every_acknowledged_report_is_on_it() {
+    // The topology of deploy/postgresql, with its own configuration fragments; only addresses,
+    // ports and the archive's folder differ, set after them.
     let scratch = Scratch::new();
+    let fragment =
+        |name: &str| std::fs::read_to_string(common::repo().join("deploy/postgresql").join(name)).expect("fragment");
+    let archive = scratch.folder("archive");
+    let archive_command = format!("archive_command = 'test ! -f {0}/%f && cp %p {0}/%f'", archive.display());
     let primary = Node::primary(&scratch, "primary");
     primary.sql("CREATE DATABASE candour");
-    let standby = Node::standby_of(&primary, &scratch, "standby");
-    primary.require_synchronous_standby();
+    primary.append(&format!("{}\n{archive_command}", fragment("primary.conf")));
+    // Every base setting again after the fragment, and archive_mode needs a restart.
+    primary.set("");
+    primary.restart();
+    assert_eq!(primary.sql("SHOW synchronous_standby_names"), "FIRST 1 (candour_standby)");
+    let standby = Node::standby_with(
+        &primary,
+        &scratch,
+        "standby",
+        &format!("{}\n{archive_command}", fragment("standby.conf")),
+        Some("candour_standby"),
+    );
+    primary.wait_for_synchronous_standby();
     let both = format!(
         "postgres://candour@127.0.0.1:{},127.0.0.1:{}/candour?target_session_attrs=read-write",
         primary.port, standby.port

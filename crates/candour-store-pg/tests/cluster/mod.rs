@@ -162,6 +162,19 @@ impl Node {
     /// `pg_basebackup -R -X stream` (which writes `standby.signal` and `primary_conninfo`),
     /// started on a port of its own.
     pub fn standby_of(primary: &Node, scratch: &Scratch, name: &str) -> Node {
+        Node::standby_with(primary, scratch, name, "", None)
+    }
+
+    /// [`Node::standby_of`] with `settings` (a `postgresql.conf` fragment's text) before this
+    /// server's own, and the name it gives the primary (`application_name`, which the primary's
+    /// `synchronous_standby_names` lists), set as deploy/postgresql/README.md sets it.
+    pub fn standby_with(
+        primary: &Node,
+        scratch: &Scratch,
+        name: &str,
+        settings: &str,
+        application_name: Option<&str>,
+    ) -> Node {
         let data = scratch.path().join(name);
         let mut backup = pg("pg_basebackup");
         backup
@@ -170,10 +183,42 @@ impl Node {
             .args(["-R", "-X", "stream", "-c", "fast"]);
         run(backup, "pg_basebackup");
         let node = Node { data, port: free_port() };
+        if let Some(application_name) = application_name {
+            let auto = node.data.join("postgresql.auto.conf");
+            let text = std::fs::read_to_string(&auto).expect("postgresql.auto.conf");
+            assert!(text.contains("primary_conninfo = '"), "pg_basebackup -R wrote primary_conninfo");
+            let named = text
+                .replace("primary_conninfo = '", &format!("primary_conninfo = 'application_name={application_name} "));
+            std::fs::write(&auto, named).expect("write postgresql.auto.conf");
+        }
+        node.append(settings);
         // The copied configuration names the primary's port: this one's own settings go last.
         node.configure("");
         node.start();
         node
+    }
+
+    /// Appends `settings` (a `postgresql.conf` fragment's text) as they are; the server reads
+    /// them at its next start or reload, and later settings of the same name win.
+    pub fn append(&self, settings: &str) {
+        let conf = self.data.join("postgresql.conf");
+        let mut text = std::fs::read_to_string(&conf).expect("postgresql.conf");
+        text.push('\n');
+        text.push_str(settings);
+        std::fs::write(&conf, text).expect("write postgresql.conf");
+    }
+
+    /// Waits until a standby streams to this server as synchronous.
+    pub fn wait_for_synchronous_standby(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let state = self.sql("SELECT coalesce(string_agg(sync_state, ','), '') FROM pg_stat_replication");
+            if state.split(',').any(|s| s == "sync") {
+                return;
+            }
+            assert!(Instant::now() < deadline, "no standby became synchronous: {state:?}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     /// A server restored from the plain base backup `backup`, replaying the WAL in `wal_archive`
@@ -232,15 +277,7 @@ impl Node {
     /// `synchronous_commit = on`), and waits until a standby is streaming as synchronous.
     pub fn require_synchronous_standby(&self) {
         self.set("synchronous_standby_names = '*'\nsynchronous_commit = on");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let state = self.sql("SELECT coalesce(string_agg(sync_state, ','), '') FROM pg_stat_replication");
-            if state.split(',').any(|s| s == "sync") {
-                return;
-            }
-            assert!(Instant::now() < deadline, "no standby became synchronous: {state:?}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        self.wait_for_synchronous_standby();
     }
 
     pub fn start(&self) {
