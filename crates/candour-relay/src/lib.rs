@@ -106,7 +106,15 @@ fn parse_root(root: &str) -> Result<RootPublicKey, RelayError> {
 /// through this one setup.
 pub fn init_logging() {
     let level = std::env::var("CANDOUR_LOG").ok().and_then(|l| l.parse().ok()).unwrap_or(tracing::Level::INFO);
-    tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr).without_time().init();
+    // A log line that cannot be written is dropped: by default the subscriber would report the
+    // failure on stderr, the very stream that failed, and that report panics, so a relay whose
+    // log reader went away (a closed pipe, a restarted journal) would stop serving.
+    tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .log_internal_errors(false)
+        .init();
 }
 
 /// Completes on SIGINT or SIGTERM (Ctrl-C, `systemctl stop`): a ready-made `shutdown` for
