@@ -494,3 +494,61 @@ async fn pooled_inbox_sync_against_own_reports_alone() {
     assert_eq!(pooled_report["reports"], own_report["reports"], "both syncs take in the same reports");
     assert_eq!(own_report["reports"], OWN, "{own_report}");
 }
+
+/// The store named in the configuration file, as an operator writes it: the relay serves from
+/// PostgreSQL and is ready; a connection string holding a password is refused before anything
+/// is opened, and the refusal never repeats the password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_takes_the_store_from_its_config_file_and_never_echoes_a_password() {
+    let scratch = Scratch::new();
+    let node = Node::primary(&scratch, "pg");
+    let url = node.database("candour");
+    let files = tempfile::tempdir().expect("tmp");
+    let config = files.path().join("relay.toml");
+    let data = files.path().join("data");
+    let write_config = |store: &str| {
+        std::fs::write(
+            &config,
+            format!(
+                "listen = \"127.0.0.1:0\"\ndata = {:?}\nstore = {store:?}\ndirectory = {:?}\ndirectory_roots = [{:?}]\n",
+                data.display().to_string(),
+                common::fresh_directory().display().to_string(),
+                common::root_pub()
+            ),
+        )
+        .expect("write config");
+    };
+    let serve = || {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_candour"));
+        cmd.args(["serve", "--config"]).arg(&config).env_remove("CANDOUR_STORE").env_remove("CANDOUR_LISTEN");
+        cmd
+    };
+
+    write_config(&url);
+    let mut child = serve().stderr(Stdio::piped()).stdout(Stdio::null()).spawn().expect("serve");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let first = lines.next().and_then(Result::ok).unwrap_or_default();
+    // Keep reading, so the relay's later log lines have somewhere to go.
+    std::thread::spawn(move || lines.for_each(drop));
+    let addr =
+        first.strip_prefix("candour relay listening on ").map(|r| r.split(' ').next().unwrap_or_default().to_owned());
+    let ready = match &addr {
+        Some(addr) => reqwest::get(format!("http://{addr}/readyz"))
+            .await
+            .map(|r| r.status().as_u16())
+            .map_err(|e| format!("{e:?}")),
+        None => Err("no address".into()),
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(first.contains("entries in PostgreSQL at"), "{first}");
+    assert_eq!(ready, Ok(200), "ready on PostgreSQL: {first}");
+    assert_eq!(node.sql_in("candour", "SELECT version FROM candour_schema"), "1", "the relay made its schema");
+
+    write_config(&url.replace("candour@", "candour:hunter2-secret@"));
+    let out = common::output_within(serve(), Duration::from_secs(60));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a password in the connection string is refused");
+    assert!(said.contains("store_password_file"), "the refusal says where the password goes: {said}");
+    assert!(!said.contains("hunter2"), "the refusal repeats the password: {said}");
+}
