@@ -345,8 +345,10 @@ fn place_lock(area: i16, owner: &[u8]) -> i64 {
     i64::from_be_bytes(bytes) ^ i64::from(area)
 }
 
-fn as_i64(v: u64, what: &'static str) -> Result<i64, StoreError> {
-    i64::try_from(v).map_err(|_| StoreError::BadChunk(what))
+/// The row id of `upload`: ids this store hands out fit in an `i64`, so one that does not was
+/// never begun here.
+fn upload_row(upload: UploadId) -> Result<i64, StoreError> {
+    i64::try_from(upload.0).map_err(|_| StoreError::UnknownUpload)
 }
 
 impl PgStore {
@@ -775,13 +777,13 @@ impl Store for PgStore {
         if chunk.len() > CHUNK_SIZE || chunk.is_empty() {
             return Err(StoreError::BadChunk("a chunk must hold 1 to 65536 bytes"));
         }
-        let id = as_i64(upload.0, "unknown upload").map_err(|_| StoreError::UnknownUpload)?;
+        let id = upload_row(upload)?;
         let idx = i32::try_from(index).map_err(|_| StoreError::BadChunk("too many chunks"))?;
         self.run(|client| self.put_chunk_in(client, id, idx, index, chunk))
     }
 
     fn commit(&self, upload: UploadId, place: Place) -> Result<EntryInfo, StoreError> {
-        let id = as_i64(upload.0, "unknown upload").map_err(|_| StoreError::UnknownUpload)?;
+        let id = upload_row(upload)?;
         let committed = self.run(|client| {
             let mut tx = client.transaction().map_err(|e| db_error(&e))?;
             let Some(info) = self.commit_in(&mut tx, id, place)? else { return Ok(None) };
