@@ -201,18 +201,25 @@ fn candour_in(args: &[&str], home: &std::path::Path) -> std::process::Output {
     common::output_within(cmd, std::time::Duration::from_secs(300))
 }
 
-/// Serves one canned `/v1/directory` response per connection, as a hostile relay would.
+/// Serves one canned directory per connection, as a hostile relay would: in a bundle of one at
+/// `/v1/directories`, as itself anywhere else.
 fn fake_relay(body: Vec<u8>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");
+    let bundle = serde_json::to_vec(&candour_core::api::DirectoryBundle {
+        format: candour_core::api::DIRECTORY_BUNDLE_FORMAT.into(),
+        directories: vec![String::from_utf8_lossy(&body).into_owned()],
+    })
+    .expect("bundle");
     std::thread::spawn(move || {
         for stream in listener.incoming().take(4) {
             let Ok(mut stream) = stream else { continue };
             let mut buf = [0u8; 4096];
-            let _ = stream.read(&mut buf);
+            let n = stream.read(&mut buf).unwrap_or(0);
+            let body = if buf[..n].starts_with(b"GET /v1/directories ") { &bundle } else { &body };
             let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
             let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(&body);
+            let _ = stream.write_all(body);
         }
     });
     format!("http://{addr}")

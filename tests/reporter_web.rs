@@ -412,7 +412,7 @@ async fn a_directory_signed_by_another_root_makes_the_page_refuse() {
     for page in ["/", "/mailbox"] {
         b.goto(&format!("{}{page}", relay.url()));
         let error = b.wait_for_text("#page-error", "cannot be used safely");
-        assert!(error.contains("directory-below-threshold"), "{error}");
+        assert!(error.contains("directory-not-served") && error.contains("does not serve your force"), "{error}");
         let visible_forms = b.script("return [...document.forms].filter(f => f.offsetParent !== null).length", vec![]);
         assert_eq!(visible_forms, json!(0), "a form is offered although the directory is not trusted");
     }
@@ -424,6 +424,36 @@ async fn a_directory_signed_by_another_root_makes_the_page_refuse() {
     let policy = candour_core::directory::TrustPolicy { roots: vec![other_root.public()], ..common::policy() };
     client.directory(&policy).await.expect("the relay's own directory");
     assert!(inbox_after(&client, None).await.is_empty(), "nothing was sent");
+    drop(b);
+    relay.shutdown().await;
+}
+
+/// On a relay shared with another force, whose directory comes first, the page finds its own
+/// force's by the root compiled into it, and its report reaches that force's readers alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_shared_relay_the_page_finds_its_own_force() {
+    let second = common::forces::SecondForce::generate();
+    let relay =
+        Relay::start_serving_forces(&second.directory(), &second.root_file(), vec![common::forces::example_force()])
+            .await;
+    let client = common::bound_client(&relay.url()).await;
+    let b = Browser::start();
+    b.goto(&relay.url());
+    b.find("#report:not([hidden])");
+    let info = b.wait_for_text("#directory-info", "Example Constabulary");
+    assert!(!info.contains("Second"), "the page took the other force's directory: {info}");
+    b.find("#category").select("honesty-and-integrity");
+    b.wait_for_text("#preview", "Only these people");
+    b.find("#what").type_text("SHARED-RELAY-CANARY: the sergeant took cash from the property store.");
+    b.find("#send").click();
+    b.wait_for_text_within("#sent", "has been received", std::time::Duration::from_secs(120));
+    let sent = inbox_after(&client, None).await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(openers(&sent[0].1), ["psd-1", "psd-2", "acu-1", "acu-2"]);
+    let identity = second.reviewer("psd-1");
+    let theirs = open_document(identity.identity(), &sent[0].1[..], &mut CollectAttachments::new(1 << 20));
+    assert!(theirs.is_err(), "the other force's psd-1 opened it");
+    assert_eq!(b.console_problems(), Vec::<String>::new());
     drop(b);
     relay.shutdown().await;
 }

@@ -22,6 +22,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use candour_client::RelayClient;
+use candour_core::directory::TrustPolicy;
+use candour_core::keys::ReviewerSecret;
 use candour_core::report::{Category, Concern};
 use candour_core::token::MailboxToken;
 use candour_core::Day;
@@ -210,8 +212,19 @@ fn open_when_released(path: &Path) -> sled::Db {
     }
 }
 
-async fn send_report(client: &RelayClient, what: &str) -> MailboxToken {
-    let dir = client.directory(&common::policy()).await.expect("directory");
+/// A force as its reporters and reviewers know it: the root they pin and the reviewers' keys.
+struct Side<'a> {
+    policy: TrustPolicy,
+    reviewer: &'a dyn Fn(&str) -> ReviewerSecret,
+}
+
+/// The example force.
+fn example() -> Side<'static> {
+    Side { policy: common::policy(), reviewer: &reviewer }
+}
+
+async fn send_report(client: &RelayClient, side: &Side<'_>, what: &str) -> MailboxToken {
+    let dir = client.directory(&side.policy).await.expect("directory");
     let token = MailboxToken::generate();
     let concern = Concern { category: Some(Category::HonestyAndIntegrity), what: what.into(), ..Default::default() };
     let composed = compose_report(&dir, &token, concern, &["acu-2".into()], common::today()).expect("compose");
@@ -219,8 +232,8 @@ async fn send_report(client: &RelayClient, what: &str) -> MailboxToken {
     token
 }
 
-async fn follow_up(client: &RelayClient, token: &MailboxToken, what: &str) {
-    let dir = client.directory(&common::policy()).await.expect("directory");
+async fn follow_up(client: &RelayClient, side: &Side<'_>, token: &MailboxToken, what: &str) {
+    let dir = client.directory(&side.policy).await.expect("directory");
     let concern = Concern { what: what.into(), ..Default::default() };
     // As the reporter's client does: the readers the report committed to, echoed by the replies.
     let mut views = Vec::new();
@@ -239,17 +252,28 @@ async fn follow_up(client: &RelayClient, token: &MailboxToken, what: &str) {
 /// is ignored, and returns the dump of its relay's data folder.
 async fn world(worked: usize) -> Dump {
     let relay = Relay::start().await;
-    let client = common::bound_client(&relay.url()).await;
-    let tokens =
-        [send_report(&client, "Report A: cash from a wallet").await, send_report(&client, "Report B: the same").await];
+    world_on(relay, [&example(), &example()], worked).await
+}
+
+/// As [`world`], on `relay`: report `i` is sent to force `sides[i]`, and the worked one is
+/// worked by its own force's reviewers.
+async fn world_on(relay: Relay, sides: [&Side<'_>; 2], worked: usize) -> Dump {
+    let client = RelayClient::new(&relay.url(), None).expect("client");
+    let tokens = [
+        send_report(&client, sides[0], "Report A: cash from a wallet").await,
+        send_report(&client, sides[1], "Report B: the same").await,
+    ];
+    let side = sides[worked];
     let cache = tempfile::tempdir().expect("cache");
     let session = |id: &'static str| {
         let url = relay.url();
         let path = cache.path().join(id);
+        let policy = side.policy.clone();
+        let secret = (side.reviewer)(id);
         async move {
-            let dir = RelayClient::new(&url, None).expect("client").directory(&common::policy()).await.expect("dir");
+            let dir = RelayClient::new(&url, None).expect("client").directory(&policy).await.expect("dir");
             let review = candour_review::client::ReviewClient::new(&url, None).expect("client");
-            candour_review::ReviewSession::open(reviewer(id), dir, review, &path).expect("session")
+            candour_review::ReviewSession::open(secret, dir, review, &path).expect("session")
         }
     };
     let mut psd1 = session("psd-1").await;
@@ -269,7 +293,7 @@ async fn world(worked: usize) -> Dump {
         psd1.sync().await.expect("sync");
         psd1.reply(&case, "We are still on it.", ReplyKind::Feedback).await.expect("reply");
         if month < 2 {
-            follow_up(&client, &tokens[worked], "More: it happened again.").await;
+            follow_up(&client, side, &tokens[worked], "More: it happened again.").await;
         }
         psd1.sync().await.expect("sync");
         psd2.sync().await.expect("sync");
@@ -291,6 +315,26 @@ async fn a_seized_relay_cannot_tell_which_report_was_worked() {
     assert_eq!(a_worked, b_worked, "a seized relay tells the two worlds apart");
 }
 
+/// A relay serving two forces: whoever seizes it cannot tell which force a report was for. In
+/// one world the first report goes to the example force and is worked there for months, the
+/// second goes to the other force and is ignored; in the other world the forces are swapped.
+/// The dumps must be identical: the one inbox, the shape of every envelope (one stanza count
+/// for both forces, one padding), the case streams, the mailboxes and the files beside them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_seized_relay_cannot_tell_which_force_a_report_was_for() {
+    let second = common::forces::SecondForce::generate();
+    let keys = |id: &str| second.reviewer(id);
+    let other = Side { policy: second.policy(), reviewer: &keys };
+    let (directory, root) = (second.directory(), second.root_file());
+    let shared = || Relay::start_serving_forces(&directory, &root, vec![common::forces::example_force()]);
+    let for_example = world_on(shared().await, [&example(), &other], 0).await;
+    let for_other = world_on(shared().await, [&other, &example()], 0).await;
+    assert_eq!(for_example.inbox.len(), 4, "two reports and two follow-ups: {for_example:?}");
+    assert!(for_example.cases.iter().any(|c| c.len() > 10), "{for_example:?}");
+    assert_eq!(for_example.orphan_chunks, 0);
+    assert_eq!(for_example, for_other, "a seized relay tells which force the worked report was for");
+}
+
 /// The comparison can fail: one world with an extra expiry day on its first inbox entry, as the
 /// per-case renewals of an earlier design left, is told apart.
 #[test]
@@ -308,6 +352,10 @@ fn the_dump_comparison_can_fail() {
     };
     let renewed = Dump { inbox: vec![seen(1, 135), seen(2, 100)], ..base.clone_dump() };
     assert_ne!(base, renewed);
+    // Two forces sealing with different stanza counts (which a relay refuses to serve
+    // together) would be told apart by their envelopes' headers alone.
+    let narrower = Dump { inbox: vec![seen(1, 100), Seen { stanzas: 10, ..seen(2, 100) }], ..base.clone_dump() };
+    assert_ne!(base, narrower);
 }
 
 impl Dump {

@@ -39,9 +39,25 @@ struct Relay {
 
 impl Relay {
     fn start(store: &str) -> Relay {
+        Relay::start_serving(store, None)
+    }
+
+    /// As [`Relay::start`], also serving the force `also` (a `[[forces]]` table of its
+    /// configuration file).
+    fn start_serving(store: &str, also: Option<&common::forces::SecondForce>) -> Relay {
         let data = tempfile::tempdir().expect("tmp");
+        let config = data.path().join("relay.toml");
+        let forces = also.map_or_else(String::new, |f| {
+            format!(
+                "[[forces]]\ndirectory = {:?}\ndirectory_roots = [{:?}]\n",
+                f.directory().display().to_string(),
+                f.root()
+            )
+        });
+        std::fs::write(&config, forces).expect("config");
         let mut child = Command::new(env!("CARGO_BIN_EXE_candour"))
-            .arg("serve")
+            .args(["serve", "--config"])
+            .arg(&config)
             .env_remove("CANDOUR_CONFIG")
             .env("CANDOUR_LISTEN", "127.0.0.1:0")
             .env("CANDOUR_DATA", data.path().join("relay"))
@@ -390,21 +406,6 @@ fn deploy_backup_script_and_restore_drill_recover_every_report() {
 
 /// Envelopes sealed to reviewers of another force (keys this directory does not hold), of the
 /// same shape as this force's: what a pooled inbox holds besides a force's own reports.
-fn foreign_envelope(stanzas: usize) -> Vec<u8> {
-    let stranger = age::x25519::Identity::generate().to_public();
-    let signer = ed25519_dalek::SigningKey::from_bytes(&rand::random());
-    candour_core::envelope::seal(
-        candour_core::envelope::EnvelopeKind::Report,
-        &[stranger],
-        stanzas,
-        &[0x42; 1500],
-        vec![],
-        &signer,
-        Vec::new(),
-    )
-    .expect("seal")
-}
-
 /// `candour review sync` as psd-1 from `relay` into a new cache; its wall time and JSON report.
 fn timed_sync(relay: &str) -> (Duration, serde_json::Value) {
     let keys = common::keys_example();
@@ -426,9 +427,10 @@ fn timed_sync(relay: &str) -> (Duration, serde_json::Value) {
     (took, serde_json::from_slice(&out.stdout).expect("json report"))
 }
 
-/// A reviewer's sync of a pooled inbox of 10,000 envelopes, 9,000 of them for other forces'
-/// reviewers, against a sync of the same 1,000 own reports alone, in one run on PostgreSQL.
-/// Run by `scripts/bench-pooled-sync.sh`; the suite skips it.
+/// A reviewer's sync of a pooled inbox of 10,000 envelopes, 9,000 of them another force's
+/// reports (a second organisation with a directory and root of its own, on the same relay),
+/// against a sync of the same 1,000 own reports alone, in one run on PostgreSQL. Run by
+/// `scripts/bench-pooled-sync.sh`; the suite skips it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a benchmark: scripts/bench-pooled-sync.sh"]
 async fn pooled_inbox_sync_against_own_reports_alone() {
@@ -439,17 +441,44 @@ async fn pooled_inbox_sync_against_own_reports_alone() {
     let pooled = node.database("pooled");
     let alone = node.database("alone");
     let dir = common::example_directory();
-    let stanzas = dir.directory().stanzas;
+    let second = common::forces::SecondForce::generate();
+    let theirs = second.verified();
 
+    // The other force's reports, sealed as its reporters' devices seal them (on both cores),
+    // stored straight into the inbox (their upload is not what is measured).
     tokio::task::block_in_place(|| {
         let store = PgStore::open(&pooled, None, Retention::DEFAULT).expect("open");
-        for _ in 0..FOREIGN {
-            let sealed = candour_core::wire::Ciphertext::from_sealed_bytes(foreign_envelope(stanzas));
+        let sealed: Vec<Vec<u8>> = std::thread::scope(|scope| {
+            let halves: Vec<_> = (0..2)
+                .map(|half| {
+                    let theirs = &theirs;
+                    scope.spawn(move || {
+                        (half..FOREIGN)
+                            .step_by(2)
+                            .map(|i| {
+                                let token = MailboxToken::generate();
+                                let concern = Concern {
+                                    category: Some(Category::DiscreditableConduct),
+                                    what: format!("Other force's report {i}"),
+                                    ..Default::default()
+                                };
+                                let composed =
+                                    compose_report(theirs, &token, concern, &[], common::today()).expect("compose");
+                                composed.plan(theirs, &token).seal(vec![], Vec::new()).expect("seal")
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            halves.into_iter().flat_map(|h| h.join().expect("sealer")).collect()
+        });
+        for envelope in sealed {
+            let sealed = candour_core::wire::Ciphertext::from_sealed_bytes(envelope);
             candour_relay::store::put_blob(&store, Place::Inbox, &sealed, common::today()).expect("put");
         }
     });
-    // This force's reports, as reporters send them, through the relay.
-    let relay = Relay::start(&pooled);
+    // This force's reports, as reporters send them, through the relay both forces share.
+    let relay = Relay::start_serving(&pooled, Some(&second));
     let client = common::bound_client(&relay.url).await;
     for i in 0..OWN {
         // Each report from a reporter of its own (one token each, as on the page).
@@ -478,7 +507,7 @@ async fn pooled_inbox_sync_against_own_reports_alone() {
     let relay = Relay::start(&alone);
     let (own_time, own_report) = tokio::task::block_in_place(|| timed_sync(&relay.url));
     drop(relay);
-    let relay = Relay::start(&pooled);
+    let relay = Relay::start_serving(&pooled, Some(&second));
     let (pooled_time, pooled_report) = tokio::task::block_in_place(|| timed_sync(&relay.url));
     drop(relay);
     eprintln!(
@@ -493,6 +522,7 @@ async fn pooled_inbox_sync_against_own_reports_alone() {
     );
     assert_eq!(pooled_report["reports"], own_report["reports"], "both syncs take in the same reports");
     assert_eq!(own_report["reports"], OWN, "{own_report}");
+    assert_eq!(pooled_report["skipped"], FOREIGN, "every other force's report is skipped: {pooled_report}");
 }
 
 /// The store named in the configuration file, as an operator writes it: the relay serves from

@@ -58,27 +58,35 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         match config.store_kind()? {
             StoreKind::Sled => {
                 eprintln!(
-                    "candour relay listening on {bound} (data in {}, directory {})",
+                    "candour relay listening on {bound} (data in {}, {})",
                     config.data.display(),
-                    config.directory.display()
+                    served(&config)
                 );
                 candour_relay::run_on(listener, config, candour_relay::shutdown_signal()).await?;
             }
             StoreKind::Postgres => {
-                // The directory first: a relay that cannot serve it touches no database.
-                candour_relay::load_directory(&config.directory, &config.directory_roots, config.directory_threshold)?;
+                // The directories first: a relay that cannot serve them touches no database.
+                candour_relay::load_forces(&config)?;
                 let store = open_postgres(&config).await?;
                 // The connection string has no password (the store refuses one), so it may show.
                 eprintln!(
-                    "candour relay listening on {bound} (entries in PostgreSQL at {}, directory {})",
+                    "candour relay listening on {bound} (entries in PostgreSQL at {}, {})",
                     config.store.trim(),
-                    config.directory.display()
+                    served(&config)
                 );
                 candour_relay::run_on_store(listener, config, store, candour_relay::shutdown_signal()).await?;
             }
         }
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The directories a relay serves, as its first line says them.
+fn served(config: &Config) -> String {
+    match config.forces.len() {
+        0 => format!("directory {}", config.directory.display()),
+        n => format!("directory {} and {n} more forces' directories", config.directory.display()),
+    }
 }
 
 /// Opens the PostgreSQL store `config.store` names, with the password from

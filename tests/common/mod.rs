@@ -16,6 +16,8 @@ use tokio::sync::oneshot;
 pub mod browser;
 /// Shared with the core crate's tests (`crates/candour-core/tests/common`).
 pub mod child;
+/// A second force for relays that serve several.
+pub mod forces;
 /// Shared with the reviewer crate's tests (`crates/candour-review/tests/common`).
 pub mod fresh;
 #[allow(unused_imports)]
@@ -94,7 +96,16 @@ impl Relay {
     }
 
     async fn start_configured(directory: &Path, root: &Path, page_origins: Vec<String>) -> Relay {
-        Relay::start_on(tempfile::tempdir().expect("tmp"), directory, root, page_origins).await
+        Relay::start_on(tempfile::tempdir().expect("tmp"), directory, root, page_origins, Vec::new()).await
+    }
+
+    /// A relay serving several forces: `directory` (pinning `root`) first, then `forces`.
+    pub async fn start_serving_forces(
+        directory: &Path,
+        root: &Path,
+        forces: Vec<candour_relay::config::ForceConfig>,
+    ) -> Relay {
+        Relay::start_on(tempfile::tempdir().expect("tmp"), directory, root, Vec::new(), forces).await
     }
 
     /// A relay over `store`, serving `directory` (signed by the example root). Two relays over
@@ -115,7 +126,13 @@ impl Relay {
         Relay { addr, data: tempfile::tempdir().expect("tmp"), stop: Some(stop), task: Some(task) }
     }
 
-    async fn start_on(data: tempfile::TempDir, directory: &Path, root: &Path, page_origins: Vec<String>) -> Relay {
+    async fn start_on(
+        data: tempfile::TempDir,
+        directory: &Path,
+        root: &Path,
+        page_origins: Vec<String>,
+        forces: Vec<candour_relay::config::ForceConfig>,
+    ) -> Relay {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let config = candour_relay::Config {
@@ -125,6 +142,7 @@ impl Relay {
             directory_roots: vec![root.display().to_string()],
             pow_difficulty: 8,
             page_origins,
+            forces,
             ..candour_relay::Config::default()
         };
         let (stop, stopped) = oneshot::channel::<()>();

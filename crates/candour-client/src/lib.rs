@@ -202,11 +202,24 @@ impl RelayClient {
         self.bytes(self.http.get(&url), &url, MAX_ANSWER_BYTES).await
     }
 
-    /// Fetches the directory and verifies it against the pinned policy; refuses if it fails.
+    /// Fetches the directory of this client's force, the one its pinned roots signed, and
+    /// verifies it against the policy; refuses if it fails.
+    ///
+    /// It fetches every force's directory (`/v1/directories`) and picks its own on the device
+    /// (`directory::pick`), so the request is the same whichever force the caller belongs to
+    /// (docs/design.md §5 "Many forces, one relay"). A relay that predates that route (it answers 404) serves one
+    /// directory at `/v1/directory`.
     pub async fn directory(&self, policy: &TrustPolicy) -> Result<VerifiedDirectory, ClientError> {
-        let url = self.url(route::DIRECTORY);
-        let served = self.bytes(self.http.get(&url), &url, MAX_ANSWER_BYTES).await?;
-        let verified = directory::verify(&served, policy)?;
+        let url = self.url(route::DIRECTORIES);
+        let verified = match self.bytes(self.http.get(&url), &url, MAX_ANSWER_BYTES).await {
+            Ok(bundle) => directory::pick(&bundle, policy)?.1,
+            Err(ClientError::Relay { status: 404, .. }) => {
+                let url = self.url(route::DIRECTORY);
+                let served = self.bytes(self.http.get(&url), &url, MAX_ANSWER_BYTES).await?;
+                directory::verify(&served, policy)?
+            }
+            Err(e) => return Err(e),
+        };
         self.bind(&verified);
         Ok(verified)
     }

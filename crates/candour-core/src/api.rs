@@ -22,8 +22,12 @@ pub mod route {
     pub const READYZ: &str = "/readyz";
     /// The OpenAPI document.
     pub const OPENAPI: &str = "/v1/openapi.json";
-    /// The signed key directory, byte for byte.
+    /// The signed key directory, byte for byte: the relay's first force's
+    /// ([`super::DirectoryBundle`] holds every force's).
     pub const DIRECTORY: &str = "/v1/directory";
+    /// Every force's signed directory ([`super::DirectoryBundle`]): one answer for everyone, so
+    /// fetching it says nothing about which force a client belongs to.
+    pub const DIRECTORIES: &str = "/v1/directories";
     /// The relay's public policy ([`super::Policy`]).
     pub const POLICY: &str = "/v1/policy";
     /// A proof-of-work challenge ([`super::ChallengeRequest`] in, [`super::Challenge`] out).
@@ -59,11 +63,12 @@ pub enum Caller {
 
 /// Every route and method the relay's API answers, with who may call it: the relay's router,
 /// its OpenAPI document and its tests are checked against this list.
-pub const ROUTES: [(&str, &str, Caller); 15] = [
+pub const ROUTES: [(&str, &str, Caller); 16] = [
     ("GET", route::HEALTHZ, Caller::Anyone),
     ("GET", route::READYZ, Caller::Anyone),
     ("GET", route::OPENAPI, Caller::Anyone),
     ("GET", route::DIRECTORY, Caller::Anyone),
+    ("GET", route::DIRECTORIES, Caller::Anyone),
     ("GET", route::POLICY, Caller::Anyone),
     ("POST", route::CHALLENGE, Caller::Anyone),
     ("POST", route::INBOX, Caller::ProofOfWork),
@@ -185,6 +190,27 @@ pub struct Health {
     pub status: String,
 }
 
+/// The `format` of a [`DirectoryBundle`].
+pub const DIRECTORY_BUNDLE_FORMAT: &str = "candour-directories/1";
+
+/// The most directories one bundle may hold: a relay refuses to start with more, a client
+/// refuses a bigger bundle (so a hostile relay cannot make it verify without end).
+pub const MAX_BUNDLE_DIRECTORIES: usize = 256;
+
+/// Every force's signed directory, as one relay serves them (`GET /v1/directories`;
+/// docs/design.md §5 "Many forces, one relay"). Each entry is a served directory's exact
+/// text, so its signatures verify on the bytes as signed; a client keeps the one its pinned
+/// roots signed (`directory::pick`). Everyone fetches the same bundle, so the request tells
+/// nobody watching the relay which force the reporter or reviewer belongs to.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct DirectoryBundle {
+    /// Always [`DIRECTORY_BUNDLE_FORMAT`].
+    pub format: String,
+    /// The served directories, the relay's first force first.
+    pub directories: Vec<String>,
+}
+
 /// The relay's public policy (`GET /v1/policy`): what every client may rely on.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -193,7 +219,8 @@ pub struct Policy {
     pub retention_days: u32,
     /// Days per retention epoch.
     pub retention_epoch_days: u32,
-    /// The constant stanza count every envelope must have (the directory's).
+    /// The constant stanza count every envelope must have (every served directory's: one
+    /// count for all the relay's forces).
     pub stanzas: usize,
     /// The largest upload accepted.
     pub max_upload_bytes: u64,

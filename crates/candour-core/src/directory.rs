@@ -311,6 +311,15 @@ pub enum DirectoryError {
     /// The trust policy itself is unusable (no roots or a zero threshold).
     #[error("the pinned trust policy is unusable: {0}")]
     Policy(String),
+    /// The relay serves directories, but none signed by a pinned root: not this force's relay.
+    #[error(
+        "none of the {served} directories this relay serves is signed by your organisation's pinned root: it does \
+         not serve your force (check the relay address and the root you were given)"
+    )]
+    NotServed {
+        /// How many directories the relay served.
+        served: usize,
+    },
 }
 
 impl DirectoryError {
@@ -324,6 +333,7 @@ impl DirectoryError {
             DirectoryError::Expired(_) => "expired",
             DirectoryError::Invalid(_) => "invalid",
             DirectoryError::Policy(_) => "policy",
+            DirectoryError::NotServed { .. } => "not-served",
         }
     }
 }
@@ -469,6 +479,54 @@ pub fn verify(served: &[u8], policy: &TrustPolicy) -> Result<VerifiedDirectory, 
         served_sha256: Sha256::digest(served).into(),
         signed_sha256: Sha256::digest(signed_bytes).into(),
     })
+}
+
+/// The directory of a bundle (`GET /v1/directories`, [`crate::api::DirectoryBundle`]) that
+/// `policy` accepts, with its index. Every entry is verified in full; if several pass (which a
+/// relay refuses to serve, as two forces pinning one root), the newest version wins, so a relay
+/// cannot roll a client back by also serving an older one.
+///
+/// When none passes: an entry our roots did sign, but which fails for another reason (expired,
+/// rolled back, altered), says why; otherwise the relay does not serve this force
+/// ([`DirectoryError::NotServed`]).
+pub fn pick(bundle: &[u8], policy: &TrustPolicy) -> Result<(usize, VerifiedDirectory), DirectoryError> {
+    let bundle: crate::api::DirectoryBundle =
+        serde_json::from_slice(bundle).map_err(|e| DirectoryError::Malformed(format!("directory bundle: {e}")))?;
+    if bundle.format != crate::api::DIRECTORY_BUNDLE_FORMAT {
+        return Err(DirectoryError::Malformed(format!(
+            "directory bundle format is {:?}, expected {:?}",
+            bundle.format,
+            crate::api::DIRECTORY_BUNDLE_FORMAT
+        )));
+    }
+    if bundle.directories.len() > crate::api::MAX_BUNDLE_DIRECTORIES {
+        return Err(DirectoryError::Malformed(format!(
+            "the bundle holds {} directories, more than {}",
+            bundle.directories.len(),
+            crate::api::MAX_BUNDLE_DIRECTORIES
+        )));
+    }
+    let mut best: Option<(usize, VerifiedDirectory)> = None;
+    let mut telling: Option<DirectoryError> = None;
+    for (index, served) in bundle.directories.iter().enumerate() {
+        match verify(served.as_bytes(), policy) {
+            Ok(verified) => {
+                if best.as_ref().is_none_or(|(_, b)| verified.directory.version > b.directory.version) {
+                    best = Some((index, verified));
+                }
+            }
+            // Signed by none of our roots: another force's, or nobody's.
+            Err(DirectoryError::BelowThreshold { valid: 0, .. }) => {}
+            Err(e) => {
+                telling.get_or_insert(e);
+            }
+        }
+    }
+    match (best, telling) {
+        (Some(found), _) => Ok(found),
+        (None, Some(e)) => Err(e),
+        (None, None) => Err(DirectoryError::NotServed { served: bundle.directories.len() }),
+    }
 }
 
 /// Checks a directory's internal consistency.

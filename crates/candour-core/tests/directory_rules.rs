@@ -168,3 +168,40 @@ fn the_records_rule_is_bounded_and_travels_signed() {
     let text = r#"{"keep_concluded_days": 30, "keep_open_days": 1}"#;
     assert!(serde_json::from_str::<RecordsPolicy>(text).is_err(), "an unknown rule is refused, not ignored");
 }
+
+fn bundle(directories: &[Vec<u8>]) -> Vec<u8> {
+    serde_json::to_vec(&candour_core::api::DirectoryBundle {
+        format: candour_core::api::DIRECTORY_BUNDLE_FORMAT.into(),
+        directories: directories.iter().map(|d| String::from_utf8(d.clone()).expect("utf-8")).collect(),
+    })
+    .expect("bundle")
+}
+
+/// A shared relay's bundle (docs/design.md §5 "Many forces, one relay"): the client keeps the directory its roots
+/// signed; if a relay also serves an older one of theirs, the newest wins; our own directory
+/// expired says so rather than "not served"; a bundle past the limit is refused unread.
+#[test]
+fn picking_from_a_bundle_takes_our_newest_and_says_why_not() {
+    let doc = example();
+    let policy = policy(0, doc.not_after);
+    let other = RootSecretKey::from_seed(&[0x77; 32]);
+    let theirs = directory::sign(&serde_json::to_vec_pretty(&doc).expect("json"), &other).expect("signs");
+    let newer = Directory { version: doc.version + 1, ..doc.clone() };
+    let picked = directory::pick(&bundle(&[theirs.clone(), served(&doc), served(&newer)]), &policy).expect("ours");
+    assert_eq!((picked.0, picked.1.directory().version), (2, doc.version + 1));
+    let picked = directory::pick(&bundle(&[served(&newer), served(&doc)]), &policy).expect("ours");
+    assert_eq!(picked.0, 0, "the newest, wherever it is");
+
+    let code = |b: Vec<u8>, policy: &TrustPolicy| directory::pick(&b, policy).map(|_| ()).map_err(|e| e.code());
+    assert_eq!(code(bundle(std::slice::from_ref(&theirs)), &policy), Err("not-served"));
+    assert_eq!(code(bundle(&[]), &policy), Err("not-served"));
+    let late = TrustPolicy { today: doc.not_after.plus_days(1), ..policy.clone() };
+    assert_eq!(code(bundle(&[theirs.clone(), served(&doc)]), &late), Err("expired"), "ours, but expired");
+    let too_many = vec![theirs; candour_core::api::MAX_BUNDLE_DIRECTORIES + 1];
+    assert_eq!(code(bundle(&too_many), &policy), Err("malformed"));
+    assert_eq!(
+        code(b"{\"format\": \"candour-directories/2\", \"directories\": []}".to_vec(), &policy),
+        Err("malformed")
+    );
+    assert_eq!(code(served(&doc), &policy), Err("malformed"), "a lone directory is not a bundle");
+}

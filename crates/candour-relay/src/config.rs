@@ -36,6 +36,11 @@ pub struct Config {
     pub directory_roots: Vec<String>,
     /// How many of `directory_roots` must have signed.
     pub directory_threshold: usize,
+    /// Further forces this relay serves beside the one `directory` names, each with its own
+    /// signed directory and pinned roots (`[[forces]]` tables; the configuration file only).
+    /// Their reports share one inbox: every directory must have the same stanza count, and
+    /// retention is the relay's, one for all (docs/design.md §5 "Many forces, one relay").
+    pub forces: Vec<ForceConfig>,
     /// Proof-of-work difficulty for an inbox submission of up to `pow_bytes_per_unit` bytes, in
     /// leading zero bits (about `2^n` hashes; 21 is about a second in a phone browser). Each
     /// doubling of the declared size adds one bit.
@@ -79,6 +84,30 @@ pub struct Config {
     pub page_origins: Vec<String>,
 }
 
+/// One more force a relay serves (a `[[forces]]` table of the configuration file).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForceConfig {
+    /// The force's signed directory file, served byte for byte.
+    pub directory: PathBuf,
+    /// The force's root keys (`candour-root-...`, or files holding one): none of another
+    /// force's.
+    pub directory_roots: Vec<String>,
+    /// How many of `directory_roots` must have signed.
+    #[serde(default = "one")]
+    pub directory_threshold: usize,
+    /// Signed (reviewer) uploads this force's reviewers may have in progress at once; absent:
+    /// the relay's `max_signed_uploads`. Each force has slots of its own, so one force's busy
+    /// reviewers never make another's wait. Counted in memory only, and only for reviewers,
+    /// who sign as themselves: nothing about it is stored or attaches to a report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_signed_uploads: Option<usize>,
+}
+
+fn one() -> usize {
+    1
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -89,6 +118,7 @@ impl Default for Config {
             directory: PathBuf::from("keys-example/directory.json"),
             directory_roots: vec!["keys-example/root.pub".into()],
             directory_threshold: 1,
+            forces: Vec::new(),
             pow_difficulty: candour_core::pow::DEFAULT_DIFFICULTY,
             pow_bytes_per_unit: candour_core::pow::DEFAULT_BYTES_PER_UNIT,
             max_upload_bytes: 256 * 1024 * 1024,
@@ -168,6 +198,11 @@ impl Config {
             let Some(field) = name.strip_prefix(ENV_PREFIX) else { continue };
             let field = field.to_ascii_lowercase();
             let Some(current) = table.get(&field) else { continue };
+            if field == "forces" {
+                return Err(RelayError::Config(format!(
+                    "{name}: further forces are set in the configuration file only, as [[forces]] tables"
+                )));
+            }
             let bad = |what: &str| RelayError::Config(format!("{name} must be {what}"));
             let new = match current {
                 toml::Value::Integer(_) => {
@@ -238,5 +273,26 @@ mod tests {
         assert_eq!(postgres.store_kind().ok(), Some(StoreKind::Postgres));
         assert!(Config::from_toml_str("store = \"mysql://x\"").expect("parses").store_kind().is_err());
         assert!(Config::default().with_env([("CANDOUR_POW_DIFFICULTY".into(), "lots".into())]).is_err());
+    }
+
+    #[test]
+    fn further_forces_come_from_the_file_and_survive_printing() {
+        let file = Config::from_toml_str(
+            "directory = \"kent.json\"\ndirectory_roots = [\"kent.pub\"]\n\n[[forces]]\ndirectory = \"essex.json\"\n\
+             directory_roots = [\"essex.pub\"]\n\n[[forces]]\ndirectory = \"met.json\"\ndirectory_roots = [\"a.pub\", \
+             \"b.pub\"]\ndirectory_threshold = 2\nmax_signed_uploads = 4\n",
+        )
+        .expect("parses");
+        assert_eq!(file.forces.len(), 2);
+        assert_eq!(file.forces[0].directory_threshold, 1, "one signature unless told");
+        assert_eq!(file.forces[0].max_signed_uploads, None);
+        assert_eq!(file.forces[1].directory_threshold, 2);
+        assert_eq!(file.forces[1].max_signed_uploads, Some(4));
+        assert_eq!(Config::from_toml_str(&file.to_toml()).ok(), Some(file.clone()), "printed, it reads back");
+        let refused = file.clone().with_env([("CANDOUR_FORCES".into(), "x.json".into())]);
+        assert!(matches!(refused, Err(RelayError::Config(m)) if m.contains("[[forces]]")));
+        assert!(
+            Config::from_toml_str("[[forces]]\ndirectory = \"x\"\ndirectory_roots = []\nretention_days = 9\n").is_err()
+        );
     }
 }

@@ -73,6 +73,101 @@ pub fn load_directory(
     Ok((bytes, verified))
 }
 
+/// One force a relay serves: its signed directory, verified, and the roots pinned for it
+/// (docs/design.md §5 "Many forces, one relay").
+#[derive(Clone, Debug)]
+pub struct Force {
+    /// The served bytes, unchanged.
+    pub bytes: Vec<u8>,
+    /// The verified document: its reviewers' keys authenticate signed requests.
+    pub verified: VerifiedDirectory,
+    /// The roots pinned for it.
+    pub roots: Vec<RootPublicKey>,
+    /// Signed uploads its reviewers may have in progress at once (`None`: the relay's
+    /// `max_signed_uploads`).
+    pub max_signed_uploads: Option<usize>,
+}
+
+impl Force {
+    /// Reads and verifies a force's directory as [`load_directory`] does.
+    pub fn load(path: &Path, roots: &[String], threshold: usize) -> Result<Force, RelayError> {
+        let (bytes, verified) = load_directory(path, roots, threshold)?;
+        let roots = roots.iter().map(|r| parse_root(r)).collect::<Result<Vec<_>, _>>()?;
+        Ok(Force { bytes, verified, roots, max_signed_uploads: None })
+    }
+
+    fn organisation(&self) -> &str {
+        &self.verified.directory().organisation
+    }
+}
+
+/// Every force `config` names: the one of `directory` first, then each of `forces`, checked
+/// together by [`check_forces`].
+pub fn load_forces(config: &Config) -> Result<Vec<Force>, RelayError> {
+    let mut forces = vec![Force::load(&config.directory, &config.directory_roots, config.directory_threshold)?];
+    for more in &config.forces {
+        let mut force = Force::load(&more.directory, &more.directory_roots, more.directory_threshold)?;
+        force.max_signed_uploads = more.max_signed_uploads;
+        forces.push(force);
+    }
+    check_forces(&forces)?;
+    Ok(forces)
+}
+
+/// What forces sharing one relay must agree on, refused at startup in plain words:
+/// - one stanza count, so no envelope's header tells which force it was sealed for (padding is
+///   Padmé for every force already);
+/// - no root pinned for two forces, so each client's pinned root picks exactly one directory;
+/// - no reviewer signing key in two directories, so every signed request is one force's;
+/// - at most [`candour_core::api::MAX_BUNDLE_DIRECTORIES`] forces, the most a client takes.
+pub fn check_forces(forces: &[Force]) -> Result<(), RelayError> {
+    let Some(first) = forces.first() else {
+        return Err(RelayError::Config("no force to serve: set directory and directory_roots".into()));
+    };
+    if forces.len() > candour_core::api::MAX_BUNDLE_DIRECTORIES {
+        return Err(RelayError::Config(format!(
+            "{} forces: one relay serves at most {}",
+            forces.len(),
+            candour_core::api::MAX_BUNDLE_DIRECTORIES
+        )));
+    }
+    let stanzas = first.verified.directory().stanzas;
+    let mut roots = std::collections::BTreeMap::new();
+    let mut signers = std::collections::BTreeMap::new();
+    for force in forces {
+        let theirs = force.verified.directory().stanzas;
+        if theirs != stanzas {
+            return Err(RelayError::Config(format!(
+                "every force on one relay must seal its reports with the same number of stanzas, or an envelope's \
+                 header would tell which force it is for: {} has {stanzas}, {} has {theirs}; sign the directories \
+                 again with one count",
+                first.organisation(),
+                force.organisation()
+            )));
+        }
+        for root in &force.roots {
+            if let Some(other) = roots.insert(root.fingerprint(), force.organisation()) {
+                return Err(RelayError::Config(format!(
+                    "root {} is pinned for two forces ({other} and {}): each force pins its own roots",
+                    root.fingerprint(),
+                    force.organisation()
+                )));
+            }
+        }
+        for reviewer in &force.verified.directory().reviewers {
+            if let Some(other) = signers.insert(reviewer.signing_key.to_bytes(), force.organisation()) {
+                return Err(RelayError::Config(format!(
+                    "reviewer {} of {} signs with a key that {other}'s directory also lists: a signed request \
+                     must belong to one force",
+                    reviewer.id,
+                    force.organisation()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Verifies served directory bytes as [`load_directory`] does.
 pub fn verify_directory(bytes: &[u8], roots: &[String], threshold: usize) -> Result<VerifiedDirectory, RelayError> {
     if roots.is_empty() {
@@ -240,15 +335,15 @@ pub async fn run_on(
             "this program opens only the sled store: run `candour serve` for store = postgres://...".into(),
         ));
     }
-    // The directory first: a relay that cannot serve it touches no data folder.
-    let directory = load_directory(&config.directory, &config.directory_roots, config.directory_threshold)?;
+    // The directories first: a relay that cannot serve them touches no data folder.
+    let forces = load_forces(&config)?;
     let data = config.data.clone();
     let retention = config.retention();
     let sled = tokio::task::spawn_blocking(move || store::SledStore::open_with(data, retention))
         .await
         .map_err(|_| RelayError::Config("the store opener panicked".into()))??;
     sled.set_min_free_bytes(config.min_free_mib.saturating_mul(1 << 20));
-    serve_store(listener, config, Arc::new(sled), directory, shutdown).await
+    serve_store(listener, config, Arc::new(sled), forces, shutdown).await
 }
 
 /// [`run_on`] over a store that is already open, for a backend that lives in a crate of its
@@ -259,7 +354,7 @@ pub async fn run_on_store(
     store: store::SharedStore,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), RelayError> {
-    let directory = load_directory(&config.directory, &config.directory_roots, config.directory_threshold)?;
+    let forces = load_forces(&config)?;
     // The data folder holds the journal of signed requests already seen, whatever the store.
     {
         use std::os::unix::fs::DirBuilderExt as _;
@@ -269,18 +364,17 @@ pub async fn run_on_store(
             .create(&config.data)
             .map_err(|e| RelayError::Config(format!("cannot create the data folder {}: {e}", config.data.display())))?;
     }
-    serve_store(listener, config, store, directory, shutdown).await
+    serve_store(listener, config, store, forces, shutdown).await
 }
 
 async fn serve_store(
     listener: TcpListener,
     config: Config,
     store: store::SharedStore,
-    (bytes, verified): (Vec<u8>, VerifiedDirectory),
+    forces: Vec<Force>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), RelayError> {
-    let state =
-        AppState::with_nonce_journal(store.clone(), bytes, verified, Limits::from_config(&config), &config.data)?;
+    let state = AppState::with_nonce_journal(store.clone(), forces, Limits::from_config(&config), &config.data)?;
     let retention = tokio::spawn(retention::run(store, Duration::from_secs(config.purge_interval_secs.max(60))));
     tracing::info!("relay listening");
     let result = serve_limited(listener, router(state), shutdown, config.max_connections).await;

@@ -64,6 +64,7 @@ pub fn document() -> String {
             "/readyz": {"get": {"summary": "readiness: the store takes a durable write now and its disk has room", "responses": {"200": {"description": "ready"}, "503": error_response("not-ready, not-ready-disk-full")}}},
             "/v1/openapi.json": {"get": {"summary": "this document", "responses": {"200": {"description": "OpenAPI JSON"}}}},
             "/v1/directory": {"get": {"summary": "the signed key directory, byte for byte as signed by the organisation root", "responses": {"200": {"description": "served directory JSON"}}}},
+            "/v1/directories": {"get": {"summary": "every force's signed directory, for relays shared by several forces: each entry a served directory's exact text; clients keep the one their pinned root signed. The same answer for everyone, so fetching it tells nothing about the caller's force", "responses": {"200": {"description": "the bundle", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DirectoryBundle"}}}}}}},
             "/v1/policy": {"get": {"summary": "retention, envelope shape and proof-of-work pricing", "responses": {"200": {"description": "policy", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Policy"}}}}}}},
             "/v1/inbox/challenge": {"post": {"summary": "a stateless single-use proof-of-work challenge for an envelope of at most max_bytes (valid 10 minutes); the difficulty grows by one bit per doubling of size beyond pow_bytes_per_unit",
                 "requestBody": {"required": false, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ChallengeRequest"}}}},
@@ -104,6 +105,7 @@ pub fn document() -> String {
                 "EntryInfo": {"type": "object", "required": ["seq", "len", "chunks", "expires"], "properties": {"seq": {"type": "integer"}, "len": {"type": "integer"}, "chunks": {"type": "integer"}, "expires": {"type": "string", "format": "date"}}},
                 "EntryPage": {"type": "object", "required": ["entries", "next"], "properties": {"entries": {"type": "array", "items": {"$ref": "#/components/schemas/EntryInfo"}}, "next": {"type": ["integer", "null"]}}},
                 "Appended": {"type": "object", "required": ["seq", "expires"], "properties": {"seq": {"type": "integer"}, "expires": {"type": "string", "format": "date"}}},
+                "DirectoryBundle": {"type": "object", "required": ["format", "directories"], "properties": {"format": {"const": "candour-directories/1"}, "directories": {"type": "array", "maxItems": 256, "items": {"type": "string", "description": "a served directory, byte for byte"}}}},
                 "Stored": {"type": "object", "required": ["status"], "properties": {"status": {"const": "stored"}}},
                 "Health": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["ok", "ready"]}}},
                 "MailboxRequest": {"type": "object", "required": ["mailbox_id"], "properties": {"mailbox_id": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "after": {"type": "integer"}, "seq": {"type": "integer"}}}

@@ -276,8 +276,13 @@ async fn a_request_from_before_a_restart_is_not_replayed_after_it() {
     let data = tempfile::tempdir().expect("tmp");
     let store: SharedStore = Arc::new(candour_relay::store::MemoryStore::new());
     let state = || {
-        AppState::with_nonce_journal(store.clone(), f.served.clone(), f.verified.clone(), test_limits(), data.path())
-            .expect("state")
+        let force = candour_relay::Force {
+            bytes: f.served.clone(),
+            verified: f.verified.clone(),
+            roots: Vec::new(),
+            max_signed_uploads: None,
+        };
+        AppState::with_nonce_journal(store.clone(), vec![force], test_limits(), data.path()).expect("state")
     };
     // Signed a minute ahead (within the allowed skew), so the restarted relay's own start second
     // cannot refuse it however slowly this test runs: only the journal can.

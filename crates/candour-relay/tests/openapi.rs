@@ -260,6 +260,9 @@ async fn every_type_of_the_contract_has_its_schema() {
         j(&api::ErrorBody { code: "c".into(), message: "m".into() }),
         &["code", "message"],
     );
+    let (_, bundle) = call(&app, Request::get(route::DIRECTORIES).body(Body::empty()).expect("request")).await;
+    let bundle: api::DirectoryBundle = serde_json::from_slice(&bundle).expect("a bundle");
+    schema_matches(&doc, "DirectoryBundle", j(&bundle), &["format", "directories"]);
     let (_, challenge) = call(&app, challenge_request(1)).await;
     let challenge: api::Challenge = serde_json::from_slice(&challenge).expect("a challenge");
     schema_matches(&doc, "Challenge", j(&challenge), &["challenge", "difficulty", "max_bytes"]);
@@ -277,6 +280,7 @@ async fn every_type_of_the_contract_has_its_schema() {
         "ChallengeRequest",
         "ErrorBody",
         "Challenge",
+        "DirectoryBundle",
     ]
     .into();
     assert_eq!(names, checked);

@@ -5,7 +5,7 @@
 // of the browser's CSPRNG and a request frame (parts, then each part's length, then the count),
 // calls, and reads the answer frame. See crates/candour-web/src/{abi,frame}.rs.
 
-export const OP = { directory: 1, preview: 2, inspect: 3, seal: 4, pow: 5, mailbox: 6, openReplies: 7, followUp: 8, sha256: 9 };
+export const OP = { directory: 1, preview: 2, inspect: 3, seal: 4, pow: 5, mailbox: 6, openReplies: 7, followUp: 8, sha256: 9, directoryBundle: 10 };
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

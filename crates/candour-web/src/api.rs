@@ -109,6 +109,9 @@ pub enum Op {
     FollowUp = 8,
     /// SHA-256 of the bytes given (the page shows the hash of the module it runs).
     Sha256 = 9,
+    /// Pick this page's force's directory out of the relay's bundle (`/v1/directories`) and
+    /// verify it: as [`Op::Directory`], with the directory's exact bytes as part 1.
+    DirectoryBundle = 10,
 }
 
 impl Op {
@@ -123,6 +126,7 @@ impl Op {
             7 => Op::OpenReplies,
             8 => Op::FollowUp,
             9 => Op::Sha256,
+            10 => Op::DirectoryBundle,
             _ => return None,
         })
     }
@@ -245,6 +249,11 @@ pub fn call(op: u32, request: &[u8], out: Vec<u8>) -> Result<Vec<u8>, WebError> 
             let bytes = blobs.first().ok_or_else(|| WebError::Request("nothing to hash".into()))?;
             json!({"sha256": to_hex(&Sha256::digest(bytes))})
         }
+        Op::DirectoryBundle => {
+            let (served, verified) = picked(json, blobs)?;
+            writer.part(&served);
+            directory_info(&verified)
+        }
     };
     Ok(writer.finish(answer.to_string().as_bytes()))
 }
@@ -273,6 +282,19 @@ fn policy_for(roots: &str, threshold: usize, min_version: u64, today: Day) -> Re
     // remember the newest version seen: rollback is bounded by the compiled-in minimum and the
     // directory's expiry.
     Ok(TrustPolicy { roots, threshold, min_version, today })
+}
+
+/// Picks from blob 0, the relay's bundle of every force's directory, the one the pinned roots
+/// signed, verified, with its exact bytes (which every later call is given as its blob 0).
+fn picked(json: &[u8], blobs: &[&[u8]]) -> Result<(Vec<u8>, VerifiedDirectory), WebError> {
+    let now: Now = parse(json)?;
+    let bundle = blobs.first().ok_or_else(|| WebError::Request("no directory bundle given".into()))?;
+    let (index, verified) = directory::pick(bundle, &pinned_policy(Day::from_unix_seconds(now.now_unix))?)?;
+    // `pick` parsed the same bytes a moment ago: the entry is there.
+    let parsed: candour_core::api::DirectoryBundle =
+        serde_json::from_slice(bundle).map_err(|e| WebError::Request(e.to_string()))?;
+    let served = parsed.directories.into_iter().nth(index).map(String::into_bytes).unwrap_or_default();
+    Ok((served, verified))
 }
 
 /// Verifies blob 0, the directory exactly as the relay served it.

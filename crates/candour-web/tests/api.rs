@@ -78,6 +78,38 @@ fn the_directory_call_verifies_against_the_pinned_root() {
     assert!(code.starts_with("directory-"), "{code}");
 }
 
+/// A shared relay's bundle: the page keeps the directory its compiled-in root signed, wherever
+/// it is in the bundle, and gets its exact bytes back for the later calls.
+#[test]
+fn the_bundle_call_picks_this_pages_force() {
+    let other = RootSecretKey::generate();
+    let unsigned = std::fs::read(keys_example().join("directory.unsigned.json")).expect("unsigned");
+    let foreign = String::from_utf8(candour_core::directory::sign(&unsigned, &other).expect("sign")).expect("utf-8");
+    let ours = String::from_utf8(served_directory()).expect("utf-8");
+    let bundle = |directories: Vec<String>| {
+        serde_json::to_vec(&candour_core::api::DirectoryBundle {
+            format: candour_core::api::DIRECTORY_BUNDLE_FORMAT.into(),
+            directories,
+        })
+        .expect("bundle")
+    };
+    let (info, parts) =
+        call(10, json!({"now_unix": now()}), &[&bundle(vec![foreign.clone(), ours.clone()])]).expect("picks");
+    assert_eq!(parts, [served_directory()], "the directory's own bytes, for the later calls");
+    assert!(info["organisation"].as_str().is_some_and(|o| o.starts_with("Example Constabulary")), "{info}");
+    let (again, _) = call(1, json!({"now_unix": now()}), &[&parts[0]]).expect("the bytes verify on their own");
+    assert_eq!(again, info);
+
+    let (code, message) = call(10, json!({"now_unix": now()}), &[&bundle(vec![foreign])]).expect_err("not ours");
+    assert_eq!(code, "directory-not-served", "{message}");
+    let (code, _) = call(10, json!({"now_unix": now()}), &[b"{\"format\": \"x\"}"]).expect_err("no bundle");
+    assert_eq!(code, "directory-malformed");
+    let mut tampered = ours.clone();
+    tampered = tampered.replacen("psd-1", "psd-9", 1);
+    let (code, _) = call(10, json!({"now_unix": now()}), &[&bundle(vec![tampered])]).expect_err("altered");
+    assert_eq!(code, "directory-bad-signature", "our root's signature over altered bytes says so");
+}
+
 #[test]
 fn a_sealed_report_opens_for_its_readers_only_with_its_attachment() {
     let request = json!({

@@ -39,12 +39,12 @@ pub(crate) fn authenticate_head(
     if signed.timestamp <= state.0.started_unix {
         return Err(ApiError::SIGNED_BEFORE_START);
     }
-    if state.0.directory.reviewer_by_signing_key(&signed.key).is_none() {
-        return Err(ApiError::UNKNOWN_KEY);
-    }
+    // The reviewer's force: the one whose directory lists the key (one at most: check_forces).
+    let force = state.force_of(&signed.key).ok_or(ApiError::UNKNOWN_KEY)?;
     let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
-    // Bound to this relay: its own signed directory's address is the request's first line.
-    let relay = &state.0.directory.directory().relay.https;
+    // Bound to this relay: the address in the reviewer's own signed directory is the
+    // request's first line.
+    let relay = &force.directory.directory().relay.https;
     signed.verify(relay, method.as_str(), path).map_err(|e| ApiError::from_auth(&e))?;
     let forget_after = signed.timestamp.saturating_add(state.0.limits.max_clock_skew_secs);
     if !state.0.nonces.record(signed.nonce, forget_after, now, method == Method::GET)? {
@@ -96,7 +96,12 @@ impl FromRequest<AppState> for SignedUpload {
         if signed.body_len > state.0.limits.max_upload_bytes {
             return Err(ApiError::TOO_LARGE);
         }
-        let slot = state.0.signed_uploads.clone().try_acquire_owned().map_err(|_| ApiError::BUSY)?;
+        // The reviewer's force's own slots: one force's uploads never hold up another's.
+        let slots = state
+            .force_of(&signed.key)
+            .map(|f| std::sync::Arc::clone(&f.signed_uploads))
+            .ok_or(ApiError::UNKNOWN_KEY)?;
+        let slot = slots.try_acquire_owned().map_err(|_| ApiError::BUSY)?;
         let (upload, digest) =
             upload_body(state, &parts.headers, body, signed.body_len, ApiError::BODY_MISMATCH).await?;
         if !signed.body_matches(signed.body_len, &digest) {

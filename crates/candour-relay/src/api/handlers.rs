@@ -42,6 +42,11 @@ pub(super) async fn directory(State(state): State<AppState>) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], state.0.directory_bytes.clone()).into_response()
 }
 
+/// Every force's signed directory in one bundle, the same for every caller.
+pub(super) async fn directories(State(state): State<AppState>) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], state.0.bundle.clone()).into_response()
+}
+
 /// The public policy: retention, the envelope shape and the price of proof of work.
 pub(super) async fn policy(State(state): State<AppState>) -> Json<Policy> {
     let limits = &state.0.limits;
@@ -49,7 +54,7 @@ pub(super) async fn policy(State(state): State<AppState>) -> Json<Policy> {
     Json(Policy {
         retention_days: retention.days,
         retention_epoch_days: retention.epoch_days,
-        stanzas: state.0.directory.directory().stanzas,
+        stanzas: state.0.stanzas,
         max_upload_bytes: limits.max_upload_bytes,
         pow_difficulty: limits.pow_difficulty,
         pow_bytes_per_unit: limits.pow_bytes_per_unit,

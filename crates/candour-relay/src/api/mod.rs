@@ -29,7 +29,7 @@ use tokio::sync::Semaphore;
 use crate::error::ApiError;
 use crate::guards::{ChallengeIssuer, NonceBook};
 use crate::store::{SharedStore, Store, StoreError};
-use crate::Config;
+use crate::{Config, RelayError};
 
 pub use router::{router, PAGE_REQUEST_HEADERS};
 
@@ -85,19 +85,31 @@ impl Limits {
 #[derive(Clone, Debug)]
 pub struct AppState(pub(crate) Arc<Inner>);
 
+/// One force as the handlers see it.
+#[derive(Debug)]
+pub(crate) struct ServedForce {
+    pub(crate) directory: VerifiedDirectory,
+    /// Slots for this force's signed uploads in progress.
+    pub(crate) signed_uploads: Arc<Semaphore>,
+}
+
 #[derive(Debug)]
 pub(crate) struct Inner {
     pub(crate) store: SharedStore,
+    /// The first force's directory, served at `/v1/directory`.
     pub(crate) directory_bytes: Bytes,
-    pub(crate) directory: VerifiedDirectory,
+    /// Every force's, as one [`candour_core::api::DirectoryBundle`] (`/v1/directories`).
+    pub(crate) bundle: Bytes,
+    /// The forces, the first first; [`crate::check_forces`] holds for them.
+    pub(crate) forces: Vec<ServedForce>,
+    /// The stanza count of every force's envelopes.
+    pub(crate) stanzas: usize,
     pub(crate) limits: Limits,
     pub(crate) challenges: ChallengeIssuer,
     /// Slots for anonymous uploads in progress.
     pub(crate) anonymous_uploads: Arc<Semaphore>,
     /// The bytes anonymous uploads in progress may still ask for, in MiB.
     pub(crate) anonymous_bytes: Arc<Semaphore>,
-    /// Slots for signed uploads in progress.
-    pub(crate) signed_uploads: Arc<Semaphore>,
     pub(crate) nonces: NonceBook,
     pub(crate) started_unix: u64,
 }
@@ -108,25 +120,45 @@ pub(crate) fn mib(bytes: u64) -> usize {
 }
 
 impl AppState {
-    /// Builds the state from a store, the served directory bytes and their verified form.
+    /// Builds the state of a relay for one force from a store, the served directory bytes and
+    /// their verified form.
     pub fn new(store: SharedStore, directory_bytes: Vec<u8>, directory: VerifiedDirectory, limits: Limits) -> Self {
-        AppState::build(store, directory_bytes, directory, limits, NonceBook::default())
+        let force =
+            crate::Force { bytes: directory_bytes, verified: directory, roots: Vec::new(), max_signed_uploads: None };
+        AppState::build(store, vec![force], limits, NonceBook::default())
     }
 
-    fn build(
-        store: SharedStore,
-        directory_bytes: Vec<u8>,
-        directory: VerifiedDirectory,
-        limits: Limits,
-        nonces: NonceBook,
-    ) -> Self {
+    /// Builds the state of a relay serving every one of `forces` (the first at
+    /// `/v1/directory`), refusing them unless [`crate::check_forces`] holds.
+    pub fn for_forces(store: SharedStore, forces: Vec<crate::Force>, limits: Limits) -> Result<Self, RelayError> {
+        crate::check_forces(&forces)?;
+        Ok(AppState::build(store, forces, limits, NonceBook::default()))
+    }
+
+    fn build(store: SharedStore, forces: Vec<crate::Force>, limits: Limits, nonces: NonceBook) -> Self {
+        let bundle = candour_core::api::DirectoryBundle {
+            format: candour_core::api::DIRECTORY_BUNDLE_FORMAT.to_owned(),
+            // Verified directories are JSON, so UTF-8: the text is the bytes.
+            directories: forces.iter().map(|f| String::from_utf8_lossy(&f.bytes).into_owned()).collect(),
+        };
+        let bundle = serde_json::to_vec(&bundle).unwrap_or_default();
+        let directory_bytes = forces.first().map(|f| Bytes::from(f.bytes.clone())).unwrap_or_default();
+        let stanzas = forces.first().map_or(0, |f| f.verified.directory().stanzas);
+        let forces = forces
+            .into_iter()
+            .map(|f| ServedForce {
+                signed_uploads: Arc::new(Semaphore::new(f.max_signed_uploads.unwrap_or(limits.max_signed_uploads))),
+                directory: f.verified,
+            })
+            .collect();
         AppState(Arc::new(Inner {
             anonymous_uploads: Arc::new(Semaphore::new(limits.max_anonymous_uploads)),
             anonymous_bytes: Arc::new(Semaphore::new(mib(limits.max_anonymous_inflight_bytes))),
-            signed_uploads: Arc::new(Semaphore::new(limits.max_signed_uploads)),
             store,
-            directory_bytes: Bytes::from(directory_bytes),
-            directory,
+            directory_bytes,
+            bundle: Bytes::from(bundle),
+            forces,
+            stanzas,
             limits,
             challenges: ChallengeIssuer::default(),
             nonces,
@@ -136,17 +168,22 @@ impl AppState {
         }))
     }
 
-    /// As [`AppState::new`], with the nonces of signed requests also journaled in `data`, so a
-    /// request seen before a restart is refused after it (see `guards`).
+    /// As [`AppState::for_forces`], with the nonces of signed requests also journaled in
+    /// `data`, so a request seen before a restart is refused after it (see `guards`).
     pub fn with_nonce_journal(
         store: SharedStore,
-        directory_bytes: Vec<u8>,
-        directory: VerifiedDirectory,
+        forces: Vec<crate::Force>,
         limits: Limits,
         data: &std::path::Path,
-    ) -> std::io::Result<Self> {
+    ) -> Result<Self, RelayError> {
+        crate::check_forces(&forces)?;
         let nonces = NonceBook::journaled(data, limits.max_clock_skew_secs, unix_now())?;
-        Ok(AppState::build(store, directory_bytes, directory, limits, nonces))
+        Ok(AppState::build(store, forces, limits, nonces))
+    }
+
+    /// The force whose directory lists `key` as a reviewer's signing key, if any.
+    pub(crate) fn force_of(&self, key: &candour_core::keys::PublicSigningKey) -> Option<&ServedForce> {
+        self.0.forces.iter().find(|f| f.directory.reviewer_by_signing_key(key).is_some())
     }
 
     /// The store.

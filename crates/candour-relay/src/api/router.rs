@@ -25,6 +25,7 @@ pub fn router(state: AppState) -> Router {
         .route(route::READYZ, get(handlers::readyz))
         .route(route::OPENAPI, get(handlers::openapi))
         .route(route::DIRECTORY, get(handlers::directory))
+        .route(route::DIRECTORIES, get(handlers::directories))
         .route(route::POLICY, get(handlers::policy))
         .route(route::CHALLENGE, post(handlers::challenge))
         .route(route::INBOX, post(handlers::submit).get(handlers::list))
@@ -69,8 +70,14 @@ async fn in_span(req: Request, next: Next) -> Response {
 /// request would not, so this is about keeping other sites from using visitors' browsers as
 /// a cheap pool of proof-of-work solvers and readers of the relay's answers.
 async fn cross_origin(origins: &[String], req: Request, next: Next) -> Response {
-    const REPORTER_API: [&str; 5] =
-        [route::DIRECTORY, route::CHALLENGE, route::INBOX, route::MAILBOX_LIST, route::MAILBOX_READ];
+    const REPORTER_API: [&str; 6] = [
+        route::DIRECTORY,
+        route::DIRECTORIES,
+        route::CHALLENGE,
+        route::INBOX,
+        route::MAILBOX_LIST,
+        route::MAILBOX_READ,
+    ];
     let path = req.uri().path();
     let allowed = req
         .headers()

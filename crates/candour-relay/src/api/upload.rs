@@ -100,7 +100,7 @@ pub(crate) async fn upload_body(
     if declared.is_some_and(|n| n > cap) {
         return Err(too_large);
     }
-    let stanzas = state.0.directory.directory().stanzas;
+    let stanzas = state.0.stanzas;
     let store = state.store();
     // The upload begins only once a full chunk has arrived: small bodies never touch the
     // store until they are complete.

@@ -25,9 +25,7 @@ async fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     // Refuse to start on a bad directory before announcing a port.
-    if let Err(e) =
-        candour_relay::load_directory(&config.directory, &config.directory_roots, config.directory_threshold)
-    {
+    if let Err(e) = candour_relay::load_forces(&config) {
         eprintln!("candour-relay: {e}");
         return ExitCode::FAILURE;
     }
