@@ -15,7 +15,8 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("candour: {err:#}");
+            // Each cause once: `{err:#}` would repeat the ones a message already quotes.
+            eprintln!("candour: {}", candour_client::error_chain(err.as_ref()));
             ExitCode::FAILURE
         }
     }

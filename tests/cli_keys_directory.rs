@@ -176,3 +176,29 @@ fn new_keys_need_a_strong_passphrase_or_a_generated_one() {
     );
     assert!(sign.status.success(), "{}", text(&sign));
 }
+
+/// Without a terminal to ask on (a pipe, a service, a scheduled job), a command that needs a
+/// passphrase says so and names --passphrase-file, rather than the terminal's "os error 6".
+#[test]
+fn without_a_terminal_the_passphrase_prompt_says_what_to_use() {
+    let cache = tempfile::tempdir().expect("tmp");
+    let key = common::keys_example().join("reviewers/psd-1.key");
+    // setsid: a session of its own, with no controlling terminal, whatever runs this test.
+    let mut cmd = Command::new("setsid");
+    cmd.arg("-w")
+        .arg(env!("CARGO_BIN_EXE_candour"))
+        .args(["review", "sync", "--relay", "http://127.0.0.1:9", "--root"])
+        .arg(common::keys_example().join("root.pub"))
+        .arg("--cache")
+        .arg(cache.path().join("c"))
+        .arg("--identity")
+        .arg(&key)
+        .env_remove("CANDOUR_PASSPHRASE_FILE")
+        .env_remove("CANDOUR_IDENTITY")
+        .stdin(std::process::Stdio::null());
+    let out = common::output_within(cmd, std::time::Duration::from_secs(60));
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("needs a terminal") && said.contains("--passphrase-file"), "{said}");
+    assert!(!said.contains("os error"), "{said}");
+}

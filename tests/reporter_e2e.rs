@@ -242,6 +242,7 @@ fn report_refuses_a_tampered_directory_or_a_wrong_pin() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("failed verification") && err.contains("altered"), "{err}");
+    assert_eq!(err.matches("altered").count(), 1, "each cause is said once: {err}");
 
     let url = fake_relay(served);
     let wrong_root = candour_core::keys::RootSecretKey::generate().public().to_string();

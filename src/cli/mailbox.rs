@@ -69,7 +69,10 @@ fn read_token(args: &MailboxArgs) -> anyhow::Result<MailboxToken> {
             if !io::stdin().is_terminal() {
                 bail!("no terminal to ask for the token on: use --token-file");
             }
-            zeroize::Zeroizing::new(rpassword::prompt_password("Your 12-word token (not shown as you type): ")?)
+            zeroize::Zeroizing::new(super::secrets::prompt_secret(
+                "Your 12-word token (not shown as you type): ",
+                "use --token-file FILE",
+            )?)
         }
     };
     Ok(words.parse::<MailboxToken>()?)

@@ -38,17 +38,30 @@ pub fn passphrase(args: &PassphraseArgs, purpose: &str, confirm: bool) -> anyhow
         }
         return Ok(SecretString::from(line));
     }
-    let first = rpassword::prompt_password(format!("Passphrase for {purpose}: ")).context("reading passphrase")?;
+    let instead = "give --passphrase-file FILE (or CANDOUR_PASSPHRASE_FILE), a file readable by you alone";
+    let first = prompt_secret(&format!("Passphrase for {purpose}: "), instead)?;
     if first.is_empty() {
         bail!("an empty passphrase is not allowed");
     }
     if confirm {
-        let again = rpassword::prompt_password("Same passphrase again: ").context("reading passphrase")?;
+        let again = prompt_secret("Same passphrase again: ", instead)?;
         if again != first {
             bail!("the passphrases differ");
         }
     }
     Ok(SecretString::from(first))
+}
+
+/// Asks for a secret on the terminal, not echoed. With no terminal to ask on (a pipe, a service,
+/// a scheduled job), it says so and what to use `instead`, rather than the terminal's
+/// "No such device or address (os error 6)".
+pub fn prompt_secret(prompt: &str, instead: &str) -> anyhow::Result<String> {
+    // rpassword asks on /dev/tty, which a process without a controlling terminal cannot open.
+    #[cfg(unix)]
+    if fs::File::open("/dev/tty").is_err() {
+        bail!("this needs a terminal to ask on, and there is none: {instead}");
+    }
+    rpassword::prompt_password(prompt).context("reading from the terminal")
 }
 
 /// Writes a secret key file readable by its owner only, refusing to overwrite.

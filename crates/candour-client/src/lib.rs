@@ -266,14 +266,46 @@ pub fn transfer_failed(url: &str, e: &reqwest::Error) -> ClientError {
     ClientError::Unreachable { url: url.to_owned(), reason: error_chain(e) }
 }
 
-/// The error and its causes, for a message a person can act on.
-pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut parts = vec![e.to_string()];
+/// The error and its causes, for a message a person can act on: each said once. A cause whose
+/// words are already in what its wrappers said (many errors repeat their source in their own
+/// message) is left out, so nobody reads "the upload stopped: the upload stopped".
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut said = e.to_string();
     let mut source = e.source();
-    while let Some(s) = source {
-        parts.push(s.to_string());
-        source = s.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !text.is_empty() && !said.contains(&text) {
+            said.push_str(": ");
+            said.push_str(&text);
+        }
+        source = cause.source();
     }
-    parts.dedup();
-    parts.join(": ")
+    said
+}
+
+#[cfg(test)]
+mod tests {
+    /// An error that says its cause in its own words, as many wrappers do.
+    #[derive(Debug, thiserror::Error)]
+    #[error("{said}")]
+    struct Wrapper {
+        said: String,
+        #[source]
+        cause: Option<Box<dyn std::error::Error + Send + Sync>>,
+    }
+
+    fn wrap(said: &str, cause: Option<Wrapper>) -> Wrapper {
+        Wrapper { said: said.into(), cause: cause.map(|c| Box::new(c) as Box<dyn std::error::Error + Send + Sync>) }
+    }
+
+    #[test]
+    fn every_cause_is_said_once() {
+        let os = wrap("No such file or directory (os error 2)", None);
+        let repeated = wrap("network: No such file or directory (os error 2)", Some(os));
+        assert_eq!(super::error_chain(&repeated), "network: No such file or directory (os error 2)");
+        let stopped = wrap("the upload stopped", Some(wrap("the upload stopped", None)));
+        assert_eq!(super::error_chain(&stopped), "the upload stopped");
+        let new_words = wrap("opening the key file", Some(wrap("permission denied", None)));
+        assert_eq!(super::error_chain(&new_words), "opening the key file: permission denied");
+    }
 }
