@@ -6,6 +6,7 @@ mod common;
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use candour_core::envelope::CollectAttachments;
@@ -458,6 +459,246 @@ async fn on_a_shared_relay_the_page_finds_its_own_force() {
     relay.shutdown().await;
 }
 
+/// The error a [`PlantingProxy`] answers instead of the relay, and for which request.
+type Planted = Arc<Mutex<Option<(&'static str, candour_relay::ApiError)>>>;
+
+/// A proxy in front of the relay that answers a planted refusal, as the relay words it, to
+/// requests whose line starts with the planted `METHOD path ` and passes every other request
+/// on. Each connection carries one request (`connection: close` both ways), so every request
+/// is looked at.
+struct PlantingProxy {
+    addr: std::net::SocketAddr,
+    planted: Planted,
+}
+
+impl PlantingProxy {
+    async fn start(upstream: std::net::SocketAddr) -> PlantingProxy {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let planted: Planted = Arc::default();
+        let plan = Arc::clone(&planted);
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let plan = Arc::clone(&plan);
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut piece = vec![0u8; 64 * 1024];
+                    let head_end = loop {
+                        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break at + 4;
+                        }
+                        match client.read(&mut piece).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&piece[..n]),
+                        }
+                    };
+                    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+                    let planted = plan.lock().expect("lock").clone();
+                    if let Some((_, error)) = planted.filter(|(line, _)| head.starts_with(line)) {
+                        // Take the body in, as the relay would, then refuse it.
+                        let length: usize = head
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned())
+                            })
+                            .and_then(|v| v.parse().ok())
+                            .unwrap_or(0);
+                        while buf.len() < head_end + length {
+                            match client.read(&mut piece).await {
+                                Ok(0) | Err(_) => break,
+                                Ok(n) => buf.extend_from_slice(&piece[..n]),
+                            }
+                        }
+                        let body = json!({"code": error.code, "message": error.message}).to_string();
+                        let answer = format!(
+                            "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                            error.status.as_u16(),
+                            error.status.canonical_reason().unwrap_or(""),
+                            body.len()
+                        );
+                        let _ = client.write_all(answer.as_bytes()).await;
+                        let _ = client.shutdown().await;
+                        return;
+                    }
+                    let mut rewritten: Vec<u8> = head
+                        .split("\r\n")
+                        .filter(|l| !l.to_ascii_lowercase().starts_with("connection:") && !l.is_empty())
+                        .flat_map(|l| [l, "\r\n"])
+                        .collect::<String>()
+                        .into_bytes();
+                    rewritten.extend_from_slice(b"connection: close\r\n\r\n");
+                    rewritten.extend_from_slice(&buf[head_end..]);
+                    let Ok(mut server) = tokio::net::TcpStream::connect(upstream).await else { return };
+                    if server.write_all(&rewritten).await.is_err() {
+                        return;
+                    }
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                });
+            }
+        });
+        PlantingProxy { addr, planted }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn plant(&self, what: Option<(&'static str, candour_relay::ApiError)>) {
+        *self.planted.lock().expect("lock") = what;
+    }
+}
+
+/// Every refusal the relay can give the page reaches the reporter in the relay's own words,
+/// with its code, and what they typed stays: each is planted in turn by a proxy in front of the
+/// relay, on the submission, the challenge and the mailbox, and the page is read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_refusal_reaches_the_reporter_in_the_relays_words_and_keeps_what_they_typed() {
+    use candour_relay::ApiError;
+    let relay = Relay::start().await;
+    let proxy = PlantingProxy::start(relay.addr).await;
+    let b = Browser::start();
+    b.goto(&proxy.url());
+    b.find("#report:not([hidden])");
+    b.find("#category").select("honesty-and-integrity");
+    b.wait_for_text("#preview", "Only these people");
+    let typed = "KEPT-CANARY: the sergeant took cash from the property store.";
+    b.find("#what").type_text(typed);
+    let submission = [
+        ApiError::TOO_LARGE,
+        ApiError::TRUNCATED,
+        ApiError::EMPTY,
+        ApiError::WRONG_CONTENT_TYPE,
+        ApiError::TIMEOUT,
+        ApiError::DISK_FULL,
+        ApiError::STORAGE,
+        ApiError::POW_REQUIRED,
+        ApiError::POW_UNKNOWN,
+        ApiError::POW_INSUFFICIENT,
+        ApiError::BUSY,
+        ApiError::INVALID_ENVELOPE,
+        ApiError::BEYOND_CHALLENGE,
+    ];
+    let challenge = [ApiError::TOO_LARGE, ApiError::MALFORMED_JSON, ApiError::WRONG_CONTENT_TYPE, ApiError::BUSY];
+    let planted = submission
+        .iter()
+        .map(|e| ("POST /v1/inbox ", e.clone()))
+        .chain(challenge.iter().map(|e| ("POST /v1/inbox/challenge ", e.clone())));
+    for (line, error) in planted {
+        proxy.plant(Some((line, error.clone())));
+        b.find("#send").click();
+        let said = b.wait_for_text_within("#form-error", error.code, std::time::Duration::from_secs(60));
+        assert!(said.contains(error.message) && said.starts_with("Not sent"), "{line}{}: {said}", error.code);
+        let kept = b.script("return document.getElementById('what').value", vec![]);
+        assert_eq!(kept, json!(typed), "{line}{}: what was typed is gone", error.code);
+    }
+    b.screenshot("web-refusal-shown");
+    proxy.plant(None);
+    b.find("#send").click();
+    b.wait_for_text_within("#sent", "has been received", std::time::Duration::from_secs(120));
+    let words =
+        b.script("return [...document.querySelectorAll('#token li')].map(li => li.textContent).join(' ')", vec![]);
+    let words = words.as_str().expect("words").to_owned();
+
+    b.goto(&format!("{}/mailbox", proxy.url()));
+    b.find("#open-mailbox:not([hidden])");
+    for error in [ApiError::BUSY, ApiError::STORAGE, ApiError::MALFORMED_JSON, ApiError::BAD_ID, ApiError::TOO_LARGE] {
+        proxy.plant(Some(("POST /v1/mailbox/list ", error.clone())));
+        b.find("#token-input").clear();
+        b.find("#token-input").type_text(&words);
+        b.find("#open").click();
+        let said = b.wait_for_text("#token-error", error.code);
+        assert!(said.contains(error.message), "{}: {said}", error.code);
+        let kept = b.script("return document.getElementById('token-input').value", vec![]);
+        assert_eq!(kept, json!(words), "{}: the token typed is gone", error.code);
+    }
+    proxy.plant(None);
+    b.find("#open").click();
+    b.wait_for_text("#replies", "no reviewer has received your report");
+    // The browser logs each planted refusal as a failed load; nothing else went wrong.
+    let unplanted: Vec<String> = b
+        .console_problems()
+        .into_iter()
+        .filter(|p| !p.contains("Failed to load resource: the server responded with a status of"))
+        .collect();
+    assert_eq!(unplanted, Vec::<String>::new());
+    drop(b);
+    relay.shutdown().await;
+}
+
+/// The quick exit: Escape, or the "Leave this site" button, empties the page and replaces it
+/// and its history entry with a neutral page, so Back cannot return to the site; moving between
+/// the two reporter pages leaves one entry, not two.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escape_and_the_leave_button_leave_no_trace_in_the_history() {
+    let relay = Relay::start().await;
+    let b = Browser::start();
+    let exit = "https://www.bbc.co.uk/weather";
+    let on_site = |history: &[String]| history.iter().filter(|u| u.starts_with(&relay.url())).count();
+    // The history once the site has left it (or as it stands after 20 s).
+    let left_site = || {
+        let deadline = Instant::now() + std::time::Duration::from_secs(20);
+        while on_site(&b.history()) > 0 && Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        b.history()
+    };
+
+    b.goto(&relay.url());
+    b.find("#report:not([hidden])");
+    b.find("#what").type_text("EXIT-CANARY: what I was typing when someone came in");
+    b.screenshot("web-quick-exit-button");
+    b.find("footer a[data-page]").click();
+    b.find("#open-mailbox:not([hidden])");
+    assert_eq!(on_site(&b.history()), 1, "the mailbox page replaced the form: {:?}", b.history());
+    b.press_escape();
+    let history = left_site();
+    assert_eq!(on_site(&history), 0, "Escape left the site in the history: {history:?}");
+    assert_eq!(history.last().map(String::as_str), Some(exit), "{history:?}");
+
+    b.goto(&relay.url());
+    b.find("#report:not([hidden])");
+    b.find("#quick-exit").click();
+    let history = left_site();
+    assert_eq!(on_site(&history), 0, "the button left the site in the history: {history:?}");
+    assert!(!b.page_source().contains("EXIT-CANARY"));
+    drop(b);
+    relay.shutdown().await;
+}
+
+/// Tor Browser's "Safest" level turns JavaScript off: the first screen of each page then says,
+/// in plain words, that nothing can be sent and what to use instead, and offers no form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_javascript_off_each_page_says_what_to_use_instead() {
+    let relay = Relay::start().await;
+    let b = Browser::start();
+    b.cdp("Emulation.setScriptExecutionDisabled", json!({"value": true}));
+    // Read through DevTools, which page scripts being off does not stop.
+    let eval = |js: &str| {
+        b.cdp("Runtime.evaluate", json!({"expression": js, "returnByValue": true}))["result"]["value"].clone()
+    };
+    b.set_viewport(360, 740);
+    for (page, form, words) in
+        [("/", "#report", "cannot send anything"), ("/mailbox", "#open-mailbox", "cannot open your replies")]
+    {
+        b.goto(&format!("{}{page}", relay.url()));
+        let said = eval("document.querySelector('main noscript > p')?.innerText ?? ''");
+        let said = said.as_str().unwrap_or_default();
+        assert!(
+            said.contains(words) && said.contains("Standard") && said.contains("command-line tool"),
+            "{page}: {said:?}"
+        );
+        let form_shown = eval(&format!("document.querySelector('{form}').offsetParent !== null"));
+        assert_eq!(form_shown, json!(false), "{page}: a form is offered that cannot work");
+        // On the first screen of a phone.
+        let top = eval("document.querySelector('main noscript > p').getBoundingClientRect().top");
+        assert!(top.as_f64().is_some_and(|t| t < 740.0), "{page}: the explanation is below the first screen ({top})");
+        b.screenshot(&format!("web-no-javascript{}", if page == "/" { "" } else { "-mailbox" }));
+    }
+    drop(b);
+    relay.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_carry_a_strict_policy_and_no_third_party_resource() {
     let relay = Relay::start().await;
@@ -479,7 +720,13 @@ async fn pages_carry_a_strict_policy_and_no_third_party_resource() {
         );
         for attr in ["src=\"", "href=\""] {
             for (i, _) in body.match_indices(attr) {
-                let value = &body[i + attr.len()..];
+                let rest = &body[i + attr.len()..];
+                let value = &rest[..rest.find('"').unwrap_or(rest.len())];
+                // The quick exit is a link away, not something the page loads.
+                let tag = &body[body[..i].rfind('<').unwrap_or(0)..i];
+                if tag.starts_with("<a id=\"quick-exit\"") {
+                    continue;
+                }
                 assert!(
                     !value.contains("://") && !value.starts_with("//"),
                     "{path} loads {}",

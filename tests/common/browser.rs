@@ -302,13 +302,33 @@ impl Browser {
 
     /// Presses Tab, as a keyboard user moving to the next control.
     pub fn press_tab(&self) {
-        let tab = "\u{E004}";
+        self.press_key("\u{E004}");
+    }
+
+    /// Presses Escape.
+    pub fn press_escape(&self) {
+        self.press_key("\u{E00C}");
+    }
+
+    /// Presses and releases one key (a WebDriver key value).
+    fn press_key(&self, key: &str) {
         self.call(
             "POST",
             "/actions",
             json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
-                {"type": "keyDown", "value": tab}, {"type": "keyUp", "value": tab}]}]}),
+                {"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}]}]}),
         );
+    }
+
+    /// The addresses in this tab's history, oldest first.
+    pub fn history(&self) -> Vec<String> {
+        let history = self.cdp("Page.getNavigationHistory", json!({}));
+        history["entries"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["url"].as_str().map(str::to_owned))
+            .collect()
     }
 
     /// The browser console's messages since the last call. Fails the test if the log cannot be

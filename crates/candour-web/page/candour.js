@@ -48,6 +48,23 @@ function fromBase64(text) {
   return out;
 }
 
+// ---- quick exit ----------------------------------------------------------------------------
+// "Leave this site" and the Escape key empty the page and replace it, and its entry in the
+// browser's history, with a neutral page (as forces' own reporting pages do), so Back does not
+// return here. The links between the two reporter pages replace rather than add an entry, so the
+// site never holds more than one. Without JavaScript the button is still a plain link away.
+const EXIT = $("quick-exit")?.getAttribute("href") || "about:blank";
+function leave() {
+  document.title = "";
+  document.body.replaceChildren();
+  location.replace(EXIT);
+}
+$("quick-exit")?.addEventListener("click", (e) => { e.preventDefault(); leave(); });
+document.addEventListener("keydown", (e) => { if (e.key === "Escape") leave(); });
+for (const link of document.querySelectorAll("a[data-page]")) {
+  link.addEventListener("click", (e) => { e.preventDefault(); location.replace(link.href); });
+}
+
 // ---- the module ---------------------------------------------------------------------------
 // One instance on the page for quick calls (directory, preview, inspect), and one in a worker
 // for the long ones, so the page never freezes while sealing or solving the proof of work.
