@@ -29,6 +29,8 @@ rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup com
 # GNU time (the bounded-memory sync test reads its peak resident size) and aiosmtpd.
 missing=()
 command -v age >/dev/null || missing+=(age)
+# groff reads the generated manual pages (tests/cli_conventions.rs).
+command -v groff >/dev/null || missing+=(groff-base)
 [ -x /usr/bin/time ] || missing+=(time)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)

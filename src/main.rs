@@ -11,13 +11,20 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        // --help and --version end here too, successfully; a wrong command line is USAGE.
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(cli::exit::USAGE) } else { ExitCode::SUCCESS };
+        }
+    };
     match cli::run(args) {
         Ok(code) => code,
         Err(err) => {
             // Each cause once: `{err:#}` would repeat the ones a message already quotes.
             eprintln!("candour: {}", candour_client::error_chain(err.as_ref()));
-            ExitCode::FAILURE
+            ExitCode::from(cli::exit::for_error(&err))
         }
     }
 }

@@ -92,19 +92,19 @@ fn new_root_and_reviewer_sign_and_verify_a_directory() {
     assert!(text(&ok).contains("psd (Professional Standards Department)"));
 
     let rolled = verify(root_pub.trim(), &["--min-version", "3", "--today", "2026-11-27"]);
-    assert_eq!(rolled.status.code(), Some(1));
+    assert_eq!(rolled.status.code(), Some(3), "a rollback is tampering");
     assert!(text(&rolled).contains("rollback"), "{}", text(&rolled));
 
     let example_root = std::fs::read_to_string(example.join("root.pub")).expect("example root");
     let wrong_pin = verify(example_root.trim(), &["--today", "2026-11-27"]);
-    assert_eq!(wrong_pin.status.code(), Some(1));
+    assert_eq!(wrong_pin.status.code(), Some(8), "another organisation's directory is refused");
     assert!(text(&wrong_pin).contains("pinned root signatures"), "{}", text(&wrong_pin));
 
     // Tampering with the signed file is detected.
     let served = std::fs::read_to_string(&signed).expect("signed");
     std::fs::write(&signed, served.replacen("DS Tom Reilly", "DS Tom Reiliy", 1)).expect("tamper");
     let tampered = verify(root_pub.trim(), &["--today", "2026-11-27"]);
-    assert_eq!(tampered.status.code(), Some(1));
+    assert_eq!(tampered.status.code(), Some(3));
     assert!(text(&tampered).contains("altered"), "{}", text(&tampered));
 
     // A wrong passphrase cannot sign.
@@ -148,7 +148,7 @@ fn new_keys_need_a_strong_passphrase_or_a_generated_one() {
     for weak in ["password1", "correct horse", "zzzzzzzzzzzzzzzzzzzzzzzzz"] {
         std::fs::write(&pass, format!("{weak}\n")).expect("pass");
         let out = candour(&["keys", "root", "--out", dir.join("weak").to_str().expect("utf-8")], Some(&pass));
-        assert_eq!(out.status.code(), Some(1), "{weak}: {}", text(&out));
+        assert_eq!(out.status.code(), Some(8), "{weak}: refused by the passphrase rule: {}", text(&out));
         assert!(text(&out).contains("too easy to guess"), "{}", text(&out));
         assert!(!dir.join("weak/root.key").exists(), "no key is made under a weak passphrase");
     }

@@ -240,7 +240,7 @@ fn report_refuses_a_tampered_directory_or_a_wrong_pin() {
     let a = args(&url, &root);
     let out = candour(&a.iter().map(String::as_str).collect::<Vec<_>>());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(out.status.code(), Some(3), "tampering has a status of its own: {err}");
     assert!(err.contains("failed verification") && err.contains("altered"), "{err}");
     assert_eq!(err.matches("altered").count(), 1, "each cause is said once: {err}");
 
@@ -249,14 +249,14 @@ fn report_refuses_a_tampered_directory_or_a_wrong_pin() {
     let a = args(&url, &wrong_root);
     let out = candour(&a.iter().map(String::as_str).collect::<Vec<_>>());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(out.status.code(), Some(8), "refused: not this force's directory: {err}");
     assert!(err.contains("refusing to send") && err.contains("pinned root"), "{err}");
 
     let (unreachable, _held) = common::unreachable_relay();
     let out =
         candour(&["report", "--relay", &unreachable, "--root", &root, "--category", "other", "--what", "x", "--yes"]);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(7), "unreachable: {err}");
     assert!(err.contains("cannot reach the relay"), "{err}");
 }
 

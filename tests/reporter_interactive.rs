@@ -3,9 +3,6 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use candour_core::envelope::DiscardAttachments;
 use candour_core::message::open_document;
 use candour_core::report::{Category, Document};
@@ -25,21 +22,7 @@ async fn guided_questions_on_a_terminal_send_what_was_answered() {
     // confirm.
     let answers = "1\nn\nn\nPC Example\n4021\nResponse\nCentral\n\n\nHe took cash from a seized wallet.\n.\n\
                    Tuesday night\nCustody suite\n\n\n\nacu-2\ny\n";
-    let output = tokio::task::spawn_blocking(move || {
-        let mut child = Command::new("script")
-            .args(["-qec", &command, "/dev/null"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .env_remove("CANDOUR_ROOT")
-            .env_remove("CANDOUR_RELAY")
-            .spawn()
-            .expect("`script` from util-linux runs");
-        child.stdin.take().expect("stdin").write_all(answers.as_bytes()).expect("type answers");
-        common::wait_within(child, std::time::Duration::from_secs(300))
-    })
-    .await
-    .expect("join");
+    let output = common::on_a_terminal(command, answers.to_owned()).await;
     let screen = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{screen}");
     assert!(screen.contains("Which category fits best?"), "{screen}");
@@ -76,21 +59,7 @@ async fn naming_a_reader_on_a_terminal_offers_to_leave_them_out() {
     // Category 1; a subject named like psd-2 (DS Tom Reilly); what; no exclusions; then, asked
     // what to do about it, 2 (leave him out); confirm.
     let answers = "1\nn\nn\nTom Reilly\n\n\n\n\n\nHe took the cash.\n.\n\n\n\n\n\n\n2\ny\n";
-    let output = tokio::task::spawn_blocking(move || {
-        let mut child = Command::new("script")
-            .args(["-qec", &command, "/dev/null"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .env_remove("CANDOUR_ROOT")
-            .env_remove("CANDOUR_RELAY")
-            .spawn()
-            .expect("`script` from util-linux runs");
-        child.stdin.take().expect("stdin").write_all(answers.as_bytes()).expect("type answers");
-        common::wait_within(child, std::time::Duration::from_secs(300))
-    })
-    .await
-    .expect("join");
+    let output = common::on_a_terminal(command, answers.to_owned()).await;
     let screen = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{screen}");
     assert!(screen.contains("has the same name as DS Tom Reilly (PSD)"), "{screen}");

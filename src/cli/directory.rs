@@ -33,6 +33,9 @@ pub enum DirectoryCommand {
     /// Verify a signed directory against pinned root keys; prints its version, expiry and
     /// queues, or exits with status 1 and the reason.
     Verify {
+        /// Print the verified directory's summary as JSON instead of text.
+        #[arg(long)]
+        json: bool,
         /// A pinned root public key (candour-root-...) or a file holding one. Repeat for
         /// several roots.
         #[arg(long = "root", value_name = "PUB", required = true)]
@@ -66,7 +69,7 @@ pub fn run(cmd: DirectoryCommand) -> anyhow::Result<ExitCode> {
             println!("wrote {}", output.display());
             Ok(ExitCode::SUCCESS)
         }
-        DirectoryCommand::Verify { roots, threshold, min_version, today, file } => {
+        DirectoryCommand::Verify { json, roots, threshold, min_version, today, file } => {
             let roots = roots.iter().map(|r| super::net::parse_root(r)).collect::<anyhow::Result<Vec<_>>>()?;
             let bytes = fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let today = today.unwrap_or_else(candour_client::clock::today);
@@ -74,6 +77,36 @@ pub fn run(cmd: DirectoryCommand) -> anyhow::Result<ExitCode> {
             let verified = directory::verify(&bytes, &policy)
                 .with_context(|| format!("{} failed verification", file.display()))?;
             let d = verified.directory();
+            if json {
+                let queues: Vec<serde_json::Value> = d
+                    .queues
+                    .iter()
+                    .map(|q| {
+                        serde_json::json!({
+                            "id": q.id,
+                            "name": q.name,
+                            "independent": q.independent,
+                            "members": verified.queue_members(&q.id).map(|r| r.id.clone()).collect::<Vec<_>>(),
+                            "escalate_to": verified
+                                .escalation_recipients(std::slice::from_ref(&q.id))
+                                .iter()
+                                .map(|r| r.id.clone())
+                                .collect::<Vec<_>>(),
+                        })
+                    })
+                    .collect();
+                let summary = serde_json::json!({
+                    "organisation": d.organisation,
+                    "version": d.version,
+                    "not_after": d.not_after.to_string(),
+                    "relay": d.relay,
+                    "stanzas": d.stanzas,
+                    "served_sha256": candour_core::wire::to_hex(&verified.served_sha256()),
+                    "queues": queues,
+                });
+                println!("{summary}");
+                return Ok(ExitCode::SUCCESS);
+            }
             println!("organisation: {}", d.organisation);
             println!("version:      {}", d.version);
             println!("valid until:  {}", d.not_after);

@@ -20,6 +20,9 @@ pub enum KeysCommand {
         /// Folder to write root.key (passphrase-protected) and root.pub into.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Print what was made as JSON (root_public_key, fingerprint, key_file, public_file).
+        #[arg(long)]
+        json: bool,
         /// Generate a seven-word passphrase (77 bits) and show it once, instead of choosing one
         /// (a chosen one needs at least 20 characters).
         #[arg(long, conflicts_with = "passphrase_file")]
@@ -33,6 +36,9 @@ pub enum KeysCommand {
         /// The reviewer's id in the directory, e.g. psd-3.
         #[arg(long)]
         id: String,
+        /// Print what was made as JSON (id, key_file, public_file, and the directory entry).
+        #[arg(long)]
+        json: bool,
         /// Folder to write the files into.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
@@ -70,13 +76,25 @@ pub enum KeysCommand {
 
 pub fn run(cmd: KeysCommand) -> anyhow::Result<ExitCode> {
     match cmd {
-        KeysCommand::Root { out, pass, generate_passphrase } => {
+        KeysCommand::Root { out, json, pass, generate_passphrase } => {
             fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
             let pass = new_passphrase(&pass, "the new root key", generate_passphrase)?;
             let root = RootSecretKey::generate();
             let public = root.public();
             write_key_file(&out.join("root.key"), &SecretKeyFile::Root(root), &pass, DEFAULT_WORK_FACTOR)?;
             write_new(&out.join("root.pub"), format!("{public}\n").as_bytes())?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "root_public_key": public.to_string(),
+                        "fingerprint": public.fingerprint(),
+                        "key_file": out.join("root.key"),
+                        "public_file": out.join("root.pub"),
+                    })
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
             println!("root public key: {public}");
             println!("fingerprint:     {}", public.fingerprint());
             println!(
@@ -85,7 +103,18 @@ pub fn run(cmd: KeysCommand) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        KeysCommand::Reviewer { id, out, display_name, aliases, collar, queues, role, pass, generate_passphrase } => {
+        KeysCommand::Reviewer {
+            id,
+            json,
+            out,
+            display_name,
+            aliases,
+            collar,
+            queues,
+            role,
+            pass,
+            generate_passphrase,
+        } => {
             validate_id(&id)?;
             fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
             let pass = new_passphrase(&pass, &format!("reviewer {id}"), generate_passphrase)?;
@@ -101,6 +130,13 @@ pub fn run(cmd: KeysCommand) -> anyhow::Result<ExitCode> {
             )?;
             let public_path = out.join(format!("{id}.public.json"));
             write_new(&public_path, &pretty(&entry)?)?;
+            if json {
+                let made = serde_json::json!({
+                    "id": id, "key_file": out.join(format!("{id}.key")), "public_file": public_path, "entry": entry,
+                });
+                println!("{made}");
+                return Ok(ExitCode::SUCCESS);
+            }
             println!("wrote {} and {}", out.join(format!("{id}.key")).display(), public_path.display());
             println!("Add the entry in {} to the directory, then have the root sign it.", public_path.display());
             Ok(ExitCode::SUCCESS)

@@ -18,10 +18,6 @@ use candour_submit::send::send;
 use super::net::{runtime, NetArgs};
 use super::report::{confirm, progress_printer};
 
-/// The exit status when a follow-up cannot be sent yet because no reviewer has received the
-/// report (try again later).
-const EXIT_NOT_YET_RECEIVED: u8 = 4;
-
 /// Read replies to your report and send more information, with your 12-word token alone, from
 /// any device. The token is asked for without echo, or read from --token-file; never give it as
 /// an argument (other users can see process arguments).
@@ -195,7 +191,7 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
             if args.send_file.is_some() {
                 eprintln!("Your message is still in the file you gave.");
             }
-            return Ok(ExitCode::from(EXIT_NOT_YET_RECEIVED));
+            return Ok(ExitCode::from(super::exit::NOT_YET_RECEIVED));
         };
         let FollowUpRoute { readers, commitment, last_seen, reader_changes, .. } = *route;
         let mut address = address_follow_up(&dir, readers, &args.excluded, &text)?;
@@ -234,7 +230,7 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
         }
         if !args.yes && !confirm("Send this to these people?")? {
             eprintln!("Not sent.");
-            return Ok(ExitCode::from(2));
+            return Ok(ExitCode::from(super::exit::DECLINED));
         }
         send(&client, composed.plan(&dir, &token), attachments, progress_printer(args.json)).await?;
         if args.json {

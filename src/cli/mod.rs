@@ -3,6 +3,7 @@
 mod attach;
 mod directory;
 mod example;
+pub mod exit;
 mod keys;
 mod mailbox;
 mod net;
@@ -23,7 +24,7 @@ use clap::{Parser, Subcommand};
 /// Reports are encrypted on the reporter's device to the reviewers who should read them; the
 /// relay stores only ciphertext. Every subcommand has its own --help.
 #[derive(Debug, Parser)]
-#[command(name = "candour", version, propagate_version = true, max_term_width = 100)]
+#[command(name = "candour", version, propagate_version = true, max_term_width = 100, after_help = exit::HELP)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -52,6 +53,20 @@ enum Command {
     /// machine).
     #[command(subcommand)]
     Review(review::ReviewCommand),
+    /// Print the shell completion script for SHELL, e.g.
+    /// `candour completions bash > /usr/share/bash-completion/completions/candour`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual pages of candour and every subcommand into DIR (candour.1,
+    /// candour-report.1, ...), for `man -l` or /usr/share/man/man1.
+    Manpages {
+        /// The folder to write them into (made if missing).
+        #[arg(value_name = "DIR")]
+        out: PathBuf,
+    },
 }
 
 /// Runs a parsed command line.
@@ -64,6 +79,25 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Mailbox(args) => mailbox::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Review(cmd) => review::run(cmd),
+        Command::Completions { shell } => {
+            use anyhow::Context as _;
+            // Into memory first: the generator panics on a write error (a closed pipe, say).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "candour", &mut script);
+            match std::io::Write::write_all(&mut std::io::stdout(), &script) {
+                // Whoever reads it stopped early (`| head`): nothing more to say.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+                other => other.context("writing the completion script").map(|()| ExitCode::SUCCESS),
+            }
+        }
+        Command::Manpages { out } => {
+            use anyhow::Context as _;
+            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+            clap_mangen::generate_to(<Cli as clap::CommandFactory>::command(), &out)
+                .with_context(|| format!("writing the manual pages into {}", out.display()))?;
+            println!("manual pages written to {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

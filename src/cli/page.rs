@@ -205,7 +205,7 @@ async fn verify(
         eprintln!("{fault}");
     }
     eprintln!("NOT the page the organisation signed: do not use it, and tell the organisation.");
-    Ok(ExitCode::from(1))
+    Ok(ExitCode::from(super::exit::TAMPERED))
 }
 
 /// Checks one file (`path`, or the file served at `path` against the manifest's `as_path`);

@@ -176,12 +176,12 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
                 break;
             }
             if !io::stdin().is_terminal() {
-                bail!("not sent: {}", conflict_advice(&conflicts));
+                return Err(super::exit::Refused(format!("not sent: {}", conflict_advice(&conflicts))).into());
             }
             match resolve_conflicts(&conflicts)? {
                 Resolution::Stop => {
                     eprintln!("Not sent. Nothing was written to disk.");
-                    return Ok(ExitCode::from(2));
+                    return Ok(ExitCode::from(super::exit::DECLINED));
                 }
                 Resolution::SendAsItIs => break,
                 Resolution::Change { concerning, exclude } => {
@@ -209,7 +209,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         }
         if !args.yes && !confirm("Send the report to these people?")? {
             eprintln!("Not sent. Nothing was written to disk.");
-            return Ok(ExitCode::from(2));
+            return Ok(ExitCode::from(super::exit::DECLINED));
         }
         let progress = progress_printer(args.json);
         let showed_progress = progress.is_some();

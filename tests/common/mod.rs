@@ -362,3 +362,25 @@ pub fn jpeg_with_exif() -> Vec<u8> {
     out.extend_from_slice(&clean[app0_end..]);
     out
 }
+
+/// Runs the shell `command` on a pseudo-terminal of its own (`script`, from util-linux, in every
+/// Debian install), typing `typed` into it; what the terminal showed is the output's stdout.
+pub async fn on_a_terminal(command: String, typed: String) -> std::process::Output {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    tokio::task::spawn_blocking(move || {
+        let mut child = Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .env_remove("CANDOUR_ROOT")
+            .env_remove("CANDOUR_RELAY")
+            .spawn()
+            .expect("`script` from util-linux runs");
+        child.stdin.take().expect("stdin").write_all(typed.as_bytes()).expect("type answers");
+        wait_within(child, std::time::Duration::from_secs(300))
+    })
+    .await
+    .expect("join")
+}

@@ -41,13 +41,10 @@ use session::{data_dir, day, finish, maybe_sync, open, print_sync, recover_cache
 use text::{case_text, inbox_table};
 pub use watch::WatchArgs;
 
-/// Exit status when anything failed verification (a case stream, an inbox entry refused or not
-/// an envelope at all) or vanished before its expiry day: named on stderr.
-const EXIT_TAMPERED: u8 = 3;
-/// Exit status when nothing failed verification but some inbox entries were not taken in yet
-/// (longer than --max-entry-mib, or their download failed): named on stderr, kept for the next
-/// sync.
-const EXIT_DEFERRED: u8 = 5;
+/// Exit status when anything failed verification or vanished before its expiry day.
+const EXIT_TAMPERED: u8 = super::exit::TAMPERED;
+/// Exit status when nothing failed verification but some inbox entries were not taken in yet.
+const EXIT_DEFERRED: u8 = super::exit::DEFERRED;
 
 /// Review reports: sync, triage, reply, deadlines and statistics. Every command needs the
 /// reviewer's key file (--identity or CANDOUR_IDENTITY) and its passphrase (asked for, or read
