@@ -65,6 +65,19 @@ pub enum KeysCommand {
         #[command(flatten)]
         pass: PassphraseArgs,
     },
+    /// Rewrite a reviewer key file made by an earlier version (its keys inside as JSON) in
+    /// today's form, which the reference `age` tool reads as an identity file
+    /// (docs/emergency-decryption.md). Same keys, same passphrase; the old file is left as it is.
+    Upgrade {
+        /// The key file to rewrite.
+        #[arg(long, value_name = "FILE")]
+        identity: PathBuf,
+        /// Where to write the new one (must not exist).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[command(flatten)]
+        pass: PassphraseArgs,
+    },
     /// Regenerate the example organisation in keys-example/ (root, ten reviewers, signed
     /// directory). For demos and tests only: its passphrase is published.
     Example {
@@ -139,6 +152,16 @@ pub fn run(cmd: KeysCommand) -> anyhow::Result<ExitCode> {
             }
             println!("wrote {} and {}", out.join(format!("{id}.key")).display(), public_path.display());
             println!("Add the entry in {} to the directory, then have the root sign it.", public_path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        KeysCommand::Upgrade { identity, out, pass } => {
+            let pass = super::secrets::passphrase(&pass, &format!("key file {}", identity.display()), false)?;
+            let secret = super::secrets::read_key_file(&identity, &pass)?;
+            if matches!(secret, SecretKeyFile::Root(_)) {
+                anyhow::bail!("{} is the root key: it opens no report, so it has no other form", identity.display());
+            }
+            write_key_file(&out, &secret, &pass, DEFAULT_WORK_FACTOR)?;
+            println!("wrote {}: the same keys and passphrase, readable by `age -d -i` too", out.display());
             Ok(ExitCode::SUCCESS)
         }
         KeysCommand::Example { out } => super::example::generate(&out),

@@ -344,9 +344,57 @@ pub fn generate_passphrase() -> SecretString {
 /// The scrypt work factor (log2 N) for new key files: age's default, about a second to unlock.
 pub const DEFAULT_WORK_FACTOR: u8 = 18;
 
+/// The first line of a reviewer key file's plaintext in its second form: an age identity file
+/// (docs/emergency-decryption.md). age reads `#` lines as comments, so the reference `age` CLI
+/// takes the whole file as an identity (`age -d -i psd-1.key`, asking for its passphrase);
+/// Candour reads the id and signing key from the lines it wrote.
+const REVIEWER_IDENTITY_FILE: &str = "# candour-reviewer-secret/2";
+
+/// The plaintext of a reviewer key file in its second form.
+fn reviewer_identity_file(r: &ReviewerSecret) -> Result<Zeroizing<String>, SecretFileError> {
+    if r.id.chars().any(char::is_control) {
+        return Err(SecretFileError::Malformed("a reviewer id cannot hold a line break".into()));
+    }
+    let signing = Zeroizing::new(B64.encode(r.signing.to_bytes()));
+    let identity = r.identity.to_string();
+    Ok(Zeroizing::new(format!(
+        "{REVIEWER_IDENTITY_FILE}\n\
+         # A Candour reviewer's keys, readable by the reference age tool as an identity file:\n\
+         #   age -d -i THIS-FILE ENVELOPE.age   (see docs/emergency-decryption.md)\n\
+         # The signing key below is secret too: never share this file.\n\
+         # id: {}\n\
+         # signing-key: {}\n\
+         {}\n",
+        r.id,
+        signing.as_str(),
+        identity.expose_secret()
+    )))
+}
+
+/// The id, age identity and signing key of a reviewer identity file, if `text` is one.
+fn parse_reviewer_identity_file(text: &str) -> Option<Result<(String, String, String), SecretFileError>> {
+    if text.lines().next() != Some(REVIEWER_IDENTITY_FILE) {
+        return None;
+    }
+    let malformed = |what: &str| SecretFileError::Malformed(format!("reviewer identity file: {what}"));
+    let field = |name: &str| text.lines().find_map(|l| l.strip_prefix(&format!("# {name}: ")).map(str::to_owned));
+    let parsed = (|| {
+        let id = field("id").ok_or_else(|| malformed("no id line"))?;
+        let signing = field("signing-key").ok_or_else(|| malformed("no signing-key line"))?;
+        let mut identities = text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
+        let identity = identities.next().ok_or_else(|| malformed("no AGE-SECRET-KEY line"))?.trim().to_owned();
+        if identities.next().is_some() {
+            return Err(malformed("more than one identity"));
+        }
+        Ok((id, identity, signing))
+    })();
+    Some(parsed)
+}
+
 impl SecretKeyFile {
     /// Encrypts these secrets under `passphrase` as an age scrypt file (the reference `age` CLI
-    /// can decrypt it too) with scrypt work factor `log_n`.
+    /// can decrypt it too) with scrypt work factor `log_n`. A reviewer's is written as an age
+    /// identity file, so `age -d -i` takes it as it is (docs/emergency-decryption.md).
     pub fn write_protected<W: Write>(
         &self,
         passphrase: &SecretString,
@@ -354,17 +402,15 @@ impl SecretKeyFile {
         out: W,
     ) -> Result<(), SecretFileError> {
         check_new_passphrase(passphrase)?;
-        let contents = match self {
-            SecretKeyFile::Root(root) => SecretFileContents::Root { signing_key: B64.encode(root.0.to_bytes()) },
-            SecretKeyFile::Reviewer(r) => SecretFileContents::Reviewer {
-                id: r.id.clone(),
-                age_identity: r.identity.to_string().expose_secret().to_owned(),
-                signing_key: B64.encode(r.signing.to_bytes()),
-            },
+        let json = match self {
+            SecretKeyFile::Root(root) => {
+                let contents = SecretFileContents::Root { signing_key: B64.encode(root.0.to_bytes()) };
+                Zeroizing::new(
+                    serde_json::to_vec_pretty(&contents).map_err(|e| SecretFileError::Malformed(e.to_string()))?,
+                )
+            }
+            SecretKeyFile::Reviewer(r) => Zeroizing::new(reviewer_identity_file(r)?.as_bytes().to_vec()),
         };
-        let json = Zeroizing::new(
-            serde_json::to_vec_pretty(&contents).map_err(|e| SecretFileError::Malformed(e.to_string()))?,
-        );
         let mut recipient = age::scrypt::Recipient::new(passphrase.clone());
         recipient.set_work_factor(log_n);
         let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as _))
@@ -383,8 +429,15 @@ impl SecretKeyFile {
         let reader = decryptor.decrypt(std::iter::once(&identity as _)).map_err(|_| SecretFileError::CannotUnlock)?;
         let mut json = Zeroizing::new(Vec::new());
         reader.take(64 * 1024).read_to_end(&mut json).map_err(|_| SecretFileError::CannotUnlock)?;
-        let contents: SecretFileContents =
-            serde_json::from_slice(&json).map_err(|e| SecretFileError::Malformed(e.to_string()))?;
+        // The second form (a reviewer's, as an age identity file), else the first (JSON).
+        let second = std::str::from_utf8(&json).ok().and_then(parse_reviewer_identity_file);
+        let contents: SecretFileContents = match second {
+            Some(parsed) => {
+                let (id, age_identity, signing_key) = parsed?;
+                SecretFileContents::Reviewer { id, age_identity, signing_key }
+            }
+            None => serde_json::from_slice(&json).map_err(|e| SecretFileError::Malformed(e.to_string()))?,
+        };
         let signing_key = |b64: &str| -> Result<SigningKey, SecretFileError> {
             let bytes = Zeroizing::new(
                 B64.decode(b64).map_err(|_| SecretFileError::Malformed("signing key is not base64".into()))?,
@@ -418,6 +471,50 @@ mod tests {
 
     fn pass(s: &str) -> SecretString {
         SecretString::from(s.to_owned())
+    }
+
+    #[test]
+    fn a_reviewer_file_is_an_age_identity_file_and_the_first_form_still_opens() {
+        let secret = ReviewerSecret::generate("psd-7");
+        let (identity, signing) = (secret.age_identity_text(), B64.encode(secret.signing.to_bytes()));
+        let mut file = Vec::new();
+        SecretKeyFile::Reviewer(secret)
+            .write_protected(&pass("correct horse battery staple"), 10, &mut file)
+            .expect("w");
+        // What age itself finds inside: comments, then the one identity.
+        let decryptor = age::Decryptor::new(&file[..]).expect("age file");
+        let scrypt = age::scrypt::Identity::new(pass("correct horse battery staple"));
+        let mut inside = String::new();
+        decryptor.decrypt(std::iter::once(&scrypt as _)).expect("opens").read_to_string(&mut inside).expect("read");
+        let lines: Vec<&str> = inside.lines().collect();
+        assert_eq!(lines[0], REVIEWER_IDENTITY_FILE);
+        assert!(lines.iter().filter(|l| !l.starts_with('#')).eq([&identity.expose_secret()]), "{}", lines.len());
+        assert!(lines.contains(&format!("# signing-key: {signing}").as_str()));
+        // The first form, JSON, as older key files hold it.
+        let old = ReviewerSecret::generate("psd-8");
+        let json = serde_json::to_vec(&SecretFileContents::Reviewer {
+            id: old.id.clone(),
+            age_identity: old.age_identity_text().expose_secret().to_owned(),
+            signing_key: B64.encode(old.signing.to_bytes()),
+        })
+        .expect("json");
+        let mut recipient = age::scrypt::Recipient::new(pass("correct horse battery staple"));
+        recipient.set_work_factor(10);
+        let mut first = Vec::new();
+        let mut w = age::Encryptor::with_recipients(std::iter::once(&recipient as _))
+            .expect("e")
+            .wrap_output(&mut first)
+            .expect("w");
+        w.write_all(&json).expect("write");
+        w.finish().expect("finish");
+        match SecretKeyFile::read_protected(&first[..], &pass("correct horse battery staple")) {
+            Ok(SecretKeyFile::Reviewer(r)) => assert_eq!(r.public_signing_key(), old.public_signing_key()),
+            other => panic!("the first form no longer opens: {other:?}"),
+        }
+        let bad = ReviewerSecret::generate("psd-9\n# signing-key: x");
+        assert!(SecretKeyFile::Reviewer(bad)
+            .write_protected(&pass("correct horse battery staple"), 10, Vec::new())
+            .is_err());
     }
 
     #[test]

@@ -211,6 +211,14 @@ pub enum ReviewError {
         /// What failed.
         reason: String,
     },
+    /// Writing envelopes out as they are (`export_raw`) failed.
+    #[error("writing envelopes into {path}: {reason}")]
+    ExportRaw {
+        /// The folder.
+        path: PathBuf,
+        /// What failed.
+        reason: String,
+    },
     /// The case has no such attachment.
     #[error("case {case} has no attachment {index} in inbox entry {entry}")]
     NoAttachment {
@@ -283,6 +291,7 @@ impl ReviewError {
             ReviewError::SealEvent(_) => "seal-event",
             ReviewError::SealReply(_) => "seal-reply",
             ReviewError::Attachments { .. } => "attachments",
+            ReviewError::ExportRaw { .. } => "export-raw",
             ReviewError::NoAttachment { .. } => "no-attachment",
             ReviewError::Refetched { .. } => "refetched",
             ReviewError::Internal(_) => "internal",
@@ -2128,6 +2137,50 @@ impl ReviewSession {
         Ok(written)
     }
 
+    /// Writes the reporter's envelopes of the cases this reviewer reads (or of `reference`
+    /// alone) into `folder` (made readable by this user alone) exactly as the relay keeps them,
+    /// one `<case>-<entry>.age` file each: ciphertext, which the reference `age` tool opens with
+    /// the reviewer's key file alone (docs/emergency-decryption.md). A file appears only once
+    /// its envelope has arrived whole (written under a temporary name, then renamed). Returns
+    /// the files written.
+    pub async fn export_raw(&self, reference: Option<&str>, folder: &Path) -> Result<Vec<PathBuf>, ReviewError> {
+        let err = |reason: String| ReviewError::ExportRaw { path: folder.to_owned(), reason };
+        let cases: Vec<&CaseFile> = match reference {
+            Some(r) => vec![self.case(r)?],
+            None => self.cases().collect(),
+        };
+        let wanted: Vec<(String, u64)> = cases
+            .iter()
+            .flat_map(|c| c.report.iter().chain(c.follow_ups.iter()).map(move |r| (c.case_ref(), r.seq)))
+            .collect();
+        create_private_folder(folder).map_err(|e| err(e.to_string()))?;
+        let mut written = Vec::new();
+        for (case, seq) in wanted {
+            let path = folder.join(format!("{case}-{seq}.age"));
+            let partial = folder.join(format!(".{case}-{seq}.age.partial"));
+            // What an interrupted export left.
+            let _ = std::fs::remove_file(&partial);
+            let mut reader = self.refetch(seq).await?;
+            let target = partial.clone();
+            let copied = tokio::task::spawn_blocking(move || -> io::Result<()> {
+                let mut file = private_file(&target)?;
+                let result = io::copy(&mut reader, &mut file).and_then(|_| file.sync_all());
+                match (result, reader.failure()) {
+                    (_, Some(failure)) => Err(io::Error::other(failure.error.to_string())),
+                    (result, None) => result,
+                }
+            })
+            .await
+            .map_err(|e| ReviewError::Internal(e.to_string()))?;
+            if let Err(e) = copied.and_then(|()| std::fs::rename(&partial, &path)) {
+                let _ = std::fs::remove_file(&partial);
+                return Err(err(format!("entry {seq} of case {case}: {e}")));
+            }
+            written.push(path);
+        }
+        Ok(written)
+    }
+
     /// Fetches one attachment of a case's report or follow-up again and returns its name,
     /// media type and bytes. The bytes are returned only once the whole envelope has verified
     /// (a tampered envelope is only detected at its end), and are never written to disk here.
@@ -2584,15 +2637,20 @@ pub fn sanitise_file_name(name: &str) -> String {
     }
 }
 
+/// A new file readable by this user alone, whatever the umask; never one that exists already.
+fn private_file(path: &Path) -> io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
 impl AttachmentSink for FolderSink {
     fn attachment(&mut self, index: usize, meta: &AttachmentMeta, _len: u64, data: &mut dyn Read) -> io::Result<()> {
         let path = self.folder.join(saved_file_name(&self.case, self.entry, index, meta, self.names));
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        // Decrypted evidence: readable by this user alone, whatever the umask.
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&path)?;
+        // Decrypted evidence: readable by this user alone.
+        let mut file = private_file(&path)?;
         self.written.push(path);
         io::copy(data, &mut file)?;
         file.sync_all()

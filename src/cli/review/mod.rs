@@ -104,6 +104,11 @@ pub enum ReviewCommand {
     /// Yearly figures by category and outcome, with small numbers suppressed (CSV, or --json);
     /// `stats export` and `stats merge` make the force-wide table from every queue's figures.
     Stats(StatsArgs),
+    /// Write the reporter's envelopes of your cases (or of CASE) into a folder exactly as the
+    /// relay keeps them, as CASE-ENTRY.age files: ciphertext that the reference `age` tool opens
+    /// with your key file alone, should this tool ever be unavailable
+    /// (docs/emergency-decryption.md). Syncs first.
+    ExportRaw(ExportRawArgs),
     /// Write the sanitised summaries (never the reporter's words) as JSON.
     Export(ExportArgs),
     /// Open the reviewer desk: inbox, cases, triage, replies, overdue board, subject links and
@@ -193,6 +198,18 @@ pub struct ShowArgs {
     /// Use the cache as it is, without syncing first.
     #[arg(long)]
     no_sync: bool,
+}
+
+/// `export-raw`.
+#[derive(Debug, clap::Args)]
+pub struct ExportRawArgs {
+    #[command(flatten)]
+    common: Common,
+    /// One case's envelopes only (at least 4 leading hex digits of its reference).
+    case: Option<String>,
+    /// The folder to write them into (made readable by you alone if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
 }
 
 /// `triage`.
@@ -934,6 +951,25 @@ pub fn run(cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
                 finish(&report)
             }
             ReviewCommand::Stats(a) => stats(a).await,
+            ReviewCommand::ExportRaw(a) => {
+                let mut s = open(&a.common).await?;
+                let report = s.sync().await?;
+                let written = s.export_raw(a.case.as_deref(), &a.out).await?;
+                if a.common.json {
+                    println!("{}", serde_json::json!({ "written": written }));
+                } else {
+                    for path in &written {
+                        println!("{}", path.display());
+                    }
+                    eprintln!(
+                        "{} envelopes written to {}, as the relay keeps them: `age -d -i YOUR-KEY-FILE FILE` opens \
+                         each (docs/emergency-decryption.md)",
+                        written.len(),
+                        a.out.display()
+                    );
+                }
+                finish(&report)
+            }
             ReviewCommand::Export(a) => {
                 let mut s = open(&a.common).await?;
                 let report = s.sync().await?;
