@@ -31,6 +31,10 @@ missing=()
 command -v age >/dev/null || missing+=(age)
 # groff reads the generated manual pages (tests/cli_conventions.rs).
 command -v groff >/dev/null || missing+=(groff-base)
+# Debian's nginx runs deploy/nginx-candour.conf in front of a relay (tests/deploy_nginx.rs), with
+# a throwaway certificate from openssl. (Where systemd runs, installing it starts its default site.)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v openssl >/dev/null || missing+=(openssl)
 [ -x /usr/bin/time ] || missing+=(time)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
