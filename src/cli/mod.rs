@@ -12,6 +12,7 @@ mod report;
 mod review;
 mod secrets;
 mod serve;
+mod store;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,6 +50,9 @@ enum Command {
     Mailbox(mailbox::MailboxArgs),
     /// Run the relay (ciphertext only; no IP addresses, user agents or times of day).
     Serve(serve::ServeArgs),
+    /// Back up, restore and check the relay's data folder (the sled store).
+    #[command(subcommand)]
+    Store(store::StoreCommand),
     /// Reviewers: sync, triage, reply, clocks, statistics (keys and plaintext stay on this
     /// machine).
     #[command(subcommand)]
@@ -78,6 +82,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(args),
         Command::Mailbox(args) => mailbox::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Store(cmd) => store::run(cmd),
         Command::Review(cmd) => review::run(cmd),
         Command::Completions { shell } => {
             use anyhow::Context as _;

@@ -101,6 +101,11 @@ impl Relay {
         Relay::start_on(tempfile::tempdir().expect("tmp"), directory, root, page_origins, Vec::new()).await
     }
 
+    /// The example relay on a data folder kept from another (its store is under `relay/`).
+    pub async fn start_in(data: tempfile::TempDir) -> Relay {
+        Relay::start_on(data, fresh_directory(), &keys_example().join("root.pub"), Vec::new(), Vec::new()).await
+    }
+
     /// A relay serving several forces: `directory` (pinning `root`) first, then `forces`.
     pub async fn start_serving_forces(
         directory: &Path,

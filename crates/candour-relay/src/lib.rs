@@ -41,6 +41,7 @@ use candour_core::keys::RootPublicKey;
 use tokio::net::TcpListener;
 
 pub mod api;
+pub mod backup;
 pub mod clock;
 pub mod config;
 mod conn;

@@ -605,6 +605,23 @@ impl SledStore {
         &self.root
     }
 
+    /// Every place that holds an entry, in every epoch: what a backup check reads back
+    /// (`crate::backup`). The relay itself never needs it: it is asked for places by name.
+    pub fn places(&self) -> Result<Vec<Place>, StoreError> {
+        let mut places = std::collections::BTreeSet::new();
+        for epoch in self.epochs()? {
+            for item in epoch.entries.iter() {
+                let (key, _) = item?;
+                let (place, _) = keys::parse_entry(&key).ok_or(StoreError::Corrupt("entry key"))?;
+                places.insert(place.key_parts());
+            }
+        }
+        places
+            .into_iter()
+            .map(|(tag, owner)| Place::from_key_parts(tag, owner).ok_or(StoreError::Corrupt("place")))
+            .collect()
+    }
+
     /// The free space new uploads need: the configured reserve, and never less than
     /// [`SLED_HEADROOM_BYTES`].
     fn min_free(&self) -> u64 {
