@@ -77,3 +77,64 @@ async fn naming_a_reader_on_a_terminal_offers_to_leave_them_out() {
     assert_eq!(report.sealed_to, ["psd-1", "acu-1", "acu-2"]);
     relay.shutdown().await;
 }
+
+/// A relay that cannot be reached is said before the first question, not after the officer has
+/// typed everything, with the status for "unreachable".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_that_is_down_is_said_before_the_first_question() {
+    let (url, _held) = common::unreachable_relay();
+    let command = format!(
+        "{} report --relay {url} --root {}",
+        env!("CARGO_BIN_EXE_candour"),
+        common::keys_example().join("root.pub").display()
+    );
+    let output = common::on_a_terminal(command, "1\n".into()).await;
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert!(screen.contains("cannot reach the relay"), "{screen}");
+    assert!(!screen.contains("Which category"), "it asked first: {screen}");
+    assert_eq!(output.status.code(), Some(7), "{screen}");
+}
+
+/// Sending fails (the relay is busy, twice): the answers are kept; the officer changes one and
+/// tries again; the report that arrives has the changed answer. Only the people who would read
+/// this report are offered for exclusion, and "confidential" is explained with the custodian's
+/// name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_send_keeps_the_answers_and_lets_one_be_changed() {
+    let relay = Relay::start().await;
+    let proxy = common::planting::PlantingProxy::start(relay.addr).await;
+    proxy.plant_times("POST /v1/inbox/challenge ", candour_relay::ApiError::BUSY, 2);
+    let command = format!(
+        "{} report --relay {} --root {}",
+        env!("CARGO_BIN_EXE_candour"),
+        proxy.url(),
+        common::keys_example().join("root.pub").display()
+    );
+    // Category 1; not about PSD/ACU or a chief officer; nobody named; what; no when, where or
+    // elsewhere; anonymous; no file; first "psd-9" (nobody's id) then nobody excluded; send.
+    // It fails: change answer 3 (when); send; it fails: try again; send.
+    let typed =
+        "1\nn\nn\n\n\nHe took cash from the property store.\n.\n\n\n\n\n\npsd-9\n\ny\nc\n3\nFriday night\ny\nt\ny\n";
+    let output = common::on_a_terminal(command, typed.into()).await;
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{screen}");
+    assert_eq!(screen.matches("Your answers are kept").count(), 2, "{screen}");
+    assert!(screen.contains("the relay is busy"), "the relay's own words: {screen}");
+    assert!(screen.contains("psd-9 is not among them"), "{screen}");
+    // Honesty and integrity goes to PSD and the ACU: Special Branch is not offered.
+    let offered = &screen[screen.find("Only these people would be able to read it").expect("the offer")..];
+    let offered = &offered[..offered.find("must NOT").unwrap_or(offered.len())];
+    assert!(offered.contains("psd-1") && offered.contains("acu-2") && !offered.contains("sb-1"), "{offered}");
+    assert!(screen.contains("Rachel Evans") && screen.contains("giving a reason"), "confidential explained: {screen}");
+    assert!(screen.contains("Honesty and integrity"), "the category's title: {screen}");
+    assert!(screen.contains("Your mailbox token (shown once, never again)"), "{screen}");
+
+    let client = common::bound_client(&relay.url()).await;
+    let inbox = common::inbox_after(&client, None).await;
+    assert_eq!(inbox.len(), 1, "one report arrived");
+    let opened = open_document(reviewer("psd-1").identity(), &inbox[0].1[..], &mut DiscardAttachments).expect("opens");
+    let Document::Report(report) = opened.document else { panic!("not a report") };
+    assert_eq!(report.concern.when.as_deref(), Some("Friday night"), "the changed answer");
+    assert_eq!(report.concern.what, "He took cash from the property store.");
+    relay.shutdown().await;
+}

@@ -6,7 +6,6 @@ mod common;
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use candour_core::envelope::CollectAttachments;
@@ -459,96 +458,6 @@ async fn on_a_shared_relay_the_page_finds_its_own_force() {
     relay.shutdown().await;
 }
 
-/// The error a [`PlantingProxy`] answers instead of the relay, and for which request.
-type Planted = Arc<Mutex<Option<(&'static str, candour_relay::ApiError)>>>;
-
-/// A proxy in front of the relay that answers a planted refusal, as the relay words it, to
-/// requests whose line starts with the planted `METHOD path ` and passes every other request
-/// on. Each connection carries one request (`connection: close` both ways), so every request
-/// is looked at.
-struct PlantingProxy {
-    addr: std::net::SocketAddr,
-    planted: Planted,
-}
-
-impl PlantingProxy {
-    async fn start(upstream: std::net::SocketAddr) -> PlantingProxy {
-        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let planted: Planted = Arc::default();
-        let plan = Arc::clone(&planted);
-        tokio::spawn(async move {
-            while let Ok((mut client, _)) = listener.accept().await {
-                let plan = Arc::clone(&plan);
-                tokio::spawn(async move {
-                    let mut buf = Vec::new();
-                    let mut piece = vec![0u8; 64 * 1024];
-                    let head_end = loop {
-                        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                            break at + 4;
-                        }
-                        match client.read(&mut piece).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => buf.extend_from_slice(&piece[..n]),
-                        }
-                    };
-                    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-                    let planted = plan.lock().expect("lock").clone();
-                    if let Some((_, error)) = planted.filter(|(line, _)| head.starts_with(line)) {
-                        // Take the body in, as the relay would, then refuse it.
-                        let length: usize = head
-                            .lines()
-                            .find_map(|l| {
-                                l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned())
-                            })
-                            .and_then(|v| v.parse().ok())
-                            .unwrap_or(0);
-                        while buf.len() < head_end + length {
-                            match client.read(&mut piece).await {
-                                Ok(0) | Err(_) => break,
-                                Ok(n) => buf.extend_from_slice(&piece[..n]),
-                            }
-                        }
-                        let body = json!({"code": error.code, "message": error.message}).to_string();
-                        let answer = format!(
-                            "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                            error.status.as_u16(),
-                            error.status.canonical_reason().unwrap_or(""),
-                            body.len()
-                        );
-                        let _ = client.write_all(answer.as_bytes()).await;
-                        let _ = client.shutdown().await;
-                        return;
-                    }
-                    let mut rewritten: Vec<u8> = head
-                        .split("\r\n")
-                        .filter(|l| !l.to_ascii_lowercase().starts_with("connection:") && !l.is_empty())
-                        .flat_map(|l| [l, "\r\n"])
-                        .collect::<String>()
-                        .into_bytes();
-                    rewritten.extend_from_slice(b"connection: close\r\n\r\n");
-                    rewritten.extend_from_slice(&buf[head_end..]);
-                    let Ok(mut server) = tokio::net::TcpStream::connect(upstream).await else { return };
-                    if server.write_all(&rewritten).await.is_err() {
-                        return;
-                    }
-                    let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
-                });
-            }
-        });
-        PlantingProxy { addr, planted }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    fn plant(&self, what: Option<(&'static str, candour_relay::ApiError)>) {
-        *self.planted.lock().expect("lock") = what;
-    }
-}
-
 /// Every refusal the relay can give the page reaches the reporter in the relay's own words,
 /// with its code, and what they typed stays: each is planted in turn by a proxy in front of the
 /// relay, on the submission, the challenge and the mailbox, and the page is read.
@@ -556,7 +465,7 @@ impl PlantingProxy {
 async fn every_refusal_reaches_the_reporter_in_the_relays_words_and_keeps_what_they_typed() {
     use candour_relay::ApiError;
     let relay = Relay::start().await;
-    let proxy = PlantingProxy::start(relay.addr).await;
+    let proxy = common::planting::PlantingProxy::start(relay.addr).await;
     let b = Browser::start();
     b.goto(&proxy.url());
     b.find("#report:not([hidden])");

@@ -122,10 +122,14 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let client = args.net.client()?;
     let interactive =
         io::stdin().is_terminal() && args.from.is_none() && args.what.is_none() && args.what_file.is_none();
+    let rt = runtime()?;
+    // The directory before the first question: a relay that is down, or not this force's, is
+    // said at once, not after the officer has typed it all.
+    let dir = rt.block_on(args.net.directory(&client)).context("refusing to send")?;
     let mut notes = Vec::new();
     let mut concern = match &args.from {
         Some(path) => merge_flags(read_concern(path)?, &args, &mut notes)?,
-        None if interactive => ask_concern()?,
+        None if interactive => ask_concern(&dir)?,
         None => merge_flags(Concern::default(), &args, &mut Vec::new())?,
     };
     if concern.category.is_none() {
@@ -144,106 +148,220 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             attachment_paths.push(PathBuf::from(path));
         }
     }
-    let attachments = super::attach::prepare(&attachment_paths, args.allow_unstripped, args.json)?;
+    // Checked (and cleaned) now, so a file that cannot be sent is said before anything else.
+    let mut attachments = Some(super::attach::prepare(&attachment_paths, args.allow_unstripped, args.json)?);
 
-    let rt = runtime()?;
     rt.block_on(async {
-        let dir = args.net.directory(&client).await.context("refusing to send")?;
         let mut excluded = args.excluded.clone();
         if interactive {
-            eprintln!("\nPeople who could read reports:");
-            for r in &dir.directory().reviewers {
-                eprintln!("  {:<10} {} ({})", r.id, r.display_name, r.queues.join(", "));
-            }
-            let answer = ask("Anyone who must NOT read it? Their ids, separated by commas (Enter for none): ")?;
-            excluded.extend(answer.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned));
+            excluded.extend(ask_exclusions(&dir, &concern, &excluded)?);
         }
-        let token = MailboxToken::generate();
-        let mut composed = compose_report(&dir, &token, concern.clone(), &excluded, candour_client::clock::today())?;
-        // Does it reach the person it is about? Checked here, on this device, before anything
-        // is sealed; nothing about it is sent.
+        let mut token = MailboxToken::generate();
+        // Each pass is one attempt to send: after a failure the answers are kept, and the
+        // officer may try again or change one.
         loop {
-            let conflicts = report_conflicts(&dir, &concern, composed.readers.reviewer_ids());
-            if conflicts.is_empty() {
-                break;
-            }
-            eprintln!("\nBefore sending, look at this:");
-            for c in &conflicts {
-                eprintln!("  - {c}");
-            }
-            if args.keep_route {
-                eprintln!("Sending as routed, as --keep-route asks.");
-                break;
-            }
-            if !io::stdin().is_terminal() {
-                return Err(super::exit::Refused(format!("not sent: {}", conflict_advice(&conflicts))).into());
-            }
-            match resolve_conflicts(&conflicts)? {
-                Resolution::Stop => {
-                    eprintln!("Not sent. Nothing was written to disk.");
-                    return Ok(ExitCode::from(super::exit::DECLINED));
+            let mut composed =
+                compose_report(&dir, &token, concern.clone(), &excluded, candour_client::clock::today())?;
+            // Does it reach the person it is about? Checked here, on this device, before anything
+            // is sealed; nothing about it is sent.
+            loop {
+                let conflicts = report_conflicts(&dir, &concern, composed.readers.reviewer_ids());
+                if conflicts.is_empty() {
+                    break;
                 }
-                Resolution::SendAsItIs => break,
-                Resolution::Change { concerning, exclude } => {
-                    for c in concerning {
-                        if !concern.concerning.contains(&c) {
-                            concern.concerning.push(c);
-                        }
+                eprintln!("\nBefore sending, look at this:");
+                for c in &conflicts {
+                    eprintln!("  - {c}");
+                }
+                if args.keep_route {
+                    eprintln!("Sending as routed, as --keep-route asks.");
+                    break;
+                }
+                if !io::stdin().is_terminal() {
+                    return Err(super::exit::Refused(format!("not sent: {}", conflict_advice(&conflicts))).into());
+                }
+                match resolve_conflicts(&conflicts)? {
+                    Resolution::Stop => {
+                        eprintln!("Not sent. Nothing was written to disk.");
+                        return Ok(ExitCode::from(super::exit::DECLINED));
                     }
-                    for id in exclude {
-                        if !excluded.contains(&id) {
-                            excluded.push(id);
+                    Resolution::SendAsItIs => break,
+                    Resolution::Change { concerning, exclude } => {
+                        for c in concerning {
+                            if !concern.concerning.contains(&c) {
+                                concern.concerning.push(c);
+                            }
                         }
+                        for id in exclude {
+                            if !excluded.contains(&id) {
+                                excluded.push(id);
+                            }
+                        }
+                        composed =
+                            compose_report(&dir, &token, concern.clone(), &excluded, candour_client::clock::today())?;
                     }
-                    composed =
-                        compose_report(&dir, &token, concern.clone(), &excluded, candour_client::clock::today())?;
                 }
             }
-        }
-        let preview = composed.preview(&dir);
-        if !args.json || !args.yes {
-            for note in &notes {
-                eprintln!("Note: {note}");
+            let preview = composed.preview(&dir);
+            if !args.json || !args.yes {
+                for note in &notes {
+                    eprintln!("Note: {note}");
+                }
+                eprint!("\n{preview}");
             }
-            eprint!("\n{preview}");
-        }
-        if !args.yes && !confirm("Send the report to these people?")? {
-            eprintln!("Not sent. Nothing was written to disk.");
-            return Ok(ExitCode::from(super::exit::DECLINED));
-        }
-        let progress = progress_printer(args.json);
-        let showed_progress = progress.is_some();
-        send(&client, composed.plan(&dir, &token), attachments, progress).await?;
-        if showed_progress {
-            eprintln!();
-        }
-        let words = token.to_words();
-        if args.json {
-            let (queues, fallback) = match &composed.readers {
-                Readers::Routed(r) => (r.queues.clone(), r.fallback.is_some()),
-                Readers::Thread(_) => (Vec::new(), false),
+            if !args.yes && !confirm("Send the report to these people?")? {
+                eprintln!("Not sent. Nothing was written to disk.");
+                return Ok(ExitCode::from(super::exit::DECLINED));
+            }
+            let progress = progress_printer(args.json);
+            let showed_progress = progress.is_some();
+            let files = match attachments.take() {
+                Some(files) => files,
+                None => super::attach::prepare(&attachment_paths, args.allow_unstripped, true)?,
             };
-            let out = serde_json::json!({
-                "status": "sent",
-                "token": words.as_str(),
-                "queues": queues,
-                "reviewers": composed.readers.reviewer_ids(),
-                "fallback": fallback,
-                "notes": notes,
-            });
-            println!("{out}");
-        } else {
-            println!("\nYour report has been received and stored.\n");
-            println!("Your mailbox token (shown once, never again):\n\n    {}\n", words.as_str());
-            println!("With these 12 words alone, from any device, you can read replies and send more information:");
-            println!("    candour mailbox --relay {} --root <the same root key>", args.net.relay);
-            println!(
-                "Keep them off force devices and systems: write them down and keep them somewhere only you can reach."
-            );
-            println!("Anyone holding them can read the replies to your report.");
+            let sent = send(&client, composed.plan(&dir, &token), files, progress).await;
+            if showed_progress {
+                eprintln!();
+            }
+            match sent {
+                Ok(()) => {
+                    print_token(&args, &token, &composed, &notes);
+                    return Ok(ExitCode::SUCCESS);
+                }
+                Err(e) if interactive => {
+                    eprintln!("\nNot sent: {}", candour_client::error_chain(&e));
+                    match after_failure()? {
+                        AfterFailure::TryAgain => {}
+                        AfterFailure::Change => {
+                            change_an_answer(&dir, &mut concern)?;
+                            // Another report now: if the first did reach the relay after all, the
+                            // two are not mistaken for one.
+                            token = MailboxToken::generate();
+                        }
+                        AfterFailure::Quit => {
+                            eprintln!(
+                                "Not sent. Nothing was written to disk; your answers are gone with this program."
+                            );
+                            return Err(e.into());
+                        }
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
-        Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The token, once, and what to do with it.
+fn print_token(
+    args: &ReportArgs,
+    token: &MailboxToken,
+    composed: &candour_submit::compose::Composed,
+    notes: &[String],
+) {
+    let words = token.to_words();
+    if args.json {
+        let (queues, fallback) = match &composed.readers {
+            Readers::Routed(r) => (r.queues.clone(), r.fallback.is_some()),
+            Readers::Thread(_) => (Vec::new(), false),
+        };
+        let out = serde_json::json!({
+            "status": "sent",
+            "token": words.as_str(),
+            "queues": queues,
+            "reviewers": composed.readers.reviewer_ids(),
+            "fallback": fallback,
+            "notes": notes,
+        });
+        println!("{out}");
+    } else {
+        println!("\nYour report has been received and stored.\n");
+        println!("Your mailbox token (shown once, never again):\n\n    {}\n", words.as_str());
+        println!("With these 12 words alone, from any device, you can read replies and send more information:");
+        println!("    candour mailbox --relay {} --root <the same root key>", args.net.relay);
+        println!(
+            "Keep them off force devices and systems: write them down and keep them somewhere only you can reach."
+        );
+        println!("Anyone holding them can read the replies to your report.");
+    }
+}
+
+enum AfterFailure {
+    TryAgain,
+    Change,
+    Quit,
+}
+
+fn after_failure() -> anyhow::Result<AfterFailure> {
+    loop {
+        let answer = ask("Your answers are kept, on this device only. [T]ry again, [c]hange an answer, or [q]uit? ")?;
+        match answer.to_ascii_lowercase().as_str() {
+            "" | "t" | "try" | "y" => return Ok(AfterFailure::TryAgain),
+            "c" | "change" => return Ok(AfterFailure::Change),
+            "q" | "quit" | "n" => return Ok(AfterFailure::Quit),
+            _ => eprintln!("Please type t, c or q."),
+        }
+    }
+}
+
+/// Asks which answer to change, and asks that question again.
+fn change_an_answer(dir: &candour_core::directory::VerifiedDirectory, concern: &mut Concern) -> anyhow::Result<()> {
+    let fields = [
+        "category",
+        "what happened",
+        "when",
+        "where",
+        "reported anywhere else",
+        "who it is about",
+        "anonymous or confidential",
+    ];
+    for (i, f) in fields.iter().enumerate() {
+        eprintln!("{:>2}. {f}", i + 1);
+    }
+    loop {
+        match ask("Which answer? (number) ")?.parse::<usize>() {
+            Ok(1) => concern.category = Some(ask_category()?),
+            Ok(2) => concern.what = ask_what()?,
+            Ok(3) => concern.when = optional(ask("When did it happen? ")?),
+            Ok(4) => concern.r#where = optional(ask("Where did it happen? ")?),
+            Ok(5) => concern.reported_elsewhere = optional(ask("Have you reported it anywhere else? Where? ")?),
+            Ok(6) => concern.subjects = ask_subjects()?,
+            Ok(7) => concern.disclosure = ask_disclosure(dir)?,
+            _ => {
+                eprintln!("Please type a number from 1 to {}.", fields.len());
+                continue;
+            }
+        }
+        return Ok(());
+    }
+}
+
+/// Offers for exclusion only the people who would read this report (nobody else can).
+fn ask_exclusions(
+    dir: &candour_core::directory::VerifiedDirectory,
+    concern: &Concern,
+    already: &[String],
+) -> anyhow::Result<Vec<String>> {
+    let probe = MailboxToken::generate();
+    let readers = compose_report(dir, &probe, concern.clone(), already, candour_client::clock::today())?
+        .readers
+        .reviewer_ids()
+        .to_vec();
+    eprintln!("\nOnly these people would be able to read it:");
+    for id in &readers {
+        if let Some(r) = dir.reviewer(id) {
+            eprintln!("  {:<10} {}", r.id, r.display_name);
+        }
+    }
+    loop {
+        let answer = ask("Anyone of them who must NOT read it? Their ids, separated by commas (Enter for none): ")?;
+        let chosen: Vec<String> =
+            answer.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        match chosen.iter().find(|id| !readers.contains(id)) {
+            Some(stranger) => eprintln!("{stranger} is not among them; type ids from the list above."),
+            None => return Ok(chosen),
+        }
+    }
 }
 
 /// Says, once, which secrets were given as arguments, where shell history and `ps` keep them.
@@ -441,19 +559,10 @@ fn optional(s: String) -> Option<String> {
 }
 
 /// The guided questions.
-fn ask_concern() -> anyhow::Result<Concern> {
+fn ask_concern(dir: &candour_core::directory::VerifiedDirectory) -> anyhow::Result<Concern> {
     eprintln!("Candour report. Use a personal device, not the force network; Tor if you can.");
     eprintln!("Press Enter to skip any question that is not required.\n");
-    for (i, c) in Category::ALL.iter().enumerate() {
-        eprintln!("{:>2}. {:<42} {}", i + 1, c.name(), c.explanation());
-    }
-    let category = loop {
-        let answer = ask("\nWhich category fits best? (number) ")?;
-        match answer.parse::<usize>().ok().and_then(|n| Category::ALL.get(n.wrapping_sub(1))) {
-            Some(c) => break *c,
-            None => eprintln!("Please type a number from 1 to {}.", Category::ALL.len()),
-        }
-    };
+    let category = ask_category()?;
     let mut concerning = Vec::new();
     if ask("Is it about someone in PSD or the ACU? [y/N] ")?.eq_ignore_ascii_case("y") {
         concerning.push(Concerning::ProfessionalStandardsStaff);
@@ -461,12 +570,68 @@ fn ask_concern() -> anyhow::Result<Concern> {
     if ask("Is it about a chief officer (ACC or above)? [y/N] ")?.eq_ignore_ascii_case("y") {
         concerning.push(Concerning::ChiefOfficer);
     }
+    let subjects = ask_subjects()?;
+    let what = ask_what()?;
+    let when = optional(ask("When did it happen? ")?);
+    let where_ = optional(ask("Where did it happen? ")?);
+    let reported_elsewhere = optional(ask("Have you reported it anywhere else? Where? ")?);
+    let disclosure = ask_disclosure(dir)?;
+    Ok(Concern {
+        category: Some(category),
+        concerning,
+        subjects,
+        what,
+        when,
+        r#where: where_,
+        reported_elsewhere,
+        disclosure,
+    })
+}
+
+/// `text` broken at word boundaries into lines of at most `width`, each after `indent`.
+fn wrapped(text: &str, indent: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && indent.len() + line.len() + 1 + word.len() > width {
+            out.push_str(indent);
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push_str(indent);
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+fn ask_category() -> anyhow::Result<Category> {
+    for (i, c) in Category::ALL.iter().enumerate() {
+        eprint!("{:>2}. {}\n{}", i + 1, c.title(), wrapped(c.explanation(), "    ", 78));
+    }
+    loop {
+        let answer = ask("\nWhich category fits best? (number) ")?;
+        match answer.parse::<usize>().ok().and_then(|n| Category::ALL.get(n.wrapping_sub(1))) {
+            Some(c) => return Ok(*c),
+            None => eprintln!("Please type a number from 1 to {}.", Category::ALL.len()),
+        }
+    }
+}
+
+fn ask_subjects() -> anyhow::Result<Vec<Subject>> {
     let mut subjects = Vec::new();
     loop {
         let name = ask("Name of a person it is about (Enter when done): ")?;
         let collar = ask("  Their collar or warrant number, if known: ")?;
         if name.is_empty() && collar.is_empty() {
-            break;
+            return Ok(subjects);
         }
         let role = ask("  Their rank or role, if known: ")?;
         let station = ask("  Their station or team, if known: ")?;
@@ -477,6 +642,9 @@ fn ask_concern() -> anyhow::Result<Concern> {
             station: optional(station),
         });
     }
+}
+
+fn ask_what() -> anyhow::Result<String> {
     eprintln!("What happened? Finish with a line containing only a full stop (.)");
     let mut what = String::new();
     for line in io::stdin().lock().lines() {
@@ -487,25 +655,39 @@ fn ask_concern() -> anyhow::Result<Concern> {
         what.push_str(&line);
         what.push('\n');
     }
-    let when = optional(ask("When did it happen? ")?);
-    let where_ = optional(ask("Where did it happen? ")?);
-    let reported_elsewhere = optional(ask("Have you reported it anywhere else? Where? ")?);
-    let disclosure = if ask("Stay anonymous? [Y/n] ")?.eq_ignore_ascii_case("n") {
-        Disclosure::Confidential {
-            name: optional(ask("Your name (kept confidential): ")?),
-            contact: optional(ask("A safe way to contact you: ")?),
-        }
+    Ok(what.trim_end().to_owned())
+}
+
+/// Anonymous or confidential, with what confidential means in this force's directory: who
+/// would hold the name.
+fn ask_disclosure(dir: &candour_core::directory::VerifiedDirectory) -> anyhow::Result<Disclosure> {
+    let custodians: Vec<&str> =
+        dir.directory().custodians.iter().filter_map(|id| dir.reviewer(id)).map(|r| r.display_name.as_str()).collect();
+    let held = if custodians.is_empty() {
+        "your name and contact are locked with the report, and the people who read it can see them.".to_owned()
     } else {
-        Disclosure::Anonymous
+        format!(
+            "your name and contact are locked to {} alone, who look after reporters' identities, not to the people \
+             who read the report: a reader who needs them must ask, giving a reason.",
+            custodians.join(" and ")
+        )
     };
-    Ok(Concern {
-        category: Some(category),
-        concerning,
-        subjects,
-        what: what.trim_end().to_owned(),
-        when,
-        r#where: where_,
-        reported_elsewhere,
-        disclosure,
+    eprint!(
+        "{}",
+        wrapped(
+            &format!(
+                "Anonymous: nobody is told who you are, and you read replies with the token you are given. \
+                 Confidential: {held} The relay never sees either."
+            ),
+            "",
+            78
+        )
+    );
+    if !ask("Stay anonymous? [Y/n] ")?.eq_ignore_ascii_case("n") {
+        return Ok(Disclosure::Anonymous);
+    }
+    Ok(Disclosure::Confidential {
+        name: optional(ask("Your name (kept confidential): ")?),
+        contact: optional(ask("A safe way to contact you: ")?),
     })
 }

@@ -20,6 +20,8 @@ pub mod child;
 pub mod forces;
 /// Shared with the reviewer crate's tests (`crates/candour-review/tests/common`).
 pub mod fresh;
+/// A proxy in front of the relay that answers planted refusals.
+pub mod planting;
 /// A proxy in front of the relay that keeps what clients send.
 pub mod recording;
 #[allow(unused_imports)]
