@@ -35,6 +35,8 @@ command -v groff >/dev/null || missing+=(groff-base)
 # a throwaway certificate from openssl. (Where systemd runs, installing it starts its default site.)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 command -v openssl >/dev/null || missing+=(openssl)
+# The Debian package is checked with lintian (scripts/build-deb.sh, after the tests).
+command -v lintian >/dev/null || missing+=(lintian)
 [ -x /usr/bin/time ] || missing+=(time)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
@@ -74,3 +76,5 @@ stop_test_servers() {
 trap stop_test_servers EXIT
 echo "== cargo test"
 cargo test --workspace
+echo "== the Debian package: scripts/build-deb.sh on the binary the tests built (dpkg-deb, lintian)"
+scripts/build-deb.sh target/debug/candour >/dev/null
