@@ -138,3 +138,44 @@ async fn a_failed_send_keeps_the_answers_and_lets_one_be_changed() {
     assert_eq!(report.concern.what, "He took cash from the property store.");
     relay.shutdown().await;
 }
+
+/// `candour mailbox` on a terminal, with a reviewer's question in view, offers to answer it
+/// there and then; the answer reaches the report's readers as a follow-up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mailbox_offers_to_answer_a_reviewers_question() {
+    use candour_core::report::Concern;
+    let relay = Relay::start().await;
+    let client = common::bound_client(&relay.url()).await;
+    let dir = client.directory(&common::policy()).await.expect("directory");
+    let token = candour_core::token::MailboxToken::generate();
+    let concern =
+        Concern { category: Some(Category::HonestyAndIntegrity), what: "He took cash.".into(), ..Default::default() };
+    let composed =
+        candour_submit::compose::compose_report(&dir, &token, concern, &[], common::today()).expect("compose");
+    candour_submit::send::send(&client, composed.plan(&dir, &token), vec![], None).await.expect("send");
+    let cache = tempfile::tempdir().expect("cache");
+    let review = candour_review::client::ReviewClient::new(&relay.url(), None).expect("client");
+    let mut psd1 =
+        candour_review::ReviewSession::open(reviewer("psd-1"), dir, review, &cache.path().join("c")).expect("s");
+    psd1.sync().await.expect("sync");
+    let case = candour_review::state::case_ref(&token.thread_id());
+    psd1.reply(&case, "Which night was it?", candour_review::event::ReplyKind::Message).await.expect("reply");
+
+    let command = format!(
+        "{} mailbox --relay {} --root {}",
+        env!("CARGO_BIN_EXE_candour"),
+        relay.url(),
+        common::keys_example().join("root.pub").display()
+    );
+    let typed = format!("{}\ny\nIt was the 14th, about 3am.\n.\ny\n", token.to_words().as_str());
+    let output = common::on_a_terminal(command, typed).await;
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{screen}");
+    assert!(screen.contains("Which night was it?") && screen.contains("Answer them now?"), "{screen}");
+    assert!(screen.contains("Sent. It joins your report's case."), "{screen}");
+    let synced = psd1.sync().await.expect("sync");
+    assert_eq!(synced.follow_ups, 1, "{synced:?}");
+    let answered = psd1.case(&case).expect("case");
+    assert_eq!(answered.follow_ups[0].report.concern.what, "It was the 14th, about 3am.");
+    relay.shutdown().await;
+}

@@ -182,6 +182,15 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
                 eprintln!("Note: {note}");
             }
         }
+        // On a terminal, with a reviewer's reply in view: offer to answer it now.
+        let asked = replies.iter().any(|r| r.kind == MessageKind::Reply);
+        let text = match text {
+            Some(text) => Some(text),
+            None if asked && !args.json && io::stdin().is_terminal() && matches!(follow, FollowUpReaders::Known(_)) => {
+                ask_answer()?
+            }
+            None => None,
+        };
         let Some(text) = text else { return Ok(ExitCode::SUCCESS) };
 
         // Exactly the readers the report committed to (or, for an older report, those the
@@ -240,4 +249,20 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
         }
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Offers to answer the reviewers now, and reads the answer (ended by a line holding only a
+/// full stop). `None`: not now.
+fn ask_answer() -> anyhow::Result<Option<String>> {
+    use io::BufRead as _;
+    eprint!("\nAnswer them now? It goes to your report's readers only. [y/N] ");
+    io::Write::flush(&mut io::stderr())?;
+    let mut line = String::new();
+    io::stdin().lock().read_line(&mut line)?;
+    if !matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        return Ok(None);
+    }
+    eprintln!("Your answer. Finish with a line containing only a full stop (.)");
+    let answer = super::report::read_until_full_stop()?;
+    Ok((!answer.is_empty()).then_some(answer))
 }

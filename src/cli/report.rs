@@ -646,16 +646,21 @@ fn ask_subjects() -> anyhow::Result<Vec<Subject>> {
 
 fn ask_what() -> anyhow::Result<String> {
     eprintln!("What happened? Finish with a line containing only a full stop (.)");
-    let mut what = String::new();
+    Ok(read_until_full_stop()?)
+}
+
+/// Lines typed until one holding only a full stop (or the end of input), trailing space off.
+pub(super) fn read_until_full_stop() -> io::Result<String> {
+    let mut text = String::new();
     for line in io::stdin().lock().lines() {
         let line = line?;
         if line.trim() == "." {
             break;
         }
-        what.push_str(&line);
-        what.push('\n');
+        text.push_str(&line);
+        text.push('\n');
     }
-    Ok(what.trim_end().to_owned())
+    Ok(text.trim_end().to_owned())
 }
 
 /// Anonymous or confidential, with what confidential means in this force's directory: who
