@@ -142,4 +142,17 @@ fn keys_and_directory_verify_print_json() {
     let entry: serde_json::Value =
         serde_json::from_slice(&std::fs::read(folder.path().join("psd-9.public.json")).expect("entry")).expect("json");
     assert_eq!(made["entry"], entry, "the JSON carries the entry written");
+
+    let signed_path = folder.path().join("directory.json");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_candour"));
+    cmd.args(["directory", "sign", "--json", "--root-key"])
+        .arg(keys.join("root.key"))
+        .arg(keys.join("directory.unsigned.json"))
+        .arg(&signed_path)
+        .env("CANDOUR_PASSPHRASE_FILE", keys.join("passphrase.txt"));
+    let out = common::output_within(cmd, std::time::Duration::from_secs(120));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let signed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(signed["signed_by"], common::root_pub());
+    assert!(signed_path.exists());
 }

@@ -111,7 +111,9 @@ async fn a_backup_restores_every_entry_under_its_number_and_a_new_relay_serves_i
     for token in &tokens {
         assert_eq!(client.mailbox_all(&token.mailbox_id()).await.expect("mailbox").len(), 1, "the receipt");
     }
-    let checked = candour_store(&["check", "--data", &out.display().to_string()]);
+    let checked = candour_store(&["check", "--json", "--data", &out.display().to_string()]);
     assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&checked.stdout).expect("JSON");
+    assert_eq!(summary["entries"], before.len(), "{summary}");
     relay.shutdown().await;
 }

@@ -18,6 +18,9 @@ pub enum DirectoryCommand {
     /// Sign a directory with a root key. IN is an unsigned directory (signed exactly as
     /// written) or an already signed one (this root's signature is added: 2-of-3 ceremonies).
     Sign {
+        /// Print the signer and the file written as JSON (signed_by, fingerprint, output).
+        #[arg(long)]
+        json: bool,
         /// The root's passphrase-protected secret key file.
         #[arg(long, value_name = "FILE")]
         root_key: PathBuf,
@@ -57,7 +60,7 @@ pub enum DirectoryCommand {
 
 pub fn run(cmd: DirectoryCommand) -> anyhow::Result<ExitCode> {
     match cmd {
-        DirectoryCommand::Sign { root_key, input, output, pass } => {
+        DirectoryCommand::Sign { json, root_key, input, output, pass } => {
             let bytes = fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
             let pass = passphrase(&pass, &format!("root key {}", root_key.display()), false)?;
             let SecretKeyFile::Root(root) = read_key_file(&root_key, &pass)? else {
@@ -65,6 +68,13 @@ pub fn run(cmd: DirectoryCommand) -> anyhow::Result<ExitCode> {
             };
             let served = directory::sign(&bytes, &root)?;
             fs::write(&output, &served).with_context(|| format!("writing {}", output.display()))?;
+            if json {
+                let signed = serde_json::json!({
+                    "signed_by": root.public().to_string(), "fingerprint": root.public().fingerprint(), "output": output,
+                });
+                println!("{signed}");
+                return Ok(ExitCode::SUCCESS);
+            }
             println!("signed by {} (fingerprint {})", root.public(), root.public().fingerprint());
             println!("wrote {}", output.display());
             Ok(ExitCode::SUCCESS)
