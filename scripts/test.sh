@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Every test and check Candour has, on a fresh machine with only the Rust toolchain: installs
-# what the suite needs (the wasm32 target, clippy/rustfmt, the reference `age` CLI, Chromium and
-# chromedriver), then runs formatting, lints, the wasm32 build of the protocol crate and the
-# whole test suite, which includes the browser tests and the rebuild of the page's module.
+# what the suite needs (the wasm32 target, clippy/rustfmt, cargo-deny, the reference `age` CLI,
+# Chromium and chromedriver, PostgreSQL, nginx, lintian, groff, openssl; cargo-deb when the
+# package is built), then runs formatting, lints, the wasm32 build of the protocol crate, the
+# whole test suite (the browser tests and the rebuild of the page's module included) and the
+# check of the Debian package.
 # Browser screenshots are written to target/screenshots/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
