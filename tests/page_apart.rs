@@ -104,6 +104,19 @@ async fn the_bundle_on_another_origin_sends_to_the_relay_and_verifies() {
     assert!(!ok, "a changed module must fail: {out}");
     assert!(out.contains("/static/candour.wasm") && out.contains("page-file-mismatch"), "{out}");
     assert!(out.contains("NOT the page the organisation signed"), "{out}");
+    // As JSON for a script watching the host: the same verdict, the file named, status 3.
+    let root = common::keys_example().join("root.pub").display().to_string();
+    let out = candour(&["page", "verify", "--json", &host.url(), "--root", &root]);
+    assert_eq!(out.status.code(), Some(3), "tampering");
+    let said: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(said["signed"], false, "{said}");
+    assert!(
+        said["faults"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|f| f.as_str().is_some_and(|f| f.starts_with("/static/candour.wasm")))),
+        "{said}"
+    );
+    assert!(said["checked"].as_array().is_some_and(|c| c.iter().any(|c| c == "/index.html")), "{said}");
     // The browser refuses it too: the HTML names the module's hash.
     let b = Browser::start();
     b.goto(&format!("{}/", host.url()));

@@ -29,6 +29,9 @@ pub enum PageCommand {
     /// can keep, and manifest.json (unsigned) listing every file's SHA-256. The same version
     /// and relay always give the same bytes.
     Build {
+        /// Print what was written as JSON (files, manifest, and the kept files' SHA-256).
+        #[arg(long)]
+        json: bool,
         /// The relay the page talks to (scheme, host and port), e.g. https://relay.example.org.
         /// Tell the relay the page's origin (`page_origins`).
         #[arg(long, value_name = "URL")]
@@ -40,6 +43,9 @@ pub enum PageCommand {
     /// Add a root's signature to a bundle's manifest.json, in place (2-of-3 ceremonies: run it
     /// once per root, offline).
     Sign {
+        /// Print the signer and the manifest's SHA-256 as JSON.
+        #[arg(long)]
+        json: bool,
         /// The root's passphrase-protected secret key file.
         #[arg(long, value_name = "FILE")]
         root_key: PathBuf,
@@ -53,6 +59,10 @@ pub enum PageCommand {
     /// manifest.json beside it unless --manifest says otherwise), a bundle folder, or one kept
     /// file (with --manifest). Exits with status 1 and names the file that differs.
     Verify {
+        /// Print the outcome as JSON (signed, checked files, faults) instead of text; the exit
+        /// status is the same.
+        #[arg(long)]
+        json: bool,
         /// The page's address (https://… or http://…), a bundle folder, or a kept file.
         #[arg(value_name = "PAGE")]
         page: String,
@@ -74,8 +84,8 @@ pub enum PageCommand {
 
 pub fn run(cmd: PageCommand) -> anyhow::Result<ExitCode> {
     match cmd {
-        PageCommand::Build { relay, out } => build(&relay, &out),
-        PageCommand::Sign { root_key, manifest, pass } => {
+        PageCommand::Build { json, relay, out } => build(&relay, &out, json),
+        PageCommand::Sign { json, root_key, manifest, pass } => {
             let bytes = fs::read(&manifest).with_context(|| format!("reading {}", manifest.display()))?;
             let pass = passphrase(&pass, &format!("root key {}", root_key.display()), false)?;
             let SecretKeyFile::Root(root) = read_key_file(&root_key, &pass)? else {
@@ -83,13 +93,23 @@ pub fn run(cmd: PageCommand) -> anyhow::Result<ExitCode> {
             };
             let signed = page_manifest::sign(&bytes, &root).map_err(manifest_error)?;
             fs::write(&manifest, &signed).with_context(|| format!("writing {}", manifest.display()))?;
-            println!("signed by {} (fingerprint {})", root.public(), root.public().fingerprint());
-            println!("manifest SHA-256 {}", candour_core::wire::to_hex(&sha256(&signed)));
+            let digest = candour_core::wire::to_hex(&sha256(&signed));
+            if json {
+                let said = serde_json::json!({
+                    "signed_by": root.public().to_string(), "fingerprint": root.public().fingerprint(),
+                    "manifest_sha256": digest,
+                });
+                println!("{said}");
+            } else {
+                println!("signed by {} (fingerprint {})", root.public(), root.public().fingerprint());
+                println!("manifest SHA-256 {digest}");
+            }
             Ok(ExitCode::SUCCESS)
         }
-        PageCommand::Verify { page, manifest, roots, threshold, proxy } => {
+        PageCommand::Verify { json, page, manifest, roots, threshold, proxy } => {
             let roots = roots.iter().map(|r| super::net::parse_root(r)).collect::<anyhow::Result<Vec<_>>>()?;
-            super::net::runtime()?.block_on(verify(&page, manifest.as_deref(), &roots, threshold, proxy.as_deref()))
+            let checks = Checks { roots: &roots, threshold, proxy: proxy.as_deref(), json };
+            super::net::runtime()?.block_on(verify(&page, manifest.as_deref(), &checks))
         }
     }
 }
@@ -103,7 +123,7 @@ fn manifest_error(e: ManifestError) -> anyhow::Error {
     anyhow::anyhow!("{e} ({})", e.code())
 }
 
-fn build(relay: &str, out: &Path) -> anyhow::Result<ExitCode> {
+fn build(relay: &str, out: &Path, json: bool) -> anyhow::Result<ExitCode> {
     let (files, manifest) = candour_relay::web::bundle(relay, env!("CARGO_PKG_VERSION"))
         .map_err(|e| anyhow::anyhow!("{e} ({})", e.code()))?;
     for file in &files {
@@ -116,6 +136,20 @@ fn build(relay: &str, out: &Path) -> anyhow::Result<ExitCode> {
     let manifest_path = out.join(MANIFEST_NAME);
     fs::write(&manifest_path, manifest.to_unsigned())
         .with_context(|| format!("writing {}", manifest_path.display()))?;
+    if json {
+        let kept: serde_json::Map<String, serde_json::Value> = manifest
+            .files
+            .iter()
+            .filter(|(p, _)| p.starts_with("/candour-"))
+            .map(|(p, h)| (p.clone(), serde_json::Value::String(h.to_string())))
+            .collect();
+        let said = serde_json::json!({
+            "relay": manifest.relay, "folder": out, "manifest": manifest_path,
+            "files": files.iter().map(|f| f.path).collect::<Vec<_>>(), "kept_files": kept,
+        });
+        println!("{said}");
+        return Ok(ExitCode::SUCCESS);
+    }
     println!("wrote {} files for a page talking to {} into {}", files.len(), manifest.relay, out.display());
     for (path, hash) in manifest.files.iter().filter(|(p, _)| p.starts_with("/candour-")) {
         println!("  {path}  SHA-256 {hash}  (a reporter can keep this one file)");
@@ -146,13 +180,16 @@ impl Source {
     }
 }
 
-async fn verify(
-    page: &str,
-    manifest: Option<&str>,
-    roots: &[candour_core::keys::RootPublicKey],
+/// What `verify` checks against, and how it says what it found.
+struct Checks<'a> {
+    roots: &'a [candour_core::keys::RootPublicKey],
     threshold: usize,
-    proxy: Option<&str>,
-) -> anyhow::Result<ExitCode> {
+    proxy: Option<&'a str>,
+    json: bool,
+}
+
+async fn verify(page: &str, manifest: Option<&str>, checks: &Checks<'_>) -> anyhow::Result<ExitCode> {
+    let (threshold, proxy) = (checks.threshold, checks.proxy);
     let served = page.starts_with("https://") || page.starts_with("http://");
     let source = if served {
         let base = page.trim_end_matches('/');
@@ -172,31 +209,45 @@ async fn verify(
         (None, Source::File(_)) => bail!("give the signed manifest with --manifest to check a single file"),
         (None, source) => source.read(&format!("/{MANIFEST_NAME}")).await.context("fetching the page's manifest")?,
     };
-    let verified = page_manifest::verify(&manifest_bytes, roots, threshold).map_err(manifest_error)?;
-    println!(
-        "manifest signed by {threshold} or more pinned root(s): candour {}, relay {}, SHA-256 {}",
-        verified.manifest.app_version,
-        verified.manifest.relay,
-        candour_core::wire::to_hex(&verified.served_sha256)
-    );
-    let faults = match &source {
+    let verified = page_manifest::verify(&manifest_bytes, checks.roots, threshold).map_err(manifest_error)?;
+    if !checks.json {
+        println!(
+            "manifest signed by {threshold} or more pinned root(s): candour {}, relay {}, SHA-256 {}",
+            verified.manifest.app_version,
+            verified.manifest.relay,
+            candour_core::wire::to_hex(&verified.served_sha256)
+        );
+    }
+    let mut wanted: Vec<(String, Option<&str>)> = match &source {
         Source::File(file) => {
-            let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            check(&verified, &source, &format!("/{name}"), None).await.into_iter().collect::<Vec<_>>()
+            vec![(format!("/{}", file.file_name().and_then(|n| n.to_str()).unwrap_or_default()), None)]
         }
-        _ => {
-            let mut faults = Vec::new();
-            for path in verified.manifest.files.keys() {
-                faults.extend(check(&verified, &source, path, None).await);
-            }
-            // What a reporter opens is the host's root address, not /index.html: it must be
-            // the same signed page.
-            if let Source::Served(_) = source {
-                faults.extend(check(&verified, &source, "/", Some("/index.html")).await);
-            }
-            faults
-        }
+        _ => verified.manifest.files.keys().map(|p| (p.clone(), None)).collect(),
     };
+    // What a reporter opens is the host's root address, not /index.html: it must be the same
+    // signed page.
+    if let Source::Served(_) = source {
+        wanted.push(("/".into(), Some("/index.html")));
+    }
+    let (mut good, mut faults) = (Vec::new(), Vec::new());
+    for (path, as_path) in &wanted {
+        match check(&verified, &source, path, *as_path).await {
+            Ok(()) => good.push(path.clone()),
+            Err(fault) => faults.push(fault),
+        }
+    }
+    if checks.json {
+        let said = serde_json::json!({
+            "signed": faults.is_empty(), "app_version": verified.manifest.app_version,
+            "relay": verified.manifest.relay, "manifest_sha256": candour_core::wire::to_hex(&verified.served_sha256),
+            "checked": good, "faults": faults,
+        });
+        println!("{said}");
+        return Ok(if faults.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(super::exit::TAMPERED) });
+    }
+    for path in &good {
+        println!("ok  {path}");
+    }
     if faults.is_empty() {
         println!("This is the page the organisation signed.");
         return Ok(ExitCode::SUCCESS);
@@ -209,17 +260,11 @@ async fn verify(
 }
 
 /// Checks one file (`path`, or the file served at `path` against the manifest's `as_path`);
-/// prints it when good, returns the fault when not.
-async fn check(verified: &VerifiedManifest, source: &Source, path: &str, as_path: Option<&str>) -> Option<String> {
+/// the fault when it is not the signed one.
+async fn check(verified: &VerifiedManifest, source: &Source, path: &str, as_path: Option<&str>) -> Result<(), String> {
     let bytes = match source.read(path).await {
         Ok(bytes) => bytes,
-        Err(e) => return Some(format!("{path}: cannot be read: {e:#}")),
+        Err(e) => return Err(format!("{path}: cannot be read: {}", candour_client::error_chain(e.as_ref()))),
     };
-    match verified.check(as_path.unwrap_or(path), &bytes) {
-        Ok(()) => {
-            println!("ok  {path}");
-            None
-        }
-        Err(e) => Some(format!("{path}: {e} ({})", e.code())),
-    }
+    verified.check(as_path.unwrap_or(path), &bytes).map_err(|e| format!("{path}: {e} ({})", e.code()))
 }
