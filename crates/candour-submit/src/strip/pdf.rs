@@ -23,7 +23,22 @@ const MAX_XREF_FIELD_WIDTH: u64 = 8;
 /// Found by `scripts/fuzz.sh strip_pdf` (seeds/strip_pdf/finding-*). Scans every name in the
 /// raw bytes, with `#xx` escapes decoded as PDF names allow, so `/#57` is caught too.
 fn pdf_xref_widths_are_bounded(data: &[u8]) -> Result<(), StripError> {
-    let is_delimiter = |b: u8| b.is_ascii_whitespace() || b"()<>[]{}/%".contains(&b);
+    // PDF's white space includes NUL, which ASCII's does not: lopdf ends a name at a NUL and
+    // reads the value after it, so this scan must too (a fuzzed `/W\0[...]` got past it once).
+    let is_space = |b: u8| matches!(b, 0 | b'\t' | b'\n' | 0x0c | b'\r' | b' ');
+    let is_delimiter = |b: u8| is_space(b) || b"()<>[]{}/%".contains(&b);
+    // White space and comments (`%` to the end of the line), as the PDF parser skips them.
+    let skip_space = |mut i: usize| loop {
+        while i < data.len() && is_space(data[i]) {
+            i += 1;
+        }
+        if data.get(i) != Some(&b'%') {
+            return i;
+        }
+        while i < data.len() && data[i] != b'\n' && data[i] != b'\r' {
+            i += 1;
+        }
+    };
     let mut i = 0;
     while i < data.len() {
         if data[i] != b'/' {
@@ -50,16 +65,25 @@ fn pdf_xref_widths_are_bounded(data: &[u8]) -> Result<(), StripError> {
         if name != b"W" {
             continue;
         }
-        // Its value, if a direct array: integers separated by whitespace.
-        while i < data.len() && data[i].is_ascii_whitespace() {
-            i += 1;
-        }
+        // Its value, if a direct array: integers separated by white space (or comments).
+        i = skip_space(i);
         if data.get(i) != Some(&b'[') {
             continue;
         }
-        let end = data[i..].iter().position(|&b| b == b']').map_or(data.len(), |p| i + p);
-        let widths: Vec<&[u8]> =
-            data[i + 1..end].split(|b| b.is_ascii_whitespace()).filter(|w| !w.is_empty()).collect();
+        // Up to the closing bracket, comments left out (a `]` inside one does not close it).
+        let mut inside = Vec::new();
+        let mut end = i + 1;
+        while end < data.len() && data[end] != b']' {
+            if data[end] == b'%' {
+                while end < data.len() && data[end] != b'\n' && data[end] != b'\r' {
+                    end += 1;
+                }
+            } else {
+                inside.push(data[end]);
+                end += 1;
+            }
+        }
+        let widths: Vec<&[u8]> = inside.split(|&b| is_space(b)).filter(|w| !w.is_empty()).collect();
         let mut sum = 0u64;
         for w in &widths {
             let width = std::str::from_utf8(w).ok().and_then(|t| t.parse::<u64>().ok());
