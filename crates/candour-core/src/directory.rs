@@ -492,6 +492,14 @@ pub fn verify(served: &[u8], policy: &TrustPolicy) -> Result<VerifiedDirectory, 
 pub fn pick(bundle: &[u8], policy: &TrustPolicy) -> Result<(usize, VerifiedDirectory), DirectoryError> {
     let bundle: crate::api::DirectoryBundle =
         serde_json::from_slice(bundle).map_err(|e| DirectoryError::Malformed(format!("directory bundle: {e}")))?;
+    pick_from(&bundle, policy)
+}
+
+/// [`pick`] on a bundle already parsed (the page keeps the picked entry's bytes).
+pub fn pick_from(
+    bundle: &crate::api::DirectoryBundle,
+    policy: &TrustPolicy,
+) -> Result<(usize, VerifiedDirectory), DirectoryError> {
     if bundle.format != crate::api::DIRECTORY_BUNDLE_FORMAT {
         return Err(DirectoryError::Malformed(format!(
             "directory bundle format is {:?}, expected {:?}",

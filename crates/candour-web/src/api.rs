@@ -289,10 +289,9 @@ fn policy_for(roots: &str, threshold: usize, min_version: u64, today: Day) -> Re
 fn picked(json: &[u8], blobs: &[&[u8]]) -> Result<(Vec<u8>, VerifiedDirectory), WebError> {
     let now: Now = parse(json)?;
     let bundle = blobs.first().ok_or_else(|| WebError::Request("no directory bundle given".into()))?;
-    let (index, verified) = directory::pick(bundle, &pinned_policy(Day::from_unix_seconds(now.now_unix))?)?;
-    // `pick` parsed the same bytes a moment ago: the entry is there.
-    let parsed: candour_core::api::DirectoryBundle =
-        serde_json::from_slice(bundle).map_err(|e| WebError::Request(e.to_string()))?;
+    let parsed: candour_core::api::DirectoryBundle = serde_json::from_slice(bundle)
+        .map_err(|e| directory::DirectoryError::Malformed(format!("directory bundle: {e}")))?;
+    let (index, verified) = directory::pick_from(&parsed, &pinned_policy(Day::from_unix_seconds(now.now_unix))?)?;
     let served = parsed.directories.into_iter().nth(index).map(String::into_bytes).unwrap_or_default();
     Ok((served, verified))
 }

@@ -25,13 +25,14 @@ use crate::store::{EntryInfo, Place};
 /// signature (over this relay's address, method, path, declared length and body digest,
 /// timestamp and nonce), the key
 /// (a reviewer's in the directory), the timestamp, and the nonce, which is used up here. The
-/// caller then reads the body and refuses it unless [`SignedHeaders::body_matches`].
-pub(crate) fn authenticate_head(
-    state: &AppState,
+/// caller then reads the body and refuses it unless [`SignedHeaders::body_matches`]. Returns the
+/// reviewer's force with the headers.
+pub(crate) fn authenticate_head<'s>(
+    state: &'s AppState,
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
-) -> Result<SignedHeaders, ApiError> {
+) -> Result<(SignedHeaders, &'s super::ServedForce), ApiError> {
     let signed = SignedHeaders::from_headers(|name| headers.get(name).and_then(|v| v.to_str().ok()))
         .map_err(|e| ApiError::from_auth(&e))?;
     let now = unix_now();
@@ -50,7 +51,7 @@ pub(crate) fn authenticate_head(
     if !state.0.nonces.record(signed.nonce, forget_after, now, method == Method::GET)? {
         return Err(ApiError::REPLAYED);
     }
-    Ok(signed)
+    Ok((signed, force))
 }
 
 /// A reviewer's request with no body to speak of (a listing or a read), authenticated: its
@@ -63,7 +64,7 @@ impl FromRequest<AppState> for Signed {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
         let (parts, body) = req.into_parts();
-        let signed = authenticate_head(state, &parts.method, &parts.uri, &parts.headers)?;
+        let (signed, _) = authenticate_head(state, &parts.method, &parts.uri, &parts.headers)?;
         if signed.body_len > state.0.limits.max_json_bytes as u64 {
             return Err(ApiError::TOO_LARGE);
         }
@@ -89,7 +90,7 @@ impl FromRequest<AppState> for SignedUpload {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
         let (parts, body) = req.into_parts();
-        let signed = authenticate_head(state, &parts.method, &parts.uri, &parts.headers)?;
+        let (signed, force) = authenticate_head(state, &parts.method, &parts.uri, &parts.headers)?;
         if !content_type_is(&parts.headers, "application/octet-stream") {
             return Err(ApiError::WRONG_CONTENT_TYPE);
         }
@@ -97,11 +98,7 @@ impl FromRequest<AppState> for SignedUpload {
             return Err(ApiError::TOO_LARGE);
         }
         // The reviewer's force's own slots: one force's uploads never hold up another's.
-        let slots = state
-            .force_of(&signed.key)
-            .map(|f| std::sync::Arc::clone(&f.signed_uploads))
-            .ok_or(ApiError::UNKNOWN_KEY)?;
-        let slot = slots.try_acquire_owned().map_err(|_| ApiError::BUSY)?;
+        let slot = std::sync::Arc::clone(&force.signed_uploads).try_acquire_owned().map_err(|_| ApiError::BUSY)?;
         let (upload, digest) =
             upload_body(state, &parts.headers, body, signed.body_len, ApiError::BODY_MISMATCH).await?;
         if !signed.body_matches(signed.body_len, &digest) {
