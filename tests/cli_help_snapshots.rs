@@ -13,6 +13,7 @@ fn help(args: &[&str]) -> String {
         .env_remove("CANDOUR_ROOT")
         .env_remove("CANDOUR_PROXY")
         .env_remove("CANDOUR_CONFIG")
+        .env_remove("CANDOUR_LANG")
         .env("COLUMNS", "100");
     let out = common::output_within(cmd, std::time::Duration::from_secs(60));
     assert!(out.status.success());

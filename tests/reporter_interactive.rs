@@ -139,10 +139,11 @@ async fn a_failed_send_keeps_the_answers_and_lets_one_be_changed() {
     relay.shutdown().await;
 }
 
-/// `candour mailbox` on a terminal, with a reviewer's question in view, offers to answer it
-/// there and then; the answer reaches the report's readers as a follow-up.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_mailbox_offers_to_answer_a_reviewers_question() {
+/// A relay holding one report whose case psd-1 has synced and asked "Which night was it?";
+/// the report's token, psd-1's session, the case and the session's cache folder (kept for as long
+/// as the test runs).
+async fn a_report_with_a_question(
+) -> (Relay, candour_core::token::MailboxToken, candour_review::ReviewSession, String, tempfile::TempDir) {
     use candour_core::report::Concern;
     let relay = Relay::start().await;
     let client = common::bound_client(&relay.url()).await;
@@ -160,6 +161,14 @@ async fn the_mailbox_offers_to_answer_a_reviewers_question() {
     psd1.sync().await.expect("sync");
     let case = candour_review::state::case_ref(&token.thread_id());
     psd1.reply(&case, "Which night was it?", candour_review::event::ReplyKind::Message).await.expect("reply");
+    (relay, token, psd1, case, cache)
+}
+
+/// `candour mailbox` on a terminal, with a reviewer's question in view, offers to answer it
+/// there and then; the answer reaches the report's readers as a follow-up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mailbox_offers_to_answer_a_reviewers_question() {
+    let (relay, token, mut psd1, case, _cache) = a_report_with_a_question().await;
 
     let command = format!(
         "{} mailbox --relay {} --root {}",
@@ -173,6 +182,116 @@ async fn the_mailbox_offers_to_answer_a_reviewers_question() {
     assert!(output.status.success(), "{screen}");
     assert!(screen.contains("Which night was it?") && screen.contains("Answer them now?"), "{screen}");
     assert!(screen.contains("Sent. It joins your report's case."), "{screen}");
+    let synced = psd1.sync().await.expect("sync");
+    assert_eq!(synced.follow_ups, 1, "{synced:?}");
+    let answered = psd1.case(&case).expect("case");
+    assert_eq!(answered.follow_ups[0].report.concern.what, "It was the 14th, about 3am.");
+    relay.shutdown().await;
+}
+
+/// Under a Welsh locale (LANG alone), the guided questions, the list of readers and what to do
+/// with the token are in Welsh, and none of the English is shown; the report is sent, and the
+/// token printed under the Welsh heading is the report's (its 12 words stay BIP39's English
+/// ones: they are the key).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_welsh_locale_asks_every_question_in_welsh() {
+    let relay = Relay::start().await;
+    // The variables that would win over LANG are cleared, so LANG alone chooses.
+    let command = format!(
+        "env -u LC_ALL -u LC_MESSAGES -u LANGUAGE -u CANDOUR_LANG LANG=cy_GB.UTF-8 {} report --relay {} --root {}",
+        env!("CARGO_BIN_EXE_candour"),
+        relay.url(),
+        common::keys_example().join("root.pub").display()
+    );
+    // As the first test, answered in Welsh: "na" to PSD/ACU and to a chief officer, Enter to
+    // stay anonymous, "ie" to send.
+    let answers = "1\nna\nna\nPC Example\n4021\nResponse\nCentral\n\n\nHe took cash from a seized wallet.\n.\n\
+                   Tuesday night\nCustody suite\n\n\n\nacu-2\nie\n";
+    let output = common::on_a_terminal(command, answers.to_owned()).await;
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{screen}");
+    for welsh in [
+        "Adroddiad Candour. Defnyddiwch ddyfais bersonol",
+        "Gonestrwydd ac uniondeb",
+        "Pa gategori sy'n gweddu orau? (rhif)",
+        "A yw'n ymwneud â rhywun yn yr Adran Safonau Proffesiynol neu'r Uned Gwrth-lygredd? [i/N]",
+        "Beth ddigwyddodd?",
+        "Aros yn ddienw? [I/n]",
+        "Dim ond y bobl hyn fyddai'n gallu ei ddarllen:",
+        "Dim ond y bobl hyn fydd yn gallu ei ddarllen:",
+        "Anfon yr adroddiad at y bobl hyn? [i/N]",
+        "Mae eich adroddiad wedi dod i law ac wedi'i gadw.",
+        "candour mailbox --lang cy --relay",
+    ] {
+        assert!(screen.contains(welsh), "{welsh:?} missing: {screen}");
+    }
+    for english in [
+        "Candour report.",
+        "Honesty and integrity",
+        "Which category fits best?",
+        "Is it about someone in PSD",
+        "What happened?",
+        "Stay anonymous?",
+        "Only these people",
+        "Send the report to these people?",
+        "Your mailbox token",
+        "[y/N]",
+    ] {
+        assert!(!screen.contains(english), "{english:?} shown in English: {screen}");
+    }
+    assert!(screen.contains("DI Sarah Okafor (PSD) [psd-1]") && !screen.contains("[acu-2]"), "{screen}");
+
+    let heading = "Eich tocyn blwch post (fe'i dangosir unwaith, byth eto):";
+    let after = &screen[screen.find(heading).expect("the token's heading") + heading.len()..];
+    let words = after.lines().map(str::trim).find(|l| !l.is_empty()).expect("the token's line");
+    let token: candour_core::token::MailboxToken = words.parse().expect("12 words that are a token");
+
+    let client = common::bound_client(&relay.url()).await;
+    let inbox = common::inbox_after(&client, None).await;
+    assert_eq!(inbox.len(), 1, "one report arrived");
+    let opened = open_document(reviewer("psd-1").identity(), &inbox[0].1[..], &mut DiscardAttachments).expect("opens");
+    let Document::Report(report) = opened.document else { panic!("not a report") };
+    assert_eq!(report.concern.category, Some(Category::HonestyAndIntegrity));
+    assert!(report.concern.concerning.is_empty(), "\"na\" is no: {:?}", report.concern.concerning);
+    assert_eq!(report.concern.what, "He took cash from a seized wallet.");
+    assert_eq!(report.sealed_to, ["psd-1", "psd-2", "acu-1"]);
+    assert_eq!(report.thread_id, token.thread_id(), "the token printed is the report's");
+    relay.shutdown().await;
+}
+
+/// `candour mailbox --lang cy`: the reply's heading, the offer to answer, the readers and the
+/// outcome are in Welsh (the reviewer's own words as written), and the answer is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mailbox_speaks_welsh_when_asked() {
+    let (relay, token, mut psd1, case, _cache) = a_report_with_a_question().await;
+
+    // --lang wins over an English locale.
+    let command = format!(
+        "env -u LC_ALL -u LC_MESSAGES -u LANGUAGE -u CANDOUR_LANG LANG=en_GB.UTF-8 {} mailbox --lang cy --relay {} \
+         --root {}",
+        env!("CARGO_BIN_EXE_candour"),
+        relay.url(),
+        common::keys_example().join("root.pub").display()
+    );
+    let typed = format!("{}\nie\nIt was the 14th, about 3am.\n.\nie\n", token.to_words().as_str());
+    let output = common::on_a_terminal(command, typed).await;
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{screen}");
+    for welsh in [
+        "Eich tocyn 12 gair (ni chaiff ei ddangos wrth i chi deipio):",
+        ", gan oruchwyliwr yn psd ---",
+        "Which night was it?",
+        "Eu hateb nawr? Dim ond darllenwyr eich adroddiad fydd yn ei gael. [i/N]",
+        "Gorffennwch gyda llinell sy'n cynnwys dim ond atalnod llawn (.)",
+        "Dim ond y bobl hyn fydd yn gallu ei ddarllen:",
+        "Anfon hwn at y bobl hyn? [i/N]",
+        "Wedi'i anfon. Mae'n ymuno ag achos eich adroddiad.",
+    ] {
+        assert!(screen.contains(welsh), "{welsh:?} missing: {screen}");
+    }
+    for english in ["Your 12-word token", "from a reviewer in", "Answer them now?", "Only these people", "Sent."] {
+        assert!(!screen.contains(english), "{english:?} shown in English: {screen}");
+    }
     let synced = psd1.sync().await.expect("sync");
     assert_eq!(synced.follow_ups, 1, "{synced:?}");
     let answered = psd1.case(&case).expect("case");

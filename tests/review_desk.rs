@@ -387,6 +387,20 @@ async fn desk_triage_reply_overdue_board_and_charts_in_chromium() {
     assert!(b.find("table.stats caption").text().contains(&year.to_string()));
     check_page(&b, "stats");
     b.screenshot("desk-stats");
+    // The same desk in Welsh, through the switch in the header (a form, no script): the choice
+    // holds from page to page until it is switched back.
+    click_to_next_page(&b, "header form[action='/language'] button");
+    b.wait_for_text("h1", "Ystadegau");
+    assert_eq!(b.find("html").attribute("lang").as_deref(), Some("cy"));
+    check_page(&b, "stats in Welsh");
+    b.goto(&format!("http://{addr}/case/{case}"));
+    b.wait_for_text("#triage-h", "Brysbennu");
+    assert!(b.find("#clocks-h").text().contains("Clociau"));
+    check_page(&b, "case in Welsh");
+    b.screenshot("desk-case-cy");
+    click_to_next_page(&b, "header form[action='/language'] button");
+    b.wait_for_text("#triage-h", "Triage");
+    assert_eq!(b.find("html").attribute("lang").as_deref(), Some("en-GB"));
 
     // The set-aside duplicate: psd-1 proposes its disposal, acu-1 (a second supervisor) agrees,
     // and at the next sync it leaves psd-1's desk.

@@ -6,27 +6,35 @@ use std::io::BufReader;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use candour_submit::attach::{self, AttachError, Content};
+use candour_l10n::Messages;
+use candour_submit::attach::{self, AttachError, Content, Prepared};
 use candour_submit::send::{Attachment, AttachmentData};
 
 /// Strips each file's metadata into memory, or, for types that cannot be stripped, sends the
 /// file as it is only if `allow_unstripped` (after a warning).
-pub fn prepare(paths: &[PathBuf], allow_unstripped: bool, quiet: bool) -> anyhow::Result<Vec<Attachment>> {
+pub fn prepare(
+    messages: Messages,
+    paths: &[PathBuf],
+    allow_unstripped: bool,
+    quiet: bool,
+) -> anyhow::Result<Vec<Attachment>> {
     let mut out = Vec::with_capacity(paths.len());
     for path in paths {
-        let file = File::open(path).with_context(|| format!("opening attachment {}", path.display()))?;
+        let shown = path.display().to_string();
+        let file = File::open(path)
+            .with_context(|| messages.format("report-attach-cannot-open", &[("file", shown.as_str().into())]))?;
         let prepared = match attach::prepare(&path.to_string_lossy(), BufReader::new(file), allow_unstripped) {
             Ok(prepared) => prepared,
-            Err(AttachError::Unstripped { .. }) => anyhow::bail!(
-                "{}: {}, or pass --allow-unstripped to send it as it is.",
-                path.display(),
-                attach::UNSTRIPPED_WARNING
-            ),
-            Err(e) => return Err(e).with_context(|| format!("removing metadata from {}", path.display())),
+            Err(AttachError::Unstripped { .. }) => {
+                anyhow::bail!("{}", messages.format("report-attach-unstripped", &[("file", shown.into())]))
+            }
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| messages.format("report-attach-cannot-strip", &[("file", shown.as_str().into())]))
+            }
         };
         if !quiet {
-            let warning = if prepared.sent_as_is() { "Warning: " } else { "" };
-            eprintln!("{warning}{}", prepared.note());
+            eprintln!("{}", note(messages, &prepared));
         }
         let data = match prepared.content {
             Content::Stripped(mut bytes) => AttachmentData::Bytes(std::mem::take(&mut *bytes)),
@@ -35,4 +43,29 @@ pub fn prepare(paths: &[PathBuf], allow_unstripped: bool, quiet: bool) -> anyhow
         out.push(Attachment { meta: prepared.meta, data });
     }
     Ok(out)
+}
+
+/// One line for the reporter, as [`Prepared::note`] says it: what was removed and kept, or a
+/// warning that the file goes as it is. The names of what was removed are the stripper's own.
+fn note(messages: Messages, prepared: &Prepared) -> String {
+    let file = prepared.meta.name.as_str();
+    let Some(report) = &prepared.report else {
+        let as_is = messages.format("report-attach-as-is", &[("file", file.into())]);
+        return messages.format("report-warning", &[("warning", as_is.into())]);
+    };
+    let mut line = if report.removed.is_empty() {
+        messages.format("report-attach-nothing-found", &[("file", file.into())])
+    } else {
+        let removed: Vec<String> = report
+            .removed
+            .iter()
+            .map(|r| if r.count == 1 { r.what.clone() } else { format!("{} ×{}", r.what, r.count) })
+            .collect();
+        messages.format("report-attach-removed", &[("file", file.into()), ("removed", removed.join(", ").into())])
+    };
+    if !report.kept.is_empty() {
+        line.push_str("; ");
+        line.push_str(&messages.format("report-attach-kept", &[("kept", report.kept.join(", ").into())]));
+    }
+    line
 }

@@ -5,18 +5,21 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context as _};
-use candour_core::report::Concern;
+use candour_core::directory::Role;
+use candour_core::report::{Concern, SeenFromReporter};
 use candour_core::text::for_terminal;
 use candour_core::token::MailboxToken;
+use candour_l10n::{FluentValue, Messages};
 use candour_submit::compose::{address_follow_up, compose_follow_up_after};
 use candour_submit::mailbox::{
-    drop_repeats, follow_up_readers, open_reply, repeats_note, seen_line, seen_notes, FollowUpReaders, FollowUpRoute,
-    MessageKind, ReplyError, ReplyView, NOT_YET_RECEIVED,
+    drop_repeats, follow_up_readers, open_reply, seen_notes, FollowUpReaders, FollowUpRoute, MessageKind, ReplyError,
+    ReplyView,
 };
 use candour_submit::send::send;
 
 use super::net::{runtime, NetArgs};
-use super::report::{confirm, progress_printer};
+use super::report::{confirm, conflict_text, is_yes, preview_text, progress_printer};
+use super::LangArgs;
 
 /// Read replies to your report and send more information, with your 12-word token alone, from
 /// any device. The token is asked for without echo, or read from --token-file; never give it as
@@ -25,6 +28,8 @@ use super::report::{confirm, progress_printer};
 pub struct MailboxArgs {
     #[command(flatten)]
     net: NetArgs,
+    #[command(flatten)]
+    lang: LangArgs,
     /// Read the 12 words from this file instead of asking.
     #[arg(long, value_name = "FILE")]
     token_file: Option<PathBuf>,
@@ -56,18 +61,19 @@ pub struct MailboxArgs {
     json: bool,
 }
 
-fn read_token(args: &MailboxArgs) -> anyhow::Result<MailboxToken> {
+fn read_token(m: Messages, args: &MailboxArgs) -> anyhow::Result<MailboxToken> {
     let words = match &args.token_file {
         Some(path) => zeroize::Zeroizing::new(
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+            std::fs::read_to_string(path)
+                .with_context(|| m.format("mbox-reading", &[("file", path.display().to_string().into())]))?,
         ),
         None => {
             if !io::stdin().is_terminal() {
-                bail!("no terminal to ask for the token on: use --token-file");
+                bail!("{}", m.text("mbox-no-terminal-for-token"));
             }
             zeroize::Zeroizing::new(super::secrets::prompt_secret(
-                "Your 12-word token (not shown as you type): ",
-                "use --token-file FILE",
+                &format!("{} ", m.text("mbox-ask-token")),
+                &m.text("mbox-token-instead"),
             )?)
         }
     };
@@ -75,37 +81,35 @@ fn read_token(args: &MailboxArgs) -> anyhow::Result<MailboxToken> {
 }
 
 pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
+    let m = args.lang.messages();
     if args.send.is_some() {
-        eprintln!(
-            "Warning: --send was given on the command line, where your shell's history and other users of this \
-             computer (ps) can see it. Next time use --send-file (\"-\" reads from the keyboard or a pipe), and \
-             clear this command from your shell's history."
-        );
+        eprintln!("{}", m.format("mbox-warning", &[("warning", m.text("mbox-send-seen").into())]));
     }
-    let client = args.net.client()?;
+    let client = args.net.client(m)?;
     if args.token_file.is_none() && args.send_file.as_deref().is_some_and(|p| p.as_os_str() == "-") {
-        bail!("--send-file - reads standard input, so the token must come from --token-file");
+        bail!("{}", m.text("mbox-stdin-needs-token-file"));
     }
-    let token = read_token(&args)?;
+    let token = read_token(m, &args)?;
     let text = match (&args.send, &args.send_file) {
         (Some(t), _) => Some(t.clone()),
         (None, Some(path)) if path.as_os_str() == "-" => {
             let mut text = String::new();
-            io::Read::read_to_string(&mut io::stdin(), &mut text).context("reading standard input")?;
+            io::Read::read_to_string(&mut io::stdin(), &mut text).context(m.text("mbox-reading-stdin"))?;
             Some(text)
         }
-        (None, Some(path)) => {
-            Some(std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?)
-        }
+        (None, Some(path)) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| m.format("mbox-reading", &[("file", path.display().to_string().into())]))?,
+        ),
         (None, None) => None,
     };
-    let attachments = super::attach::prepare(&args.attachments, args.allow_unstripped, args.json)?;
+    let attachments = super::attach::prepare(m, &args.attachments, args.allow_unstripped, args.json)?;
     if text.is_none() && !attachments.is_empty() {
-        bail!("--attach goes with --send or --send-file");
+        bail!("{}", m.text("mbox-attach-needs-send"));
     }
     let rt = runtime()?;
     rt.block_on(async {
-        let dir = args.net.directory(&client).await.context("refusing to go on")?;
+        let dir = args.net.directory_in(&client, m).await.context(m.text("mbox-refusing"))?;
         let id = token.mailbox_id();
         let mut replies: Vec<ReplyView> = Vec::new();
         let mut problems: Vec<String> = Vec::new();
@@ -114,14 +118,14 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
             match open_reply(&dir, &token, &envelope) {
                 Ok(r) => replies.push(r),
                 Err(ReplyError::CannotOpen) => {}
-                Err(e) => problems.push(e.to_string()),
+                Err(e) => problems.push(reply_problem(m, &e)),
             }
         }
         let repeats = drop_repeats(&mut replies);
         if repeats > 0 {
-            problems.push(repeats_note(repeats));
+            problems.push(m.format("mbox-repeats", &[("count", repeats.into())]));
         }
-        problems.extend(seen_notes(&replies));
+        problems.extend(seen_notes_in(m, &replies));
         let follow = follow_up_readers(&dir, &token, &replies);
         if args.json {
             let list: Vec<serde_json::Value> = replies
@@ -140,7 +144,7 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
                 let follow_up = match &follow {
                     FollowUpReaders::NotYetReceived => serde_json::Value::Null,
                     FollowUpReaders::Known(route) => serde_json::json!({
-                        "readers": route.readers, "committed": route.commitment.is_some(), "notes": route.notes(),
+                        "readers": route.readers, "committed": route.commitment.is_some(), "notes": route_notes(m, route),
                         "refused_excluded": route.refused_excluded, "departed": route.departed,
                         "proposed": route.proposed.iter().map(|(added, by)| serde_json::json!({"reviewer": added, "by": by})).collect::<Vec<_>>(),
                     }),
@@ -148,38 +152,37 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
                 println!("{}", serde_json::json!({"replies": list, "warnings": problems, "follow_up": follow_up}));
             }
         } else if replies.is_empty() {
-            println!("Nothing in your mailbox yet: no reviewer has received your report (or the token is mistyped).");
+            println!("{}", m.text("mbox-empty"));
         } else {
             for r in &replies {
                 let role = match r.role {
-                    candour_core::directory::Role::Supervisor => "supervisor",
-                    candour_core::directory::Role::Reviewer => "reviewer",
+                    Role::Supervisor => "supervisor",
+                    Role::Reviewer => "reviewer",
                 };
+                let about: [(&str, FluentValue); 3] =
+                    [("day", r.day_sent.to_string().into()), ("role", role.into()), ("queues", r.queues.join(", ").into())];
                 match r.kind {
-                    MessageKind::Receipt => println!(
-                        "--- {}: your report was received (automatic receipt, by a {role} in {}) ---\n",
-                        r.day_sent,
-                        r.queues.join(", ")
-                    ),
+                    MessageKind::Receipt => println!("--- {} ---\n", m.format("mbox-receipt", &about)),
                     MessageKind::Reply => println!(
-                        "--- {} from a {role} in {} ---\n{}\n{}",
-                        r.day_sent,
-                        r.queues.join(", "),
+                        "--- {} ---\n{}\n{}",
+                        m.format("mbox-reply-from", &about),
                         for_terminal(&r.text),
-                        seen_line(r).map(|l| format!("({l})\n")).unwrap_or_default()
+                        seen_line(m, r).map(|l| format!("({l})\n")).unwrap_or_default()
                     ),
                 }
                 for (name, bytes) in &r.attachments {
-                    println!("    (attachment {}, {} bytes)", for_terminal(name), bytes.len());
+                    let attachment: [(&str, FluentValue); 2] =
+                        [("name", for_terminal(name).into()), ("bytes", bytes.len().into())];
+                    println!("    ({})", m.format("mbox-attachment", &attachment));
                 }
             }
         }
         for p in &problems {
-            eprintln!("Warning: {p}");
+            eprintln!("{}", m.format("mbox-warning", &[("warning", p.as_str().into())]));
         }
         if let FollowUpReaders::Known(route) = &follow {
-            for note in route.notes() {
-                eprintln!("Note: {note}");
+            for note in route_notes(m, route) {
+                eprintln!("{}", m.format("mbox-note", &[("note", note.into())]));
             }
         }
         // On a terminal, with a reviewer's reply in view: offer to answer it now.
@@ -187,7 +190,7 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
         let text = match text {
             Some(text) => Some(text),
             None if asked && !args.json && io::stdin().is_terminal() && matches!(follow, FollowUpReaders::Known(_)) => {
-                ask_answer()?
+                ask_answer(m)?
             }
             None => None,
         };
@@ -196,9 +199,9 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
         // Exactly the readers the report committed to (or, for an older report, those the
         // newest receipt or reply names); never a fresh route, never one reviewer's additions.
         let FollowUpReaders::Known(route) = follow else {
-            eprintln!("Not sent: {NOT_YET_RECEIVED}");
+            eprintln!("{}", m.text("mbox-not-yet-received"));
             if args.send_file.is_some() {
-                eprintln!("Your message is still in the file you gave.");
+                eprintln!("{}", m.text("mbox-still-in-file"));
             }
             return Ok(ExitCode::from(super::exit::NOT_YET_RECEIVED));
         };
@@ -206,19 +209,17 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
         let mut address = address_follow_up(&dir, readers, &args.excluded, &text)?;
         // Does the message name one of its readers?
         if !address.conflicts.is_empty() {
-            eprintln!("\nBefore sending, look at this:");
+            eprintln!("\n{}", m.text("mbox-look-first"));
             for c in &address.conflicts {
-                eprintln!("  - {c}");
+                eprintln!("  - {}", conflict_text(m, c, &[]));
             }
             if !args.keep_readers {
                 let named = address.named_readers();
                 if !io::stdin().is_terminal() || args.send_file.as_deref().is_some_and(|p| p.as_os_str() == "-") {
-                    bail!(
-                        "not sent: leave them out with {}, or pass --keep-readers to send it to every reader",
-                        named.iter().map(|id| format!("--exclude {id}")).collect::<Vec<_>>().join(" ")
-                    );
+                    let flags = named.iter().map(|id| format!("--exclude {id}")).collect::<Vec<_>>().join(" ");
+                    bail!("{}", m.format("mbox-named-readers-not-sent", &[("flags", flags.into())]));
                 }
-                if confirm(&format!("Leave out {}?", named.join(", ")))? {
+                if confirm(m, &m.format("mbox-confirm-leave-out", &[("ids", named.join(", ").into())]))? {
                     address = address_follow_up(&dir, address.readers, &named, &text)?;
                 }
             }
@@ -235,34 +236,140 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
         )?
         .with_last_seen(last_seen);
         if !args.json || !args.yes {
-            eprint!("\n{}", composed.preview(&dir));
+            eprint!("\n{}", preview_text(m, &dir, &composed));
         }
-        if !args.yes && !confirm("Send this to these people?")? {
-            eprintln!("Not sent.");
+        if !args.yes && !confirm(m, &m.text("mbox-confirm-send"))? {
+            eprintln!("{}", m.text("mbox-not-sent"));
             return Ok(ExitCode::from(super::exit::DECLINED));
         }
-        send(&client, composed.plan(&dir, &token), attachments, progress_printer(args.json)).await?;
+        send(&client, composed.plan(&dir, &token), attachments, progress_printer(m, args.json)).await?;
         if args.json {
             println!("{}", serde_json::json!({"status": "sent", "reviewers": composed.readers.reviewer_ids()}));
         } else {
-            println!("Sent. It joins your report's case.");
+            println!("{}", m.text("mbox-sent"));
         }
         Ok(ExitCode::SUCCESS)
     })
 }
 
+/// Why a mailbox entry was set aside, in the reporter's language.
+fn reply_problem(m: Messages, e: &ReplyError) -> String {
+    match e {
+        ReplyError::NotAReply => m.text("mbox-problem-not-a-reply"),
+        ReplyError::ForgedSigner(who) => m.format("mbox-problem-forged-signer", &[("reviewer", who.as_str().into())]),
+        ReplyError::ForgedRoute(who) => m.format("mbox-problem-forged-route", &[("reviewer", who.as_str().into())]),
+        ReplyError::Malformed(why) => m.format("mbox-problem-malformed", &[("why", why.as_str().into())]),
+        other => other.to_string(),
+    }
+}
+
+/// The line under a reply saying what its author had read of the reporter's messages.
+fn seen_line(m: Messages, reply: &ReplyView) -> Option<String> {
+    let seen = reply.seen.as_ref()?;
+    Some(m.format("mbox-seen", &[("count", seen.messages.into()), ("day", seen.newest_day.to_string().into())]))
+}
+
+/// `seen_notes` in the reporter's language: a reply that had read less of the reporter's
+/// messages than one written before it. Should this ever find a different number of them than
+/// the library does, the library's own notes are shown, so no warning is lost to a translation.
+fn seen_notes_in(m: Messages, replies: &[ReplyView]) -> Vec<String> {
+    let decided = seen_notes(replies);
+    let seen: Vec<(usize, &ReplyView, &SeenFromReporter)> =
+        replies.iter().enumerate().filter_map(|(i, r)| Some((i, r, r.seen.as_ref()?))).collect();
+    let mut notes = Vec::new();
+    for (at, later, read) in &seen {
+        let behind = seen
+            .iter()
+            .filter(|(i, earlier, _)| (earlier.day_sent, *i) < (later.day_sent, *at))
+            .filter(|(_, _, e)| e.messages > read.messages || e.newest_day > read.newest_day)
+            .max_by_key(|(_, _, e)| (e.messages, e.newest_day));
+        if let Some((_, earlier, e)) = behind {
+            let queues =
+                if later.queues.is_empty() { m.text("mbox-no-current-queue") } else { later.queues.join(", ") };
+            notes.push(m.format(
+                "mbox-seen-less",
+                &[
+                    ("day", later.day_sent.to_string().into()),
+                    ("queues", queues.into()),
+                    ("count", read.messages.into()),
+                    ("newest", read.newest_day.to_string().into()),
+                    ("earlier-day", earlier.day_sent.to_string().into()),
+                    ("earlier-count", e.messages.into()),
+                    ("earlier-newest", e.newest_day.to_string().into()),
+                ],
+            ));
+        }
+    }
+    if notes.len() == decided.len() {
+        notes
+    } else {
+        decided
+    }
+}
+
+/// What to tell the reporter about a follow-up's readers, as `FollowUpRoute::notes` says it.
+fn route_notes(m: Messages, route: &FollowUpRoute) -> Vec<String> {
+    let mut notes = Vec::new();
+    if route.commitment.is_none() {
+        notes.push(m.text("mbox-note-older-version"));
+    }
+    if !route.refused_excluded.is_empty() {
+        notes.push(m.format("mbox-note-excluded-asked-for", &[("ids", route.refused_excluded.join(", ").into())]));
+    }
+    for (added, by) in &route.proposed {
+        notes.push(m.format("mbox-note-proposed", &[("by", by.as_str().into()), ("added", added.as_str().into())]));
+    }
+    for change in &route.reader_changes {
+        let (added, removed) = (change.added(), change.removed());
+        let shape = match (added.is_empty(), removed.is_empty()) {
+            (false, true) => "to",
+            (true, false) => "away",
+            (false, false) => "both",
+            (true, true) => "neither",
+        };
+        notes.push(m.format(
+            "mbox-note-passed-on",
+            &[
+                ("shape", shape.into()),
+                ("day", change.day.to_string().into()),
+                ("author", change.author.as_str().into()),
+                ("added", added.join(", ").into()),
+                ("removed", removed.join(", ").into()),
+                ("readers", change.after.join(", ").into()),
+            ],
+        ));
+    }
+    for (change, why) in &route.refused_changes {
+        notes.push(m.format(
+            "mbox-note-change-refused",
+            &[
+                ("author", change.author.as_str().into()),
+                ("added", change.added().join(", ").into()),
+                ("why", why.to_string().into()),
+            ],
+        ));
+    }
+    if !route.departed.is_empty() {
+        notes.push(m.format(
+            "mbox-note-departed",
+            &[("ids", route.departed.join(", ").into()), ("count", route.departed.len().into())],
+        ));
+    }
+    notes
+}
+
 /// Offers to answer the reviewers now, and reads the answer (ended by a line holding only a
 /// full stop). `None`: not now.
-fn ask_answer() -> anyhow::Result<Option<String>> {
+fn ask_answer(m: Messages) -> anyhow::Result<Option<String>> {
     use io::BufRead as _;
-    eprint!("\nAnswer them now? It goes to your report's readers only. [y/N] ");
+    eprint!("\n{} ", m.text("mbox-ask-answer"));
     io::Write::flush(&mut io::stderr())?;
     let mut line = String::new();
     io::stdin().lock().read_line(&mut line)?;
-    if !matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+    if !is_yes(m, &line) {
         return Ok(None);
     }
-    eprintln!("Your answer. Finish with a line containing only a full stop (.)");
+    eprintln!("{}", m.text("mbox-answer-how"));
     let answer = super::report::read_until_full_stop()?;
     Ok((!answer.is_empty()).then_some(answer))
 }

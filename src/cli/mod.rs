@@ -17,6 +17,7 @@ mod store;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use candour_l10n::{Language, Messages};
 use clap::{Parser, Subcommand};
 
 /// Candour: end-to-end encrypted reporting of wrongdoing by police colleagues to Professional
@@ -113,4 +114,24 @@ pub struct PassphraseArgs {
     /// Read the passphrase from this file (first line) instead of prompting.
     #[arg(long, env = "CANDOUR_PASSPHRASE_FILE", value_name = "FILE")]
     passphrase_file: Option<PathBuf>,
+}
+
+/// The language a reporter command speaks in: `--lang`, else the locale variables.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LangArgs {
+    /// The language of the questions and messages: en (English) or cy (Cymraeg). Without it,
+    /// LC_ALL, LC_MESSAGES, LANG and LANGUAGE choose, as for other programs; English otherwise.
+    #[arg(long, env = "CANDOUR_LANG", value_name = "LANG", value_parser = parse_language)]
+    lang: Option<Language>,
+}
+
+impl LangArgs {
+    /// The messages of the chosen language.
+    pub fn messages(&self) -> Messages {
+        Messages::new(self.lang.unwrap_or_else(Language::from_env))
+    }
+}
+
+fn parse_language(s: &str) -> Result<Language, String> {
+    Language::from_tag(s).ok_or_else(|| format!("{s:?} is not a language these messages are written in; use en or cy"))
 }

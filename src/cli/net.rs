@@ -4,6 +4,7 @@ use anyhow::Context as _;
 use candour_client::RelayClient;
 use candour_core::directory::{TrustPolicy, VerifiedDirectory};
 use candour_core::keys::RootPublicKey;
+use candour_l10n::{Language, Messages};
 
 /// The lowest directory version this build accepts unless told otherwise.
 pub const MIN_DIRECTORY_VERSION: u64 = match option_env!("CANDOUR_MIN_DIRECTORY_VERSION") {
@@ -38,11 +39,11 @@ pub struct NetArgs {
 }
 
 impl NetArgs {
-    /// A client for the relay.
-    pub fn client(&self) -> anyhow::Result<RelayClient> {
+    /// A client for the relay; a refusal is worded in `messages`' language.
+    pub fn client(&self, messages: Messages) -> anyhow::Result<RelayClient> {
         RelayClient::new(&self.relay, self.proxy.as_deref()).map_err(|e| match e {
             candour_client::ClientError::OnionWithoutTor(_) => {
-                anyhow::anyhow!("{e}. Start Tor and give --proxy socks5h://127.0.0.1:9050")
+                anyhow::anyhow!("{}", messages.format("report-onion-needs-tor", &[("error", e.to_string().into())]))
             }
             other => other.into(),
         })
@@ -50,7 +51,12 @@ impl NetArgs {
 
     /// Fetches and verifies the directory; refuses to go on if it fails.
     pub async fn directory(&self, client: &RelayClient) -> anyhow::Result<VerifiedDirectory> {
-        let roots = self.roots.iter().map(|r| parse_root(r)).collect::<anyhow::Result<Vec<_>>>()?;
+        self.directory_in(client, Messages::new(Language::English)).await
+    }
+
+    /// [`Self::directory`], a root that cannot be read said in `messages`' language.
+    pub async fn directory_in(&self, client: &RelayClient, messages: Messages) -> anyhow::Result<VerifiedDirectory> {
+        let roots = self.roots.iter().map(|r| parse_root_in(r, messages)).collect::<anyhow::Result<Vec<_>>>()?;
         let policy = TrustPolicy {
             roots,
             threshold: self.threshold,
@@ -63,12 +69,17 @@ impl NetArgs {
 
 /// A root key given inline or as a file holding it.
 pub fn parse_root(arg: &str) -> anyhow::Result<RootPublicKey> {
+    parse_root_in(arg, Messages::new(Language::English))
+}
+
+/// [`parse_root`], what is wrong said in `messages`' language.
+fn parse_root_in(arg: &str, messages: Messages) -> anyhow::Result<RootPublicKey> {
     if let Ok(key) = arg.parse() {
         return Ok(key);
     }
     let text = std::fs::read_to_string(arg)
-        .with_context(|| format!("{arg} is neither a root public key nor a readable file"))?;
-    text.parse().with_context(|| format!("{arg} does not hold a root public key"))
+        .with_context(|| messages.format("report-root-unreadable", &[("root", arg.into())]))?;
+    text.parse().with_context(|| messages.format("report-root-invalid", &[("root", arg.into())]))
 }
 
 /// A runtime for the network commands.

@@ -5,14 +5,17 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context as _};
-use candour_core::conflicts::{report_conflicts, Conflict};
+use candour_core::conflicts::{report_conflicts, Conflict, MatchedOn};
+use candour_core::directory::VerifiedDirectory;
 use candour_core::names::FieldParseError;
-use candour_core::report::{Category, Concern, Concerning, Disclosure, Subject};
+use candour_core::report::{Category, Concern, Concerning, Disclosure, Document, Subject};
 use candour_core::token::MailboxToken;
-use candour_submit::compose::{category_help, compose_report, Readers};
+use candour_l10n::Messages;
+use candour_submit::compose::{category_help, compose_report, Composed, Readers};
 use candour_submit::send::send;
 
 use super::net::{runtime, NetArgs};
+use super::LangArgs;
 
 /// Report wrongdoing by a colleague. On a terminal, with no --from or --what, it asks its
 /// questions one by one. It shows exactly who will be able to read the report and asks before
@@ -21,6 +24,8 @@ use super::net::{runtime, NetArgs};
 pub struct ReportArgs {
     #[command(flatten)]
     net: NetArgs,
+    #[command(flatten)]
+    lang: LangArgs,
     /// Read the report from a JSON file (`-` for standard input) using the schema's field names,
     /// e.g. {"category": "honesty-and-integrity", "subjects": [{"name": "PC Example"}], "what":
     /// "...", "when": "...", "where": "..."}. Options given as well are merged in, and the
@@ -111,37 +116,38 @@ pub fn categories_after_help() -> String {
 }
 
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
-    warn_about_arguments(&args);
+    let m = args.lang.messages();
+    warn_about_arguments(m, &args);
     if args.from.as_deref().is_some_and(|p| p.as_os_str() == "-")
         && args.what_file.as_deref().is_some_and(|p| p.as_os_str() == "-")
     {
-        bail!("--from - and --what-file - cannot both read standard input");
+        bail!("{}", m.text("report-stdin-twice"));
     }
     // A .onion relay without Tor is refused before anything else, so no name ever reaches the
     // system's resolver.
-    let client = args.net.client()?;
+    let client = args.net.client(m)?;
     let interactive =
         io::stdin().is_terminal() && args.from.is_none() && args.what.is_none() && args.what_file.is_none();
     let rt = runtime()?;
     // The directory before the first question: a relay that is down, or not this force's, is
     // said at once, not after the officer has typed it all.
-    let dir = rt.block_on(args.net.directory(&client)).context("refusing to send")?;
+    let dir = rt.block_on(args.net.directory_in(&client, m)).context(m.text("report-refusing-to-send"))?;
     let mut notes = Vec::new();
     let mut concern = match &args.from {
-        Some(path) => merge_flags(read_concern(path)?, &args, &mut notes)?,
-        None if interactive => ask_concern(&dir)?,
-        None => merge_flags(Concern::default(), &args, &mut Vec::new())?,
+        Some(path) => merge_flags(m, read_concern(m, path)?, &args, &mut notes)?,
+        None if interactive => ask_concern(m, &dir)?,
+        None => merge_flags(m, Concern::default(), &args, &mut Vec::new())?,
     };
     if concern.category.is_none() {
-        bail!("a report needs a category (--category); valid categories:\n{}", category_help());
+        bail!("{}\n{}", m.text("report-needs-category"), categories_listed(m));
     }
     if concern.what.trim().is_empty() {
-        bail!("say what happened (--what-file, or \"what\" in the --from file)");
+        bail!("{}", m.text("report-needs-what"));
     }
     let mut attachment_paths = args.attachments.clone();
     if interactive {
         loop {
-            let path = ask("File to attach (Enter when done): ")?;
+            let path = ask(&m.text("report-ask-attachment"))?;
             if path.is_empty() {
                 break;
             }
@@ -149,12 +155,12 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         }
     }
     // Checked (and cleaned) now, so a file that cannot be sent is said before anything else.
-    let mut attachments = Some(super::attach::prepare(&attachment_paths, args.allow_unstripped, args.json)?);
+    let mut attachments = Some(super::attach::prepare(m, &attachment_paths, args.allow_unstripped, args.json)?);
 
     rt.block_on(async {
         let mut excluded = args.excluded.clone();
         if interactive {
-            excluded.extend(ask_exclusions(&dir, &concern, &excluded)?);
+            excluded.extend(ask_exclusions(m, &dir, &concern, &excluded)?);
         }
         let mut token = MailboxToken::generate();
         // Each pass is one attempt to send: after a failure the answers are kept, and the
@@ -169,20 +175,23 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
                 if conflicts.is_empty() {
                     break;
                 }
-                eprintln!("\nBefore sending, look at this:");
+                eprintln!("\n{}", m.text("report-look-first"));
                 for c in &conflicts {
-                    eprintln!("  - {c}");
+                    eprintln!("  - {}", conflict_text(m, c, &concern.subjects));
                 }
                 if args.keep_route {
-                    eprintln!("Sending as routed, as --keep-route asks.");
+                    eprintln!("{}", m.text("report-keep-route"));
                     break;
                 }
                 if !io::stdin().is_terminal() {
-                    return Err(super::exit::Refused(format!("not sent: {}", conflict_advice(&conflicts))).into());
+                    let advice = conflict_advice(m, &conflicts);
+                    return Err(
+                        super::exit::Refused(m.format("report-not-sent-because", &[("why", advice.into())])).into()
+                    );
                 }
-                match resolve_conflicts(&conflicts)? {
+                match resolve_conflicts(m, &conflicts)? {
                     Resolution::Stop => {
-                        eprintln!("Not sent. Nothing was written to disk.");
+                        eprintln!("{}", m.text("report-not-sent"));
                         return Ok(ExitCode::from(super::exit::DECLINED));
                     }
                     Resolution::SendAsItIs => break,
@@ -202,22 +211,21 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
-            let preview = composed.preview(&dir);
             if !args.json || !args.yes {
                 for note in &notes {
-                    eprintln!("Note: {note}");
+                    eprintln!("{}", m.format("report-note", &[("note", note.as_str().into())]));
                 }
-                eprint!("\n{preview}");
+                eprint!("\n{}", preview_text(m, &dir, &composed));
             }
-            if !args.yes && !confirm("Send the report to these people?")? {
-                eprintln!("Not sent. Nothing was written to disk.");
+            if !args.yes && !confirm(m, &m.text("report-confirm-send"))? {
+                eprintln!("{}", m.text("report-not-sent"));
                 return Ok(ExitCode::from(super::exit::DECLINED));
             }
-            let progress = progress_printer(args.json);
+            let progress = progress_printer(m, args.json);
             let showed_progress = progress.is_some();
             let files = match attachments.take() {
                 Some(files) => files,
-                None => super::attach::prepare(&attachment_paths, args.allow_unstripped, true)?,
+                None => super::attach::prepare(m, &attachment_paths, args.allow_unstripped, true)?,
             };
             let sent = send(&client, composed.plan(&dir, &token), files, progress).await;
             if showed_progress {
@@ -225,23 +233,22 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             }
             match sent {
                 Ok(()) => {
-                    print_token(&args, &token, &composed, &notes);
+                    print_token(m, &args, &token, &composed, &notes);
                     return Ok(ExitCode::SUCCESS);
                 }
                 Err(e) if interactive => {
-                    eprintln!("\nNot sent: {}", candour_client::error_chain(&e));
-                    match after_failure()? {
+                    let error = candour_client::error_chain(&e);
+                    eprintln!("\n{}", m.format("report-send-failed", &[("error", error.into())]));
+                    match after_failure(m)? {
                         AfterFailure::TryAgain => {}
                         AfterFailure::Change => {
-                            change_an_answer(&dir, &mut concern)?;
+                            change_an_answer(m, &dir, &mut concern)?;
                             // Another report now: if the first did reach the relay after all, the
                             // two are not mistaken for one.
                             token = MailboxToken::generate();
                         }
                         AfterFailure::Quit => {
-                            eprintln!(
-                                "Not sent. Nothing was written to disk; your answers are gone with this program."
-                            );
+                            eprintln!("{}", m.text("report-answers-gone"));
                             return Err(e.into());
                         }
                     }
@@ -253,12 +260,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// The token, once, and what to do with it.
-fn print_token(
-    args: &ReportArgs,
-    token: &MailboxToken,
-    composed: &candour_submit::compose::Composed,
-    notes: &[String],
-) {
+fn print_token(m: Messages, args: &ReportArgs, token: &MailboxToken, composed: &Composed, notes: &[String]) {
     let words = token.to_words();
     if args.json {
         let (queues, fallback) = match &composed.readers {
@@ -275,14 +277,13 @@ fn print_token(
         });
         println!("{out}");
     } else {
-        println!("\nYour report has been received and stored.\n");
-        println!("Your mailbox token (shown once, never again):\n\n    {}\n", words.as_str());
-        println!("With these 12 words alone, from any device, you can read replies and send more information:");
-        println!("    candour mailbox --relay {} --root <the same root key>", args.net.relay);
-        println!(
-            "Keep them off force devices and systems: write them down and keep them somewhere only you can reach."
-        );
-        println!("Anyone holding them can read the replies to your report.");
+        // The words themselves are the key, in BIP39's English list whatever the language.
+        println!("\n{}\n", m.text("report-received"));
+        println!("{}\n\n    {}\n", m.text("report-token-heading"), words.as_str());
+        println!("{}", m.text("report-token-use"));
+        println!("    {}", m.format("report-token-command", &[("relay", args.net.relay.as_str().into())]));
+        println!("{}", m.text("report-token-keep"));
+        println!("{}", m.text("report-token-anyone"));
     }
 }
 
@@ -292,43 +293,47 @@ enum AfterFailure {
     Quit,
 }
 
-fn after_failure() -> anyhow::Result<AfterFailure> {
+fn after_failure(m: Messages) -> anyhow::Result<AfterFailure> {
     loop {
-        let answer = ask("Your answers are kept, on this device only. [T]ry again, [c]hange an answer, or [q]uit? ")?;
-        match answer.to_ascii_lowercase().as_str() {
-            "" | "t" | "try" | "y" => return Ok(AfterFailure::TryAgain),
-            "c" | "change" => return Ok(AfterFailure::Change),
-            "q" | "quit" | "n" => return Ok(AfterFailure::Quit),
-            _ => eprintln!("Please type t, c or q."),
+        let answer = ask(&m.text("report-after-failure"))?;
+        if answer.is_empty() || one_of(&m.text("report-answers-try-again"), &answer) {
+            return Ok(AfterFailure::TryAgain);
         }
+        if one_of(&m.text("report-answers-change"), &answer) {
+            return Ok(AfterFailure::Change);
+        }
+        if one_of(&m.text("report-answers-quit"), &answer) {
+            return Ok(AfterFailure::Quit);
+        }
+        eprintln!("{}", m.text("report-after-failure-again"));
     }
 }
 
 /// Asks which answer to change, and asks that question again.
-fn change_an_answer(dir: &candour_core::directory::VerifiedDirectory, concern: &mut Concern) -> anyhow::Result<()> {
+fn change_an_answer(m: Messages, dir: &VerifiedDirectory, concern: &mut Concern) -> anyhow::Result<()> {
     let fields = [
-        "category",
-        "what happened",
-        "when",
-        "where",
-        "reported anywhere else",
-        "who it is about",
-        "anonymous or confidential",
+        m.text("report-field-category"),
+        m.text("report-field-what"),
+        m.text("report-field-when"),
+        m.text("report-field-where"),
+        m.text("report-field-elsewhere"),
+        m.text("report-field-subjects"),
+        m.text("report-field-disclosure"),
     ];
     for (i, f) in fields.iter().enumerate() {
         eprintln!("{:>2}. {f}", i + 1);
     }
     loop {
-        match ask("Which answer? (number) ")?.parse::<usize>() {
-            Ok(1) => concern.category = Some(ask_category()?),
-            Ok(2) => concern.what = ask_what()?,
-            Ok(3) => concern.when = optional(ask("When did it happen? ")?),
-            Ok(4) => concern.r#where = optional(ask("Where did it happen? ")?),
-            Ok(5) => concern.reported_elsewhere = optional(ask("Have you reported it anywhere else? Where? ")?),
-            Ok(6) => concern.subjects = ask_subjects()?,
-            Ok(7) => concern.disclosure = ask_disclosure(dir)?,
+        match ask(&m.text("report-ask-which-answer"))?.parse::<usize>() {
+            Ok(1) => concern.category = Some(ask_category(m)?),
+            Ok(2) => concern.what = ask_what(m)?,
+            Ok(3) => concern.when = optional(ask(&m.text("report-ask-when"))?),
+            Ok(4) => concern.r#where = optional(ask(&m.text("report-ask-where"))?),
+            Ok(5) => concern.reported_elsewhere = optional(ask(&m.text("report-ask-elsewhere"))?),
+            Ok(6) => concern.subjects = ask_subjects(m)?,
+            Ok(7) => concern.disclosure = ask_disclosure(m, dir)?,
             _ => {
-                eprintln!("Please type a number from 1 to {}.", fields.len());
+                eprintln!("{}", m.format("report-type-a-number", &[("last", fields.len().into())]));
                 continue;
             }
         }
@@ -338,7 +343,8 @@ fn change_an_answer(dir: &candour_core::directory::VerifiedDirectory, concern: &
 
 /// Offers for exclusion only the people who would read this report (nobody else can).
 fn ask_exclusions(
-    dir: &candour_core::directory::VerifiedDirectory,
+    m: Messages,
+    dir: &VerifiedDirectory,
     concern: &Concern,
     already: &[String],
 ) -> anyhow::Result<Vec<String>> {
@@ -347,25 +353,25 @@ fn ask_exclusions(
         .readers
         .reviewer_ids()
         .to_vec();
-    eprintln!("\nOnly these people would be able to read it:");
+    eprintln!("\n{}", m.text("report-would-read"));
     for id in &readers {
         if let Some(r) = dir.reviewer(id) {
             eprintln!("  {:<10} {}", r.id, r.display_name);
         }
     }
     loop {
-        let answer = ask("Anyone of them who must NOT read it? Their ids, separated by commas (Enter for none): ")?;
+        let answer = ask(&m.text("report-ask-exclude"))?;
         let chosen: Vec<String> =
             answer.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
         match chosen.iter().find(|id| !readers.contains(id)) {
-            Some(stranger) => eprintln!("{stranger} is not among them; type ids from the list above."),
+            Some(stranger) => eprintln!("{}", m.format("report-not-among-them", &[("id", stranger.as_str().into())])),
             None => return Ok(chosen),
         }
     }
 }
 
 /// Says, once, which secrets were given as arguments, where shell history and `ps` keep them.
-fn warn_about_arguments(args: &ReportArgs) {
+fn warn_about_arguments(m: Messages, args: &ReportArgs) {
     let exposed: Vec<&str> = [
         (args.what.is_some(), "--what"),
         (args.confidential_name.is_some(), "--confidential-name"),
@@ -375,39 +381,46 @@ fn warn_about_arguments(args: &ReportArgs) {
     .filter_map(|(given, flag)| given.then_some(flag))
     .collect();
     if !exposed.is_empty() {
-        eprintln!(
-            "Warning: {} given on the command line, where your shell's history and other users of this computer \
-             (ps) can see it. Next time use --what-file or --from (\"-\" reads from the keyboard or a pipe), and \
-             clear this command from your shell's history.",
-            exposed.join(", ")
-        );
+        let warning = m.format("report-arguments-seen", &[("flags", exposed.join(", ").into())]);
+        eprintln!("{}", m.format("report-warning", &[("warning", warning.into())]));
     }
 }
 
 /// Merges the command line's fields into a concern from a file (or into an empty one): a flag
 /// replaces a single field and is noted if the file said something else; subjects and
 /// `concerning` are added to. Nothing given is ever dropped.
-fn merge_flags(mut concern: Concern, args: &ReportArgs, notes: &mut Vec<String>) -> anyhow::Result<Concern> {
-    fn replace<T: PartialEq + Clone>(field: &mut Option<T>, flag: &Option<T>, name: &str, notes: &mut Vec<String>) {
+fn merge_flags(
+    m: Messages,
+    mut concern: Concern,
+    args: &ReportArgs,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<Concern> {
+    let replaced = |flag: &str| m.format("report-note-flag-replaces", &[("flag", flag.into())]);
+    fn replace<T: PartialEq + Clone>(
+        field: &mut Option<T>,
+        flag: &Option<T>,
+        note: impl FnOnce() -> String,
+        notes: &mut Vec<String>,
+    ) {
         if let Some(value) = flag {
             if field.as_ref().is_some_and(|old| old != value) {
-                notes.push(format!("{name} from the command line replaces the file's"));
+                notes.push(note());
             }
             *field = Some(value.clone());
         }
     }
-    replace(&mut concern.category, &args.category, "--category", notes);
-    replace(&mut concern.when, &args.when, "--when", notes);
-    replace(&mut concern.r#where, &args.where_, "--where", notes);
-    replace(&mut concern.reported_elsewhere, &args.reported_elsewhere, "--reported-elsewhere", notes);
+    replace(&mut concern.category, &args.category, || replaced("--category"), notes);
+    replace(&mut concern.when, &args.when, || replaced("--when"), notes);
+    replace(&mut concern.r#where, &args.where_, || replaced("--where"), notes);
+    replace(&mut concern.reported_elsewhere, &args.reported_elsewhere, || replaced("--reported-elsewhere"), notes);
     let what = match (&args.what, &args.what_file) {
         (Some(text), _) => Some(text.clone()),
-        (None, Some(path)) => Some(read_text(path).with_context(|| format!("reading {}", path.display()))?),
+        (None, Some(path)) => Some(read_text(path).with_context(|| reading(m, path))?),
         (None, None) => None,
     };
     if let Some(what) = what {
         if !concern.what.trim().is_empty() && concern.what != what {
-            notes.push("what happened, from the command line, replaces the file's".into());
+            notes.push(m.text("report-note-what-replaces"));
         }
         concern.what = what;
     }
@@ -415,17 +428,17 @@ fn merge_flags(mut concern: Concern, args: &ReportArgs, notes: &mut Vec<String>)
         if !concern.concerning.contains(c) {
             concern.concerning.push(*c);
             if args.from.is_some() {
-                notes.push(format!("--concerning {} is added to the file's", concerning_name(*c)));
+                notes.push(m.format("report-note-concerning-added", &[("concerning", c.name().into())]));
             }
         }
     }
     if !args.subjects.is_empty() && args.from.is_some() && !concern.subjects.is_empty() {
-        notes.push(format!("{} person(s) from --subject are added to the file's", args.subjects.len()));
+        notes.push(m.format("report-note-subjects-added", &[("count", args.subjects.len().into())]));
     }
     concern.subjects.extend(args.subjects.iter().cloned());
     if args.confidential_name.is_some() || args.contact.is_some() {
         if concern.disclosure != Disclosure::Anonymous {
-            notes.push("--confidential-name/--contact replace the file's contact details".into());
+            notes.push(m.text("report-note-contact-replaces"));
         }
         concern.disclosure =
             Disclosure::Confidential { name: args.confidential_name.clone(), contact: args.contact.clone() };
@@ -433,19 +446,12 @@ fn merge_flags(mut concern: Concern, args: &ReportArgs, notes: &mut Vec<String>)
     Ok(concern)
 }
 
-fn concerning_name(c: Concerning) -> &'static str {
-    match c {
-        Concerning::ProfessionalStandardsStaff => "professional-standards-staff",
-        Concerning::ChiefOfficer => "chief-officer",
-    }
-}
-
 /// What a non-interactive reporter can do about conflicts, in words and flags.
-fn conflict_advice(conflicts: &[Conflict]) -> String {
+fn conflict_advice(m: Messages, conflicts: &[Conflict]) -> String {
     let mut ways = Vec::new();
     for c in conflicts {
         if let Some(concerning) = c.concerning() {
-            ways.push(format!("--concerning {}", concerning_name(concerning)));
+            ways.push(format!("--concerning {}", concerning.name()));
         }
         if let Some(id) = c.reviewer() {
             ways.push(format!("--exclude {id}"));
@@ -453,11 +459,100 @@ fn conflict_advice(conflicts: &[Conflict]) -> String {
     }
     ways.sort();
     ways.dedup();
-    format!(
-        "the report may reach the person it is about (see above). Send it to the independent office or leave them \
-         out with {}, or pass --keep-route to send it as routed",
-        ways.join(" and/or ")
-    )
+    let ways = ways.join(&format!(" {} ", m.text("report-and-or")));
+    m.format("report-conflict-advice", &[("ways", ways.into())])
+}
+
+/// A conflict in the reporter's language, as `Conflict`'s `Display` says it; a subject is
+/// described from `subjects`, the concern the conflict was found in.
+pub(super) fn conflict_text(m: Messages, conflict: &Conflict, subjects: &[Subject]) -> String {
+    let who = |at: usize, fallback: &str| subjects.get(at).map_or_else(|| fallback.to_owned(), |s| described(m, at, s));
+    let on = |on: &MatchedOn| match on {
+        MatchedOn::Name => "name",
+        MatchedOn::Alias => "alias",
+        MatchedOn::Collar => "collar",
+    };
+    match conflict {
+        Conflict::ProfessionalStandardsSubject { subject, described, matched } => m.format(
+            "report-conflict-professional-standards",
+            &[("described", who(*subject, described).into()), ("matched", matched.as_str().into())],
+        ),
+        Conflict::ChiefOfficerSubject { subject, described, matched } => m.format(
+            "report-conflict-chief-officer",
+            &[("described", who(*subject, described).into()), ("matched", matched.as_str().into())],
+        ),
+        Conflict::SubjectIsReader { subject, described, display_name, on: matched_on, .. } => m.format(
+            "report-conflict-subject-is-reader",
+            &[
+                ("described", who(*subject, described).into()),
+                ("reader", display_name.as_str().into()),
+                ("on", on(matched_on).into()),
+            ],
+        ),
+        Conflict::TextNamesReader { display_name, on: matched_on, .. } => m.format(
+            "report-conflict-text-names-reader",
+            &[("reader", display_name.as_str().into()), ("on", on(matched_on).into())],
+        ),
+    }
+}
+
+/// How a conflict names a person the report is about: by what the reporter gave, or by their
+/// place in the list when they gave nothing.
+fn described(m: Messages, at: usize, subject: &Subject) -> String {
+    if subject == &Subject::default() {
+        return m.format("report-person-number", &[("number", (at + 1).into())]);
+    }
+    let collar = subject.collar_number.as_deref().map(|c| m.format("report-subject-collar", &[("collar", c.into())]));
+    let parts: Vec<String> = [subject.name.clone(), collar, subject.role.clone(), subject.station.clone()]
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    let details = if parts.is_empty() { m.text("report-subject-no-details") } else { parts.join(", ") };
+    m.format("report-person-described", &[("details", details.into())])
+}
+
+/// Who will be able to read it, as `Composed::preview` lists them, in the reporter's language.
+pub(super) fn preview_text(m: Messages, dir: &VerifiedDirectory, composed: &Composed) -> String {
+    let preview = composed.preview(dir);
+    let mut lines = Vec::new();
+    if !preview.queues.is_empty() {
+        let names: Vec<String> = preview.queues.iter().map(|(id, name)| format!("{name} ({id})")).collect();
+        lines.push(m.format("report-preview-goes-to", &[("queues", names.join(", ").into())]));
+    }
+    lines.push(m.text("report-preview-readers"));
+    for r in &preview.readers {
+        lines.push(format!("  - {} [{}]", r.display_name, r.id));
+    }
+    if let Readers::Routed(route) = &composed.readers {
+        if let Some(fallback) = &route.fallback {
+            let name = dir.queue(&fallback.queue).map_or_else(|| fallback.queue.clone(), |q| q.name.clone());
+            let warning = m.format(
+                "report-preview-fallback",
+                &[("emptied", fallback.emptied.join(", ").into()), ("queue", name.into())],
+            );
+            lines.push(m.format("report-note", &[("note", warning.into())]));
+        }
+    }
+    let disclosure = match &composed.document {
+        Document::Report(r) | Document::FollowUp(r) => Some(&r.concern.disclosure),
+        _ => None,
+    };
+    let identity = match disclosure {
+        Some(Disclosure::Held { custodians, .. }) => {
+            let names: Vec<String> = custodians
+                .iter()
+                .map(|id| dir.reviewer(id).map_or_else(|| id.clone(), |r| format!("{} [{id}]", r.display_name)))
+                .collect();
+            Some(m.format("report-preview-held", &[("custodians", names.join(", ").into())]))
+        }
+        Some(Disclosure::Confidential { .. }) => Some(m.text("report-preview-confidential")),
+        _ => None,
+    };
+    if let Some(identity) = identity {
+        lines.push(m.format("report-note", &[("note", identity.into())]));
+    }
+    lines.iter().map(|l| format!("{l}\n")).collect()
 }
 
 enum Resolution {
@@ -467,28 +562,28 @@ enum Resolution {
 }
 
 /// Asks what to do about conflicts, on the terminal.
-fn resolve_conflicts(conflicts: &[Conflict]) -> anyhow::Result<Resolution> {
+fn resolve_conflicts(m: Messages, conflicts: &[Conflict]) -> anyhow::Result<Resolution> {
     let concerning: Vec<Concerning> = conflicts.iter().filter_map(Conflict::concerning).collect();
     let mut exclude: Vec<String> = conflicts.iter().filter_map(|c| c.reviewer().map(str::to_owned)).collect();
     exclude.dedup();
-    eprintln!("What would you like to do?");
-    eprintln!("  1. Send it to the independent office (outside PSD and the ACU) instead");
+    eprintln!("{}", m.text("report-what-now"));
+    eprintln!("  1. {}", m.text("report-choice-independent"));
     if !exclude.is_empty() {
-        eprintln!("  2. Leave out {}", exclude.join(", "));
-        eprintln!("  3. Both");
+        eprintln!("  2. {}", m.format("report-choice-leave-out", &[("ids", exclude.join(", ").into())]));
+        eprintln!("  3. {}", m.text("report-choice-both"));
     }
-    eprintln!("  4. Send it as it is: I am sure");
-    eprintln!("  5. Stop: send nothing");
+    eprintln!("  4. {}", m.text("report-choice-as-it-is"));
+    eprintln!("  5. {}", m.text("report-choice-stop"));
     loop {
         let independent =
             if concerning.is_empty() { vec![Concerning::ProfessionalStandardsStaff] } else { concerning.clone() };
-        match ask("Your choice (1-5): ")?.as_str() {
+        match ask(&m.text("report-ask-choice"))?.as_str() {
             "1" => return Ok(Resolution::Change { concerning: independent, exclude: vec![] }),
             "2" if !exclude.is_empty() => return Ok(Resolution::Change { concerning: vec![], exclude }),
             "3" if !exclude.is_empty() => return Ok(Resolution::Change { concerning: independent, exclude }),
             "4" => return Ok(Resolution::SendAsItIs),
             "5" | "" => return Ok(Resolution::Stop),
-            _ => eprintln!("Please type a number from the list."),
+            _ => eprintln!("{}", m.text("report-type-a-listed-number")),
         }
     }
 }
@@ -504,46 +599,75 @@ fn read_text(path: &Path) -> io::Result<String> {
     }
 }
 
-fn read_concern(path: &Path) -> anyhow::Result<Concern> {
-    let bytes = read_text(path).with_context(|| format!("reading {}", path.display()))?.into_bytes();
+/// "reading FILE", for an error's context.
+fn reading(m: Messages, path: &Path) -> String {
+    m.format("report-reading", &[("file", path.display().to_string().into())])
+}
+
+fn read_concern(m: Messages, path: &Path) -> anyhow::Result<Concern> {
+    let bytes = read_text(path).with_context(|| reading(m, path))?.into_bytes();
     serde_json::from_slice(&bytes).map_err(|e| {
+        let categories = Category::ALL.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ");
         anyhow::anyhow!(
-            "{} is not a valid report: {e}\nFields: category, concerning, subjects (name, collar_number, role, station), \
-             what, when, where, reported_elsewhere, disclosure.\nCategories: {}",
-            path.display(),
-            Category::ALL.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
+            "{}",
+            m.format(
+                "report-not-a-report",
+                &[
+                    ("file", path.display().to_string().into()),
+                    ("error", e.to_string().into()),
+                    ("categories", categories.into())
+                ]
+            )
         )
     })
 }
 
+/// Whether `answer` is one of the comma-separated `words` (a message listing what may be typed).
+fn one_of(words: &str, answer: &str) -> bool {
+    let answer = answer.trim().to_lowercase();
+    !answer.is_empty() && words.split(',').any(|w| w.trim().to_lowercase() == answer)
+}
+
+/// Whether a typed answer means yes in the reporter's language.
+pub(super) fn is_yes(m: Messages, answer: &str) -> bool {
+    one_of(&m.text("report-answers-yes"), answer)
+}
+
+/// Whether a typed answer means no in the reporter's language.
+fn is_no(m: Messages, answer: &str) -> bool {
+    one_of(&m.text("report-answers-no"), answer)
+}
+
 /// Asks yes/no on the terminal; without one, `--yes` is needed.
-pub fn confirm(question: &str) -> anyhow::Result<bool> {
+pub fn confirm(m: Messages, question: &str) -> anyhow::Result<bool> {
     if !io::stdin().is_terminal() {
-        bail!("not sent: there is no terminal to confirm on; review the list above and pass --yes to send");
+        bail!("{}", m.text("report-no-terminal-to-confirm"));
     }
-    eprint!("{question} [y/N] ");
+    eprint!("{question} {} ", m.text("report-yes-no"));
     io::stderr().flush()?;
     let mut line = String::new();
     io::stdin().lock().read_line(&mut line)?;
-    Ok(matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
+    Ok(is_yes(m, &line))
 }
 
 /// Prints sealing progress on a terminal.
-pub fn progress_printer(quiet: bool) -> Option<Box<dyn FnMut(u64) + Send>> {
+pub fn progress_printer(m: Messages, quiet: bool) -> Option<Box<dyn FnMut(u64) + Send>> {
     if quiet || !io::stderr().is_terminal() {
         return None;
     }
-    Some(Box::new(|sent: u64| {
+    Some(Box::new(move |sent: u64| {
         if sent < 1024 * 1024 {
-            eprint!("\rSealed and sent {} KiB ", sent / 1024);
+            eprint!("\r{} ", m.format("report-progress-kib", &[("kib", (sent / 1024).into())]));
         } else {
-            eprint!("\rSealed and sent {:.1} MiB ", sent as f64 / (1024.0 * 1024.0));
+            let mib = format!("{:.1}", sent as f64 / (1024.0 * 1024.0));
+            eprint!("\r{} ", m.format("report-progress-mib", &[("mib", mib.into())]));
         }
     }))
 }
 
-fn ask(prompt: &str) -> anyhow::Result<String> {
-    eprint!("{prompt}");
+/// Asks `question` (a space after it) and reads the answer's line.
+fn ask(question: &str) -> anyhow::Result<String> {
+    eprint!("{question} ");
     io::stderr().flush()?;
     let mut line = String::new();
     io::stdin().lock().read_line(&mut line)?;
@@ -559,23 +683,23 @@ fn optional(s: String) -> Option<String> {
 }
 
 /// The guided questions.
-fn ask_concern(dir: &candour_core::directory::VerifiedDirectory) -> anyhow::Result<Concern> {
-    eprintln!("Candour report. Use a personal device, not the force network; Tor if you can.");
-    eprintln!("Press Enter to skip any question that is not required.\n");
-    let category = ask_category()?;
+fn ask_concern(m: Messages, dir: &VerifiedDirectory) -> anyhow::Result<Concern> {
+    eprintln!("{}", m.text("report-intro"));
+    eprintln!("{}\n", m.text("report-skip-hint"));
+    let category = ask_category(m)?;
     let mut concerning = Vec::new();
-    if ask("Is it about someone in PSD or the ACU? [y/N] ")?.eq_ignore_ascii_case("y") {
+    if is_yes(m, &ask(&m.text("report-ask-about-psd"))?) {
         concerning.push(Concerning::ProfessionalStandardsStaff);
     }
-    if ask("Is it about a chief officer (ACC or above)? [y/N] ")?.eq_ignore_ascii_case("y") {
+    if is_yes(m, &ask(&m.text("report-ask-about-chief-officer"))?) {
         concerning.push(Concerning::ChiefOfficer);
     }
-    let subjects = ask_subjects()?;
-    let what = ask_what()?;
-    let when = optional(ask("When did it happen? ")?);
-    let where_ = optional(ask("Where did it happen? ")?);
-    let reported_elsewhere = optional(ask("Have you reported it anywhere else? Where? ")?);
-    let disclosure = ask_disclosure(dir)?;
+    let subjects = ask_subjects(m)?;
+    let what = ask_what(m)?;
+    let when = optional(ask(&m.text("report-ask-when"))?);
+    let where_ = optional(ask(&m.text("report-ask-where"))?);
+    let reported_elsewhere = optional(ask(&m.text("report-ask-elsewhere"))?);
+    let disclosure = ask_disclosure(m, dir)?;
     Ok(Concern {
         category: Some(category),
         concerning,
@@ -588,12 +712,14 @@ fn ask_concern(dir: &candour_core::directory::VerifiedDirectory) -> anyhow::Resu
     })
 }
 
-/// `text` broken at word boundaries into lines of at most `width`, each after `indent`.
+/// `text` broken at word boundaries into lines of at most `width` characters, each after
+/// `indent`.
 fn wrapped(text: &str, indent: &str, width: usize) -> String {
     let mut out = String::new();
     let mut line = String::new();
+    let length = |s: &str| s.chars().count();
     for word in text.split_whitespace() {
-        if !line.is_empty() && indent.len() + line.len() + 1 + word.len() > width {
+        if !line.is_empty() && length(indent) + length(&line) + 1 + length(word) > width {
             out.push_str(indent);
             out.push_str(&line);
             out.push('\n');
@@ -612,29 +738,45 @@ fn wrapped(text: &str, indent: &str, width: usize) -> String {
     out
 }
 
-fn ask_category() -> anyhow::Result<Category> {
+/// A category's title in the reporter's language (`common.ftl`).
+fn category_title(m: Messages, c: Category) -> String {
+    m.text(&format!("category-{}", c.name()))
+}
+
+/// A category's one-line explanation in the reporter's language (`common.ftl`).
+fn category_explanation(m: Messages, c: Category) -> String {
+    m.text(&format!("category-{}-help", c.name()))
+}
+
+/// Every category's name and explanation, for a refusal that asks for one.
+fn categories_listed(m: Messages) -> String {
+    Category::ALL.iter().map(|c| format!("  {}\n      {}\n", c.name(), category_explanation(m, *c))).collect()
+}
+
+fn ask_category(m: Messages) -> anyhow::Result<Category> {
     for (i, c) in Category::ALL.iter().enumerate() {
-        eprint!("{:>2}. {}\n{}", i + 1, c.title(), wrapped(c.explanation(), "    ", 78));
+        eprint!("{:>2}. {}\n{}", i + 1, category_title(m, *c), wrapped(&category_explanation(m, *c), "    ", 78));
     }
     loop {
-        let answer = ask("\nWhich category fits best? (number) ")?;
+        eprintln!();
+        let answer = ask(&m.text("report-ask-category"))?;
         match answer.parse::<usize>().ok().and_then(|n| Category::ALL.get(n.wrapping_sub(1))) {
             Some(c) => return Ok(*c),
-            None => eprintln!("Please type a number from 1 to {}.", Category::ALL.len()),
+            None => eprintln!("{}", m.format("report-type-a-number", &[("last", Category::ALL.len().into())])),
         }
     }
 }
 
-fn ask_subjects() -> anyhow::Result<Vec<Subject>> {
+fn ask_subjects(m: Messages) -> anyhow::Result<Vec<Subject>> {
     let mut subjects = Vec::new();
     loop {
-        let name = ask("Name of a person it is about (Enter when done): ")?;
-        let collar = ask("  Their collar or warrant number, if known: ")?;
+        let name = ask(&m.text("report-ask-subject-name"))?;
+        let collar = ask(&format!("  {}", m.text("report-ask-subject-collar")))?;
         if name.is_empty() && collar.is_empty() {
             return Ok(subjects);
         }
-        let role = ask("  Their rank or role, if known: ")?;
-        let station = ask("  Their station or team, if known: ")?;
+        let role = ask(&format!("  {}", m.text("report-ask-subject-role")))?;
+        let station = ask(&format!("  {}", m.text("report-ask-subject-station")))?;
         subjects.push(Subject {
             name: optional(name),
             collar_number: optional(collar),
@@ -644,8 +786,8 @@ fn ask_subjects() -> anyhow::Result<Vec<Subject>> {
     }
 }
 
-fn ask_what() -> anyhow::Result<String> {
-    eprintln!("What happened? Finish with a line containing only a full stop (.)");
+fn ask_what(m: Messages) -> anyhow::Result<String> {
+    eprintln!("{}", m.text("report-ask-what"));
     Ok(read_until_full_stop()?)
 }
 
@@ -663,36 +805,42 @@ pub(super) fn read_until_full_stop() -> io::Result<String> {
     Ok(text.trim_end().to_owned())
 }
 
+/// `items` as one phrase: "A", "A and B", "A, B and C", with the language's "and".
+fn and_list(m: Messages, items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => {
+            // Welsh writes "ac" before a vowel and "a" before a consonant.
+            let vowel = last.chars().next().is_some_and(|c| "aeiouwyâêîôûŵŷAEIOUWYÂÊÎÔÛŴŶ".contains(c));
+            m.format(
+                "report-and",
+                &[
+                    ("first", rest.join(", ").into()),
+                    ("last", (*last).into()),
+                    ("vowel", if vowel { "yes" } else { "no" }.into()),
+                ],
+            )
+        }
+    }
+}
+
 /// Anonymous or confidential, with what confidential means in this force's directory: who
 /// would hold the name.
-fn ask_disclosure(dir: &candour_core::directory::VerifiedDirectory) -> anyhow::Result<Disclosure> {
+fn ask_disclosure(m: Messages, dir: &VerifiedDirectory) -> anyhow::Result<Disclosure> {
     let custodians: Vec<&str> =
         dir.directory().custodians.iter().filter_map(|id| dir.reviewer(id)).map(|r| r.display_name.as_str()).collect();
     let held = if custodians.is_empty() {
-        "your name and contact are locked with the report, and the people who read it can see them.".to_owned()
+        m.text("report-confidential-with-report")
     } else {
-        format!(
-            "your name and contact are locked to {} alone, who look after reporters' identities, not to the people \
-             who read the report: a reader who needs them must ask, giving a reason.",
-            custodians.join(" and ")
-        )
+        m.format("report-confidential-custodians", &[("custodians", and_list(m, &custodians).into())])
     };
-    eprint!(
-        "{}",
-        wrapped(
-            &format!(
-                "Anonymous: nobody is told who you are, and you read replies with the token you are given. \
-                 Confidential: {held} The relay never sees either."
-            ),
-            "",
-            78
-        )
-    );
-    if !ask("Stay anonymous? [Y/n] ")?.eq_ignore_ascii_case("n") {
-        return Ok(Disclosure::Anonymous);
+    eprint!("{}", wrapped(&m.format("report-disclosure-explained", &[("confidential", held.into())]), "", 78));
+    if is_no(m, &ask(&m.text("report-ask-anonymous"))?) {
+        return Ok(Disclosure::Confidential {
+            name: optional(ask(&m.text("report-ask-name"))?),
+            contact: optional(ask(&m.text("report-ask-contact"))?),
+        });
     }
-    Ok(Disclosure::Confidential {
-        name: optional(ask("Your name (kept confidential): ")?),
-        contact: optional(ask("A safe way to contact you: ")?),
-    })
+    Ok(Disclosure::Anonymous)
 }

@@ -5,10 +5,12 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use maud::{html, DOCTYPE};
+use axum::Extension;
+use candour_l10n::{Language, Messages};
+use maud::{html, Markup, DOCTYPE};
 use rand::rngs::OsRng;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -16,6 +18,7 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use super::forms::FormFields;
+use super::language::{self, fill, other, switch_name, Ui, SLOT};
 use super::{lock, DeskState};
 
 /// The session cookie's name.
@@ -125,95 +128,153 @@ impl Gate {
     }
 }
 
+/// A refusal page: how it is worded, and whether it offers the other language.
+pub(crate) struct Plain<'a> {
+    /// The page's messages.
+    pub m: Messages,
+    /// The heading.
+    pub title: &'a str,
+    /// What happened and what to do.
+    pub text: Markup,
+    /// Whether to offer the other language: a link to this address with `?lang=`, which only
+    /// a page fetched with GET can follow.
+    pub switch: bool,
+}
+
 /// A refusal or error page that needs no session (and so shows no CSRF token) and no CSS.
-pub(crate) fn plain(status: StatusCode, title: &str, text: &str) -> Response {
+pub(crate) fn plain(status: StatusCode, page: Plain<'_>) -> Response {
+    let Plain { m, title, text, switch } = page;
+    let to = other(m.language());
     let body = html! {
         (DOCTYPE)
-        html lang="en" {
-            head { meta charset="utf-8"; title { (title) " · Candour desk" } }
-            body { h1 { (title) } p { (text) } }
+        html lang=(m.language().tag()) {
+            head { meta charset="utf-8"; title { (m.format("desk-page-title", &[("title", title.into())])) } }
+            body {
+                h1 { (title) }
+                p { (text) }
+                @if switch {
+                    p { a href={ "?lang=" (to.code()) } hreflang=(to.tag()) lang=(to.tag()) { (switch_name(to)) } }
+                }
+            }
         }
     };
     (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body.into_string()).into_response()
 }
 
-fn not_signed_in() -> Response {
-    plain(
-        StatusCode::UNAUTHORIZED,
-        "Not signed in",
-        "This desk only answers the browser that opened its one-time login link. Run `candour review desk` \
-         for a new link.",
-    )
+/// A refusal page whose text is one message.
+fn refusal(status: StatusCode, m: Messages, switch: bool, title: &str, text: &str) -> Response {
+    plain(status, Plain { m, title, text: html! { (text) }, switch })
 }
 
-/// `GET /login/{code}`: exchanges the one-time code for the session cookie.
-pub(crate) async fn login(State(state): State<Arc<DeskState>>, Path(code): Path<String>) -> Response {
+/// A message naming the command that opens a new desk, with the command as code.
+fn with_command(text: &str) -> Markup {
+    fill(text, html! { code { "candour review desk" } })
+}
+
+fn not_signed_in(m: Messages, switch: bool) -> Response {
+    let text = with_command(&m.format("desk-not-signed-in-text", &[("command", SLOT.into())]));
+    plain(StatusCode::UNAUTHORIZED, Plain { m, title: &m.text("desk-not-signed-in"), text, switch })
+}
+
+/// `GET /login/{code}`: exchanges the one-time code for the session cookie. A language asked
+/// for in the link (`?lang=cy`) becomes the session's.
+pub(crate) async fn login(
+    State(state): State<Arc<DeskState>>,
+    Path(code): Path<String>,
+    Extension(ui): Extension<Ui>,
+    uri: Uri,
+) -> Response {
+    let m = ui.m;
     let Some(cookie) = state.gate.redeem(&code) else {
-        return plain(
-            StatusCode::FORBIDDEN,
-            "Login link not valid",
-            "Each login link works once. If this browser is already signed in, go to the inbox at /; otherwise \
-             close the desk and run `candour review desk` again.",
-        );
+        let text = with_command(&m.format("desk-login-spent-text", &[("command", SLOT.into())]));
+        return plain(StatusCode::FORBIDDEN, Plain { m, title: &m.text("desk-login-spent"), text, switch: true });
     };
     state.touch();
+    if let Some(asked) = language::from_query(&uri) {
+        state.choose_language(asked);
+    }
     let set = format!("{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/", cookie.as_str());
     match HeaderValue::from_str(&set) {
         Ok(value) => {
             (StatusCode::SEE_OTHER, [(header::LOCATION, HeaderValue::from_static("/")), (header::SET_COOKIE, value)])
                 .into_response()
         }
-        Err(_) => plain(StatusCode::INTERNAL_SERVER_ERROR, "Login failed", "The session cookie could not be set."),
+        Err(_) => refusal(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            m,
+            false,
+            &m.text("desk-login-failed"),
+            &m.text("desk-login-failed-text"),
+        ),
     }
 }
 
 /// Every request passes here first: right host, then (except the login link) the session
 /// cookie, then for a POST the same-origin signals and the CSRF token. The parsed form is
 /// handed to the handler as an extension, so no handler can skip the check.
-pub(crate) async fn guard(State(state): State<Arc<DeskState>>, request: Request, next: Next) -> Response {
+///
+/// Each request is given its [`Ui`]: before the session is known, only what the request
+/// itself asks for (`?lang=`, the browser's languages); once it is, the session's choice first.
+pub(crate) async fn guard(State(state): State<Arc<DeskState>>, mut request: Request, next: Next) -> Response {
     let gate = &state.gate;
+    let browser = language::from_browser(request.headers());
+    let asked = language::from_query(request.uri()).or(browser).unwrap_or(Language::English);
+    let m = Messages::new(asked);
+    let get = request.method() == Method::GET;
     if !gate.host_ok(&request) {
-        return plain(
+        return refusal(
             StatusCode::FORBIDDEN,
-            "Wrong address",
-            "The desk answers only at the address in its login link.",
+            m,
+            get,
+            &m.text("desk-wrong-address"),
+            &m.text("desk-wrong-address-text"),
         );
     }
-    let login = request.method() == Method::GET
-        && request.uri().path().strip_prefix("/login/").is_some_and(|code| !code.is_empty() && !code.contains('/'));
+    let login =
+        get && request.uri().path().strip_prefix("/login/").is_some_and(|code| !code.is_empty() && !code.contains('/'));
     if login {
+        request.extensions_mut().insert(Ui { m, here: "/".to_owned() });
         return next.run(request).await;
     }
     if !gate.cookie_ok(request.headers()) {
-        return not_signed_in();
+        return not_signed_in(m, get);
     }
+    let m = Messages::new(state.chosen_language().or(browser).unwrap_or(Language::English));
+    let here = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned();
+    let ui = Ui { m, here };
     match *request.method() {
         Method::GET | Method::HEAD => {
             state.touch();
+            request.extensions_mut().insert(ui);
             next.run(request).await
         }
         Method::POST => {
+            let refused = m.text("desk-refused");
             if !gate.same_origin(request.headers()) {
-                return plain(StatusCode::FORBIDDEN, "Refused", "This form did not come from the desk's own pages.");
+                return refusal(StatusCode::FORBIDDEN, m, false, &refused, &m.text("desk-refused-origin"));
             }
             let (parts, body) = request.into_parts();
             let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
-                return plain(StatusCode::PAYLOAD_TOO_LARGE, "Too large", "The form is too large to record.");
+                let title = m.text("desk-too-large");
+                return refusal(StatusCode::PAYLOAD_TOO_LARGE, m, false, &title, &m.text("desk-too-large-text"));
             };
             let form = FormFields::parse(&bytes);
             if !gate.csrf_ok(form.get("csrf")) {
-                return plain(
-                    StatusCode::FORBIDDEN,
-                    "Refused",
-                    "This form is not from this desk session: reload the page and try again.",
-                );
+                return refusal(StatusCode::FORBIDDEN, m, false, &refused, &m.text("desk-refused-csrf"));
             }
             let mut request = Request::from_parts(parts, Body::empty());
             request.extensions_mut().insert(form);
+            request.extensions_mut().insert(ui);
             state.touch();
             next.run(request).await
         }
-        _ => plain(StatusCode::METHOD_NOT_ALLOWED, "Not allowed", "The desk only takes GET and POST."),
+        _ => refusal(
+            StatusCode::METHOD_NOT_ALLOWED,
+            m,
+            false,
+            &m.text("desk-not-allowed"),
+            &m.text("desk-not-allowed-text"),
+        ),
     }
 }
 

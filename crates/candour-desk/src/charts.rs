@@ -2,6 +2,7 @@
 //! elsewhere. Every text goes through maud, which escapes it; colours come from classes in
 //! `desk.css` (the CSP allows no inline style).
 
+use candour_l10n::Messages;
 use maud::{html, Markup};
 
 /// One series: a name for the legend and the CSS class that colours it.
@@ -169,16 +170,17 @@ impl BarChart {
     }
 
     /// The same numbers as a table, for screen readers and for copying.
-    pub fn table(&self) -> Markup {
+    pub fn table(&self, m: Messages) -> Markup {
+        let suppressed = m.text("desk-suppressed");
         html! {
             details {
-                summary { "The numbers behind “" (self.title) "”" }
+                summary { (m.format("desk-chart-numbers", &[("title", self.title.as_str().into())])) }
                 table class="data" {
                     thead {
                         tr {
-                            th scope="col" { "Bar" }
+                            th scope="col" { (m.text("desk-chart-bar")) }
                             @for s in &self.series { th scope="col" { (s.name) } }
-                            th scope="col" { "Total" }
+                            th scope="col" { (m.text("desk-total")) }
                         }
                     }
                     tbody {
@@ -186,7 +188,7 @@ impl BarChart {
                             tr {
                                 th scope="row" { (bar.label) }
                                 @if bar.suppressed {
-                                    @for _ in 0..=self.series.len() { td { abbr title="suppressed" { "*" } } }
+                                    @for _ in 0..=self.series.len() { td { abbr title=(suppressed) { "*" } } }
                                 } @else {
                                     @for i in 0..self.series.len() {
                                         td { (bar.segments.iter().filter(|(s, _)| *s == i).map(|(_, n)| n).sum::<u64>()) }
@@ -202,13 +204,13 @@ impl BarChart {
     }
 
     /// The chart, its legend and its table in a figure.
-    pub fn figure(&self) -> Markup {
+    pub fn figure(&self, m: Messages) -> Markup {
         html! {
             figure class="chart-figure" {
                 figcaption { h3 { (self.title) } p class="chart-summary" { (self.summary) } }
                 (self.svg())
                 (self.legend())
-                (self.table())
+                (self.table(m))
             }
         }
     }
@@ -275,7 +277,7 @@ mod tests {
     fn every_text_is_escaped() {
         let bars = vec![Bar { label: "<script>alert(2)</script>".into(), segments: vec![(1, 1)], suppressed: false }];
         let c = chart(bars);
-        let all = html! { (c.figure()) }.into_string();
+        let all = html! { (c.figure(Messages::new(candour_l10n::Language::English))) }.into_string();
         assert!(!all.contains("<script>"), "{all}");
         assert!(all.contains("&lt;script&gt;alert(2)&lt;/script&gt;"));
         assert!(all.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));

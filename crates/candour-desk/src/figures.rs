@@ -3,13 +3,31 @@
 //! for the reviewer's own eyes; the suppressed table beside them is the one to publish.
 
 use candour_core::Day;
+use candour_l10n::Messages;
 
 use super::charts::{Bar, BarChart, Marker, Series};
+use super::words as named;
 use candour_review::state::{add_months, CaseFile, CaseState, ACKNOWLEDGE_WITHIN_DAYS, FEEDBACK_WITHIN_MONTHS};
 use candour_review::stats::{Cell, StatsTable};
 use candour_review::triage::{Category, Priority};
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+/// A month's short name, under its bar.
+fn month(m: Messages, index: usize) -> String {
+    match index {
+        0 => m.text("desk-month-jan"),
+        1 => m.text("desk-month-feb"),
+        2 => m.text("desk-month-mar"),
+        3 => m.text("desk-month-apr"),
+        4 => m.text("desk-month-may"),
+        5 => m.text("desk-month-jun"),
+        6 => m.text("desk-month-jul"),
+        7 => m.text("desk-month-aug"),
+        8 => m.text("desk-month-sep"),
+        9 => m.text("desk-month-oct"),
+        10 => m.text("desk-month-nov"),
+        _ => m.text("desk-month-dec"),
+    }
+}
 
 /// A case with its folded state, folded once per page.
 pub(crate) type Folded<'a> = (&'a CaseFile, CaseState);
@@ -19,13 +37,23 @@ fn series(name: &str, class: &str) -> Series {
 }
 
 /// One bar per bucket, each bar a single segment of its bucket's series.
-fn buckets(labels: &[&str], series_of: &[usize], counts: &[u64]) -> Vec<Bar> {
+fn buckets(labels: Vec<String>, series_of: &[usize], counts: &[u64]) -> Vec<Bar> {
     labels
-        .iter()
+        .into_iter()
         .zip(series_of)
         .zip(counts)
-        .map(|((label, s), n)| Bar { label: (*label).to_owned(), segments: vec![(*s, *n)], suppressed: false })
+        .map(|((label, s), n)| Bar { label, segments: vec![(*s, *n)], suppressed: false })
         .collect()
+}
+
+/// A bar's label for days since the report was sent: "0–1 d".
+fn days(m: Messages, range: &str) -> String {
+    m.format("desk-bucket-days", &[("range", range.into())])
+}
+
+/// A bar's label for months since the report was sent: "1–2 mo".
+fn months(m: Messages, range: &str) -> String {
+    m.format("desk-bucket-months", &[("range", range.into())])
 }
 
 fn sent_in(case: &CaseFile, year: i64) -> Option<Day> {
@@ -38,12 +66,8 @@ fn sent_with_duties_in(case: &CaseFile, state: &CaseState, year: i64) -> Option<
     sent_in(case, year).filter(|_| candour_review::clocks::owes_reporter_duties(state))
 }
 
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// Cases received in each month of `year`, stacked by category.
-pub(crate) fn received_per_month(cases: &[Folded<'_>], year: i64) -> BarChart {
+pub(crate) fn received_per_month(m: Messages, cases: &[Folded<'_>], year: i64) -> BarChart {
     let mut counts = [[0u64; Category::ALL.len()]; 12];
     for (case, state) in cases {
         if let Some(day) = sent_in(case, year) {
@@ -55,29 +79,32 @@ pub(crate) fn received_per_month(cases: &[Folded<'_>], year: i64) -> BarChart {
     }
     // Only the categories that occur, in the usual order; each keeps its own colour.
     let present: Vec<usize> = (0..Category::ALL.len()).filter(|c| counts.iter().any(|m| m[*c] > 0)).collect();
-    let series_list = present.iter().map(|c| series(&words(Category::ALL[*c].name()), &format!("c{c}"))).collect();
-    let bars = MONTHS
+    let series_list =
+        present.iter().map(|c| series(&named::category(m, Category::ALL[*c]), &format!("c{c}"))).collect();
+    let bars = counts
         .iter()
-        .zip(counts.iter())
-        .map(|(label, month)| Bar {
-            label: (*label).to_owned(),
-            segments: present.iter().enumerate().map(|(s, c)| (s, month[*c])).collect(),
+        .enumerate()
+        .map(|(i, in_month)| Bar {
+            label: month(m, i),
+            segments: present.iter().enumerate().map(|(s, c)| (s, in_month[*c])).collect(),
             suppressed: false,
         })
         .collect();
     let total: u64 = counts.iter().flatten().sum();
     let busiest = counts.iter().map(|m| m.iter().sum::<u64>()).enumerate().max_by_key(|(i, n)| (*n, 12 - i));
     let summary = match busiest {
-        Some((m, n)) if total > 0 => {
-            format!("{} received in {year}; the most in {} ({n}).", plural(total, "case", "cases"), MONTHS[m])
+        Some((i, n)) if total > 0 => {
+            let args =
+                [("count", total.into()), ("year", year.into()), ("month", month(m, i).into()), ("most", n.into())];
+            m.format("desk-chart-received-summary", &args)
         }
-        _ => format!("No cases received in {year}."),
+        _ => m.format("desk-chart-received-none", &[("year", year.into())]),
     };
     BarChart {
         id: "received".into(),
-        title: format!("Cases received per month, {year}, by category"),
+        title: m.format("desk-chart-received-title", &[("year", year.into())]),
         summary,
-        unit: "cases".into(),
+        unit: m.text("desk-chart-unit-cases"),
         series: series_list,
         bars,
         marker: None,
@@ -128,8 +155,18 @@ fn age_bucket(age: i64) -> usize {
 }
 
 /// How long acknowledgement took, for cases received in `year`, against the 7-day duty.
-pub(crate) fn time_to_acknowledge(cases: &[Folded<'_>], year: i64, today: Day) -> BarChart {
-    let labels = ["0–1 d", "2–3 d", "4–7 d", "8–14 d", "15–30 d", "> 30 d", "awaiting", "overdue", "closed,\nnone"];
+pub(crate) fn time_to_acknowledge(m: Messages, cases: &[Folded<'_>], year: i64, today: Day) -> BarChart {
+    let labels = vec![
+        days(m, "0–1"),
+        days(m, "2–3"),
+        days(m, "4–7"),
+        days(m, "8–14"),
+        days(m, "15–30"),
+        days(m, "> 30"),
+        m.text("desk-bucket-awaiting"),
+        m.text("desk-bucket-overdue"),
+        m.text("desk-bucket-closed-none"),
+    ];
     let series_of = [0, 0, 0, 1, 1, 1, 2, 3, 4];
     let mut counts = [0u64; 9];
     for (case, state) in cases {
@@ -138,33 +175,44 @@ pub(crate) fn time_to_acknowledge(cases: &[Folded<'_>], year: i64, today: Day) -
     }
     let on_time: u64 = counts[..3].iter().sum();
     let done: u64 = counts[..6].iter().sum();
+    let summary = [
+        ("done", done.into()),
+        ("on-time", on_time.into()),
+        ("days", ACKNOWLEDGE_WITHIN_DAYS.into()),
+        ("waiting", (counts[6] + counts[7]).into()),
+        ("overdue", counts[7].into()),
+        ("closed", counts[8].into()),
+    ];
     BarChart {
         id: "acknowledge".into(),
-        title: format!("Time to acknowledge, reports received in {year}"),
-        summary: format!(
-            "Of {} acknowledged, {on_time} within {ACKNOWLEDGE_WITHIN_DAYS} days; {} awaiting acknowledgement, {} of \
-             them overdue; {} closed without acknowledgement.",
-            plural(done, "report", "reports"),
-            counts[6] + counts[7],
-            counts[7],
-            counts[8]
-        ),
-        unit: "cases".into(),
+        title: m.format("desk-chart-acknowledge-title", &[("year", year.into())]),
+        summary: m.format("desk-chart-acknowledge-summary", &summary),
+        unit: m.text("desk-chart-unit-cases"),
         series: vec![
-            series("within 7 days", "good"),
-            series("late", "late"),
-            series("not yet, in time", "pending"),
-            series("not yet, overdue", "overdue"),
-            series("closed without acknowledgement", "neutral"),
+            series(&m.text("desk-series-within-7-days"), "good"),
+            series(&m.text("desk-series-late"), "late"),
+            series(&m.text("desk-series-in-time"), "pending"),
+            series(&m.text("desk-series-overdue"), "overdue"),
+            series(&m.text("desk-series-closed-unacknowledged"), "neutral"),
         ],
-        bars: buckets(&labels, &series_of, &counts),
-        marker: Some(Marker { after: 2, label: "7-day target".into() }),
+        bars: buckets(labels, &series_of, &counts),
+        marker: Some(Marker { after: 2, label: m.text("desk-marker-7-days") }),
     }
 }
 
 /// How long feedback took, for cases received in `year`, against the 3-month duty.
-pub(crate) fn time_to_feedback(cases: &[Folded<'_>], year: i64, today: Day) -> BarChart {
-    let labels = ["≤ 1 mo", "1–2 mo", "2–3 mo", "≤ 1 mo\nlate", "> 1 mo\nlate", "awaiting", "overdue", "closed,\nnone"];
+pub(crate) fn time_to_feedback(m: Messages, cases: &[Folded<'_>], year: i64, today: Day) -> BarChart {
+    let late = |range: &str| m.format("desk-bucket-months-late", &[("range", range.into())]);
+    let labels = vec![
+        months(m, "≤ 1"),
+        months(m, "1–2"),
+        months(m, "2–3"),
+        late("≤ 1"),
+        late("> 1"),
+        m.text("desk-bucket-awaiting"),
+        m.text("desk-bucket-overdue"),
+        m.text("desk-bucket-closed-none"),
+    ];
     let series_of = [0, 0, 0, 1, 1, 2, 3, 4];
     let mut counts = [0u64; 8];
     for (case, state) in cases {
@@ -173,32 +221,40 @@ pub(crate) fn time_to_feedback(cases: &[Folded<'_>], year: i64, today: Day) -> B
     }
     let on_time: u64 = counts[..3].iter().sum();
     let given: u64 = counts[..5].iter().sum();
+    let summary = [
+        ("given", given.into()),
+        ("on-time", on_time.into()),
+        ("months", FEEDBACK_WITHIN_MONTHS.into()),
+        ("waiting", (counts[5] + counts[6]).into()),
+        ("overdue", counts[6].into()),
+    ];
     BarChart {
         id: "feedback".into(),
-        title: format!("Time to feedback, reports received in {year}"),
-        summary: format!(
-            "Of {} given feedback, {on_time} within {FEEDBACK_WITHIN_MONTHS} months; {} awaiting feedback, {} of \
-             them overdue.",
-            plural(given, "report", "reports"),
-            counts[5] + counts[6],
-            counts[6]
-        ),
-        unit: "cases".into(),
+        title: m.format("desk-chart-feedback-title", &[("year", year.into())]),
+        summary: m.format("desk-chart-feedback-summary", &summary),
+        unit: m.text("desk-chart-unit-cases"),
         series: vec![
-            series("within 3 months", "good"),
-            series("late", "late"),
-            series("not yet, in time", "pending"),
-            series("not yet, overdue", "overdue"),
-            series("closed without feedback", "neutral"),
+            series(&m.text("desk-series-within-3-months"), "good"),
+            series(&m.text("desk-series-late"), "late"),
+            series(&m.text("desk-series-in-time"), "pending"),
+            series(&m.text("desk-series-overdue"), "overdue"),
+            series(&m.text("desk-series-closed-without-feedback"), "neutral"),
         ],
-        bars: buckets(&labels, &series_of, &counts),
-        marker: Some(Marker { after: 2, label: "3-month target".into() }),
+        bars: buckets(labels, &series_of, &counts),
+        marker: Some(Marker { after: 2, label: m.text("desk-marker-3-months") }),
     }
 }
 
 /// Open cases (every year) by how long ago they were sent, stacked by priority.
-pub(crate) fn open_by_age(cases: &[Folded<'_>], today: Day) -> BarChart {
-    let labels = ["0–7 d", "8–30 d", "1–3 mo", "3–6 mo", "6–12 mo", "> 1 year"];
+pub(crate) fn open_by_age(m: Messages, cases: &[Folded<'_>], today: Day) -> BarChart {
+    let labels = [
+        days(m, "0–7"),
+        days(m, "8–30"),
+        months(m, "1–3"),
+        months(m, "3–6"),
+        months(m, "6–12"),
+        m.text("desk-bucket-over-a-year"),
+    ];
     let mut counts = [[0u64; 4]; 6];
     for (case, state) in cases {
         if state.status.is_concluded() {
@@ -213,18 +269,14 @@ pub(crate) fn open_by_age(cases: &[Folded<'_>], today: Day) -> BarChart {
     let old: u64 = counts[3..].iter().flatten().sum();
     BarChart {
         id: "open-age".into(),
-        title: "Open cases by age, by priority".into(),
-        summary: format!("{} open; {old} sent more than 3 months ago.", plural(open, "case", "cases")),
-        unit: "cases".into(),
-        series: Priority::ALL.iter().map(|p| series(&words(p.name()), &format!("p-{}", p.name()))).collect(),
+        title: m.text("desk-chart-open-title"),
+        summary: m.format("desk-chart-open-summary", &[("open", open.into()), ("old", old.into())]),
+        unit: m.text("desk-chart-unit-cases"),
+        series: Priority::ALL.iter().map(|p| series(&named::priority(m, *p), &format!("p-{}", p.name()))).collect(),
         bars: labels
-            .iter()
+            .into_iter()
             .zip(counts.iter())
-            .map(|(label, c)| Bar {
-                label: (*label).to_owned(),
-                segments: c.iter().copied().enumerate().collect(),
-                suppressed: false,
-            })
+            .map(|(label, c)| Bar { label, segments: c.iter().copied().enumerate().collect(), suppressed: false })
             .collect(),
         marker: None,
     }
@@ -233,8 +285,8 @@ pub(crate) fn open_by_age(cases: &[Folded<'_>], today: Day) -> BarChart {
 /// A bar of a published figure: its count, or "*" when suppressed. Lines of the table that
 /// are zero are left out (the table beside the charts has them); a suppressed one never is, so
 /// a hidden zero looks like any hidden count.
-fn published_bar(name: &str, cell: Cell) -> Option<Bar> {
-    let label = two_lines(&words(name), 14);
+fn published_bar(name: String, cell: Cell) -> Option<Bar> {
+    let label = two_lines(&name, 14);
     match cell.count {
         None => Some(Bar { label, segments: Vec::new(), suppressed: true }),
         Some(0) => None,
@@ -264,50 +316,57 @@ fn two_lines(text: &str, width: usize) -> String {
     lines.join("\n")
 }
 
-fn published_figure(cell: Cell, what: &str, year: i64) -> String {
-    match cell.count {
-        Some(n) => format!("{} received in {year}", plural(n, what, &format!("{what}s"))),
-        None => format!("The number of {what}s received in {year} is suppressed"),
-    }
-}
-
 /// The charts of the published table, drawn from the suppressed table alone: allegations by
 /// category and by outcome, and compliments by outcome. A suppressed value is drawn as "*",
 /// never as a bar of its count.
-pub(crate) fn published_charts(t: &StatsTable) -> Vec<BarChart> {
-    let one = |name: &str, class: &str| vec![series(name, class)];
-    let shown = " Bars marked * are suppressed.";
-    let by_category: Vec<Bar> = t.rows.iter().filter_map(|r| published_bar(&r.category, r.total)).collect();
-    let by_outcome: Vec<Bar> =
-        t.columns.iter().zip(&t.column_totals).filter_map(|(c, cell)| published_bar(c, *cell)).collect();
+pub(crate) fn published_charts(m: Messages, t: &StatsTable) -> Vec<BarChart> {
+    let one = |name: String, class: &str| vec![series(&name, class)];
+    let year = t.year;
+    let by_category: Vec<Bar> =
+        t.rows.iter().filter_map(|r| published_bar(named::category_named(m, &r.category), r.total)).collect();
+    let by_outcome: Vec<Bar> = t
+        .columns
+        .iter()
+        .zip(&t.column_totals)
+        .filter_map(|(c, cell)| published_bar(named::column(m, c), *cell))
+        .collect();
     let c = &t.compliments;
     let compliments: Vec<Bar> =
-        c.columns.iter().zip(&c.cells).filter_map(|(n, cell)| published_bar(n, *cell)).collect();
+        c.columns.iter().zip(&c.cells).filter_map(|(n, cell)| published_bar(named::column(m, n), *cell)).collect();
+    let allegations = match t.total.count {
+        Some(n) => m.format("desk-published-allegations", &[("count", n.into()), ("year", year.into())]),
+        None => m.format("desk-published-allegations-suppressed", &[("year", year.into())]),
+    };
+    let compliments_summary = match c.total.count {
+        Some(n) => m.format("desk-published-compliments", &[("count", n.into()), ("year", year.into())]),
+        None => m.format("desk-published-compliments-suppressed", &[("year", year.into())]),
+    };
+    let starred = m.text("desk-published-stars");
     vec![
         BarChart {
             id: "published-category".into(),
-            title: format!("Allegations received in {}, by category", t.year),
-            summary: format!("{}.{shown}", published_figure(t.total, "allegation", t.year)),
-            unit: "allegations".into(),
-            series: one("allegations", "c0"),
+            title: m.format("desk-chart-published-category-title", &[("year", year.into())]),
+            summary: format!("{allegations} {starred}"),
+            unit: m.text("desk-chart-unit-allegations"),
+            series: one(m.text("desk-chart-unit-allegations"), "c0"),
             bars: by_category,
             marker: None,
         },
         BarChart {
             id: "published-outcome".into(),
-            title: format!("Allegations received in {}, by outcome or where they stand", t.year),
-            summary: format!("{}.{shown}", published_figure(t.total, "allegation", t.year)),
-            unit: "allegations".into(),
-            series: one("allegations", "c10"),
+            title: m.format("desk-chart-published-outcome-title", &[("year", year.into())]),
+            summary: format!("{allegations} {starred}"),
+            unit: m.text("desk-chart-unit-allegations"),
+            series: one(m.text("desk-chart-unit-allegations"), "c10"),
             bars: by_outcome,
             marker: None,
         },
         BarChart {
             id: "published-compliments".into(),
-            title: format!("Compliments received in {}, by outcome", t.year),
-            summary: format!("{}.{shown}", published_figure(c.total, "compliment", t.year)),
-            unit: "compliments".into(),
-            series: one("compliments", "good"),
+            title: m.format("desk-chart-published-compliments-title", &[("year", year.into())]),
+            summary: format!("{compliments_summary} {starred}"),
+            unit: m.text("desk-chart-unit-compliments"),
+            series: one(m.text("desk-chart-unit-compliments"), "good"),
             bars: compliments,
             marker: None,
         },
@@ -315,7 +374,7 @@ pub(crate) fn published_charts(t: &StatsTable) -> Vec<BarChart> {
 }
 
 /// A kebab-case name as words: "use-of-force" reads "Use of force", "referred-to-iopc"
-/// "Referred to IOPC".
+/// "Referred to IOPC". Only for a name the desk has no message for (one newer than it).
 pub(crate) fn words(name: &str) -> String {
     let spaced = name.split('-').map(|w| if w == "iopc" { "IOPC" } else { w }).collect::<Vec<_>>().join(" ");
     let mut chars = spaced.chars();
@@ -377,7 +436,7 @@ mod tests {
         counts.insert((Category::UseOfForce, "dismissed".to_owned()), 6);
         counts.insert((Category::HonestyAndIntegrity, "dismissed".to_owned()), 7);
         let t = table(&counts, 2026, 5);
-        let charts = published_charts(&t);
+        let charts = published_charts(Messages::new(candour_l10n::Language::English), &t);
         let by_outcome = &charts[1];
         let misconduct = by_outcome.bars.iter().find(|b| b.label == "Misconduct").expect("a bar");
         assert!(misconduct.suppressed && misconduct.segments.is_empty(), "{misconduct:?}");
@@ -387,7 +446,7 @@ mod tests {
         }
         let by_category: Vec<_> = charts[0].bars.iter().map(|b| (b.label.as_str(), b.segments.clone())).collect();
         assert_eq!(by_category, [("Honesty and\nintegrity", vec![(0, 7)]), ("Use of force", vec![(0, 7)])]);
-        let figure = charts[1].figure().into_string();
+        let figure = charts[1].figure(Messages::new(candour_l10n::Language::English)).into_string();
         assert!(figure.contains(">*<") && !figure.contains("data-count=\"1\""), "{figure}");
         assert_eq!(two_lines("Challenging and reporting improper conduct", 14), "Challenging\nand reporting…");
         assert_eq!(two_lines("Use of force", 14), "Use of force");

@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use candour_core::Day;
+use candour_l10n::Messages;
 
 use candour_review::event::{heads, ReplyKind, VerifiedEvent};
 use candour_review::link::SubjectKey;
@@ -45,7 +46,8 @@ impl FormFields {
     }
 }
 
-/// A form that cannot be recorded as it stands; the message is for the reviewer.
+/// A form that cannot be recorded as it stands; the message is for the reviewer, in their
+/// language where the desk words it (a parse error of a name is the engine's own).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub(crate) struct FormError(pub String);
@@ -100,7 +102,7 @@ pub(crate) fn seen_value(case: &CaseFile) -> String {
 }
 
 /// The case's state as of the heads in `seen`: the fold of those events and their ancestors.
-pub(crate) fn seen_state(case: &CaseFile, seen: &str) -> Result<CaseState, FormError> {
+pub(crate) fn seen_state(case: &CaseFile, seen: &str, m: Messages) -> Result<CaseState, FormError> {
     let by_hash: BTreeMap<String, &VerifiedEvent> = case.events.iter().map(|e| (e.hash.to_string(), e)).collect();
     let mut stack: Vec<String> =
         seen.split(',').map(|h| h.trim().to_ascii_lowercase()).filter(|h| !h.is_empty()).collect();
@@ -109,9 +111,7 @@ pub(crate) fn seen_state(case: &CaseFile, seen: &str) -> Result<CaseState, FormE
         if keep.contains(&hash) {
             continue;
         }
-        let event = by_hash
-            .get(&hash)
-            .ok_or_else(|| FormError("This page no longer matches the case: reload it and try again.".into()))?;
+        let event = by_hash.get(&hash).ok_or_else(|| FormError(m.text("desk-form-page-stale")))?;
         stack.extend(event.event.parents.iter().map(ToString::to_string));
         keep.insert(hash);
     }
@@ -126,6 +126,7 @@ pub(crate) fn triage_change(
     form: &FormFields,
     seen: &CaseState,
     readers: &[String],
+    m: Messages,
 ) -> Result<TriageChange, FormError> {
     let mut change = TriageChange::default();
     if let Some(v) = form.text("category") {
@@ -148,7 +149,7 @@ pub(crate) fn triage_change(
             };
             change.grading = (Some(grading) != seen.grading).then_some(grading);
         }
-        _ => return Err(FormError("Give all three parts of the 3x5x2 grading, or none of them.".into())),
+        _ => return Err(FormError(m.text("desk-form-grading-incomplete"))),
     }
     if let Some(v) = form.text("status") {
         let status: Status = v.parse().map_err(invalid)?;
@@ -162,7 +163,7 @@ pub(crate) fn triage_change(
         let wanted = (!v.is_empty()).then(|| v.to_owned());
         if let Some(id) = &wanted {
             if !readers.contains(id) {
-                return Err(FormError(format!("{id} cannot read this case, so it cannot be assigned to them.")));
+                return Err(FormError(m.format("desk-form-assignee-not-reader", &[("reviewer", id.as_str().into())])));
             }
         }
         if wanted != seen.assignee {
@@ -187,10 +188,8 @@ pub(crate) fn triage_change(
                 change.detriment_risk = Some(risk);
             }
         }
-        (None, true) => return Err(FormError("A detriment-risk assessment cannot be removed, only changed.".into())),
-        (None, false) if measures.is_some() => {
-            return Err(FormError("Choose a detriment-risk level for the measures.".into()))
-        }
+        (None, true) => return Err(FormError(m.text("desk-form-risk-kept"))),
+        (None, false) if measures.is_some() => return Err(FormError(m.text("desk-form-risk-level-missing"))),
         (None, false) => {}
     }
     Ok(change)
@@ -208,11 +207,9 @@ pub(crate) fn iopc_change(form: &FormFields, seen: &CaseState) -> Result<TriageC
 }
 
 /// The sanitised summary editor's change.
-pub(crate) fn summary_change(form: &FormFields, seen: &CaseState) -> Result<TriageChange, FormError> {
+pub(crate) fn summary_change(form: &FormFields, seen: &CaseState, m: Messages) -> Result<TriageChange, FormError> {
     let summary = match (form.text("summary"), &seen.summary) {
-        (None, Some(_)) => {
-            return Err(FormError("The sanitised summary cannot be emptied: write its replacement.".into()))
-        }
+        (None, Some(_)) => return Err(FormError(m.text("desk-form-summary-kept"))),
         (None, None) => None,
         (Some(new), old) => (old.as_deref() != Some(new)).then(|| new.to_owned()),
     };
@@ -220,13 +217,15 @@ pub(crate) fn summary_change(form: &FormFields, seen: &CaseState) -> Result<Tria
 }
 
 /// The reply box: the text and what the reply is for.
-pub(crate) fn reply(form: &FormFields) -> Result<(String, ReplyKind), FormError> {
-    let text = form.text("text").ok_or_else(|| FormError("Write the reply first.".into()))?;
+pub(crate) fn reply(form: &FormFields, m: Messages) -> Result<(String, ReplyKind), FormError> {
+    let text = form.text("text").ok_or_else(|| FormError(m.text("desk-form-reply-missing")))?;
     let kind = match form.text("kind") {
         Some("acknowledgement") => ReplyKind::Acknowledgement,
         Some("feedback") => ReplyKind::Feedback,
         Some("message") | None => ReplyKind::Message,
-        Some(other) => return Err(FormError(format!("{other:?} is not a kind of reply"))),
+        Some(other) => {
+            return Err(FormError(m.format("desk-form-reply-kind-unknown", &[("kind", format!("{other:?}").into())])))
+        }
     };
     Ok((text.to_owned(), kind))
 }
@@ -266,16 +265,16 @@ candour_core::named_enum!(
 
 impl SortKey {
     /// The column's heading.
-    pub fn heading(self) -> &'static str {
+    pub fn heading(self, m: Messages) -> String {
         match self {
-            SortKey::Case => "Case",
-            SortKey::Received => "Received",
-            SortKey::Queue => "Queues",
-            SortKey::Category => "Category",
-            SortKey::Status => "Status",
-            SortKey::Priority => "Priority",
-            SortKey::Assignee => "Assignee",
-            SortKey::Due => "Next deadline",
+            SortKey::Case => m.text("desk-column-case"),
+            SortKey::Received => m.text("desk-column-received"),
+            SortKey::Queue => m.text("desk-column-queues"),
+            SortKey::Category => m.text("desk-column-category"),
+            SortKey::Status => m.text("desk-column-status"),
+            SortKey::Priority => m.text("desk-column-priority"),
+            SortKey::Assignee => m.text("desk-column-assignee"),
+            SortKey::Due => m.text("desk-column-due"),
         }
     }
 }
@@ -380,6 +379,10 @@ mod tests {
         CaseState::fold(None, &[])
     }
 
+    fn en() -> Messages {
+        Messages::new(candour_l10n::Language::English)
+    }
+
     #[test]
     fn only_changed_fields_become_the_triage_event() {
         let seen = CaseState { assignee: Some("psd-2".into()), ..state() };
@@ -396,7 +399,7 @@ mod tests {
             ("risk", ""),
             ("add_subjects", ""),
         ]);
-        assert!(triage_change(&untouched, &seen, &readers).expect("valid").is_empty());
+        assert!(triage_change(&untouched, &seen, &readers, en()).expect("valid").is_empty());
         let changed = form(&[
             ("status", "closed:misconduct"),
             ("priority", "normal"),
@@ -408,7 +411,7 @@ mod tests {
             ("risk_measures", "moved team"),
             ("add_subjects", "PC 0042\n\n42\nSgt Jones"),
         ]);
-        let change = triage_change(&changed, &seen, &readers).expect("valid");
+        let change = triage_change(&changed, &seen, &readers, en()).expect("valid");
         assert_eq!(change.status, Some(Status::Closed(Outcome::Misconduct)));
         assert_eq!(change.priority, None);
         assert_eq!(change.assignee, Some(Assignment::Unassigned));
@@ -416,9 +419,9 @@ mod tests {
         assert_eq!(change.detriment_risk.map(|r| r.level), Some(RiskLevel::High));
         assert_eq!(change.add_subjects, vec!["PC 0042".to_owned(), "Sgt Jones".to_owned()], "42 is PC 0042");
         let partial = form(&[("grading_source", "2")]);
-        assert!(triage_change(&partial, &seen, &readers).is_err());
+        assert!(triage_change(&partial, &seen, &readers, en()).is_err());
         let outsider = form(&[("assignee", "sb-1")]);
-        assert!(triage_change(&outsider, &seen, &readers).is_err());
+        assert!(triage_change(&outsider, &seen, &readers, en()).is_err());
     }
 
     #[test]
@@ -434,8 +437,8 @@ mod tests {
             iopc_change(&form(&[]), &seen).expect("valid").iopc,
             vec![(IopcCriterion::SeriousCorruption, false)]
         );
-        assert!(summary_change(&form(&[("summary", " Alleged theft ")]), &seen).expect("valid").is_empty());
-        assert!(summary_change(&form(&[("summary", " ")]), &seen).is_err());
+        assert!(summary_change(&form(&[("summary", " Alleged theft ")]), &seen, en()).expect("valid").is_empty());
+        assert!(summary_change(&form(&[("summary", " ")]), &seen, en()).is_err());
     }
 
     #[test]

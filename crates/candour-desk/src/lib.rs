@@ -26,13 +26,18 @@
 //!   built here with every text escaped (maud escapes by default). Report attachments are only
 //!   ever downloads (`application/octet-stream`, `Content-Disposition: attachment`), never
 //!   rendered by the browser.
+//! - Every page is in English or Welsh (`candour-l10n`): the browser's languages choose, and
+//!   the switch on every page is a form like any other (POST, CSRF token). The choice is kept
+//!   in the desk's memory for its session, so it adds no cookie and no script.
 
 mod auth;
 mod charts;
 mod figures;
 mod forms;
+mod language;
 mod pages;
 mod routes;
+mod words;
 
 use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
@@ -41,6 +46,7 @@ use std::sync::{Arc, Mutex as StdMutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use candour_core::Day;
+use candour_l10n::{Language, Messages};
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Mutex};
 
@@ -83,10 +89,17 @@ impl DeskError {
 }
 
 /// The force-wide published figures (`candour review stats merge --html`) as a standalone
-/// HTML page: the suppressed table, its charts and where each export came from, with the
-/// stylesheet inline and nothing loaded from elsewhere. Every text is escaped.
+/// HTML page in English: the suppressed table, its charts and where each export came from,
+/// with the stylesheet inline and nothing loaded from elsewhere. Every text is escaped.
 pub fn merged_figures_page(merged: &candour_review::published::MergedTable) -> String {
-    pages::merged_figures(merged, &figures::published_charts(&merged.table)).into_string()
+    merged_figures_page_in(merged, Language::English)
+}
+
+/// [`merged_figures_page`] in `language`: a force publishing in English and Welsh writes
+/// one page in each.
+pub fn merged_figures_page_in(merged: &candour_review::published::MergedTable, language: Language) -> String {
+    let m = Messages::new(language);
+    pages::merged_figures(m, merged, &figures::published_charts(m, &merged.table)).into_string()
 }
 
 /// Refuses any address but loopback (127.0.0.0/8 and ::1): the desk serves this machine only.
@@ -151,6 +164,8 @@ pub(crate) struct DeskState {
     flash: StdMutex<Option<Flash>>,
     /// Cases whose stream failed verification at the last sync: (case, what was found).
     tampered: StdMutex<Vec<(String, String)>>,
+    /// The language chosen with the switch for this desk session; `None` follows the browser.
+    language: StdMutex<Option<Language>>,
     last_request: StdMutex<Instant>,
     stop: watch::Sender<Option<Stopped>>,
 }
@@ -173,6 +188,7 @@ impl DeskState {
             today: options.today,
             flash: StdMutex::new(None),
             tampered: StdMutex::new(tampered),
+            language: StdMutex::new(None),
             last_request: StdMutex::new(Instant::now()),
             stop: watch::channel(None).0,
         };
@@ -202,6 +218,16 @@ impl DeskState {
     /// Records the outcome of a sync.
     pub fn set_tampered(&self, tampered: Vec<(String, String)>) {
         *lock(&self.tampered) = tampered;
+    }
+
+    /// The language chosen with the switch, if one was.
+    pub fn chosen_language(&self) -> Option<Language> {
+        *lock(&self.language)
+    }
+
+    /// Keeps `language` for every page of this desk session.
+    pub fn choose_language(&self, language: Language) {
+        *lock(&self.language) = Some(language);
     }
 
     /// Notes an authenticated request, for the idle timeout.

@@ -9,11 +9,13 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{middleware, Extension, Router};
-use maud::Markup;
+use candour_l10n::{FluentValue, Messages};
+use maud::{html, Markup};
 
 use super::forms::{self, Drafts, FormError, FormFields, InboxQuery};
+use super::language::{self, Ui};
 use super::pages::{self, BoardColumn, CasePage, Context, InboxPage, LinkRow, SentReply, StatsPage, ThreadItem};
-use super::{auth, figures, DeskState, Flash, Stopped};
+use super::{auth, figures, words, DeskState, Flash, Stopped};
 use candour_core::names::FieldParseError;
 use candour_core::Day;
 use candour_review::clocks::{next_due, overdue as overdue_cases};
@@ -34,9 +36,9 @@ pub(crate) fn router(state: Arc<DeskState>) -> Router {
         .route("/", get(inbox))
         .route("/case/{reference}", get(case))
         .route("/case/{reference}/attachment/{entry}/{index}", get(attachment))
-        .route("/case/{reference}/triage", post(|state, path, form| record_triage((state, path, form), TRIAGE)))
-        .route("/case/{reference}/iopc", post(|state, path, form| record_triage((state, path, form), IOPC)))
-        .route("/case/{reference}/summary", post(|state, path, form| record_triage((state, path, form), SUMMARY)))
+        .route("/case/{reference}/triage", post(|s, ui, path, form| record_triage((s, ui, path, form), TRIAGE)))
+        .route("/case/{reference}/iopc", post(|s, ui, path, form| record_triage((s, ui, path, form), IOPC)))
+        .route("/case/{reference}/summary", post(|s, ui, path, form| record_triage((s, ui, path, form), SUMMARY)))
         .route("/case/{reference}/note", post(note))
         .route("/case/{reference}/refer", post(refer))
         .route("/case/{reference}/discard", post(discard))
@@ -56,6 +58,7 @@ pub(crate) fn router(state: Arc<DeskState>) -> Router {
         .route("/stats", get(stats))
         .route("/stats.csv", get(stats_csv))
         .route("/sync", post(sync))
+        .route("/language", post(language::switch))
         .route("/close", post(close))
         .route("/desk.css", get(css))
         // Browsers ask for an icon on every page; an empty answer rather than an error.
@@ -71,16 +74,19 @@ fn html(status: StatusCode, markup: Markup) -> Response {
     (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], markup.into_string()).into_response()
 }
 
-fn see_other(location: &str) -> Response {
+/// A 303 to `location`, or to the inbox if it cannot be a header.
+pub(crate) fn see_other(location: &str) -> Response {
     match HeaderValue::from_str(location) {
         Ok(value) => (StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response(),
         Err(_) => (StatusCode::SEE_OTHER, [(header::LOCATION, HeaderValue::from_static("/"))]).into_response(),
     }
 }
 
-fn context(state: &DeskState, session: &ReviewSession) -> Context {
+fn context(state: &DeskState, session: &ReviewSession, ui: &Ui) -> Context {
     let reviewer = session.reviewer_id().to_owned();
     Context {
+        m: ui.m,
+        here: ui.here.clone(),
         reviewer_name: session.directory().reviewer(&reviewer).map(|r| r.display_name.clone()),
         reviewer,
         csrf: state.gate.csrf().to_owned(),
@@ -97,27 +103,40 @@ fn context(state: &DeskState, session: &ReviewSession) -> Context {
     }
 }
 
-fn error_page(state: &DeskState, session: &ReviewSession, e: &ReviewError) -> Response {
+fn error_page(state: &DeskState, session: &ReviewSession, ui: &Ui, e: &ReviewError) -> Response {
+    let m = ui.m;
     let (status, title) = match e {
         ReviewError::UnknownCase(_) | ReviewError::AmbiguousCase(..) | ReviewError::NoAttachment { .. } => {
-            (StatusCode::NOT_FOUND, "Not found")
+            (StatusCode::NOT_FOUND, m.text("desk-error-not-found"))
         }
-        ReviewError::Chain { .. } => (StatusCode::CONFLICT, "Tampering found"),
-        ReviewError::Client(_) => (StatusCode::BAD_GATEWAY, "The relay failed"),
-        _ => (StatusCode::INTERNAL_SERVER_ERROR, "Something failed"),
+        ReviewError::Chain { .. } => (StatusCode::CONFLICT, m.text("desk-error-tampering")),
+        ReviewError::Client(_) => (StatusCode::BAD_GATEWAY, m.text("desk-error-relay")),
+        _ => (StatusCode::INTERNAL_SERVER_ERROR, m.text("desk-error-other")),
     };
-    html(status, pages::error(&context(state, session), title, &e.to_string()))
+    // The engine's own account of what failed, in its words.
+    html(status, pages::error(&context(state, session, ui), &title, &e.to_string()))
 }
 
-async fn not_found() -> Response {
-    auth::plain(StatusCode::NOT_FOUND, "Not found", "There is no such page on the desk.")
+async fn not_found(Extension(ui): Extension<Ui>) -> Response {
+    let m = ui.m;
+    let page = auth::Plain {
+        m,
+        title: &m.text("desk-error-not-found"),
+        text: html! { (m.text("desk-error-no-such-page")) },
+        switch: true,
+    };
+    auth::plain(StatusCode::NOT_FOUND, page)
 }
 
 async fn css() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
 }
 
-async fn inbox(State(state): State<Arc<DeskState>>, RawQuery(query): RawQuery) -> Response {
+async fn inbox(
+    State(state): State<Arc<DeskState>>,
+    Extension(ui): Extension<Ui>,
+    RawQuery(query): RawQuery,
+) -> Response {
     let session = state.session.lock().await;
     let today = state.today();
     let query = InboxQuery::parse(query.as_deref().unwrap_or_default());
@@ -134,31 +153,27 @@ async fn inbox(State(state): State<Arc<DeskState>>, RawQuery(query): RawQuery) -
     let rows = query.apply(all, today);
     let discarded = candour_review::views::discarded(session.cases())
         .into_iter()
-        .map(|(case, d)| (case, words_of(d.reason.name(), d.duplicate_of.as_deref())))
+        .map(|(case, d)| (case, words::set_aside_why(ui.m, d.reason, d.duplicate_of.as_deref())))
         .collect();
     let page = InboxPage { rows: &rows, total, query: &query, queues, discarded };
-    html(StatusCode::OK, pages::inbox(&context(&state, &session), &page))
+    html(StatusCode::OK, pages::inbox(&context(&state, &session, &ui), &page))
 }
 
-/// Why an entry was set aside, in words: "spam", "duplicate of 3f9a21b07c".
-fn words_of(reason: &str, duplicate_of: Option<&str>) -> String {
-    match duplicate_of {
-        Some(of) => format!("{reason} of {of}"),
-        None => reason.to_owned(),
-    }
-}
-
-async fn case(State(state): State<Arc<DeskState>>, Path(reference): Path<String>) -> Response {
+async fn case(
+    State(state): State<Arc<DeskState>>,
+    Extension(ui): Extension<Ui>,
+    Path(reference): Path<String>,
+) -> Response {
     let mut session = state.session.lock().await;
     // Opening the case opens its messages: the inbox's "new" marker clears.
     if let Err(e) = session.mark_opened(&reference) {
-        return error_page(&state, &session, &e);
+        return error_page(&state, &session, &ui, &e);
     }
     let file = match session.case(&reference) {
         Ok(c) => c,
-        Err(e) => return error_page(&state, &session, &e),
+        Err(e) => return error_page(&state, &session, &ui, &e),
     };
-    let ctx = context(&state, &session);
+    let ctx = context(&state, &session, &ui);
     let view = show(session.directory(), file, session.cases());
     let mut thread: Vec<(candour_core::Day, ThreadItem<'_>)> =
         view.thread.iter().map(|m| (m.day_sent, ThreadItem::Reporter(m))).collect();
@@ -202,7 +217,7 @@ async fn case(State(state): State<Arc<DeskState>>, Path(reference): Path<String>
             .directory()
             .reviewer(session.reviewer_id())
             .is_some_and(|r| r.role == candour_core::directory::Role::Supervisor),
-        passed_on: (!file.is_read_by(session.reviewer_id())).then(|| moved_away(file)),
+        passed_on: (!file.is_read_by(session.reviewer_id())).then(|| moved_away(ui.m, file)),
         queues_to: dir
             .directory()
             .queues
@@ -237,6 +252,7 @@ async fn case(State(state): State<Arc<DeskState>>, Path(reference): Path<String>
 
 async fn attachment(
     State(state): State<Arc<DeskState>>,
+    Extension(ui): Extension<Ui>,
     Path((reference, entry, index)): Path<(String, u64, usize)>,
 ) -> Response {
     let session = state.session.lock().await;
@@ -260,7 +276,7 @@ async fn attachment(
             )
                 .into_response()
         }
-        Err(e) => error_page(&state, &session, &e),
+        Err(e) => error_page(&state, &session, &ui, &e),
     }
 }
 
@@ -305,12 +321,22 @@ fn case_page(reference: &str) -> String {
 }
 
 /// Sets the message (keeping what was typed when it failed) and redirects to `back`.
-fn finish(state: &DeskState, case: &str, form: &FormFields, result: Result<Done, ActionError>, back: &str) -> Response {
+fn finish(
+    state: &DeskState,
+    m: Messages,
+    case: &str,
+    form: &FormFields,
+    result: Result<Done, ActionError>,
+    back: &str,
+) -> Response {
     let flash = match result {
         Ok(done) => Flash { error: false, text: done.text, details: done.details, drafts: Drafts::default() },
-        Err(e) => {
-            Flash { error: true, text: format!("Not recorded: {e}"), details: vec![], drafts: Drafts::of(case, form) }
-        }
+        Err(e) => Flash {
+            error: true,
+            text: m.format("desk-not-recorded", &[("problem", e.to_string().into())]),
+            details: vec![],
+            drafts: Drafts::of(case, form),
+        },
     };
     state.set_flash(flash);
     see_other(back)
@@ -322,11 +348,11 @@ fn canonical(session: &ReviewSession, reference: &str) -> String {
 }
 
 /// What one triage-shaped form records: the change it makes against the state the page was
-/// drawn from, and what to say when nothing changed or the event was recorded.
+/// drawn from, and what to say when nothing changed or the event (the argument) was recorded.
 struct TriageForm {
-    change: fn(&FormFields, &CaseState, &[String]) -> Result<TriageChange, FormError>,
-    unchanged: &'static str,
-    recorded: &'static str,
+    change: fn(&FormFields, &CaseState, &[String], Messages) -> Result<TriageChange, FormError>,
+    unchanged: fn(Messages) -> String,
+    recorded: fn(Messages, String) -> String,
 }
 
 /// Runs one action on one case, as every write from a case page does: the session is held for
@@ -334,6 +360,7 @@ struct TriageForm {
 /// answer is the case page (or `back`) with the outcome, keeping what was typed if it failed.
 async fn on_case(
     state: &DeskState,
+    m: Messages,
     reference: &str,
     form: &FormFields,
     back: Option<&str>,
@@ -348,24 +375,33 @@ async fn on_case(
     .await;
     let case = canonical(&session, reference);
     let back = back.map_or_else(|| case_page(&case), str::to_owned);
-    finish(state, &case, form, result, &back)
+    finish(state, m, &case, form, result, &back)
 }
 
-/// The form fields of a case action: the case its path names and what was typed.
-type CaseForm = (State<Arc<DeskState>>, Path<String>, Extension<FormFields>);
+/// An argument that is text.
+fn arg(text: impl std::fmt::Display) -> FluentValue<'static> {
+    text.to_string().into()
+}
+
+/// The form fields of a case action: the case its path names, what was typed, and the page.
+type CaseForm = (State<Arc<DeskState>>, Extension<Ui>, Path<String>, Extension<FormFields>);
 
 /// Records a triage-shaped form: computes only what changed since the page was drawn (a
 /// colleague's concurrent change is never written back), records it as one event.
-async fn record_triage((State(state), Path(reference), Extension(form)): CaseForm, kind: TriageForm) -> Response {
-    on_case(&state, &reference, &form, None, async |session, case_ref, _| {
+async fn record_triage(
+    (State(state), Extension(ui), Path(reference), Extension(form)): CaseForm,
+    kind: TriageForm,
+) -> Response {
+    let m = ui.m;
+    on_case(&state, m, &reference, &form, None, async |session, case_ref, _| {
         let file = session.case(&case_ref)?;
-        let seen = forms::seen_state(file, form.get("seen").unwrap_or_default())?;
-        let change = (kind.change)(&form, &seen, &file.readers())?;
+        let seen = forms::seen_state(file, form.get("seen").unwrap_or_default(), m)?;
+        let change = (kind.change)(&form, &seen, &file.readers(), m)?;
         if change.is_empty() {
-            return Ok(Done::said(kind.unchanged));
+            return Ok(Done::said((kind.unchanged)(m)));
         }
         let hash = session.triage(&case_ref, change).await?;
-        Ok(Done::said(format!("{} (event {}).", kind.recorded, hash.short())))
+        Ok(Done::said((kind.recorded)(m, hash.short())))
     })
     .await
 }
@@ -373,135 +409,148 @@ async fn record_triage((State(state), Path(reference), Extension(form)): CaseFor
 /// The triage form.
 const TRIAGE: TriageForm = TriageForm {
     change: forms::triage_change,
-    unchanged: "Nothing changed, so nothing was recorded.",
-    recorded: "Triage recorded",
+    unchanged: |m| m.text("desk-triage-unchanged"),
+    recorded: |m, event| m.format("desk-triage-recorded", &[("event", event.into())]),
 };
 
 /// The IOPC checklist.
 const IOPC: TriageForm = TriageForm {
-    change: |form, seen, _| forms::iopc_change(form, seen),
-    unchanged: "The checklist is unchanged, so nothing was recorded.",
-    recorded: "IOPC checklist recorded",
+    change: |form, seen, _, _| forms::iopc_change(form, seen),
+    unchanged: |m| m.text("desk-iopc-unchanged"),
+    recorded: |m, event| m.format("desk-iopc-recorded", &[("event", event.into())]),
 };
 
 /// The sanitised summary editor.
 const SUMMARY: TriageForm = TriageForm {
-    change: |form, seen, _| forms::summary_change(form, seen),
-    unchanged: "The summary is unchanged, so nothing was recorded.",
-    recorded: "Sanitised summary recorded",
+    change: |form, seen, _, m| forms::summary_change(form, seen, m),
+    unchanged: |m| m.text("desk-summary-unchanged"),
+    recorded: |m, event| m.format("desk-summary-recorded", &[("event", event.into())]),
 };
 
 async fn note(
     State(state): State<Arc<DeskState>>,
+    Extension(ui): Extension<Ui>,
     Path(reference): Path<String>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
-    on_case(&state, &reference, &form, None, async |session, case_ref, _| {
-        let text = form.text("note").ok_or_else(|| FormError("Write the note first.".into()))?.to_owned();
+    let m = ui.m;
+    on_case(&state, m, &reference, &form, None, async |session, case_ref, _| {
+        let text = form.text("note").ok_or_else(|| FormError(m.text("desk-note-missing")))?.to_owned();
         let hash = session.record(&case_ref, Action::Note { text }).await?;
-        Ok(Done::said(format!("Note added (event {}).", hash.short())))
+        Ok(Done::said(m.format("desk-note-added", &[("event", hash.short().into())])))
     })
     .await
 }
 
 async fn discard(
     State(state): State<Arc<DeskState>>,
+    Extension(ui): Extension<Ui>,
     Path(reference): Path<String>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
-    on_case(&state, &reference, &form, None, async |session, case_ref, _| {
+    let m = ui.m;
+    on_case(&state, m, &reference, &form, None, async |session, case_ref, _| {
         let reason = form.text("reason").unwrap_or_default();
         let reason: DiscardReason = reason.parse().map_err(|e: FieldParseError| FormError(e.to_string()))?;
         let duplicate_of = form.text("duplicate_of");
         let note = form.text("note").unwrap_or_default();
         let hash = session.discard(&case_ref, reason, duplicate_of, note).await?;
-        Ok(Done::said(format!(
-            "Case {case_ref} set aside as not a report ({reason}); its clocks are stopped (event {}).",
-            hash.short()
-        )))
+        let args = [
+            ("case", arg(&case_ref)),
+            ("reason", words::discard_reason(m, reason).into()),
+            ("event", hash.short().into()),
+        ];
+        Ok(Done::said(m.format("desk-discarded", &args)))
     })
     .await
 }
 
 /// Who moved a case away from its readers, when, and to whom: from its latest accepted
 /// transfer.
-fn moved_away(file: &candour_review::state::CaseFile) -> String {
+fn moved_away(m: Messages, file: &candour_review::state::CaseFile) -> String {
     let last = fold_order(&file.events).into_iter().rev().find_map(|e| match &e.event.action {
-        Action::Transfer { queue, change, .. } if e.refused.is_none() => Some(format!(
-            "{} transferred it to {queue} ({}) on {}.",
-            change.author,
-            change.after.join(", "),
-            change.day
-        )),
+        Action::Transfer { queue, change, .. } if e.refused.is_none() => {
+            let args = [
+                ("author", arg(&change.author)),
+                ("queue", arg(queue)),
+                ("readers", change.after.join(", ").into()),
+                ("day", arg(change.day)),
+            ];
+            Some(m.format("desk-moved-away", &args))
+        }
         _ => None,
     });
-    last.unwrap_or_else(|| format!("its readers are now {}.", file.readers().join(", ")))
+    last.unwrap_or_else(|| m.format("desk-moved-readers", &[("readers", file.readers().join(", ").into())]))
 }
 
 async fn transfer(
     State(state): State<Arc<DeskState>>,
+    Extension(ui): Extension<Ui>,
     Path(reference): Path<String>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
-    on_case(&state, &reference, &form, None, async |session, case_ref, _| {
-        let queue = form.text("queue").ok_or_else(|| FormError("Choose the queue it goes to.".into()))?.to_owned();
-        let note = form.text("note").ok_or_else(|| FormError("Say why it moves.".into()))?.to_owned();
+    let m = ui.m;
+    on_case(&state, m, &reference, &form, None, async |session, case_ref, _| {
+        let queue = form.text("queue").ok_or_else(|| FormError(m.text("desk-transfer-queue-missing")))?.to_owned();
+        let note = form.text("note").ok_or_else(|| FormError(m.text("desk-transfer-why-missing")))?.to_owned();
         let moved = session.transfer(&case_ref, &queue, &note).await?;
-        Ok(moved_done(&case_ref, &format!("transferred to {queue}"), &moved))
+        let how = m.format("desk-moved-transferred", &[("case", arg(&case_ref)), ("queue", arg(&queue))]);
+        Ok(moved_done(m, how, &moved))
     })
     .await
 }
 
 async fn add_reader(
     State(state): State<Arc<DeskState>>,
+    Extension(ui): Extension<Ui>,
     Path(reference): Path<String>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
-    on_case(&state, &reference, &form, None, async |session, case_ref, _| {
-        let reviewer = form.text("reviewer").ok_or_else(|| FormError("Choose the reviewer to add.".into()))?.to_owned();
-        let note = form.text("note").ok_or_else(|| FormError("Say why they should read it.".into()))?.to_owned();
+    let m = ui.m;
+    on_case(&state, m, &reference, &form, None, async |session, case_ref, _| {
+        let reviewer = form.text("reviewer").ok_or_else(|| FormError(m.text("desk-add-reader-missing")))?.to_owned();
+        let note = form.text("note").ok_or_else(|| FormError(m.text("desk-add-reader-why-missing")))?.to_owned();
         let moved = session.add_reader(&case_ref, &reviewer, &note).await?;
-        Ok(moved_done(&case_ref, &format!("shared with {reviewer}"), &moved))
+        let how = m.format("desk-moved-shared", &[("case", arg(&case_ref)), ("reviewer", arg(&reviewer))]);
+        Ok(moved_done(m, how, &moved))
     })
     .await
 }
 
-/// What a transfer or an added reader did, in plain words.
-fn moved_done(case: &str, how: &str, moved: &candour_review::session::Moved) -> Done {
-    let mut details = vec![format!("Readers now: {}.", moved.readers.join(", "))];
+/// What a transfer or an added reader did, in plain words: `how` says what happened to the
+/// case, and what was sealed again follows.
+fn moved_done(m: Messages, how: String, moved: &candour_review::session::Moved) -> Done {
+    let mut details = vec![m.format("desk-moved-readers-now", &[("readers", moved.readers.join(", ").into())])];
     if !moved.removed.is_empty() {
-        details.push(format!(
-            "No longer readers: {} (they could read it until now; their inbox and clocks drop it).",
-            moved.removed.join(", ")
-        ));
+        details.push(m.format("desk-moved-removed", &[("readers", moved.removed.join(", ").into())]));
     }
     for (id, why) in &moved.passed_over {
-        details.push(format!("Not made a reader: {id} ({why})."));
+        details.push(m.format("desk-moved-passed-over", &[("reviewer", arg(id)), ("why", arg(why))]));
     }
     if moved.history_gone > 0 {
-        details.push(format!("{} earlier event(s) had left the relay and could not be passed on.", moved.history_gone));
+        details.push(m.format("desk-moved-history-gone", &[("count", moved.history_gone.into())]));
     }
-    Done {
-        text: format!(
-            "Case {case} {how}: the report, {} follow-up(s) and {} case event(s) sealed again to {} (event {}).",
-            moved.messages_copied.saturating_sub(1),
-            moved.history_copied,
-            moved.added.join(", "),
-            moved.event.short()
-        ),
-        details,
-    }
+    let args = [
+        ("follow-ups", moved.messages_copied.saturating_sub(1).into()),
+        ("events", moved.history_copied.into()),
+        ("readers", moved.added.join(", ").into()),
+        ("event", moved.event.short().into()),
+    ];
+    let sealed = m.format("desk-moved-sealed", &args);
+    Done { text: format!("{how}: {sealed}"), details }
 }
 
 async fn restore(
     State(state): State<Arc<DeskState>>,
+    Extension(ui): Extension<Ui>,
     Path(reference): Path<String>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
-    on_case(&state, &reference, &form, None, async |session, case_ref, _| {
-        let note = form.text("note").ok_or_else(|| FormError("Say why it is a report.".into()))?;
+    let m = ui.m;
+    on_case(&state, m, &reference, &form, None, async |session, case_ref, _| {
+        let note = form.text("note").ok_or_else(|| FormError(m.text("desk-restore-missing")))?;
         let hash = session.restore(&case_ref, note).await?;
-        Ok(Done::said(format!("Case {case_ref} restored as a report; its clocks run again (event {}).", hash.short())))
+        Ok(Done::said(m.format("desk-restored", &[("case", arg(&case_ref)), ("event", hash.short().into())])))
     })
     .await
 }
@@ -510,26 +559,24 @@ async fn restore(
 /// reader's tool), so the answer goes back to the inbox.
 async fn dispose(
     State(state): State<Arc<DeskState>>,
+    Extension(ui): Extension<Ui>,
     Path(reference): Path<String>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
-    on_case(&state, &reference, &form, Some("/"), async |session, case_ref, _| {
-        let note = form.text("note").ok_or_else(|| FormError("Say why it is disposed of.".into()))?;
+    let m = ui.m;
+    on_case(&state, m, &reference, &form, Some("/"), async |session, case_ref, _| {
+        let note = form.text("note").ok_or_else(|| FormError(m.text("desk-dispose-missing")))?;
         let forgotten = session.dispose(&case_ref, note).await?;
         if forgotten.is_empty() {
-            return Ok(Done::said(format!(
-                "Disposal of case {case_ref} proposed and recorded; it takes effect once a second supervisor agrees."
-            )));
+            return Ok(Done::said(m.format("desk-dispose-proposed-done", &[("case", arg(&case_ref))])));
         }
         let files: usize = forgotten.iter().map(|f| f.files_removed).sum();
         let left: Vec<String> =
             forgotten.iter().flat_map(|f| f.files_left.iter().map(|(p, e)| format!("{} ({e})", p.display()))).collect();
-        let mut text = format!(
-            "Case {case_ref} disposed of: recorded, and forgotten by this desk with {files} saved attachment file(s); \
-             every other reader's tool forgets it at its next sync."
-        );
+        let mut text = m.format("desk-disposed", &[("case", arg(&case_ref)), ("files", files.into())]);
         if !left.is_empty() {
-            text.push_str(&format!(" Remove these saved files by hand: {}.", left.join("; ")));
+            text.push(' ');
+            text.push_str(&m.format("desk-disposed-left", &[("files", left.join("; ").into())]));
         }
         Ok(Done::said(text))
     })
@@ -538,39 +585,44 @@ async fn dispose(
 
 async fn refer(
     State(state): State<Arc<DeskState>>,
+    Extension(ui): Extension<Ui>,
     Path(reference): Path<String>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
-    on_case(&state, &reference, &form, None, async |session, case_ref, _| {
-        let on = form.text("referred_on").ok_or_else(|| FormError("Give the day the referral was made.".into()))?;
-        let on: Day = on.parse().map_err(|_| FormError(format!("{on:?} is not a day (YYYY-MM-DD).")))?;
-        let referral = form.text("referral").ok_or_else(|| FormError("Give the referral's reference.".into()))?;
+    let m = ui.m;
+    on_case(&state, m, &reference, &form, None, async |session, case_ref, _| {
+        let on = form.text("referred_on").ok_or_else(|| FormError(m.text("desk-refer-day-missing")))?;
+        let on: Day = on
+            .parse()
+            .map_err(|_| FormError(m.format("desk-refer-day-invalid", &[("day", format!("{on:?}").into())])))?;
+        let referral = form.text("referral").ok_or_else(|| FormError(m.text("desk-refer-reference-missing")))?;
         let hash = session.refer_to_iopc(&case_ref, on, referral).await?;
-        Ok(Done::said(format!("Referral to the IOPC on {on} recorded (event {}).", hash.short())))
+        Ok(Done::said(m.format("desk-referred", &[("day", arg(on)), ("event", hash.short().into())])))
     })
     .await
 }
 
 async fn reply(
     State(state): State<Arc<DeskState>>,
+    Extension(ui): Extension<Ui>,
     Path(reference): Path<String>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
-    on_case(&state, &reference, &form, None, async |session, case_ref, _| {
-        let (text, kind) = forms::reply(&form)?;
+    let m = ui.m;
+    on_case(&state, m, &reference, &form, None, async |session, case_ref, _| {
+        let (text, kind) = forms::reply(&form, m)?;
         let hash = session.reply(&case_ref, &text, kind).await?;
-        Ok(Done::said(format!(
-            "Reply sealed to the reporter, filed in their mailbox and recorded (event {}).",
-            hash.short()
-        )))
+        Ok(Done::said(m.format("desk-reply-sent", &[("event", hash.short().into())])))
     })
     .await
 }
 
 /// A folder under `base` that did not exist before: one per save, so saving twice never
 /// overwrites or mixes files.
-fn fresh_folder(base: &FsPath, case: &str) -> Result<PathBuf, ActionError> {
-    let io = |e: std::io::Error| ActionError::Io(format!("cannot create a folder under {}: {e}", base.display()));
+fn fresh_folder(m: Messages, base: &FsPath, case: &str) -> Result<PathBuf, ActionError> {
+    let io = |e: std::io::Error| {
+        ActionError::Io(m.format("desk-save-folder-failed", &[("folder", arg(base.display())), ("problem", arg(e))]))
+    };
     std::fs::create_dir_all(base).map_err(io)?;
     for n in 1..10_000 {
         let folder = base.join(format!("{case}-{n}"));
@@ -580,18 +632,20 @@ fn fresh_folder(base: &FsPath, case: &str) -> Result<PathBuf, ActionError> {
             Err(e) => return Err(io(e)),
         }
     }
-    Err(ActionError::Io(format!("too many saved folders for case {case} under {}", base.display())))
+    Err(ActionError::Io(m.format("desk-save-too-many", &[("case", arg(case)), ("folder", arg(base.display()))])))
 }
 
 async fn save(
     State(state): State<Arc<DeskState>>,
+    Extension(ui): Extension<Ui>,
     Path(reference): Path<String>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
+    let m = ui.m;
     let mut session = state.session.lock().await;
     let result = async {
         let case_ref = session.case(&reference)?.case_ref();
-        let folder = fresh_folder(&state.save_dir, &case_ref)?;
+        let folder = fresh_folder(m, &state.save_dir, &case_ref)?;
         let names = if form.get("original_names").is_some_and(|v| v == "on") {
             SavedNames::Original
         } else {
@@ -599,49 +653,50 @@ async fn save(
         };
         let files = session.save_attachments(&case_ref, &folder, names).await?;
         Ok(Done {
-            text: format!(
-                "{} attachment(s) saved, decrypted, in {}. Nothing was opened; open them with care.",
-                files.len(),
-                folder.display()
-            ),
+            text: m.format("desk-saved", &[("count", files.len().into()), ("folder", arg(folder.display()))]),
             details: files.iter().map(|f| f.display().to_string()).collect(),
         })
     }
     .await;
     let case = canonical(&session, &reference);
-    finish(&state, &case, &form, result, &case_page(&case))
+    finish(&state, m, &case, &form, result, &case_page(&case))
 }
 
 async fn escalate(
     State(state): State<Arc<DeskState>>,
+    Extension(ui): Extension<Ui>,
     Path(reference): Path<String>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
-    on_case(&state, &reference, &form, Some("/overdue"), async |session, case_ref, _today| {
+    let m = ui.m;
+    on_case(&state, m, &reference, &form, Some("/overdue"), async |session, case_ref, _today| {
         Ok(Done::said(match session.escalate_if_overdue(&case_ref).await? {
-            Escalated::NotOverdue => format!("Case {case_ref} is not overdue today: nothing to escalate."),
+            Escalated::NotOverdue => m.format("desk-escalate-not-overdue", &[("case", arg(&case_ref))]),
             Escalated::Already { on, .. } => {
-                format!("Case {case_ref} was already escalated for this on {on}: nothing new was recorded.")
+                m.format("desk-escalate-already", &[("case", arg(&case_ref)), ("day", arg(on))])
             }
             Escalated::Recorded { late, hash, outside } => {
-                let within = if late.escalate_to.is_empty() { "nobody in the unit".to_owned() } else { late.escalate_to.join(", ") };
-                let notice = if outside.to.is_empty() {
-                    " Nobody outside the unit could be told: every escalation recipient was excluded by the reporter or is named in the report.".to_owned()
+                let within = if late.escalate_to.is_empty() {
+                    m.text("desk-nobody-in-unit")
                 } else {
-                    format!(
-                        " A sanitised notice (reference, duty, days late; no report content) was sent to {}{}.",
-                        outside.to.join(", "),
-                        if outside.fallback { ", the independent queue, since everyone named for this queue was passed over" } else { "" }
-                    )
+                    late.escalate_to.join(", ")
                 };
-                format!("Escalation of {case_ref} to {within} recorded (event {}).{notice}", hash.short())
+                let recipients = arg(outside.to.join(", "));
+                let notice = match (outside.to.is_empty(), outside.fallback) {
+                    (true, _) => m.text("desk-escalate-nobody-outside"),
+                    (false, false) => m.format("desk-escalate-notice", &[("recipients", recipients)]),
+                    (false, true) => m.format("desk-escalate-notice-independent", &[("recipients", recipients)]),
+                };
+                let args = [("case", arg(&case_ref)), ("within", within.into()), ("event", hash.short().into())];
+                let recorded = m.format("desk-escalate-recorded", &args);
+                format!("{recorded} {notice}")
             }
         }))
     })
     .await
 }
 
-async fn overdue(State(state): State<Arc<DeskState>>) -> Response {
+async fn overdue(State(state): State<Arc<DeskState>>, Extension(ui): Extension<Ui>) -> Response {
     let session = state.session.lock().await;
     let dir = session.directory();
     let mut columns: Vec<BoardColumn> = Vec::new();
@@ -656,72 +711,73 @@ async fn overdue(State(state): State<Arc<DeskState>>) -> Response {
         }
     }
     let leavers = candour_review::views::leavers(dir, session.cases());
-    html(StatusCode::OK, pages::overdue(&context(&state, &session), &columns, &leavers))
+    html(StatusCode::OK, pages::overdue(&context(&state, &session, &ui), &columns, &leavers))
 }
 
 /// `/identity`: the requests this identity custodian has received.
-async fn identity_requests(State(state): State<Arc<DeskState>>) -> Response {
+async fn identity_requests(State(state): State<Arc<DeskState>>, Extension(ui): Extension<Ui>) -> Response {
     let session = state.session.lock().await;
     html(
         StatusCode::OK,
-        pages::identity_requests(&context(&state, &session), session.directory(), session.identity_requests()),
+        pages::identity_requests(&context(&state, &session, &ui), session.directory(), session.identity_requests()),
     )
 }
 
 /// A custodian grants or declines one request.
 async fn answer_identity(
     State(state): State<Arc<DeskState>>,
+    Extension(ui): Extension<Ui>,
     Path(seq): Path<u64>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
+    let m = ui.m;
     let mut session = state.session.lock().await;
     let result: Result<Done, ActionError> = async {
         let grant = match form.text("decision") {
             Some("grant") => true,
             Some("decline") => false,
-            _ => return Err(FormError("Choose to grant or decline.".into()).into()),
+            _ => return Err(FormError(m.text("desk-identity-decision-missing")).into()),
         };
-        let note = form.text("note").ok_or_else(|| FormError("Say why, for the requester.".into()))?;
+        let note = form.text("note").ok_or_else(|| FormError(m.text("desk-identity-note-missing")))?;
         session.answer_identity(seq, grant, note).await?;
+        let number = [("number", arg(seq))];
         Ok(Done::said(if grant {
-            format!("Request {seq} granted: the reporter's details were sealed to the requester alone.")
+            m.format("desk-identity-granted-done", &number)
         } else {
-            format!("Request {seq} declined; the requester is told why.")
+            m.format("desk-identity-declined-done", &number)
         }))
     }
     .await;
-    finish(&state, "", &form, result, "/identity")
+    finish(&state, m, "", &form, result, "/identity")
 }
 
 /// A reader asks the custodians for the reporter's identity.
 async fn request_identity(
     State(state): State<Arc<DeskState>>,
+    Extension(ui): Extension<Ui>,
     Path(reference): Path<String>,
     Extension(form): Extension<FormFields>,
 ) -> Response {
-    on_case(&state, &reference, &form, None, async |session, case_ref, _| {
-        let reason = form.text("reason").ok_or_else(|| FormError("Say why you need it.".into()))?;
+    let m = ui.m;
+    on_case(&state, m, &reference, &form, None, async |session, case_ref, _| {
+        let reason = form.text("reason").ok_or_else(|| FormError(m.text("desk-identity-reason-missing")))?;
         let hash = session.request_identity(&case_ref, reason).await?;
-        Ok(Done::said(format!(
-            "Request for the reporter's identity recorded (event {}) and sealed to the custodians; their answer \
-             arrives with a later sync.",
-            hash.short()
-        )))
+        Ok(Done::said(m.format("desk-identity-requested", &[("event", hash.short().into())])))
     })
     .await
 }
 
 /// `/escalations`: other teams' late cases escalated to this reviewer; looking marks them seen.
-async fn escalations(State(state): State<Arc<DeskState>>) -> Response {
+async fn escalations(State(state): State<Arc<DeskState>>, Extension(ui): Extension<Ui>) -> Response {
     let mut session = state.session.lock().await;
-    let page = pages::escalations(&context(&state, &session), session.directory(), session.escalations());
+    let page = pages::escalations(&context(&state, &session, &ui), session.directory(), session.escalations());
     if let Err(e) = session.mark_escalations_seen() {
-        return error_page(&state, &session, &e);
+        return error_page(&state, &session, &ui, &e);
     }
     html(StatusCode::OK, page)
 }
 
-async fn links(State(state): State<Arc<DeskState>>) -> Response {
+async fn links(State(state): State<Arc<DeskState>>, Extension(ui): Extension<Ui>) -> Response {
     let session = state.session.lock().await;
     let folded: Vec<(String, candour_review::state::CaseState)> =
         session.cases().map(|c| (c.case_ref(), c.state())).collect();
@@ -740,7 +796,7 @@ async fn links(State(state): State<Arc<DeskState>>) -> Response {
             LinkRow { group, cases }
         })
         .collect::<Vec<_>>();
-    html(StatusCode::OK, pages::links(&context(&state, &session), &rows))
+    html(StatusCode::OK, pages::links(&context(&state, &session, &ui), &rows))
 }
 
 fn year_of(query: Option<&str>, state: &DeskState) -> i64 {
@@ -748,7 +804,12 @@ fn year_of(query: Option<&str>, state: &DeskState) -> i64 {
     q.text("year").and_then(|y| y.parse().ok()).filter(|y| (1970..=9999).contains(y)).unwrap_or(state.today().ymd().0)
 }
 
-async fn stats(State(state): State<Arc<DeskState>>, RawQuery(query): RawQuery) -> Response {
+async fn stats(
+    State(state): State<Arc<DeskState>>,
+    Extension(ui): Extension<Ui>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let m = ui.m;
     let session = state.session.lock().await;
     let today = state.today();
     let year = year_of(query.as_deref(), &state);
@@ -761,14 +822,14 @@ async fn stats(State(state): State<Arc<DeskState>>, RawQuery(query): RawQuery) -
         year,
         years: (first.min(year)..=last).rev().collect(),
         charts: vec![
-            figures::received_per_month(&folded, year),
-            figures::time_to_acknowledge(&folded, year, today),
-            figures::time_to_feedback(&folded, year, today),
-            figures::open_by_age(&folded, today),
+            figures::received_per_month(m, &folded, year),
+            figures::time_to_acknowledge(m, &folded, year, today),
+            figures::time_to_feedback(m, &folded, year, today),
+            figures::open_by_age(m, &folded, today),
         ],
         table: table(&count(session.cases(), year), year, DEFAULT_THRESHOLD),
     };
-    html(StatusCode::OK, pages::stats(&context(&state, &session), &page))
+    html(StatusCode::OK, pages::stats(&context(&state, &session, &ui), &page))
 }
 
 async fn stats_csv(State(state): State<Arc<DeskState>>, RawQuery(query): RawQuery) -> Response {
@@ -780,27 +841,41 @@ async fn stats_csv(State(state): State<Arc<DeskState>>, RawQuery(query): RawQuer
         .into_response()
 }
 
-async fn sync(State(state): State<Arc<DeskState>>, Extension(form): Extension<FormFields>) -> Response {
+async fn sync(
+    State(state): State<Arc<DeskState>>,
+    Extension(ui): Extension<Ui>,
+    Extension(form): Extension<FormFields>,
+) -> Response {
+    let m = ui.m;
     let mut session = state.session.lock().await;
     let result = match session.sync().await {
         Ok(report) => {
             state.set_tampered(report.tampered.clone());
-            let escalations = match report.escalations {
-                0 => String::new(),
-                n => format!(" {n} late case(s) escalated to you (see Escalations)."),
-            };
-            let text = format!(
-                "Synced: {} new reports, {} follow-ups, {} new case events.{escalations}",
-                report.reports, report.follow_ups, report.new_events
+            let counts = [
+                ("reports", report.reports.into()),
+                ("follow-ups", report.follow_ups.into()),
+                ("events", report.new_events.into()),
+            ];
+            let mut text = m.format("desk-synced", &counts);
+            if report.escalations > 0 {
+                text.push(' ');
+                text.push_str(&m.format("desk-synced-escalations", &[("count", report.escalations.into())]));
+            }
+            // What was found is the engine's account; the desk words only what kind of finding it is.
+            let found = |case: &str, what: &str| [("case", arg(case)), ("what", arg(what))];
+            let mut details: Vec<String> = report
+                .tampered
+                .iter()
+                .map(|(case, what)| m.format("desk-sync-tampering", &found(case, what)))
+                .collect();
+            details.extend(report.vanished.iter().map(|v| m.format("desk-sync-vanished", &[("what", arg(v))])));
+            details.extend(report.rejected.iter().map(|r| m.format("desk-sync-rejected", &[("what", arg(r))])));
+            details.extend(report.flagged.iter().map(|f| m.format("desk-sync-flagged", &[("what", arg(f))])));
+            details.extend(report.malformed.iter().map(|x| m.format("desk-sync-malformed", &[("what", arg(x))])));
+            details.extend(report.deferred.iter().map(|d| m.format("desk-sync-deferred", &[("what", arg(d))])));
+            details.extend(
+                report.incomplete.iter().map(|(case, note)| m.format("desk-sync-incomplete", &found(case, note))),
             );
-            let mut details: Vec<String> =
-                report.tampered.iter().map(|(case, what)| format!("TAMPERING: case {case}: {what}")).collect();
-            details.extend(report.vanished.iter().map(|v| format!("GONE BEFORE ITS TIME: {v}")));
-            details.extend(report.rejected.iter().map(|r| format!("refused: {r}")));
-            details.extend(report.flagged.iter().map(|f| format!("routing to ask about: {f}")));
-            details.extend(report.malformed.iter().map(|m| format!("not an envelope Candour writes: {m}")));
-            details.extend(report.deferred.iter().map(|d| format!("not taken in yet: {d}")));
-            details.extend(report.incomplete.iter().map(|(case, note)| format!("case {case}: {note}")));
             if report.tampered.is_empty() && report.vanished.is_empty() {
                 Ok(Done { text, details })
             } else {
@@ -810,10 +885,10 @@ async fn sync(State(state): State<Arc<DeskState>>, Extension(form): Extension<Fo
         }
         Err(e) => Err(ActionError::Review(e)),
     };
-    finish(&state, "", &form, result, "/")
+    finish(&state, m, "", &form, result, "/")
 }
 
-async fn close(State(state): State<Arc<DeskState>>) -> Response {
+async fn close(State(state): State<Arc<DeskState>>, Extension(ui): Extension<Ui>) -> Response {
     state.request_stop(Stopped::Closed);
-    html(StatusCode::OK, pages::closed())
+    html(StatusCode::OK, pages::closed(ui.m))
 }

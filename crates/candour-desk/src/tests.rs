@@ -267,3 +267,235 @@ async fn a_form_for_an_unknown_case_says_so_on_the_next_page() {
     let inbox = text(d.send(get("/", Some(&cookie))).await).await;
     assert!(!inbox.contains("Not recorded"), "a message is shown once");
 }
+
+/// A GET with the browser's `Accept-Language`.
+fn get_in(path: &str, cookie: Option<&str>, accept_language: &str) -> Request<Body> {
+    let mut r = get(path, cookie);
+    r.headers_mut().insert(header::ACCEPT_LANGUAGE, accept_language.parse().expect("header"));
+    r
+}
+
+/// What every page in Welsh must hold, and must not: the `lang` attribute, no English of the
+/// frame, and no message missing from the catalogue.
+fn assert_welsh(body: &str, english: &[&str]) {
+    assert!(body.contains("<html lang=\"cy\">"), "{body}");
+    assert!(!body.contains("[desk-") && !body.contains("[category-"), "a message is missing: {body}");
+    for words in english {
+        assert!(!body.contains(words), "English {words:?} on a Welsh page: {body}");
+    }
+}
+
+#[tokio::test]
+async fn english_is_the_default_and_the_browser_can_ask_for_welsh() {
+    let d = desk();
+    let cookie = d.login().await;
+    let english = text(d.send(get("/", Some(&cookie))).await).await;
+    assert!(english.contains("<html lang=\"en-GB\">") && english.contains("<h1>Inbox</h1>"), "{english}");
+    assert!(!english.contains("Mewnflwch"), "{english}");
+    let french = text(d.send(get_in("/", Some(&cookie), "fr-FR,fr;q=0.9")).await).await;
+    assert!(french.contains("<h1>Inbox</h1>"), "English for a language the desk does not have");
+
+    let inbox = text(d.send(get_in("/", Some(&cookie), "cy-GB,cy;q=0.9,en;q=0.5")).await).await;
+    assert_welsh(&inbox, &["<h1>Inbox</h1>", "Sync now", "Close desk", "Statistics", "cases, as of"]);
+    assert!(inbox.contains("<h1>Mewnflwch</h1>") && inbox.contains("0 o 0 achos"), "{inbox}");
+    assert!(inbox.contains("Cysoni nawr") && inbox.contains("Cau'r ddesg"), "{inbox}");
+    // The switch offers English, named in English.
+    assert!(inbox.contains("name=\"lang\" value=\"en\"") && inbox.contains("lang=\"en-GB\">English</button>"));
+
+    let board = text(d.send(get_in("/overdue", Some(&cookie), "cy")).await).await;
+    assert_welsh(&board, &["<h1>Overdue</h1>", "Nothing is overdue."]);
+    assert!(board.contains("<h1>Dros amser</h1>") && board.contains("Nid oes dim dros amser."), "{board}");
+    let stats = text(d.send(get_in("/stats", Some(&cookie), "cy")).await).await;
+    assert_welsh(&stats, &["Published figures", "Download as CSV", "Time to acknowledge", "cases received"]);
+    assert!(stats.contains("Ffigurau cyhoeddedig") && stats.contains("Amser i gydnabod"), "{stats}");
+    for page in ["/links", "/escalations"] {
+        let body = text(d.send(get_in(page, Some(&cookie), "cy")).await).await;
+        assert_welsh(&body, &["Subject links</h1>", "Escalations to you</h1>"]);
+    }
+    // A case that is not there: the error page in the desk's frame.
+    let missing = d.send(get_in("/case/abcdef0123", Some(&cookie), "cy")).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let missing = text(missing).await;
+    assert_welsh(&missing, &["<h1>Not found</h1>", "Back to the inbox"]);
+    assert!(missing.contains("<h1>Heb ei ganfod</h1>"), "{missing}");
+}
+
+#[tokio::test]
+async fn the_switch_keeps_a_language_for_the_desk_session() {
+    let d = desk();
+    let cookie = d.login().await;
+    let csrf = d.state.gate.csrf().to_owned();
+    // A POST like any other: without the token it is refused and changes nothing.
+    let forged = d.send(post("/language", &cookie, "lang=cy&back=/overdue")).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert!(text(d.send(get("/", Some(&cookie))).await).await.contains("<h1>Inbox</h1>"));
+
+    let switched = d.send(post("/language", &cookie, &format!("csrf={csrf}&lang=cy&back=%2Foverdue%3Fx%3D1"))).await;
+    assert_eq!(switched.status(), StatusCode::SEE_OTHER);
+    assert_eq!(switched.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()), Some("/overdue?x=1"));
+    // The choice outweighs the browser's languages, on every page, until switched back.
+    let board = text(d.send(get_in("/overdue", Some(&cookie), "en-GB,en")).await).await;
+    assert_welsh(&board, &["<h1>Overdue</h1>", "Sync now"]);
+    let inbox = text(d.send(get("/", Some(&cookie))).await).await;
+    assert_welsh(&inbox, &["<h1>Inbox</h1>"]);
+    // The switch comes back to the page it is on.
+    assert!(inbox.contains("name=\"back\" value=\"/\""), "{inbox}");
+
+    // Only a path of the desk is gone back to.
+    let away = d.send(post("/language", &cookie, &format!("csrf={csrf}&lang=en&back=%2F%2Fevil.example%2F"))).await;
+    assert_eq!(away.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()), Some("/"));
+    let inbox = text(d.send(get_in("/", Some(&cookie), "cy")).await).await;
+    assert!(inbox.contains("<html lang=\"en-GB\">") && inbox.contains("<h1>Inbox</h1>"), "{inbox}");
+    assert!(inbox.contains("lang=\"cy\">Cymraeg</button>"), "the switch offers Welsh: {inbox}");
+
+    // A message an action words is in the language chosen.
+    d.send(post("/language", &cookie, &format!("csrf={csrf}&lang=cy&back=/"))).await;
+    let response = d.send(post("/case/abcdef0123/note", &cookie, &format!("csrf={csrf}&note="))).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = text(d.send(get("/case/abcdef0123", Some(&cookie))).await).await;
+    assert!(page.contains("Heb ei gofnodi: no case abcdef0123"), "the engine's own words stay: {page}");
+    let closed = text(d.send(post("/close", &cookie, &format!("csrf={csrf}"))).await).await;
+    assert_welsh(&closed, &["Desk closed"]);
+    assert!(closed.contains("<h1>Desg ar gau</h1>"), "{closed}");
+}
+
+#[tokio::test]
+async fn the_login_and_refusal_pages_follow_the_browser_and_their_own_link() {
+    let d = desk();
+    let wrong = format!("/login/{}", "0".repeat(64));
+    let english = text(d.send(get(&wrong, None)).await).await;
+    assert!(english.contains("<html lang=\"en-GB\">") && english.contains("<h1>Login link not valid</h1>"));
+    assert!(english.contains("href=\"?lang=cy\""), "a switch to Welsh: {english}");
+    let welsh = d.send(get_in(&wrong, None, "cy")).await;
+    assert_eq!(welsh.status(), StatusCode::FORBIDDEN);
+    let welsh = text(welsh).await;
+    assert_welsh(&welsh, &["Login link not valid", "Each login link works once"]);
+    assert!(welsh.contains("<code>candour review desk</code>") && welsh.contains("href=\"?lang=en\""), "{welsh}");
+    let switched = text(d.send(get(&format!("{wrong}?lang=cy"), None)).await).await;
+    assert_welsh(&switched, &["Login link not valid"]);
+    let not_signed_in = d.send(get_in("/stats?lang=cy", None, "en")).await;
+    assert_eq!(not_signed_in.status(), StatusCode::UNAUTHORIZED);
+    assert_welsh(&text(not_signed_in).await, &["Not signed in"]);
+
+    // A refusal's switch changes nothing on the desk; the login link's does.
+    let cookie = d.login().await;
+    assert!(text(d.send(get("/", Some(&cookie))).await).await.contains("<h1>Inbox</h1>"));
+    let d = desk();
+    let response = d.send(get(&format!("/login/{}?lang=cy", d.code), None)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let cookie = response.headers().get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).expect("cookie");
+    let cookie = cookie.split(';').next().expect("pair").to_owned();
+    assert_welsh(&text(d.send(get("/", Some(&cookie))).await).await, &["<h1>Inbox</h1>"]);
+}
+
+/// A case page with a report, a reply and the identity held by a custodian, drawn in
+/// `language`; the test session has no cases, so the page is drawn directly.
+fn case_page(language: candour_l10n::Language) -> String {
+    use super::pages::{self, CasePage, Context, IdentityPanel, SentReply, ThreadItem};
+    use candour_core::report::{Category, Concern, Disclosure};
+    use candour_review::event::ReplyKind;
+    use candour_review::state::CaseState;
+    use candour_review::views::{CaseView, ThreadMessage};
+
+    let day = Day::from_ymd(2026, 11, 20).expect("day");
+    let message = ThreadMessage {
+        kind: "report",
+        inbox_entry: 7,
+        day_sent: day,
+        concern: Concern {
+            category: Some(Category::UseOfForce),
+            what: "CANARY pushed a detained man down the stairs".into(),
+            disclosure: Disclosure::Confidential { name: Some("Robin Price".into()), contact: None },
+            ..Default::default()
+        },
+        attachments: vec![("photo.jpg".into(), 2048)],
+        notes: vec![],
+        mailbox_notes: vec![],
+    };
+    let view = CaseView {
+        case: "3f9a21b07c".into(),
+        readers: vec!["psd-1".into(), "psd-2".into()],
+        queues: vec!["psd".into()],
+        thread: vec![message],
+        state: CaseState::fold(None, &[]),
+        history: vec![],
+        linked: vec![],
+    };
+    let reply = SentReply { day, author: "psd-1".into(), kind: ReplyKind::Acknowledgement, text: "Thank you.".into() };
+    let ctx = Context {
+        m: candour_l10n::Messages::new(language),
+        here: "/case/3f9a21b07c".into(),
+        reviewer: "psd-1".into(),
+        reviewer_name: Some("DI Sarah Okafor".into()),
+        csrf: "token".into(),
+        today: Day::from_ymd(2026, 12, 1).expect("day"),
+        flash: None,
+        tampered: vec![],
+        new_escalations: 2,
+        identity_requests: None,
+    };
+    let page = CasePage {
+        view: &view,
+        readers: vec![("psd-1".into(), "DI Sarah Okafor".into())],
+        seen: String::new(),
+        thread: vec![ThreadItem::Reporter(&view.thread[0]), ThreadItem::Reply(reply)],
+        sent: Some(day),
+        next_due: Some((candour_review::clocks::Duty::Feedback, Day::from_ymd(2027, 2, 20).expect("day"))),
+        drafts: None,
+        reply_kind: ReplyKind::Feedback,
+        tampered: None,
+        can_restore: true,
+        passed_on: None,
+        queues_to: vec![("acu".into(), "Anti-Corruption Unit".into())],
+        addable: vec![],
+        identity: Some(IdentityPanel { custodians: vec!["pcc-ce".into()], answers: &[] }),
+    };
+    pages::case(&ctx, &page).into_string()
+}
+
+#[test]
+fn a_case_page_is_drawn_in_welsh_and_in_english() {
+    let welsh = case_page(candour_l10n::Language::Welsh);
+    assert_welsh(
+        &welsh,
+        &[
+            "Record triage",
+            "Reply to the reporter",
+            "Clocks",
+            "History",
+            "Not set",
+            "Use of force",
+            "What happened",
+            "Acknowledge (7 days)",
+            "Reporter's identity",
+            "Transfer to another queue",
+            " new<",
+        ],
+    );
+    for words in [
+        "Achos <code>3f9a21b07c</code>",
+        "Brysbennu",
+        "Cofnodi'r brysbennu",
+        "Ateb yr adroddwr",
+        "Derbyniwyd",
+        "Defnyddio grym",
+        "Enw: Robin Price",
+        "Cyswllt: heb ei roi",
+        "Ateb (cydnabyddiaeth) gan psd-1, 2026-11-20",
+        "adborth erbyn 2027-02-20",
+        "2 newydd",
+    ] {
+        assert!(welsh.contains(words), "{words:?} missing: {welsh}");
+    }
+    // The reporter's words and the case's data are shown as they are.
+    assert!(welsh.contains("CANARY pushed a detained man down the stairs") && welsh.contains("photo.jpg"));
+
+    let english = case_page(candour_l10n::Language::English);
+    assert!(english.contains("<html lang=\"en-GB\">") && !english.contains("[desk-"), "{english}");
+    for words in
+        ["Record triage", "Reply (acknowledgement) by psd-1, 2026-11-20", "feedback by 2027-02-20", "Use of force"]
+    {
+        assert!(english.contains(words), "{words:?} missing: {english}");
+    }
+    assert!(!english.contains("Brysbennu") && !english.contains("Derbyniwyd"), "{english}");
+}

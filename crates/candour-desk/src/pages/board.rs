@@ -15,40 +15,42 @@ pub(crate) struct BoardColumn {
 
 /// `/overdue`: overdue duties, one column per assignee.
 pub(crate) fn overdue(ctx: &Context, columns: &[BoardColumn], leavers: &[LeaverCase]) -> Markup {
+    let m = ctx.m;
+    let title = m.text("desk-overdue-title");
     let content = html! {
-        h1 { "Overdue" }
-        p class="muted" {
-            "Cases past the 7-day acknowledgement or 3-month feedback deadline on " (ctx.today)
-            ", by assignee, with the supervisors they escalate to and who outside the unit receives a notice "
-            "(the case reference, the duty and how late it is; never the report)."
-        }
+        h1 { (title) }
+        p class="muted" { (m.format("desk-overdue-intro", &[("today", ctx.today.to_string().into())])) }
         @if !leavers.is_empty() {
             section class="panel leavers" aria-labelledby="leavers-h" {
-                h2 id="leavers-h" { "Open cases of people who have left" }
-                p class="muted" { "Reassign each to a reader who is still here (Assignee, on the case page)." }
+                h2 id="leavers-h" { (m.text("desk-leavers-title")) }
+                p class="muted" { (m.text("desk-leavers-hint")) }
                 ul class="plain" {
                     @for l in leavers {
                         li {
                             (case_link(&l.case))
-                            @if let Some(a) = &l.assigned_to_leaver { " assigned to " (a) ", who has left;" }
-                            @if !l.leavers.is_empty() { " readable by leavers " (l.leavers.join(", ")) ";" }
-                            " readers still here: "
-                            @if l.remaining.is_empty() { "nobody" } @else { (l.remaining.join(", ")) }
+                            @if let Some(a) = &l.assigned_to_leaver {
+                                " " (m.format("desk-leaver-assigned", &[("reviewer", a.as_str().into())]))
+                            }
+                            @if !l.leavers.is_empty() {
+                                " " (m.format("desk-leaver-readable", &[("leavers", l.leavers.join(", ").into())]))
+                            }
+                            @let remaining = if l.remaining.is_empty() { m.text("desk-nobody") } else { l.remaining.join(", ") };
+                            " " (m.format("desk-leaver-remaining", &[("readers", remaining.into())]))
                         }
                     }
                 }
             }
         }
-        @if columns.is_empty() { p class="empty" { "Nothing is overdue." } }
+        @if columns.is_empty() { p class="empty" { (m.text("desk-overdue-nothing")) } }
         div class="board" {
             @for col in columns {
-                @let who = col.assignee.as_deref().unwrap_or("unassigned");
-                section class="board-column" aria-label={ "Overdue for " (who) } {
+                @let who = col.assignee.clone().unwrap_or_else(|| m.text("desk-unassigned"));
+                section class="board-column" aria-label=(m.format("desk-overdue-for", &[("reviewer", who.into())])) {
                     h2 {
                         @match (&col.assignee, &col.name) {
                             (Some(id), Some(name)) => { (name) " " span class="muted" { "(" (id) ")" } },
                             (Some(id), None) => (id),
-                            (None, _) => "Unassigned",
+                            (None, _) => (m.text("desk-unassigned-title")),
                         }
                         " " span class="count" { (col.cases.len()) }
                     }
@@ -56,23 +58,37 @@ pub(crate) fn overdue(ctx: &Context, columns: &[BoardColumn], leavers: &[LeaverC
                         article class="card" {
                             h3 { (case_link(&o.case)) }
                             p {
-                                (duty_words(o.duty)) " was due " span class="nowrap" { (o.due) } " "
-                                span class="badge overdue" { (o.days_overdue) " d overdue" }
+                                @let due_day = html! { span class="nowrap" { (o.due) } };
+                                (fill(&m.format("desk-card-was-due", &[("duty", named::duty(m, o.duty).into()), ("day", SLOT.into())]), due_day))
+                                " "
+                                span class="badge overdue" {
+                                    (m.format("desk-days-overdue", &[("days", o.days_overdue.into())]))
+                                }
                             }
-                            p class="muted" { "Queues " (o.queues.join(", ")) }
-                            @let within = if o.escalate_to.is_empty() { "nobody in the unit".to_owned() } else { o.escalate_to.join(", ") };
-                            @let outside = if o.notify_outside.is_empty() {
-                                "nobody outside the unit can be told".to_owned()
+                            p class="muted" { (m.format("desk-card-queues", &[("queues", o.queues.join(", ").into())])) }
+                            @let within = if o.escalate_to.is_empty() {
+                                m.text("desk-nobody-in-unit")
                             } else {
-                                format!("notice to {}", o.notify_outside.join(", "))
+                                o.escalate_to.join(", ")
+                            };
+                            @let outside = if o.notify_outside.is_empty() {
+                                m.text("desk-nobody-outside")
+                            } else {
+                                m.format("desk-notice-to", &[("recipients", o.notify_outside.join(", ").into())])
                             };
                             @if let Some(on) = o.escalated_on {
-                                p class="escalated" { "Escalated on " (on) " to " (within) "; " (outside) "." }
+                                p class="escalated" {
+                                    (m.format("desk-escalated-on", &[
+                                        ("day", on.to_string().into()),
+                                        ("within", within.into()),
+                                        ("outside", outside.into()),
+                                    ]))
+                                }
                             } @else {
                                 form method="post" action={ "/case/" (o.case) "/escalate" } class="inline-form" {
                                     (csrf(ctx))
                                     button type="submit" class="secondary" {
-                                        "Escalate to " (within) "; " (outside)
+                                        (m.format("desk-escalate-to", &[("within", within.into()), ("outside", outside.into())]))
                                     }
                                 }
                             }
@@ -82,7 +98,7 @@ pub(crate) fn overdue(ctx: &Context, columns: &[BoardColumn], leavers: &[LeaverC
             }
         }
     };
-    layout(ctx, "Overdue", Nav::Overdue, content)
+    layout(ctx, &title, Nav::Overdue, content)
 }
 
 /// One subject shared by several cases, with each case's status and category.
@@ -96,15 +112,19 @@ pub(crate) struct LinkRow {
 
 /// `/links`: reports naming the same person.
 pub(crate) fn links(ctx: &Context, rows: &[LinkRow]) -> Markup {
+    let m = ctx.m;
+    let title = m.text("desk-links-title");
     let content = html! {
-        h1 { "Subject links" }
-        p class="muted" {
-            "Cases that name the same person, after removing ranks and titles and leading zeros from collar numbers. "
-            "A shared name can be a coincidence: check before joining cases."
-        }
+        h1 { (title) }
+        p class="muted" { (m.text("desk-links-intro")) }
         table class="links" {
-            caption { (rows.len()) " subjects named in more than one case" }
-            thead { tr { th scope="col" { "Subject, as written" } th scope="col" { "Cases" } } }
+            caption { (m.format("desk-links-caption", &[("count", rows.len().into())])) }
+            thead {
+                tr {
+                    th scope="col" { (m.text("desk-links-subject")) }
+                    th scope="col" { (m.text("desk-links-cases")) }
+                }
+            }
             tbody {
                 @for r in rows {
                     tr {
@@ -113,21 +133,23 @@ pub(crate) fn links(ctx: &Context, rows: &[LinkRow]) -> Markup {
                             ul class="plain" {
                                 @for (case, status, category) in &r.cases {
                                     li {
-                                        (case_link(case)) " " (status_badge(status))
-                                        @if let Some(c) = category { " " (words(c)) }
+                                        (case_link(case)) " " (status_badge(m, status))
+                                        @if let Some(c) = category { " " (named::category_named(m, c)) }
                                         // A repeat of another case: join it, as a duplicate.
                                         @if status != "discarded" {
                                             @let id = format!("f-join-{case}");
                                             form method="post" action={ "/case/" (case) "/discard" } class="inline-form join" {
                                                 (csrf(ctx))
                                                 input type="hidden" name="reason" value="duplicate";
-                                                label for=(id) class="visually-hidden" { "Case " (case) " repeats" }
+                                                label for=(id) class="visually-hidden" {
+                                                    (m.format("desk-links-repeats", &[("case", case.as_str().into())]))
+                                                }
                                                 select id=(id) name="duplicate_of" {
                                                     @for (other, _, _) in r.cases.iter().filter(|(o, _, _)| o != case) {
                                                         option value=(other) { (other) }
                                                     }
                                                 }
-                                                button type="submit" class="secondary" { "Join as a duplicate" }
+                                                button type="submit" class="secondary" { (m.text("desk-links-join")) }
                                             }
                                         }
                                     }
@@ -137,12 +159,12 @@ pub(crate) fn links(ctx: &Context, rows: &[LinkRow]) -> Markup {
                     }
                 }
                 @if rows.is_empty() {
-                    tr { td colspan="2" class="muted" { "No subject is named in more than one case." } }
+                    tr { td colspan="2" class="muted" { (m.text("desk-links-none")) } }
                 }
             }
         }
     };
-    layout(ctx, "Subject links", Nav::Links, content)
+    layout(ctx, &title, Nav::Links, content)
 }
 
 /// The statistics page's data.
@@ -158,62 +180,67 @@ pub(crate) struct StatsPage {
     pub table: StatsTable,
 }
 
-fn cell(c: candour_review::stats::Cell) -> Markup {
+fn cell(m: Messages, c: candour_review::stats::Cell) -> Markup {
     html! {
         @match c.count {
             Some(n) => (n),
-            None => abbr title="suppressed" { "*" },
+            None => abbr title=(m.text("desk-suppressed")) { "*" },
         }
     }
 }
 
 /// A figures table's header row: the row heading, each column in words, the total.
-fn stats_head(first: &str, columns: &[String]) -> Markup {
+fn stats_head(m: Messages, first: &str, columns: &[String]) -> Markup {
     html! {
         thead {
             tr {
                 th scope="col" { (first) }
-                @for c in columns { th scope="col" { (words(c)) } }
-                th scope="col" { "Total" }
+                @for c in columns { th scope="col" { (named::column(m, c)) } }
+                th scope="col" { (m.text("desk-total")) }
             }
         }
     }
 }
 
+/// What "*" means in the published table.
+pub(crate) fn stars_note(m: Messages, t: &StatsTable) -> String {
+    m.format("desk-stats-note", &[("threshold", t.threshold.into())])
+}
+
 /// The published table and the compliments' line, as `candour review stats` gives them.
-pub(crate) fn figures_tables(t: &StatsTable) -> Markup {
+pub(crate) fn figures_tables(m: Messages, t: &StatsTable) -> Markup {
     html! {
         div class="scroll" {
             table class="stats" {
-                caption { "Allegations received in " (t.year) " by category and outcome" }
-                (stats_head("Category", &t.columns))
+                caption { (m.format("desk-stats-allegations-caption", &[("year", t.year.into())])) }
+                (stats_head(m, &m.text("desk-category"), &t.columns))
                 tbody {
                     @for r in &t.rows {
                         tr {
-                            th scope="row" { (words(&r.category)) }
-                            @for c in &r.cells { td { (cell(*c)) } }
-                            td { (cell(r.total)) }
+                            th scope="row" { (named::category_named(m, &r.category)) }
+                            @for c in &r.cells { td { (cell(m, *c)) } }
+                            td { (cell(m, r.total)) }
                         }
                     }
                 }
                 tfoot {
                     tr {
-                        th scope="row" { "Total" }
-                        @for c in &t.column_totals { td { (cell(*c)) } }
-                        td { (cell(t.total)) }
+                        th scope="row" { (m.text("desk-total")) }
+                        @for c in &t.column_totals { td { (cell(m, *c)) } }
+                        td { (cell(m, t.total)) }
                     }
                 }
             }
         }
         div class="scroll" {
             table class="stats compliments" {
-                caption { "Compliments received in " (t.year) ", counted apart: they are not allegations" }
-                (stats_head("", &t.compliments.columns))
+                caption { (m.format("desk-stats-compliments-caption", &[("year", t.year.into())])) }
+                (stats_head(m, "", &t.compliments.columns))
                 tbody {
                     tr {
-                        th scope="row" { "Compliments" }
-                        @for c in &t.compliments.cells { td { (cell(*c)) } }
-                        td { (cell(t.compliments.total)) }
+                        th scope="row" { (m.text("desk-stats-compliments")) }
+                        @for c in &t.compliments.cells { td { (cell(m, *c)) } }
+                        td { (cell(m, t.compliments.total)) }
                     }
                 }
             }
@@ -223,29 +250,33 @@ pub(crate) fn figures_tables(t: &StatsTable) -> Markup {
 
 /// `/stats`: charts, then the publishable table.
 pub(crate) fn stats(ctx: &Context, page: &StatsPage) -> Markup {
+    let m = ctx.m;
     let t = &page.table;
     let content = html! {
-        h1 { "Statistics " (page.year) }
-        form method="get" action="/stats" class="filters" aria-label="Choose the year" {
+        h1 { (m.format("desk-stats-heading", &[("year", page.year.into())])) }
+        form method="get" action="/stats" class="filters" aria-label=(m.text("desk-stats-choose-year")) {
             div class="field" {
-                label for="f-year" { "Year (by the day reports were sent)" }
+                label for="f-year" { (m.text("desk-stats-year")) }
                 select id="f-year" name="year" {
                     @for y in &page.years { option value=(y) selected[*y == page.year] { (y) } }
                 }
             }
-            button type="submit" { "Show" }
+            button type="submit" { (m.text("desk-stats-show")) }
         }
         div class="charts" {
-            @for chart in &page.charts { (chart.figure()) }
+            @for chart in &page.charts { (chart.figure(m)) }
         }
         section aria-labelledby="table-h" {
-            h2 id="table-h" { "Published figures" }
+            h2 id="table-h" { (m.text("desk-published-figures")) }
             p class="muted" {
-                "The same table as " code { "candour review stats --year " (page.year) } ". " (t.note) " "
-                a href={ "/stats.csv?year=" (page.year) } { "Download as CSV" }
+                (fill(&m.format("desk-stats-same-table", &[("command", SLOT.into())]), html! {
+                    code { "candour review stats --year " (page.year) }
+                }))
+                " " (stars_note(m, t)) " "
+                a href={ "/stats.csv?year=" (page.year) } { (m.text("desk-stats-csv")) }
             }
-            (figures_tables(t))
+            (figures_tables(m, t))
         }
     };
-    layout(ctx, "Statistics", Nav::Stats, content)
+    layout(ctx, &m.text("desk-stats-title"), Nav::Stats, content)
 }

@@ -72,83 +72,52 @@ pub(crate) struct IdentityPanel<'a> {
 /// A value a `<select>` offers: what the form sends and what the reviewer reads.
 trait Choice: Copy + PartialEq {
     fn value(self) -> String;
-    fn text(self) -> String;
+    fn shown(self, m: Messages) -> String;
 }
 
 macro_rules! named_choice {
-    ($($t:ty),+) => {
+    ($($t:ty => $words:path),+) => {
         $(impl Choice for $t {
             fn value(self) -> String {
                 self.name().to_owned()
             }
-            fn text(self) -> String {
-                words(self.name())
+            fn shown(self, m: Messages) -> String {
+                $words(m, self)
             }
         })+
     };
 }
 
-named_choice!(Priority, Category, CorruptionCategory, RiskLevel);
+named_choice!(
+    Priority => named::priority,
+    Category => named::category,
+    CorruptionCategory => named::corruption,
+    RiskLevel => named::risk,
+    SourceEvaluation => named::source,
+    InformationAssessment => named::information,
+    HandlingCode => named::handling
+);
 
 impl Choice for Status {
     fn value(self) -> String {
         self.name()
     }
-    fn text(self) -> String {
-        words(&self.name()).replace(':', ": ")
+    fn shown(self, m: Messages) -> String {
+        named::status(m, self)
     }
 }
-
-impl Choice for SourceEvaluation {
-    fn value(self) -> String {
-        self.name().to_owned()
-    }
-    fn text(self) -> String {
-        let what = match self {
-            SourceEvaluation::Reliable => "reliable",
-            SourceEvaluation::Untested => "untested",
-            SourceEvaluation::NotReliable => "not reliable",
-        };
-        format!("{} – {what}", self.name())
-    }
-}
-
-impl Choice for InformationAssessment {
-    fn value(self) -> String {
-        self.name().to_owned()
-    }
-    fn text(self) -> String {
-        let what = match self {
-            InformationAssessment::KnownDirectly => "known directly",
-            InformationAssessment::KnownIndirectlyCorroborated => "known indirectly, corroborated",
-            InformationAssessment::KnownIndirectly => "known indirectly",
-            InformationAssessment::NotKnown => "not known",
-            InformationAssessment::SuspectedFalse => "suspected false",
-        };
-        format!("{} – {what}", self.name().to_ascii_uppercase())
-    }
-}
-
-impl Choice for HandlingCode {
-    fn value(self) -> String {
-        self.name().to_owned()
-    }
-    fn text(self) -> String {
-        let what = match self {
-            HandlingCode::Permitted => "sharing permitted",
-            HandlingCode::Conditions => "sharing with conditions",
-        };
-        format!("{} – {what}", self.name().to_ascii_uppercase())
-    }
-}
-
-/// The empty first option of a field not yet set.
-const NOT_SET: Option<&str> = Some("Not set");
 
 /// A labelled `<select>` named `name` (id `f-<name>`) with `current` chosen; `unset` is the
 /// text of an empty first option, offered only while the field has no value (a field once set
 /// can be changed, not emptied).
-fn select_field<T: Choice>(name: &str, label: &str, all: &[T], current: Option<T>, unset: Option<&str>) -> Markup {
+fn select_field<T: Choice>(
+    m: Messages,
+    name: &str,
+    label: &str,
+    all: &[T],
+    current: Option<T>,
+    unset: Option<&str>,
+) -> Markup {
     let id = format!("f-{}", name.replace('_', "-"));
     html! {
         div class="field" {
@@ -156,7 +125,7 @@ fn select_field<T: Choice>(name: &str, label: &str, all: &[T], current: Option<T
             select id=(id) name=(name) {
                 @if let (Some(text), None) = (unset, current) { option value="" selected { (text) } }
                 @for v in all {
-                    option value=(v.value()) selected[current == Some(*v)] { (v.text()) }
+                    option value=(v.value()) selected[current == Some(*v)] { (v.shown(m)) }
                 }
             }
         }
@@ -168,40 +137,46 @@ fn shown(text: &str) -> String {
     candour_core::text::for_terminal(text).into_owned()
 }
 
-fn concern(c: &Concern) -> Markup {
+/// What the reporter gave, or "not given".
+fn given(m: Messages, value: Option<&str>) -> String {
+    value.map_or_else(|| m.text("desk-not-given"), shown)
+}
+
+fn concern(m: Messages, c: &Concern) -> Markup {
     html! {
         dl class="facts" {
-            @if let Some(cat) = c.category { dt { "Category" } dd { (words(cat.name())) } }
+            @if let Some(cat) = c.category { dt { (m.text("desk-category")) } dd { (named::category(m, cat)) } }
             @for about in &c.concerning {
-                dt { "Concerning" }
+                dt { (m.text("desk-fact-concerning")) }
                 dd {
                     (match about {
-                        Concerning::ProfessionalStandardsStaff => "PSD or ACU staff",
-                        Concerning::ChiefOfficer => "a chief officer",
+                        Concerning::ProfessionalStandardsStaff => m.text("desk-concerning-psd-staff"),
+                        Concerning::ChiefOfficer => m.text("desk-concerning-chief-officer"),
                     })
                 }
             }
             // The reporter's words are shown as they were written: controls and bidirectional
             // overrides appear as stand-ins instead of reordering what the reviewer reads.
-            @for s in &c.subjects { dt { "About" } dd { (shown(&s.to_string())) } }
-            dt { "What happened" } dd class="text" { (shown(&c.what)) }
-            @if let Some(v) = &c.when { dt { "When" } dd class="text" { (shown(v)) } }
-            @if let Some(v) = &c.r#where { dt { "Where" } dd class="text" { (shown(v)) } }
-            @if let Some(v) = &c.reported_elsewhere { dt { "Reported elsewhere" } dd class="text" { (shown(v)) } }
-            dt { "Disclosure" }
+            @for s in &c.subjects { dt { (m.text("desk-fact-about")) } dd { (shown(&s.to_string())) } }
+            dt { (m.text("desk-fact-what")) } dd class="text" { (shown(&c.what)) }
+            @if let Some(v) = &c.when { dt { (m.text("desk-fact-when")) } dd class="text" { (shown(v)) } }
+            @if let Some(v) = &c.r#where { dt { (m.text("desk-fact-where")) } dd class="text" { (shown(v)) } }
+            @if let Some(v) = &c.reported_elsewhere {
+                dt { (m.text("desk-fact-reported-elsewhere")) } dd class="text" { (shown(v)) }
+            }
+            dt { (m.text("desk-fact-disclosure")) }
             dd {
                 @match &c.disclosure {
-                    Disclosure::Anonymous => "Anonymous: answer only through the reporter's mailbox.",
+                    Disclosure::Anonymous => (m.text("desk-disclosure-anonymous")),
                     Disclosure::Confidential { name, contact } => {
-                        strong class="protect" { "Confidential: protect these details." }
+                        strong class="protect" { (m.text("desk-confidential-protect")) }
                         br;
-                        "Name: " (shown(name.as_deref().unwrap_or("not given"))) br;
-                        "Contact: " (shown(contact.as_deref().unwrap_or("not given")))
+                        (m.format("desk-disclosure-name", &[("name", given(m, name.as_deref()).into())])) br;
+                        (m.format("desk-disclosure-contact", &[("contact", given(m, contact.as_deref()).into())]))
                     }
                     Disclosure::Held { custodians, .. } => {
-                        strong class="protect" { "Confidential: the name and contact are held by the identity custodian" }
-                        " (" (custodians.join(", ")) "), sealed so that no reader can open them. Ask for them under "
-                        "\"Reporter's identity\"."
+                        strong class="protect" { (m.text("desk-disclosure-held")) }
+                        " " (m.format("desk-disclosure-held-more", &[("custodians", custodians.join(", ").into())]))
                     }
                 }
             }
@@ -209,43 +184,69 @@ fn concern(c: &Concern) -> Markup {
     }
 }
 
-/// One duty's row: `duty` says when an open one is late ([`Duty::is_late`]).
-fn clock_row(label: &str, duty: Duty, due: Option<Day>, done: Option<Day>, concluded: bool, today: Day) -> Markup {
+/// One duty's row of the clocks: `duty` says when an open one is late ([`Duty::is_late`]).
+struct ClockRow<'a> {
+    label: &'a str,
+    duty: Duty,
+    due: Option<Day>,
+    done: Option<Day>,
+    concluded: bool,
+}
+
+fn clock_row(m: Messages, row: ClockRow<'_>, today: Day) -> Markup {
+    let day = |d: Day| -> FluentValue<'static> { d.to_string().into() };
     html! {
-        dt { (label) }
+        dt { (row.label) }
         dd {
-            @match (due, done) {
+            @match (row.due, row.done) {
                 (_, Some(d)) => {
-                    "done " (d)
-                    @if let Some(due) = due { @if d > due { " " span class="badge overdue" { "late" } } }
+                    (m.format("desk-clock-done", &[("day", day(d))]))
+                    @if let Some(due) = row.due {
+                        @if d > due { " " span class="badge overdue" { (m.text("desk-late")) } }
+                    }
                 }
-                (Some(due), None) if concluded => { "not needed (concluded); was due " (due) }
-                (Some(due), None) if duty.is_late(due, today) => {
-                    "due " (due) " " span class="badge overdue" { "overdue " (today.days_since(due)) " d" }
+                (Some(due), None) if row.concluded => { (m.format("desk-clock-not-needed", &[("day", day(due))])) }
+                (Some(due), None) if row.duty.is_late(due, today) => {
+                    (m.format("desk-clock-due", &[("day", day(due))])) " " (overdue_days(m, today.days_since(due)))
                 }
-                (Some(due), None) => { "due " (due) " (" (due.days_since(today)) " d left)" }
-                (None, None) => "unknown: no report",
+                (Some(due), None) => {
+                    (m.format("desk-clock-due-left", &[("day", day(due)), ("days", due.days_since(today).into())]))
+                }
+                (None, None) => (m.text("desk-clock-unknown")),
             }
         }
     }
 }
 
-fn thread_item(item: &ThreadItem<'_>, case: &str) -> Markup {
+fn thread_item(m: Messages, item: &ThreadItem<'_>, case: &str) -> Markup {
     match item {
-        ThreadItem::Reporter(m) => html! {
+        ThreadItem::Reporter(msg) => html! {
             article class="message reporter" {
-                h3 { (if m.kind == "report" { "Report" } else { "Follow-up" }) ", sent " (m.day_sent) }
-                @for note in &m.notes { p class="warning" { strong { "Routing to ask about: " } (note) } }
-                @for note in &m.mailbox_notes { p class="warning" { strong { "The reporter's mailbox: " } (note) } }
-                (concern(&m.concern))
-                @if !m.attachments.is_empty() {
+                @let sent = msg.day_sent.to_string();
+                h3 {
+                    @if msg.kind == "report" {
+                        (m.format("desk-thread-report", &[("day", sent.into())]))
+                    } @else {
+                        (m.format("desk-thread-follow-up", &[("day", sent.into())]))
+                    }
+                }
+                @for note in &msg.notes { p class="warning" { strong { (m.text("desk-thread-routing-note")) " " } (note) } }
+                @for note in &msg.mailbox_notes {
+                    p class="warning" { strong { (m.text("desk-thread-mailbox-note")) " " } (note) }
+                }
+                (concern(m, &msg.concern))
+                @if !msg.attachments.is_empty() {
                     table class="attachments" {
-                        caption { "Attachments (downloads only: never opened in the browser)" }
+                        caption { (m.text("desk-attachments-caption")) }
                         thead {
-                            tr { th scope="col" { "File" } th scope="col" { "Size" } th scope="col" { "Download" } }
+                            tr {
+                                th scope="col" { (m.text("desk-attachments-file")) }
+                                th scope="col" { (m.text("desk-attachments-size")) }
+                                th scope="col" { (m.text("desk-attachments-download")) }
+                            }
                         }
                         tbody {
-                            @for (i, (name, len)) in m.attachments.iter().enumerate() {
+                            @for (i, (name, len)) in msg.attachments.iter().enumerate() {
                                 // Shown, never obeyed: a bidirectional override in a name would
                                 // make "invoice<U+202E>fdp.exe" look like a PDF.
                                 @let name = shown(name);
@@ -253,8 +254,9 @@ fn thread_item(item: &ThreadItem<'_>, case: &str) -> Markup {
                                     td { (name) }
                                     td { (size(*len)) }
                                     td {
-                                        a href={ "/case/" (case) "/attachment/" (m.inbox_entry) "/" (i) } {
-                                            "Download " span class="visually-hidden" { (name) }
+                                        a href={ "/case/" (case) "/attachment/" (msg.inbox_entry) "/" (i) } {
+                                            (m.text("desk-attachments-download")) " "
+                                            span class="visually-hidden" { (name) }
                                         }
                                     }
                                 }
@@ -266,7 +268,13 @@ fn thread_item(item: &ThreadItem<'_>, case: &str) -> Markup {
         },
         ThreadItem::Reply(r) => html! {
             article class="message reply" {
-                h3 { "Reply (" (r.kind.name()) ") by " (r.author) ", " (r.day) }
+                h3 {
+                    (m.format("desk-thread-reply", &[
+                        ("kind", named::reply_kind(m, r.kind).into()),
+                        ("author", r.author.as_str().into()),
+                        ("day", r.day.to_string().into()),
+                    ]))
+                }
                 p class="text" { (r.text) }
             }
         },
@@ -286,6 +294,9 @@ fn hidden(ctx: &Context, seen: &str) -> Markup {
 }
 
 fn triage_form(ctx: &Context, page: &CasePage<'_>, s: &CaseState, action: &str) -> Markup {
+    let m = ctx.m;
+    let not_set = m.text("desk-not-set");
+    let not_set = Some(not_set.as_str());
     let drafts = page.drafts;
     // Only the outcomes this kind of case can have: a compliment is passed on, not proven.
     let closed = Outcome::for_category(s.category).into_iter().map(Status::Closed);
@@ -295,88 +306,96 @@ fn triage_form(ctx: &Context, page: &CasePage<'_>, s: &CaseState, action: &str) 
     let measures = drafts.and_then(|d| d.risk_measures.as_deref()).or(risk.and_then(|r| r.measures.as_deref()));
     html! {
         form method="post" action={ (action) "/triage" } class="panel" aria-labelledby="triage-h" {
-            h2 id="triage-h" { "Triage" }
+            h2 id="triage-h" { (m.text("desk-triage-title")) }
             (hidden(ctx, &page.seen))
             div class="grid2" {
-                (select_field("status", "Status", &statuses, Some(s.status), None))
-                (select_field("priority", "Priority", Priority::ALL, Some(s.priority), None))
+                (select_field(m, "status", &m.text("desk-status"), &statuses, Some(s.status), None))
+                (select_field(m, "priority", &m.text("desk-priority"), Priority::ALL, Some(s.priority), None))
             }
             div class="field" {
-                label for="f-assignee" { "Assignee" }
+                label for="f-assignee" { (m.text("desk-assignee")) }
                 select id="f-assignee" name="assignee" {
-                    option value="" selected[s.assignee.is_none()] { "Unassigned" }
+                    option value="" selected[s.assignee.is_none()] { (m.text("desk-unassigned-title")) }
                     @for (id, name) in &page.readers {
                         option value=(id) selected[s.assignee.as_deref() == Some(id.as_str())] { (name) " (" (id) ")" }
                     }
                 }
             }
-            @let sopb = "Category (Standards of Professional Behaviour)";
-            (select_field("category", sopb, Category::ALL, s.category, NOT_SET))
-            (select_field("corruption", "Corruption category (ACU)", CorruptionCategory::ALL, s.corruption, NOT_SET))
+            @let sopb = m.text("desk-triage-category");
+            (select_field(m, "category", &sopb, Category::ALL, s.category, not_set))
+            @let acu = m.text("desk-triage-corruption");
+            (select_field(m, "corruption", &acu, CorruptionCategory::ALL, s.corruption, not_set))
             fieldset {
-                legend { "3x5x2 intelligence grading" }
+                legend { (m.text("desk-grading-legend")) }
                 div class="rows" {
                     @let (source, information, handling) =
                         (grading.map(|g| g.source), grading.map(|g| g.information), grading.map(|g| g.handling));
-                    (select_field("grading_source", "Source", SourceEvaluation::ALL, source, NOT_SET))
+                    @let label = m.text("desk-grading-source");
+                    (select_field(m, "grading_source", &label, SourceEvaluation::ALL, source, not_set))
                     @let assessments = InformationAssessment::ALL;
-                    (select_field("grading_information", "Information", assessments, information, NOT_SET))
-                    (select_field("grading_handling", "Handling", HandlingCode::ALL, handling, NOT_SET))
+                    @let label = m.text("desk-grading-information");
+                    (select_field(m, "grading_information", &label, assessments, information, not_set))
+                    @let label = m.text("desk-grading-handling");
+                    (select_field(m, "grading_handling", &label, HandlingCode::ALL, handling, not_set))
                 }
             }
             fieldset {
-                legend { "Subjects" }
-                @if s.subjects.is_empty() { p class="muted" { "No subjects named yet." } }
+                legend { (m.text("desk-subjects")) }
+                @if s.subjects.is_empty() { p class="muted" { (m.text("desk-no-subjects")) } }
                 @for (i, subject) in s.subjects.iter().enumerate() {
                     div class="field check" {
                         input type="checkbox" id={ "f-rs-" (i) } name="remove_subject" value=(subject);
-                        label for={ "f-rs-" (i) } { "Remove " q { (subject) } }
+                        label for={ "f-rs-" (i) } {
+                            (fill(&m.format("desk-remove-subject", &[("subject", SLOT.into())]), html! { q { (subject) } }))
+                        }
                     }
                 }
                 div class="field" {
-                    label for="f-add-subjects" { "Add subjects (one per line: a name or a collar number)" }
+                    label for="f-add-subjects" { (m.text("desk-add-subjects")) }
                     textarea id="f-add-subjects" name="add_subjects" rows="2" {
                         (drafts.and_then(|d| d.add_subjects.as_deref()).unwrap_or_default())
                     }
                 }
             }
             fieldset {
-                legend { "Reporter detriment risk" }
+                legend { (m.text("desk-risk-legend")) }
                 div class="grid2" {
-                    (select_field("risk", "Risk level", RiskLevel::ALL, risk.map(|r| r.level), Some("Not assessed")))
+                    @let (label, unset) = (m.text("desk-risk-level"), m.text("desk-not-assessed"));
+                    (select_field(m, "risk", &label, RiskLevel::ALL, risk.map(|r| r.level), Some(&unset)))
                     div class="field" {
-                        label for="f-risk-measures" { "Measures taken or planned" }
+                        label for="f-risk-measures" { (m.text("desk-risk-measures")) }
                         input type="text" id="f-risk-measures" name="risk_measures"
                             value=(measures.unwrap_or_default());
                     }
                 }
             }
-            button type="submit" { "Record triage" }
+            button type="submit" { (m.text("desk-record-triage")) }
         }
     }
 }
 
 fn reply_form(ctx: &Context, page: &CasePage<'_>, action: &str) -> Markup {
+    let m = ctx.m;
     let drafts = page.drafts;
     let chosen = drafts.and_then(|d| d.reply_kind.as_deref()).unwrap_or(page.reply_kind.name());
     let kinds = [
-        (ReplyKind::Acknowledgement, "Acknowledgement (stops the 7-day clock)"),
-        (ReplyKind::Feedback, "Feedback on what is being done (stops the 3-month clock)"),
-        (ReplyKind::Message, "Message (a question, a request for detail)"),
+        (ReplyKind::Acknowledgement, m.text("desk-reply-acknowledgement")),
+        (ReplyKind::Feedback, m.text("desk-reply-feedback")),
+        (ReplyKind::Message, m.text("desk-reply-message")),
     ];
     html! {
         form method="post" action={ (action) "/reply" } class="panel" aria-labelledby="reply-h" {
-            h2 id="reply-h" { "Reply to the reporter" }
-            p class="hint" { "Sealed to the reporter and filed in their mailbox; they read it with their token." }
+            h2 id="reply-h" { (m.text("desk-reply-title")) }
+            p class="hint" { (m.text("desk-reply-hint")) }
             (hidden(ctx, &page.seen))
             div class="field" {
-                label for="f-reply" { "Message" }
+                label for="f-reply" { (m.text("desk-reply-text")) }
                 textarea id="f-reply" name="text" rows="4" required {
                     (drafts.and_then(|d| d.reply.as_deref()).unwrap_or_default())
                 }
             }
             fieldset {
-                legend { "This reply is" }
+                legend { (m.text("desk-reply-kind")) }
                 @for (kind, text) in kinds {
                     div class="field check" {
                         input type="radio" id={ "f-kind-" (kind.name()) } name="kind" value=(kind.name())
@@ -385,65 +404,66 @@ fn reply_form(ctx: &Context, page: &CasePage<'_>, action: &str) -> Markup {
                     }
                 }
             }
-            button type="submit" { "Send reply" }
+            button type="submit" { (m.text("desk-reply-send")) }
         }
     }
 }
 
 fn summary_form(ctx: &Context, page: &CasePage<'_>, s: &CaseState, action: &str) -> Markup {
+    let m = ctx.m;
     let text = page.drafts.and_then(|d| d.summary.as_deref()).or(s.summary.as_deref()).unwrap_or_default();
     html! {
         form method="post" action={ (action) "/summary" } class="panel" aria-labelledby="summary-h" {
-            h2 id="summary-h" { "Sanitised summary" }
-            p class="hint" id="summary-hint" {
-                "Your words, never the reporter's: this is the only text that leaves the case (exports, "
-                "statistics, referrals)."
-            }
+            h2 id="summary-h" { (m.text("desk-summary-title")) }
+            p class="hint" id="summary-hint" { (m.text("desk-summary-hint")) }
             (hidden(ctx, &page.seen))
             div class="field" {
-                label for="f-summary" { "Summary" }
+                label for="f-summary" { (m.text("desk-summary-label")) }
                 textarea id="f-summary" name="summary" rows="3" aria-describedby="summary-hint" { (text) }
             }
-            button type="submit" { "Save summary" }
+            button type="submit" { (m.text("desk-summary-save")) }
         }
     }
 }
 
 fn iopc_form(ctx: &Context, page: &CasePage<'_>, s: &CaseState, action: &str) -> Markup {
+    let m = ctx.m;
     html! {
         form method="post" action={ (action) "/iopc" } class="panel" aria-labelledby="iopc-h" {
-            h2 id="iopc-h" { "IOPC referral checklist" }
+            h2 id="iopc-h" { (m.text("desk-iopc-title")) }
             (hidden(ctx, &page.seen))
             fieldset {
-                legend { "Mandatory-referral criteria met" }
+                legend { (m.text("desk-iopc-legend")) }
                 @for c in IopcCriterion::ALL {
                     div class="field check" {
                         input type="checkbox" id={ "f-iopc-" (c.name()) } name="iopc" value=(c.name())
                             checked[s.iopc.contains(c)];
-                        label for={ "f-iopc-" (c.name()) } { (words(c.name())) }
+                        label for={ "f-iopc-" (c.name()) } { (named::iopc(m, *c)) }
                     }
                 }
             }
             @if !s.iopc.is_empty() && s.iopc_referral.is_none() {
-                p class="warning" { "At least one criterion is met: the case must be referred to the IOPC." }
+                p class="warning" { (m.text("desk-iopc-warning")) }
             }
-            button type="submit" { "Save checklist" }
+            button type="submit" { (m.text("desk-iopc-save")) }
         }
         @if let Some((on, referral)) = &s.iopc_referral {
-            p id="iopc-referred" class="panel" { "Referred to the IOPC on " (on) " (reference " (referral) ")." }
+            p id="iopc-referred" class="panel" {
+                (m.format("desk-iopc-referred", &[("day", on.to_string().into()), ("reference", referral.as_str().into())]))
+            }
         } @else if s.iopc_ticked_on.is_some() {
             form method="post" action={ (action) "/refer" } class="panel" aria-labelledby="refer-h" {
-                h2 id="refer-h" { "Record the IOPC referral" }
+                h2 id="refer-h" { (m.text("desk-refer-title")) }
                 (hidden(ctx, &page.seen))
                 div class="field" {
-                    label for="f-referred-on" { "Day the referral was made" }
+                    label for="f-referred-on" { (m.text("desk-refer-day")) }
                     input type="date" id="f-referred-on" name="referred_on" value=(ctx.today) required;
                 }
                 div class="field" {
-                    label for="f-referral" { "Referral reference" }
+                    label for="f-referral" { (m.text("desk-refer-reference")) }
                     input type="text" id="f-referral" name="referral" maxlength="100" required;
                 }
-                button type="submit" { "Record referral" }
+                button type="submit" { (m.text("desk-refer-record")) }
             }
         }
     }
@@ -452,44 +472,47 @@ fn iopc_form(ctx: &Context, page: &CasePage<'_>, s: &CaseState, action: &str) ->
 /// "Not a report": set aside as spam, a test or a duplicate; or, once set aside, restored by a
 /// supervisor.
 fn discard_form(ctx: &Context, page: &CasePage<'_>, s: &CaseState, action: &str) -> Markup {
+    let m = ctx.m;
     html! {
         @if let Some(d) = &s.discarded {
             form method="post" action={ (action) "/restore" } class="panel" aria-labelledby="restore-h" {
-                h2 id="restore-h" { "Restore as a report" }
+                h2 id="restore-h" { (m.text("desk-restore-title")) }
                 p class="muted" {
                     @if page.can_restore {
-                        "Set aside by " (d.by) " on " (d.on) ". Restoring starts its clocks again."
+                        (m.format("desk-restore-set-aside", &[("by", d.by.as_str().into()), ("day", d.on.to_string().into())]))
                     } @else {
-                        "Only a supervisor of the case's queues can restore it."
+                        (m.text("desk-restore-supervisors-only"))
                     }
                 }
                 (hidden(ctx, &page.seen))
                 div class="field" {
-                    label for="f-restore-note" { "Why it is a report" }
+                    label for="f-restore-note" { (m.text("desk-restore-why")) }
                     textarea id="f-restore-note" name="note" rows="2" required disabled[!page.can_restore] {}
                 }
-                button type="submit" disabled[!page.can_restore] { "Restore" }
+                button type="submit" disabled[!page.can_restore] { (m.text("desk-restore")) }
             }
         } @else {
             form method="post" action={ (action) "/discard" } class="panel" aria-labelledby="discard-h" {
-                h2 id="discard-h" { "Not a report" }
-                p class="muted" { "Stops every clock and leaves the statistics; a supervisor can undo it." }
+                h2 id="discard-h" { (m.text("desk-discard-title")) }
+                p class="muted" { (m.text("desk-discard-hint")) }
                 (hidden(ctx, &page.seen))
                 div class="field" {
-                    label for="f-discard-reason" { "Why" }
+                    label for="f-discard-reason" { (m.text("desk-why")) }
                     select id="f-discard-reason" name="reason" {
-                        @for r in DiscardReason::ALL { option value=(r.name()) { (words(r.name())) } }
+                        @for r in DiscardReason::ALL {
+                            option value=(r.name()) { (capitalised(&named::discard_reason(m, *r))) }
+                        }
                     }
                 }
                 div class="field" {
-                    label for="f-duplicate-of" { "For a duplicate: the case it repeats" }
+                    label for="f-duplicate-of" { (m.text("desk-discard-duplicate-of")) }
                     input type="text" id="f-duplicate-of" name="duplicate_of" maxlength="64";
                 }
                 div class="field" {
-                    label for="f-discard-note" { "Note" }
+                    label for="f-discard-note" { (m.text("desk-note")) }
                     textarea id="f-discard-note" name="note" rows="2" {}
                 }
-                button type="submit" class="secondary" { "Set aside" }
+                button type="submit" class="secondary" { (m.text("desk-discard")) }
             }
         }
     }
@@ -498,33 +521,37 @@ fn discard_form(ctx: &Context, page: &CasePage<'_>, s: &CaseState, action: &str)
 /// The reporter's identity, held by the custodians: what was granted to this reviewer, what
 /// was declined, and the request form (docs/design.md §6 "Custodian-held identities").
 fn identity_form(ctx: &Context, page: &CasePage<'_>, action: &str) -> Markup {
+    let m = ctx.m;
     let Some(panel) = &page.identity else { return html! {} };
     let revealed = panel.answers.iter().rev().find_map(|a| a.revealed.as_ref().map(|r| (a, r)));
+    // Who answered, when, and their note: the arguments of a granted or declined answer.
+    let answer = |a: &candour_review::custody::ReceivedAnswer| -> [(&'static str, FluentValue<'static>); 3] {
+        [("custodian", a.custodian.clone().into()), ("day", a.day.to_string().into()), ("note", a.note.clone().into())]
+    };
     html! {
         section class="panel" aria-labelledby="identity-h" {
-            h2 id="identity-h" { "Reporter's identity" }
-            @if let Some((answer, r)) = revealed {
-                p { strong class="protect" { "Confidential: protect these details." } }
-                p class="muted" { "Granted to you by " (answer.custodian) " on " (answer.day) ": " (answer.note) }
+            h2 id="identity-h" { (m.text("desk-identity-title")) }
+            @if let Some((a, r)) = revealed {
+                p { strong class="protect" { (m.text("desk-confidential-protect")) } }
+                p class="muted" { (m.format("desk-identity-granted", &answer(a))) }
                 dl class="revealed" {
-                    dt { "Name" } dd { (shown(r.name.as_deref().unwrap_or("not given"))) }
-                    dt { "Contact" } dd { (shown(r.contact.as_deref().unwrap_or("not given"))) }
+                    dt { (m.text("desk-identity-name")) } dd { (given(m, r.name.as_deref())) }
+                    dt { (m.text("desk-identity-contact")) } dd { (given(m, r.contact.as_deref())) }
                 }
             } @else {
                 p class="muted" {
-                    "Held by the identity custodian (" (panel.custodians.join(", ")) "). No reader can open it; ask, "
-                    "saying why: the request and the answer go in the case's history."
+                    (m.format("desk-identity-held", &[("custodians", panel.custodians.join(", ").into())]))
                 }
                 @for a in panel.answers.iter().filter(|a| a.revealed.is_none()) {
-                    p class="warning" { "Declined by " (a.custodian) " on " (a.day) ": " (a.note) }
+                    p class="warning" { (m.format("desk-identity-declined", &answer(a))) }
                 }
                 form method="post" action={ (action) "/identity-request" } {
                     (hidden(ctx, &page.seen))
                     div class="field" {
-                        label for="f-identity-reason" { "Why you need it" }
+                        label for="f-identity-reason" { (m.text("desk-identity-why")) }
                         textarea id="f-identity-reason" name="reason" rows="2" required {}
                     }
-                    button type="submit" class="secondary" { "Ask the custodian" }
+                    button type="submit" class="secondary" { (m.text("desk-identity-ask")) }
                 }
             }
         }
@@ -534,23 +561,28 @@ fn identity_form(ctx: &Context, page: &CasePage<'_>, action: &str) -> Markup {
 /// Early disposal of a concluded case (supervisors; docs/design.md §6 "Disposal"), shown once
 /// the case is closed or set aside.
 fn dispose_form(ctx: &Context, page: &CasePage<'_>, s: &CaseState, action: &str) -> Markup {
+    let m = ctx.m;
     html! {
         @if s.status.is_concluded() || s.discarded.is_some() {
             form method="post" action={ (action) "/dispose" } class="panel" aria-labelledby="dispose-h" {
-                h2 id="dispose-h" { "Dispose of this case" }
+                h2 id="dispose-h" { (m.text("desk-dispose-title")) }
                 p class="muted" {
-                    "Before the force's retention ends, agreed by two supervisors: the first proposes it, the "
-                    "second makes it take effect. Every reader's tool then forgets the case and the attachment "
-                    "files it saved. The relay's copies go at the end of its own retention. "
-                    @if let Some(p) = &s.disposal_proposed { "Proposed by " (p.by) " on " (p.on) ": " (p.note) ". " }
-                    @if !page.can_restore { "Only a supervisor can dispose of a case." }
+                    (m.text("desk-dispose-hint"))
+                    @if let Some(p) = &s.disposal_proposed {
+                        " " (m.format("desk-dispose-proposed", &[
+                            ("by", p.by.as_str().into()),
+                            ("day", p.on.to_string().into()),
+                            ("note", p.note.as_str().into()),
+                        ]))
+                    }
+                    @if !page.can_restore { " " (m.text("desk-dispose-supervisors-only")) }
                 }
                 (hidden(ctx, &page.seen))
                 div class="field" {
-                    label for="f-dispose-note" { "Why (the records decision)" }
+                    label for="f-dispose-note" { (m.text("desk-dispose-why")) }
                     textarea id="f-dispose-note" name="note" rows="2" required disabled[!page.can_restore] {}
                 }
-                button type="submit" class="secondary" disabled[!page.can_restore] { "Dispose of it" }
+                button type="submit" class="secondary" disabled[!page.can_restore] { (m.text("desk-dispose")) }
             }
         }
     }
@@ -558,159 +590,201 @@ fn dispose_form(ctx: &Context, page: &CasePage<'_>, s: &CaseState, action: &str)
 
 /// Transfer to another queue (supervisors), or add one reader (anyone reading the case).
 fn move_form(ctx: &Context, page: &CasePage<'_>, action: &str) -> Markup {
+    let m = ctx.m;
     html! {
         form method="post" action={ (action) "/transfer" } class="panel" aria-labelledby="transfer-h" {
-            h2 id="transfer-h" { "Transfer to another queue" }
+            h2 id="transfer-h" { (m.text("desk-transfer-title")) }
             p class="muted" {
-                "Its readers become that queue's (never anyone the reporter excluded or the report names); the report, follow-ups and history are sealed again to them, and the reporter's follow-ups go to them from now on. "
-                @if !page.can_restore { "Only a supervisor can transfer a case." }
+                (m.text("desk-transfer-hint"))
+                @if !page.can_restore { " " (m.text("desk-transfer-supervisors-only")) }
             }
             (hidden(ctx, &page.seen))
             div class="field" {
-                label for="f-transfer-queue" { "Queue" }
+                label for="f-transfer-queue" { (m.text("desk-queue")) }
                 select id="f-transfer-queue" name="queue" disabled[!page.can_restore] {
                     @for (id, name) in &page.queues_to { option value=(id) { (name) " (" (id) ")" } }
                 }
             }
             div class="field" {
-                label for="f-transfer-note" { "Why" }
+                label for="f-transfer-note" { (m.text("desk-why")) }
                 textarea id="f-transfer-note" name="note" rows="2" required disabled[!page.can_restore] {}
             }
-            button type="submit" class="secondary" disabled[!page.can_restore] { "Transfer" }
+            button type="submit" class="secondary" disabled[!page.can_restore] { (m.text("desk-transfer")) }
         }
         form method="post" action={ (action) "/add-reader" } class="panel" aria-labelledby="add-reader-h" {
-            h2 id="add-reader-h" { "Add a reader" }
-            p class="muted" { "They can read the whole case, and the reporter's follow-ups reach them too." }
+            h2 id="add-reader-h" { (m.text("desk-add-reader-title")) }
+            p class="muted" { (m.text("desk-add-reader-hint")) }
             (hidden(ctx, &page.seen))
             div class="field" {
-                label for="f-add-reader" { "Reviewer" }
+                label for="f-add-reader" { (m.text("desk-add-reader-reviewer")) }
                 select id="f-add-reader" name="reviewer" {
                     @for (id, name) in &page.addable { option value=(id) { (name) " (" (id) ")" } }
                 }
             }
             div class="field" {
-                label for="f-add-reader-note" { "Why" }
+                label for="f-add-reader-note" { (m.text("desk-why")) }
                 textarea id="f-add-reader-note" name="note" rows="2" required {}
             }
-            button type="submit" class="secondary" { "Add reader" }
+            button type="submit" class="secondary" { (m.text("desk-add-reader")) }
         }
     }
 }
 
 fn note_form(ctx: &Context, page: &CasePage<'_>, action: &str) -> Markup {
+    let m = ctx.m;
     html! {
         form method="post" action={ (action) "/note" } class="panel" aria-labelledby="note-h" {
-            h2 id="note-h" { "Note for the case file" }
+            h2 id="note-h" { (m.text("desk-note-title")) }
             (hidden(ctx, &page.seen))
             div class="field" {
-                label for="f-note" { "Note" }
+                label for="f-note" { (m.text("desk-note")) }
                 textarea id="f-note" name="note" rows="2" required {
                     (page.drafts.and_then(|d| d.note.as_deref()).unwrap_or_default())
                 }
             }
-            button type="submit" { "Add note" }
+            button type="submit" { (m.text("desk-note-add")) }
         }
     }
 }
 
 /// `/case/{reference}`: the report, thread, clocks, history and every form.
 pub(crate) fn case(ctx: &Context, page: &CasePage<'_>) -> Markup {
+    let m = ctx.m;
     let v = page.view;
     let s = &v.state;
     let action = format!("/case/{}", v.case);
-    let has_attachments = v.thread.iter().any(|m| !m.attachments.is_empty());
+    let has_attachments = v.thread.iter().any(|t| !t.attachments.is_empty());
+    let none = m.text("desk-none");
+    let not_set = m.text("desk-not-set-lower");
     let content = html! {
         div class="case-head" {
-            h1 { "Case " code { (v.case) } }
+            h1 { (fill(&m.format("desk-case-title", &[("case", SLOT.into())]), html! { code { (v.case) } })) }
             p class="badges" {
-                (status_badge(&s.status.name())) " " (priority_badge(s.priority.name())) " "
-                span class="badge" { "Assignee: " (s.assignee.as_deref().unwrap_or("nobody")) }
-                @if let Some(g) = s.grading { " " span class="badge" { "Grading " (g) } }
+                (status_badge(m, &s.status.name())) " " (priority_badge(m, s.priority.name())) " "
+                @let assignee = s.assignee.clone().unwrap_or_else(|| m.text("desk-nobody"));
+                span class="badge" { (m.format("desk-case-assignee", &[("reviewer", assignee.into())])) }
+                @if let Some(g) = s.grading {
+                    " " span class="badge" { (m.format("desk-case-grading", &[("grading", g.to_string().into())])) }
+                }
             }
-            p class="muted" { "Queues " (v.queues.join(", ")) " · readable by " (v.readers.join(", ")) }
+            p class="muted" {
+                (m.format("desk-case-queues", &[
+                    ("queues", v.queues.join(", ").into()),
+                    ("readers", v.readers.join(", ").into()),
+                ]))
+            }
         }
         @if let Some(t) = &page.tampered {
-            div class="flash error" role="alert" { p { "This case's history failed verification: " (t) } }
+            div class="flash error" role="alert" {
+                p { (m.format("desk-case-tampered", &[("problem", t.as_str().into())])) }
+            }
         }
         @if let Some(moved) = &page.passed_on {
             div class="banner discarded" role="note" {
-                strong { "Passed on: " } (moved)
-                " You can read its history up to then, and record nothing more."
+                strong { (m.text("desk-case-passed-on")) " " } (moved) " " (m.text("desk-case-passed-on-more"))
             }
         }
         @if let Some(d) = &s.discarded {
             div class="banner discarded" role="note" {
-                strong { "Not a report: " (words(d.reason.name())) }
-                @if let Some(of) = &d.duplicate_of { " of " (case_link(of)) }
-                ". Set aside by " (d.by) " on " (d.on) "; no clock runs and the statistics leave it out."
+                strong {
+                    (m.format("desk-case-not-a-report", &[("reason", capitalised(&named::discard_reason(m, d.reason)).into())]))
+                }
+                @if let Some(of) = &d.duplicate_of {
+                    " " (fill(&m.format("desk-case-duplicate-of", &[("case", SLOT.into())]), case_link(of)))
+                }
+                ". "
+                (m.format("desk-case-set-aside", &[("by", d.by.as_str().into()), ("day", d.on.to_string().into())]))
             }
         }
         div class="case-grid" {
             div class="case-main" {
                 section aria-labelledby="clocks-h" class="panel" {
-                    h2 id="clocks-h" { "Clocks" }
+                    h2 id="clocks-h" { (m.text("desk-clocks-title")) }
                     @let concluded = s.status.is_concluded();
                     dl class="facts" {
-                        dt { "Sent" } dd { (page.sent.map(|d| d.to_string()).unwrap_or_else(|| "unknown".into())) }
+                        dt { (m.text("desk-clocks-sent")) }
+                        dd { (page.sent.map_or_else(|| m.text("desk-unknown"), |d| d.to_string())) }
                         @let acknowledge_by = page.sent.map(|d| d.plus_days(ACKNOWLEDGE_WITHIN_DAYS));
                         @let feedback_by = page.sent.map(|d| add_months(d, FEEDBACK_WITHIN_MONTHS));
                         @let late = page.next_due.is_some_and(|(duty, d)| duty.is_late(d, ctx.today));
-                        (clock_row("Acknowledge (7 days)", Duty::Acknowledge, acknowledge_by, s.acknowledged_on, concluded, ctx.today))
-                        (clock_row("Feedback (3 months)", Duty::Feedback, feedback_by, s.feedback_on, concluded, ctx.today))
+                        @let label = m.text("desk-clocks-acknowledge");
+                        (clock_row(m, ClockRow {
+                            label: &label,
+                            duty: Duty::Acknowledge,
+                            due: acknowledge_by,
+                            done: s.acknowledged_on,
+                            concluded,
+                        }, ctx.today))
+                        @let label = m.text("desk-clocks-feedback");
+                        (clock_row(m, ClockRow {
+                            label: &label,
+                            duty: Duty::Feedback,
+                            due: feedback_by,
+                            done: s.feedback_on,
+                            concluded,
+                        }, ctx.today))
                         @if let Some(ticked) = s.iopc_ticked_on {
-                            (clock_row("Refer to the IOPC (without delay)", Duty::ReferToIopc, Some(ticked),
-                                s.iopc_referral.as_ref().map(|(on, _)| *on), false, ctx.today))
+                            @let label = m.text("desk-clocks-refer");
+                            (clock_row(m, ClockRow {
+                                label: &label,
+                                duty: Duty::ReferToIopc,
+                                due: Some(ticked),
+                                done: s.iopc_referral.as_ref().map(|(on, _)| *on),
+                                concluded: false,
+                            }, ctx.today))
                         }
-                        dt { "Next duty" } dd { (due(page.next_due, late, ctx.today)) }
+                        dt { (m.text("desk-clocks-next")) } dd { (due(m, page.next_due, late, ctx.today)) }
                     }
                 }
                 section aria-labelledby="thread-h" {
-                    h2 id="thread-h" { "Report and replies" }
-                    @for item in &page.thread { (thread_item(item, &v.case)) }
+                    h2 id="thread-h" { (m.text("desk-thread-title")) }
+                    @for item in &page.thread { (thread_item(m, item, &v.case)) }
                     @if has_attachments {
                         form method="post" action={ (action) "/save" } class="inline-form" {
                             (hidden(ctx, &page.seen))
                             div class="field check" {
                                 input type="checkbox" name="original_names" id="f-original-names";
-                                label for="f-original-names" {
-                                    "Keep the reporter's file names (they may hold dates, places or names)"
-                                }
+                                label for="f-original-names" { (m.text("desk-save-original-names")) }
                             }
-                            button type="submit" class="secondary" { "Save all attachments to a folder" }
+                            button type="submit" class="secondary" { (m.text("desk-save-attachments")) }
                         }
                     }
                 }
                 section aria-labelledby="summary-now-h" class="panel" {
-                    h2 id="summary-now-h" { "Current assessment" }
+                    h2 id="summary-now-h" { (m.text("desk-assessment-title")) }
                     dl class="facts" {
-                        dt { "Category" } dd { (s.category.map_or_else(|| "not set".into(), |c| words(c.name()))) }
-                        dt { "Corruption category" }
-                        dd { (s.corruption.map_or_else(|| "not set".into(), |c| words(c.name()))) }
-                        dt { "Subjects" } dd { @if s.subjects.is_empty() { "none" } @else { (s.subjects.join("; ")) } }
-                        dt { "IOPC criteria met" }
+                        dt { (m.text("desk-category")) }
+                        dd { (s.category.map_or_else(|| not_set.clone(), |c| named::category(m, c))) }
+                        dt { (m.text("desk-assessment-corruption")) }
+                        dd { (s.corruption.map_or_else(|| not_set.clone(), |c| named::corruption(m, c))) }
+                        dt { (m.text("desk-subjects")) }
+                        dd { @if s.subjects.is_empty() { (none) } @else { (s.subjects.join("; ")) } }
+                        dt { (m.text("desk-assessment-iopc")) }
                         dd {
-                            @if s.iopc.is_empty() { "none" }
-                            @else { (s.iopc.iter().map(|c| words(c.name())).collect::<Vec<_>>().join("; ")) }
+                            @if s.iopc.is_empty() { (none) }
+                            @else { (s.iopc.iter().map(|c| named::iopc(m, *c)).collect::<Vec<_>>().join("; ")) }
                         }
-                        dt { "Detriment risk" }
+                        dt { (m.text("desk-assessment-risk")) }
                         dd {
                             @match &s.detriment_risk {
-                                Some(r) => { (words(r.level.name())) @if let Some(m) = &r.measures { ": " (m) } }
-                                None => "not assessed",
+                                Some(r) => { (named::risk(m, r.level)) @if let Some(x) = &r.measures { ": " (x) } }
+                                None => (m.text("desk-not-assessed-lower")),
                             }
                         }
-                        dt { "Linked cases" }
-                        dd { @if v.linked.is_empty() { "none" } @for l in &v.linked { (case_link(l)) " " } }
+                        dt { (m.text("desk-assessment-linked")) }
+                        dd { @if v.linked.is_empty() { (none) } @for l in &v.linked { (case_link(l)) " " } }
                     }
                 }
                 section aria-labelledby="history-h" {
-                    h2 id="history-h" { "History" }
+                    h2 id="history-h" { (m.text("desk-history-title")) }
                     table class="history" {
-                        caption class="visually-hidden" { "Signed case events, in the order they apply" }
+                        caption class="visually-hidden" { (m.text("desk-history-caption")) }
                         thead {
                             tr {
-                                th scope="col" { "Day" } th scope="col" { "By" } th scope="col" { "Event" }
-                                th scope="col" { "What" }
+                                th scope="col" { (m.text("desk-history-day")) }
+                                th scope="col" { (m.text("desk-history-by")) }
+                                th scope="col" { (m.text("desk-history-event")) }
+                                th scope="col" { (m.text("desk-history-what")) }
                             }
                         }
                         tbody {
@@ -720,7 +794,9 @@ pub(crate) fn case(ctx: &Context, page: &CasePage<'_>) -> Markup {
                                     td class="text" { (h.what) }
                                 }
                             }
-                            @if v.history.is_empty() { tr { td colspan="4" class="muted" { "Nothing recorded yet." } } }
+                            @if v.history.is_empty() {
+                                tr { td colspan="4" class="muted" { (m.text("desk-history-empty")) } }
+                            }
                         }
                     }
                 }
@@ -740,5 +816,5 @@ pub(crate) fn case(ctx: &Context, page: &CasePage<'_>) -> Markup {
             }
         }
     };
-    layout(ctx, &format!("Case {}", v.case), Nav::Other, content)
+    layout(ctx, &m.format("desk-case-page-title", &[("case", v.case.as_str().into())]), Nav::Other, content)
 }

@@ -9,20 +9,22 @@ use candour_review::escalation::ReceivedEscalation;
 pub(crate) fn escalations(ctx: &Context, dir: &VerifiedDirectory, received: &[ReceivedEscalation]) -> Markup {
     let name = |id: &str| dir.reviewer(id).map_or_else(|| id.to_owned(), |r| format!("{} ({id})", r.display_name));
     let queue = |id: &str| dir.queue(id).map_or_else(|| id.to_owned(), |q| q.name.clone());
+    let m = ctx.m;
+    let title = m.text("desk-escalations-title");
     let content = html! {
-        h1 { "Escalations to you" }
-        p class="muted" {
-            "Late cases in teams you do not belong to, escalated to you as the directory names you for them. "
-            "You cannot open these cases: each notice gives the reference, the duty missed and how late it is, "
-            "never the report. Chase the team that holds the case, quoting its reference."
-        }
-        @if received.is_empty() { p class="empty" { "No late case has been escalated to you." } }
+        h1 { (title) }
+        p class="muted" { (m.text("desk-escalations-intro")) }
+        @if received.is_empty() { p class="empty" { (m.text("desk-escalations-none")) } }
         @else {
             table class="escalations" {
                 thead { tr {
-                    th scope="col" { "Case" } th scope="col" { "Duty missed" } th scope="col" { "Due" }
-                    th scope="col" { "Days late" } th scope="col" { "Queues" } th scope="col" { "Escalated by" }
-                    th scope="col" { "Assigned to" }
+                    th scope="col" { (m.text("desk-column-case")) }
+                    th scope="col" { (m.text("desk-escalations-duty")) }
+                    th scope="col" { (m.text("desk-escalations-due")) }
+                    th scope="col" { (m.text("desk-escalations-days-late")) }
+                    th scope="col" { (m.text("desk-column-queues")) }
+                    th scope="col" { (m.text("desk-escalations-by")) }
+                    th scope="col" { (m.text("desk-escalations-assigned")) }
                 } }
                 tbody {
                     @for e in received.iter().rev() {
@@ -30,19 +32,22 @@ pub(crate) fn escalations(ctx: &Context, dir: &VerifiedDirectory, received: &[Re
                         tr {
                             td {
                                 code { (n.case) }
-                                @if !e.seen { " " span class="badge new" { "new" } }
+                                @if !e.seen { " " span class="badge new" { (m.text("desk-new")) } }
                             }
-                            td { (duty_words(e.duty)) }
+                            td { (named::duty(m, e.duty)) }
                             td class="nowrap" { (n.due) }
-                            td { span class="badge overdue" { (n.days_late) " d" } " on " (n.escalated_on) }
+                            td {
+                                span class="badge overdue" { (m.format("desk-days", &[("days", n.days_late.into())])) }
+                                " " (m.format("desk-escalations-on", &[("day", n.escalated_on.to_string().into())]))
+                            }
                             td { (n.queues.iter().map(|q| queue(q)).collect::<Vec<_>>().join(", ")) }
                             td { (name(&n.reviewer)) }
-                            td { (n.assignee.as_deref().map_or_else(|| "unassigned".to_owned(), name)) }
+                            td { (n.assignee.as_deref().map_or_else(|| m.text("desk-unassigned"), name)) }
                         }
                     }
                 }
             }
         }
     };
-    layout(ctx, "Escalations to you", Nav::Escalations, content)
+    layout(ctx, &title, Nav::Escalations, content)
 }

@@ -14,27 +14,30 @@ pub(crate) fn identity_requests(
     let name = |id: &str| dir.reviewer(id).map_or_else(|| id.to_owned(), |r| format!("{} ({id})", r.display_name));
     let mut ordered: Vec<&ReceivedIdentityRequest> = received.iter().collect();
     ordered.sort_by_key(|r| (r.answered.is_some(), std::cmp::Reverse(r.seq)));
+    let m = ctx.m;
+    let title = m.text("desk-identity-requests-title");
     let content = html! {
-        h1 { "Identity requests" }
-        p class="muted" {
-            "You hold confidential reporters' names and contacts for the force. A reader of a case asks for one "
-            "here, saying why. Granting seals the reporter's own details to that reader alone; declining tells "
-            "them why not. You never see the report, and the case's history records every request and answer."
-        }
-        @if ordered.is_empty() { p class="empty" { "No request has reached you." } }
+        h1 { (title) }
+        p class="muted" { (m.text("desk-identity-requests-intro")) }
+        @if ordered.is_empty() { p class="empty" { (m.text("desk-identity-requests-none")) } }
         @for r in ordered {
             section class="panel identity-request" aria-labelledby={ "req-" (r.seq) } {
-                h2 id={ "req-" (r.seq) } { "Request " (r.seq) ": case " code { (r.case) } }
+                h2 id={ "req-" (r.seq) } {
+                    (fill(
+                        &m.format("desk-identity-request-title", &[("number", r.seq.to_string().into()), ("case", SLOT.into())]),
+                        html! { code { (r.case) } },
+                    ))
+                }
                 dl {
-                    dt { "Asked by" } dd { (name(&r.request.requester)) }
-                    dt { "On" } dd { (r.request.day) }
-                    dt { "Why" } dd class="text" { (r.request.reason) }
-                    dt { "Answer" }
+                    dt { (m.text("desk-identity-asked-by")) } dd { (name(&r.request.requester)) }
+                    dt { (m.text("desk-identity-on")) } dd { (r.request.day) }
+                    dt { (m.text("desk-why")) } dd class="text" { (r.request.reason) }
+                    dt { (m.text("desk-identity-answer")) }
                     dd {
                         @match r.answered {
-                            Some((day, true)) => { "granted on " (day) }
-                            Some((day, false)) => { "declined on " (day) }
-                            None => { span class="badge new" { "waiting" } }
+                            Some((day, true)) => { (m.format("desk-identity-granted-on", &[("day", day.to_string().into())])) }
+                            Some((day, false)) => { (m.format("desk-identity-declined-on", &[("day", day.to_string().into())])) }
+                            None => { span class="badge new" { (m.text("desk-identity-waiting")) } }
                         }
                     }
                 }
@@ -42,16 +45,20 @@ pub(crate) fn identity_requests(
                     form method="post" action={ "/identity/" (r.seq) } {
                         (csrf(ctx))
                         div class="field" {
-                            label for={ "f-answer-" (r.seq) } { "Your note to " (r.request.requester) }
+                            label for={ "f-answer-" (r.seq) } {
+                                (m.format("desk-identity-note-to", &[("reviewer", r.request.requester.as_str().into())]))
+                            }
                             textarea id={ "f-answer-" (r.seq) } name="note" rows="2" required {}
                         }
-                        button type="submit" name="decision" value="grant" { "Grant" }
+                        button type="submit" name="decision" value="grant" { (m.text("desk-identity-grant")) }
                         " "
-                        button type="submit" name="decision" value="decline" class="secondary" { "Decline" }
+                        button type="submit" name="decision" value="decline" class="secondary" {
+                            (m.text("desk-identity-decline"))
+                        }
                     }
                 }
             }
         }
     };
-    layout(ctx, "Identity requests", Nav::Identity, content)
+    layout(ctx, &title, Nav::Identity, content)
 }

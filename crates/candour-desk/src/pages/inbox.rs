@@ -19,56 +19,66 @@ pub(crate) struct InboxPage<'a> {
 
 /// `/`: every case, filtered and sorted.
 pub(crate) fn inbox(ctx: &Context, page: &InboxPage<'_>) -> Markup {
+    let m = ctx.m;
     let q = page.query;
+    let title = m.text("desk-inbox-title");
     let content = html! {
-        h1 { "Inbox" }
-        form method="get" action="/" class="filters" aria-label="Filter cases" {
+        h1 { (title) }
+        form method="get" action="/" class="filters" aria-label=(m.text("desk-inbox-filters")) {
             div class="field" {
-                label for="f-queue" { "Queue" }
+                label for="f-queue" { (m.text("desk-queue")) }
                 select id="f-queue" name="queue" {
-                    option value="" { "Any queue" }
+                    option value="" { (m.text("desk-inbox-any-queue")) }
                     @for (id, name) in &page.queues {
                         option value=(id) selected[q.queue.as_deref() == Some(id.as_str())] { (name) }
                     }
                 }
             }
             div class="field" {
-                label for="f-status" { "Status" }
+                label for="f-status" { (m.text("desk-status")) }
                 select id="f-status" name="status" {
-                    option value="" { "Any status" }
-                    option value="open" selected[q.status.as_deref() == Some("open")] { "Open" }
-                    option value="closed" selected[q.status.as_deref() == Some("closed")] { "Concluded" }
+                    option value="" { (m.text("desk-inbox-any-status")) }
+                    option value="open" selected[q.status.as_deref() == Some("open")] { (m.text("desk-inbox-open")) }
+                    option value="closed" selected[q.status.as_deref() == Some("closed")] {
+                        (m.text("desk-inbox-concluded"))
+                    }
                     @for s in Status::OPEN {
                         option value=(s.name()) selected[q.status.as_deref() == Some(s.name().as_str())] {
-                            (words(&s.name()))
+                            (named::status(m, s))
                         }
                     }
                 }
             }
             div class="field" {
-                label for="f-category" { "Category" }
+                label for="f-category" { (m.text("desk-category")) }
                 select id="f-category" name="category" {
-                    option value="" { "Any category" }
+                    option value="" { (m.text("desk-inbox-any-category")) }
                     @for &c in Category::ALL {
-                        option value=(c.name()) selected[q.category == Some(c)] { (words(c.name())) }
+                        option value=(c.name()) selected[q.category == Some(c)] { (named::category(m, c)) }
                     }
                 }
             }
             div class="field check" {
                 input type="checkbox" id="f-overdue" name="overdue" value="1" checked[q.overdue];
-                label for="f-overdue" { "Overdue only" }
+                label for="f-overdue" { (m.text("desk-inbox-overdue-only")) }
             }
             input type="hidden" name="sort" value=(q.sort.name());
             input type="hidden" name="dir" value=(if q.descending { "desc" } else { "asc" });
-            button type="submit" { "Filter" }
-            a href="/" class="button-link" { "Clear" }
+            button type="submit" { (m.text("desk-inbox-filter")) }
+            a href="/" class="button-link" { (m.text("desk-inbox-clear")) }
         }
         table class="inbox" {
-            caption { (page.rows.len()) " of " (page.total) " cases, as of " (ctx.today) }
+            caption {
+                (m.format("desk-inbox-caption", &[
+                    ("shown", page.rows.len().into()),
+                    ("total", page.total.into()),
+                    ("today", ctx.today.to_string().into()),
+                ]))
+            }
             thead {
                 tr {
                     @for &key in SortKey::ALL {
-                        @let heading = key.heading();
+                        @let heading = key.heading(m);
                         @let here = q.sort == key;
                         @let sort = here.then_some(if q.descending { "descending" } else { "ascending" });
                         th scope="col" aria-sort=[sort] {
@@ -78,7 +88,7 @@ pub(crate) fn inbox(ctx: &Context, page: &InboxPage<'_>) -> Markup {
                             }
                         }
                     }
-                    th scope="col" { "Linked" }
+                    th scope="col" { (m.text("desk-inbox-linked")) }
                 }
             }
             tbody {
@@ -87,27 +97,32 @@ pub(crate) fn inbox(ctx: &Context, page: &InboxPage<'_>) -> Markup {
                         td {
                             (case_link(&r.case))
                             @if r.unread > 0 {
-                                " " span class="badge new" { (r.unread) " new" }
+                                " " span class="badge new" {
+                                    (m.format("desk-badge-new-count", &[("count", r.unread.into())]))
+                                }
                             }
                         }
                         td { @if let Some(d) = r.days_open { (ctx.today.plus_days(-d)) } }
                         td { (r.queues.join(", ")) }
-                        td { (r.category.as_deref().map(words).unwrap_or_default()) }
-                        td { (status_badge(&r.status)) }
-                        td { (priority_badge(&r.priority)) }
-                        td { @if let Some(a) = &r.assignee { (a) } @else { span class="muted" { "unassigned" } } }
-                        td { (due(r.due, r.overdue, ctx.today)) }
+                        td { (r.category.as_deref().map(|c| named::category_named(m, c)).unwrap_or_default()) }
+                        td { (status_badge(m, &r.status)) }
+                        td { (priority_badge(m, &r.priority)) }
+                        td {
+                            @if let Some(a) = &r.assignee { (a) }
+                            @else { span class="muted" { (m.text("desk-unassigned")) } }
+                        }
+                        td { (due(m, r.due, r.overdue, ctx.today)) }
                         td { @for (i, l) in r.linked.iter().enumerate() { @if i > 0 { " " } (case_link(l)) } }
                     }
                 }
                 @if page.rows.is_empty() {
-                    tr { td colspan="9" class="muted" { "No cases match." } }
+                    tr { td colspan="9" class="muted" { (m.text("desk-inbox-no-match")) } }
                 }
             }
         }
         @if !page.discarded.is_empty() {
             p class="muted discarded" {
-                "Set aside as not reports (no clocks run): "
+                (m.text("desk-inbox-set-aside")) " "
                 @for (i, (case, why)) in page.discarded.iter().enumerate() {
                     @if i > 0 { ", " }
                     (case_link(case)) " (" (why) ")"
@@ -115,5 +130,5 @@ pub(crate) fn inbox(ctx: &Context, page: &InboxPage<'_>) -> Markup {
             }
         }
     };
-    layout(ctx, "Inbox", Nav::Inbox, content)
+    layout(ctx, &title, Nav::Inbox, content)
 }

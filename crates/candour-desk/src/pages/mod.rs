@@ -4,11 +4,13 @@
 
 use candour_core::report::{Concern, Concerning, Disclosure};
 use candour_core::Day;
+use candour_l10n::{FluentValue, Messages};
 use maud::{html, Markup, DOCTYPE};
 
 use super::charts::BarChart;
-use super::figures::words;
 use super::forms::{Drafts, InboxQuery, SortKey};
+use super::language::{fill, other, switch_name, SLOT};
+use super::words::{self as named, capitalised};
 use super::Flash;
 use candour_review::clocks::{Duty, Overdue};
 use candour_review::event::{DiscardReason, ReplyKind};
@@ -28,7 +30,7 @@ mod identity;
 mod inbox;
 mod published;
 
-pub(crate) use board::{figures_tables, links, overdue, stats, BoardColumn, LinkRow, StatsPage};
+pub(crate) use board::{figures_tables, links, overdue, stars_note, stats, BoardColumn, LinkRow, StatsPage};
 pub(crate) use case::{case, CasePage, IdentityPanel, SentReply, ThreadItem};
 pub(crate) use escalations::escalations;
 pub(crate) use identity::identity_requests;
@@ -38,6 +40,10 @@ pub(crate) use published::merged_figures;
 /// What every page shows around its content.
 #[derive(Debug)]
 pub(crate) struct Context {
+    /// The messages in the page's language.
+    pub m: Messages,
+    /// The page's own path and query, for the language switch to come back to.
+    pub here: String,
     /// The signed-in reviewer's id.
     pub reviewer: String,
     /// Their name in the directory.
@@ -80,40 +86,66 @@ fn nav_link(href: &str, label: &str, here: bool) -> Markup {
     html! { a href=(href) aria-current=[here.then_some("page")] { (label) } }
 }
 
+/// A page's `<title>`: the page, then the desk.
+pub(crate) fn page_title(m: Messages, title: &str) -> String {
+    m.format("desk-page-title", &[("title", title.into())])
+}
+
+/// The language switch: a form like every other on the desk (CSRF token, POST), naming the
+/// other language in itself and coming back to this page.
+fn language_switch(ctx: &Context) -> Markup {
+    let to = other(ctx.m.language());
+    html! {
+        form method="post" action="/language" class="inline" {
+            (csrf(ctx))
+            input type="hidden" name="lang" value=(to.code());
+            input type="hidden" name="back" value=(ctx.here);
+            button type="submit" class="secondary" lang=(to.tag()) { (switch_name(to)) }
+        }
+    }
+}
+
 /// The page frame: header, navigation, tamper warning, flash message, content.
 pub(crate) fn layout(ctx: &Context, title: &str, nav: Nav, content: Markup) -> Markup {
+    let m = ctx.m;
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(m.language().tag()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · Candour desk" }
+                title { (page_title(m, title)) }
                 link rel="stylesheet" href="/desk.css";
             }
             body {
-                a class="skip" href="#main" { "Skip to content" }
+                a class="skip" href="#main" { (m.text("desk-skip-to-content")) }
                 header class="top" {
-                    span class="brand" { "Candour desk" }
-                    nav aria-label="Desk" {
+                    span class="brand" { (m.text("desk-brand")) }
+                    nav aria-label=(m.text("desk-nav-label")) {
                         ul {
-                            li { (nav_link("/", "Inbox", nav == Nav::Inbox)) }
-                            li { (nav_link("/overdue", "Overdue", nav == Nav::Overdue)) }
-                            li { (nav_link("/links", "Subject links", nav == Nav::Links)) }
-                            li { (nav_link("/stats", "Statistics", nav == Nav::Stats)) }
+                            li { (nav_link("/", &m.text("desk-nav-inbox"), nav == Nav::Inbox)) }
+                            li { (nav_link("/overdue", &m.text("desk-nav-overdue"), nav == Nav::Overdue)) }
+                            li { (nav_link("/links", &m.text("desk-nav-links"), nav == Nav::Links)) }
+                            li { (nav_link("/stats", &m.text("desk-nav-stats"), nav == Nav::Stats)) }
                             @if let Some(waiting) = ctx.identity_requests {
                                 li {
                                     a href="/identity" aria-current=[(nav == Nav::Identity).then_some("page")] {
-                                        "Identity requests"
-                                        @if waiting > 0 { " " span class="badge new" { (waiting) " waiting" } }
+                                        (m.text("desk-nav-identity"))
+                                        @if waiting > 0 {
+                                            " " span class="badge new" {
+                                                (m.format("desk-badge-waiting", &[("count", waiting.into())]))
+                                            }
+                                        }
                                     }
                                 }
                             }
                             li {
                                 a href="/escalations" aria-current=[(nav == Nav::Escalations).then_some("page")] {
-                                    "Escalations"
+                                    (m.text("desk-nav-escalations"))
                                     @if ctx.new_escalations > 0 {
-                                        " " span class="badge new" { (ctx.new_escalations) " new" }
+                                        " " span class="badge new" {
+                                            (m.format("desk-badge-new-count", &[("count", ctx.new_escalations.into())]))
+                                        }
                                     }
                                 }
                             }
@@ -124,17 +156,18 @@ pub(crate) fn layout(ctx: &Context, title: &str, nav: Nav, content: Markup) -> M
                     }
                     form method="post" action="/sync" class="inline" {
                         (csrf(ctx))
-                        button type="submit" { "Sync now" }
+                        button type="submit" { (m.text("desk-sync-now")) }
                     }
+                    (language_switch(ctx))
                     form method="post" action="/close" class="inline" {
                         (csrf(ctx))
-                        button type="submit" class="secondary" { "Close desk" }
+                        button type="submit" class="secondary" { (m.text("desk-close")) }
                     }
                 }
                 @if !ctx.tampered.is_empty() {
                     div class="banner" role="alert" {
-                        strong { "Tampering found on the relay. " }
-                        "Nothing can be recorded on these cases until it is resolved: tell your supervisor."
+                        strong { (m.text("desk-tampering-title")) " " }
+                        (m.text("desk-tampering-text"))
                         ul {
                             @for (case, what) in &ctx.tampered { li { (case_link(case)) ": " (what) } }
                         }
@@ -165,34 +198,29 @@ fn flash(f: &Flash) -> Markup {
     }
 }
 
-fn status_badge(status: &str) -> Markup {
+fn status_badge(m: Messages, status: &str) -> Markup {
     let class = status.split(':').next().unwrap_or(status);
-    html! { span class={ "badge status-" (class) } { (words(status)) } }
+    html! { span class={ "badge status-" (class) } { (named::status_named(m, status)) } }
 }
 
-fn priority_badge(priority: &str) -> Markup {
-    html! { span class={ "badge prio-" (priority) } { (words(priority)) } }
+fn priority_badge(m: Messages, priority: &str) -> Markup {
+    html! { span class={ "badge prio-" (priority) } { (named::priority_named(m, priority)) } }
 }
 
-fn due(row_due: Option<(Duty, Day)>, overdue: bool, today: Day) -> Markup {
+/// A badge saying how many days late: "overdue 3 d".
+fn overdue_days(m: Messages, days: i64) -> Markup {
+    html! { span class="badge overdue" { (m.format("desk-overdue-days", &[("days", days.into())])) } }
+}
+
+fn due(m: Messages, row_due: Option<(Duty, Day)>, overdue: bool, today: Day) -> Markup {
     html! {
         @match row_due {
             Some((duty, day)) => {
-                (duty_words(duty)) " by " (day)
-                @if overdue {
-                    " " span class="badge overdue" { "overdue " (today.days_since(day)) " d" }
-                }
+                (m.format("desk-due-by", &[("duty", named::duty(m, duty).into()), ("day", day.to_string().into())]))
+                @if overdue { " " (overdue_days(m, today.days_since(day))) }
             }
-            None => span class="muted" { "none" },
+            None => span class="muted" { (m.text("desk-none")) },
         }
-    }
-}
-
-fn duty_words(duty: Duty) -> &'static str {
-    match duty {
-        Duty::Acknowledge => "acknowledge",
-        Duty::Feedback => "feedback",
-        Duty::ReferToIopc => "IOPC referral",
     }
 }
 
@@ -201,23 +229,24 @@ pub(crate) fn error(ctx: &Context, title: &str, message: &str) -> Markup {
     let content = html! {
         h1 { (title) }
         div class="flash error" role="alert" { p { (message) } }
-        p { a href="/" { "Back to the inbox" } }
+        p { a href="/" { (ctx.m.text("desk-back-to-inbox")) } }
     };
     layout(ctx, title, Nav::Other, content)
 }
 
-/// What the browser shows once the desk has stopped: no stylesheet, as nothing answers any more.
-pub(crate) fn closed() -> Markup {
+/// What the browser shows once the desk has stopped: no stylesheet and no language switch,
+/// as nothing answers any more.
+pub(crate) fn closed(m: Messages) -> Markup {
+    let title = m.text("desk-closed-title");
     html! {
         (DOCTYPE)
-        html lang="en" {
-            head { meta charset="utf-8"; title { "Desk closed · Candour desk" } }
+        html lang=(m.language().tag()) {
+            head { meta charset="utf-8"; title { (page_title(m, &title)) } }
             body {
                 main {
-                    h1 { "Desk closed" }
+                    h1 { (title) }
                     p role="status" {
-                        "The desk has stopped. You can close this tab; run " code { "candour review desk" }
-                        " to open it again."
+                        (fill(&m.format("desk-closed-text", &[("command", SLOT.into())]), html! { code { "candour review desk" } }))
                     }
                 }
             }

@@ -3,19 +3,19 @@
 //! desk's stylesheet inline, and shows only the suppressed table (docs/design.md §6).
 
 use super::*;
-use candour_review::published::{role_name, MergedTable};
+use candour_review::published::MergedTable;
 
 /// The stylesheet, inline: the page is a file of its own, with no desk to serve it.
 const CSS: &str = include_str!("../desk.css");
 
 /// The merged table's page: its charts, the suppressed table, and where each export came from.
-pub(crate) fn merged_figures(m: &MergedTable, charts: &[BarChart]) -> Markup {
-    let t = &m.table;
-    let r = &m.merged;
-    let title = format!("Published statistics {}", t.year);
+pub(crate) fn merged_figures(m: Messages, merged: &MergedTable, charts: &[BarChart]) -> Markup {
+    let t = &merged.table;
+    let r = &merged.merged;
+    let title = m.format("desk-published-title", &[("year", t.year.into())]);
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(m.language().tag()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -27,43 +27,39 @@ pub(crate) fn merged_figures(m: &MergedTable, charts: &[BarChart]) -> Markup {
                     h1 { (title) }
                     p class="lead" { (r.organisation) }
                     p class="muted" {
-                        "Allegations and compliments received in " (t.year) " (by the day each report was sent) "
-                        "across every queue of the force: " (r.cases) " cases, each counted once however many "
-                        "queues read it. Small numbers were suppressed once, after the queues' figures were "
-                        "merged, so that no queue's small counts can be worked out from the force's. " (t.note) "."
+                        (m.format("desk-published-intro", &[("year", t.year.into()), ("cases", r.cases.into())]))
+                        " " (stars_note(m, t)) "."
                     }
                     div class="charts" {
-                        @for chart in charts { (chart.figure()) }
+                        @for chart in charts { (chart.figure(m)) }
                     }
                     section aria-labelledby="table-h" {
-                        h2 id="table-h" { "Published figures" }
-                        (figures_tables(t))
+                        h2 id="table-h" { (m.text("desk-published-figures")) }
+                        (figures_tables(m, t))
                     }
                     section aria-labelledby="sources-h" {
-                        h2 id="sources-h" { "Where the figures come from" }
+                        h2 id="sources-h" { (m.text("desk-sources-title")) }
                         p class="muted" {
-                            "Each queue's exact counts, one line per case with no reference, day or words, "
-                            "signed by the reviewer who exported them, and verified against the force's key "
-                            "directory (version " (r.directory_version) ") before merging."
+                            (m.format("desk-sources-intro", &[("version", r.directory_version.to_string().into())]))
                         }
                         div class="scroll" {
                             table class="sources" {
-                                caption { (r.exports.len()) " signed exports merged" }
+                                caption { (m.format("desk-sources-caption", &[("count", r.exports.len().into())])) }
                                 thead {
                                     tr {
-                                        th scope="col" { "Queue" }
-                                        th scope="col" { "Exported and signed by" }
-                                        th scope="col" { "On" }
-                                        th scope="col" { "Directory version" }
-                                        th scope="col" { "Cases" }
-                                        th scope="col" { "File" }
+                                        th scope="col" { (m.text("desk-queue")) }
+                                        th scope="col" { (m.text("desk-sources-by")) }
+                                        th scope="col" { (m.text("desk-sources-on")) }
+                                        th scope="col" { (m.text("desk-sources-version")) }
+                                        th scope="col" { (m.text("desk-links-cases")) }
+                                        th scope="col" { (m.text("desk-sources-file")) }
                                     }
                                 }
                                 tbody {
                                     @for e in &r.exports {
                                         tr {
                                             th scope="row" { (e.queue_name) " " span class="muted" { "(" (e.queue) ")" } }
-                                            td { (e.by) ", " (role_name(e.role)) }
+                                            td { (e.by) ", " (named::role(m, e.role)) }
                                             td { (e.exported_on) }
                                             td { (e.directory_version) }
                                             td { (e.rows) }

@@ -1,0 +1,40 @@
+### What several parts show (categories, the language switch), in English. How to add or
+### review one: crates/candour-l10n/README.md.
+
+language-switch-english = English
+language-switch-welsh = Cymraeg
+
+## The categories (crates/candour-core/src/report.rs): the Standards of Professional
+## Behaviour, Prevent, a compliment, other. `category-<id>` is the title, `-help` its one line.
+
+category-honesty-and-integrity = Honesty and integrity
+category-honesty-and-integrity-help = Lying, fiddling records or expenses, taking gifts or favours, abusing the job for personal gain.
+category-authority-respect-and-courtesy = Authority, respect and courtesy
+category-authority-respect-and-courtesy-help = Bullying, harassment, abusing power over the public or colleagues.
+category-equality-and-diversity = Equality and diversity
+category-equality-and-diversity-help = Treating people unfairly because of race, sex, religion, disability, sexuality or other protected characteristics.
+category-use-of-force = Use of force
+category-use-of-force-help = Force that was unnecessary, unreasonable or disproportionate.
+category-orders-and-instructions = Orders and instructions
+category-orders-and-instructions-help = Refusing or ignoring lawful orders, or giving unlawful ones.
+category-duties-and-responsibilities = Duties and responsibilities
+category-duties-and-responsibilities-help = Neglecting duties: not recording crimes, not safeguarding the vulnerable, not doing the job.
+category-confidentiality = Confidentiality
+category-confidentiality-help = Misusing police systems or information: looking people up without reason, leaking to others.
+category-fitness-for-work = Fitness for work
+category-fitness-for-work-help = Being unfit for duty through drink, drugs or similar.
+category-discreditable-conduct = Discreditable conduct
+category-discreditable-conduct-help = Behaviour on or off duty that discredits the police, including criminal conduct.
+category-challenging-and-reporting-improper-conduct = Challenging and reporting improper conduct
+category-challenging-and-reporting-improper-conduct-help = Covering up, or failing to challenge or report, a colleague's misconduct.
+category-prevent-concern = Prevent concern (radicalisation)
+category-prevent-concern-help = A worry that a colleague is being drawn into terrorism or extremism (goes to Special Branch only).
+category-compliment = Compliment
+category-compliment-help = Recognising a colleague's good work: it is passed to them or their line manager, and nothing is investigated.
+category-other = Something else
+category-other-help = Something that fits none of the above.
+
+## Whom a concern is about, where that changes who may read it.
+
+concerning-professional-standards-staff = Someone in Professional Standards or the Anti-Corruption Unit
+concerning-chief-officer = A chief officer (ACC and above)
