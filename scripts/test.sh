@@ -42,6 +42,8 @@ command -v lintian >/dev/null || missing+=(lintian)
 [ -x /usr/bin/time ] || missing+=(time)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+# wasm2js, for the page's JavaScript build of the module (scripts/build-web.sh).
+command -v wasm2js >/dev/null || missing+=(binaryen)
 # A real SMTP server on loopback for the alert test (Debian's python3, not another on PATH).
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
 # PostgreSQL's server binaries (initdb, pg_ctl, pg_basebackup): the PostgreSQL store's tests

@@ -134,6 +134,20 @@ fn check_controls_are_labelled(b: &Browser) {
     assert_eq!(unlabelled, json!([]), "controls without a label or keyboard access");
 }
 
+/// Waits (up to 30 s) until the texts of `css` are `expected`: previews answer asynchronously,
+/// and slowly with the JavaScript build, so a list read at once may still be the last one.
+fn wait_for_list(b: &Browser, css: &str, expected: Value) {
+    let deadline = Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let found = list_text(b, css);
+        if found == expected {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{css}: {found} is not {expected}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 fn list_text(b: &Browser, css: &str) -> Value {
     b.script(
         &format!("return [...document.querySelectorAll('{css}')].map(e => e.dataset.reviewer || e.textContent)"),
@@ -143,6 +157,26 @@ fn list_text(b: &Browser, css: &str) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() {
+    report_reply_and_follow_up(Build::WebAssembly).await;
+}
+
+/// Tor Browser's "Safer" level turns WebAssembly off: the page then runs the JavaScript build
+/// of the same module (wasm2js) in its worker, and the whole flow works as with the module.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_webassembly_off_the_javascript_build_does_everything() {
+    report_reply_and_follow_up(Build::JavaScript).await;
+}
+
+/// Which build of the sealing module the browser runs.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Build {
+    WebAssembly,
+    /// No WebAssembly and no JIT compiler (V8's `--jitless`, which removes both), as at Tor
+    /// Browser's "Safer" level.
+    JavaScript,
+}
+
+async fn report_reply_and_follow_up(build: Build) {
     let relay = Relay::start().await;
     let client = common::bound_client(&relay.url()).await;
     let fixtures = tempfile::tempdir().expect("tmp");
@@ -154,7 +188,12 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
     let png_path = fixtures.path().join("scan.png");
     std::fs::write(&png_path, &png).expect("write");
 
-    let b = Browser::start();
+    let (b, prefix) = match build {
+        Build::WebAssembly => (Browser::start(), ""),
+        Build::JavaScript => (Browser::start_with(&["--js-flags=--jitless"]), "safer-"),
+    };
+    // How long a long call may take: without a JIT, the JavaScript build is an interpreter's pace.
+    let patience = std::time::Duration::from_secs(if build == Build::JavaScript { 300 } else { 60 });
     // Watched from outside the page: every message the page posts to a worker, by operation.
     b.cdp(
         "Page.addScriptToEvaluateOnNewDocument",
@@ -166,9 +205,21 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
     b.find("#report:not([hidden])");
     let worker = b.script("return document.documentElement.dataset.worker", vec![]);
     assert_eq!(worker, json!("ready"), "the page started its worker");
+    let has_wasm = b.script("return typeof WebAssembly", vec![]);
     // The SHA-256 of the module the relay embeds, as the browser computed it from what it loaded.
     let module_sha = b.find("#wasm-sha").text();
-    assert_eq!(module_sha, candour_core::wire::to_hex(&sha256(candour_relay::web::WASM)), "the footer's module hash");
+    match build {
+        Build::WebAssembly => {
+            assert_eq!(has_wasm, json!("object"));
+            assert_eq!(module_sha, candour_core::wire::to_hex(&sha256(candour_relay::web::WASM)), "the footer's hash");
+        }
+        Build::JavaScript => {
+            assert_eq!(has_wasm, json!("undefined"), "the browser really has no WebAssembly");
+            assert_eq!(b.script("return document.documentElement.dataset.build", vec![]), json!("javascript"));
+            let expected = candour_core::wire::to_hex(&sha256(candour_relay::web::wasm_js()));
+            assert!(module_sha.starts_with(&expected) && module_sha.contains("JavaScript build"), "{module_sha}");
+        }
+    }
     let served = client.directory(&common::policy()).await.expect("directory");
     assert!(b.find("#directory-info").text().contains(&candour_core::wire::to_hex(&served.served_sha256())));
 
@@ -186,11 +237,11 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
         b.script("const s = document.getElementById('category'); return s.options[s.selectedIndex].text", vec![]);
     assert_eq!(shown, json!("Honesty and integrity"), "the form shows the Standard's name in words");
     b.wait_for_text("#preview", "Only these people");
-    assert_eq!(list_text(&b, "#preview li"), json!(["psd-1", "psd-2", "acu-1", "acu-2"]));
+    wait_for_list(&b, "#preview li", json!(["psd-1", "psd-2", "acu-1", "acu-2"]));
     assert!(b.find("#category-help").text().contains("fiddling records"), "plain-English help follows the category");
     b.find("#exclusions input[value='acu-2']").click();
     b.wait_for_text("#preview", "Only these people");
-    assert_eq!(list_text(&b, "#preview li"), json!(["psd-1", "psd-2", "acu-1"]));
+    wait_for_list(&b, "#preview li", json!(["psd-1", "psd-2", "acu-1"]));
     b.find("#subject-0-name").type_text(SUBJECT);
     b.find("#subject-0-collar").type_text("4471");
     b.find("#what").type_text(WHAT);
@@ -202,16 +253,16 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
     b.find("#attachments").type_text(&huge.display().to_string());
     b.wait_for_text("#attachment-list", "at most 100 MiB");
     b.find("#attachments").type_text(&format!("{}\n{}", jpeg_path.display(), png_path.display()));
-    let listed = b.wait_for_text("#attachment-list", "scan.png");
+    let listed = b.wait_for_text_within("#attachment-list", "scan.png", patience);
     assert!(listed.contains("IMG_0042.jpg: removed EXIF"), "the page says what it removes: {listed}");
     check_controls_are_labelled(&b);
     check_keyboard_reaches_every_control(&b);
-    check_layout(&b, "form");
+    check_layout(&b, &format!("{prefix}{}", "form"));
     assert_eq!(b.console_problems(), Vec::<String>::new(), "no CSP violation or script error");
 
     // Send; the token is shown once.
     b.find("#send").click();
-    b.wait_for_text_within("#sent", "has been received", std::time::Duration::from_secs(120));
+    b.wait_for_text_within("#sent", "has been received", patience * 2);
     // Nothing is stored in the browser: no cookie, web storage, database or cache.
     let stored = b.script(
         "return (async () => ({cookie: document.cookie, local: localStorage.length, session: sessionStorage.length, \
@@ -233,7 +284,7 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
         b.script("return Number(document.getElementById('token').dataset.sealMs)", vec![]).as_f64().expect("ms");
     let pow_ms = b.script("return Number(document.getElementById('token').dataset.powMs)", vec![]);
     assert!(b.exists("#copy-token"));
-    check_layout(&b, "token");
+    check_layout(&b, &format!("{prefix}{}", "token"));
 
     // The seal time against the same call natively in this run (a ratio, not an assertion).
     let dir_bytes = std::fs::read(common::fresh_directory()).expect("dir");
@@ -246,7 +297,7 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
     let native_ms = started.elapsed().as_secs_f64() * 1000.0;
     candour_web::rng::forget();
     println!(
-        "seal of a {:.1} MiB attachment (+ JPEG): Chromium {seal_ms:.0} ms, native {native_ms:.0} ms, ratio {:.2}",
+        "seal of a {:.1} MiB attachment (+ JPEG), {build:?} build: Chromium {seal_ms:.0} ms, native {native_ms:.0} ms, ratio {:.2}",
         png.len() as f64 / (1 << 20) as f64,
         seal_ms / native_ms
     );
@@ -336,7 +387,7 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
     b.find("#token-input").clear();
     b.find("#token-input").type_text(&words.to_uppercase());
     b.find("#open").click();
-    b.wait_for_text("#replies", REPLY);
+    b.wait_for_text_within("#replies", REPLY, patience);
     assert!(
         b.find("#replies").text().contains("asked for acu-2 to read your follow-ups. You excluded them"),
         "the page says what it refused: {}",
@@ -353,13 +404,13 @@ async fn report_from_the_browser_then_reply_and_follow_up_on_the_mailbox_page() 
     );
     b.find("#fu-text").type_text(FOLLOW_UP);
     b.wait_for_text("#fu-preview", "Only these people");
-    assert_eq!(list_text(&b, "#fu-preview li"), json!(["psd-1", "psd-2", "acu-1"]));
+    wait_for_list(&b, "#fu-preview li", json!(["psd-1", "psd-2", "acu-1"]));
     check_controls_are_labelled(&b);
     check_keyboard_reaches_every_control(&b);
-    check_layout(&b, "mailbox");
+    check_layout(&b, &format!("{prefix}{}", "mailbox"));
     assert_eq!(b.console_problems(), Vec::<String>::new(), "no CSP violation or script error");
     b.find("#fu-send").click();
-    b.wait_for_text_within("#fu-status", "Sent", std::time::Duration::from_secs(60));
+    b.wait_for_text_within("#fu-status", "Sent", patience);
 
     // The follow-up joins the thread, for the same readers.
     let inbox = inbox_after(&client, Some(inbox[0].0)).await;
@@ -587,14 +638,17 @@ async fn with_javascript_off_each_page_says_what_to_use_instead() {
         b.cdp("Runtime.evaluate", json!({"expression": js, "returnByValue": true}))["result"]["value"].clone()
     };
     b.set_viewport(360, 740);
-    for (page, form, words) in
-        [("/", "#report", "cannot send anything"), ("/mailbox", "#open-mailbox", "cannot open your replies")]
-    {
+    for (page, form, words, tool) in [
+        ("/", "#report", "cannot send anything", "command-line tool"),
+        ("/mailbox", "#open-mailbox", "cannot open your replies", "command-line tool"),
+        ("/index.cy.html", "#report", "Ni all y dudalen hon anfon dim", "offeryn llinell orchymyn"),
+        ("/mailbox.cy.html", "#open-mailbox", "Ni all y dudalen hon agor eich atebion", "offeryn llinell orchymyn"),
+    ] {
         b.goto(&format!("{}{page}", relay.url()));
         let said = eval("document.querySelector('main noscript > p')?.innerText ?? ''");
         let said = said.as_str().unwrap_or_default();
         assert!(
-            said.contains(words) && said.contains("Standard") && said.contains("command-line tool"),
+            said.contains(words) && said.contains("Standard") && said.contains("Safer") && said.contains(tool),
             "{page}: {said:?}"
         );
         let form_shown = eval(&format!("document.querySelector('{form}').offsetParent !== null"));
@@ -602,7 +656,8 @@ async fn with_javascript_off_each_page_says_what_to_use_instead() {
         // On the first screen of a phone.
         let top = eval("document.querySelector('main noscript > p').getBoundingClientRect().top");
         assert!(top.as_f64().is_some_and(|t| t < 740.0), "{page}: the explanation is below the first screen ({top})");
-        b.screenshot(&format!("web-no-javascript{}", if page == "/" { "" } else { "-mailbox" }));
+        let name = page.trim_start_matches('/').trim_end_matches(".html").replace('.', "-");
+        b.screenshot(&format!("web-no-javascript-{}", if name.is_empty() { "index" } else { &name }));
     }
     drop(b);
     relay.shutdown().await;
@@ -717,7 +772,7 @@ async fn a_report_about_a_reader_is_stopped_and_the_first_follow_up_reaches_exac
     assert!(inbox_after(&client, None).await.is_empty(), "nothing left the page");
     b.find("#conflict-actions button[data-exclude='psd-2']").click();
     b.wait_for_text("#preview", "Only these people");
-    assert_eq!(list_text(&b, "#preview li"), json!(["psd-1", "acu-1", "acu-2"]));
+    wait_for_list(&b, "#preview li", json!(["psd-1", "acu-1", "acu-2"]));
     assert!(!visible(&b, "#conflicts"), "resolved by leaving him out");
     assert_eq!(b.console_problems(), Vec::<String>::new());
     b.find("#send").click();
@@ -753,7 +808,7 @@ async fn a_report_about_a_reader_is_stopped_and_the_first_follow_up_reaches_exac
     assert!(!visible(&b, "#not-received"));
     b.find("#fu-text").type_text("More: it happened twice.");
     b.wait_for_text("#fu-preview", "Only these people");
-    assert_eq!(list_text(&b, "#fu-preview li"), json!(["psd-1", "acu-1", "acu-2"]), "the report's own readers");
+    wait_for_list(&b, "#fu-preview li", json!(["psd-1", "acu-1", "acu-2"]));
     b.find("#fu-send").click();
     b.wait_for_text_within("#fu-status", "Sent", std::time::Duration::from_secs(60));
     let sent = inbox_after(&client, Some(report[0].0)).await;
@@ -766,12 +821,99 @@ async fn a_report_about_a_reader_is_stopped_and_the_first_follow_up_reaches_exac
     b.wait_for_text("#fu-error", "names one of its readers");
     b.find("#fu-conflict-actions button[data-exclude='acu-1']").click();
     b.wait_for_text("#fu-preview", "Only these people");
-    assert_eq!(list_text(&b, "#fu-preview li"), json!(["psd-1", "acu-2"]));
+    wait_for_list(&b, "#fu-preview li", json!(["psd-1", "acu-2"]));
     b.find("#fu-send").click();
     b.wait_for_text_within("#fu-status", "Sent", std::time::Duration::from_secs(60));
     let sent = inbox_after(&client, Some(sent[0].0)).await;
     assert_eq!(openers(&sent[0].1), ["psd-1", "acu-2"]);
     assert_eq!(b.console_problems(), Vec::<String>::new());
+    drop(b);
+    relay.shutdown().await;
+}
+
+/// Welsh: a browser that asks for Welsh first is answered in Welsh, the visible switch moves
+/// between the languages without leaving a trail in the history, and a whole report and a
+/// mailbox visit run in Welsh with no English left on the screen the reporter reads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reporter_can_do_everything_in_welsh() {
+    let relay = Relay::start().await;
+    let b = Browser::start();
+    let body = |b: &Browser| b.script("return document.body.innerText", vec![]).as_str().unwrap_or_default().to_owned();
+
+    // English by default; the switch says "Cymraeg" in Welsh and leads to the Welsh twin.
+    b.goto(&relay.url());
+    b.find("#report:not([hidden])");
+    assert_eq!(b.script("return document.documentElement.lang", vec![]), json!("en-GB"));
+    let switch = b.find("a[data-language-switch]");
+    assert_eq!(switch.text(), "Cymraeg");
+    switch.click();
+    b.find("#report:not([hidden])");
+    assert_eq!(b.script("return document.documentElement.lang", vec![]), json!("cy"));
+    assert!(b.current_url().ends_with("/index.cy.html"), "{}", b.current_url());
+    let on_site = b.history().iter().filter(|u| u.starts_with(&relay.url())).count();
+    assert_eq!(on_site, 1, "the switch replaced the page: {:?}", b.history());
+    let screen = body(&b);
+    for welsh in [
+        "Adrodd am gamwedd yn ddiogel",
+        "Gadael y wefan hon",
+        "Cyn dechrau: cadwch eich hun yn ddiogel",
+        "Cloi ac anfon fy adroddiad",
+    ] {
+        assert!(screen.contains(welsh), "{welsh:?} missing from {screen}");
+    }
+    for english in ["Report wrongdoing safely", "Leave this site", "Lock and send", "Who is it about?"] {
+        assert!(!screen.contains(english), "{english:?} left in English on the Welsh page");
+    }
+
+    // The script's words are Welsh too: refusals, category names, the readers' preview.
+    b.find("#send").click();
+    b.wait_for_text("#form-error", "Dewiswch gategori");
+    let options = b.script("return [...document.querySelectorAll('#category option')].map(o => o.text)", vec![]);
+    assert!(options.as_array().is_some_and(|o| o.contains(&json!("Gonestrwydd ac uniondeb"))), "{options}");
+    b.find("#category").select("honesty-and-integrity");
+    b.wait_for_text("#preview", "Dim ond y bobl hyn");
+    assert!(b.find("#category-help").text().contains("ffugio cofnodion"), "the help line is Welsh");
+    b.find("#what").type_text("WELSH-CANARY: dilëwyd y ffilm yn y ddalfa.");
+    check_layout(&b, "cy-form");
+    b.find("#send").click();
+    b.wait_for_text_within("#sent", "Mae eich adroddiad wedi dod i law", std::time::Duration::from_secs(120));
+    assert_eq!(b.find("#page-status").text(), "Adroddiad wedi'i anfon.");
+    let words =
+        b.script("return [...document.querySelectorAll('#token li')].map(li => li.textContent).join(' ')", vec![]);
+    let words = words.as_str().expect("words").to_owned();
+    words.parse::<candour_core::token::MailboxToken>().expect("the token is the same 12 English words");
+    b.screenshot("web-cy-token");
+
+    // Its link to the mailbox stays in Welsh; so does the mailbox page.
+    b.find("#sent a[data-page]").click();
+    b.find("#open-mailbox:not([hidden])");
+    assert!(b.current_url().ends_with("/mailbox.cy.html"), "{}", b.current_url());
+    b.find("#token-input").type_text(&words);
+    b.find("#open").click();
+    b.wait_for_text_within("#replies", "Dim byd eto", std::time::Duration::from_secs(60));
+    let screen = body(&b);
+    assert!(screen.contains("Anfon rhagor o wybodaeth") && !screen.contains("Send more information"), "{screen}");
+    b.screenshot("web-cy-mailbox");
+
+    // Back to English by the switch, which is then kept even for a browser that asks for Welsh.
+    b.find("a[data-language-switch]").click();
+    b.find("#open-mailbox:not([hidden])");
+    assert_eq!(b.script("return document.documentElement.lang", vec![]), json!("en-GB"));
+    assert_eq!(b.console_problems(), Vec::<String>::new(), "no CSP violation or script error");
+
+    // A browser whose first language is Welsh: the relay's own address answers in Welsh, and an
+    // English page opened directly moves to its twin unless the reader chose English.
+    let agent = b.script("return navigator.userAgent", vec![]);
+    b.cdp("Emulation.setUserAgentOverride", json!({"userAgent": agent, "acceptLanguage": "cy-GB,cy,en"}));
+    b.goto(&format!("{}/mailbox", relay.url()));
+    b.find("#open-mailbox:not([hidden])");
+    assert_eq!(b.script("return document.documentElement.lang", vec![]), json!("cy"), "negotiated by the relay");
+    b.goto(&format!("{}/index.html", relay.url()));
+    b.find("#report:not([hidden])");
+    assert!(b.current_url().ends_with("/index.cy.html"), "moved to Welsh: {}", b.current_url());
+    b.goto(&format!("{}/index.html?lang=en", relay.url()));
+    b.find("#report:not([hidden])");
+    assert_eq!(b.script("return document.documentElement.lang", vec![]), json!("en-GB"), "the reader's choice holds");
     drop(b);
     relay.shutdown().await;
 }

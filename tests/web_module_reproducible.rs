@@ -85,6 +85,18 @@ fn the_checked_in_module_is_what_the_source_builds_on_another_machine() {
         rebuilt.len(),
         checked_in.iter().zip(&rebuilt).filter(|(a, b)| a != b).count() + checked_in.len().abs_diff(rebuilt.len()),
     );
+    // The JavaScript build beside it (wasm2js of this same module, gzipped) is reproduced too.
+    let checked_in_js =
+        std::fs::read(repo.join("crates/candour-web/page/candour-wasm.js.gz")).expect("checked-in build");
+    let rebuilt_js = std::fs::read(machine.path().join("candour-wasm.js.gz")).expect("rebuilt JavaScript build");
+    assert!(
+        checked_in_js == rebuilt_js,
+        "crates/candour-web/page/candour-wasm.js.gz ({} bytes) differs from what the source builds ({} bytes): \
+         run scripts/build-web.sh and commit the result",
+        checked_in_js.len(),
+        rebuilt_js.len()
+    );
+    assert!(candour_relay::web::wasm_js().len() > 1 << 20, "the relay unpacks its embedded JavaScript build");
     // No folder of either build machine is named inside: paths are remapped to /candour,
     // /cargo and /target.
     let text = String::from_utf8_lossy(&rebuilt);

@@ -114,6 +114,11 @@ fn dechunk(mut rest: &str) -> String {
 impl Browser {
     /// Starts chromedriver on a free port and a headless Chromium with a fresh profile.
     pub fn start() -> Browser {
+        Self::start_with(&[])
+    }
+
+    /// As [`Browser::start`], with more Chromium flags (`--js-flags=--noexpose_wasm`, say).
+    pub fn start_with(extra: &[&str]) -> Browser {
         // Port 0: chromedriver binds a free port itself and says which, so no other process
         // can take a port between our choosing it and chromedriver binding it.
         let mut child = Command::new("chromedriver")
@@ -162,6 +167,7 @@ impl Browser {
             "--window-size=1280,900".to_owned(),
             format!("--user-data-dir={}", profile.path().display()),
         ];
+        let args: Vec<String> = args.into_iter().chain(extra.iter().map(|a| a.to_string())).collect();
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args},

@@ -26,6 +26,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use candour_core::page_manifest::{PageManifest, MANIFEST_FORMAT};
 use candour_core::wire::Sha256Hex;
+use candour_l10n::{Language, Messages};
 use sha2::{Digest, Sha256, Sha384};
 
 /// The reporter page, before [`site`] fills in its head.
@@ -40,6 +41,23 @@ pub const SCRIPT: &str = include_str!("../../candour-web/page/candour.js");
 pub const MODULE_GLUE: &str = include_str!("../../candour-web/page/candour-module.js");
 /// The sealing module, `candour-web` built for wasm32-unknown-unknown.
 pub const WASM: &[u8] = include_bytes!("../../candour-web/page/candour.wasm");
+/// The same module as JavaScript (Binaryen's wasm2js, for browsers without WebAssembly),
+/// gzipped as `scripts/build-web.sh` stores it.
+pub const WASM_JS_GZIP: &[u8] = include_bytes!("../../candour-web/page/candour-wasm.js.gz");
+
+/// The JavaScript build of the module, unpacked once. Empty if the embedded copy were damaged:
+/// then its hash matches nothing and pages without WebAssembly refuse, as they should.
+pub fn wasm_js() -> &'static [u8] {
+    static UNPACKED: OnceLock<Vec<u8>> = OnceLock::new();
+    UNPACKED.get_or_init(|| {
+        let mut out = Vec::new();
+        let mut reader = flate2::read::GzDecoder::new(WASM_JS_GZIP);
+        match std::io::Read::read_to_end(&mut reader, &mut out) {
+            Ok(_) => out,
+            Err(_) => Vec::new(),
+        }
+    })
+}
 
 /// The line of each template that [`site`] and [`kept`] replace.
 const HEAD_MARKER: &str = "<!-- candour:head";
@@ -67,6 +85,9 @@ pub enum PageError {
     /// A template lost the line where its head goes, or the script its import.
     #[error("the page's source files are not as this build expects: {0}")]
     Template(&'static str),
+    /// A template names a message that no language has (crates/candour-l10n).
+    #[error("the page names the message {0:?}, which crates/candour-l10n does not have")]
+    Message(String),
 }
 
 impl PageError {
@@ -75,6 +96,7 @@ impl PageError {
         match self {
             PageError::RelayOrigin(_) => "page-relay-origin",
             PageError::Template(_) => "page-template",
+            PageError::Message(_) => "page-message",
         }
     }
 }
@@ -120,8 +142,9 @@ fn sha256(bytes: &[u8]) -> Sha256Hex {
 
 fn integrity_meta() -> String {
     format!(
-        "<meta name=\"candour-integrity\" content=\"wasm={} glue={}\">\n",
+        "<meta name=\"candour-integrity\" content=\"wasm={} wasmjs={} glue={}\">\n",
         sha256(WASM),
+        sha256(wasm_js()),
         sha256(MODULE_GLUE.as_bytes())
     )
 }
@@ -135,6 +158,102 @@ fn with_head(template: &str, head: &str) -> Result<String, PageError> {
     let start = template.find(HEAD_MARKER).ok_or(PageError::Template("a page lost its candour:head line"))?;
     let end = template[start..].find("-->\n").ok_or(PageError::Template("the candour:head line is not closed"))?;
     Ok(format!("{}{head}{}", &template[..start], &template[start + end + 4..]))
+}
+
+/// The two pages a reporter meets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Page {
+    Report,
+    Mailbox,
+}
+
+impl Page {
+    fn template(self) -> &'static str {
+        match self {
+            Page::Report => INDEX_TEMPLATE,
+            Page::Mailbox => MAILBOX_TEMPLATE,
+        }
+    }
+
+    /// Its file: `index.html` or `mailbox.html` hosted, `candour-report.html` or
+    /// `candour-mailbox.html` kept; Welsh adds `.cy` before `.html`.
+    fn file(self, language: Language, kept: bool) -> &'static str {
+        &self.path(language, kept)[1..]
+    }
+
+    /// Its path from the bundle's root: `/` and its file.
+    fn path(self, language: Language, kept: bool) -> &'static str {
+        match (self, kept, language) {
+            (Page::Report, false, Language::English) => "/index.html",
+            (Page::Report, false, Language::Welsh) => "/index.cy.html",
+            (Page::Mailbox, false, Language::English) => "/mailbox.html",
+            (Page::Mailbox, false, Language::Welsh) => "/mailbox.cy.html",
+            (Page::Report, true, Language::English) => "/candour-report.html",
+            (Page::Report, true, Language::Welsh) => "/candour-report.cy.html",
+            (Page::Mailbox, true, Language::English) => "/candour-mailbox.html",
+            (Page::Mailbox, true, Language::Welsh) => "/candour-mailbox.cy.html",
+        }
+    }
+}
+
+/// Text as HTML: escaped, except the `<strong>` and `<code>` a message may hold for emphasis.
+fn message_html(text: &str) -> String {
+    let escaped = text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    ["strong", "code"].iter().fold(escaped, |html, tag| {
+        html.replace(&format!("&lt;{tag}&gt;"), &format!("<{tag}>"))
+            .replace(&format!("&lt;/{tag}&gt;"), &format!("</{tag}>"))
+    })
+}
+
+/// `page` in `language`: every `{{message-id}}` replaced by its message, `{{@lang}}` by the
+/// language's tag, `{{@switch}}` by the link to the same page in the other language, and the
+/// links between the pages pointed at this language's files.
+fn localized(page: Page, language: Language, kept: bool) -> Result<String, PageError> {
+    let messages = Messages::new(language);
+    let template = page
+        .template()
+        .replace("href=\"mailbox.html\"", &format!("href=\"{}\"", Page::Mailbox.file(language, kept)))
+        .replace("href=\"index.html\"", &format!("href=\"{}\"", Page::Report.file(language, kept)));
+    let mut out = String::with_capacity(template.len() * 2);
+    let mut rest = template.as_str();
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find("}}").ok_or(PageError::Template("a {{ in a page is not closed"))?;
+        let id = &after[..end];
+        match id {
+            "@lang" => out.push_str(language.tag()),
+            "@switch" => {
+                let other = if language == Language::English { Language::Welsh } else { Language::English };
+                // The reader's own choice, which the script's choice by browser language keeps.
+                let chosen = if other == Language::English { "?lang=en" } else { "" };
+                out.push_str(&format!(
+                    "<p class=\"language\"><a href=\"{}{chosen}\" data-page data-language-switch lang=\"{tag}\" \
+                     hreflang=\"{tag}\">{}</a></p>",
+                    page.file(other, kept),
+                    other.own_name(),
+                    tag = other.tag(),
+                ));
+            }
+            _ if Messages::new(Language::English).has(id) => out.push_str(&message_html(&messages.text(id))),
+            _ => return Err(PageError::Message(id.to_owned())),
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The messages the page script shows, in `language`, as a data block the script reads (never
+/// run). Each is formatted without its arguments, so each variable stays a `{$name}` slot
+/// that `candour.js` fills; `<` is escaped so no message can close the block.
+fn messages_block(language: Language) -> String {
+    let messages = Messages::new(language);
+    let shown_by_script = |id: &&str| ["js-", "category-", "concerning-"].iter().any(|p| id.starts_with(p));
+    let catalogue: std::collections::BTreeMap<&str, String> =
+        Messages::new(Language::English).ids().filter(shown_by_script).map(|id| (id, messages.text(id))).collect();
+    let json = serde_json::to_string(&catalogue).unwrap_or_else(|_| "{}".to_owned()).replace('<', "\\u003c");
+    format!("<script type=\"application/json\" id=\"candour-messages\">{json}</script>\n")
 }
 
 /// The hosted pages and their parts, talking to `relay` (`None`: the origin serving them).
@@ -153,14 +272,22 @@ pub fn site(relay: Option<&str>) -> Result<Vec<PageFile>, PageError> {
     );
     const HTML: &str = "text/html; charset=utf-8";
     const JS: &str = "text/javascript; charset=utf-8";
-    Ok(vec![
-        PageFile { path: "/index.html", content_type: HTML, bytes: with_head(INDEX_TEMPLATE, &head)?.into_bytes() },
-        PageFile { path: "/mailbox.html", content_type: HTML, bytes: with_head(MAILBOX_TEMPLATE, &head)?.into_bytes() },
+    let mut files = Vec::new();
+    for language in Language::ALL {
+        let head = format!("{head}{}", messages_block(language));
+        for page in [Page::Report, Page::Mailbox] {
+            let bytes = with_head(&localized(page, language, false)?, &head)?.into_bytes();
+            files.push(PageFile { path: page.path(language, false), content_type: HTML, bytes });
+        }
+    }
+    files.extend([
         PageFile { path: "/static/candour.css", content_type: "text/css; charset=utf-8", bytes: CSS.into() },
         PageFile { path: "/static/candour.js", content_type: JS, bytes: SCRIPT.into() },
         PageFile { path: "/static/candour-module.js", content_type: JS, bytes: MODULE_GLUE.into() },
         PageFile { path: "/static/candour.wasm", content_type: "application/wasm", bytes: WASM.to_vec() },
-    ])
+        PageFile { path: "/static/candour-wasm.js", content_type: JS, bytes: wasm_js().to_vec() },
+    ]);
+    Ok(files)
 }
 
 /// The kept single files, talking to `relay`, and the policy both carry. Everything is
@@ -192,22 +319,14 @@ pub fn kept(relay: &str) -> Result<(Vec<PageFile>, String), PageError> {
         integrity_meta(),
         B64.encode(WASM),
     );
-    let kept_links = |html: String| {
-        html.replace("href=\"mailbox.html\"", "href=\"candour-mailbox.html\"")
-            .replace("href=\"index.html\"", "href=\"candour-report.html\"")
-    };
-    let files = vec![
-        PageFile {
-            path: "/candour-report.html",
-            content_type: "text/html; charset=utf-8",
-            bytes: kept_links(with_head(INDEX_TEMPLATE, &head)?).into_bytes(),
-        },
-        PageFile {
-            path: "/candour-mailbox.html",
-            content_type: "text/html; charset=utf-8",
-            bytes: kept_links(with_head(MAILBOX_TEMPLATE, &head)?).into_bytes(),
-        },
-    ];
+    let mut files = Vec::new();
+    for language in Language::ALL {
+        let head = format!("{head}{}", messages_block(language));
+        for page in [Page::Report, Page::Mailbox] {
+            let bytes = with_head(&localized(page, language, true)?, &head)?.into_bytes();
+            files.push(PageFile { path: page.path(language, true), content_type: "text/html; charset=utf-8", bytes });
+        }
+    }
     Ok((files, policy))
 }
 
@@ -227,7 +346,7 @@ pub fn bundle(relay: &str, app_version: &str) -> Result<(Vec<PageFile>, PageMani
         default_csp: hosted_policy(Some(&relay)),
         extra_csp,
         files: files.iter().map(|f| (f.path.to_owned(), sha256(&f.bytes))).collect(),
-        wasm: vec![sha256(WASM)],
+        wasm: vec![sha256(WASM), sha256(wasm_js())],
     };
     Ok((files, manifest))
 }
@@ -244,21 +363,66 @@ fn served() -> &'static [PageFile] {
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     let mut router = Router::new();
     for (index, file) in served().iter().enumerate() {
+        if file.path == "/static/candour-wasm.js" {
+            continue;
+        }
         let handler = move || async move { page(&served()[index]) };
         router = router.route(file.path, get(handler));
-        // The addresses the relay has always had: `/` and `/mailbox`.
-        match file.path {
-            "/index.html" => router = router.route("/", get(handler)),
-            "/mailbox.html" => router = router.route("/mailbox", get(handler)),
-            _ => {}
-        }
+    }
+    // 14 MB as JavaScript, 1.6 MB gzipped: sent as stored to every browser that accepts gzip
+    // (all do; it matters over Tor), unpacked for any other.
+    router = router.route(
+        "/static/candour-wasm.js",
+        get(|headers: axum::http::HeaderMap| async move {
+            let gzip = headers
+                .get(header::ACCEPT_ENCODING)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.split(',').any(|e| e.trim().split(';').next() == Some("gzip")));
+            let file = PageFile {
+                path: "/static/candour-wasm.js",
+                content_type: "text/javascript; charset=utf-8",
+                bytes: Vec::new(),
+            };
+            let mut response = page_bytes(&file, if gzip { WASM_JS_GZIP } else { wasm_js() });
+            if gzip {
+                response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
+            response.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+            response
+        }),
+    );
+    // The addresses the relay has always had, `/` and `/mailbox`, answer in the language the
+    // browser asks for first (each page also links to the other language's own file).
+    for (address, page_kind) in [("/", Page::Report), ("/mailbox", Page::Mailbox)] {
+        let handler = move |headers: axum::http::HeaderMap| async move {
+            let language = headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Language::from_accept_language)
+                .unwrap_or(Language::English);
+            let path = page_kind.path(language, false);
+            match served().iter().find(|f| f.path == path) {
+                Some(file) => {
+                    let mut response = page(file);
+                    response.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-language"));
+                    response
+                }
+                None => axum::http::StatusCode::NOT_FOUND.into_response(),
+            }
+        };
+        router = router.route(address, get(handler));
     }
     // Browsers ask for an icon on every visit; an empty answer rather than an error.
     router.route("/favicon.ico", get(|| async { axum::http::StatusCode::NO_CONTENT }))
 }
 
 fn page(file: &'static PageFile) -> Response {
-    let mut response = file.bytes.as_slice().into_response();
+    page_bytes(file, &file.bytes)
+}
+
+/// `bytes` with the headers of `file`'s kind and every page's protections.
+fn page_bytes(file: &PageFile, bytes: &'static [u8]) -> Response {
+    let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(file.content_type));
     if let Ok(policy) = HeaderValue::from_str(relay_policy()) {
@@ -294,6 +458,49 @@ mod tests {
         let report = std::str::from_utf8(&kept[0].bytes).expect("utf-8");
         assert!(report.contains("href=\"candour-mailbox.html\"") && !report.contains("static/"));
         assert!(!report.contains(GLUE_IMPORT.trim_end()), "the kept file imports nothing");
+    }
+
+    #[test]
+    fn every_page_is_built_in_english_and_welsh() {
+        let files = site(None).expect("site");
+        let (kept, _) = kept("https://relay.example").expect("kept");
+        let text = |path: &str| {
+            let file = files.iter().chain(&kept).find(|f| f.path == path).unwrap_or_else(|| panic!("{path}"));
+            String::from_utf8(file.bytes.clone()).expect("utf-8")
+        };
+        for (english, welsh) in [
+            ("/index.html", "/index.cy.html"),
+            ("/mailbox.html", "/mailbox.cy.html"),
+            ("/candour-report.html", "/candour-report.cy.html"),
+            ("/candour-mailbox.html", "/candour-mailbox.cy.html"),
+        ] {
+            let (en, cy) = (text(english), text(welsh));
+            assert!(en.contains("<html lang=\"en-GB\">") && cy.contains("<html lang=\"cy\">"), "{welsh}");
+            assert!(!en.contains("{{") && !cy.contains("{{"), "every slot filled: {welsh}");
+            // What the reader sees (the kept files' inline script mentions the English words).
+            let body = |html: &str| html.split("<body>").nth(1).unwrap_or_default().to_owned();
+            let (en_body, cy_body) = (body(&en), body(&cy));
+            assert!(cy_body.contains("Gadael y wefan hon") && !cy_body.contains("Leave this site"), "{welsh}");
+            assert!(en_body.contains("Leave this site") && !en_body.contains("Gadael y wefan hon"), "{english}");
+            // Each links to its twin, and its links stay in its language.
+            assert!(en.contains(&format!("href=\"{}\" data-page data-language-switch", &welsh[1..])), "{english}");
+            assert!(
+                cy.contains(&format!("href=\"{}?lang=en\" data-page data-language-switch", &english[1..])),
+                "{welsh}"
+            );
+            assert!(!cy.contains("href=\"mailbox.html\"") && !cy.contains("href=\"candour-mailbox.html\""), "{welsh}");
+            // The script's catalogue is in the page's language, and nothing in it can close its block.
+            let block =
+                cy.split("id=\"candour-messages\">").nth(1).and_then(|b| b.split("</script>").next()).expect("block");
+            let catalogue: std::collections::BTreeMap<String, String> = serde_json::from_str(block).expect("json");
+            assert_eq!(catalogue["js-report-sent"], "Adroddiad wedi'i anfon.");
+            assert!(catalogue["js-leave-out"].contains("{$name}"), "slots stay for the script");
+        }
+    }
+
+    #[test]
+    fn message_markup_is_escaped_but_emphasis() {
+        assert_eq!(message_html("<strong>a</strong> & <script>\""), "<strong>a</strong> &amp; &lt;script&gt;&quot;");
     }
 
     #[test]

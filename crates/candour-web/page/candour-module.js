@@ -24,6 +24,12 @@ export class SealingModule {
   }
 
   async instantiate() {
+    // No bytes: the JavaScript build of the same module (candour-wasm.js), which the page puts
+    // in front of this glue in its worker when the browser has no WebAssembly.
+    if (this.bytes === null) {
+      this.exports = candourModuleInstance(); // eslint-disable-line no-undef
+      return;
+    }
     const { instance } = await WebAssembly.instantiate(this.bytes, {});
     this.exports = instance.exports;
   }
@@ -77,10 +83,10 @@ function unframe(bytes) {
 if (typeof WorkerGlobalScope !== "undefined" && self instanceof WorkerGlobalScope) {
   let module = null;
   self.onmessage = async (event) => {
-    const { id, wasm, op, request, blobs } = event.data;
-    if (wasm) {
+    const { id, wasm, javascript, op, request, blobs } = event.data;
+    if (wasm || javascript) {
       try {
-        module = await SealingModule.create(wasm);
+        module = await SealingModule.create(javascript ? null : wasm);
         self.postMessage({ id, json: { ready: true } });
       } catch (e) {
         self.postMessage({ id, error: { code: "module-missing", message: e.message } });

@@ -18,9 +18,20 @@ const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttrib
 const RELAY = meta("candour-relay") || location.origin;
 const INTEGRITY = Object.fromEntries((meta("candour-integrity") || "").split(/\s+/).filter(Boolean).map((kv) => kv.split("=")));
 
+// ---- the page's language ---------------------------------------------------------------------
+// Every message this script shows comes from the page's own catalogue, formatted from the
+// Fluent files when the page was built (crates/candour-l10n): each `{$name}` is a slot filled
+// here. A message missing from the catalogue shows its id, so a gap is seen, never hidden.
+const MESSAGES = JSON.parse(document.getElementById("candour-messages")?.textContent || "{}");
+function t(id, args = {}) {
+  const pattern = MESSAGES[id];
+  if (typeof pattern !== "string") return `[${id}]`;
+  return pattern.replace(/\{\$([A-Za-z0-9_-]+)\}/g, (slot, name) => (name in args ? String(args[name]) : slot));
+}
+
 async function sha256Hex(bytes) {
   if (!globalThis.crypto || !crypto.subtle) {
-    throw new CandourError("insecure-context", "This page must be opened over https, from a .onion address or from the file you keep; here the browser cannot check its parts.");
+    throw new CandourError("insecure-context", t("js-insecure-context"));
   }
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -31,7 +42,7 @@ async function matchingPart(name, bytes) {
   const expected = INTEGRITY[name];
   const found = await sha256Hex(bytes);
   if (!expected || expected !== found) {
-    throw new CandourError("page-part-mismatch", `The page's ${name} is not the one this page was built with (SHA-256 ${found}). Someone may have changed it; nothing was sent.`);
+    throw new CandourError("page-part-mismatch", t("js-part-mismatch", { part: name, found }));
   }
   return found;
 }
@@ -65,23 +76,90 @@ for (const link of document.querySelectorAll("a[data-page]")) {
   link.addEventListener("click", (e) => { e.preventDefault(); location.replace(link.href); });
 }
 
+// ---- the reader's language -------------------------------------------------------------------
+// An English page opened by a browser that asks for Welsh first moves to its Welsh twin, unless
+// the reader chose English with the switch (its link carries ?lang=en). A Welsh page is never
+// moved: someone sent there meant it. Tor Browser always asks for English, so the visible switch
+// is what counts there.
+{
+  const twin = document.querySelector("a[data-language-switch]");
+  const chose = new URLSearchParams(location.search).has("lang");
+  const first = (navigator.languages || []).map((l) => l.toLowerCase().split(/[-_]/)[0]).find((l) => l === "en" || l === "cy");
+  if (twin && !chose && first === "cy" && document.documentElement.lang !== "cy" && twin.lang === "cy") location.replace(twin.href);
+}
+
 // ---- the module ---------------------------------------------------------------------------
 // One instance on the page for quick calls (directory, preview, inspect), and one in a worker
 // for the long ones, so the page never freezes while sealing or solving the proof of work.
 let wasmBytes = null;
 let wasmSha = null;
+// Which build runs: "wasm", or "javascript" (the same module through wasm2js, in the worker).
+let build = "wasm";
 let module = null;
 let worker = null;
 const pending = new Map();
 let nextId = 1;
 
+// Whether this browser can compile and run WebAssembly at all (Tor Browser's "Safer" level
+// removes it; some browsers keep the object but refuse to compile).
+async function webAssemblyWorks() {
+  if (typeof WebAssembly !== "object") return false;
+  try {
+    // The smallest module: the magic number and version.
+    await WebAssembly.instantiate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]), {});
+    return true;
+  } catch (_) {
+    return false;
+  }
+}
+
+// Without WebAssembly: the JavaScript build of the same module, checked against the HTML's
+// hash like the module, runs in the page's worker (started from that text and the checked
+// glue). Every call then goes to the worker. A page opened from disk has no worker, so it
+// cannot use this build.
+async function loadJavaScriptBuild() {
+  if (location.protocol === "file:" || inline("candour-wasm") !== null) {
+    throw new CandourError("no-webassembly", t("js-no-webassembly"));
+  }
+  const fetched = async (name) => {
+    const response = await fetch(new URL(name, import.meta.url), { cache: "no-store" });
+    if (!response.ok) throw new CandourError("module-missing", t("js-module-missing"));
+    return response.text();
+  };
+  const [code, glue] = await Promise.all([fetched("candour-wasm.js"), fetched("candour-module.js")]);
+  wasmSha = await matchingPart("wasmjs", new TextEncoder().encode(code));
+  await matchingPart("glue", new TextEncoder().encode(glue));
+  build = "javascript";
+  startWorker(`${code}\n${glue}`);
+  await post({ javascript: true });
+  document.documentElement.dataset.worker = "ready";
+  document.documentElement.dataset.build = "javascript";
+}
+
+function startWorker(text) {
+  worker = new Worker(URL.createObjectURL(new Blob([text], { type: "text/javascript" })), { type: "module" });
+  worker.onmessage = (event) => {
+    const { id, error, json, parts } = event.data;
+    const waiting = pending.get(id);
+    pending.delete(id);
+    if (!waiting) return;
+    if (error) waiting.reject(new CandourError(error.code, error.message));
+    else waiting.resolve({ json, parts });
+  };
+  worker.onerror = () => {
+    for (const waiting of pending.values()) waiting.reject(new CandourError("worker", t("js-worker-stopped")));
+    pending.clear();
+  };
+}
+
 async function loadModule() {
+  if (!(await webAssemblyWorks())) return loadJavaScriptBuild();
   const kept = inline("candour-wasm");
   if (kept !== null) {
     wasmBytes = fromBase64(kept);
   } else {
     const response = await fetch(new URL("candour.wasm", import.meta.url), { cache: "no-store" });
-    if (!response.ok) throw new CandourError("module-missing", "The sealing module could not be loaded.");
+    if (!response.ok) throw new CandourError("module-missing", t("js-module-missing"));
     wasmBytes = new Uint8Array(await response.arrayBuffer());
   }
   wasmSha = await matchingPart("wasm", wasmBytes);
@@ -96,19 +174,7 @@ async function loadModule() {
       glue = await response.text();
     }
     await matchingPart("glue", new TextEncoder().encode(glue));
-    worker = new Worker(URL.createObjectURL(new Blob([glue], { type: "text/javascript" })), { type: "module" });
-    worker.onmessage = (event) => {
-      const { id, error, json, parts } = event.data;
-      const waiting = pending.get(id);
-      pending.delete(id);
-      if (!waiting) return;
-      if (error) waiting.reject(new CandourError(error.code, error.message));
-      else waiting.resolve({ json, parts });
-    };
-    worker.onerror = () => {
-      for (const waiting of pending.values()) waiting.reject(new CandourError("worker", "The page's worker stopped."));
-      pending.clear();
-    };
+    startWorker(glue);
     await post({ wasm: wasmBytes });
     // For the browser test, which checks that the long calls really run off the page.
     document.documentElement.dataset.worker = "ready";
@@ -127,7 +193,11 @@ function post(message) {
   });
 }
 
-const call = (op, request, blobs = []) => module.call(op, request, blobs);
+// The quick calls: on the page, or in the worker when only the JavaScript build runs.
+async function call(op, request, blobs = []) {
+  if (!module) return post({ op, request, blobs });
+  return module.call(op, request, blobs);
+}
 
 // The long calls: in the worker when there is one.
 async function callLong(op, request, blobs = []) {
@@ -143,15 +213,15 @@ async function relay(path, options = {}) {
   try {
     response = await fetch(new URL(path, RELAY), { cache: "no-store", credentials: "omit", referrerPolicy: "no-referrer", mode: "cors", ...options });
   } catch (e) {
-    throw new CandourError("unreachable", "The relay could not be reached. Check your connection and try again.");
+    throw new CandourError("unreachable", t("js-unreachable"));
   }
   if (!response.ok) {
     // The relay's refusals are {code, message}; its message is written for people.
     let body = null;
     try { body = await response.json(); } catch (_) { /* not JSON */ }
     const code = body && typeof body.code === "string" ? body.code : "relay-" + response.status;
-    const message = body && typeof body.message === "string" ? body.message : `status ${response.status}`;
-    throw new CandourError(code, `The relay refused it: ${message} (${code}).`);
+    const message = body && typeof body.message === "string" ? body.message : t("js-relay-status", { status: response.status });
+    throw new CandourError(code, t("js-relay-refused", { message, code }));
   }
   return response;
 }
@@ -170,15 +240,15 @@ async function loadDirectory() {
     if (e.code !== "not-found") throw e;
   }
   if (bundle) {
-    const answer = call(OP.directoryBundle, { now_unix: nowUnix() }, [bundle]);
+    const answer = await call(OP.directoryBundle, { now_unix: nowUnix() }, [bundle]);
     directory = answer.json;
     directoryBytes = answer.parts[1].slice();
   } else {
     directoryBytes = new Uint8Array(await (await relay("/v1/directory")).arrayBuffer());
     // Verified against the root compiled into the module; on failure nothing can be sent.
-    directory = call(OP.directory, { now_unix: nowUnix() }, [directoryBytes]).json;
+    directory = (await call(OP.directory, { now_unix: nowUnix() }, [directoryBytes])).json;
   }
-  $("directory-info").textContent = `${directory.organisation}, version ${directory.version}, SHA-256 ${directory.sha256}`;
+  $("directory-info").textContent = t("js-directory-info", { organisation: directory.organisation, version: directory.version, sha: directory.sha256 });
 }
 
 // Returns how long the proof of work took, in milliseconds.
@@ -203,11 +273,18 @@ function show(id, message) {
   el.hidden = !message;
 }
 
+// Category titles and their one-line help in the page's language; the module's English ones
+// only if the catalogue lacks a category (a newer module than this page).
+const categoryTitle = (c) => (MESSAGES[`category-${c.id}`] ?? c.name);
+const categoryHelp = (c) => (MESSAGES[`category-${c.id}-help`] ?? c.explanation);
+// What the help line says before a category is chosen: as the page was built.
+const HELP_BEFORE_CHOOSING = $("category-help")?.textContent || "";
+
 function fillCategories(select) {
   for (const c of directory.categories) {
     const option = document.createElement("option");
     option.value = c.id;
-    option.textContent = c.name;
+    option.textContent = categoryTitle(c);
     select.append(option);
   }
 }
@@ -222,7 +299,7 @@ function fillExclusions(container, onChange) {
     box.addEventListener("change", onChange);
     const queues = r.queues.map((q) => directory.queues.find((x) => x.id === q)?.name || q).join(", ");
     // Someone who reads no queue is only ever sent notices that a case is late.
-    label.append(box, `${r.display_name} (${queues || "told only when a case is late"})`);
+    label.append(box, `${r.display_name} (${queues || t("js-late-notices-only")})`);
     container.append(label);
   }
 }
@@ -233,16 +310,16 @@ function renderReaders(container, sealedTo) {
   container.replaceChildren();
   if (sealedTo.queues.length) {
     const p = document.createElement("p");
-    p.textContent = "Goes to: " + sealedTo.queues.map((q) => q.name).join(", ");
+    p.textContent = t("js-goes-to", { queues: sealedTo.queues.map((q) => q.name).join(", ") });
     container.append(p);
   }
   const intro = document.createElement("p");
-  intro.textContent = "Only these people will be able to read it:";
+  intro.textContent = t("js-only-these-readers");
   const list = document.createElement("ul");
   list.className = "readers";
   for (const r of sealedTo.readers) {
     const li = document.createElement("li");
-    li.textContent = `${r.display_name}${r.supervisor ? " (supervisor)" : ""}`;
+    li.textContent = r.supervisor ? t("js-supervisor-suffix", { name: r.display_name }) : r.display_name;
     li.dataset.reviewer = r.id;
     list.append(li);
   }
@@ -276,11 +353,11 @@ function renderConflicts(section, list, actions, conflicts, handlers) {
     button.className = "secondary";
     if (c.reviewer) {
       const name = directory.reviewers.find((r) => r.id === c.reviewer)?.display_name || c.reviewer;
-      button.textContent = `Leave out ${name}`;
+      button.textContent = t("js-leave-out", { name });
       button.dataset.exclude = c.reviewer;
       button.addEventListener("click", () => handlers.exclude(c.reviewer));
     } else {
-      button.textContent = "Send it to the independent office instead";
+      button.textContent = t("js-independent-office");
       button.dataset.concerning = c.concerning;
       button.addEventListener("click", () => handlers.concerning(c.concerning));
     }
@@ -290,7 +367,7 @@ function renderConflicts(section, list, actions, conflicts, handlers) {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "secondary";
-    button.textContent = "Send it to the independent office instead";
+    button.textContent = t("js-independent-office");
     button.dataset.concerning = "professional-standards-staff";
     button.addEventListener("click", () => handlers.concerning("professional-standards-staff"));
     actions.append(button);
@@ -309,7 +386,7 @@ async function readAttachments(input, list) {
     const li = document.createElement("li");
     li.className = "error";
     li.setAttribute("role", "alert");
-    li.textContent = `These files add up to ${Math.ceil(total / 1048576)} MiB; this page can send at most ${directory.max_attachment_bytes / 1048576} MiB at once. Choose fewer or smaller files, or use the candour command-line tool.`;
+    li.textContent = t("js-attachments-too-large", { total: Math.ceil(total / 1048576), limit: directory.max_attachment_bytes / 1048576 });
     list.append(li);
     input.value = "";
     return chosen;
@@ -319,7 +396,7 @@ async function readAttachments(input, list) {
     const li = document.createElement("li");
     const entry = { name: file.name, bytes, allow_unstripped: false };
     try {
-      const answer = call(OP.inspect, { name: file.name }, [bytes]).json;
+      const answer = (await call(OP.inspect, { name: file.name }, [bytes])).json;
       if (answer.warning) {
         const warn = document.createElement("span");
         warn.className = "warning";
@@ -328,7 +405,7 @@ async function readAttachments(input, list) {
         const box = document.createElement("input");
         box.type = "checkbox";
         box.addEventListener("change", () => { entry.allow_unstripped = box.checked; });
-        label.append(box, `Send ${file.name} as it is`);
+        label.append(box, t("js-send-as-is", { name: file.name }));
         li.append(warn, label);
       } else {
         li.textContent = `${file.name}: ${answer.attachment.removed}`;
@@ -336,7 +413,7 @@ async function readAttachments(input, list) {
       chosen.push(entry);
     } catch (e) {
       li.className = "error";
-      li.textContent = `${file.name} cannot be attached: ${e.message}`;
+      li.textContent = t("js-attachment-refused", { name: file.name, reason: e.message });
     }
     list.append(li);
   }
@@ -348,6 +425,22 @@ const describe = (attachments) => attachments.map((a) => ({ name: a.name, allow_
 function busy(button, on) {
   button.disabled = on;
   button.setAttribute("aria-busy", on ? "true" : "false");
+}
+
+// `task` now, or, while it runs, once more when it ends: typing never queues a line of stale
+// previews behind a slow module (the JavaScript build takes a while for each). The promise
+// each caller gets settles after a run that began after its call.
+function coalesced(task) {
+  let running = null;
+  let next = null;
+  return function run() {
+    if (!running) {
+      running = task().finally(() => { running = null; });
+      return running;
+    }
+    if (!next) next = running.then(() => { next = null; return run(); });
+    return next;
+  };
 }
 
 // Lets the status text paint before a long call blocks the page.
@@ -384,7 +477,7 @@ function concern() {
 function reportPage() {
   let attachments = [];
   fillCategories($("category"));
-  fillExclusions($("exclusions"), updatePreview);
+  fillExclusions($("exclusions"), () => updatePreview());
   $("report").hidden = false;
 
   let conflicts = [];
@@ -401,19 +494,26 @@ function reportPage() {
     },
   };
 
-  function updatePreview() {
+  // Each preview supersedes the ones before it: they answer asynchronously, and an older
+  // answer must not overwrite a newer one.
+  let previewNumber = 0;
+  const updatePreview = coalesced(previewNow);
+  async function previewNow() {
+    const number = ++previewNumber;
     const help = directory.categories.find((c) => c.id === $("category").value);
-    $("category-help").textContent = help ? help.explanation : "Choose the one that fits best. Reviewers can change it.";
+    $("category-help").textContent = help ? categoryHelp(help) : HELP_BEFORE_CHOOSING;
     if (!$("category").value) return;
     try {
       // The whole form, so the module can notice whether it names one of its readers.
       const c = concern();
       const request = { now_unix: nowUnix(), concern: { ...c, what: c.what.trim() ? c.what : "preview" }, excluded: checked($("exclusions")) };
-      const answer = call(OP.preview, request, [directoryBytes]).json;
+      const answer = (await call(OP.preview, request, [directoryBytes])).json;
+      if (number !== previewNumber) return;
       renderReaders($("preview"), answer);
       conflicts = answer.conflicts || [];
       renderConflicts($("conflicts"), $("conflict-list"), $("conflict-actions"), conflicts, handlers);
     } catch (e) {
+      if (number !== previewNumber) return;
       const p = document.createElement("p");
       p.className = "error";
       p.textContent = e.message;
@@ -452,7 +552,7 @@ function reportPage() {
     event.preventDefault();
     show("form-error", "");
     const c = concern();
-    const missing = !c.category ? ["category", "Choose a category."] : !c.what.trim() ? ["what", "Say what happened."] : null;
+    const missing = !c.category ? ["category", t("js-choose-category")] : !c.what.trim() ? ["what", t("js-say-what-happened")] : null;
     for (const id of ["category", "what"]) $(id).removeAttribute("aria-invalid");
     if (missing) {
       $(missing[0]).setAttribute("aria-invalid", "true");
@@ -460,27 +560,27 @@ function reportPage() {
       $(missing[0]).focus();
       return;
     }
-    updatePreview();
+    await updatePreview();
     if (conflicts.length && !$("keep-route").checked) {
-      show("form-error", "Not sent yet: this report may reach the person it is about. Choose what to do in the warning above.");
+      show("form-error", t("js-conflict-not-sent"));
       $("conflicts").scrollIntoView?.();
       $("conflict-actions").querySelector("button")?.focus();
       return;
     }
     busy($("send"), true);
     try {
-      show("send-status", "Locking your report on this device…");
+      show("send-status", t("js-locking-report"));
       await paint();
       const started = performance.now();
       const request = { now_unix: nowUnix(), concern: c, excluded: checked($("exclusions")), keep_route: $("keep-route").checked, attachments: describe(attachments) };
       const sealed = await callLong(OP.seal, request, [directoryBytes, ...attachments.map((a) => a.bytes)]);
       const sealMs = performance.now() - started;
-      show("send-status", "Sending the locked report…");
+      show("send-status", t("js-sending-report"));
       await paint();
       const powMs = await submitEnvelope(sealed.parts[1]);
       showToken(sealed.json, sealMs, powMs);
     } catch (e) {
-      show("form-error", `Not sent: ${e.message}`);
+      show("form-error", t("js-not-sent", { reason: e.message }));
       show("send-status", "");
       $("form-error").focus?.();
     } finally {
@@ -499,16 +599,16 @@ function showToken(answer, sealMs, powMs) {
   $("copy-token").addEventListener("click", async () => {
     try {
       await navigator.clipboard.writeText(words.join(" "));
-      $("copy-status").textContent = "Copied. Paste it somewhere safe, then clear your clipboard.";
+      $("copy-status").textContent = t("js-copied");
     } catch (_) {
-      $("copy-status").textContent = "Copying is not allowed here: write the words down instead.";
+      $("copy-status").textContent = t("js-copy-refused");
     }
   });
   const summary = document.createElement("div");
   renderReaders(summary, answer.sealed_to);
   const files = answer.attachments.map((a) => {
     const li = document.createElement("li");
-    li.textContent = a.sent_as_is ? `${a.name}: sent as it is` : `${a.name}: ${a.removed}`;
+    li.textContent = a.sent_as_is ? t("js-sent-as-is", { name: a.name }) : `${a.name}: ${a.removed}`;
     return li;
   });
   if (files.length) {
@@ -519,7 +619,7 @@ function showToken(answer, sealMs, powMs) {
   $("sent-summary").replaceChildren(summary);
   $("sent").hidden = false;
   $("sent").focus();
-  show("page-status", "Report sent.");
+  show("page-status", t("js-report-sent"));
 }
 
 // ---- the mailbox page ---------------------------------------------------------------------
@@ -550,21 +650,25 @@ function mailboxPage() {
 
   const handlers = { exclude: (id) => { exclude.add(id); updateFollowUpPreview(); } };
 
-  function updateFollowUpPreview() {
+  let previewNumber = 0;
+  const updateFollowUpPreview = coalesced(followUpPreviewNow);
+  async function followUpPreviewNow() {
+    const number = ++previewNumber;
     if (!token || !followUp) { $("fu-preview").replaceChildren(); return; }
     try {
       const text = $("fu-text").value.trim() ? $("fu-text").value : "preview";
-      const answer = call(OP.followUp, followUpRequest({ dry_run: true, text }), [directoryBytes]).json;
+      const answer = (await call(OP.followUp, followUpRequest({ dry_run: true, text }), [directoryBytes])).json;
+      if (number !== previewNumber) return;
       renderReaders($("fu-preview"), answer.sealed_to);
       conflicts = answer.conflicts || [];
       renderConflicts($("fu-conflicts"), $("fu-conflict-list"), $("fu-conflict-actions"), conflicts, handlers);
     } catch (e) {
-      $("fu-preview").textContent = e.message;
+      if (number === previewNumber) $("fu-preview").textContent = e.message;
     }
   }
 
   async function openMailbox() {
-    const { mailbox_id } = call(OP.mailbox, { token }).json;
+    const { mailbox_id } = (await call(OP.mailbox, { token })).json;
     const envelopes = [];
     let after;
     for (;;) {
@@ -592,10 +696,10 @@ function mailboxPage() {
       const queues = r.queues.map((q) => directory.queues.find((x) => x.id === q)?.name || q).join(", ");
       const text = document.createElement("p");
       if (r.kind === "receipt") {
-        from.textContent = `${r.day} · automatic receipt from ${queues}`;
-        text.textContent = "Your report was received. A person will acknowledge it within 7 days.";
+        from.textContent = t("js-receipt-from", { day: r.day, queues });
+        text.textContent = t("js-receipt-text");
       } else {
-        from.textContent = `${r.day} · from ${r.supervisor ? "a supervisor" : "a reviewer"} in ${queues}`;
+        from.textContent = r.supervisor ? t("js-reply-from-supervisor", { day: r.day, queues }) : t("js-reply-from-reviewer", { day: r.day, queues });
         text.textContent = r.text;
       }
       div.append(from, text);
@@ -611,14 +715,14 @@ function mailboxPage() {
         // Saved, never shown inline: a reply's attachment is data, not a page.
         link.href = URL.createObjectURL(new Blob([opened.parts[a.part]], { type: "application/octet-stream" }));
         link.download = a.name;
-        link.textContent = `Save ${a.name} (${a.bytes} bytes)`;
+        link.textContent = t("js-save-attachment", { name: a.name, bytes: a.bytes });
         div.append(link);
       }
       return div;
     });
     if (!items.length) {
       const p = document.createElement("p");
-      p.textContent = "Nothing yet: no reviewer has received your report. Check again later.";
+      p.textContent = t("js-nothing-yet");
       items.push(p);
     }
     for (const w of warnings) {
@@ -648,12 +752,12 @@ function mailboxPage() {
     busy($("open"), true);
     try {
       token = $("token-input").value.trim().toLowerCase().split(/\s+/).join(" ");
-      show("open-status", "Opening your mailbox…");
+      show("open-status", t("js-opening-mailbox"));
       await paint();
       await openMailbox();
       // Out of sight once used: the page keeps it only in memory, for follow-ups.
       $("token-input").value = "";
-      show("open-status", "Mailbox opened.");
+      show("open-status", t("js-mailbox-opened"));
       $("token-input").removeAttribute("aria-invalid");
     } catch (e) {
       token = null;
@@ -668,20 +772,20 @@ function mailboxPage() {
   $("follow-up").addEventListener("submit", async (event) => {
     event.preventDefault();
     show("fu-error", "");
-    if (!$("fu-text").value.trim()) { show("fu-error", "Write a message first."); $("fu-text").focus(); return; }
-    if (!followUp) { show("fu-error", "Not sent: no reviewer has received your report yet. Your message stays here; check again later."); return; }
-    updateFollowUpPreview();
+    if (!$("fu-text").value.trim()) { show("fu-error", t("js-write-first")); $("fu-text").focus(); return; }
+    if (!followUp) { show("fu-error", t("js-follow-up-not-received")); return; }
+    await updateFollowUpPreview();
     if (conflicts.length && !$("fu-keep-readers").checked) {
-      show("fu-error", "Not sent yet: your message names one of its readers. Choose what to do in the warning above.");
+      show("fu-error", t("js-follow-up-conflict"));
       $("fu-conflict-actions").querySelector("button")?.focus();
       return;
     }
     busy($("fu-send"), true);
     try {
-      show("fu-status", "Locking your message on this device…");
+      show("fu-status", t("js-locking-message"));
       await paint();
       const sealed = await callLong(OP.followUp, followUpRequest({}), [directoryBytes, ...attachments.map((a) => a.bytes)]);
-      show("fu-status", "Sending…");
+      show("fu-status", t("js-sending"));
       await submitEnvelope(sealed.parts[1]);
       $("fu-text").value = "";
       $("fu-attachments").value = "";
@@ -690,9 +794,9 @@ function mailboxPage() {
       exclude.clear();
       $("fu-keep-readers").checked = false;
       updateFollowUpPreview();
-      show("fu-status", "Sent. It joins your report's case.");
+      show("fu-status", t("js-follow-up-sent"));
     } catch (e) {
-      show("fu-error", `Not sent: ${e.message}`);
+      show("fu-error", t("js-not-sent", { reason: e.message }));
       show("fu-status", "");
     } finally {
       busy($("fu-send"), false);
@@ -705,20 +809,17 @@ const postJson = (body) => ({ method: "POST", headers: { "content-type": "applic
 // ---- start --------------------------------------------------------------------------------
 async function start() {
   try {
-    if (typeof WebAssembly !== "object") {
-      throw new CandourError("no-webassembly", "This browser has WebAssembly turned off (Tor Browser does this at its higher security levels), so your report cannot be locked on this device. Use the Standard level for this page, or the candour command-line tool.");
-    }
     await loadModule();
     // Computed by the browser, not by the module it describes; still only a number to compare
     // with the published one: it cannot prove the page (README "Where the page comes from").
-    $("wasm-sha").textContent = wasmSha;
+    $("wasm-sha").textContent = build === "javascript" ? t("js-module-javascript-build", { sha: wasmSha }) : wasmSha;
     await loadDirectory();
     show("page-status", "");
     if ($("report")) reportPage();
     else mailboxPage();
   } catch (e) {
     show("page-status", "");
-    show("page-error", `This page cannot be used safely, so nothing can be sent: ${e.message}` + (e.code ? ` (${e.code})` : ""));
+    show("page-error", t("js-cannot-use", { reason: e.message }) + (e.code ? ` (${e.code})` : ""));
   }
 }
 
