@@ -874,6 +874,16 @@ async fn a_reporter_can_do_everything_in_welsh() {
     b.wait_for_text("#preview", "Dim ond y bobl hyn");
     assert!(b.find("#category-help").text().contains("ffugio cofnodion"), "the help line is Welsh");
     b.find("#what").type_text("WELSH-CANARY: dilëwyd y ffilm yn y ddalfa.");
+    // What the module words itself follows the page's language: what stripping removed, and
+    // who reads a confidential reporter's name.
+    let fixtures = tempfile::tempdir().expect("tmp");
+    let jpeg_path = fixtures.path().join("IMG_0042.jpg");
+    std::fs::write(&jpeg_path, jpeg_with_exif()).expect("write");
+    b.find("#attachments").type_text(&jpeg_path.display().to_string());
+    b.wait_for_text("#attachment-list", "IMG_0042.jpg: tynnwyd EXIF");
+    b.find("input[name=disclosure][value=confidential]").click();
+    b.wait_for_text("#preview", "Mae eich enw a'ch manylion cyswllt wedi'u selio i geidwad");
+    b.find("#contact-name").type_text("Sgt Enghraifft");
     check_layout(&b, "cy-form");
     b.find("#send").click();
     b.wait_for_text_within("#sent", "Mae eich adroddiad wedi dod i law", std::time::Duration::from_secs(120));

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use candour_l10n::Messages;
-use candour_submit::attach::{self, AttachError, Content, Prepared};
+use candour_submit::attach::{self, AttachError, Content};
 use candour_submit::send::{Attachment, AttachmentData};
 
 /// Strips each file's metadata into memory, or, for types that cannot be stripped, sends the
@@ -34,7 +34,7 @@ pub fn prepare(
             }
         };
         if !quiet {
-            eprintln!("{}", note(messages, &prepared));
+            eprintln!("{}", candour_submit::words::attachment(messages, &prepared));
         }
         let data = match prepared.content {
             Content::Stripped(mut bytes) => AttachmentData::Bytes(std::mem::take(&mut *bytes)),
@@ -43,29 +43,4 @@ pub fn prepare(
         out.push(Attachment { meta: prepared.meta, data });
     }
     Ok(out)
-}
-
-/// One line for the reporter, as [`Prepared::note`] says it: what was removed and kept, or a
-/// warning that the file goes as it is. The names of what was removed are the stripper's own.
-fn note(messages: Messages, prepared: &Prepared) -> String {
-    let file = prepared.meta.name.as_str();
-    let Some(report) = &prepared.report else {
-        let as_is = messages.format("report-attach-as-is", &[("file", file.into())]);
-        return messages.format("report-warning", &[("warning", as_is.into())]);
-    };
-    let mut line = if report.removed.is_empty() {
-        messages.format("report-attach-nothing-found", &[("file", file.into())])
-    } else {
-        let removed: Vec<String> = report
-            .removed
-            .iter()
-            .map(|r| if r.count == 1 { r.what.clone() } else { format!("{} ×{}", r.what, r.count) })
-            .collect();
-        messages.format("report-attach-removed", &[("file", file.into()), ("removed", removed.join(", ").into())])
-    };
-    if !report.kept.is_empty() {
-        line.push_str("; ");
-        line.push_str(&messages.format("report-attach-kept", &[("kept", report.kept.join(", ").into())]));
-    }
-    line
 }

@@ -6,19 +6,20 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context as _};
 use candour_core::directory::Role;
-use candour_core::report::{Concern, SeenFromReporter};
+use candour_core::report::Concern;
 use candour_core::text::for_terminal;
 use candour_core::token::MailboxToken;
 use candour_l10n::{FluentValue, Messages};
 use candour_submit::compose::{address_follow_up, compose_follow_up_after};
 use candour_submit::mailbox::{
-    drop_repeats, follow_up_readers, open_reply, seen_notes, FollowUpReaders, FollowUpRoute, MessageKind, ReplyError,
-    ReplyView,
+    drop_repeats, follow_up_readers, open_reply, FollowUpReaders, FollowUpRoute, MessageKind, ReplyError, ReplyView,
 };
 use candour_submit::send::send;
 
 use super::net::{runtime, NetArgs};
-use super::report::{confirm, conflict_text, is_yes, preview_text, progress_printer};
+use candour_submit::words;
+
+use super::report::{confirm, is_yes, preview_text, progress_printer};
 use super::LangArgs;
 
 /// Read replies to your report and send more information, with your 12-word token alone, from
@@ -118,14 +119,14 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
             match open_reply(&dir, &token, &envelope) {
                 Ok(r) => replies.push(r),
                 Err(ReplyError::CannotOpen) => {}
-                Err(e) => problems.push(reply_problem(m, &e)),
+                Err(e) => problems.push(words::reply_problem(m, &e)),
             }
         }
         let repeats = drop_repeats(&mut replies);
         if repeats > 0 {
             problems.push(m.format("mbox-repeats", &[("count", repeats.into())]));
         }
-        problems.extend(seen_notes_in(m, &replies));
+        problems.extend(words::seen_notes(m, &replies));
         let follow = follow_up_readers(&dir, &token, &replies);
         if args.json {
             let list: Vec<serde_json::Value> = replies
@@ -144,7 +145,7 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
                 let follow_up = match &follow {
                     FollowUpReaders::NotYetReceived => serde_json::Value::Null,
                     FollowUpReaders::Known(route) => serde_json::json!({
-                        "readers": route.readers, "committed": route.commitment.is_some(), "notes": route_notes(m, route),
+                        "readers": route.readers, "committed": route.commitment.is_some(), "notes": words::route_notes(m, route),
                         "refused_excluded": route.refused_excluded, "departed": route.departed,
                         "proposed": route.proposed.iter().map(|(added, by)| serde_json::json!({"reviewer": added, "by": by})).collect::<Vec<_>>(),
                     }),
@@ -167,7 +168,7 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
                         "--- {} ---\n{}\n{}",
                         m.format("mbox-reply-from", &about),
                         for_terminal(&r.text),
-                        seen_line(m, r).map(|l| format!("({l})\n")).unwrap_or_default()
+                        words::seen_line(m, r).map(|l| format!("({l})\n")).unwrap_or_default()
                     ),
                 }
                 for (name, bytes) in &r.attachments {
@@ -181,7 +182,7 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
             eprintln!("{}", m.format("mbox-warning", &[("warning", p.as_str().into())]));
         }
         if let FollowUpReaders::Known(route) = &follow {
-            for note in route_notes(m, route) {
+            for note in words::route_notes(m, route) {
                 eprintln!("{}", m.format("mbox-note", &[("note", note.into())]));
             }
         }
@@ -211,7 +212,7 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
         if !address.conflicts.is_empty() {
             eprintln!("\n{}", m.text("mbox-look-first"));
             for c in &address.conflicts {
-                eprintln!("  - {}", conflict_text(m, c, &[]));
+                eprintln!("  - {}", words::conflict(m, c, &[]));
             }
             if !args.keep_readers {
                 let named = address.named_readers();
@@ -250,112 +251,6 @@ pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {
         }
         Ok(ExitCode::SUCCESS)
     })
-}
-
-/// Why a mailbox entry was set aside, in the reporter's language.
-fn reply_problem(m: Messages, e: &ReplyError) -> String {
-    match e {
-        ReplyError::NotAReply => m.text("mbox-problem-not-a-reply"),
-        ReplyError::ForgedSigner(who) => m.format("mbox-problem-forged-signer", &[("reviewer", who.as_str().into())]),
-        ReplyError::ForgedRoute(who) => m.format("mbox-problem-forged-route", &[("reviewer", who.as_str().into())]),
-        ReplyError::Malformed(why) => m.format("mbox-problem-malformed", &[("why", why.as_str().into())]),
-        other => other.to_string(),
-    }
-}
-
-/// The line under a reply saying what its author had read of the reporter's messages.
-fn seen_line(m: Messages, reply: &ReplyView) -> Option<String> {
-    let seen = reply.seen.as_ref()?;
-    Some(m.format("mbox-seen", &[("count", seen.messages.into()), ("day", seen.newest_day.to_string().into())]))
-}
-
-/// `seen_notes` in the reporter's language: a reply that had read less of the reporter's
-/// messages than one written before it. Should this ever find a different number of them than
-/// the library does, the library's own notes are shown, so no warning is lost to a translation.
-fn seen_notes_in(m: Messages, replies: &[ReplyView]) -> Vec<String> {
-    let decided = seen_notes(replies);
-    let seen: Vec<(usize, &ReplyView, &SeenFromReporter)> =
-        replies.iter().enumerate().filter_map(|(i, r)| Some((i, r, r.seen.as_ref()?))).collect();
-    let mut notes = Vec::new();
-    for (at, later, read) in &seen {
-        let behind = seen
-            .iter()
-            .filter(|(i, earlier, _)| (earlier.day_sent, *i) < (later.day_sent, *at))
-            .filter(|(_, _, e)| e.messages > read.messages || e.newest_day > read.newest_day)
-            .max_by_key(|(_, _, e)| (e.messages, e.newest_day));
-        if let Some((_, earlier, e)) = behind {
-            let queues =
-                if later.queues.is_empty() { m.text("mbox-no-current-queue") } else { later.queues.join(", ") };
-            notes.push(m.format(
-                "mbox-seen-less",
-                &[
-                    ("day", later.day_sent.to_string().into()),
-                    ("queues", queues.into()),
-                    ("count", read.messages.into()),
-                    ("newest", read.newest_day.to_string().into()),
-                    ("earlier-day", earlier.day_sent.to_string().into()),
-                    ("earlier-count", e.messages.into()),
-                    ("earlier-newest", e.newest_day.to_string().into()),
-                ],
-            ));
-        }
-    }
-    if notes.len() == decided.len() {
-        notes
-    } else {
-        decided
-    }
-}
-
-/// What to tell the reporter about a follow-up's readers, as `FollowUpRoute::notes` says it.
-fn route_notes(m: Messages, route: &FollowUpRoute) -> Vec<String> {
-    let mut notes = Vec::new();
-    if route.commitment.is_none() {
-        notes.push(m.text("mbox-note-older-version"));
-    }
-    if !route.refused_excluded.is_empty() {
-        notes.push(m.format("mbox-note-excluded-asked-for", &[("ids", route.refused_excluded.join(", ").into())]));
-    }
-    for (added, by) in &route.proposed {
-        notes.push(m.format("mbox-note-proposed", &[("by", by.as_str().into()), ("added", added.as_str().into())]));
-    }
-    for change in &route.reader_changes {
-        let (added, removed) = (change.added(), change.removed());
-        let shape = match (added.is_empty(), removed.is_empty()) {
-            (false, true) => "to",
-            (true, false) => "away",
-            (false, false) => "both",
-            (true, true) => "neither",
-        };
-        notes.push(m.format(
-            "mbox-note-passed-on",
-            &[
-                ("shape", shape.into()),
-                ("day", change.day.to_string().into()),
-                ("author", change.author.as_str().into()),
-                ("added", added.join(", ").into()),
-                ("removed", removed.join(", ").into()),
-                ("readers", change.after.join(", ").into()),
-            ],
-        ));
-    }
-    for (change, why) in &route.refused_changes {
-        notes.push(m.format(
-            "mbox-note-change-refused",
-            &[
-                ("author", change.author.as_str().into()),
-                ("added", change.added().join(", ").into()),
-                ("why", why.to_string().into()),
-            ],
-        ));
-    }
-    if !route.departed.is_empty() {
-        notes.push(m.format(
-            "mbox-note-departed",
-            &[("ids", route.departed.join(", ").into()), ("count", route.departed.len().into())],
-        ));
-    }
-    notes
 }
 
 /// Offers to answer the reviewers now, and reads the answer (ended by a line holding only a

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context as _};
-use candour_core::conflicts::{report_conflicts, Conflict, MatchedOn};
+use candour_core::conflicts::{report_conflicts, Conflict};
 use candour_core::directory::VerifiedDirectory;
 use candour_core::names::FieldParseError;
 use candour_core::report::{Category, Concern, Concerning, Disclosure, Document, Subject};
@@ -177,7 +177,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
                 }
                 eprintln!("\n{}", m.text("report-look-first"));
                 for c in &conflicts {
-                    eprintln!("  - {}", conflict_text(m, c, &concern.subjects));
+                    eprintln!("  - {}", candour_submit::words::conflict(m, c, &concern.subjects));
                 }
                 if args.keep_route {
                     eprintln!("{}", m.text("report-keep-route"));
@@ -463,55 +463,6 @@ fn conflict_advice(m: Messages, conflicts: &[Conflict]) -> String {
     m.format("report-conflict-advice", &[("ways", ways.into())])
 }
 
-/// A conflict in the reporter's language, as `Conflict`'s `Display` says it; a subject is
-/// described from `subjects`, the concern the conflict was found in.
-pub(super) fn conflict_text(m: Messages, conflict: &Conflict, subjects: &[Subject]) -> String {
-    let who = |at: usize, fallback: &str| subjects.get(at).map_or_else(|| fallback.to_owned(), |s| described(m, at, s));
-    let on = |on: &MatchedOn| match on {
-        MatchedOn::Name => "name",
-        MatchedOn::Alias => "alias",
-        MatchedOn::Collar => "collar",
-    };
-    match conflict {
-        Conflict::ProfessionalStandardsSubject { subject, described, matched } => m.format(
-            "report-conflict-professional-standards",
-            &[("described", who(*subject, described).into()), ("matched", matched.as_str().into())],
-        ),
-        Conflict::ChiefOfficerSubject { subject, described, matched } => m.format(
-            "report-conflict-chief-officer",
-            &[("described", who(*subject, described).into()), ("matched", matched.as_str().into())],
-        ),
-        Conflict::SubjectIsReader { subject, described, display_name, on: matched_on, .. } => m.format(
-            "report-conflict-subject-is-reader",
-            &[
-                ("described", who(*subject, described).into()),
-                ("reader", display_name.as_str().into()),
-                ("on", on(matched_on).into()),
-            ],
-        ),
-        Conflict::TextNamesReader { display_name, on: matched_on, .. } => m.format(
-            "report-conflict-text-names-reader",
-            &[("reader", display_name.as_str().into()), ("on", on(matched_on).into())],
-        ),
-    }
-}
-
-/// How a conflict names a person the report is about: by what the reporter gave, or by their
-/// place in the list when they gave nothing.
-fn described(m: Messages, at: usize, subject: &Subject) -> String {
-    if subject == &Subject::default() {
-        return m.format("report-person-number", &[("number", (at + 1).into())]);
-    }
-    let collar = subject.collar_number.as_deref().map(|c| m.format("report-subject-collar", &[("collar", c.into())]));
-    let parts: Vec<String> = [subject.name.clone(), collar, subject.role.clone(), subject.station.clone()]
-        .into_iter()
-        .flatten()
-        .filter(|p| !p.trim().is_empty())
-        .collect();
-    let details = if parts.is_empty() { m.text("report-subject-no-details") } else { parts.join(", ") };
-    m.format("report-person-described", &[("details", details.into())])
-}
-
 /// Who will be able to read it, as `Composed::preview` lists them, in the reporter's language.
 pub(super) fn preview_text(m: Messages, dir: &VerifiedDirectory, composed: &Composed) -> String {
     let preview = composed.preview(dir);
@@ -524,32 +475,14 @@ pub(super) fn preview_text(m: Messages, dir: &VerifiedDirectory, composed: &Comp
     for r in &preview.readers {
         lines.push(format!("  - {} [{}]", r.display_name, r.id));
     }
-    if let Readers::Routed(route) = &composed.readers {
-        if let Some(fallback) = &route.fallback {
-            let name = dir.queue(&fallback.queue).map_or_else(|| fallback.queue.clone(), |q| q.name.clone());
-            let warning = m.format(
-                "report-preview-fallback",
-                &[("emptied", fallback.emptied.join(", ").into()), ("queue", name.into())],
-            );
-            lines.push(m.format("report-note", &[("note", warning.into())]));
-        }
+    if let Some(warning) = candour_submit::words::fallback(m, dir, composed) {
+        lines.push(m.format("report-note", &[("note", warning.into())]));
     }
     let disclosure = match &composed.document {
         Document::Report(r) | Document::FollowUp(r) => Some(&r.concern.disclosure),
         _ => None,
     };
-    let identity = match disclosure {
-        Some(Disclosure::Held { custodians, .. }) => {
-            let names: Vec<String> = custodians
-                .iter()
-                .map(|id| dir.reviewer(id).map_or_else(|| id.clone(), |r| format!("{} [{id}]", r.display_name)))
-                .collect();
-            Some(m.format("report-preview-held", &[("custodians", names.join(", ").into())]))
-        }
-        Some(Disclosure::Confidential { .. }) => Some(m.text("report-preview-confidential")),
-        _ => None,
-    };
-    if let Some(identity) = identity {
+    if let Some(identity) = candour_submit::words::identity(m, dir, disclosure) {
         lines.push(m.format("report-note", &[("note", identity.into())]));
     }
     lines.iter().map(|l| format!("{l}\n")).collect()

@@ -346,7 +346,7 @@ pub fn bundle(relay: &str, app_version: &str) -> Result<(Vec<PageFile>, PageMani
         default_csp: hosted_policy(Some(&relay)),
         extra_csp,
         files: files.iter().map(|f| (f.path.to_owned(), sha256(&f.bytes))).collect(),
-        wasm: vec![sha256(WASM), sha256(wasm_js())],
+        wasm: vec![sha256(WASM)],
     };
     Ok((files, manifest))
 }

@@ -385,44 +385,21 @@ impl Composed {
                 supervisor: r.role == Role::Supervisor,
             })
             .collect();
-        let (queues, fallback) = match &self.readers {
-            Readers::Routed(route) => (
-                route
-                    .queues
-                    .iter()
-                    .map(|q| (q.clone(), dir.queue(q).map(|q| q.name.clone()).unwrap_or_default()))
-                    .collect(),
-                route.fallback.as_ref().map(|f| {
-                    let name = dir.queue(&f.queue).map(|q| q.name.clone()).unwrap_or_else(|| f.queue.clone());
-                    format!(
-                        "Because you excluded everyone in {}, this report will also go to {name}, which is independent of PSD and the ACU.",
-                        f.emptied.join(", ")
-                    )
-                }),
-            ),
-            Readers::Thread(_) => (Vec::new(), None),
+        let english = candour_l10n::Messages::new(candour_l10n::Language::English);
+        let queues = match &self.readers {
+            Readers::Routed(route) => route
+                .queues
+                .iter()
+                .map(|q| (q.clone(), dir.queue(q).map(|q| q.name.clone()).unwrap_or_default()))
+                .collect(),
+            Readers::Thread(_) => Vec::new(),
         };
+        let fallback = crate::words::fallback(english, dir, self);
         let disclosure = match &self.document {
             Document::Report(r) | Document::FollowUp(r) => Some(&r.concern.disclosure),
             _ => None,
         };
-        let identity = match disclosure {
-            Some(Disclosure::Held { custodians, .. }) => {
-                let names: Vec<String> = custodians
-                    .iter()
-                    .map(|id| dir.reviewer(id).map_or_else(|| id.clone(), |r| format!("{} [{id}]", r.display_name)))
-                    .collect();
-                Some(format!(
-                    "Your name and contact are sealed to the identity custodian ({}) alone. The people above see \
-                     only that they are held, and must ask the custodian, giving a reason, to learn who you are.",
-                    names.join(", ")
-                ))
-            }
-            Some(Disclosure::Confidential { .. }) => {
-                Some("Your name and contact will be read by everyone above, with the report.".to_owned())
-            }
-            _ => None,
-        };
+        let identity = crate::words::identity(english, dir, disclosure);
         Preview { queues, readers, fallback, identity }
     }
 }

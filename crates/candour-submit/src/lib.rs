@@ -13,3 +13,4 @@ pub mod send;
 pub mod strip;
 #[cfg(feature = "net")]
 pub mod upload;
+pub mod words;

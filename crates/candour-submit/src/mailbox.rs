@@ -200,61 +200,25 @@ pub fn drop_repeats(messages: &mut Vec<ReplyView>) -> usize {
     before - messages.len()
 }
 
-/// The line shown under a reply saying what its author had read of the reporter's messages.
+/// The line shown under a reply saying what its author had read of the reporter's messages, in
+/// English ([`crate::words::seen_line`] in any language).
 pub fn seen_line(reply: &ReplyView) -> Option<String> {
-    let seen = reply.seen.as_ref()?;
-    Some(match seen.messages {
-        1 => format!("Written having read 1 message from you, sent on {}.", seen.newest_day),
-        n => format!("Written having read {n} messages from you, the newest sent on {}.", seen.newest_day),
-    })
+    crate::words::seen_line(english(), reply)
 }
 
-/// What the reporter should know from the replies' [`SeenFromReporter`]s: a reply that had read
-/// fewer of their messages, or an older newest one, than a reply written before it (on an
-/// earlier day, or earlier in the mailbox on the same day: replies are dated by the real day, so
-/// two on one day are told apart only by the order they were filed). A reader that saw less
-/// than a colleague had seen before may have had messages withheld from it (or a message
-/// crossed). Messages in mailbox order; empty when nothing is amiss.
+/// What the reporter should know from the replies' [`SeenFromReporter`]s, in English
+/// ([`crate::words::seen_notes`], which says when a reply had read less than an earlier one).
 pub fn seen_notes(messages: &[ReplyView]) -> Vec<String> {
-    let replies: Vec<(usize, &ReplyView, &SeenFromReporter)> =
-        messages.iter().enumerate().filter_map(|(i, m)| Some((i, m, m.seen.as_ref()?))).collect();
-    let mut notes = Vec::new();
-    for (at, later, seen) in &replies {
-        let behind = replies
-            .iter()
-            .filter(|(i, earlier, _)| (earlier.day_sent, *i) < (later.day_sent, *at))
-            .map(|(_, earlier, e)| (earlier, e))
-            .filter(|(_, e)| e.messages > seen.messages || e.newest_day > seen.newest_day)
-            .max_by_key(|(_, e)| (e.messages, e.newest_day));
-        if let Some((earlier, e)) = behind {
-            notes.push(format!(
-                "The reply of {} from a reviewer in {} was written having read {} of your messages (the newest \
-                 sent on {}), less than the reply of {} had ({}, the newest sent on {}): something you sent \
-                 may not have reached them. You may want to send it again.",
-                later.day_sent,
-                queue_names(later),
-                seen.messages,
-                seen.newest_day,
-                earlier.day_sent,
-                e.messages,
-                e.newest_day
-            ));
-        }
-    }
-    notes
+    crate::words::seen_notes(english(), messages)
 }
 
-fn queue_names(m: &ReplyView) -> String {
-    if m.queues.is_empty() {
-        "no current queue".to_owned()
-    } else {
-        m.queues.join(", ")
-    }
+fn english() -> candour_l10n::Messages {
+    candour_l10n::Messages::new(candour_l10n::Language::English)
 }
 
-/// What the reporter is told when messages repeated.
+/// What the reporter is told when messages repeated, in English.
 pub fn repeats_note(repeats: usize) -> String {
-    format!("{repeats} message(s) appeared in your mailbox more than once: each is shown once.")
+    crate::words::repeats(english(), repeats)
 }
 
 /// Who a follow-up goes to, from the mailbox's verified messages in mailbox order.
@@ -306,60 +270,10 @@ fn newest_reply(messages: &[ReplyView], thread: ThreadId) -> Option<candour_core
 }
 
 impl FollowUpRoute {
-    /// What to tell the reporter about these readers, in plain words, one line each.
+    /// What to tell the reporter about these readers, in plain words, one line each, in English
+    /// ([`crate::words::route_notes`] in any language).
     pub fn notes(&self) -> Vec<String> {
-        let mut notes = Vec::new();
-        if self.commitment.is_none() {
-            notes.push(
-                "Your report was sent by an older version of Candour, so who reads your follow-ups rests on the newest \
-                 reply's word rather than your report's own."
-                    .to_owned(),
-            );
-        }
-        if !self.refused_excluded.is_empty() {
-            notes.push(format!(
-                "A message asked for {} to read your follow-ups. You excluded them when you reported: they are not added, \
-                 and never will be.",
-                self.refused_excluded.join(", ")
-            ));
-        }
-        for (added, by) in &self.proposed {
-            notes.push(format!(
-                "{by} proposed that {added} read your follow-ups as well. Your report did not choose them, so they are not \
-                 added: your follow-ups go only to the readers your report chose."
-            ));
-        }
-        for change in &self.reader_changes {
-            let added = change.added();
-            let removed = change.removed();
-            let mut line = format!("On {}, {} passed your report on", change.day, change.author);
-            if !added.is_empty() {
-                line.push_str(&format!(" to {}", added.join(", ")));
-            }
-            if !removed.is_empty() {
-                line.push_str(&format!(", away from {}", removed.join(", ")));
-            }
-            line.push_str(&format!(
-                ". Your follow-ups now go to {}. Nobody you excluded can be added this way.",
-                change.after.join(", ")
-            ));
-            notes.push(line);
-        }
-        for (change, why) in &self.refused_changes {
-            notes.push(format!(
-                "A message said {} had passed your report on to {}, but that does not check out ({why}), so your \
-                 follow-ups do not go there.",
-                change.author,
-                change.added().join(", ")
-            ));
-        }
-        if !self.departed.is_empty() {
-            notes.push(format!(
-                "{} no longer in the list of reviewers, so your follow-ups cannot reach them.",
-                self.departed.join(", ")
-            ));
-        }
-        notes
+        crate::words::route_notes(english(), self)
     }
 }
 

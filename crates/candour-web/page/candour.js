@@ -193,16 +193,21 @@ function post(message) {
   });
 }
 
+// Every call says the page's language, so what the module words for the reporter (conflicts,
+// who reads the name, what stripping removed, notes on replies) is in it too.
+const LANG = document.documentElement.lang || "en-GB";
+
 // The quick calls: on the page, or in the worker when only the JavaScript build runs.
 async function call(op, request, blobs = []) {
-  if (!module) return post({ op, request, blobs });
-  return module.call(op, request, blobs);
+  const said = { ...request, lang: LANG };
+  if (!module) return post({ op, request: said, blobs });
+  return module.call(op, said, blobs);
 }
 
 // The long calls: in the worker when there is one.
 async function callLong(op, request, blobs = []) {
   if (!worker) return call(op, request, blobs);
-  return post({ op, request, blobs });
+  return post({ op, request: { ...request, lang: LANG }, blobs });
 }
 
 const nowUnix = () => Math.floor(Date.now() / 1000);
@@ -506,7 +511,11 @@ function reportPage() {
     try {
       // The whole form, so the module can notice whether it names one of its readers.
       const c = concern();
-      const request = { now_unix: nowUnix(), concern: { ...c, what: c.what.trim() ? c.what : "preview" }, excluded: checked($("exclusions")) };
+      // Stand-ins for what is not typed yet, so the preview can already say who would read it
+      // (and who would read the name of someone who chose to give it).
+      const held = c.disclosure.confidential;
+      const disclosure = held && !held.name && !held.contact ? { confidential: { name: "preview" } } : c.disclosure;
+      const request = { now_unix: nowUnix(), concern: { ...c, what: c.what.trim() ? c.what : "preview", disclosure }, excluded: checked($("exclusions")) };
       const answer = (await call(OP.preview, request, [directoryBytes])).json;
       if (number !== previewNumber) return;
       renderReaders($("preview"), answer);
@@ -535,7 +544,8 @@ function reportPage() {
   }
   for (const box of document.querySelectorAll("input[name=concerning]")) box.addEventListener("change", updatePreview);
   for (const radio of document.querySelectorAll("input[name=disclosure]")) {
-    radio.addEventListener("change", () => { $("contact").hidden = radio.value !== "confidential" || !radio.checked; });
+    // The preview then says who will read the reporter's name, before they type it.
+    radio.addEventListener("change", () => { $("contact").hidden = radio.value !== "confidential" || !radio.checked; updatePreview(); });
   }
   $("add-subject").addEventListener("click", () => {
     const all = document.querySelectorAll("#subjects .subject");

@@ -10,17 +10,17 @@ use candour_core::directory::{self, Role, TrustPolicy, VerifiedDirectory};
 use candour_core::envelope::{AttachmentMeta, AttachmentSource};
 use candour_core::keys::RootPublicKey;
 use candour_core::pow::{self, Challenge};
-use candour_core::report::{Category, Concern};
+use candour_core::report::{Category, Concern, Document, Subject};
 use candour_core::token::{MailboxToken, TokenParseError};
 use candour_core::wire::{to_hex, MailboxAddress};
 use candour_core::Day;
+use candour_l10n::{Language, Messages};
 use candour_submit::attach::{self, AttachError, Content, UNSTRIPPED_WARNING};
 use candour_submit::compose::{
     address_follow_up, compose_follow_up_after, compose_report, ComposeError, Composed, FollowUpAddress,
 };
 use candour_submit::mailbox::{
-    drop_repeats, follow_up_readers, open_reply, repeats_note, seen_line, seen_notes, FollowUpReaders, MessageKind,
-    ReplyError, NOT_YET_RECEIVED,
+    drop_repeats, follow_up_readers, open_reply, FollowUpReaders, MessageKind, ReplyError, NOT_YET_RECEIVED,
 };
 use candour_submit::strip::Kind;
 use serde::{Deserialize, Serialize};
@@ -231,6 +231,7 @@ pub fn call(op: u32, request: &[u8], out: Vec<u8>) -> Result<Vec<u8>, WebError> 
     let op = Op::from_u32(op).ok_or(WebError::UnknownOp(op))?;
     let parts = frame::parts(request)?;
     let (json, blobs) = parts.split_first().ok_or(FrameError("no JSON part"))?;
+    set_language(json);
     let mut writer = FrameWriter::new(out);
     let answer = match op {
         Op::Directory => directory_info(&verified(json, blobs)?),
@@ -256,6 +257,32 @@ pub fn call(op: u32, request: &[u8], out: Vec<u8>) -> Result<Vec<u8>, WebError> 
         }
     };
     Ok(writer.finish(answer.to_string().as_bytes()))
+}
+
+thread_local! {
+    /// The language of the call in progress (every request may say `"lang": "cy"`): the words
+    /// this module writes for the reporter follow it ([`candour_submit::words`]). Set at the
+    /// start of every call, so nothing carries over from one call to the next.
+    static LANGUAGE: std::cell::Cell<Language> = const { std::cell::Cell::new(Language::English) };
+}
+
+fn set_language(json: &[u8]) {
+    #[derive(Deserialize)]
+    struct Lang {
+        #[serde(default)]
+        lang: Option<String>,
+    }
+    let language = serde_json::from_slice::<Lang>(json)
+        .ok()
+        .and_then(|l| l.lang)
+        .and_then(|tag| Language::from_tag(&tag))
+        .unwrap_or(Language::English);
+    LANGUAGE.with(|l| l.set(language));
+}
+
+/// The reporter's words in the call's language.
+fn words() -> Messages {
+    Messages::new(LANGUAGE.with(std::cell::Cell::get))
 }
 
 fn parse<'a, T: Deserialize<'a>>(json: &'a [u8]) -> Result<T, WebError> {
@@ -338,14 +365,14 @@ struct ReportForm {
 }
 
 /// Conflicts as the page shows them: what was noticed, and what would resolve it.
-fn conflicts_json(conflicts: &[Conflict]) -> Value {
+fn conflicts_json(conflicts: &[Conflict], subjects: &[Subject]) -> Value {
     Value::Array(
         conflicts
             .iter()
             .map(|c| {
                 json!({
                     "code": c.code(),
-                    "message": c.to_string(),
+                    "message": candour_submit::words::conflict(words(), c, subjects),
                     "reviewer": c.reviewer(),
                     "concerning": c.concerning(),
                 })
@@ -354,9 +381,9 @@ fn conflicts_json(conflicts: &[Conflict]) -> Value {
     )
 }
 
-fn conflicts_message(conflicts: &[Conflict]) -> String {
-    let list: Vec<String> = conflicts.iter().map(Conflict::to_string).collect();
-    format!("{} Choose what to do in the warning above.", list.join(" "))
+fn conflicts_message(conflicts: &[Conflict], subjects: &[Subject]) -> String {
+    let list: Vec<String> = conflicts.iter().map(|c| candour_submit::words::conflict(words(), c, subjects)).collect();
+    words().format("report-conflicts-choose", &[("conflicts", list.join(" ").into())])
 }
 
 fn readers_json(composed: &Composed, dir: &VerifiedDirectory) -> Value {
@@ -366,8 +393,11 @@ fn readers_json(composed: &Composed, dir: &VerifiedDirectory) -> Value {
         "readers": p.readers.iter().map(|r| json!({
             "id": r.id, "display_name": r.display_name, "queues": r.queues, "supervisor": r.supervisor,
         })).collect::<Vec<_>>(),
-        "fallback": p.fallback,
-        "identity": p.identity,
+        "fallback": candour_submit::words::fallback(words(), dir, composed),
+        "identity": candour_submit::words::identity(words(), dir, match &composed.document {
+            Document::Report(r) | Document::FollowUp(r) => Some(&r.concern.disclosure),
+            _ => None,
+        }),
     })
 }
 
@@ -379,7 +409,8 @@ fn preview(json: &[u8], blobs: &[&[u8]]) -> Result<Value, WebError> {
     let composed =
         compose_report(&dir, &token, form.concern.clone(), &form.excluded, Day::from_unix_seconds(form.now_unix))?;
     let mut answer = readers_json(&composed, &dir);
-    answer["conflicts"] = conflicts_json(&report_conflicts(&dir, &form.concern, composed.readers.reviewer_ids()));
+    let conflicts = report_conflicts(&dir, &form.concern, composed.readers.reviewer_ids());
+    answer["conflicts"] = conflicts_json(&conflicts, &form.concern.subjects);
     Ok(answer)
 }
 
@@ -414,7 +445,7 @@ fn strip_one(form: &AttachmentForm, bytes: &[u8]) -> Result<Prepared, WebError> 
     let note = Stripped {
         name: prepared.meta.name.clone(),
         kind,
-        removed: prepared.report.as_ref().map(ToString::to_string).unwrap_or_default(),
+        removed: prepared.report.as_ref().map(|r| candour_submit::words::stripped(words(), r)).unwrap_or_default(),
         sent_as_is: prepared.sent_as_is(),
     };
     let content = match prepared.content {
@@ -447,7 +478,7 @@ fn inspect(json: &[u8], blobs: &[&[u8]]) -> Result<Value, WebError> {
         // Not an error for inspection: the page warns and offers to send it as it is.
         Err(WebError::Unstripped(name)) => Ok(json!({
             "attachment": {"name": name, "kind": "other", "removed": "", "sent_as_is": true},
-            "warning": format!("{UNSTRIPPED_WARNING}, {CONSENT}."),
+            "warning": words().text("report-attach-unstripped-page"),
         })),
         Err(e) => Err(e),
     }
@@ -477,7 +508,7 @@ fn seal(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Result<Value,
     // reporter chose to.
     let conflicts = report_conflicts(&dir, &form.report.concern, composed.readers.reviewer_ids());
     if !conflicts.is_empty() && !form.report.keep_route {
-        return Err(WebError::ReachesSubject(conflicts_message(&conflicts)));
+        return Err(WebError::ReachesSubject(conflicts_message(&conflicts, &form.report.concern.subjects)));
     }
     seal_composed(&composed, &dir, &token, &prepared, writer)?;
     Ok(json!({
@@ -511,7 +542,12 @@ fn seal_composed(
 }
 
 fn solve(json: &[u8]) -> Result<Value, WebError> {
-    let challenge: Challenge = parse(json)?;
+    // The challenge is the relay's, read strictly; the page's `lang` beside it is not part of it.
+    let mut request: Value = parse(json)?;
+    if let Some(fields) = request.as_object_mut() {
+        fields.remove("lang");
+    }
+    let challenge: Challenge = serde_json::from_value(request).map_err(|e| WebError::Request(e.to_string()))?;
     if challenge.difficulty > pow::MAX_DIFFICULTY {
         return Err(WebError::Pow(format!("difficulty {} is above the limit", challenge.difficulty)));
     }
@@ -541,16 +577,16 @@ fn open_replies(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Resul
             // The mailbox can hold envelopes this token cannot open only if the relay misfiled
             // them; they are not the reporter's concern.
             Err(ReplyError::CannotOpen) => {}
-            Err(e) => warnings.push(e.to_string()),
+            Err(e) => warnings.push(candour_submit::words::reply_problem(words(), &e)),
         }
     }
     // The same signed message filed twice is shown once, and said.
     let repeats = drop_repeats(&mut views);
     if repeats > 0 {
-        warnings.push(repeats_note(repeats));
+        warnings.push(candour_submit::words::repeats(words(), repeats));
     }
     // A reader that had read less of what the reporter sent than a colleague before it.
-    warnings.extend(seen_notes(&views));
+    warnings.extend(candour_submit::words::seen_notes(words(), &views));
     let replies: Vec<Value> = views
         .iter()
         .map(|reply| {
@@ -569,7 +605,7 @@ fn open_replies(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Resul
                 "text": reply.text,
                 "thread_recipients": reply.thread_recipients,
                 "seen": reply.seen.as_ref().map(|s| json!({"messages": s.messages, "newest_day": s.newest_day.to_string()})),
-                "seen_line": seen_line(reply),
+                "seen_line": candour_submit::words::seen_line(words(), reply),
                 "attachments": attachments,
             })
         })
@@ -580,7 +616,7 @@ fn open_replies(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Resul
         FollowUpReaders::Known(route) => json!({
             "readers": route.readers,
             "route": route.commitment,
-            "notes": route.notes(),
+            "notes": candour_submit::words::route_notes(words(), &route),
             "proposed": route.proposed.iter().map(|(added, by)| json!({"reviewer": added, "by": by})).collect::<Vec<_>>(),
             "refused_excluded": route.refused_excluded,
             "departed": route.departed,
@@ -637,10 +673,10 @@ fn follow_up(json: &[u8], blobs: &[&[u8]], writer: &mut FrameWriter) -> Result<V
         .with_last_seen(form.last_seen);
     let readers = readers_json(&composed, &dir);
     if form.dry_run {
-        return Ok(json!({ "sealed_to": readers, "conflicts": conflicts_json(&conflicts) }));
+        return Ok(json!({ "sealed_to": readers, "conflicts": conflicts_json(&conflicts, &[]) }));
     }
     if !conflicts.is_empty() && !form.keep_readers {
-        return Err(WebError::ReachesSubject(conflicts_message(&conflicts)));
+        return Err(WebError::ReachesSubject(conflicts_message(&conflicts, &[])));
     }
     let prepared = prepare(&form.attachments, &blobs[1..])?;
     seal_composed(&composed, &dir, &token, &prepared, writer)?;

@@ -34,7 +34,11 @@ pub(super) async fn desk(a: DeskArgs) -> anyhow::Result<ExitCode> {
             desk
         }
     };
-    let url = desk.login_url().to_owned();
+    // A reviewer whose locale is Welsh is welcomed in Welsh (the desk's switch changes it).
+    let url = match candour_l10n::Language::from_env() {
+        candour_l10n::Language::Welsh => format!("{}?lang=cy", desk.login_url()),
+        candour_l10n::Language::English => desk.login_url().to_owned(),
+    };
     if a.common.json {
         println!("{}", serde_json::json!({"login_url": url, "listen": desk.local_addr().to_string()}));
     } else {

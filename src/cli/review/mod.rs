@@ -1054,7 +1054,8 @@ async fn stats_merge(a: StatsMergeArgs) -> anyhow::Result<ExitCode> {
         eprintln!("candour: {note}");
     }
     if let Some(path) = &a.html {
-        let page = candour_desk::merged_figures_page(&merged);
+        // In the publishing reviewer's language (LANG=cy_GB.UTF-8 for Welsh).
+        let page = candour_desk::merged_figures_page_in(&merged, candour_l10n::Language::from_env());
         std::fs::write(path, page).with_context(|| format!("writing {}", path.display()))?;
         eprintln!("the published page is written to {}", path.display());
     }

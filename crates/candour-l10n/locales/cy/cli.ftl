@@ -138,8 +138,9 @@ report-attach-cannot-open = yn agor yr atodiad { $file }
 report-attach-unstripped = { $file }: ni ellir tynnu metadata o'r math hwn o ffeil, a gallai ddatgelu pwy a'i gwnaeth (awdur, dyfais, lleoliad, dyddiadau). Troswch hi i PDF, JPEG neu PNG, neu rhowch --allow-unstripped i'w hanfon fel y mae.
 report-attach-cannot-strip = yn tynnu metadata o { $file }
 report-attach-as-is = Anfonir { $file } fel y mae; ni ellid tynnu ei metadata.
-report-attach-nothing-found = { $file }: ni chafwyd hyd i fetadata
-report-attach-removed = { $file }: tynnwyd { $removed }
+report-attach-line = { $file }: { $what }
+report-attach-nothing-removed = ni chafwyd hyd i fetadata
+report-attach-removed-what = tynnwyd { $removed }
 report-attach-kept = cadwyd { $kept }
 
 ## candour mailbox (src/cli/mailbox.rs).
@@ -205,3 +206,8 @@ mbox-confirm-leave-out = Gadael { $ids } allan?
 mbox-confirm-send = Anfon hwn at y bobl hyn?
 mbox-not-sent = Heb ei anfon.
 mbox-sent = Wedi'i anfon. Mae'n ymuno ag achos eich adroddiad.
+
+## Wedi'u geirio gan fodiwl y dudalen (crates/candour-web/src/api.rs) o'r un penderfyniadau
+
+report-conflicts-choose = { $conflicts } Dewiswch beth i'w wneud yn y rhybudd uchod.
+report-attach-unstripped-page = ni ellir tynnu metadata o'r math hwn o ffeil, a gallai ddatgelu pwy a'i gwnaeth (awdur, dyfais, lleoliad, dyddiadau). Trowch hi'n PDF, JPEG neu PNG, neu ticiwch "anfon fel y mae".

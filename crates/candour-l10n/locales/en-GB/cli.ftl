@@ -135,8 +135,9 @@ report-attach-cannot-open = opening attachment { $file }
 report-attach-unstripped = { $file }: metadata cannot be removed from this type of file, and it may reveal who made it (author, device, location, dates). Convert it to PDF, JPEG or PNG, or pass --allow-unstripped to send it as it is.
 report-attach-cannot-strip = removing metadata from { $file }
 report-attach-as-is = { $file } is sent as it is; its metadata could not be removed.
-report-attach-nothing-found = { $file }: no metadata found
-report-attach-removed = { $file }: removed { $removed }
+report-attach-line = { $file }: { $what }
+report-attach-nothing-removed = no metadata found
+report-attach-removed-what = removed { $removed }
 report-attach-kept = kept { $kept }
 
 ## candour mailbox (src/cli/mailbox.rs).
@@ -205,3 +206,8 @@ mbox-confirm-leave-out = Leave out { $ids }?
 mbox-confirm-send = Send this to these people?
 mbox-not-sent = Not sent.
 mbox-sent = Sent. It joins your report's case.
+
+## Worded by the page's module (crates/candour-web/src/api.rs) from the same decisions
+
+report-conflicts-choose = { $conflicts } Choose what to do in the warning above.
+report-attach-unstripped-page = metadata cannot be removed from this type of file, and it may reveal who made it (author, device, location, dates). Convert it to PDF, JPEG or PNG, or tick "send it as it is".
