@@ -653,6 +653,8 @@ async fn with_javascript_off_each_page_says_what_to_use_instead() {
         );
         let form_shown = eval(&format!("document.querySelector('{form}').offsetParent !== null"));
         assert_eq!(form_shown, json!(false), "{page}: a form is offered that cannot work");
+        let checking = eval("document.getElementById('page-status').offsetParent !== null");
+        assert_eq!(checking, json!(false), "{page}: it says it is checking, which nothing will do");
         // On the first screen of a phone.
         let top = eval("document.querySelector('main noscript > p').getBoundingClientRect().top");
         assert!(top.as_f64().is_some_and(|t| t < 740.0), "{page}: the explanation is below the first screen ({top})");

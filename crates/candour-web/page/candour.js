@@ -818,6 +818,8 @@ const postJson = (body) => ({ method: "POST", headers: { "content-type": "applic
 
 // ---- start --------------------------------------------------------------------------------
 async function start() {
+  // Hidden in the HTML, so that with JavaScript off nothing claims to be checking.
+  $("page-status").hidden = false;
   try {
     await loadModule();
     // Computed by the browser, not by the module it describes; still only a number to compare
