@@ -900,6 +900,12 @@ async fn a_reporter_can_do_everything_in_welsh() {
     b.find("#sent a[data-page]").click();
     b.find("#open-mailbox:not([hidden])");
     assert!(b.current_url().ends_with("/mailbox.cy.html"), "{}", b.current_url());
+    // A mistyped token is refused in Welsh, by the module itself.
+    let mistyped = format!("zzzz {}", words.split_once(' ').expect("12 words").1);
+    b.find("#token-input").type_text(&mistyped);
+    b.find("#open").click();
+    b.wait_for_text("#token-error", "nid yw gair 1 yn air tocyn");
+    b.find("#token-input").clear();
     b.find("#token-input").type_text(&words);
     b.find("#open").click();
     b.wait_for_text_within("#replies", "Dim byd eto", std::time::Duration::from_secs(60));

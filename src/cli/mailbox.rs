@@ -78,7 +78,7 @@ fn read_token(m: Messages, args: &MailboxArgs) -> anyhow::Result<MailboxToken> {
             )?)
         }
     };
-    Ok(words.parse::<MailboxToken>()?)
+    words.parse::<MailboxToken>().map_err(|e| anyhow::anyhow!(candour_submit::words::token_error(m, &e)))
 }
 
 pub fn run(args: MailboxArgs) -> anyhow::Result<ExitCode> {

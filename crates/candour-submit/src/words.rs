@@ -6,6 +6,7 @@
 use candour_core::conflicts::{Conflict, MatchedOn};
 use candour_core::directory::VerifiedDirectory;
 use candour_core::report::{Disclosure, SeenFromReporter, Subject};
+use candour_core::token::TokenParseError;
 use candour_l10n::Messages;
 
 use crate::attach::Prepared;
@@ -119,6 +120,27 @@ pub fn attachment(m: Messages, prepared: &Prepared) -> String {
             let as_is = m.format("report-attach-as-is", &[("file", file.into())]);
             m.format("report-warning", &[("warning", as_is.into())])
         }
+    }
+}
+
+/// Why the words typed are not a mailbox token.
+pub fn token_error(m: Messages, e: &TokenParseError) -> String {
+    match e {
+        TokenParseError::WordCount(n) => m.format("error-token-word-count", &[("count", (*n).into())]),
+        TokenParseError::UnknownWord(at) => m.format("error-token-unknown-word", &[("number", (*at).into())]),
+        TokenParseError::Checksum => m.text("error-token-checksum"),
+        other => other.to_string(),
+    }
+}
+
+/// Why a report or follow-up could not be composed, where the reporter can put it right.
+pub fn compose_error(m: Messages, e: &crate::compose::ComposeError) -> Option<String> {
+    use crate::compose::ComposeError;
+    match e {
+        ComposeError::MissingCategory => Some(m.text("error-missing-category")),
+        ComposeError::EmptyWhat => Some(m.text("error-empty-what")),
+        ComposeError::NobodyLeft => Some(m.text("error-nobody-left")),
+        _ => None,
     }
 }
 

@@ -219,9 +219,28 @@ impl WebError {
         }
     }
 
-    /// The answer's JSON for this error.
+    /// The answer's JSON for this error, its message in the call's language where the
+    /// reporter can act on it (the rest, which no reporter can put right, stays English).
     pub fn to_json(&self) -> Vec<u8> {
-        json!({"error": {"code": self.code(), "message": self.to_string()}}).to_string().into_bytes()
+        json!({"error": {"code": self.code(), "message": self.message(words())}}).to_string().into_bytes()
+    }
+
+    /// The message in `m`'s language, where it has one.
+    pub fn message(&self, m: Messages) -> String {
+        use candour_submit::words;
+        match self {
+            WebError::Token(e) => words::token_error(m, e),
+            WebError::Compose(e) => words::compose_error(m, e).unwrap_or_else(|| self.to_string()),
+            WebError::Directory(e) => m.format("error-directory-untrusted", &[("reason", e.to_string().into())]),
+            WebError::Unstripped(name) => {
+                format!("{name}: {}", m.text("report-attach-unstripped-page"))
+            }
+            WebError::TooLarge(mib) => m.format("error-attachments-too-large", &[("total", (*mib).into())]),
+            WebError::NoRandomness => m.text("error-no-randomness"),
+            WebError::ReachesSubject(why) => m.format("error-not-sent", &[("reason", why.as_str().into())]),
+            WebError::NotYetReceived => m.text("error-not-yet-received"),
+            _ => self.to_string(),
+        }
     }
 }
 

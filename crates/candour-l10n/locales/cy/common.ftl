@@ -38,3 +38,17 @@ category-other-help = Rhywbeth nad yw'n perthyn i'r un o'r uchod.
 
 concerning-professional-standards-staff = Rhywun yn y Safonau Proffesiynol neu'r Uned Gwrth-lygredd
 concerning-chief-officer = Prif swyddog (Prif Gwnstabl Cynorthwyol ac uwch)
+
+## Gwrthodiadau y gall yr adroddwr eu cywiro, wedi'u geirio gan y gorchmynion a modiwl y dudalen
+
+error-token-word-count = mae tocyn blwch post yn 12 gair; mae gan hwn { $count }
+error-token-unknown-word = nid yw gair { $number } yn air tocyn: gwiriwch ei sillafu (geiriau Saesneg ydynt)
+error-token-checksum = nid yw'r geiriau'n ffurfio tocyn dilys (methodd y swm gwirio): mae gair wedi'i gamdeipio neu allan o'i drefn
+error-missing-category = dewiswch gategori ar gyfer yr adroddiad
+error-empty-what = dywedwch beth ddigwyddodd (mae'r maes `what` yn wag)
+error-nobody-left = heb ei anfon: ni fyddai neb ar ôl i'w ddarllen
+error-directory-untrusted = ni ellir ymddiried yng nghyfeiriadur yr adolygwyr, felly ni chaiff dim ei anfon: { $reason }
+error-attachments-too-large = mae'r atodiadau'n dod i { $total } MiB; gall porwr selio 100 MiB ar y mwyaf ar y tro. Anfonwch lai o ffeiliau neu rai llai, neu defnyddiwch yr offeryn llinell orchymyn candour, nad oes ganddo derfyn o'r fath
+error-no-randomness = nid oes hap-rifau diogel ar gael yn y porwr hwn
+error-not-sent = heb ei anfon: { $reason }
+error-not-yet-received = Nid oes yr un adolygydd wedi derbyn eich adroddiad eto, felly ni all Candour ddweud eto pwy a gaiff ddarllen rhagor o wybodaeth heb ofyn i chi eto, ac ni fydd yn dyfalu. Ni anfonwyd dim: rhowch gynnig arall arni yn nes ymlaen (mae offeryn adolygydd yn cadarnhau ei fod wedi dod i law y tro nesaf y bydd yn gwirio, fel arfer o fewn diwrnod).

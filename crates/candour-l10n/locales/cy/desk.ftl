@@ -17,7 +17,7 @@ desk-badge-new-count = { $count } newydd
 desk-new = newydd
 desk-sync-now = Cysoni nawr
 desk-close = Cau'r ddesg
-desk-tampering-title = Canfuwyd ymyrraeth ar y gweinydd cyfnewid.
+desk-tampering-title = Canfuwyd ymyrraeth ar y gyfnewidfa.
 desk-tampering-text = Ni ellir cofnodi dim ar yr achosion hyn nes i hyn gael ei ddatrys: dywedwch wrth eich goruchwyliwr.
 desk-back-to-inbox = Yn ôl i'r mewnflwch
 desk-none = dim
@@ -384,7 +384,7 @@ desk-identity-declined = Gwrthodwyd gan { $custodian } ar { $day }: { $note }
 desk-identity-why = Pam mae ei hangen arnoch
 desk-identity-ask = Gofyn i'r ceidwad
 desk-dispose-title = Gwaredu'r achos hwn
-desk-dispose-hint = Cyn i gyfnod cadw'r heddlu ddod i ben, gyda chytundeb dau oruchwyliwr: mae'r cyntaf yn ei gynnig, a'r ail yn peri iddo ddod i rym. Wedyn mae offeryn pob darllenydd yn anghofio'r achos a'r ffeiliau atodiad a gadwodd. Mae copïau'r gweinydd cyfnewid yn mynd ar ddiwedd ei gyfnod cadw ei hun.
+desk-dispose-hint = Cyn i gyfnod cadw'r heddlu ddod i ben, gyda chytundeb dau oruchwyliwr: mae'r cyntaf yn ei gynnig, a'r ail yn peri iddo ddod i rym. Wedyn mae offeryn pob darllenydd yn anghofio'r achos a'r ffeiliau atodiad a gadwodd. Mae copïau'r gyfnewidfa yn mynd ar ddiwedd ei chyfnod cadw ei hun.
 desk-dispose-proposed = Cynigiwyd gan { $by } ar { $day }: { $note }.
 desk-dispose-supervisors-only = Dim ond goruchwyliwr all waredu achos.
 desk-dispose-why = Pam (y penderfyniad cofnodion)
@@ -450,8 +450,8 @@ desk-moved-removed = Nid ydynt yn ddarllenwyr mwyach: { $readers } (gallent ei d
 desk-moved-passed-over = Ni chafodd ei wneud yn ddarllenydd: { $reviewer } ({ $why }).
 desk-moved-history-gone =
     { $count ->
-        [one] Roedd { $count } digwyddiad cynharach wedi gadael y gweinydd cyfnewid ac ni ellid ei drosglwyddo.
-       *[other] Roedd { $count } digwyddiad cynharach wedi gadael y gweinydd cyfnewid ac ni ellid eu trosglwyddo.
+        [one] Roedd { $count } digwyddiad cynharach wedi gadael y gyfnewidfa ac ni ellid ei drosglwyddo.
+       *[other] Roedd { $count } digwyddiad cynharach wedi gadael y gyfnewidfa ac ni ellid eu trosglwyddo.
     }
 desk-restore-missing = Dywedwch pam ei fod yn adroddiad.
 desk-restored = Adferwyd achos { $case } fel adroddiad; mae ei glociau'n rhedeg eto (digwyddiad { $event }).
@@ -509,7 +509,7 @@ desk-form-reply-kind-unknown = Nid yw { $kind } yn fath o ateb
 desk-error-not-found = Heb ei ganfod
 desk-error-no-such-page = Nid oes tudalen o'r fath ar y ddesg.
 desk-error-tampering = Canfuwyd ymyrraeth
-desk-error-relay = Methodd y gweinydd cyfnewid
+desk-error-relay = Methodd y gyfnewidfa
 desk-error-other = Methodd rhywbeth
 desk-not-signed-in = Heb fewngofnodi
 desk-not-signed-in-text = Mae'r ddesg hon yn ateb y porwr a agorodd ei dolen fewngofnodi untro yn unig. Rhedwch { $command } i gael dolen newydd.

@@ -38,3 +38,17 @@ category-other-help = Something that fits none of the above.
 
 concerning-professional-standards-staff = Someone in Professional Standards or the Anti-Corruption Unit
 concerning-chief-officer = A chief officer (ACC and above)
+
+## Refusals the reporter can put right, worded by the commands and the page's module
+
+error-token-word-count = a mailbox token is 12 words; this has { $count }
+error-token-unknown-word = word { $number } is not a token word: check its spelling
+error-token-checksum = the words do not form a valid token (checksum failed): a word is mistyped or out of order
+error-missing-category = choose a category for the report
+error-empty-what = say what happened (the `what` field is empty)
+error-nobody-left = not sent: that leaves nobody to read it
+error-directory-untrusted = the reviewer directory cannot be trusted, so nothing will be sent: { $reason }
+error-attachments-too-large = the attachments add up to { $total } MiB; a browser can seal at most 100 MiB at once. Send fewer or smaller files, or use the candour command-line tool, which has no such limit
+error-no-randomness = no secure randomness is available in this browser
+error-not-sent = not sent: { $reason }
+error-not-yet-received = No reviewer has received your report yet, so Candour cannot yet tell who may read more information without asking you again, and it will not guess. Nothing was sent: try again later (a reviewer's tool confirms receipt when it next checks, usually within a day).
