@@ -18,7 +18,7 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use super::forms::FormFields;
-use super::language::{self, fill, other, switch_name, Ui, SLOT};
+use super::language::{self, fill, Ui, SLOT};
 use super::{lock, DeskState};
 
 /// The session cookie's name.
@@ -144,7 +144,7 @@ pub(crate) struct Plain<'a> {
 /// A refusal or error page that needs no session (and so shows no CSRF token) and no CSS.
 pub(crate) fn plain(status: StatusCode, page: Plain<'_>) -> Response {
     let Plain { m, title, text, switch } = page;
-    let to = other(m.language());
+    let to = m.language().other();
     let body = html! {
         (DOCTYPE)
         html lang=(m.language().tag()) {
@@ -153,7 +153,7 @@ pub(crate) fn plain(status: StatusCode, page: Plain<'_>) -> Response {
                 h1 { (title) }
                 p { (text) }
                 @if switch {
-                    p { a href={ "?lang=" (to.code()) } hreflang=(to.tag()) lang=(to.tag()) { (switch_name(to)) } }
+                    p { a href={ "?lang=" (to.code()) } hreflang=(to.tag()) lang=(to.tag()) { (to.own_name()) } }
                 }
             }
         }

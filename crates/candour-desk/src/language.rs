@@ -60,23 +60,6 @@ pub(crate) fn from_query(uri: &Uri) -> Option<Language> {
     query.text("lang").and_then(Language::from_tag)
 }
 
-/// The language the switch offers from `language`.
-pub(crate) fn other(language: Language) -> Language {
-    match language {
-        Language::English => Language::Welsh,
-        Language::Welsh => Language::English,
-    }
-}
-
-/// A language's name as the switch shows it, in that language.
-pub(crate) fn switch_name(language: Language) -> String {
-    let m = Messages::new(language);
-    match language {
-        Language::English => m.text("language-switch-english"),
-        Language::Welsh => m.text("language-switch-welsh"),
-    }
-}
-
 /// Where the switch may send the browser back to: a path on this desk, never another site
 /// (`//host` or `/\host` would leave it) and nothing a header cannot carry.
 fn local_path(back: Option<&str>) -> &str {

@@ -76,6 +76,14 @@ impl Language {
         }
     }
 
+    /// The other language: what a language switch offers.
+    pub fn other(self) -> Self {
+        match self {
+            Language::English => Language::Welsh,
+            Language::Welsh => Language::English,
+        }
+    }
+
     /// The language a tag or locale names: `cy`, `cy-GB`, `cy_GB.UTF-8`, `en`, `en_US`, `EN`;
     /// `None` for any other (including `C` and `POSIX`).
     pub fn from_tag(tag: &str) -> Option<Self> {

@@ -72,7 +72,8 @@ pub struct PageFile {
     /// Its media type.
     pub content_type: &'static str,
     /// Its bytes.
-    pub bytes: Vec<u8>,
+    /// Borrowed when it is one of the build's own parts, so the relay keeps one copy of each.
+    pub bytes: std::borrow::Cow<'static, [u8]>,
 }
 
 /// Why a page could not be built.
@@ -224,7 +225,7 @@ fn localized(page: Page, language: Language, kept: bool) -> Result<String, PageE
         match id {
             "@lang" => out.push_str(language.tag()),
             "@switch" => {
-                let other = if language == Language::English { Language::Welsh } else { Language::English };
+                let other = language.other();
                 // The reader's own choice, which the script's choice by browser language keeps.
                 let chosen = if other == Language::English { "?lang=en" } else { "" };
                 out.push_str(&format!(
@@ -276,16 +277,16 @@ pub fn site(relay: Option<&str>) -> Result<Vec<PageFile>, PageError> {
     for language in Language::ALL {
         let head = format!("{head}{}", messages_block(language));
         for page in [Page::Report, Page::Mailbox] {
-            let bytes = with_head(&localized(page, language, false)?, &head)?.into_bytes();
+            let bytes = with_head(&localized(page, language, false)?, &head)?.into_bytes().into();
             files.push(PageFile { path: page.path(language, false), content_type: HTML, bytes });
         }
     }
     files.extend([
-        PageFile { path: "/static/candour.css", content_type: "text/css; charset=utf-8", bytes: CSS.into() },
-        PageFile { path: "/static/candour.js", content_type: JS, bytes: SCRIPT.into() },
-        PageFile { path: "/static/candour-module.js", content_type: JS, bytes: MODULE_GLUE.into() },
-        PageFile { path: "/static/candour.wasm", content_type: "application/wasm", bytes: WASM.to_vec() },
-        PageFile { path: "/static/candour-wasm.js", content_type: JS, bytes: wasm_js().to_vec() },
+        PageFile { path: "/static/candour.css", content_type: "text/css; charset=utf-8", bytes: CSS.as_bytes().into() },
+        PageFile { path: "/static/candour.js", content_type: JS, bytes: SCRIPT.as_bytes().into() },
+        PageFile { path: "/static/candour-module.js", content_type: JS, bytes: MODULE_GLUE.as_bytes().into() },
+        PageFile { path: "/static/candour.wasm", content_type: "application/wasm", bytes: WASM.into() },
+        PageFile { path: "/static/candour-wasm.js", content_type: JS, bytes: wasm_js().into() },
     ]);
     Ok(files)
 }
@@ -323,7 +324,7 @@ pub fn kept(relay: &str) -> Result<(Vec<PageFile>, String), PageError> {
     for language in Language::ALL {
         let head = format!("{head}{}", messages_block(language));
         for page in [Page::Report, Page::Mailbox] {
-            let bytes = with_head(&localized(page, language, true)?, &head)?.into_bytes();
+            let bytes = with_head(&localized(page, language, true)?, &head)?.into_bytes().into();
             files.push(PageFile { path: page.path(language, true), content_type: "text/html; charset=utf-8", bytes });
         }
     }
@@ -378,12 +379,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
                 .get(header::ACCEPT_ENCODING)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.split(',').any(|e| e.trim().split(';').next() == Some("gzip")));
-            let file = PageFile {
-                path: "/static/candour-wasm.js",
-                content_type: "text/javascript; charset=utf-8",
-                bytes: Vec::new(),
-            };
-            let mut response = page_bytes(&file, if gzip { WASM_JS_GZIP } else { wasm_js() });
+            let mut response =
+                page_bytes("text/javascript; charset=utf-8", if gzip { WASM_JS_GZIP } else { wasm_js() });
             if gzip {
                 response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
             }
@@ -417,14 +414,15 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
 }
 
 fn page(file: &'static PageFile) -> Response {
-    page_bytes(file, &file.bytes)
+    let bytes: &'static [u8] = &file.bytes;
+    page_bytes(file.content_type, bytes)
 }
 
-/// `bytes` with the headers of `file`'s kind and every page's protections.
-fn page_bytes(file: &PageFile, bytes: &'static [u8]) -> Response {
+/// `bytes` as `content_type`, with every page's protections.
+fn page_bytes(content_type: &'static str, bytes: &'static [u8]) -> Response {
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(file.content_type));
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(policy) = HeaderValue::from_str(relay_policy()) {
         headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
@@ -466,7 +464,7 @@ mod tests {
         let (kept, _) = kept("https://relay.example").expect("kept");
         let text = |path: &str| {
             let file = files.iter().chain(&kept).find(|f| f.path == path).unwrap_or_else(|| panic!("{path}"));
-            String::from_utf8(file.bytes.clone()).expect("utf-8")
+            String::from_utf8(file.bytes.to_vec()).expect("utf-8")
         };
         for (english, welsh) in [
             ("/index.html", "/index.cy.html"),

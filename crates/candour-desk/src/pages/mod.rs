@@ -9,7 +9,7 @@ use maud::{html, Markup, DOCTYPE};
 
 use super::charts::BarChart;
 use super::forms::{Drafts, InboxQuery, SortKey};
-use super::language::{fill, other, switch_name, SLOT};
+use super::language::{fill, SLOT};
 use super::words::{self as named, capitalised};
 use super::Flash;
 use candour_review::clocks::{Duty, Overdue};
@@ -94,13 +94,13 @@ pub(crate) fn page_title(m: Messages, title: &str) -> String {
 /// The language switch: a form like every other on the desk (CSRF token, POST), naming the
 /// other language in itself and coming back to this page.
 fn language_switch(ctx: &Context) -> Markup {
-    let to = other(ctx.m.language());
+    let to = ctx.m.language().other();
     html! {
         form method="post" action="/language" class="inline" {
             (csrf(ctx))
             input type="hidden" name="lang" value=(to.code());
             input type="hidden" name="back" value=(ctx.here);
-            button type="submit" class="secondary" lang=(to.tag()) { (switch_name(to)) }
+            button type="submit" class="secondary" lang=(to.tag()) { (to.own_name()) }
         }
     }
 }

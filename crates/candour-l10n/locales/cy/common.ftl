@@ -1,8 +1,5 @@
-### What several parts show (categories, the language switch), in Welsh. How to add or
+### What several parts show (categories, refusals), in Welsh. How to add or
 ### review one: crates/candour-l10n/README.md.
-
-language-switch-english = English
-language-switch-welsh = Cymraeg
 
 ## Y categorïau (crates/candour-core/src/report.rs): y Safonau Ymddygiad Proffesiynol, Atal,
 ## canmoliaeth, arall. `category-<id>` yw'r teitl, `-help` ei un llinell.

@@ -1,8 +1,5 @@
-### What several parts show (categories, the language switch), in English. How to add or
+### What several parts show (categories, refusals), in English. How to add or
 ### review one: crates/candour-l10n/README.md.
-
-language-switch-english = English
-language-switch-welsh = Cymraeg
 
 ## The categories (crates/candour-core/src/report.rs): the Standards of Professional
 ## Behaviour, Prevent, a compliment, other. `category-<id>` is the title, `-help` its one line.
